@@ -1,0 +1,211 @@
+//! Command-line interface (clap derive). Raw arguments only; `lib.rs` resolves them.
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// An offline technical product manager for the DS01 GPU data-science server.
+///
+/// Maps feature ideas to DS01 layers, user tiers, GPU/MIG impact, principles and risks, asks the
+/// questions a seasoned DS01 PM would ask, and ranks the backlog with RICE over its dependency
+/// graph. Exit codes: 0 success, 1 findings at or above the failing level, 2 the tool could not
+/// run (bad input, bad rules, bad flags).
+#[derive(Debug, Parser)]
+#[command(
+    name = "ds01-pm",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// When to colour output: auto (a terminal and no NO_COLOR), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Use the rule files in DIR instead of the embedded defaults.
+    #[arg(long, global = true, value_name = "DIR", env = "DS01_PM_RULES")]
+    pub rules: Option<PathBuf>,
+    /// Add the rule files in DIR (or one FILE) to the rules in use; repeatable.
+    #[arg(long, global = true, value_name = "DIR|FILE")]
+    pub extend_rules: Vec<PathBuf>,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Map a feature description to DS01 concerns, a size and the first questions to ask.
+    #[command(
+        after_help = "Examples:\n  ds01-pm analyze \"Let students keep a container running over the weekend\"\n  ds01-pm analyze -f proposal.md --format json\n  echo \"MIG slices for the course\" | ds01-pm analyze -"
+    )]
+    Analyze(AnalyzeArgs),
+    /// Print the full question checklist for a feature, grouped by the five dimensions.
+    #[command(
+        after_help = "Examples:\n  ds01-pm questions \"Add a GPU queue with notifications\"\n  ds01-pm questions -f idea.md --format markdown >> proposal.md"
+    )]
+    Questions(AnalyzeArgs),
+    /// Inspect, check, test and evaluate rule sets.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Rank a backlog with RICE over its dependency graph.
+    Score(ScoreArgs),
+    /// Group the ranked backlog into phases that fit a capacity.
+    Plan(PlanArgs),
+    /// Export the backlog's dependency graph (DOT or Mermaid).
+    Graph(GraphArgs),
+}
+
+/// Input and output of `analyze` and `questions`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// The feature description; several words are joined. `-` reads standard input.
+    #[arg(value_name = "TEXT", conflicts_with = "file")]
+    pub text: Vec<String>,
+    /// Read the description from FILE (plain text or Markdown); `-` is standard input.
+    #[arg(short, long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextFormat::Human)]
+    pub format: TextFormat,
+    /// How many questions to put first (0 hides them).
+    #[arg(long, value_name = "N", default_value_t = crate::questions::DEFAULT_TOP)]
+    pub top: usize,
+}
+
+/// Output formats for text analyses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+/// `rules` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules in use.
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Show one rule: patterns, why, signals, questions, examples.
+    Show {
+        /// The rule id (see `ds01-pm rules list`).
+        id: String,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Validate the rule files (schema, ids, regexes) and run every rule's examples.
+    Check,
+    /// Run every rule's examples and report the failures (alias of `check`, kept for habit).
+    Test,
+    /// Measure the classifier on a labeled set (precision, recall, F1 per field and label).
+    #[command(after_help = "Example:\n  ds01-pm rules eval ../shared/eval/ds01-dev.toml")]
+    Eval {
+        /// A labeled set in the format of `ds01-dev.toml` (`[[features]]` with id, description,
+        /// layers, tiers, gpu_impact, principles, strains).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+}
+
+/// Output formats for listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+/// `score` arguments.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// The backlog file.
+    #[arg(value_name = "BACKLOG")]
+    pub backlog: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Human)]
+    pub format: ScoreFormat,
+    /// Show only the first N items.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Explain one item's score and position line by line.
+    #[arg(long, value_name = "ID")]
+    pub explain: Option<String>,
+    /// Show the longest effort-weighted chain of prerequisites.
+    #[arg(long)]
+    pub critical_path: bool,
+    /// Say which single estimate would change the rank of the top items.
+    #[arg(long)]
+    pub sensitivity: bool,
+    /// CI mode: report validation problems and cycles as findings (exit 1) instead of failing.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// Formats of `score`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    Human,
+    Json,
+    Csv,
+    Markdown,
+}
+
+/// `plan` arguments.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The backlog file.
+    #[arg(value_name = "BACKLOG")]
+    pub backlog: PathBuf,
+    /// Effort that fits in one phase, in the backlog's effort unit.
+    #[arg(long, value_name = "EFFORT")]
+    pub capacity: f64,
+    /// Number of phases: 3 gives Now / Next / Later, other values number them.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub phases: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Human)]
+    pub format: ScoreFormat,
+}
+
+/// `graph` arguments.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The backlog file.
+    #[arg(value_name = "BACKLOG")]
+    pub backlog: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+}
+
+/// Formats of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn verify_app() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

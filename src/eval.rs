@@ -1,0 +1,242 @@
+//! `rules eval`: precision, recall and F1 of the classifier on a labeled set.
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::analyze::analyze;
+use crate::error::Error;
+use crate::rules::RuleSet;
+use crate::taxonomy;
+
+/// A labeled set: `[[features]]` as in `ds01-dev.toml`.
+#[derive(Debug, Deserialize)]
+pub struct LabeledSet {
+    pub features: Vec<LabeledItem>,
+}
+
+/// One labeled work item. Fields other than these (source, status, justification,
+/// depends_on) are allowed and ignored.
+#[derive(Debug, Deserialize)]
+pub struct LabeledItem {
+    pub id: String,
+    pub description: String,
+    #[serde(default)]
+    pub layers: Vec<String>,
+    #[serde(default)]
+    pub tiers: Vec<String>,
+    pub gpu_impact: String,
+    #[serde(default)]
+    pub principles: Vec<String>,
+    #[serde(default)]
+    pub strains: Vec<String>,
+}
+
+/// The fields measured, in report order.
+pub const FIELDS: &[&str] = &["layers", "tiers", "gpu_impact", "principles", "strains"];
+
+/// Parse and check a labeled set (label ids must belong to the taxonomy).
+pub fn load(name: &str, text: &str) -> Result<LabeledSet, Error> {
+    let set: LabeledSet = toml::from_str(text).map_err(|e| {
+        Error::invalid(
+            crate::rules::toml_error(name, text, &e),
+            Some("a labeled set is a list of `[[features]]` with id, description, layers, tiers, gpu_impact and principles"),
+        )
+    })?;
+    let mut problems = Vec::new();
+    for item in &set.features {
+        let check =
+            |field: &str, values: &[String], allowed: &[&str], problems: &mut Vec<String>| {
+                for v in values {
+                    if !allowed.contains(&v.as_str()) {
+                        problems.push(format!(
+                            "{name}: item `{}`: unknown {field} label `{v}`: expected one of {}",
+                            item.id,
+                            allowed.join(", ")
+                        ));
+                    }
+                }
+            };
+        check("layers", &item.layers, taxonomy::LAYERS, &mut problems);
+        check("tiers", &item.tiers, taxonomy::TIERS, &mut problems);
+        check(
+            "gpu_impact",
+            std::slice::from_ref(&item.gpu_impact),
+            taxonomy::GPU,
+            &mut problems,
+        );
+        check(
+            "principles",
+            &item.principles,
+            taxonomy::PRINCIPLES,
+            &mut problems,
+        );
+        check(
+            "strains",
+            &item.strains,
+            taxonomy::PRINCIPLES,
+            &mut problems,
+        );
+    }
+    if set.features.is_empty() {
+        problems.push(format!("{name}: no `[[features]]` items"));
+    }
+    if problems.is_empty() {
+        Ok(set)
+    } else {
+        Err(Error::Many {
+            problems,
+            hint: Some("label ids are those of PRODUCT.md's taxonomy".into()),
+        })
+    }
+}
+
+/// Precision, recall and F1 with the counts behind them.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Score {
+    pub tp: usize,
+    pub fp: usize,
+    #[serde(rename = "fn")]
+    pub fn_: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+impl Score {
+    fn finish(mut self) -> Self {
+        let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+        self.precision = round3(ratio(self.tp, self.tp + self.fp));
+        self.recall = round3(ratio(self.tp, self.tp + self.fn_));
+        let (p, r) = (
+            ratio(self.tp, self.tp + self.fp),
+            ratio(self.tp, self.tp + self.fn_),
+        );
+        self.f1 = round3(if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        });
+        self
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Scores for one field.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FieldScore {
+    pub field: String,
+    pub micro: Score,
+    pub per_label: BTreeMap<String, Score>,
+}
+
+/// Where an item's prediction differs from its labels.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Miss {
+    pub id: String,
+    pub field: String,
+    pub missing: Vec<String>,
+    pub extra: Vec<String>,
+}
+
+/// The result of `rules eval`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EvalResult {
+    pub items: usize,
+    pub fields: Vec<FieldScore>,
+    pub misses: Vec<Miss>,
+    /// Items for which no rule fired at all.
+    pub items_without_concerns: Vec<String>,
+}
+
+fn predicted(set: &RuleSet, text: &str) -> (BTreeMap<&'static str, BTreeSet<String>>, bool) {
+    let a = analyze(set, text);
+    let ids =
+        |f: &[crate::analyze::Finding]| f.iter().map(|x| x.id.clone()).collect::<BTreeSet<_>>();
+    let mut m = BTreeMap::new();
+    m.insert("layers", ids(&a.layers));
+    m.insert("tiers", ids(&a.tiers));
+    m.insert("gpu_impact", BTreeSet::from([a.gpu_impact.value.clone()]));
+    let mut touched = ids(&a.principles.supported);
+    touched.extend(ids(&a.principles.strained));
+    m.insert("principles", touched);
+    m.insert("strains", ids(&a.principles.strained));
+    (m, a.is_empty())
+}
+
+/// Run the analyzer over every item and compare with the labels.
+pub fn evaluate(set: &RuleSet, data: &LabeledSet) -> EvalResult {
+    let mut micro: BTreeMap<&str, Score> = BTreeMap::new();
+    let mut per_label: BTreeMap<&str, BTreeMap<String, Score>> = BTreeMap::new();
+    let mut misses = Vec::new();
+    let mut empty = Vec::new();
+    for item in &data.features {
+        let (pred, nothing) = predicted(set, &item.description);
+        if nothing {
+            empty.push(item.id.clone());
+        }
+        for field in FIELDS {
+            let gold: BTreeSet<String> = match *field {
+                "layers" => item.layers.iter().cloned().collect(),
+                "tiers" => item.tiers.iter().cloned().collect(),
+                "gpu_impact" => BTreeSet::from([item.gpu_impact.clone()]),
+                "principles" => item
+                    .principles
+                    .iter()
+                    .chain(&item.strains)
+                    .cloned()
+                    .collect(),
+                _ => item.strains.iter().cloned().collect(),
+            };
+            let p = &pred[field];
+            let m = micro.entry(field).or_default();
+            let labels = per_label.entry(field).or_default();
+            for l in gold.union(p) {
+                let s = labels.entry(l.clone()).or_default();
+                match (gold.contains(l), p.contains(l)) {
+                    (true, true) => {
+                        m.tp += 1;
+                        s.tp += 1;
+                    }
+                    (false, true) => {
+                        m.fp += 1;
+                        s.fp += 1;
+                    }
+                    _ => {
+                        m.fn_ += 1;
+                        s.fn_ += 1;
+                    }
+                }
+            }
+            if &gold != p {
+                misses.push(Miss {
+                    id: item.id.clone(),
+                    field: (*field).to_owned(),
+                    missing: gold.difference(p).cloned().collect(),
+                    extra: p.difference(&gold).cloned().collect(),
+                });
+            }
+        }
+    }
+    let fields = FIELDS
+        .iter()
+        .map(|f| FieldScore {
+            field: (*f).to_owned(),
+            micro: micro.remove(f).unwrap_or_default().finish(),
+            per_label: per_label
+                .remove(f)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, v)| (k, v.finish()))
+                .collect(),
+        })
+        .collect();
+    EvalResult {
+        items: data.features.len(),
+        fields,
+        misses,
+        items_without_concerns: empty,
+    }
+}

@@ -1,0 +1,202 @@
+//! ds01-pm: an offline technical product manager for the DS01 GPU server.
+//!
+//! Data flow: [`cli::Cli`] → [`Ctx`] (resolved options) → rules ([`rules::load`]) → pure analysis
+//! ([`analyze`], [`backlog`]) → [`report`] (the only module that writes) → [`error::ExitStatus`].
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod analyze;
+pub mod backlog;
+pub mod cli;
+pub mod error;
+pub mod eval;
+pub mod questions;
+pub mod report;
+pub mod rules;
+pub mod taxonomy;
+pub mod text;
+
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+use cli::{Cli, ColorChoice, Command, RulesCommand};
+use error::{Error, ExitStatus};
+use rules::{RuleSet, RuleSource};
+
+/// Options resolved from the command line, shared by every command.
+#[derive(Debug)]
+pub struct Ctx {
+    /// Whether to colour human output.
+    pub color: bool,
+    /// Where rules come from.
+    pub rules: RuleSource,
+}
+
+impl Ctx {
+    /// Resolve the global options (no I/O).
+    pub fn from_cli(cli: &Cli) -> Ctx {
+        let color = match cli.global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
+        Ctx {
+            color,
+            rules: RuleSource {
+                replace: cli.global.rules.clone(),
+                extend: cli.global.extend_rules.clone(),
+            },
+        }
+    }
+
+    /// Load the rule set this invocation uses (embedded defaults unless overridden).
+    pub fn rule_set(&self) -> Result<Rules, Error> {
+        if self.rules.replace.is_none() && self.rules.extend.is_empty() {
+            Ok(Rules::Default(rules::defaults()?))
+        } else {
+            Ok(Rules::Loaded(Box::new(rules::load(&self.rules)?)))
+        }
+    }
+}
+
+/// The rule set in use: the process-wide defaults, or a set loaded from files.
+#[derive(Debug)]
+pub enum Rules {
+    Default(&'static RuleSet),
+    Loaded(Box<RuleSet>),
+}
+
+impl std::ops::Deref for Rules {
+    type Target = RuleSet;
+    fn deref(&self) -> &RuleSet {
+        match self {
+            Rules::Default(s) => s,
+            Rules::Loaded(s) => s,
+        }
+    }
+}
+
+/// Run a parsed command line and turn the outcome into the process exit code. Tool errors are
+/// printed here, once, as `error: ...` plus an optional `hint: ...`.
+pub fn main_with(cli: Cli) -> ExitCode {
+    let ctx = Ctx::from_cli(&cli);
+    match run(cli, &ctx) {
+        Ok(status) => ExitCode::from(status as u8),
+        // A closed pipe (`| head`) is the reader saying it has seen enough: not an error.
+        Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => {
+            report::error(&err, ctx.color && std::io::stderr().is_terminal());
+            ExitCode::from(ExitStatus::Error as u8)
+        }
+    }
+}
+
+/// Run one command.
+pub fn run(cli: Cli, ctx: &Ctx) -> Result<ExitStatus, Error> {
+    match cli.command {
+        Command::Analyze(args) => {
+            let set = ctx.rule_set()?;
+            let text = read_input(&args)?;
+            let mut a = analyze::analyze(&set, &text);
+            a.questions.truncate_top(args.top);
+            report::emit(&report::analysis(&a, args.format, ctx.color))?;
+            Ok(ExitStatus::Ok)
+        }
+        Command::Questions(args) => {
+            let set = ctx.rule_set()?;
+            let text = read_input(&args)?;
+            let mut a = analyze::analyze(&set, &text);
+            a.questions.truncate_top(args.top);
+            report::emit(&report::questions(&a, args.format, ctx.color))?;
+            Ok(ExitStatus::Ok)
+        }
+        Command::Rules(cmd) => run_rules(cmd, ctx),
+        Command::Score(args) => backlog::command::score(&args, ctx),
+        Command::Plan(args) => backlog::command::plan(&args, ctx),
+        Command::Graph(args) => backlog::command::graph(&args, ctx),
+    }
+}
+
+fn run_rules(cmd: RulesCommand, ctx: &Ctx) -> Result<ExitStatus, Error> {
+    match cmd {
+        RulesCommand::List { format } => {
+            let set = ctx.rule_set()?;
+            report::emit(&report::rules_list(&set, format))?;
+            Ok(ExitStatus::Ok)
+        }
+        RulesCommand::Show { id, format } => {
+            let set = ctx.rule_set()?;
+            let Some(rule) = set.rule(&id) else {
+                let hint = text::did_you_mean(&id, set.rules.iter().map(|r| r.id.as_str()))
+                    .map_or_else(
+                        || "`ds01-pm rules list` shows every rule id".to_owned(),
+                        |s| format!("did you mean `{s}`?"),
+                    );
+                return Err(Error::invalid(
+                    format!("no rule with id `{id}`"),
+                    Some(&hint),
+                ));
+            };
+            report::emit(&report::rule_detail(rule, format))?;
+            Ok(ExitStatus::Ok)
+        }
+        RulesCommand::Check | RulesCommand::Test => {
+            let set = ctx.rule_set()?;
+            let failures = rules::self_test(&set, false);
+            report::emit(&report::self_test(&set, &failures, ctx.color))?;
+            Ok(if failures.is_empty() {
+                ExitStatus::Ok
+            } else {
+                ExitStatus::Findings
+            })
+        }
+        RulesCommand::Eval { file, format } => {
+            let set = ctx.rule_set()?;
+            let name = file.display().to_string();
+            let data = eval::load(&name, &error::read_text(&file)?)?;
+            let result = eval::evaluate(&set, &data);
+            report::emit(&report::eval(&result, format))?;
+            Ok(ExitStatus::Ok)
+        }
+    }
+}
+
+/// The feature text of `analyze`/`questions`: arguments, `-f FILE`, or standard input.
+fn read_input(args: &cli::AnalyzeArgs) -> Result<String, Error> {
+    let from_stdin = || -> Result<String, Error> {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map_err(|e| {
+            Error::invalid(
+                format!("<stdin>: cannot read standard input: {e}"),
+                Some("pipe UTF-8 text, or pass the text as an argument"),
+            )
+        })?;
+        Ok(s.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(s))
+    };
+    let text = match (&args.file, args.text.as_slice()) {
+        (Some(p), _) if p.as_os_str() == "-" => from_stdin()?,
+        (Some(p), _) => error::read_text(p)?,
+        (None, [dash]) if dash == "-" => from_stdin()?,
+        (None, []) if !std::io::stdin().is_terminal() => from_stdin()?,
+        (None, []) => {
+            return Err(Error::invalid(
+                "no feature description given",
+                Some(
+                    "pass it as text (`ds01-pm analyze \"...\"`), with `-f FILE`, or on standard input (`-`)",
+                ),
+            ));
+        }
+        (None, words) => words.join(" "),
+    };
+    if text.trim().is_empty() {
+        return Err(Error::invalid(
+            "the feature description is empty",
+            Some(
+                "describe the feature in a sentence or more, e.g. \"let students queue for a GPU\"",
+            ),
+        ));
+    }
+    Ok(text)
+}

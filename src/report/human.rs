@@ -1,0 +1,428 @@
+//! Human-readable output: comfy-table tables and short headed sections.
+use std::fmt::Write;
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+
+use crate::analyze::{Analysis, Evidence, Finding};
+use crate::eval::EvalResult;
+use crate::questions::Item;
+use crate::rules::{ExampleFailure, Rule, RuleSet};
+
+/// Width used when stdout is not a terminal, so piped output is stable.
+const PIPE_WIDTH: u16 = 110;
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+    fn head(&self, s: &str) -> String {
+        self.wrap("1;36", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+    fn warn(&self, s: &str) -> String {
+        self.wrap("33", s)
+    }
+    fn good(&self, s: &str) -> String {
+        self.wrap("32", s)
+    }
+}
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.iter().copied());
+    if !t.is_tty() {
+        t.set_width(PIPE_WIDTH);
+    }
+    t
+}
+
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            let _ = writeln!(out, "{indent}{line}");
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        let _ = writeln!(out, "{indent}{line}");
+    }
+    out
+}
+
+fn evidence_cell(ev: &[Evidence]) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for e in ev {
+        let line = if e.span.is_some() {
+            format!("“{}” ← {}", e.matched.trim(), e.rule)
+        } else {
+            format!("inferred from {} ← {}", e.inferred_from.join(", "), e.rule)
+        };
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    let extra = lines.len().saturating_sub(3);
+    lines.truncate(3);
+    if extra > 0 {
+        lines.push(format!("(+{extra} more; --format json lists all)"));
+    }
+    lines.join("\n")
+}
+
+fn finding_rows(t: &mut Table, what: &str, findings: &[Finding], with_id: bool) {
+    for (i, f) in findings.iter().enumerate() {
+        let value = if with_id {
+            format!("{} {}", f.id, f.name)
+        } else {
+            f.id.clone()
+        };
+        t.add_row(vec![
+            if i == 0 {
+                what.to_owned()
+            } else {
+                String::new()
+            },
+            value,
+            format!("{:.2}", f.score),
+            evidence_cell(&f.evidence),
+        ]);
+    }
+}
+
+fn top_questions(out: &mut String, p: &Paint, items: &[Item]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", p.head("Ask first"));
+    for (i, q) in items.iter().enumerate() {
+        let _ = write!(
+            out,
+            "{}",
+            wrap(
+                &format!(
+                    "{}. {} {}",
+                    i + 1,
+                    q.text,
+                    p.dim(&format!("[{}]", q.dimension))
+                ),
+                96,
+                "  "
+            )
+            .replacen("  ", "  ", 1)
+        );
+    }
+}
+
+/// `analyze`: summary, concern table, size, first questions.
+pub(super) fn analysis(a: &Analysis, color: bool) -> String {
+    let p = Paint { on: color };
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", p.head("What I understood"));
+    out.push_str(&wrap(&a.summary, 96, "  "));
+    out.push('\n');
+
+    let mut t = table(&[
+        "Concern",
+        "Value",
+        "Score",
+        "Evidence (matched text ← rule)",
+    ]);
+    finding_rows(&mut t, "Layers", &a.layers, true);
+    finding_rows(&mut t, "Tiers", &a.tiers, false);
+    t.add_row(vec![
+        "GPU impact".to_owned(),
+        a.gpu_impact.value.clone(),
+        format!(
+            "{:.2}",
+            a.gpu_impact
+                .scores
+                .get(&a.gpu_impact.value)
+                .copied()
+                .unwrap_or(0.0)
+        ),
+        if a.gpu_impact.evidence.is_empty() {
+            "no GPU signal".to_owned()
+        } else {
+            evidence_cell(&a.gpu_impact.evidence)
+        },
+    ]);
+    finding_rows(&mut t, "Supports", &a.principles.supported, false);
+    finding_rows(&mut t, "Strains", &a.principles.strained, false);
+    finding_rows(&mut t, "Risks", &a.risks, false);
+    let reasons: Vec<String> = a
+        .size
+        .reasons
+        .iter()
+        .map(|r| format!("+{} {}", r.points, r.concern))
+        .collect();
+    t.add_row(vec![
+        "Size".to_owned(),
+        a.size.tshirt.clone(),
+        format!("{:.1}", a.size.points),
+        if reasons.is_empty() {
+            a.size.band.clone()
+        } else {
+            format!("{}\n{}", a.size.band, reasons.join(", "))
+        },
+    ]);
+    let _ = writeln!(out, "{t}");
+    if !a.suppressed.is_empty() {
+        let ignored: Vec<String> = a
+            .suppressed
+            .iter()
+            .take(4)
+            .map(|s| format!("“{}” ({})", s.matched, s.reason))
+            .collect();
+        let _ = write!(
+            out,
+            "{}",
+            p.dim(&wrap(&format!("Ignored: {}", ignored.join("; ")), 100, ""))
+        );
+    }
+    top_questions(&mut out, &p, &a.questions.top);
+    let _ = writeln!(out, "\n{}", p.dim(&format!("{} questions in all: run `ds01-pm questions` with the same text for the full checklist.", a.questions.len())));
+    out
+}
+
+/// `questions`: summary, first questions, then every dimension.
+pub(super) fn questions(a: &Analysis, color: bool) -> String {
+    let p = Paint { on: color };
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", p.head("What I understood"));
+    out.push_str(&wrap(&a.summary, 96, "  "));
+    top_questions(&mut out, &p, &a.questions.top);
+    for g in &a.questions.groups {
+        if g.questions.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.head(&format!("{} ({})", g.name, g.dimension))
+        );
+        for q in &g.questions {
+            let from = q
+                .sources
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push_str(&wrap(
+                &format!(
+                    "- {} {}",
+                    q.text,
+                    p.dim(&format!("[p{}; {from}]", q.priority))
+                ),
+                96,
+                "  ",
+            ));
+        }
+    }
+    out
+}
+
+/// `rules list`.
+pub(super) fn rules_list(set: &RuleSet) -> String {
+    let mut t = table(&["Rule", "Family", "Signals", "Summary"]);
+    for r in &set.rules {
+        let signals: Vec<String> = r
+            .signals
+            .iter()
+            .map(|(c, w)| {
+                if (*w - 1.0).abs() < 1e-9 {
+                    c.to_string()
+                } else {
+                    format!("{c}×{w}")
+                }
+            })
+            .collect();
+        t.add_row(vec![
+            r.id.clone(),
+            r.family.name().to_owned(),
+            signals.join("\n"),
+            r.summary.clone(),
+        ]);
+    }
+    format!(
+        "{t}\n{} rules from {} files\n",
+        set.rules.len(),
+        set.sources.len()
+    )
+}
+
+/// `rules show`.
+pub(super) fn rule_detail(r: &Rule) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({}, {})", r.id, r.family.name(), r.location);
+    let _ = writeln!(out, "{}\n", r.summary);
+    out.push_str(&wrap(&r.why, 96, "  "));
+    let list = |out: &mut String, head: &str, items: Vec<String>| {
+        if !items.is_empty() {
+            let _ = writeln!(out, "\n{head}:");
+            for i in items {
+                let _ = writeln!(out, "  {i}");
+            }
+        }
+    };
+    list(
+        &mut out,
+        "Patterns",
+        r.patterns.iter().map(|p| p.source.clone()).collect(),
+    );
+    list(
+        &mut out,
+        "Excluded when the sentence matches",
+        r.exclude.iter().map(|p| p.source.clone()).collect(),
+    );
+    list(
+        &mut out,
+        "Only when",
+        r.when.iter().map(ToString::to_string).collect(),
+    );
+    list(
+        &mut out,
+        "Not when",
+        r.unless.iter().map(ToString::to_string).collect(),
+    );
+    list(
+        &mut out,
+        "Signals",
+        r.signals
+            .iter()
+            .map(|(c, w)| format!("{c} (weight {w})"))
+            .collect(),
+    );
+    list(
+        &mut out,
+        "Questions",
+        r.questions
+            .iter()
+            .map(|q| format!("[{} p{}] {}", q.dimension, q.priority, q.text))
+            .collect(),
+    );
+    list(&mut out, "Must match", r.examples_match.clone());
+    list(&mut out, "Must not match", r.examples_no_match.clone());
+    if !r.negatable {
+        let _ = writeln!(out, "\nNegation cues do not cancel this rule.");
+    }
+    out
+}
+
+/// `rules check`.
+pub(super) fn self_test(set: &RuleSet, failures: &[ExampleFailure], color: bool) -> String {
+    let p = Paint { on: color };
+    let examples: usize = set
+        .rules
+        .iter()
+        .map(|r| r.examples_match.len() + r.examples_no_match.len())
+        .sum();
+    let mut out = String::new();
+    for f in failures {
+        let _ = writeln!(
+            out,
+            "{}: rule `{}`: example {} “{}”",
+            f.location,
+            f.rule,
+            if f.expected_match {
+                "should match but does not:"
+            } else {
+                "should not match but does:"
+            },
+            f.example
+        );
+    }
+    let verdict = if failures.is_empty() {
+        p.good(&format!(
+            "ok: {} rules from {} files valid; {examples} examples pass",
+            set.rules.len(),
+            set.sources.len()
+        ))
+    } else {
+        p.warn(&format!("{} of {examples} examples fail", failures.len()))
+    };
+    let _ = writeln!(out, "{verdict}");
+    out
+}
+
+/// `rules eval`.
+pub(super) fn eval(r: &EvalResult) -> String {
+    let mut out = String::new();
+    let mut t = table(&[
+        "Field",
+        "Precision",
+        "Recall",
+        "F1 (micro)",
+        "TP",
+        "FP",
+        "FN",
+    ]);
+    for f in &r.fields {
+        let m = &f.micro;
+        t.add_row(vec![
+            f.field.clone(),
+            format!("{:.3}", m.precision),
+            format!("{:.3}", m.recall),
+            format!("{:.3}", m.f1),
+            m.tp.to_string(),
+            m.fp.to_string(),
+            m.fn_.to_string(),
+        ]);
+    }
+    let _ = writeln!(out, "{} items\n{t}", r.items);
+    let mut t = table(&["Field", "Label", "Precision", "Recall", "F1", "Support"]);
+    for f in &r.fields {
+        for (label, s) in &f.per_label {
+            t.add_row(vec![
+                f.field.clone(),
+                label.clone(),
+                format!("{:.3}", s.precision),
+                format!("{:.3}", s.recall),
+                format!("{:.3}", s.f1),
+                (s.tp + s.fn_).to_string(),
+            ]);
+        }
+    }
+    let _ = writeln!(out, "\nPer label\n{t}");
+    if r.misses.is_empty() {
+        let _ = writeln!(out, "\nNo item was misclassified.");
+    } else {
+        let _ = writeln!(out, "\nMisclassified ({} field values)", r.misses.len());
+        for m in &r.misses {
+            let _ = writeln!(
+                out,
+                "  {} {}: missing [{}] extra [{}]",
+                m.id,
+                m.field,
+                m.missing.join(", "),
+                m.extra.join(", ")
+            );
+        }
+    }
+    if !r.items_without_concerns.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nItems with no concern at all: {}",
+            r.items_without_concerns.join(", ")
+        );
+    }
+    out
+}

@@ -1,0 +1,78 @@
+//! Markdown output, ready to paste into a proposal.
+use std::fmt::Write;
+
+use crate::analyze::{Analysis, Finding};
+
+fn ids(f: &[Finding]) -> String {
+    if f.is_empty() {
+        "—".to_owned()
+    } else {
+        f.iter()
+            .map(|x| format!("`{}`", x.id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// `analyze --format markdown`.
+pub(super) fn analysis(a: &Analysis) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## What I understood\n\n{}\n", a.summary);
+    let _ = writeln!(out, "| Concern | Value |\n| --- | --- |");
+    let _ = writeln!(out, "| Layers | {} |", ids(&a.layers));
+    let _ = writeln!(out, "| Tiers | {} |", ids(&a.tiers));
+    let _ = writeln!(out, "| GPU impact | `{}` |", a.gpu_impact.value);
+    let _ = writeln!(out, "| Supports | {} |", ids(&a.principles.supported));
+    let _ = writeln!(out, "| Strains | {} |", ids(&a.principles.strained));
+    let _ = writeln!(out, "| Risks | {} |", ids(&a.risks));
+    let reasons: Vec<String> = a
+        .size
+        .reasons
+        .iter()
+        .map(|r| format!("{} +{}", r.concern, r.points))
+        .collect();
+    let _ = writeln!(
+        out,
+        "| Size | **{}** ({}) |",
+        a.size.tshirt,
+        if reasons.is_empty() {
+            a.size.band.clone()
+        } else {
+            reasons.join(", ")
+        }
+    );
+    if !a.questions.top.is_empty() {
+        let _ = writeln!(out, "\n## Ask first\n");
+        for q in &a.questions.top {
+            let _ = writeln!(out, "- [ ] {}", q.text);
+        }
+    }
+    out
+}
+
+/// `questions --format markdown`: checkboxes grouped by dimension.
+pub(super) fn questions(a: &Analysis) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## Open questions\n\n> {}\n", a.summary);
+    if !a.questions.top.is_empty() {
+        let _ = writeln!(out, "### Ask first\n");
+        for q in &a.questions.top {
+            let _ = writeln!(out, "- [ ] {}", q.text);
+        }
+        out.push('\n');
+    }
+    for g in &a.questions.groups {
+        if g.questions.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "### {}\n", g.name);
+        for q in &g.questions {
+            if a.questions.top.iter().any(|t| t.text == q.text) {
+                continue;
+            }
+            let _ = writeln!(out, "- [ ] {}", q.text);
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,157 @@
+//! Rendering: the only module that writes to stdout or stderr. Everything else returns data.
+#![allow(clippy::print_stderr)]
+
+mod human;
+mod markdown;
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::analyze::{Analysis, SCHEMA_VERSION};
+use crate::cli::{ListFormat, TextFormat};
+use crate::error::Error;
+use crate::eval::EvalResult;
+use crate::questions::Checklist;
+use crate::rules::{ExampleFailure, Rule, RuleSet};
+
+/// Write a rendered report to stdout in one go. A closed pipe surfaces as
+/// `Error::Output(BrokenPipe)`, which `main_with` turns into a quiet exit 0.
+pub fn emit(out: &str) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out.as_bytes()).map_err(Error::Output)?;
+    stdout.flush().map_err(Error::Output)
+}
+
+/// Print a tool error on stderr: `error: <cause>` (one line per problem) and `hint: <fix>`.
+pub fn error(err: &Error, color: bool) {
+    let mut stderr = std::io::stderr().lock();
+    let (red, yellow, reset) = if color {
+        ("\x1b[1;31m", "\x1b[33m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    for line in err.to_string().lines() {
+        let _ = writeln!(stderr, "{red}error{reset}: {line}");
+    }
+    if let Some(hint) = err.hint() {
+        let _ = writeln!(stderr, "{yellow}hint{reset}: {hint}");
+    }
+}
+
+/// Print one warning line on stderr.
+pub fn warn(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
+}
+
+pub(crate) fn json<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("report values serialize to JSON");
+    s.push('\n');
+    s
+}
+
+/// `analyze` output.
+pub fn analysis(a: &Analysis, format: TextFormat, color: bool) -> String {
+    match format {
+        TextFormat::Human => human::analysis(a, color),
+        TextFormat::Json => json(a),
+        TextFormat::Markdown => markdown::analysis(a),
+    }
+}
+
+/// The JSON shape of `questions`.
+#[derive(Serialize)]
+struct QuestionsJson<'a> {
+    schema_version: u32,
+    summary: &'a str,
+    #[serde(flatten)]
+    checklist: &'a Checklist,
+}
+
+/// `questions` output.
+pub fn questions(a: &Analysis, format: TextFormat, color: bool) -> String {
+    match format {
+        TextFormat::Human => human::questions(a, color),
+        TextFormat::Json => json(&QuestionsJson {
+            schema_version: SCHEMA_VERSION,
+            summary: &a.summary,
+            checklist: &a.questions,
+        }),
+        TextFormat::Markdown => markdown::questions(a),
+    }
+}
+
+/// The JSON shape of a rule.
+#[derive(Serialize)]
+pub(crate) struct RuleJson<'a> {
+    id: &'a str,
+    family: crate::rules::Family,
+    summary: &'a str,
+    why: &'a str,
+    location: String,
+    patterns: Vec<&'a str>,
+    exclude: Vec<&'a str>,
+    negatable: bool,
+    when: Vec<String>,
+    unless: Vec<String>,
+    signals: Vec<(String, f64)>,
+    questions: &'a [crate::rules::Question],
+    examples: Examples<'a>,
+}
+
+#[derive(Serialize)]
+struct Examples<'a> {
+    #[serde(rename = "match")]
+    must_match: &'a [String],
+    no_match: &'a [String],
+}
+
+pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
+    RuleJson {
+        id: &r.id,
+        family: r.family,
+        summary: &r.summary,
+        why: &r.why,
+        location: r.location.to_string(),
+        patterns: r.patterns.iter().map(|p| p.source.as_str()).collect(),
+        exclude: r.exclude.iter().map(|p| p.source.as_str()).collect(),
+        negatable: r.negatable,
+        when: r.when.iter().map(ToString::to_string).collect(),
+        unless: r.unless.iter().map(ToString::to_string).collect(),
+        signals: r.signals.iter().map(|(c, w)| (c.to_string(), *w)).collect(),
+        questions: &r.questions,
+        examples: Examples {
+            must_match: &r.examples_match,
+            no_match: &r.examples_no_match,
+        },
+    }
+}
+
+/// `rules list` output.
+pub fn rules_list(set: &RuleSet, format: ListFormat) -> String {
+    match format {
+        ListFormat::Human => human::rules_list(set),
+        ListFormat::Json => json(&set.rules.iter().map(rule_json).collect::<Vec<_>>()),
+    }
+}
+
+/// `rules show` output.
+pub fn rule_detail(rule: &Rule, format: ListFormat) -> String {
+    match format {
+        ListFormat::Human => human::rule_detail(rule),
+        ListFormat::Json => json(&rule_json(rule)),
+    }
+}
+
+/// `rules check` / `rules test` output.
+pub fn self_test(set: &RuleSet, failures: &[ExampleFailure], color: bool) -> String {
+    human::self_test(set, failures, color)
+}
+
+/// `rules eval` output.
+pub fn eval(result: &EvalResult, format: ListFormat) -> String {
+    match format {
+        ListFormat::Human => human::eval(result),
+        ListFormat::Json => json(result),
+    }
+}

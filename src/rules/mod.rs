@@ -1,0 +1,379 @@
+//! Rule sets: loading (embedded defaults, `--rules DIR`, `--extend-rules DIR`), the validated
+//! and compiled [`RuleSet`], and the rule self-tests.
+mod model;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexSet};
+
+use crate::error::Error;
+use crate::taxonomy::{Concern, Kind};
+
+pub(crate) use validate::toml_error;
+pub use validate::validate;
+
+/// The default rule files, embedded so the binary works from any directory.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("layers.toml", include_str!("../../rules/layers.toml")),
+    ("tiers.toml", include_str!("../../rules/tiers.toml")),
+    ("gpu.toml", include_str!("../../rules/gpu.toml")),
+    (
+        "principles.toml",
+        include_str!("../../rules/principles.toml"),
+    ),
+    ("risks.toml", include_str!("../../rules/risks.toml")),
+    ("questions.toml", include_str!("../../rules/questions.toml")),
+    ("size.toml", include_str!("../../rules/size.toml")),
+];
+
+/// One rule file's text and the name it is reported under.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Shown in messages: `rules/layers.toml` for the embedded set, the real path otherwise.
+    pub name: String,
+    pub text: String,
+    /// Embedded defaults are verified by the test suite; user files run their examples at load.
+    pub embedded: bool,
+}
+
+/// Where the rules come from, resolved from the CLI and config.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSource {
+    /// Replace the defaults with the `*.toml` files of this directory.
+    pub replace: Option<PathBuf>,
+    /// Add the `*.toml` files of these directories (or single files) to the base set.
+    pub extend: Vec<PathBuf>,
+}
+
+/// Read the rule files a [`RuleSource`] names, defaults first, in a stable order.
+pub fn sources(spec: &RuleSource) -> Result<Vec<Source>, Error> {
+    let mut out = Vec::new();
+    match &spec.replace {
+        Some(dir) => out.extend(read_dir_sources(dir)?),
+        None => out.extend(EMBEDDED.iter().map(|(name, text)| Source {
+            name: format!("rules/{name}"),
+            text: (*text).to_owned(),
+            embedded: true,
+        })),
+    }
+    for path in &spec.extend {
+        out.extend(read_dir_sources(path)?);
+    }
+    Ok(out)
+}
+
+fn read_dir_sources(path: &Path) -> Result<Vec<Source>, Error> {
+    let read = |p: &Path| {
+        Ok(Source {
+            name: p.display().to_string(),
+            text: crate::error::read_text(p)?,
+            embedded: false,
+        })
+    };
+    if path.is_file() {
+        return Ok(vec![read(path)?]);
+    }
+    let entries = std::fs::read_dir(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::invalid(
+            format!(
+                "{}: no `*.toml` rule files in this directory",
+                path.display()
+            ),
+            Some(
+                "point --rules/--extend-rules at a directory of rule files such as the repository's `rules/`",
+            ),
+        ));
+    }
+    files.iter().map(|p| read(p)).collect()
+}
+
+/// Load, validate and compile a rule set.
+pub fn load(spec: &RuleSource) -> Result<RuleSet, Error> {
+    validate(&sources(spec)?)
+}
+
+/// The embedded default rules, loaded once per process.
+pub fn defaults() -> Result<&'static RuleSet, Error> {
+    static DEFAULTS: OnceLock<RuleSet> = OnceLock::new();
+    if let Some(set) = DEFAULTS.get() {
+        return Ok(set);
+    }
+    let set = load(&RuleSource::default())?;
+    Ok(DEFAULTS.get_or_init(|| set))
+}
+
+/// A rule file family, one per file in `rules/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    Layers,
+    Tiers,
+    Gpu,
+    Principles,
+    Risks,
+    Questions,
+    Size,
+    Extra,
+}
+
+impl Family {
+    pub(crate) const ALL: [Family; 8] = [
+        Family::Layers,
+        Family::Tiers,
+        Family::Gpu,
+        Family::Principles,
+        Family::Risks,
+        Family::Questions,
+        Family::Size,
+        Family::Extra,
+    ];
+
+    /// The name used in the `family = "..."` key.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Layers => "layers",
+            Family::Tiers => "tiers",
+            Family::Gpu => "gpu",
+            Family::Principles => "principles",
+            Family::Risks => "risks",
+            Family::Questions => "questions",
+            Family::Size => "size",
+            Family::Extra => "extra",
+        }
+    }
+
+    /// The family whose `[[label]]` entries define the ids of a concern kind.
+    pub fn of_kind(kind: Kind) -> Family {
+        match kind {
+            Kind::Layer => Family::Layers,
+            Kind::Tier => Family::Tiers,
+            Kind::Gpu => Family::Gpu,
+            Kind::Supports | Kind::Strains => Family::Principles,
+            Kind::Risk => Family::Risks,
+        }
+    }
+}
+
+/// Where something was defined: file and 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// A taxonomy entry with its prose: a layer, tier, GPU value, principle, risk or dimension.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Label {
+    pub family: Family,
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub size: f64,
+    pub questions: Vec<Question>,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// A question of the framework.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Question {
+    pub dimension: String,
+    pub priority: u8,
+    pub text: String,
+}
+
+/// A generic framework question, asked of every proposal.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GenericQuestion {
+    pub id: String,
+    #[serde(flatten)]
+    pub question: Question,
+}
+
+/// A regex compiled on first use: the one-pass `RegexSet` decides which rules need it.
+#[derive(Debug)]
+pub struct LazyRegex {
+    pub source: String,
+    case_sensitive: bool,
+    compiled: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    pub(crate) fn new(source: String, case_sensitive: bool) -> Self {
+        LazyRegex {
+            source,
+            case_sensitive,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The pattern as handed to the regex engine.
+    pub(crate) fn effective(&self) -> String {
+        effective_pattern(&self.source, self.case_sensitive)
+    }
+
+    /// The compiled regex. Validation compiled the same pattern once already, so this
+    /// cannot fail for a validated rule set.
+    pub fn regex(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            regex::RegexBuilder::new(&self.effective())
+                .size_limit(validate::REGEX_SIZE_LIMIT)
+                .build()
+                .expect("pattern was compiled during validation")
+        })
+    }
+}
+
+pub(crate) fn effective_pattern(source: &str, case_sensitive: bool) -> String {
+    if case_sensitive {
+        source.to_owned()
+    } else {
+        format!("(?i:{source})")
+    }
+}
+
+/// A validated rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub family: Family,
+    pub summary: String,
+    pub why: String,
+    pub patterns: Vec<LazyRegex>,
+    pub exclude: Vec<LazyRegex>,
+    pub negatable: bool,
+    pub when: Vec<Concern>,
+    pub unless: Vec<Concern>,
+    pub signals: Vec<(Concern, f64)>,
+    pub questions: Vec<Question>,
+    pub examples_match: Vec<String>,
+    pub examples_no_match: Vec<String>,
+    pub location: Location,
+}
+
+impl Rule {
+    /// Rules with conditions run after the pattern-only rules have established concerns.
+    pub fn is_conditional(&self) -> bool {
+        !self.when.is_empty() || !self.unless.is_empty()
+    }
+}
+
+/// A t-shirt band.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Band {
+    pub size: String,
+    pub max_points: Option<f64>,
+    pub description: String,
+}
+
+/// Negation handling: cue words within `window` words before a hit cancel it.
+#[derive(Debug)]
+pub struct Negation {
+    pub cues: Regex,
+    pub window: usize,
+}
+
+/// A validated, compiled rule set: what the analyzer runs.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    /// Every pattern of every rule, matched in one pass over the text.
+    pub(crate) set: RegexSet,
+    /// For each pattern of `set`: (rule index, pattern index within the rule).
+    pub(crate) owners: Vec<(usize, usize)>,
+    pub labels: BTreeMap<(Family, String), Label>,
+    pub generic_questions: Vec<GenericQuestion>,
+    pub bands: Vec<Band>,
+    pub thresholds: BTreeMap<Kind, f64>,
+    pub negation: Option<Negation>,
+    pub sources: Vec<Source>,
+}
+
+impl RuleSet {
+    /// A rule by id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// A label by family and id.
+    pub fn label(&self, family: Family, id: &str) -> Option<&Label> {
+        self.labels.get(&(family, id.to_owned()))
+    }
+
+    /// The labels of one family, in definition order of their ids in the taxonomy.
+    pub fn labels_of(&self, family: Family) -> impl Iterator<Item = &Label> {
+        self.labels.values().filter(move |l| l.family == family)
+    }
+
+    /// The evidence a concern of this kind needs to be reported.
+    pub fn threshold(&self, kind: Kind) -> f64 {
+        self.thresholds.get(&kind).copied().unwrap_or(1.0)
+    }
+
+    /// Human name of a concern's id ("L0" -> "Docker runtime and enforcement").
+    pub fn name_of(&self, concern: &Concern) -> String {
+        self.label(Family::of_kind(concern.kind), &concern.id)
+            .map_or_else(|| concern.id.clone(), |l| l.name.clone())
+    }
+}
+
+/// The outcome of one rule's self-test.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExampleFailure {
+    pub rule: String,
+    pub location: String,
+    pub example: String,
+    /// `true` if the example should have matched.
+    pub expected_match: bool,
+}
+
+/// Run every rule's examples through the full analyzer; return what failed.
+pub fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
+    let mut failures = Vec::new();
+    for rule in &set.rules {
+        if only_user_rules
+            && set
+                .sources
+                .iter()
+                .any(|s| s.embedded && s.name == rule.location.file)
+        {
+            continue;
+        }
+        let cases = rule
+            .examples_match
+            .iter()
+            .map(|e| (e, true))
+            .chain(rule.examples_no_match.iter().map(|e| (e, false)));
+        for (example, expected) in cases {
+            let fired = crate::analyze::fired_rules(set, example).contains(&rule.id.as_str());
+            if fired != expected {
+                failures.push(ExampleFailure {
+                    rule: rule.id.clone(),
+                    location: rule.location.to_string(),
+                    example: example.clone(),
+                    expected_match: expected,
+                });
+            }
+        }
+    }
+    failures
+}

@@ -1,0 +1,125 @@
+//! Raw rule files as written on disk. Nothing here is validated beyond TOML structure; the
+//! validated, compiled form is [`super::RuleSet`].
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// One `rules/<family>.toml` file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) struct RuleFile {
+    /// Which family this file holds: layers, tiers, gpu, principles, risks, questions, size, or
+    /// `extra` for site-specific additions.
+    pub(crate) family: Spanned<String>,
+    /// Evidence a concern needs before it is reported (sum of rule weights). Default 1.0.
+    #[serde(default)]
+    pub(crate) threshold: Option<Spanned<f64>>,
+    /// Taxonomy entries this family defines (name, description, questions).
+    #[serde(default)]
+    pub(crate) label: Vec<RawLabel>,
+    /// Pattern and inference rules.
+    #[serde(default)]
+    pub(crate) rule: Vec<RawRule>,
+    /// Generic framework questions, asked of every proposal.
+    #[serde(default)]
+    pub(crate) question: Vec<RawQuestion>,
+    /// T-shirt bands (only in the `size` family).
+    #[serde(default)]
+    pub(crate) band: Vec<RawBand>,
+    /// Negation cues; at most one file of a rule set may define them.
+    #[serde(default)]
+    pub(crate) negation: Option<RawNegation>,
+}
+
+/// A taxonomy entry: `L0`, `student`, `mig`, `gpu-efficiency`, `data-loss`, `technical`, ...
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) struct RawLabel {
+    pub(crate) id: Spanned<String>,
+    pub(crate) name: String,
+    pub(crate) description: String,
+    /// Points toward the t-shirt size when this label is established.
+    #[serde(default)]
+    pub(crate) size: f64,
+    /// Questions asked whenever this label is established (for principles: when strained).
+    #[serde(default)]
+    pub(crate) questions: Vec<RawQuestion>,
+}
+
+/// A rule: patterns (or conditions on other concerns) that signal concerns with a weight.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) struct RawRule {
+    pub(crate) id: Spanned<String>,
+    pub(crate) summary: String,
+    pub(crate) why: String,
+    /// Regexes, case-insensitive unless `case_sensitive = true`.
+    #[serde(default)]
+    pub(crate) patterns: Vec<Spanned<String>>,
+    /// Regexes that cancel a hit when they match in the same sentence.
+    #[serde(default)]
+    pub(crate) exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) case_sensitive: bool,
+    /// Whether a negation cue just before the hit ("no GPU change") cancels it. Default true.
+    #[serde(default = "yes")]
+    pub(crate) negatable: bool,
+    /// Fire only if one of these concerns is established by pattern evidence (`kind:id`).
+    #[serde(default)]
+    pub(crate) when: Vec<Spanned<String>>,
+    /// Do not fire if any of these concerns is established by pattern evidence.
+    #[serde(default)]
+    pub(crate) unless: Vec<Spanned<String>>,
+    /// Concerns this rule signals, with their weights: `{ "layer:L0" = 1.0 }`.
+    pub(crate) signals: Spanned<BTreeMap<String, f64>>,
+    #[serde(default)]
+    pub(crate) questions: Vec<RawQuestion>,
+    pub(crate) examples: RawExamples,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Texts the rule must fire on, and look-alikes it must not fire on.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawExamples {
+    #[serde(rename = "match")]
+    pub(crate) must_match: Vec<String>,
+    #[serde(rename = "no_match")]
+    pub(crate) must_not_match: Vec<String>,
+}
+
+/// A question of the PM's framework.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) struct RawQuestion {
+    /// Only for generic questions: a stable id.
+    #[serde(default)]
+    pub(crate) id: Option<Spanned<String>>,
+    pub(crate) dimension: Spanned<String>,
+    /// 1 (ask first) to 3 (ask if time allows).
+    pub(crate) priority: Spanned<u8>,
+    pub(crate) text: String,
+}
+
+/// A t-shirt band: sizes up to `max_points` get this size.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) struct RawBand {
+    pub(crate) size: Spanned<String>,
+    pub(crate) max_points: Option<f64>,
+    pub(crate) description: String,
+}
+
+/// Negation cues: words that, just before a hit in the same clause, cancel it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) struct RawNegation {
+    /// Regex of cue words, matched case-insensitively.
+    pub(crate) cues: Spanned<String>,
+    /// How many words before the hit a cue may stand.
+    pub(crate) window: usize,
+}

@@ -1,0 +1,577 @@
+//! Raw rule files -> [`RuleSet`]: every problem is collected with its file, line and rule id
+//! before the load fails, in the manner of cargo-deny's validation context.
+use std::collections::BTreeMap;
+
+use regex::RegexSetBuilder;
+use toml::Spanned;
+
+use super::model::{RawQuestion, RuleFile};
+use super::{
+    Band, Family, GenericQuestion, Label, LazyRegex, Location, Negation, Question, Rule, RuleSet,
+    Source, effective_pattern,
+};
+use crate::error::Error;
+use crate::taxonomy::{self, Concern, Kind};
+use crate::text::{did_you_mean, line_col};
+
+/// Compiled-size cap per regex: a pathological pattern (`a{1000}{1000}`) is a load error,
+/// not an out-of-memory.
+pub(crate) const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
+/// Cap for the combined one-pass set.
+const SET_SIZE_LIMIT: usize = 256 * 1024 * 1024;
+
+static RULE_ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$").expect("static regex")
+});
+
+/// Collects problems, each already prefixed with `file:line:col`.
+struct Ctx<'a> {
+    src: &'a Source,
+    problems: Vec<String>,
+}
+
+impl Ctx<'_> {
+    fn at(&self, offset: usize) -> String {
+        let (line, col) = line_col(&self.src.text, offset);
+        format!("{}:{line}:{col}", self.src.name)
+    }
+
+    fn push<T>(&mut self, spanned: &Spanned<T>, msg: impl AsRef<str>) {
+        let at = self.at(spanned.span().start);
+        self.problems.push(format!("{at}: {}", msg.as_ref()));
+    }
+
+    fn location<T>(&self, spanned: &Spanned<T>) -> Location {
+        Location {
+            file: self.src.name.clone(),
+            line: line_col(&self.src.text, spanned.span().start).0,
+        }
+    }
+}
+
+/// Turn a TOML deserialization error into a one-line `file:line:col: message`, adding a
+/// "did you mean" for unknown keys.
+pub(crate) fn toml_error(name: &str, text: &str, err: &toml::de::Error) -> String {
+    let at = err.span().map_or_else(
+        || name.to_owned(),
+        |s| {
+            let (l, c) = line_col(text, s.start);
+            format!("{name}:{l}:{c}")
+        },
+    );
+    let msg = err.message().trim().replace('\n', " ");
+    let mut out = format!("{at}: {msg}");
+    if let Some(hint) = unknown_field_hint(&msg) {
+        out.push_str(&format!(" (did you mean `{hint}`?)"));
+    }
+    out
+}
+
+fn unknown_field_hint(msg: &str) -> Option<String> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    did_you_mean(field, candidates).map(str::to_owned)
+}
+
+fn parse_family(name: &str) -> Option<Family> {
+    Family::ALL.into_iter().find(|f| f.name() == name)
+}
+
+fn fixed_ids(family: Family) -> Option<&'static [&'static str]> {
+    match family {
+        Family::Layers => Some(taxonomy::LAYERS),
+        Family::Tiers => Some(taxonomy::TIERS),
+        Family::Gpu => Some(taxonomy::GPU),
+        Family::Principles => Some(taxonomy::PRINCIPLES),
+        Family::Questions => Some(taxonomy::DIMENSIONS),
+        Family::Risks | Family::Size | Family::Extra => None,
+    }
+}
+
+fn check_regex(pattern: &str, case_sensitive: bool) -> Result<(), String> {
+    regex::RegexBuilder::new(&effective_pattern(pattern, case_sensitive))
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map(|_| ())
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(limit) => format!(
+                "regex `{pattern}` is too large once compiled (over {} KiB): reduce repetition counts such as `{{1000}}`",
+                limit / 1024
+            ),
+            other => {
+                let text = other.to_string();
+                // regex's syntax errors span several lines with a caret; keep the last line.
+                let last = text.lines().rev().find(|l| l.starts_with("error:")).unwrap_or(&text);
+                format!("invalid regex `{pattern}`: {}", last.trim_start_matches("error: "))
+            }
+        })
+}
+
+/// Validate and compile rule files. Every problem is reported at once (exit 2).
+pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
+    let mut problems = Vec::new();
+    let mut labels: BTreeMap<(Family, String), Label> = BTreeMap::new();
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut raw_rules = Vec::new();
+    let mut generic_questions = Vec::new();
+    let mut bands = Vec::new();
+    let mut thresholds = BTreeMap::new();
+    let mut negation = None;
+    let mut seen_rule_ids: BTreeMap<String, Location> = BTreeMap::new();
+
+    for src in sources {
+        let file: RuleFile = match toml::from_str(&src.text) {
+            Ok(f) => f,
+            Err(e) => {
+                problems.push(toml_error(&src.name, &src.text, &e));
+                continue;
+            }
+        };
+        let mut ctx = Ctx {
+            src,
+            problems: Vec::new(),
+        };
+        let Some(family) = parse_family(file.family.get_ref()) else {
+            let names: Vec<_> = Family::ALL.iter().map(|f| f.name()).collect();
+            ctx.push(
+                &file.family,
+                format!(
+                    "unknown family `{}`: expected one of {}",
+                    file.family.get_ref(),
+                    names.join(", ")
+                ),
+            );
+            problems.append(&mut ctx.problems);
+            continue;
+        };
+
+        if let Some(t) = &file.threshold {
+            let v = *t.get_ref();
+            if !(v.is_finite() && v > 0.0) {
+                ctx.push(t, format!("`threshold` must be a positive number, got {v}"));
+            }
+            for kind in Kind::ALL {
+                if Family::of_kind(kind) == family {
+                    thresholds.insert(kind, v);
+                }
+            }
+        }
+
+        for raw in file.label {
+            let id = raw.id.get_ref().clone();
+            let allowed = fixed_ids(family);
+            match (family, allowed) {
+                (Family::Size | Family::Extra, _) => {
+                    ctx.push(&raw.id, format!("`[[label]]` is not allowed in family `{}`: labels belong to layers, tiers, gpu, principles, risks or questions", family.name()));
+                    continue;
+                }
+                (_, Some(ids)) if !ids.contains(&id.as_str()) => {
+                    let hint = did_you_mean(&id, ids.iter().copied())
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    ctx.push(
+                        &raw.id,
+                        format!(
+                            "unknown {} id `{id}`: expected one of {}{hint}",
+                            family.name(),
+                            ids.join(", ")
+                        ),
+                    );
+                    continue;
+                }
+                (Family::Risks, None) if !RULE_ID.is_match(&id) => {
+                    ctx.push(
+                        &raw.id,
+                        format!("risk id `{id}` must be lowercase kebab-case"),
+                    );
+                    continue;
+                }
+                _ => {}
+            }
+            if let Some(prev) = labels.get(&(family, id.clone())) {
+                ctx.push(
+                    &raw.id,
+                    format!(
+                        "duplicate {} label `{id}` (first defined at {})",
+                        family.name(),
+                        prev.location
+                    ),
+                );
+                continue;
+            }
+            if raw.name.trim().is_empty() || raw.description.trim().is_empty() {
+                ctx.push(
+                    &raw.id,
+                    format!("label `{id}` needs a non-empty `name` and `description`"),
+                );
+            }
+            if !(raw.size.is_finite() && raw.size >= 0.0) {
+                ctx.push(
+                    &raw.id,
+                    format!("label `{id}`: `size` must be a non-negative number"),
+                );
+            }
+            let questions = questions(&mut ctx, &raw.questions, &format!("label `{id}`"));
+            let location = ctx.location(&raw.id);
+            labels.insert(
+                (family, id.clone()),
+                Label {
+                    family,
+                    id,
+                    name: raw.name,
+                    description: raw.description,
+                    size: raw.size,
+                    questions,
+                    location,
+                },
+            );
+        }
+
+        for q in file.question {
+            let Some(id) = &q.id else {
+                ctx.push(&q.dimension, "a generic `[[question]]` needs an `id`");
+                continue;
+            };
+            let what = format!("question `{}`", id.get_ref());
+            if let Some(question) = questions(&mut ctx, std::slice::from_ref(&q), &what).pop() {
+                generic_questions.push(GenericQuestion {
+                    id: id.get_ref().clone(),
+                    question,
+                });
+            }
+        }
+
+        for b in file.band {
+            if !["XS", "S", "M", "L", "XL"].contains(&b.size.get_ref().as_str()) {
+                ctx.push(
+                    &b.size,
+                    format!(
+                        "unknown size `{}`: expected XS, S, M, L or XL",
+                        b.size.get_ref()
+                    ),
+                );
+            }
+            bands.push(Band {
+                size: b.size.get_ref().clone(),
+                max_points: b.max_points,
+                description: b.description,
+            });
+        }
+
+        if let Some(n) = file.negation {
+            if negation.is_some() {
+                ctx.push(
+                    &n.cues,
+                    "negation cues are already defined by another rule file",
+                );
+            } else {
+                match check_regex(n.cues.get_ref(), false) {
+                    Ok(()) => {
+                        let re = regex::RegexBuilder::new(&format!("^(?:{})$", n.cues.get_ref()))
+                            .case_insensitive(true)
+                            .build()
+                            .expect("checked above");
+                        negation = Some(Negation {
+                            cues: re,
+                            window: n.window,
+                        });
+                    }
+                    Err(e) => ctx.push(&n.cues, format!("negation cues: {e}")),
+                }
+            }
+        }
+
+        for raw in file.rule {
+            let id = raw.id.get_ref().clone();
+            if !RULE_ID.is_match(&id) {
+                ctx.push(
+                    &raw.id,
+                    format!("rule id `{id}` must be lowercase kebab-case (e.g. `gpu-mig-profile`)"),
+                );
+            }
+            let location = ctx.location(&raw.id);
+            if let Some(prev) = seen_rule_ids.get(&id) {
+                ctx.push(
+                    &raw.id,
+                    format!("duplicate rule id `{id}` (first defined at {prev})"),
+                );
+                continue;
+            }
+            seen_rule_ids.insert(id.clone(), location.clone());
+            raw_rules.push((src.name.clone(), family, raw, location));
+        }
+        problems.append(&mut ctx.problems);
+    }
+
+    // Completeness of the taxonomy: every fixed id needs its prose and questions.
+    for family in [
+        Family::Layers,
+        Family::Tiers,
+        Family::Gpu,
+        Family::Principles,
+        Family::Questions,
+    ] {
+        for id in fixed_ids(family).unwrap_or_default() {
+            if !labels.contains_key(&(family, (*id).to_owned())) {
+                problems.push(format!(
+                    "rules: {} id `{id}` has no `[[label]]` entry in any file of family `{}`",
+                    family.name(),
+                    family.name()
+                ));
+            }
+        }
+    }
+
+    // Rules need every label known, so they are checked after all files are read.
+    let known = |c: &Concern| labels.contains_key(&(Family::of_kind(c.kind), c.id.clone()));
+    let mut set_patterns = Vec::new();
+    let mut owners = Vec::new();
+    for (name, family, raw, location) in raw_rules {
+        let src = sources
+            .iter()
+            .find(|s| s.name == name)
+            .expect("source of a rule");
+        let mut ctx = Ctx {
+            src,
+            problems: Vec::new(),
+        };
+        let id = raw.id.get_ref().clone();
+        let who = format!("rule `{id}`");
+        if raw.summary.trim().is_empty() || raw.why.trim().is_empty() {
+            ctx.push(
+                &raw.id,
+                format!("{who}: `summary` and `why` must not be empty"),
+            );
+        }
+        if raw.patterns.is_empty() && raw.when.is_empty() {
+            ctx.push(
+                &raw.id,
+                format!("{who}: give `patterns` to match, or `when` to infer from other concerns"),
+            );
+        }
+        let concerns = |list: &[Spanned<String>], what: &str, ctx: &mut Ctx<'_>| -> Vec<Concern> {
+            list.iter()
+                .filter_map(|s| match Concern::parse(s.get_ref()) {
+                    Ok(c) if known(&c) => Some(c),
+                    Ok(c) => {
+                        let fam = Family::of_kind(c.kind);
+                        let ids: Vec<&str> = labels
+                            .keys()
+                            .filter(|(f, _)| *f == fam)
+                            .map(|(_, i)| i.as_str())
+                            .collect();
+                        let hint = did_you_mean(&c.id, ids.iter().copied())
+                            .map(|s| format!(" (did you mean `{}:{s}`?)", c.kind.prefix()))
+                            .unwrap_or_default();
+                        ctx.push(
+                            s,
+                            format!(
+                                "{who}: unknown {} id `{}` in `{what}`{hint}",
+                                fam.name(),
+                                c.id
+                            ),
+                        );
+                        None
+                    }
+                    Err(e) => {
+                        ctx.push(s, format!("{who}: {e}"));
+                        None
+                    }
+                })
+                .collect()
+        };
+        let when = concerns(&raw.when, "when", &mut ctx);
+        let unless = concerns(&raw.unless, "unless", &mut ctx);
+        let mut signals = Vec::new();
+        for (key, weight) in raw.signals.get_ref() {
+            match Concern::parse(key) {
+                Ok(c) if known(&c) => {
+                    if !(weight.is_finite() && *weight > 0.0 && *weight <= 10.0) {
+                        ctx.push(
+                            &raw.signals,
+                            format!("{who}: weight of `{key}` must be in (0, 10], got {weight}"),
+                        );
+                    }
+                    signals.push((c, *weight));
+                }
+                Ok(c) => {
+                    let fam = Family::of_kind(c.kind);
+                    let ids: Vec<&str> = labels
+                        .keys()
+                        .filter(|(f, _)| *f == fam)
+                        .map(|(_, i)| i.as_str())
+                        .collect();
+                    let hint = did_you_mean(&c.id, ids.iter().copied())
+                        .map(|s| format!(" (did you mean `{}:{s}`?)", c.kind.prefix()))
+                        .unwrap_or_default();
+                    ctx.push(
+                        &raw.signals,
+                        format!(
+                            "{who}: unknown {} id `{}` in `signals`{hint}",
+                            fam.name(),
+                            c.id
+                        ),
+                    );
+                }
+                Err(e) => ctx.push(&raw.signals, format!("{who}: {e}")),
+            }
+        }
+        if raw.signals.get_ref().is_empty() {
+            ctx.push(
+                &raw.signals,
+                format!("{who}: `signals` must name at least one concern"),
+            );
+        }
+        let rule_questions = questions(&mut ctx, &raw.questions, &who);
+        if raw.examples.must_match.is_empty() || raw.examples.must_not_match.is_empty() {
+            ctx.push(
+                &raw.id,
+                format!("{who}: needs at least one `examples.match` and one `examples.no_match`"),
+            );
+        }
+        let mut patterns = Vec::new();
+        for p in &raw.patterns {
+            match check_regex(p.get_ref(), raw.case_sensitive) {
+                Ok(()) => {
+                    owners.push((rules.len(), patterns.len()));
+                    set_patterns.push(effective_pattern(p.get_ref(), raw.case_sensitive));
+                    patterns.push(LazyRegex::new(p.get_ref().clone(), raw.case_sensitive));
+                }
+                Err(e) => ctx.push(p, format!("{who}: {e}")),
+            }
+        }
+        let mut exclude = Vec::new();
+        for p in &raw.exclude {
+            match check_regex(p.get_ref(), raw.case_sensitive) {
+                Ok(()) => exclude.push(LazyRegex::new(p.get_ref().clone(), raw.case_sensitive)),
+                Err(e) => ctx.push(p, format!("{who}: in `exclude`: {e}")),
+            }
+        }
+        problems.append(&mut ctx.problems);
+        rules.push(Rule {
+            id,
+            family,
+            summary: raw.summary,
+            why: raw.why,
+            patterns,
+            exclude,
+            negatable: raw.negatable,
+            when,
+            unless,
+            signals,
+            questions: rule_questions,
+            examples_match: raw.examples.must_match,
+            examples_no_match: raw.examples.must_not_match,
+            location,
+        });
+    }
+
+    if bands.is_empty() {
+        problems.push(
+            "rules: no `[[band]]` entries: the `size` family must define the t-shirt bands".into(),
+        );
+    }
+
+    if !problems.is_empty() {
+        return Err(Error::Many {
+            problems,
+            hint: Some(
+                "fix the rule files above; `ds01-pm rules check --rules DIR` re-checks them".into(),
+            ),
+        });
+    }
+
+    let set = RegexSetBuilder::new(&set_patterns)
+        .size_limit(SET_SIZE_LIMIT)
+        .build()
+        .map_err(|e| {
+            Error::invalid(
+                format!("rules: the combined pattern set does not compile: {e}"),
+                Some("remove very large patterns"),
+            )
+        })?;
+
+    let rule_set = RuleSet {
+        rules,
+        set,
+        owners,
+        labels,
+        generic_questions,
+        bands,
+        thresholds,
+        negation,
+        sources: sources.to_vec(),
+    };
+
+    // User-supplied rules prove their examples at load time; the embedded defaults are proven
+    // by the test suite, so the binary does not pay for them on every start.
+    let failures = super::self_test(&rule_set, true);
+    if !failures.is_empty() {
+        let problems = failures
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}: rule `{}`: example {} `{}`",
+                    f.location,
+                    f.rule,
+                    if f.expected_match {
+                        "should match but does not:"
+                    } else {
+                        "should not match but does:"
+                    },
+                    f.example
+                )
+            })
+            .collect();
+        return Err(Error::Many {
+            problems,
+            hint: Some(
+                "fix the rule's patterns or its examples; `ds01-pm rules test` shows what fired"
+                    .into(),
+            ),
+        });
+    }
+    Ok(rule_set)
+}
+
+fn questions(ctx: &mut Ctx<'_>, raw: &[RawQuestion], who: &str) -> Vec<Question> {
+    let mut out = Vec::new();
+    for q in raw {
+        let dim = q.dimension.get_ref();
+        if !taxonomy::DIMENSIONS.contains(&dim.as_str()) {
+            let hint = did_you_mean(dim, taxonomy::DIMENSIONS.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            ctx.push(
+                &q.dimension,
+                format!(
+                    "{who}: unknown question dimension `{dim}`: expected one of {}{hint}",
+                    taxonomy::DIMENSIONS.join(", ")
+                ),
+            );
+            continue;
+        }
+        let p = *q.priority.get_ref();
+        if !(1..=3).contains(&p) {
+            ctx.push(
+                &q.priority,
+                format!("{who}: question priority must be 1 (ask first), 2 or 3, got {p}"),
+            );
+            continue;
+        }
+        if q.text.trim().is_empty() {
+            ctx.push(
+                &q.dimension,
+                format!("{who}: question text must not be empty"),
+            );
+            continue;
+        }
+        out.push(Question {
+            dimension: dim.clone(),
+            priority: p,
+            text: q.text.trim().to_owned(),
+        });
+    }
+    out
+}
