@@ -50,12 +50,19 @@ fn table(header: &[&str]) -> Table {
 }
 
 fn wrap(text: &str, width: usize, indent: &str) -> String {
+    wrap_hanging(text, width, indent, indent)
+}
+
+/// Word-wrap with a different indent for continuation lines (numbered and bulleted lists).
+fn wrap_hanging(text: &str, width: usize, first: &str, rest: &str) -> String {
     let mut out = String::new();
     let mut line = String::new();
+    let mut indent = first;
     for word in text.split_whitespace() {
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
             let _ = writeln!(out, "{indent}{line}");
             line.clear();
+            indent = rest;
         }
         if !line.is_empty() {
             line.push(' ');
@@ -114,21 +121,13 @@ fn top_questions(out: &mut String, p: &Paint, items: &[Item]) {
     }
     let _ = writeln!(out, "\n{}", p.head("Ask first"));
     for (i, q) in items.iter().enumerate() {
-        let _ = write!(
-            out,
-            "{}",
-            wrap(
-                &format!(
-                    "{}. {} {}",
-                    i + 1,
-                    q.text,
-                    p.dim(&format!("[{}]", q.dimension))
-                ),
-                96,
-                "  "
-            )
-            .replacen("  ", "  ", 1)
+        let line = format!(
+            "{}. {} {}",
+            i + 1,
+            q.text,
+            p.dim(&format!("[{}]", q.dimension))
         );
+        out.push_str(&wrap_hanging(&line, 96, "  ", "     "));
     }
 }
 
@@ -226,15 +225,12 @@ pub(super) fn questions(a: &Analysis, color: bool) -> String {
                 .map(String::as_str)
                 .collect::<Vec<_>>()
                 .join(", ");
-            out.push_str(&wrap(
-                &format!(
-                    "- {} {}",
-                    q.text,
-                    p.dim(&format!("[p{}; {from}]", q.priority))
-                ),
-                96,
-                "  ",
-            ));
+            let line = format!(
+                "- {} {}",
+                q.text,
+                p.dim(&format!("[p{}; {from}]", q.priority))
+            );
+            out.push_str(&wrap_hanging(&line, 96, "  ", "    "));
         }
     }
     out
