@@ -76,17 +76,24 @@ fn wrap_hanging(text: &str, width: usize, first: &str, rest: &str) -> String {
 }
 
 fn evidence_cell(ev: &[Evidence]) -> String {
-    let mut lines: Vec<String> = Vec::new();
+    // One line per rule: the texts it matched, then the rule id.
+    let mut by_rule: Vec<(&str, Vec<String>)> = Vec::new();
     for e in ev {
-        let line = if e.span.is_some() {
-            format!("“{}” ← {}", e.matched.trim(), e.rule)
+        let text = if e.span.is_some() {
+            format!("“{}”", e.matched.trim())
         } else {
-            format!("inferred from {} ← {}", e.inferred_from.join(", "), e.rule)
+            format!("inferred from {}", e.inferred_from.join(", "))
         };
-        if !lines.contains(&line) {
-            lines.push(line);
+        match by_rule.iter_mut().find(|(r, _)| *r == e.rule) {
+            Some((_, texts)) if !texts.contains(&text) => texts.push(text),
+            Some(_) => {}
+            None => by_rule.push((&e.rule, vec![text])),
         }
     }
+    let mut lines: Vec<String> = by_rule
+        .iter()
+        .map(|(rule, texts)| format!("{} ← {rule}", texts.join(", ")))
+        .collect();
     let extra = lines.len().saturating_sub(3);
     lines.truncate(3);
     if extra > 0 {

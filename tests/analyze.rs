@@ -1,0 +1,111 @@
+//! Behaviour of the analyzer on the usual traps, and JSON snapshots of whole analyses.
+use ds01_pm::analyze::{Analysis, analyze};
+
+fn run(text: &str) -> Analysis {
+    analyze(ds01_pm::rules::defaults().expect("rules"), text)
+}
+
+fn has(a: &Analysis, concern: &str) -> bool {
+    a.concerns().iter().any(|c| c == concern)
+}
+
+#[test]
+fn negation_cancels_a_gpu_signal() {
+    let a = run("Fix the colours of the image-list banner; no GPU change.");
+    assert_eq!(a.gpu_impact.value, "none");
+    assert!(a.suppressed.iter().any(|s| s.reason.contains("negated")), "{:?}", a.suppressed);
+    let b = run("Fix the colours of the image-list banner and the GPU quota display.");
+    assert_eq!(b.gpu_impact.value, "both");
+}
+
+#[test]
+fn mig_is_not_migrate_and_cgroup_slices_are_not_gpu_slices() {
+    let a = run("Migrate the user slices to a new systemd cgroup layout");
+    assert_ne!(a.gpu_impact.value, "mig");
+    assert!(has(&a, "layer:L0"));
+    let b = run("Give every student a MIG slice");
+    assert_eq!(b.gpu_impact.value, "mig");
+}
+
+#[test]
+fn quoted_commands_and_plural_hyphen_variants_match() {
+    for text in ["Make `container-deploy` open VS Code", "make container deploy open VS Code", "Make `container deploy` open VS Code"] {
+        assert!(has(&run(text), "layer:L3"), "{text}");
+    }
+    for text in ["multi-GPU training", "multi GPU training", "multigpu training"] {
+        assert!(has(&run(text), "tier:researcher"), "{text}");
+    }
+    assert!(has(&run("a keep-alive file"), "strains:ephemeral-containers"));
+    assert!(has(&run("a keepalive file"), "strains:ephemeral-containers"));
+}
+
+#[test]
+fn a_single_weak_signal_does_not_make_a_concern() {
+    // A bare mention of a GPU weighs 0.5: not enough for GPU impact on its own.
+    let a = run("Update the tutorial text that mentions the GPU");
+    assert_eq!(a.gpu_impact.value, "none");
+    assert!(a.gpu_impact.scores["both"] > 0.0);
+}
+
+#[test]
+fn evidence_spans_point_at_the_matched_text() {
+    let text = "Let students keep a container running over the weekend for long training jobs";
+    let a = run(text);
+    let all = a.layers.iter().chain(&a.tiers).chain(&a.principles.strained).chain(&a.risks);
+    let mut seen = 0;
+    for f in all {
+        for e in &f.evidence {
+            if let Some([s, e2]) = e.span {
+                assert_eq!(&text[s..e2], e.matched);
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 0);
+}
+
+#[test]
+fn weekend_keep_alive_names_the_principle_conflict() {
+    let a = run("Let students keep a container running over the weekend for long training jobs");
+    assert!(has(&a, "tier:student"));
+    assert!(has(&a, "strains:ephemeral-containers"));
+    assert!(has(&a, "strains:gpu-efficiency"));
+    assert_ne!(a.gpu_impact.value, "none");
+    assert!((3..=5).contains(&a.questions.top.len()));
+    assert!(a.summary.contains("ephemeral-containers"), "{}", a.summary);
+}
+
+#[test]
+fn checklist_is_deduplicated_and_ordered_by_importance() {
+    let a = run("Adopt SLURM with a PostgreSQL database so researchers can queue multi-GPU jobs");
+    let mut texts: Vec<&str> = a.questions.groups.iter().flat_map(|g| g.questions.iter().map(|q| q.text.as_str())).collect();
+    let n = texts.len();
+    texts.sort_unstable();
+    texts.dedup();
+    assert_eq!(texts.len(), n, "duplicate questions");
+    for g in &a.questions.groups {
+        assert!(g.questions.windows(2).all(|w| w[0].importance >= w[1].importance), "{} not ordered", g.dimension);
+    }
+    assert!(a.questions.top[0].importance >= a.questions.top.last().expect("top").importance);
+    assert!(a.size.tshirt == "L" || a.size.tshirt == "XL", "SLURM + database is big: {:?}", a.size);
+}
+
+#[test]
+fn text_without_ds01_signals_gets_the_generic_framework() {
+    let a = run("hello world");
+    assert!(a.is_empty());
+    assert!(a.summary.contains("could not tie"));
+    assert!(a.questions.groups.iter().all(|g| !g.questions.is_empty()), "each dimension keeps its generic questions");
+}
+
+#[test]
+fn analyses_of_the_classify_fixtures_are_stable() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/classify");
+    let mut names: Vec<_> = std::fs::read_dir(dir).expect("fixtures").map(|e| e.expect("entry").path()).collect();
+    names.sort();
+    for path in names {
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        let name = path.file_stem().expect("stem").to_string_lossy().into_owned();
+        insta::assert_json_snapshot!(name, run(&text));
+    }
+}
