@@ -13,7 +13,11 @@ fn has(a: &Analysis, concern: &str) -> bool {
 fn negation_cancels_a_gpu_signal() {
     let a = run("Fix the colours of the image-list banner; no GPU change.");
     assert_eq!(a.gpu_impact.value, "none");
-    assert!(a.suppressed.iter().any(|s| s.reason.contains("negated")), "{:?}", a.suppressed);
+    assert!(
+        a.suppressed.iter().any(|s| s.reason.contains("negated")),
+        "{:?}",
+        a.suppressed
+    );
     let b = run("Fix the colours of the image-list banner and the GPU quota display.");
     assert_eq!(b.gpu_impact.value, "both");
 }
@@ -29,14 +33,28 @@ fn mig_is_not_migrate_and_cgroup_slices_are_not_gpu_slices() {
 
 #[test]
 fn quoted_commands_and_plural_hyphen_variants_match() {
-    for text in ["Make `container-deploy` open VS Code", "make container deploy open VS Code", "Make `container deploy` open VS Code"] {
+    for text in [
+        "Make `container-deploy` open VS Code",
+        "make container deploy open VS Code",
+        "Make `container deploy` open VS Code",
+    ] {
         assert!(has(&run(text), "layer:L3"), "{text}");
     }
-    for text in ["multi-GPU training", "multi GPU training", "multigpu training"] {
+    for text in [
+        "multi-GPU training",
+        "multi GPU training",
+        "multigpu training",
+    ] {
         assert!(has(&run(text), "tier:researcher"), "{text}");
     }
-    assert!(has(&run("a keep-alive file"), "strains:ephemeral-containers"));
-    assert!(has(&run("a keepalive file"), "strains:ephemeral-containers"));
+    assert!(has(
+        &run("a keep-alive file"),
+        "strains:ephemeral-containers"
+    ));
+    assert!(has(
+        &run("a keepalive file"),
+        "strains:ephemeral-containers"
+    ));
 }
 
 #[test]
@@ -51,7 +69,12 @@ fn a_single_weak_signal_does_not_make_a_concern() {
 fn evidence_spans_point_at_the_matched_text() {
     let text = "Let students keep a container running over the weekend for long training jobs";
     let a = run(text);
-    let all = a.layers.iter().chain(&a.tiers).chain(&a.principles.strained).chain(&a.risks);
+    let all = a
+        .layers
+        .iter()
+        .chain(&a.tiers)
+        .chain(&a.principles.strained)
+        .chain(&a.risks);
     let mut seen = 0;
     for f in all {
         for e in &f.evidence {
@@ -78,16 +101,31 @@ fn weekend_keep_alive_names_the_principle_conflict() {
 #[test]
 fn checklist_is_deduplicated_and_ordered_by_importance() {
     let a = run("Adopt SLURM with a PostgreSQL database so researchers can queue multi-GPU jobs");
-    let mut texts: Vec<&str> = a.questions.groups.iter().flat_map(|g| g.questions.iter().map(|q| q.text.as_str())).collect();
+    let mut texts: Vec<&str> = a
+        .questions
+        .groups
+        .iter()
+        .flat_map(|g| g.questions.iter().map(|q| q.text.as_str()))
+        .collect();
     let n = texts.len();
     texts.sort_unstable();
     texts.dedup();
     assert_eq!(texts.len(), n, "duplicate questions");
     for g in &a.questions.groups {
-        assert!(g.questions.windows(2).all(|w| w[0].importance >= w[1].importance), "{} not ordered", g.dimension);
+        assert!(
+            g.questions
+                .windows(2)
+                .all(|w| w[0].importance >= w[1].importance),
+            "{} not ordered",
+            g.dimension
+        );
     }
     assert!(a.questions.top[0].importance >= a.questions.top.last().expect("top").importance);
-    assert!(a.size.tshirt == "L" || a.size.tshirt == "XL", "SLURM + database is big: {:?}", a.size);
+    assert!(
+        a.size.tshirt == "L" || a.size.tshirt == "XL",
+        "SLURM + database is big: {:?}",
+        a.size
+    );
 }
 
 #[test]
@@ -95,17 +133,27 @@ fn text_without_ds01_signals_gets_the_generic_framework() {
     let a = run("hello world");
     assert!(a.is_empty());
     assert!(a.summary.contains("could not tie"));
-    assert!(a.questions.groups.iter().all(|g| !g.questions.is_empty()), "each dimension keeps its generic questions");
+    assert!(
+        a.questions.groups.iter().all(|g| !g.questions.is_empty()),
+        "each dimension keeps its generic questions"
+    );
 }
 
 #[test]
 fn analyses_of_the_classify_fixtures_are_stable() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/classify");
-    let mut names: Vec<_> = std::fs::read_dir(dir).expect("fixtures").map(|e| e.expect("entry").path()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
     names.sort();
     for path in names {
         let text = std::fs::read_to_string(&path).expect("fixture");
-        let name = path.file_stem().expect("stem").to_string_lossy().into_owned();
+        let name = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
         insta::assert_json_snapshot!(name, run(&text));
     }
 }

@@ -9,7 +9,8 @@ fn ds01() -> Command {
     c
 }
 
-const WEEKEND: &str = "Let students keep a container running over the weekend for long training jobs";
+const WEEKEND: &str =
+    "Let students keep a container running over the weekend for long training jobs";
 
 #[test]
 fn analyze_prints_summary_table_size_and_first_questions() {
@@ -27,13 +28,27 @@ fn analyze_prints_summary_table_size_and_first_questions() {
 
 #[test]
 fn analyze_json_is_versioned_and_carries_evidence() {
-    let out = ds01().args(["analyze", "--format", "json", WEEKEND]).output().expect("run");
+    let out = ds01()
+        .args(["analyze", "--format", "json", WEEKEND])
+        .output()
+        .expect("run");
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["schema_version"], 1);
     let ev = &v["principles"]["strained"][0]["evidence"][0];
-    assert!(ev["rule"].is_string() && ev["matched"].is_string() && ev["span"].is_array(), "{ev}");
-    for key in ["layers", "tiers", "gpu_impact", "risks", "size", "questions", "summary"] {
+    assert!(
+        ev["rule"].is_string() && ev["matched"].is_string() && ev["span"].is_array(),
+        "{ev}"
+    );
+    for key in [
+        "layers",
+        "tiers",
+        "gpu_impact",
+        "risks",
+        "size",
+        "questions",
+        "summary",
+    ] {
         assert!(!v[key].is_null(), "missing {key}");
     }
 }
@@ -41,23 +56,49 @@ fn analyze_json_is_versioned_and_carries_evidence() {
 #[test]
 fn words_file_and_stdin_give_the_same_analysis() {
     let args = ["analyze", "--format", "json"];
-    let from_words = ds01().args(args).args(WEEKEND.split(' ')).output().expect("run").stdout;
-    let from_stdin = ds01().args(args).arg("-").write_stdin(WEEKEND).output().expect("run").stdout;
+    let from_words = ds01()
+        .args(args)
+        .args(WEEKEND.split(' '))
+        .output()
+        .expect("run")
+        .stdout;
+    let from_stdin = ds01()
+        .args(args)
+        .arg("-")
+        .write_stdin(WEEKEND)
+        .output()
+        .expect("run")
+        .stdout;
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("idea.md");
     std::fs::write(&file, WEEKEND).expect("write");
-    let from_file = ds01().args(args).arg("-f").arg(&file).output().expect("run").stdout;
+    let from_file = ds01()
+        .args(args)
+        .arg("-f")
+        .arg(&file)
+        .output()
+        .expect("run")
+        .stdout;
     assert_eq!(from_words, from_stdin);
     assert_eq!(from_words, from_file);
 }
 
 #[test]
 fn questions_markdown_is_a_pasteable_checklist() {
-    let out = ds01().args(["questions", "--format", "markdown", WEEKEND]).output().expect("run");
+    let out = ds01()
+        .args(["questions", "--format", "markdown", WEEKEND])
+        .output()
+        .expect("run");
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).expect("utf8");
     assert!(text.contains("### Ask first"));
-    for dim in ["User context", "Problem definition", "Solution space", "Technical considerations", "Implementation reality"] {
+    for dim in [
+        "User context",
+        "Problem definition",
+        "Solution space",
+        "Technical considerations",
+        "Implementation reality",
+    ] {
         assert!(text.contains(&format!("### {dim}")), "missing {dim}");
     }
     let boxes = text.lines().filter(|l| l.starts_with("- [ ] ")).count();
@@ -70,7 +111,9 @@ fn questions_human_groups_by_dimension() {
         .args(["questions", WEEKEND])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Implementation reality (implementation)"))
+        .stdout(predicate::str::contains(
+            "Implementation reality (implementation)",
+        ))
         .stdout(predicate::str::contains("strains:ephemeral-containers"));
 }
 
@@ -90,7 +133,9 @@ fn empty_or_missing_input_is_a_clear_error() {
         .write_stdin("   \n")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("error: the feature description is empty"))
+        .stderr(predicate::str::contains(
+            "error: the feature description is empty",
+        ))
         .stderr(predicate::str::contains("hint:"));
     ds01()
         .args(["analyze", "-f", "no/such/file.md"])
@@ -123,8 +168,16 @@ fn non_utf8_input_names_the_file() {
 fn bom_and_crlf_are_accepted() {
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("crlf.md");
-    std::fs::write(&file, "\u{feff}# Idea\r\nGive each student a MIG slice.\r\n").expect("write");
-    let out = ds01().args(["analyze", "--format", "json", "-f"]).arg(&file).output().expect("run");
+    std::fs::write(
+        &file,
+        "\u{feff}# Idea\r\nGive each student a MIG slice.\r\n",
+    )
+    .expect("write");
+    let out = ds01()
+        .args(["analyze", "--format", "json", "-f"])
+        .arg(&file)
+        .output()
+        .expect("run");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["gpu_impact"]["value"], "mig");
 }
@@ -132,18 +185,51 @@ fn bom_and_crlf_are_accepted() {
 #[test]
 fn bad_rule_files_fail_with_file_line_and_rule_id() {
     let cases = [
-        ("unknown-key", "unknown-key.toml:7:1: unknown field `paterns`", "did you mean `patterns`?"),
-        ("bad-regex", "bad-regex.toml:7:13: rule `extra-bad-regex`: invalid regex", "unclosed group"),
-        ("huge-regex", "huge-regex.toml:7:13: rule `extra-huge-regex`", "too large once compiled"),
-        ("unknown-concern", "unknown-concern.toml:8:11: rule `extra-unknown-concern`: unknown layers id `L5`", "did you mean `tier:student`?"),
-        ("duplicate-id", "duplicate-id.toml:4:6: duplicate rule id `tier-student`", "first defined at rules/tiers.toml:"),
-        ("failing-example", "failing-example.toml:4: rule `extra-kubeflow`: example should match but does not", "use kube-flow"),
+        (
+            "unknown-key",
+            "unknown-key.toml:7:1: unknown field `paterns`",
+            "did you mean `patterns`?",
+        ),
+        (
+            "bad-regex",
+            "bad-regex.toml:7:13: rule `extra-bad-regex`: invalid regex",
+            "unclosed group",
+        ),
+        (
+            "huge-regex",
+            "huge-regex.toml:7:13: rule `extra-huge-regex`",
+            "too large once compiled",
+        ),
+        (
+            "unknown-concern",
+            "unknown-concern.toml:8:11: rule `extra-unknown-concern`: unknown layers id `L5`",
+            "did you mean `tier:student`?",
+        ),
+        (
+            "duplicate-id",
+            "duplicate-id.toml:4:6: duplicate rule id `tier-student`",
+            "first defined at rules/tiers.toml:",
+        ),
+        (
+            "failing-example",
+            "failing-example.toml:4: rule `extra-kubeflow`: example should match but does not",
+            "use kube-flow",
+        ),
         ("syntax-error", "syntax-error.toml:3:8:", "expected `]`"),
-        ("unknown-family", "unknown-family.toml:1:10: unknown family `layer`", "expected one of layers"),
+        (
+            "unknown-family",
+            "unknown-family.toml:1:10: unknown family `layer`",
+            "expected one of layers",
+        ),
     ];
     for (case, first, second) in cases {
         ds01()
-            .args(["--extend-rules", &format!("fixtures/rules-bad/{case}.toml"), "analyze", "x"])
+            .args([
+                "--extend-rules",
+                &format!("fixtures/rules-bad/{case}.toml"),
+                "analyze",
+                "x",
+            ])
             .assert()
             .code(2)
             .stderr(predicate::str::contains(first))
@@ -167,10 +253,17 @@ fn rules_dir_without_rule_files_is_an_error() {
 #[test]
 fn extension_rules_add_concerns_and_questions() {
     ds01()
-        .args(["--extend-rules", "fixtures/rules-extra", "questions", "Run Kubeflow pipelines for the NLP course"])
+        .args([
+            "--extend-rules",
+            "fixtures/rules-extra",
+            "questions",
+            "Run Kubeflow pipelines for the NLP course",
+        ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("could a ds01-jobs pipeline provide it instead"));
+        .stdout(predicate::str::contains(
+            "could a ds01-jobs pipeline provide it instead",
+        ));
     ds01()
         .args(["questions", "Run Kubeflow pipelines for the NLP course"])
         .assert()
@@ -180,12 +273,20 @@ fn extension_rules_add_concerns_and_questions() {
 
 #[test]
 fn replacing_the_rules_with_a_copy_of_the_defaults_works() {
-    ds01().args(["--rules", "rules", "rules", "check"]).assert().success().stdout(predicate::str::contains("examples pass"));
+    ds01()
+        .args(["--rules", "rules", "rules", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("examples pass"));
 }
 
 #[test]
 fn rules_list_show_check_and_eval() {
-    ds01().args(["rules", "list"]).assert().success().stdout(predicate::str::contains("tier-student"));
+    ds01()
+        .args(["rules", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("tier-student"));
     ds01()
         .args(["rules", "show", "gpu-mig", "--format", "json"])
         .assert()
@@ -197,7 +298,16 @@ fn rules_list_show_check_and_eval() {
         .code(2)
         .stderr(predicate::str::contains("did you mean `gpu-mig`?"));
     ds01().args(["rules", "check"]).assert().success();
-    let out = ds01().args(["rules", "eval", "fixtures/eval/ds01-dev.toml", "--format", "json"]).output().expect("run");
+    let out = ds01()
+        .args([
+            "rules",
+            "eval",
+            "fixtures/eval/ds01-dev.toml",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["items"], 20);
@@ -211,8 +321,17 @@ fn rules_list_show_check_and_eval() {
 
 #[test]
 fn colour_follows_the_flag_and_no_color() {
-    ds01().args(["--color", "always", "analyze", WEEKEND]).assert().success().stdout(predicate::str::contains("\x1b["));
-    ds01().args(["--color", "auto", "analyze", WEEKEND]).env("NO_COLOR", "1").assert().success().stdout(predicate::str::contains("\x1b[").not());
+    ds01()
+        .args(["--color", "always", "analyze", WEEKEND])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\x1b["));
+    ds01()
+        .args(["--color", "auto", "analyze", WEEKEND])
+        .env("NO_COLOR", "1")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\x1b[").not());
 }
 
 #[test]
@@ -220,9 +339,17 @@ fn help_and_version() {
     let help = ds01().arg("--help").output().expect("run");
     insta::assert_snapshot!("help", String::from_utf8(help.stdout).expect("utf8"));
     for cmd in ["analyze", "questions", "rules", "score", "plan", "graph"] {
-        ds01().args([cmd, "--help"]).assert().success().stdout(predicate::str::contains("Usage:"));
+        ds01()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage:"));
     }
-    ds01().arg("--version").assert().success().stdout(predicate::str::starts_with("ds01-pm "));
+    ds01()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("ds01-pm "));
     ds01().arg("--frobnicate").assert().code(2);
 }
 
@@ -239,6 +366,15 @@ fn a_closed_pipe_ends_quietly() {
         .expect("spawn");
     drop(child.stdout.take());
     let out = child.wait_with_output().expect("wait");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
