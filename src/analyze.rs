@@ -141,7 +141,7 @@ fn pattern_hits(
     suppressed: &mut Vec<Suppressed>,
 ) -> BTreeMap<usize, Vec<(usize, usize)>> {
     let mut by_rule: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
-    for idx in set.set.matches(text).iter() {
+    for idx in set.set.matches(text) {
         let (r, p) = set.owners[idx];
         let rule = &set.rules[r];
         for m in rule.patterns[p].regex().find_iter(text) {

@@ -144,6 +144,13 @@ fn run_rules(cmd: RulesCommand, ctx: &Ctx) -> Result<ExitStatus, Error> {
         }
         RulesCommand::Check | RulesCommand::Test => {
             let set = ctx.rule_set()?;
+            let broken = set.compile_all();
+            if !broken.is_empty() {
+                return Err(Error::Many {
+                    problems: broken,
+                    hint: Some("fix the patterns above".into()),
+                });
+            }
             let failures = rules::self_test(&set, false);
             report::emit(&report::self_test(&set, &failures, ctx.color))?;
             Ok(if failures.is_empty() {

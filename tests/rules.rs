@@ -27,6 +27,12 @@ fn every_rule_example_classifies_as_declared() {
 }
 
 #[test]
+fn every_embedded_pattern_compiles() {
+    let problems = defaults().compile_all();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
 fn rule_ids_are_unique_kebab_case_and_prefixed_by_family() {
     let set = defaults();
     let mut seen = BTreeSet::new();

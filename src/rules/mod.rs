@@ -1,13 +1,14 @@
 //! Rule sets: loading (embedded defaults, `--rules DIR`, `--extend-rules DIR`), the validated
 //! and compiled [`RuleSet`], and the rule self-tests.
 mod model;
+mod prefilter;
 mod validate;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 
 use crate::error::Error;
 use crate::taxonomy::{Concern, Kind};
@@ -297,7 +298,7 @@ pub struct Negation {
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Every pattern of every rule, matched in one pass over the text.
-    pub(crate) set: RegexSet,
+    pub(crate) set: prefilter::Prefilter,
     /// For each pattern of `set`: (rule index, pattern index within the rule).
     pub(crate) owners: Vec<(usize, usize)>,
     pub labels: BTreeMap<(Family, String), Label>,
@@ -309,6 +310,28 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
+    /// Compile every pattern and exclusion now, under the size limit, and return the failures
+    /// as `file:line: rule `id`: message`. Loading skips this for the embedded defaults; `rules
+    /// check` and the test suite do not.
+    pub fn compile_all(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        for rule in &self.rules {
+            for p in rule.patterns.iter().chain(&rule.exclude) {
+                if let Err(e) = regex::RegexBuilder::new(&p.effective())
+                    .size_limit(validate::REGEX_SIZE_LIMIT)
+                    .build()
+                {
+                    let last = e.to_string().lines().last().unwrap_or_default().to_owned();
+                    problems.push(format!(
+                        "{}: rule `{}`: regex `{}`: {last}",
+                        rule.location, rule.id, p.source
+                    ));
+                }
+            }
+        }
+        problems
+    }
+
     /// A rule by id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)

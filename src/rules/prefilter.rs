@@ -1,0 +1,167 @@
+//! The one-pass prefilter: every pattern of every rule in one `regex::bytes::RegexSet`, built in
+//! ASCII mode. Unicode-aware case folding, `\w` and `\b` made the full set cost ~35 ms to build
+//! at every start; the ASCII set builds in a few milliseconds. The prefilter only has to say
+//! "may match": each pattern is rewritten to match a superset of what the real (Unicode)
+//! pattern matches, and the real pattern then confirms and finds the spans.
+//!
+//! The rewrite: word-boundary assertions (`\b`, `\B`) are dropped (dropping an assertion only
+//! widens a pattern), and the Perl classes `\w`, `\d`, `\s` also accept any non-ASCII byte,
+//! because their Unicode versions contain non-ASCII characters. Negated classes (`\W`, `[^...]`)
+//! and `.` already accept every non-ASCII byte in ASCII byte mode.
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::util::syntax;
+use regex_automata::{Input, MatchKind, PatternSet, meta};
+
+/// Rewrite one pattern (already wrapped as `(?i:...)` when case-insensitive) for the prefilter.
+pub(crate) fn widen(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    let mut in_class = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(n) = chars.next() else {
+                    out.push('\\');
+                    break;
+                };
+                match (n, in_class > 0) {
+                    ('b' | 'B', false) => {}
+                    ('w' | 'd' | 's', false) => {
+                        out.push_str(&format!(r"(?:\{n}|[\x80-\xFF])"));
+                    }
+                    ('w' | 'd' | 's', true) => {
+                        out.push_str(&format!(r"\{n}\x80-\xFF"));
+                    }
+                    _ => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                }
+            }
+            '[' => {
+                in_class += 1;
+                out.push(c);
+                // A `]` right after `[` or `[^` is a literal, not the end of the class.
+                let rest = chars.as_str();
+                let skip = if rest.starts_with("^]") {
+                    2
+                } else if rest.starts_with(']') {
+                    1
+                } else {
+                    0
+                };
+                for _ in 0..skip {
+                    if let Some(x) = chars.next() {
+                        out.push(x);
+                    }
+                }
+            }
+            ']' if in_class > 0 => {
+                in_class -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The compiled prefilter.
+#[derive(Debug)]
+pub(crate) struct Prefilter {
+    re: meta::Regex,
+}
+
+impl Prefilter {
+    /// Indices of the patterns that may match somewhere in `text`, in one pass.
+    pub(crate) fn matches(&self, text: &str) -> Vec<usize> {
+        let mut set = PatternSet::new(self.re.pattern_len());
+        self.re
+            .which_overlapping_matches(&Input::new(text.as_bytes()), &mut set);
+        set.iter().map(|p| p.as_usize()).collect()
+    }
+}
+
+/// Build the prefilter from the effective patterns: a lazy DFA over one Thompson NFA, with
+/// no capture groups, no literal prefilter and no one-pass or backtracking engines, since all
+/// we ask is which patterns match. (The literal prefilter alone cost ~10 ms to build.)
+pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter, String> {
+    let widened: Vec<String> = patterns.iter().map(|p| widen(p)).collect();
+    let config = meta::Config::new()
+        .match_kind(MatchKind::All)
+        .auto_prefilter(false)
+        .which_captures(WhichCaptures::None)
+        .onepass(false)
+        .backtrack(false)
+        .dfa(false)
+        .nfa_size_limit(Some(size_limit));
+    meta::Builder::new()
+        .configure(config)
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .build_many(&widened)
+        .map(|re| Prefilter { re })
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::widen;
+
+    #[test]
+    fn drops_boundaries_and_widens_classes() {
+        assert_eq!(widen(r"\bmig\b"), "mig");
+        assert_eq!(widen(r"pip\w*"), r"pip(?:\w|[\x80-\xFF])*");
+        assert_eq!(widen(r"[\w-]+"), r"[\w\x80-\xFF-]+");
+        assert_eq!(widen(r"a\.b\\b"), r"a\.b\\b");
+        assert_eq!(widen(r"[]\b]"), r"[]\b]");
+    }
+
+    #[test]
+    fn widened_patterns_match_whatever_the_unicode_pattern_matches() {
+        let cases = [
+            (r"(?i:\bcafé\b)", "Ein Café."),
+            (r"(?i:\bpip[- ]install\w*\b)", "pip-installé packages"),
+            (r"(?i:\b(I|I’d)\b)", "I’d like"),
+            (r"(?i:[^.;]{0,30}gpu)", "naïve GPU"),
+            (r"(?i:\bmig\b)", "MIG\u{a0}slice"),
+        ];
+        for (p, text) in cases {
+            let real = regex::Regex::new(p).expect("pattern");
+            let pre = regex::bytes::RegexBuilder::new(&widen(p))
+                .unicode(false)
+                .build()
+                .expect("widened");
+            assert!(real.is_match(text), "{p} should match {text}");
+            assert!(
+                pre.is_match(text.as_bytes()),
+                "prefilter for {p} misses {text}"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod superset {
+    /// On every example text of the default rules, every pattern that really matches must be
+    /// reported by the prefilter (it may report more).
+    #[test]
+    fn prefilter_never_misses_a_real_match_on_the_rule_examples() {
+        let set = crate::rules::defaults().expect("rules");
+        let texts: Vec<&String> = set
+            .rules
+            .iter()
+            .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match))
+            .collect();
+        for text in texts {
+            let reported = set.set.matches(text);
+            for (idx, &(r, p)) in set.owners.iter().enumerate() {
+                let real = set.rules[r].patterns[p].regex().is_match(text);
+                assert!(
+                    !real || reported.contains(&idx),
+                    "prefilter misses `{}` on {text:?}",
+                    set.rules[r].patterns[p].source
+                );
+            }
+        }
+    }
+}
