@@ -12,6 +12,9 @@ use crate::taxonomy::{Concern, Kind};
 pub const SCHEMA_VERSION: u32 = 1;
 /// At most this many hits of one rule are kept as evidence.
 const MAX_HITS_PER_RULE: usize = 3;
+/// At most this many occurrences of one pattern are examined (a bound for very long inputs
+/// in which every occurrence is cancelled by negation or exclusion).
+const MAX_CANDIDATES: usize = 10_000;
 
 /// One piece of evidence: which rule fired on which part of the input.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -144,21 +147,34 @@ fn pattern_hits(
     for idx in set.set.matches(text) {
         let (r, p) = set.owners[idx];
         let rule = &set.rules[r];
-        for m in rule.patterns[p].regex().find_iter(text) {
+        // Each pattern contributes its earliest valid hits, so the earliest hits of the rule
+        // are kept however long the input is; candidates are bounded for the same reason.
+        let mut valid = 0;
+        for m in rule.patterns[p]
+            .regex()
+            .find_iter(text)
+            .take(MAX_CANDIDATES)
+        {
             if m.start() == m.end() {
                 continue;
             }
             let span = (m.start(), m.end());
             if let Some(reason) = cancelled(set, rule, text, span) {
-                suppressed.push(Suppressed {
-                    rule: rule.id.clone(),
-                    matched: m.as_str().to_owned(),
-                    span: [span.0, span.1],
-                    reason,
-                });
+                if suppressed.iter().filter(|x| x.rule == rule.id).count() < MAX_HITS_PER_RULE {
+                    suppressed.push(Suppressed {
+                        rule: rule.id.clone(),
+                        matched: m.as_str().to_owned(),
+                        span: [span.0, span.1],
+                        reason,
+                    });
+                }
                 continue;
             }
             by_rule.entry(r).or_default().push(span);
+            valid += 1;
+            if valid == MAX_HITS_PER_RULE {
+                break;
+            }
         }
     }
     for spans in by_rule.values_mut() {
@@ -222,23 +238,42 @@ fn is_sentence_end(text: &str, i: usize) -> bool {
     }
 }
 
+/// How far (in bytes) a sentence or clause is looked for around a hit. Bounding it keeps the
+/// analysis linear on long inputs with little punctuation (a 50 MB log, a table).
+const SENTENCE_WINDOW: usize = 600;
+
+fn char_floor(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn char_ceil(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 fn sentence_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let s = (0..start)
+    let lo = char_ceil(text, start.saturating_sub(SENTENCE_WINDOW));
+    let hi = char_floor(text, (end + SENTENCE_WINDOW).min(text.len()));
+    let s = (lo..start)
         .rev()
         .find(|&i| is_sentence_end(text, i))
-        .map_or(0, |i| i + 1);
-    let e = (end..text.len())
-        .find(|&i| is_sentence_end(text, i))
-        .unwrap_or(text.len());
+        .map_or(lo, |i| i + 1);
+    let e = (end..hi).find(|&i| is_sentence_end(text, i)).unwrap_or(hi);
     (s, e)
 }
 
 fn clause_start(text: &str, start: usize) -> usize {
     let b = text.as_bytes();
-    (0..start)
+    let lo = char_ceil(text, start.saturating_sub(SENTENCE_WINDOW));
+    (lo..start)
         .rev()
         .find(|&i| matches!(b[i], b',' | b';' | b':' | b'(' | b')') || is_sentence_end(text, i))
-        .map_or(0, |i| i + 1)
+        .map_or(lo, |i| i + 1)
 }
 
 /// Accumulated evidence per concern: (rule index -> evidence), so a rule counts once.

@@ -66,25 +66,38 @@ pub(crate) fn widen(pattern: &str) -> String {
     out
 }
 
-/// The compiled prefilter.
+/// Patterns per automaton. One lazy DFA over all ~550 patterns thrashed its cache on long
+/// inputs (measured: 500 KB of keyword-dense text in 3.9 s); groups of 64 keep each DFA's
+/// state count small (44 ms for the same text) at the same build cost.
+const GROUP: usize = 64;
+/// Cache per group's lazy DFA; it grows only as far as an input needs.
+const CACHE: usize = 16 << 20;
+
+/// The compiled prefilter: a few lazy DFAs, each over a group of patterns.
 #[derive(Debug)]
 pub(crate) struct Prefilter {
-    re: meta::Regex,
+    groups: Vec<meta::Regex>,
 }
 
 impl Prefilter {
-    /// Indices of the patterns that may match somewhere in `text`, in one pass.
+    /// Indices of the patterns that may match somewhere in `text`.
     pub(crate) fn matches(&self, text: &str) -> Vec<usize> {
-        let mut set = PatternSet::new(self.re.pattern_len());
-        self.re
-            .which_overlapping_matches(&Input::new(text.as_bytes()), &mut set);
-        set.iter().map(|p| p.as_usize()).collect()
+        let input = Input::new(text.as_bytes());
+        let mut out = Vec::new();
+        let mut offset = 0;
+        for re in &self.groups {
+            let mut set = PatternSet::new(re.pattern_len());
+            re.which_overlapping_matches(&input, &mut set);
+            out.extend(set.iter().map(|p| offset + p.as_usize()));
+            offset += re.pattern_len();
+        }
+        out
     }
 }
 
-/// Build the prefilter from the effective patterns: a lazy DFA over one Thompson NFA, with
-/// no capture groups, no literal prefilter and no one-pass or backtracking engines, since all
-/// we ask is which patterns match. (The literal prefilter alone cost ~10 ms to build.)
+/// Build the prefilter from the effective patterns: lazy DFAs over Thompson NFAs, with no
+/// capture groups, no literal prefilter and no one-pass or backtracking engines, since all we
+/// ask is which patterns match. (The literal prefilter alone cost ~10 ms to build.)
 pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter, String> {
     let widened: Vec<String> = patterns.iter().map(|p| widen(p)).collect();
     let config = meta::Config::new()
@@ -94,13 +107,19 @@ pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter,
         .onepass(false)
         .backtrack(false)
         .dfa(false)
+        .hybrid_cache_capacity(CACHE)
         .nfa_size_limit(Some(size_limit));
-    meta::Builder::new()
-        .configure(config)
-        .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .build_many(&widened)
-        .map(|re| Prefilter { re })
-        .map_err(|e| e.to_string())
+    let groups = widened
+        .chunks(GROUP)
+        .map(|chunk| {
+            meta::Builder::new()
+                .configure(config.clone())
+                .syntax(syntax::Config::new().unicode(false).utf8(false))
+                .build_many(chunk)
+                .map_err(|e| e.to_string())
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Prefilter { groups })
 }
 
 #[cfg(test)]
