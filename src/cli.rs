@@ -35,6 +35,10 @@ pub struct GlobalArgs {
     /// Add the rule files in DIR (or one FILE) to the rules in use; repeatable.
     #[arg(long, global = true, value_name = "DIR|FILE")]
     pub extend_rules: Vec<PathBuf>,
+    /// Ask the local model server configured under [llm] in ds01-pm.toml for suggestions
+    /// (shown apart, labelled as model output; never changes findings or exit codes).
+    #[arg(long, global = true)]
+    pub llm: bool,
 }
 
 /// `--color` values.
@@ -67,6 +71,22 @@ pub enum Command {
     Plan(PlanArgs),
     /// Export the backlog's dependency graph (DOT or Mermaid).
     Graph(GraphArgs),
+    /// The optional local LLM.
+    #[command(subcommand)]
+    Llm(LlmCommand),
+}
+
+/// `llm` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum LlmCommand {
+    /// Probe the configured model server: reachability, served models, round-trip time.
+    #[command(
+        after_help = "Reads [llm] from ds01-pm.toml and DS01_PM_LLM_BASE_URL / DS01_PM_LLM_MODEL; works even when [llm] is not enabled.\nExit 0 healthy, 1 unreachable or model not served, 2 bad configuration."
+    )]
+    Doctor {
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
 }
 
 /// Input and output of `analyze` and `questions`.

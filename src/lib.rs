@@ -7,8 +7,10 @@
 pub mod analyze;
 pub mod backlog;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod eval;
+pub mod llm;
 pub mod questions;
 pub mod report;
 pub mod rules;
@@ -29,6 +31,8 @@ pub struct Ctx {
     pub color: bool,
     /// Where rules come from.
     pub rules: RuleSource,
+    /// `--llm` was given.
+    pub llm: bool,
 }
 
 impl Ctx {
@@ -48,7 +52,17 @@ impl Ctx {
                 replace: cli.global.rules.clone(),
                 extend: cli.global.extend_rules.clone(),
             },
+            llm: cli.global.llm,
         }
+    }
+
+    /// The LLM settings if the LLM is enabled (flag or config), from ds01-pm.toml and the
+    /// environment. A bad configuration is a tool error; an unreachable server is not.
+    pub fn llm_settings(&self, force: bool) -> Result<Option<llm::Settings>, Error> {
+        let config = config::load(None)?;
+        llm::settings(config.file.llm.as_ref(), self.llm || force, |k| {
+            std::env::var(k).ok()
+        })
     }
 
     /// Load the rule set this invocation uses (embedded defaults unless overridden).
@@ -97,20 +111,24 @@ pub fn main_with(cli: Cli) -> ExitCode {
 pub fn run(cli: Cli, ctx: &Ctx) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Analyze(args) => {
-            let set = ctx.rule_set()?;
-            let text = read_input(&args)?;
-            let mut a = analyze::analyze(&set, &text);
-            a.questions.truncate_top(args.top);
-            report::emit(&report::analysis(&a, args.format, ctx.color))?;
+            let (a, llm) = analyze_with_llm(&args, ctx)?;
+            report::emit(&report::analysis(&a, llm.as_ref(), args.format, ctx.color))?;
             Ok(ExitStatus::Ok)
         }
         Command::Questions(args) => {
-            let set = ctx.rule_set()?;
-            let text = read_input(&args)?;
-            let mut a = analyze::analyze(&set, &text);
-            a.questions.truncate_top(args.top);
-            report::emit(&report::questions(&a, args.format, ctx.color))?;
+            let (a, llm) = analyze_with_llm(&args, ctx)?;
+            report::emit(&report::questions(&a, llm.as_ref(), args.format, ctx.color))?;
             Ok(ExitStatus::Ok)
+        }
+        Command::Llm(cli::LlmCommand::Doctor { format }) => {
+            let settings = ctx.llm_settings(true)?.expect("forced on");
+            let d = llm::doctor(&settings);
+            report::emit(&report::llm_doctor(&d, format))?;
+            Ok(if d.healthy() {
+                ExitStatus::Ok
+            } else {
+                ExitStatus::Findings
+            })
         }
         Command::Rules(cmd) => run_rules(cmd, ctx),
         Command::Score(args) => backlog::command::score(&args, ctx),
@@ -168,6 +186,30 @@ fn run_rules(cmd: RulesCommand, ctx: &Ctx) -> Result<ExitStatus, Error> {
             Ok(ExitStatus::Ok)
         }
     }
+}
+
+/// Analyze the input; when the LLM is enabled, add its suggestions. A failed model call is one
+/// warning on stderr and the rules-only result.
+fn analyze_with_llm(
+    args: &cli::AnalyzeArgs,
+    ctx: &Ctx,
+) -> Result<(analyze::Analysis, Option<llm::Suggestions>), Error> {
+    let set = ctx.rule_set()?;
+    let settings = ctx.llm_settings(false)?;
+    let text = read_input(args)?;
+    let mut a = analyze::analyze(&set, &text);
+    let suggestions = settings.and_then(|s| match llm::suggest(&s, &set, &text, &a) {
+        Ok(sug) => Some(sug),
+        Err(e) => {
+            report::warn(&format!(
+                "LLM suggestions skipped: {}; hint: {}",
+                e.what, e.hint
+            ));
+            None
+        }
+    });
+    a.questions.truncate_top(args.top);
+    Ok((a, suggestions))
 }
 
 /// The feature text of `analyze`/`questions`: arguments, `-f FILE`, or standard input.

@@ -6,6 +6,7 @@ use comfy_table::{ContentArrangement, Table};
 
 use crate::analyze::{Analysis, Evidence, Finding};
 use crate::eval::EvalResult;
+use crate::llm::{Doctor, Suggestions};
 use crate::questions::Item;
 use crate::rules::{ExampleFailure, Rule, RuleSet};
 
@@ -428,4 +429,96 @@ pub(super) fn eval(r: &EvalResult) -> String {
         );
     }
     out
+}
+
+/// The model's suggestions, set apart and labelled as model output.
+pub(super) fn llm(s: &Suggestions, color: bool) -> String {
+    let p = Paint { on: color };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n{}",
+        p.head(&format!(
+            "Model suggestions (LLM output from `{}`, not rule findings)",
+            s.model
+        ))
+    );
+    if let Some(n) = &s.narrative {
+        out.push_str(&wrap(n, 96, "  "));
+    }
+    if let Some(c) = &s.classification {
+        let mut parts = Vec::new();
+        if !c.layers.is_empty() {
+            parts.push(format!("layers {}", c.layers.join(", ")));
+        }
+        if !c.tiers.is_empty() {
+            parts.push(format!("tiers {}", c.tiers.join(", ")));
+        }
+        if let Some(g) = &c.gpu_impact {
+            parts.push(format!("GPU impact {g}"));
+        }
+        if !c.principles.is_empty() {
+            parts.push(format!("principles {}", c.principles.join(", ")));
+        }
+        out.push_str(&wrap(
+            &format!("Suggested classification: {}.", parts.join("; ")),
+            96,
+            "  ",
+        ));
+    }
+    for q in &s.questions {
+        out.push_str(&wrap_hanging(
+            &format!("- {} {}", q.text, p.dim(&format!("[{}]", q.dimension))),
+            96,
+            "  ",
+            "    ",
+        ));
+    }
+    if s.ignored > 0 {
+        let _ = writeln!(
+            out,
+            "  {}",
+            p.dim(&format!(
+                "({} item(s) of the answer failed validation and were dropped)",
+                s.ignored
+            ))
+        );
+    }
+    out
+}
+
+/// `llm doctor`.
+pub(super) fn llm_doctor(d: &Doctor) -> String {
+    let mut t = table(&["Probe", "Result", "Round trip"]);
+    for probe in &d.probes {
+        t.add_row(vec![
+            format!("{}{}", d.base_url, probe.path),
+            format!("{} {}", if probe.ok { "ok" } else { "—" }, probe.note),
+            format!("{:.1} ms", probe.rtt_ms),
+        ]);
+    }
+    let served = match d.model_served {
+        Some(true) => format!("model `{}` is served", d.model),
+        Some(false) => format!(
+            "model `{}` is NOT served; the server lists: {}",
+            d.model,
+            d.models.join(", ")
+        ),
+        None => format!(
+            "the server lists no models; `{}` cannot be checked",
+            d.model
+        ),
+    };
+    let verdict = if d.healthy() {
+        "healthy"
+    } else if d.reachable {
+        "reachable, but not usable"
+    } else {
+        "unreachable"
+    };
+    format!(
+        "{t}
+{}: {verdict}; {served} (protocol {:?})\n",
+        d.base_url, d.protocol
+    )
 }

@@ -76,3 +76,18 @@ pub(super) fn questions(a: &Analysis) -> String {
     }
     out
 }
+
+/// The model's suggestions, labelled as model output.
+pub(super) fn llm(s: &crate::llm::Suggestions) -> String {
+    let mut out = format!(
+        "\n## Model suggestions\n\n> LLM output from `{}`; not rule findings.\n\n",
+        s.model
+    );
+    if let Some(n) = &s.narrative {
+        let _ = writeln!(out, "{n}\n");
+    }
+    for q in &s.questions {
+        let _ = writeln!(out, "- [ ] {}", q.text);
+    }
+    out
+}

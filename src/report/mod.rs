@@ -12,6 +12,7 @@ use crate::analyze::{Analysis, SCHEMA_VERSION};
 use crate::cli::{ListFormat, TextFormat};
 use crate::error::Error;
 use crate::eval::EvalResult;
+use crate::llm::{Doctor, Suggestions};
 use crate::questions::Checklist;
 use crate::rules::{ExampleFailure, Rule, RuleSet};
 
@@ -50,12 +51,37 @@ pub(crate) fn json<T: Serialize>(value: &T) -> String {
     s
 }
 
+/// The JSON shape of `analyze`: the analysis, plus the model's suggestions under `llm` when
+/// the LLM is enabled and answered.
+#[derive(Serialize)]
+struct AnalysisJson<'a> {
+    #[serde(flatten)]
+    analysis: &'a Analysis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    llm: Option<&'a Suggestions>,
+}
+
 /// `analyze` output.
-pub fn analysis(a: &Analysis, format: TextFormat, color: bool) -> String {
+pub fn analysis(
+    a: &Analysis,
+    llm: Option<&Suggestions>,
+    format: TextFormat,
+    color: bool,
+) -> String {
     match format {
-        TextFormat::Human => human::analysis(a, color),
-        TextFormat::Json => json(a),
-        TextFormat::Markdown => markdown::analysis(a),
+        TextFormat::Human => {
+            human::analysis(a, color) + &llm.map(|s| human::llm(s, color)).unwrap_or_default()
+        }
+        TextFormat::Json => json(&AnalysisJson { analysis: a, llm }),
+        TextFormat::Markdown => markdown::analysis(a) + &llm.map(markdown::llm).unwrap_or_default(),
+    }
+}
+
+/// `llm doctor` output.
+pub fn llm_doctor(d: &Doctor, format: ListFormat) -> String {
+    match format {
+        ListFormat::Human => human::llm_doctor(d),
+        ListFormat::Json => json(d),
     }
 }
 
@@ -66,18 +92,30 @@ struct QuestionsJson<'a> {
     summary: &'a str,
     #[serde(flatten)]
     checklist: &'a Checklist,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    llm: Option<&'a Suggestions>,
 }
 
 /// `questions` output.
-pub fn questions(a: &Analysis, format: TextFormat, color: bool) -> String {
+pub fn questions(
+    a: &Analysis,
+    llm: Option<&Suggestions>,
+    format: TextFormat,
+    color: bool,
+) -> String {
     match format {
-        TextFormat::Human => human::questions(a, color),
+        TextFormat::Human => {
+            human::questions(a, color) + &llm.map(|s| human::llm(s, color)).unwrap_or_default()
+        }
         TextFormat::Json => json(&QuestionsJson {
             schema_version: SCHEMA_VERSION,
             summary: &a.summary,
             checklist: &a.questions,
+            llm,
         }),
-        TextFormat::Markdown => markdown::questions(a),
+        TextFormat::Markdown => {
+            markdown::questions(a) + &llm.map(markdown::llm).unwrap_or_default()
+        }
     }
 }
 

@@ -1,0 +1,61 @@
+//! The project config file, `ds01-pm.toml`: found in the working directory or the nearest
+//! parent that has one. Each table belongs to one feature; unknown keys are errors.
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::Error;
+
+/// The file name looked for, upward from the working directory.
+pub const FILE_NAME: &str = "ds01-pm.toml";
+
+/// The whole file. Tables not read here are kept as raw values for the features that own them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Optional local LLM (`[llm]`).
+    #[serde(default)]
+    pub llm: Option<crate::llm::LlmFile>,
+    /// Proposal checks (`[check]`), read by `ds01-pm check`.
+    #[serde(default)]
+    pub check: Option<toml::Value>,
+}
+
+/// A loaded config file and where it came from.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub path: Option<PathBuf>,
+    pub file: ConfigFile,
+}
+
+/// The nearest `ds01-pm.toml` at or above `start`.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+/// Load the config at `path`, or discover one from the working directory; no file is an
+/// empty config.
+pub fn load(path: Option<&Path>) -> Result<Config, Error> {
+    let path = match path {
+        Some(p) => Some(p.to_path_buf()),
+        None => std::env::current_dir().ok().and_then(|d| discover(&d)),
+    };
+    let Some(path) = path else {
+        return Ok(Config::default());
+    };
+    let text = crate::error::read_text(&path)?;
+    let name = path.display().to_string();
+    let file: ConfigFile = toml::from_str(&text).map_err(|e| {
+        Error::invalid(
+            crate::rules::toml_error(&name, &text, &e),
+            Some("see README.md, section Configuration, for the keys of ds01-pm.toml"),
+        )
+    })?;
+    Ok(Config {
+        path: Some(path),
+        file,
+    })
+}
