@@ -669,3 +669,32 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
     s.push_str(&format!(" Rough size: {}.", a.size.tshirt));
     s
 }
+
+/// The concerns of a text without the checklist, size or summary: what the backlog table
+/// shows next to each item.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
+pub struct ConcernSummary {
+    pub layers: Vec<String>,
+    pub tiers: Vec<String>,
+    pub gpu_impact: String,
+}
+
+/// The layers, tiers and GPU impact of a text (cheaper than [`analyze`]).
+pub fn concern_summary(set: &RuleSet, text: &str) -> ConcernSummary {
+    let (_, scores, _) = run_rules(set, text);
+    let established = scores.established(set);
+    let ids = |kind: Kind| -> Vec<String> {
+        established
+            .iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| c.id.clone())
+            .collect()
+    };
+    let mut tiers = ids(Kind::Tier);
+    tiers.sort_by_key(|t| crate::taxonomy::TIERS.iter().position(|x| x == t));
+    ConcernSummary {
+        layers: ids(Kind::Layer),
+        tiers,
+        gpu_impact: decide_gpu(set, &scores).value,
+    }
+}

@@ -38,12 +38,21 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     let limit = (word.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    let close = candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    // A truncated key (`depends` for `depends_on`) is a near miss too.
+    close.or_else(|| {
+        candidates
+            .iter()
+            .copied()
+            .filter(|c| word.chars().count() >= 4 && (c.starts_with(word) || word.starts_with(c)))
+            .min_by_key(|c| (c.len().abs_diff(word.len()), *c))
+    })
 }
 
 #[cfg(test)]
@@ -64,5 +73,9 @@ mod tests {
         let c = ["idle-detection", "gpu-queue", "storage-quotas"];
         assert_eq!(did_you_mean("idle-detectoin", c), Some("idle-detection"));
         assert_eq!(did_you_mean("kubernetes", c), None);
+        assert_eq!(
+            did_you_mean("depends", ["depends_on", "description"]),
+            Some("depends_on")
+        );
     }
 }

@@ -1,2 +1,167 @@
-//! Backlog ranking: RICE over a dependency graph (placeholder until the backlog lands).
+//! Backlog ranking: RICE over a petgraph dependency graph. Loading and validation, scoring,
+//! ordering, critical chains, sensitivity and phase planning are pure; `command.rs` wires
+//! them to the CLI and `report::backlog` renders them.
 pub mod command;
+pub mod graph;
+mod model;
+pub mod plan;
+pub mod validate;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::error::Error;
+
+/// The effort unit the file declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum EffortUnit {
+    #[default]
+    PersonWeeks,
+    PersonMonths,
+}
+
+impl EffortUnit {
+    /// Short name for tables.
+    pub fn short(self) -> &'static str {
+        match self {
+            EffortUnit::PersonWeeks => "pw",
+            EffortUnit::PersonMonths => "pm",
+        }
+    }
+}
+
+/// How a prerequisite inherits value from what it unblocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Propagation {
+    /// Effective score = own score.
+    None,
+    /// A blocker scores at least as high as anything it (transitively) blocks.
+    #[default]
+    Max,
+    /// Own score plus `decay` × the effective scores of its direct dependents.
+    Sum,
+}
+
+impl Propagation {
+    /// The name used in `backlog.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Propagation::None => "none",
+            Propagation::Max => "max",
+            Propagation::Sum => "sum",
+        }
+    }
+}
+
+/// `[scoring]`, validated.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scoring {
+    pub reach_period: String,
+    pub effort_unit: EffortUnit,
+    pub propagation: Propagation,
+    pub decay: f64,
+    pub tshirt: BTreeMap<String, f64>,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring {
+            reach_period: "users per quarter".into(),
+            effort_unit: EffortUnit::default(),
+            propagation: Propagation::default(),
+            decay: 0.5,
+            tshirt: validate::DEFAULT_TSHIRT
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), *v))
+                .collect(),
+        }
+    }
+}
+
+/// Work status; done items satisfy their dependents and leave the ranking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Todo,
+    InProgress,
+    Done,
+}
+
+/// A validated backlog item.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub reach: f64,
+    pub impact: f64,
+    pub confidence: f64,
+    pub effort: f64,
+    /// The t-shirt size the effort came from, if any.
+    pub effort_label: Option<String>,
+    pub depends_on: Vec<String>,
+    pub status: Status,
+    pub tags: Vec<String>,
+    /// Line of the item's `id` in the file.
+    pub line: usize,
+}
+
+impl Item {
+    /// RICE: reach × impact × confidence ÷ effort.
+    pub fn own_score(&self) -> f64 {
+        self.reach * self.impact * self.confidence / self.effort
+    }
+}
+
+/// A validated backlog.
+#[derive(Debug, Clone)]
+pub struct Backlog {
+    pub scoring: Scoring,
+    pub items: Vec<Item>,
+}
+
+/// A problem in a backlog file, with a stable code and a 1-based position.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub message: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// Why a backlog could not be loaded: a file problem (tool error) or findings in its content.
+#[derive(Debug)]
+pub enum LoadError {
+    Tool(Error),
+    Findings(Vec<Finding>),
+}
+
+/// Parse and validate a backlog's text.
+pub fn parse(text: &str) -> Result<Backlog, LoadError> {
+    let file: model::BacklogFile = toml::from_str(text).map_err(|e| {
+        let (pos, message) = crate::rules::toml_error_parts(text, &e);
+        let (line, col) = pos.unwrap_or((1, 1));
+        LoadError::Findings(vec![Finding {
+            code: "B001",
+            message,
+            line,
+            col,
+        }])
+    })?;
+    let backlog = validate::validate(text, &file).map_err(LoadError::Findings)?;
+    let cycles = graph::cycles(&backlog);
+    if cycles.is_empty() {
+        Ok(backlog)
+    } else {
+        Err(LoadError::Findings(cycles))
+    }
+}
+
+/// Read, parse and validate a backlog file.
+pub fn load(path: &std::path::Path) -> Result<Backlog, LoadError> {
+    let text = crate::error::read_text(path).map_err(LoadError::Tool)?;
+    parse(&text)
+}

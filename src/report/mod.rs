@@ -1,6 +1,7 @@
 //! Rendering: the only module that writes to stdout or stderr. Everything else returns data.
 #![allow(clippy::print_stderr)]
 
+pub mod backlog;
 mod human;
 mod markdown;
 

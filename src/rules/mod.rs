@@ -13,8 +13,8 @@ use regex::Regex;
 use crate::error::Error;
 use crate::taxonomy::{Concern, Kind};
 
-pub(crate) use validate::toml_error;
 pub use validate::validate;
+pub(crate) use validate::{toml_error, toml_error_parts};
 
 /// The default rule files, embedded so the binary works from any directory.
 pub const EMBEDDED: &[(&str, &str)] = &[

@@ -51,19 +51,24 @@ impl Ctx<'_> {
 /// Turn a TOML deserialization error into a one-line `file:line:col: message`, adding a
 /// "did you mean" for unknown keys.
 pub(crate) fn toml_error(name: &str, text: &str, err: &toml::de::Error) -> String {
-    let at = err.span().map_or_else(
-        || name.to_owned(),
-        |s| {
-            let (l, c) = line_col(text, s.start);
-            format!("{name}:{l}:{c}")
-        },
-    );
-    let msg = err.message().trim().replace('\n', " ");
-    let mut out = format!("{at}: {msg}");
-    if let Some(hint) = unknown_field_hint(&msg) {
-        out.push_str(&format!(" (did you mean `{hint}`?)"));
+    let (pos, msg) = toml_error_parts(text, err);
+    match pos {
+        Some((l, c)) => format!("{name}:{l}:{c}: {msg}"),
+        None => format!("{name}: {msg}"),
     }
-    out
+}
+
+/// The position (1-based line and column) and the one-line message of a TOML error.
+pub(crate) fn toml_error_parts(
+    text: &str,
+    err: &toml::de::Error,
+) -> (Option<(usize, usize)>, String) {
+    let pos = err.span().map(|s| line_col(text, s.start));
+    let mut msg = err.message().trim().replace('\n', " ");
+    if let Some(hint) = unknown_field_hint(&msg) {
+        msg.push_str(&format!(" (did you mean `{hint}`?)"));
+    }
+    (pos, msg)
 }
 
 fn unknown_field_hint(msg: &str) -> Option<String> {
