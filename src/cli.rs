@@ -74,6 +74,72 @@ pub enum Command {
     /// The optional local LLM.
     #[command(subcommand)]
     Llm(LlmCommand),
+    /// Check feature proposals (Markdown) in CI: sections, placeholders, front matter, what
+    /// their concerns require, unanswered questions.
+    #[command(
+        after_help = "Examples:\n  ds01-pm check docs/proposals/\n  ds01-pm check docs/proposals/*.md --format github\n  ds01-pm check 'docs/**/*.md' --format sarif > ds01-pm.sarif\n  ds01-pm check --list-checks\nExit 0 clean, 1 findings at or above --fail-level, 2 the tool could not run."
+    )]
+    Check(CheckArgs),
+    /// Start a feature proposal.
+    #[command(
+        after_help = "Examples:\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n  ds01-pm new --template -o docs/proposals/gpu-queue.md"
+    )]
+    New(NewArgs),
+}
+
+/// `check` arguments.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Proposal files, directories (every `*.md` inside) or quoted glob patterns.
+    #[arg(value_name = "PATH", required_unless_present = "list_checks")]
+    pub paths: Vec<PathBuf>,
+    /// Output format: human, json, sarif (GitHub code scanning), github (workflow
+    /// annotations), junit (XML), line (`path:line:col: severity code message`).
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// The lowest severity that makes the run fail (exit 1); default from `[check]
+    /// fail_level`, else error.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_level: Option<FailLevel>,
+    /// Read settings from FILE instead of the nearest ds01-pm.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// List every check (code, name, severity, help) and exit.
+    #[arg(long)]
+    pub list_checks: bool,
+}
+
+/// Formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+    Line,
+}
+
+/// `--fail-level` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailLevel {
+    Error,
+    Warning,
+    Info,
+}
+
+/// `new` arguments.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Write the proposal template (no questions asked).
+    #[arg(long)]
+    pub template: bool,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 /// `llm` subcommands.

@@ -6,6 +6,7 @@
 
 pub mod analyze;
 pub mod backlog;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod error;
@@ -134,6 +135,8 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<ExitStatus, Error> {
         Command::Score(args) => backlog::command::score(&args, ctx),
         Command::Plan(args) => backlog::command::plan(&args, ctx),
         Command::Graph(args) => backlog::command::graph(&args, ctx),
+        Command::Check(args) => check::command::check(&args, ctx),
+        Command::New(args) => check::command::new(&args, ctx),
     }
 }
 

@@ -1,0 +1,276 @@
+//! `ds01-pm check` and `ds01-pm new`: resolve paths and settings, read files, run the pure
+//! checks, hand the outcome to `report::check`.
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use super::{CHECKS, Outcome, SCHEMA_VERSION, Severity, config, template::TEMPLATE};
+use crate::Ctx;
+use crate::cli::{CheckArgs, NewArgs};
+use crate::error::{Error, ExitStatus};
+use crate::report;
+
+fn has_glob_chars(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+fn is_markdown(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+fn walk(dir: &Path, settings: &config::Settings, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden || settings.excluded(&p) {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, settings, out)?;
+        } else if is_markdown(&p) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Files, directories (every Markdown file inside, recursively) and glob patterns the shell
+/// did not expand, in a stable order without duplicates. `exclude` applies to what is found
+/// by walking and globbing; a file named explicitly is always checked.
+pub(crate) fn expand(
+    paths: &[PathBuf],
+    settings: &config::Settings,
+) -> Result<Vec<PathBuf>, Error> {
+    let mut out = Vec::new();
+    for p in paths {
+        let shown = p.display().to_string();
+        if p.is_dir() {
+            let before = out.len();
+            walk(p, settings, &mut out)?;
+            if out.len() == before {
+                return Err(Error::invalid(
+                    format!("{shown}: no Markdown (`*.md`) proposals in this directory"),
+                    Some("pass the proposal files, or a directory that holds them"),
+                ));
+            }
+        } else if p.exists() {
+            out.push(p.clone());
+        } else if has_glob_chars(&shown) {
+            let entries = glob::glob(&shown).map_err(|e| {
+                Error::invalid(
+                    format!("`{shown}`: not a valid glob pattern: {e}"),
+                    Some("quote the pattern, e.g. 'docs/proposals/*.md'"),
+                )
+            })?;
+            let before = out.len();
+            for entry in entries {
+                let path = entry.map_err(|e| Error::Read {
+                    path: e.path().to_path_buf(),
+                    source: e.into(),
+                })?;
+                if path.is_file() && !settings.excluded(&path) {
+                    out.push(path);
+                }
+            }
+            if out.len() == before {
+                return Err(Error::invalid(
+                    format!("`{shown}`: the pattern matches no files"),
+                    Some("check the pattern; it is relative to the current directory"),
+                ));
+            }
+        } else {
+            return Err(Error::Read {
+                path: p.clone(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no such file or directory",
+                ),
+            });
+        }
+    }
+    let mut shown: Vec<(String, PathBuf)> = out.into_iter().map(|p| (display(&p), p)).collect();
+    shown.sort();
+    shown.dedup_by(|a, b| a.0 == b.0);
+    Ok(shown.into_iter().map(|(_, p)| p).collect())
+}
+
+/// A path as every output shows it: forward slashes, no leading `./`.
+fn display(p: &Path) -> String {
+    let s = p.display().to_string().replace('\\', "/");
+    let mut t = s.as_str();
+    while let Some(rest) = t.strip_prefix("./") {
+        t = rest;
+    }
+    t.to_owned()
+}
+
+/// `ds01-pm check`.
+pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
+    let settings = config::load(args.config.as_deref())?;
+    if args.list_checks {
+        report::emit(&report::check::list_checks(&settings, args.format))?;
+        return Ok(ExitStatus::Ok);
+    }
+    let files = expand(&args.paths, &settings)?;
+    let set = ctx.rule_set()?;
+    let mut texts = Vec::new();
+    let mut problems = Vec::new();
+    for f in &files {
+        match crate::error::read_text(f) {
+            Ok(t) => texts.push((display(f), t)),
+            Err(e) => problems.push(e),
+        }
+    }
+    if problems.len() == 1 {
+        return Err(problems.remove(0));
+    }
+    if !problems.is_empty() {
+        return Err(Error::Many {
+            problems: problems.iter().map(ToString::to_string).collect(),
+            hint: Some("every proposal must be a readable UTF-8 file".into()),
+        });
+    }
+    let reports = texts
+        .iter()
+        .map(|(path, text)| super::check_text(&set, &settings, path, text))
+        .collect();
+    let fail_level = args
+        .fail_level
+        .map(|f| match f {
+            crate::cli::FailLevel::Error => Severity::Error,
+            crate::cli::FailLevel::Warning => Severity::Warning,
+            crate::cli::FailLevel::Info => Severity::Info,
+        })
+        .or(settings.fail_level())
+        .unwrap_or(Severity::Error);
+    let outcome = Outcome {
+        schema_version: SCHEMA_VERSION,
+        fail_level,
+        files: reports,
+        checks: CHECKS
+            .iter()
+            .map(|c| (c, settings.severity_of(c)))
+            .collect(),
+    };
+    report::emit(&report::check::render(&outcome, args.format, ctx.color))?;
+    Ok(if outcome.failed() {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Ok
+    })
+}
+
+/// `ds01-pm new`.
+pub fn new(args: &NewArgs, _ctx: &Ctx) -> Result<ExitStatus, Error> {
+    if !args.template {
+        let message = if std::io::stdin().is_terminal() {
+            "the interactive `ds01-pm new` is not available yet"
+        } else {
+            "`ds01-pm new` without `--template` asks questions and needs a terminal"
+        };
+        return Err(Error::invalid(
+            message,
+            Some(
+                "write the template with `ds01-pm new --template -o docs/proposals/my-idea.md`, then fill in its sections",
+            ),
+        ));
+    }
+    match &args.output {
+        None => report::emit(TEMPLATE)?,
+        Some(path) => {
+            write_atomic(path, TEMPLATE, args.force)?;
+            report::check::wrote(path);
+        }
+    }
+    Ok(ExitStatus::Ok)
+}
+
+/// Write `text` to `path` through a temporary file in the same directory, so a reader never
+/// sees half a file. Without `force`, an existing file is never replaced, even one created
+/// while we write (the final step is a hard link, which fails if the name exists).
+fn write_atomic(path: &Path, text: &str, force: bool) -> Result<(), Error> {
+    let fail = |e: std::io::Error| {
+        Error::invalid(
+            format!("{}: cannot write: {e}", path.display()),
+            Some("check that the directory exists and is writable"),
+        )
+    };
+    let exists = || {
+        Error::invalid(
+            format!("{}: already exists", path.display()),
+            Some("pass --force to overwrite it, or choose another file with -o"),
+        )
+    };
+    if !force && path.exists() {
+        return Err(exists());
+    }
+    if path.is_dir() {
+        return Err(Error::invalid(
+            format!("{}: is a directory", path.display()),
+            Some("give a file name, e.g. -o docs/proposals/my-idea.md"),
+        ));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "proposal".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> Result<(), Error> {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(fail)?;
+        f.write_all(text.as_bytes()).map_err(fail)?;
+        f.sync_all().map_err(fail)?;
+        drop(f);
+        if force {
+            std::fs::rename(&tmp, path).map_err(fail)
+        } else {
+            match std::fs::hard_link(&tmp, path) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+                // No hard links on this filesystem: the check above is the best we can do.
+                Err(_) => std::fs::rename(&tmp, path).map_err(fail),
+            }
+        }
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_refuses_to_overwrite_without_force() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("p.md");
+        write_atomic(&p, "one", false).expect("first write");
+        let err = write_atomic(&p, "two", false).expect_err("exists");
+        assert!(err.to_string().contains("already exists"));
+        assert_eq!(std::fs::read_to_string(&p).expect("read"), "one");
+        write_atomic(&p, "two", true).expect("forced");
+        assert_eq!(std::fs::read_to_string(&p).expect("read"), "two");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").collect();
+        assert_eq!(left.len(), 1, "no temporary files left behind");
+    }
+
+    #[test]
+    fn display_paths_use_forward_slashes() {
+        assert_eq!(display(Path::new("./docs/x.md")), "docs/x.md");
+    }
+}
