@@ -161,7 +161,7 @@ pub static CHECKS: &[CheckInfo] = &[
         "top-question-unaddressed",
         W,
         "One of the most important questions for this proposal is not addressed.",
-        "The analysis ranks the questions a DS01 PM would ask first about this proposal. This check looks for each of the top ones (`[check] top_questions`, default 5) in the text: a question counts as addressed when it is ticked in a pasted checklist, or when at least half of its key terms appear in the proposal outside the checklist. It is a heuristic: if the text answers the question in other words, say so with an `allow` comment and a reason.",
+        "The analysis ranks the questions a DS01 PM would ask first about this proposal. This check looks for each of the top ones (`[check] top_questions`, default 5) in the text: a question counts as addressed when it is ticked in a pasted checklist, or when at least a third of its key terms (and at least two) appear in the proposal outside the checklist. It is a heuristic: if the text answers the question in other words, say so with an `allow` comment and a reason.",
     ),
     CheckInfo {
         suppressible: false,
@@ -246,9 +246,25 @@ fn section_title(id: &str) -> &'static str {
 // ---------------------------------------------------------------------------------------
 // Front matter (P101-P104)
 
-/// Front matter as written. Keys follow backlog.toml items.
+/// The keys front matter may have.
+const FRONT_MATTER_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "status",
+    "author",
+    "tiers",
+    "tags",
+    "reach",
+    "impact",
+    "confidence",
+    "effort",
+    "depends_on",
+];
+
+/// Front matter as written. Keys follow backlog.toml items; unknown keys are reported one by
+/// one before this is read (so one typo does not hide the other problems).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 struct RawFrontMatter {
     #[serde(default)]
     id: Option<Spanned<String>>,
@@ -438,6 +454,49 @@ fn front_matter(ctx: &mut Ctx<'_>, set: &RuleSet) -> FrontInfo {
     };
     let base = fm.body.start;
     let body = &doc.text[fm.body.clone()];
+    match toml::from_str::<toml::Table>(body) {
+        Ok(table) => {
+            for key in table
+                .keys()
+                .filter(|k| !FRONT_MATTER_KEYS.contains(&k.as_str()))
+            {
+                let key_at = Regex::new(&format!(
+                    r#"(?m)^[ \t]*["']?{}["']?[ \t]*="#,
+                    regex::escape(key)
+                ))
+                .ok()
+                .and_then(|re| re.find(body))
+                .map_or(0, |m| {
+                    m.start() + (m.as_str().len() - m.as_str().trim_start().len())
+                });
+                let hint = did_you_mean(key, FRONT_MATTER_KEYS.iter().copied())
+                    .map(|x| format!(" (did you mean `{x}`?)"))
+                    .unwrap_or_default();
+                ctx.push(
+                    "P101",
+                    base + key_at,
+                    None,
+                    format!("key:{key}"),
+                    format!(
+                        "front matter: unknown key `{key}`{hint}; expected one of {}",
+                        FRONT_MATTER_KEYS.join(", ")
+                    ),
+                );
+            }
+        }
+        Err(e) => {
+            let (_, message) = crate::rules::toml_error_parts(body, &e);
+            let at = base + e.span().map_or(0, |s| s.start);
+            ctx.push(
+                "P101",
+                at,
+                None,
+                message.clone(),
+                format!("front matter: {message}"),
+            );
+            return FrontInfo::default();
+        }
+    }
     let raw: RawFrontMatter = match toml::from_str(body) {
         Ok(r) => r,
         Err(e) => {
@@ -1121,7 +1180,8 @@ fn questions(ctx: &mut Ctx<'_>, set: &RuleSet, a: &Analysis) {
         let terms = key_terms(&q.text);
         let (found, missing): (Vec<_>, Vec<_>) =
             terms.iter().partition(|(s, _)| present.contains(s));
-        let needed = terms.len().div_ceil(2).max(terms.len().min(2));
+        // "Never addresses": a third of the key terms (at least two) is enough.
+        let needed = terms.len().div_ceil(3).max(terms.len().min(2));
         if found.len() >= needed {
             continue;
         }
@@ -1153,9 +1213,10 @@ fn questions(ctx: &mut Ctx<'_>, set: &RuleSet, a: &Analysis) {
 
 /// The proposal as prose: the masked document without checklist items, placeholder lines
 /// and the headings of canonical sections (so that "## GPU and MIG impact" is not itself
-/// evidence of GPU impact). The concern analysis also drops the open-questions section
-/// (pasted tool output and its answers) with `without_questions`.
-fn prose(doc: &Document<'_>, without_questions: bool) -> String {
+/// evidence of GPU impact). For the concern analysis (`for_analysis`), the alternatives
+/// (options the proposal rejects) and the open questions (pasted tool output and answers)
+/// are dropped too: the concerns are those of what the proposal would do.
+fn prose(doc: &Document<'_>, for_analysis: bool) -> String {
     let mut t = doc.masked.clone();
     let mut blank = |r: Range<usize>| {
         let s: String = t[r.clone()]
@@ -1168,7 +1229,7 @@ fn prose(doc: &Document<'_>, without_questions: bool) -> String {
         if s.id.is_some() {
             blank(s.heading.line_start..s.heading.end);
         }
-        if without_questions && s.id == Some("open-questions") {
+        if for_analysis && matches!(s.id, Some("open-questions" | "alternatives")) {
             blank(s.body.clone());
         }
     }
@@ -1223,7 +1284,8 @@ pub(crate) fn run(set: &RuleSet, settings: &Settings, path: &str, text: &str) ->
     let analysis = crate::analyze::analyze(set, &prose(&doc, true));
     requirements(&mut ctx, set, &analysis);
     if let Some(declared) = &front.tiers {
-        for t in &analysis.tiers {
+        // Only well-supported tiers: a single passing mention ("users") is not a disagreement.
+        for t in analysis.tiers.iter().filter(|t| t.score >= 2.0) {
             if !declared.iter().any(|(d, _)| *d == t.id) {
                 let (from, _) = evidence_text(&doc, &t.evidence);
                 let at = declared.first().map_or(title_at, |(_, at)| *at);

@@ -43,7 +43,7 @@ const VOCABULARY: &[Vocabulary] = &[
         ],
         extra: &[
             "current", "affected", "target", "today", "context", "tier", "existing", "their", "is",
-            "it", "for",
+            "it", "for", "how", "they", "work",
         ],
     },
     Vocabulary {
@@ -668,6 +668,7 @@ mod tests {
             ("1. Problem statement", "problem"),
             ("Users & current workflow", "users"),
             ("Who is affected", "users"),
+            ("2) Who is affected & how they work today", "users"),
             ("Success Metrics", "success-metrics"),
             ("How we will measure success", "success-metrics"),
             (
