@@ -737,3 +737,48 @@ fn example_proposals_pass_or_fail_as_labelled() {
         }
     }
 }
+
+/// The commands in examples/github-workflow.yml and .pre-commit-hooks.yaml are valid: run
+/// on the example proposals, each exits 0 or 1 (never 2, a usage or tool error).
+#[test]
+fn documented_ci_invocations_run() {
+    let run = |args: &[String]| -> i32 {
+        ds01()
+            .args(["--rules", RULES])
+            .args(args)
+            .args(["--config", SNAPSHOT_CONFIG])
+            .output()
+            .expect("run")
+            .status
+            .code()
+            .expect("code")
+    };
+    let workflow = std::fs::read_to_string("examples/github-workflow.yml").expect("workflow");
+    let mut n = 0;
+    for line in workflow.lines() {
+        let Some(cmd) = line.trim().strip_prefix("run: ds01-pm ") else {
+            continue;
+        };
+        let cmd = cmd.split(" > ").next().unwrap_or_default();
+        let args: Vec<String> = cmd
+            .split_whitespace()
+            .map(|a| a.replace("docs/proposals/", "fixtures/proposals/"))
+            .collect();
+        let code = run(&args);
+        assert!(code == 0 || code == 1, "`{cmd}` exited {code}");
+        n += 1;
+    }
+    assert_eq!(n, 3, "three ds01-pm steps in the workflow");
+    let hooks = std::fs::read_to_string(".pre-commit-hooks.yaml").expect("hooks");
+    let entries: Vec<&str> = hooks
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("entry: ds01-pm "))
+        .collect();
+    assert_eq!(entries.len(), 2);
+    for e in entries {
+        let mut args: Vec<String> = e.split_whitespace().map(str::to_owned).collect();
+        args.push("fixtures/proposals/gpu-queue-notifications.md".into());
+        args.push("fixtures/proposals/slurm-job-scheduling.md".into());
+        assert_eq!(run(&args), 1, "{e}");
+    }
+}

@@ -1197,7 +1197,7 @@ fn questions(ctx: &mut Ctx<'_>, set: &RuleSet, a: &Analysis) {
             Some("open-questions"),
             key,
             format!(
-                "top question for this proposal not addressed: “{}” (heuristic: found {} of its {} key terms outside the checklist{}{}); answer it in the text, or paste the checklist from `ds01-pm questions --format markdown` and tick it",
+                "top question for this proposal not addressed: “{}” (heuristic: found {} of its {} key terms outside the checklist{}{}); answer it in the text, or paste the checklist from `ds01-pm questions -f FILE --format markdown` and tick it once answered",
                 q.text,
                 found.len(),
                 terms.len(),
