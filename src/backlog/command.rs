@@ -1,14 +1,14 @@
 //! `score`, `plan` and `graph`: load, rank, annotate with concerns, render.
-use std::collections::HashMap;
 use std::path::Path;
 
-use super::graph::{self, Ranking};
-use super::{Backlog, LoadError, plan as planner};
+use super::{Backlog, LoadError, plan as planner, rank};
 use crate::Ctx;
-use crate::analyze::{ConcernSummary, concern_summary};
 use crate::cli::{GraphArgs, PlanArgs, ScoreArgs};
 use crate::error::{Error, ExitStatus};
 use crate::report::{self, backlog as render};
+
+/// How many ranked items `--sensitivity` looks at when `--top` is not given.
+const SENSITIVITY_TOP: usize = 5;
 
 /// Load a backlog; findings become one tool error listing every problem.
 fn load_or_fail(path: &Path) -> Result<Backlog, Error> {
@@ -30,25 +30,6 @@ fn load_or_fail(path: &Path) -> Result<Backlog, Error> {
     }
 }
 
-/// Layers, tiers and GPU impact for each item (by index), from its title and description.
-/// Identical texts are analysed once.
-fn annotate(b: &Backlog, ctx: &Ctx) -> Result<Vec<ConcernSummary>, Error> {
-    let set = ctx.rule_set()?;
-    let mut cache: HashMap<String, ConcernSummary> = HashMap::new();
-    Ok(b.items
-        .iter()
-        .map(|it| {
-            let text = format!("{}. {}", it.title, it.description);
-            if let Some(c) = cache.get(&text) {
-                return c.clone();
-            }
-            let c = concern_summary(&set, &text);
-            cache.insert(text, c.clone());
-            c
-        })
-        .collect())
-}
-
 /// `ds01-pm score`.
 pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     let name = args.backlog.display().to_string();
@@ -66,9 +47,8 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         });
     }
     let b = load_or_fail(&args.backlog)?;
-    let ranking = graph::rank(&b);
     if let Some(id) = &args.explain {
-        let Some(index) = b.items.iter().position(|it| &it.id == id) else {
+        let Some(index) = b.position(id) else {
             let hint = crate::text::did_you_mean(id, b.items.iter().map(|it| it.id.as_str()))
                 .map_or_else(
                     || "`ds01-pm score BACKLOG` lists the item ids".to_owned(),
@@ -79,13 +59,25 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
                 Some(&hint),
             ));
         };
-        report::emit(&render::explain(&b, &ranking, index))?;
+        report::emit(&render::explain(&b, &rank::rank(&b), index))?;
         return Ok(ExitStatus::Ok);
     }
-    let concerns = annotate(&b, ctx)?;
+    // Ranking is single-threaded; the concern analysis (rule loading included) runs beside it.
+    let (ranking, concerns) = std::thread::scope(|s| {
+        let concerns = s.spawn(|| {
+            ctx.rule_set()
+                .map(|set| super::concerns::annotate(&b, &set))
+        });
+        let ranking = rank::rank(&b);
+        (
+            ranking,
+            concerns.join().expect("concern analysis does not panic"),
+        )
+    });
+    let concerns = concerns?;
     let sensitivity = args
         .sensitivity
-        .then(|| graph::sensitivity(&b, &ranking, args.top.unwrap_or(5)));
+        .then(|| rank::sensitivity(&b, &ranking, args.top.unwrap_or(SENSITIVITY_TOP)));
     let view = render::ScoreView {
         path: &name,
         backlog: &b,
@@ -95,12 +87,12 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         critical_path: args.critical_path,
         sensitivity: sensitivity.as_deref(),
     };
-    report::emit(&render::score(&view, args.format, ctx.color))?;
+    report::emit(&render::score(&view, args.format))?;
     Ok(ExitStatus::Ok)
 }
 
 /// `ds01-pm plan`.
-pub fn plan(args: &PlanArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
+pub fn plan(args: &PlanArgs, _ctx: &Ctx) -> Result<ExitStatus, Error> {
     if !(args.capacity.is_finite() && args.capacity > 0.0) {
         return Err(Error::invalid(
             format!(
@@ -119,16 +111,16 @@ pub fn plan(args: &PlanArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         ));
     }
     let b = load_or_fail(&args.backlog)?;
-    let ranking: Ranking = graph::rank(&b);
+    let ranking = rank::rank(&b);
     let p = planner::plan(&b, &ranking, args.capacity, args.phases);
-    report::emit(&render::plan(&b, &p, args.format, ctx.color))?;
+    report::emit(&render::plan(&b, &ranking, &p, args.format))?;
     Ok(ExitStatus::Ok)
 }
 
 /// `ds01-pm graph`.
 pub fn graph(args: &GraphArgs, _ctx: &Ctx) -> Result<ExitStatus, Error> {
     let b = load_or_fail(&args.backlog)?;
-    let ranking = graph::rank(&b);
+    let ranking = rank::rank(&b);
     report::emit(&render::graph(&b, &ranking, args.format))?;
     Ok(ExitStatus::Ok)
 }

@@ -2,9 +2,12 @@
 //! ordering, critical chains, sensitivity and phase planning are pure; `command.rs` wires
 //! them to the CLI and `report::backlog` renders them.
 pub mod command;
+pub mod concerns;
 pub mod graph;
 mod model;
 pub mod plan;
+pub mod rank;
+pub mod rice;
 pub mod validate;
 
 use std::collections::BTreeMap;
@@ -102,7 +105,8 @@ pub struct Item {
     pub effort: f64,
     /// The t-shirt size the effort came from, if any.
     pub effort_label: Option<String>,
-    pub depends_on: Vec<String>,
+    /// Prerequisites (`depends_on`, deduplicated), as indices into `Backlog::items`.
+    pub prereqs: Vec<usize>,
     pub status: Status,
     pub tags: Vec<String>,
     /// Line of the item's `id` in the file.
@@ -112,15 +116,27 @@ pub struct Item {
 impl Item {
     /// RICE: reach × impact × confidence ÷ effort.
     pub fn own_score(&self) -> f64 {
-        self.reach * self.impact * self.confidence / self.effort
+        rice::own_score(self.reach, self.impact, self.confidence, self.effort)
+    }
+
+    /// Whether the item still needs doing (not `done`).
+    pub fn is_open(&self) -> bool {
+        self.status != Status::Done
     }
 }
 
-/// A validated backlog.
+/// A validated, acyclic backlog.
 #[derive(Debug, Clone)]
 pub struct Backlog {
     pub scoring: Scoring,
     pub items: Vec<Item>,
+}
+
+impl Backlog {
+    /// The index of an item id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.items.iter().position(|it| it.id == id)
+    }
 }
 
 /// A problem in a backlog file, with a stable code and a 1-based position.
@@ -139,9 +155,9 @@ pub enum LoadError {
     Findings(Vec<Finding>),
 }
 
-/// Parse and validate a backlog's text.
+/// Parse and validate a backlog's text: every problem at once, cycles included.
 pub fn parse(text: &str) -> Result<Backlog, LoadError> {
-    let file: model::BacklogFile = toml::from_str(text).map_err(|e| {
+    let (file, problems) = model::read(text).map_err(|e| {
         let (pos, message) = crate::rules::toml_error_parts(text, &e);
         let (line, col) = pos.unwrap_or((1, 1));
         LoadError::Findings(vec![Finding {
@@ -151,13 +167,7 @@ pub fn parse(text: &str) -> Result<Backlog, LoadError> {
             col,
         }])
     })?;
-    let backlog = validate::validate(text, &file).map_err(LoadError::Findings)?;
-    let cycles = graph::cycles(&backlog);
-    if cycles.is_empty() {
-        Ok(backlog)
-    } else {
-        Err(LoadError::Findings(cycles))
-    }
+    validate::validate(text, file, problems).map_err(LoadError::Findings)
 }
 
 /// Read, parse and validate a backlog file.

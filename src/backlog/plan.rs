@@ -1,11 +1,12 @@
-//! Phase planning: fill phases of a fixed capacity in ranked order, never placing an item in
-//! an earlier phase than any of its prerequisites.
-use std::collections::HashMap;
-
+//! Phase planning: walk the ranked order and put each item in the first phase that has room
+//! and is not earlier than the phase of any of its open prerequisites (the same phase is
+//! allowed: the prerequisite comes first within it). First fit, so a smaller item further
+//! down may fill the room a big one could not use; an item whose prerequisite was left out
+//! is left out too.
 use serde::Serialize;
 
 use super::Backlog;
-use super::graph::Ranking;
+use super::rank::Ranking;
 
 /// One phase.
 #[derive(Debug, Clone, Serialize)]
@@ -13,25 +14,38 @@ pub struct Phase {
     pub name: String,
     pub capacity: f64,
     pub used: f64,
-    pub items: Vec<String>,
+    /// Item indices, in ranked order.
+    #[serde(skip)]
+    pub items: Vec<usize>,
+}
+
+/// Why an item was left out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum Reason {
+    /// Its effort exceeds one phase's capacity.
+    TooBig,
+    /// A prerequisite (item index) is not planned.
+    PrerequisiteUnplanned { prerequisite: usize },
+    /// No phase from `earliest` on has room.
+    NoRoom { earliest: usize },
 }
 
 /// An item left out, and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct Unplanned {
-    pub id: String,
-    pub effort: f64,
-    pub reason: String,
+    pub index: usize,
+    pub reason: Reason,
 }
 
 /// The plan.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Plan {
     pub phases: Vec<Phase>,
     pub unplanned: Vec<Unplanned>,
 }
 
-/// Plan `phases` phases of `capacity` effort each.
+/// Plan `phases` phases of `capacity` effort each (3 phases are named Now, Next, Later).
 pub fn plan(b: &Backlog, ranking: &Ranking, capacity: f64, phases: usize) -> Plan {
     let names: Vec<String> = if phases == 3 {
         vec!["Now".into(), "Next".into(), "Later".into()]
@@ -47,53 +61,38 @@ pub fn plan(b: &Backlog, ranking: &Ranking, capacity: f64, phases: usize) -> Pla
             items: Vec::new(),
         })
         .collect();
-    let mut placed: HashMap<&str, usize> = HashMap::new();
+    let mut phase_of: Vec<Option<usize>> = vec![None; b.items.len()];
     let mut unplanned = Vec::new();
-    for r in &ranking.items {
-        let it = &b.items[r.index];
+    // Effort sums are compared with a small tolerance so 0.1 + 0.2 fits in 0.3.
+    let fits = |used: f64, effort: f64| used + effort <= capacity + 1e-9;
+    for &i in &ranking.order {
+        let effort = b.items[i].effort;
         let mut earliest = 0;
         let mut missing = None;
-        for p in &r.blocked_by {
-            match placed.get(p.as_str()) {
-                Some(&ph) => earliest = earliest.max(ph),
+        for p in ranking.blocked_by(i) {
+            match phase_of[p] {
+                Some(ph) => earliest = earliest.max(ph),
                 None => {
-                    missing = Some(p.clone());
+                    missing = Some(p);
                     break;
                 }
             }
         }
         let reason = if let Some(p) = missing {
-            Some(format!("its prerequisite `{p}` is not planned"))
-        } else if it.effort > capacity + 1e-9 {
-            Some(format!(
-                "its effort {} is more than a phase's capacity {}",
-                it.effort, capacity
-            ))
-        } else if let Some(ph) =
-            (earliest..out.len()).find(|&ph| out[ph].used + it.effort <= capacity + 1e-9)
-        {
-            out[ph].used += it.effort;
-            out[ph].items.push(it.id.clone());
-            placed.insert(&it.id, ph);
+            Some(Reason::PrerequisiteUnplanned { prerequisite: p })
+        } else if !fits(0.0, effort) {
+            Some(Reason::TooBig)
+        } else if let Some(ph) = (earliest..out.len()).find(|&ph| fits(out[ph].used, effort)) {
+            out[ph].used += effort;
+            out[ph].items.push(i);
+            phase_of[i] = Some(ph);
             None
-        } else if earliest > 0 {
-            Some(format!(
-                "no room left from phase `{}` on, where its prerequisites allow it",
-                out[earliest].name
-            ))
         } else {
-            Some("no room left in any phase".to_owned())
+            Some(Reason::NoRoom { earliest })
         };
         if let Some(reason) = reason {
-            unplanned.push(Unplanned {
-                id: it.id.clone(),
-                effort: it.effort,
-                reason,
-            });
+            unplanned.push(Unplanned { index: i, reason });
         }
-    }
-    for p in &mut out {
-        p.used = (p.used * 1000.0).round() / 1000.0;
     }
     Plan {
         phases: out,

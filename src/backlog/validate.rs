@@ -1,11 +1,13 @@
-//! Raw backlog -> validated [`Backlog`]: every problem is collected with its line and column.
+//! Raw backlog -> validated [`Backlog`]: every problem is collected with its line and column,
+//! and dependency cycles are looked for among the items that are otherwise well-formed, so a
+//! file with a bad value and a cycle reports both in one run.
 use std::collections::{BTreeMap, HashMap};
 
-use toml::{Spanned, Value};
+use toml::Spanned;
 
-use super::model::{BacklogFile, RawItem};
+use super::model::{BacklogFile, Problem, RawItem, Scalar};
 use super::{Backlog, EffortUnit, Finding, Item, Propagation, Scoring, Status};
-use crate::text::{did_you_mean, line_col};
+use crate::text::did_you_mean;
 
 /// The standard RICE impact scale and its words.
 pub const IMPACT_WORDS: &[(&str, f64)] = &[
@@ -18,15 +20,42 @@ pub const IMPACT_WORDS: &[(&str, f64)] = &[
 /// Default t-shirt map (person-weeks).
 pub const DEFAULT_TSHIRT: &[(&str, f64)] =
     &[("XS", 0.5), ("S", 1.0), ("M", 2.0), ("L", 4.0), ("XL", 8.0)];
+/// The sizes `[scoring.tshirt]` may map.
+pub const TSHIRT_SIZES: &[&str] = &["XS", "S", "M", "L", "XL", "XXL"];
+
+/// How many unknown dependency ids get a "did you mean" (each costs one pass over all ids).
+const SUGGESTIONS: usize = 100;
+
+/// Byte offset -> 1-based line and column, in O(log lines) per lookup.
+pub(crate) struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { text, starts }
+    }
+
+    /// Line and column (in characters) of a byte offset.
+    pub(crate) fn locate(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let (_, col) = crate::text::line_col(&self.text[start..], offset - start);
+        (line, col)
+    }
+}
 
 struct Ctx<'a> {
-    text: &'a str,
+    lines: Lines<'a>,
     findings: Vec<Finding>,
 }
 
 impl Ctx<'_> {
-    fn push<T>(&mut self, at: &Spanned<T>, code: &'static str, message: impl Into<String>) {
-        let (line, col) = line_col(self.text, at.span().start);
+    fn at(&mut self, offset: usize, code: &'static str, message: impl Into<String>) {
+        let (line, col) = self.lines.locate(offset);
         self.findings.push(Finding {
             code,
             message: message.into(),
@@ -34,41 +63,32 @@ impl Ctx<'_> {
             col,
         });
     }
-}
 
-fn number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Integer(i) => Some(*i as f64),
-        Value::Float(f) => Some(*f),
-        _ => None,
-    }
-}
-
-fn describe(v: &Value) -> String {
-    match v {
-        Value::String(s) => format!("\"{s}\""),
-        other => other.to_string(),
+    fn push<T>(&mut self, at: &Spanned<T>, code: &'static str, message: impl Into<String>) {
+        self.at(at.span().start, code, message);
     }
 }
 
 /// `reach`: a finite number ≥ 0.
-pub fn parse_reach(v: &Value) -> Result<f64, String> {
-    match number(v) {
-        Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
-        Some(x) if !x.is_finite() => Err(format!("`reach` must be a finite number, got {x}")),
-        Some(x) => Err(format!("`reach` must not be negative, got {x}")),
-        None => Err(format!(
+pub(crate) fn parse_reach(v: &Scalar) -> Result<f64, String> {
+    match v {
+        Scalar::Num(x) if x.is_finite() && *x >= 0.0 => Ok(*x),
+        Scalar::Num(x) if !x.is_finite() => {
+            Err(format!("`reach` must be a finite number, got {x}"))
+        }
+        Scalar::Num(x) => Err(format!("`reach` must not be negative, got {x}")),
+        other => Err(format!(
             "`reach` must be a number (people per reach period), got {}",
-            describe(v)
+            other.describe()
         )),
     }
 }
 
 /// `impact`: 3, 2, 1, 0.5, 0.25 or massive/high/medium/low/minimal.
-pub fn parse_impact(v: &Value) -> Result<f64, String> {
+pub(crate) fn parse_impact(v: &Scalar) -> Result<f64, String> {
     let scale = "3, 2, 1, 0.5 or 0.25 (or massive, high, medium, low, minimal)";
     match v {
-        Value::String(s) => {
+        Scalar::Str(s) => {
             let w = s.trim().to_ascii_lowercase();
             IMPACT_WORDS
                 .iter()
@@ -81,34 +101,24 @@ pub fn parse_impact(v: &Value) -> Result<f64, String> {
                     format!("`impact` must be {scale}, got \"{s}\"{hint}")
                 })
         }
-        other => match number(other) {
-            Some(x) if IMPACT_WORDS.iter().any(|(_, y)| (x - y).abs() < 1e-9) => Ok(x),
-            Some(x) => Err(format!(
-                "`impact` is off the scale: must be {scale}, got {x}"
-            )),
-            None => Err(format!("`impact` must be {scale}, got {}", describe(other))),
-        },
+        Scalar::Num(x) if IMPACT_WORDS.iter().any(|(_, y)| (x - y).abs() < 1e-9) => Ok(*x),
+        Scalar::Num(x) if !x.is_finite() => Err(format!(
+            "`impact` must be a finite number on the scale {scale}, got {x}"
+        )),
+        Scalar::Num(x) => Err(format!(
+            "`impact` is off the scale: must be {scale}, got {x}"
+        )),
+        other => Err(format!(
+            "`impact` must be {scale}, got {}",
+            other.describe()
+        )),
     }
 }
 
 /// `confidence`: a fraction in [0.5, 1.0] or a percent string such as "80%".
-pub fn parse_confidence(v: &Value) -> Result<f64, String> {
-    let range = |x: f64, shown: String| {
-        if x.is_finite() && (0.5..=1.0).contains(&x) {
-            Ok(x)
-        } else if x > 1.0 && x <= 100.0 {
-            Err(format!(
-                "`confidence` must be between 0.5 and 1.0, got {shown}: write {} or \"{shown}%\"",
-                x / 100.0
-            ))
-        } else {
-            Err(format!(
-                "`confidence` must be between 0.5 and 1.0 (50% to 100%), got {shown}"
-            ))
-        }
-    };
+pub(crate) fn parse_confidence(v: &Scalar) -> Result<f64, String> {
     match v {
-        Value::String(s) => {
+        Scalar::Str(s) => {
             let t = s.trim();
             let Some(p) = t.strip_suffix('%') else {
                 return Err(format!(
@@ -125,47 +135,58 @@ pub fn parse_confidence(v: &Value) -> Result<f64, String> {
                 )),
             }
         }
-        other => match number(other) {
-            Some(x) => range(x, format!("{x}")),
-            None => Err(format!(
-                "`confidence` must be a fraction (0.8) or a percent (\"80%\"), got {}",
-                describe(other)
-            )),
-        },
+        Scalar::Num(x) if x.is_finite() && (0.5..=1.0).contains(x) => Ok(*x),
+        Scalar::Num(x) if !x.is_finite() => Err(format!(
+            "`confidence` must be a finite number between 0.5 and 1.0, got {x}"
+        )),
+        Scalar::Num(x) if *x > 1.0 && *x <= 100.0 => Err(format!(
+            "`confidence` must be between 0.5 and 1.0, got {x}: write {} or \"{x}%\"",
+            x / 100.0
+        )),
+        Scalar::Num(x) => Err(format!(
+            "`confidence` must be between 0.5 and 1.0 (50% to 100%), got {x}"
+        )),
+        other => Err(format!(
+            "`confidence` must be a fraction (0.8) or a percent (\"80%\"), got {}",
+            other.describe()
+        )),
     }
 }
 
 /// `effort`: a positive finite number, or a t-shirt size of the file's map. Returns the
 /// effort and the size label if one was used.
-pub fn parse_effort(
-    v: &Value,
+pub(crate) fn parse_effort(
+    v: &Scalar,
     tshirt: &BTreeMap<String, f64>,
 ) -> Result<(f64, Option<String>), String> {
     match v {
-        Value::String(s) => {
+        Scalar::Str(s) => {
             let k = s.trim().to_ascii_uppercase();
             tshirt.get(&k).map(|x| (*x, Some(k.clone()))).ok_or_else(|| {
                 let sizes: Vec<&str> = tshirt.keys().map(String::as_str).collect();
-                format!("`effort` \"{s}\" is not a t-shirt size of [scoring.tshirt]: expected a number or one of {}", sizes.join(", "))
+                format!(
+                    "`effort` \"{s}\" is not a t-shirt size of [scoring.tshirt]: expected a number or one of {}",
+                    sizes.join(", ")
+                )
             })
         }
-        other => match number(other) {
-            Some(x) if x.is_finite() && x > 0.0 => Ok((x, None)),
-            Some(x) if !x.is_finite() => Err(format!("`effort` must be a finite number, got {x}")),
-            Some(x) => Err(format!("`effort` must be greater than 0, got {x}")),
-            None => Err(format!(
-                "`effort` must be a number or a t-shirt size, got {}",
-                describe(other)
-            )),
-        },
+        Scalar::Num(x) if x.is_finite() && *x > 0.0 => Ok((*x, None)),
+        Scalar::Num(x) if !x.is_finite() => {
+            Err(format!("`effort` must be a finite number, got {x}"))
+        }
+        Scalar::Num(x) => Err(format!("`effort` must be greater than 0, got {x}")),
+        Scalar::Other(_) => Err(format!(
+            "`effort` must be a number or a t-shirt size, got {}",
+            v.describe()
+        )),
     }
 }
 
 /// `status`: todo (default), in-progress, done.
-pub fn parse_status(s: &str) -> Result<Status, String> {
+pub(crate) fn parse_status(s: &str) -> Result<Status, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "todo" | "open" | "backlog" | "planned" => Ok(Status::Todo),
-        "in-progress" | "doing" | "started" | "partial" => Ok(Status::InProgress),
+        "in-progress" | "doing" | "started" => Ok(Status::InProgress),
         "done" | "closed" | "shipped" => Ok(Status::Done),
         other => Err(format!(
             "unknown `status` \"{other}\": expected todo, in-progress or done"
@@ -177,10 +198,10 @@ fn scoring(ctx: &mut Ctx<'_>, file: &BacklogFile) -> Scoring {
     let mut s = Scoring::default();
     let Some(raw) = &file.scoring else { return s };
     if let Some(p) = &raw.reach_period {
-        s.reach_period = p.clone();
+        s.reach_period.clone_from(p.get_ref());
     }
     if let Some(u) = &raw.effort_unit {
-        match u.get_ref().as_str() {
+        match u.get_ref().trim() {
             "person-weeks" | "weeks" => s.effort_unit = EffortUnit::PersonWeeks,
             "person-months" | "months" => s.effort_unit = EffortUnit::PersonMonths,
             other => ctx.push(
@@ -193,102 +214,118 @@ fn scoring(ctx: &mut Ctx<'_>, file: &BacklogFile) -> Scoring {
         }
     }
     if let Some(p) = &raw.propagation {
-        match p.get_ref().as_str() {
+        match p.get_ref().trim() {
             "none" => s.propagation = Propagation::None,
             "max" => s.propagation = Propagation::Max,
             "sum" => s.propagation = Propagation::Sum,
-            other => ctx.push(
-                p,
-                "B010",
-                format!("unknown `propagation` \"{other}\": expected none, max or sum"),
-            ),
+            other => {
+                let hint = did_you_mean(other, ["none", "max", "sum"])
+                    .map(|x| format!(" (did you mean `{x}`?)"))
+                    .unwrap_or_default();
+                ctx.push(
+                    p,
+                    "B010",
+                    format!("unknown `propagation` \"{other}\": expected none, max or sum{hint}"),
+                );
+            }
         }
     }
     if let Some(d) = &raw.decay {
-        let x = *d.get_ref();
-        if x.is_finite() && x > 0.0 && x <= 1.0 {
-            s.decay = x;
-        } else {
-            ctx.push(d, "B010", format!("`decay` must be in (0, 1], got {x}"));
+        match d.get_ref() {
+            Scalar::Num(x) if x.is_finite() && *x > 0.0 && *x <= 1.0 => s.decay = *x,
+            other => ctx.push(
+                d,
+                "B010",
+                format!(
+                    "`decay` must be a number in (0, 1], got {}",
+                    other.describe()
+                ),
+            ),
         }
     }
     if let Some(map) = &raw.tshirt {
         let mut t = BTreeMap::new();
         for (k, v) in map.get_ref() {
-            let x = *v.get_ref();
-            if !["XS", "S", "M", "L", "XL", "XXL"].contains(&k.as_str()) {
+            let name = k.get_ref().trim().to_ascii_uppercase();
+            if !TSHIRT_SIZES.contains(&name.as_str()) {
                 ctx.push(
+                    k,
+                    "B010",
+                    format!(
+                        "unknown t-shirt size `{}`: expected XS, S, M, L, XL (or XXL)",
+                        k.get_ref()
+                    ),
+                );
+                continue;
+            }
+            match v.get_ref() {
+                Scalar::Num(x) if x.is_finite() && *x > 0.0 => {
+                    t.insert(name, *x);
+                }
+                other => ctx.push(
                     v,
                     "B010",
-                    format!("unknown t-shirt size `{k}`: expected XS, S, M, L, XL (or XXL)"),
-                );
-            } else if !(x.is_finite() && x > 0.0) {
-                ctx.push(
-                    v,
-                    "B010",
-                    format!("t-shirt size `{k}` must map to an effort greater than 0, got {x}"),
-                );
-            } else {
-                t.insert(k.clone(), x);
+                    format!(
+                        "t-shirt size `{name}` must map to a finite effort greater than 0, got {}",
+                        other.describe()
+                    ),
+                ),
             }
         }
-        if t.is_empty() {
+        if map.get_ref().is_empty() {
             ctx.push(
                 map,
                 "B010",
                 "`[scoring.tshirt]` must map at least one size to an effort",
             );
-        } else {
+        } else if !t.is_empty() {
             s.tshirt = t;
         }
     }
     s
 }
 
-fn item(ctx: &mut Ctx<'_>, raw: &RawItem, scoring: &Scoring) -> Option<Item> {
-    let id = raw.id.get_ref().trim().to_owned();
-    let mut ok = true;
-    if id.is_empty() || id.chars().any(char::is_whitespace) {
-        ctx.push(
-            &raw.id,
-            "B002",
-            format!("item id \"{id}\" must be non-empty and without spaces"),
-        );
-        ok = false;
+/// Check one item's values; `None` when any of them is unusable.
+fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, scoring: &Scoring) -> Option<Item> {
+    let mut ok = raw.title.is_some()
+        && raw.reach.is_some()
+        && raw.impact.is_some()
+        && raw.confidence.is_some()
+        && raw.effort.is_some();
+    if let Some(t) = &raw.title {
+        if t.get_ref().trim().is_empty() {
+            ctx.push(t, "B010", format!("item `{id}`: `title` must not be empty"));
+            ok = false;
+        }
     }
-    if raw.title.get_ref().trim().is_empty() {
-        ctx.push(
-            &raw.title,
-            "B010",
-            format!("item `{id}`: `title` must not be empty"),
-        );
-    }
-    let mut field =
-        |ctx: &mut Ctx<'_>, v: &Spanned<Value>, code: &'static str, r: Result<f64, String>| match r
-        {
-            Ok(x) => x,
+    let mut check = |ctx: &mut Ctx<'_>,
+                     v: &Option<Spanned<Scalar>>,
+                     code: &'static str,
+                     parse: fn(&Scalar) -> Result<f64, String>| {
+        let v = v.as_ref()?;
+        match parse(v.get_ref()) {
+            Ok(x) => Some(x),
             Err(e) => {
                 ctx.push(v, code, format!("item `{id}`: {e}"));
                 ok = false;
-                f64::NAN
+                None
             }
-        };
-    let reach = field(ctx, &raw.reach, "B005", parse_reach(raw.reach.get_ref()));
-    let impact = field(ctx, &raw.impact, "B006", parse_impact(raw.impact.get_ref()));
-    let confidence = field(
-        ctx,
-        &raw.confidence,
-        "B007",
-        parse_confidence(raw.confidence.get_ref()),
-    );
-    let (effort, effort_label) = match parse_effort(raw.effort.get_ref(), &scoring.tshirt) {
-        Ok(x) => x,
-        Err(e) => {
-            ctx.push(&raw.effort, "B008", format!("item `{id}`: {e}"));
-            ok = false;
-            (f64::NAN, None)
         }
     };
+    let reach = check(ctx, &raw.reach, "B005", parse_reach);
+    let impact = check(ctx, &raw.impact, "B006", parse_impact);
+    let confidence = check(ctx, &raw.confidence, "B007", parse_confidence);
+    let effort =
+        raw.effort
+            .as_ref()
+            .and_then(|e| match parse_effort(e.get_ref(), &scoring.tshirt) {
+                Ok(x) => Some(x),
+                Err(msg) => {
+                    ctx.push(e, "B008", format!("item `{id}`: {msg}"));
+                    ok = false;
+                    None
+                }
+            });
     let status = match &raw.status {
         None => Status::Todo,
         Some(s) => parse_status(s.get_ref()).unwrap_or_else(|e| {
@@ -297,71 +334,144 @@ fn item(ctx: &mut Ctx<'_>, raw: &RawItem, scoring: &Scoring) -> Option<Item> {
             Status::Todo
         }),
     };
-    let (line, _) = line_col(ctx.text, raw.id.span().start);
-    ok.then(|| Item {
-        id,
-        title: raw.title.get_ref().trim().to_owned(),
-        description: raw.description.clone().unwrap_or_default(),
+    let (line, _) = ctx
+        .lines
+        .locate(raw.id.as_ref().map_or(raw.start, |x| x.span().start));
+    let (Some(reach), Some(impact), Some(confidence), Some((effort, effort_label))) =
+        (reach, impact, confidence, effort)
+    else {
+        return None;
+    };
+    if !ok {
+        return None;
+    }
+    Some(Item {
+        // Filled in by `validate` once the ids are no longer borrowed.
+        id: String::new(),
+        title: raw
+            .title
+            .map(|t| t.into_inner().trim().to_owned())
+            .unwrap_or_default(),
+        description: raw
+            .description
+            .map(|d| d.into_inner().trim().to_owned())
+            .unwrap_or_default(),
         reach,
         impact,
         confidence,
         effort,
         effort_label,
-        depends_on: raw
-            .depends_on
-            .iter()
-            .map(|d| d.get_ref().trim().to_owned())
-            .collect(),
+        prereqs: Vec::new(),
         status,
-        tags: raw.tags.clone(),
+        tags: raw.tags,
         line,
     })
 }
 
-/// Validate a parsed file. On problems, returns every finding.
-pub(crate) fn validate(text: &str, file: &BacklogFile) -> Result<Backlog, Vec<Finding>> {
+/// Validate a read file. On problems, returns every finding (structural problems from the
+/// reader, value problems, unknown and self dependencies, cycles), sorted by position.
+pub(crate) fn validate(
+    text: &str,
+    file: BacklogFile,
+    problems: Vec<Problem>,
+) -> Result<Backlog, Vec<Finding>> {
     let mut ctx = Ctx {
-        text,
+        lines: Lines::new(text),
         findings: Vec::new(),
     };
-    let scoring = scoring(&mut ctx, file);
-    let mut items = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for raw in &file.item {
-        let id = raw.id.get_ref().trim().to_owned();
-        if let Some(first) = seen.get(&id) {
-            ctx.push(
-                &raw.id,
-                "B002",
-                format!("duplicate item id `{id}` (first defined on line {first})"),
-            );
-            continue;
-        }
-        seen.insert(id, line_col(text, raw.id.span().start).0);
-        if let Some(it) = item(&mut ctx, raw, &scoring) {
-            items.push(it);
-        }
+    for p in problems {
+        ctx.at(p.at, p.code, p.message);
     }
-    let ids: Vec<&str> = file.item.iter().map(|r| r.id.get_ref().as_str()).collect();
-    for raw in &file.item {
-        let id = raw.id.get_ref().trim();
-        for dep in &raw.depends_on {
-            let d = dep.get_ref().trim();
-            if d == id {
-                ctx.push(dep, "B004", format!("item `{id}` depends on itself"));
-            } else if !seen.contains_key(d) {
-                let hint = did_you_mean(d, ids.iter().copied().filter(|x| *x != id))
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
+    let scoring = scoring(&mut ctx, &file);
+    let no_items = file.items.is_empty();
+
+    // Ids first, so dependencies can be resolved against every declared item.
+    let mut names: Vec<String> = Vec::with_capacity(file.items.len());
+    let mut first_line: Vec<usize> = Vec::with_capacity(file.items.len());
+    // Per raw item: its slot among the unique ids, if it has a usable, first-seen id.
+    let mut slot: Vec<Option<usize>> = Vec::with_capacity(file.items.len());
+    {
+        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(file.items.len());
+        for raw in &file.items {
+            let Some(id) = &raw.id else {
+                slot.push(None);
+                continue;
+            };
+            let name = id.get_ref().trim();
+            if name.is_empty() || name.chars().any(char::is_whitespace) {
                 ctx.push(
-                    dep,
-                    "B003",
-                    format!("item `{id}` depends on unknown item `{d}`{hint}"),
+                    id,
+                    "B002",
+                    format!("item id \"{name}\" must be non-empty and without spaces"),
                 );
+                slot.push(None);
+            } else if let Some(&s) = seen.get(name) {
+                ctx.push(
+                    id,
+                    "B002",
+                    format!(
+                        "duplicate item id `{name}` (first defined on line {})",
+                        first_line[s]
+                    ),
+                );
+                slot.push(None);
+            } else {
+                let s = names.len();
+                first_line.push(ctx.lines.locate(id.span().start).0);
+                names.push(name.to_owned());
+                seen.insert(name, s);
+                slot.push(Some(s));
             }
         }
     }
-    if file.item.is_empty() {
+
+    let index: HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(s, n)| (n.as_str(), s))
+        .collect();
+    let mut items: Vec<Option<Item>> = vec![None; names.len()];
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    let mut suggestions = SUGGESTIONS;
+    for (raw, s) in file.items.into_iter().zip(slot) {
+        let Some(s) = s else { continue };
+        let id = names[s].as_str();
+        let mut mine: Vec<usize> = Vec::with_capacity(raw.depends_on.len());
+        for dep in &raw.depends_on {
+            let d = dep.get_ref().trim();
+            match index.get(d) {
+                _ if d == id => ctx.push(
+                    dep,
+                    "B004",
+                    format!("item `{id}` depends on itself (a cycle of length 1)"),
+                ),
+                Some(p) if mine.contains(p) => ctx.push(
+                    dep,
+                    "B003",
+                    format!("item `{id}` lists `{d}` twice in `depends_on`"),
+                ),
+                Some(&p) => mine.push(p),
+                None => {
+                    let hint = if suggestions > 0 {
+                        suggestions -= 1;
+                        did_you_mean(d, names.iter().map(String::as_str).filter(|x| *x != id))
+                            .map(|x| format!(" (did you mean `{x}`?)"))
+                            .unwrap_or_default()
+                    } else {
+                        String::new()
+                    };
+                    ctx.push(
+                        dep,
+                        "B003",
+                        format!("item `{id}` depends on unknown item `{d}`{hint}"),
+                    );
+                }
+            }
+        }
+        edges[s] = mine;
+        items[s] = item(&mut ctx, raw, id, &scoring);
+    }
+    if no_items {
         ctx.findings.push(Finding {
             code: "B012",
             message: "the backlog has no `[[item]]` entries".into(),
@@ -369,12 +479,30 @@ pub(crate) fn validate(text: &str, file: &BacklogFile) -> Result<Backlog, Vec<Fi
             col: 1,
         });
     }
-    if ctx.findings.is_empty() {
-        Ok(Backlog { scoring, items })
-    } else {
+
+    // Cycles among all declared items (even ones with bad values), so they show up together
+    // with the other problems.
+    let ids: Vec<&str> = names.iter().map(String::as_str).collect();
+    ctx.findings
+        .extend(super::graph::cycles(&ids, &first_line, &edges));
+
+    if !ctx.findings.is_empty() {
         ctx.findings.sort_by_key(|f| (f.line, f.col));
-        Err(ctx.findings)
+        return Err(ctx.findings);
     }
+    drop(index);
+    let items: Vec<Item> = items
+        .into_iter()
+        .zip(edges)
+        .zip(names)
+        .map(|((it, prereqs), id)| {
+            let mut it = it.expect("no findings means every item validated");
+            it.id = id;
+            it.prereqs = prereqs;
+            it
+        })
+        .collect();
+    Ok(Backlog { scoring, items })
 }
 
 #[cfg(test)]
@@ -383,40 +511,54 @@ mod tests {
 
     #[test]
     fn rice_scales() {
-        assert_eq!(parse_impact(&Value::String("High".into())), Ok(2.0));
-        assert_eq!(parse_impact(&Value::Float(0.25)), Ok(0.25));
+        assert_eq!(parse_impact(&Scalar::Str("High".into())), Ok(2.0));
+        assert_eq!(parse_impact(&Scalar::Num(0.25)), Ok(0.25));
         assert!(
-            parse_impact(&Value::Integer(5))
+            parse_impact(&Scalar::Num(5.0))
                 .unwrap_err()
                 .contains("off the scale")
         );
         assert!(
-            parse_impact(&Value::String("hgih".into()))
+            parse_impact(&Scalar::Str("hgih".into()))
                 .unwrap_err()
                 .contains("did you mean `high`")
         );
-        assert_eq!(parse_confidence(&Value::String("80%".into())), Ok(0.8));
+        assert_eq!(parse_confidence(&Scalar::Str("80%".into())), Ok(0.8));
         assert!(
-            parse_confidence(&Value::Integer(80))
+            parse_confidence(&Scalar::Num(80.0))
                 .unwrap_err()
                 .contains("\"80%\"")
         );
-        assert!(parse_confidence(&Value::Float(0.3)).is_err());
-        assert!(parse_confidence(&Value::Float(f64::NAN)).is_err());
+        assert!(parse_confidence(&Scalar::Num(0.3)).is_err());
+        assert!(parse_confidence(&Scalar::Num(f64::NAN)).is_err());
         let t: BTreeMap<String, f64> = DEFAULT_TSHIRT
             .iter()
             .map(|(k, v)| ((*k).to_owned(), *v))
             .collect();
         assert_eq!(
-            parse_effort(&Value::String("m".into()), &t),
+            parse_effort(&Scalar::Str("m".into()), &t),
             Ok((2.0, Some("M".into())))
         );
         assert!(
-            parse_effort(&Value::Integer(0), &t)
+            parse_effort(&Scalar::Num(0.0), &t)
                 .unwrap_err()
                 .contains("greater than 0")
         );
-        assert!(parse_effort(&Value::Float(f64::INFINITY), &t).is_err());
-        assert!(parse_reach(&Value::Integer(-3)).is_err());
+        assert!(parse_effort(&Scalar::Num(f64::INFINITY), &t).is_err());
+        assert!(parse_reach(&Scalar::Num(-3.0)).is_err());
+        assert!(
+            parse_reach(&Scalar::Other("a boolean"))
+                .unwrap_err()
+                .contains("a boolean")
+        );
+    }
+
+    #[test]
+    fn lines_locate_like_line_col() {
+        let s = "ab\ncdé\nf\n";
+        let l = Lines::new(s);
+        for off in [0, 1, 3, 5, 7, 8, 9, s.len()] {
+            assert_eq!(l.locate(off), crate::text::line_col(s, off), "offset {off}");
+        }
     }
 }

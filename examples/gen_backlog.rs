@@ -1,0 +1,150 @@
+//! Generate a large random backlog for benchmarks:
+//!
+//! ```text
+//! cargo run --release --example gen_backlog -- --items 100000 --edges 300000 > big.toml
+//! cargo run --release --example gen_backlog -- --items 100000 --edges 300000 --unique > worst.toml
+//! ```
+//!
+//! Dependencies only point to earlier items (at most 200 back, as real backlogs cluster), so
+//! the graph is acyclic; every sixteenth item is done. Descriptions are built from DS01-like
+//! phrases, so the concern analysis does real work. By default they repeat (about 1,400
+//! distinct texts, like boilerplate tickets); `--unique` makes every description distinct,
+//! the worst case for the analysis cache. A fixed seed makes every run produce the same file.
+//! The number of edges written is reported on stderr.
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+const SUBJECTS: &[&str] = &[
+    "Let students",
+    "Researchers want to",
+    "The admin needs to",
+    "Give users a way to",
+    "Faculty ask to",
+    "New users should",
+    "The lab manager wants to",
+    "PhD students need to",
+    "Course TAs want to",
+    "Everyone should",
+];
+const ACTIONS: &[&str] = &[
+    "keep a container running over the weekend",
+    "join a GPU queue when no GPU is free",
+    "see their GPU quota and idle timeout",
+    "reserve a full GPU for a deadline",
+    "get a MIG slice for the course",
+    "save pip packages before container retire",
+    "archive home directories of departed users",
+    "receive alerts for GPU waste in Teams",
+    "run batch jobs through the job API",
+    "rename image-create to image-build",
+    "use project-init with a --guided option",
+    "repartition GPUs into MIG instances",
+    "store allocation state in SQLite",
+    "adopt SLURM for scheduling",
+    "filter docker ps to their own containers",
+    "set storage quotas with XFS",
+];
+const TAILS: &[&str] = &[
+    "",
+    " without changing GPU allocation",
+    " for long training jobs",
+    " with a dry-run first",
+    " in the dashboard",
+    " through the docker wrapper",
+    " during the semester",
+    " with an audit record",
+    " and no data loss",
+];
+
+/// xorshift64*: deterministic and dependency-free.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % (n.max(1) as u64)).unwrap_or(0)
+    }
+
+    fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
+        list[self.below(list.len())]
+    }
+}
+
+fn arg(args: &[String], name: &str, default: usize) -> usize {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map_or(default, |v| {
+            v.parse()
+                .unwrap_or_else(|_| panic!("{name} takes a whole number, got {v}"))
+        })
+}
+
+fn main() -> std::io::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let items = arg(&args, "--items", 1000).max(1);
+    let edges = arg(&args, "--edges", items * 3);
+    let unique = args.iter().any(|a| a == "--unique");
+    let mut rng = Rng(0x5EED_0001 ^ arg(&args, "--seed", 0) as u64);
+
+    let mut deps: Vec<Vec<usize>> = vec![Vec::new(); items];
+    let mut written = 0;
+    let mut attempts = 0;
+    while written < edges && attempts < edges * 4 && items > 1 {
+        attempts += 1;
+        let to = 1 + rng.below(items - 1);
+        let from = to - 1 - rng.below(to.min(200));
+        if !deps[to].contains(&from) {
+            deps[to].push(from);
+            written += 1;
+        }
+    }
+
+    let impacts = ["3", "2", "1", "0.5", "0.25", "\"high\"", "\"medium\""];
+    let confidences = ["1.0", "0.8", "0.5", "\"80%\"", "\"100%\""];
+    let efforts = ["\"XS\"", "\"S\"", "\"M\"", "\"L\"", "\"XL\"", "1.5", "3"];
+    let mut out = String::with_capacity(items * 300);
+    out.push_str(
+        "[scoring]\nreach_period = \"users per semester\"\neffort_unit = \"person-weeks\"\npropagation = \"max\"\n\n[scoring.tshirt]\nXS = 0.5\nS = 1\nM = 2\nL = 4\nXL = 8\n\n",
+    );
+    for (i, d) in deps.iter().enumerate() {
+        let mut desc = format!(
+            "{} {}{}.",
+            rng.pick(SUBJECTS),
+            rng.pick(ACTIONS),
+            rng.pick(TAILS)
+        );
+        if unique {
+            let _ = write!(desc, " Ticket {i}.");
+        }
+        let _ = writeln!(
+            out,
+            "[[item]]\nid = \"item-{i}\"\ntitle = \"Item {i}\"\ndescription = \"{desc}\""
+        );
+        let _ = writeln!(
+            out,
+            "reach = {}\nimpact = {}\nconfidence = {}\neffort = {}",
+            1 + rng.below(300),
+            rng.pick(&impacts),
+            rng.pick(&confidences),
+            rng.pick(&efforts)
+        );
+        if i % 16 == 15 {
+            out.push_str("status = \"done\"\n");
+        }
+        let list: Vec<String> = d.iter().map(|x| format!("\"item-{x}\"")).collect();
+        let _ = writeln!(out, "depends_on = [{}]\n", list.join(", "));
+    }
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    writeln!(
+        std::io::stderr().lock(),
+        "gen_backlog: {items} items, {written} edges, {} descriptions",
+        if unique { "unique" } else { "repeating" }
+    )
+}

@@ -1,0 +1,314 @@
+//! The ranked order (a topological order driven by a priority queue), critical chains and
+//! sensitivity. Everything is index-based; ids are looked up only by the renderers.
+use std::collections::BinaryHeap;
+
+use serde::Serialize;
+
+use super::graph::{self, DepGraph};
+use super::rice::{self, Effective, Priority};
+use super::{Backlog, Item, Propagation};
+
+/// A scored, ordered backlog. Vectors are indexed by item index unless said otherwise.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    /// Open item indices, best first.
+    pub order: Vec<usize>,
+    /// 1-based rank of each open item; `None` for done items.
+    pub rank: Vec<Option<usize>>,
+    pub own: Vec<f64>,
+    pub effective: Effective,
+    /// Effort of the longest effort-weighted chain of open prerequisites ending at the item,
+    /// the item included.
+    pub chain_effort: Vec<f64>,
+    /// The prerequisite before the item on that chain.
+    pub chain_prev: Vec<Option<usize>>,
+    /// The backlog's critical chain (first prerequisite first) and its effort.
+    pub critical: Vec<usize>,
+    pub critical_effort: f64,
+    pub graph: DepGraph,
+    open: Vec<bool>,
+}
+
+impl Ranking {
+    /// Whether an item is open (ranked).
+    pub fn is_open(&self, i: usize) -> bool {
+        self.open[i]
+    }
+
+    /// Open direct dependents of `i`, in ranked order.
+    pub fn unblocks(&self, i: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = graph::dependents(&self.graph, i)
+            .filter(|&j| self.open[j])
+            .collect();
+        v.sort_unstable_by_key(|&j| self.rank[j]);
+        v
+    }
+
+    /// Open direct prerequisites of `i`, in ranked order.
+    pub fn blocked_by(&self, i: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = graph::prerequisites(&self.graph, i)
+            .filter(|&j| self.open[j])
+            .collect();
+        v.sort_unstable_by_key(|&j| self.rank[j]);
+        v
+    }
+
+    /// Done direct prerequisites of `i` (satisfied).
+    pub fn satisfied(&self, i: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = graph::prerequisites(&self.graph, i)
+            .filter(|&j| !self.open[j])
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The critical chain ending at `i`, first prerequisite first.
+    pub fn chain(&self, mut i: usize) -> Vec<usize> {
+        let mut c = vec![i];
+        while let Some(p) = self.chain_prev[i] {
+            c.push(p);
+            i = p;
+        }
+        c.reverse();
+        c
+    }
+
+    /// What `i` inherits under `sum`: (dependent, decay × its effective score).
+    pub fn sum_contributions(&self, i: usize, decay: f64) -> Vec<(usize, f64)> {
+        let mut v: Vec<(usize, f64)> = graph::dependents(&self.graph, i)
+            .filter(|&j| self.open[j])
+            .map(|j| (j, decay * self.effective.score[j]))
+            .collect();
+        v.sort_unstable_by_key(|&(j, _)| self.rank[j]);
+        v
+    }
+}
+
+/// Each item's position in id order (the last tie-break).
+fn id_ranks(items: &[Item]) -> Vec<u32> {
+    let mut by_id: Vec<usize> = (0..items.len()).collect();
+    by_id.sort_unstable_by(|&a, &b| items[a].id.cmp(&items[b].id));
+    let mut r = vec![0u32; items.len()];
+    for (pos, &i) in by_id.iter().enumerate() {
+        r[i] = u32::try_from(pos).unwrap_or(u32::MAX);
+    }
+    r
+}
+
+/// The parts of a ranking that do not depend on the estimates.
+struct Shape {
+    graph: DepGraph,
+    topo: Vec<usize>,
+    open: Vec<bool>,
+    id_rank: Vec<u32>,
+}
+
+impl Shape {
+    fn of(b: &Backlog) -> Shape {
+        let graph = graph::build(b);
+        let topo = graph::topological(&graph);
+        Shape {
+            topo,
+            graph,
+            open: b.items.iter().map(Item::is_open).collect(),
+            id_rank: id_ranks(&b.items),
+        }
+    }
+
+    fn effective(&self, own: &[f64], strategy: Propagation, decay: f64) -> Effective {
+        rice::propagate(
+            &self.graph,
+            self.topo.iter().rev().copied(),
+            own,
+            &self.open,
+            &self.id_rank,
+            strategy,
+            decay,
+        )
+    }
+
+    /// Kahn's algorithm with a max-heap on [`Priority`]: an item enters the heap only when all
+    /// its open prerequisites are placed, so it can never rank above one of them.
+    fn order(&self, own: &[f64], eff: &[f64]) -> Vec<usize> {
+        let n = own.len();
+        let mut waiting = vec![0u32; n];
+        for i in (0..n).filter(|&i| self.open[i]) {
+            for j in graph::dependents(&self.graph, i) {
+                waiting[j] += 1;
+            }
+        }
+        let key = |i: usize| Priority {
+            effective: eff[i],
+            own: own[i],
+            id_rank: self.id_rank[i],
+            index: i,
+        };
+        let mut heap: BinaryHeap<Priority> = (0..n)
+            .filter(|&i| self.open[i] && waiting[i] == 0)
+            .map(key)
+            .collect();
+        let mut order = Vec::with_capacity(n);
+        while let Some(Priority { index: i, .. }) = heap.pop() {
+            order.push(i);
+            for j in graph::dependents(&self.graph, i) {
+                if self.open[j] {
+                    waiting[j] -= 1;
+                    if waiting[j] == 0 {
+                        heap.push(key(j));
+                    }
+                }
+            }
+        }
+        order
+    }
+}
+
+/// Score and order a validated, acyclic backlog.
+pub fn rank(b: &Backlog) -> Ranking {
+    let shape = Shape::of(b);
+    let n = b.items.len();
+    let own: Vec<f64> = b.items.iter().map(Item::own_score).collect();
+    let effective = shape.effective(&own, b.scoring.propagation, b.scoring.decay);
+    let order = shape.order(&own, &effective.score);
+    let mut rank = vec![None; n];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = Some(r + 1);
+    }
+
+    // Critical chains, prerequisites before dependents; equal chains go to the smaller id.
+    let mut chain_effort = vec![0.0f64; n];
+    let mut chain_prev: Vec<Option<usize>> = vec![None; n];
+    for &i in &shape.topo {
+        if !shape.open[i] {
+            continue;
+        }
+        let best = graph::prerequisites(&shape.graph, i)
+            .filter(|&p| shape.open[p])
+            .max_by(|&x, &y| {
+                chain_effort[x]
+                    .total_cmp(&chain_effort[y])
+                    .then(shape.id_rank[y].cmp(&shape.id_rank[x]))
+            });
+        chain_effort[i] = b.items[i].effort + best.map_or(0.0, |p| chain_effort[p]);
+        chain_prev[i] = best;
+    }
+    let end = (0..n).filter(|&i| shape.open[i]).max_by(|&x, &y| {
+        chain_effort[x]
+            .total_cmp(&chain_effort[y])
+            .then(shape.id_rank[y].cmp(&shape.id_rank[x]))
+    });
+    let mut ranking = Ranking {
+        order,
+        rank,
+        own,
+        effective,
+        critical: Vec::new(),
+        critical_effort: end.map_or(0.0, |i| chain_effort[i]),
+        chain_effort,
+        chain_prev,
+        graph: shape.graph,
+        open: shape.open,
+    };
+    if let Some(i) = end {
+        ranking.critical = ranking.chain(i);
+    }
+    ranking
+}
+
+/// What one changed estimate would do.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Change {
+    /// `confidence`, `impact` or `effort`.
+    pub estimate: &'static str,
+    pub from: f64,
+    pub to: f64,
+    pub new_rank: usize,
+}
+
+/// The what-ifs of one item that change its rank.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Sensitivity {
+    pub index: usize,
+    pub rank: usize,
+    pub changes: Vec<Change>,
+}
+
+const CONFIDENCE_STEPS: [f64; 3] = [0.5, 0.8, 1.0];
+const IMPACT_STEPS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 3.0];
+
+/// The scale values one step below and above `x` (or the nearest ones if it is between).
+fn steps(scale: &[f64], x: f64) -> Vec<f64> {
+    let below = scale.iter().rev().find(|s| **s < x - 1e-9).copied();
+    let above = scale.iter().find(|s| **s > x + 1e-9).copied();
+    [below, above].into_iter().flatten().collect()
+}
+
+/// For each of the first `top` ranked items: each single change of one estimate (confidence
+/// one step on 50/80/100%, impact one step on the scale, effort −50% or +50%) that would move
+/// it, and the rank it would move to. Each what-if re-runs propagation and ordering with that
+/// one own score changed; the graph is built once.
+pub fn sensitivity(b: &Backlog, ranking: &Ranking, top: usize) -> Vec<Sensitivity> {
+    let shape = Shape::of(b);
+    let strategy = b.scoring.propagation;
+    let decay = b.scoring.decay;
+    ranking
+        .order
+        .iter()
+        .take(top)
+        .enumerate()
+        .map(|(pos, &i)| {
+            let it = &b.items[i];
+            let mut what_ifs: Vec<(&'static str, f64, f64, f64)> = Vec::new();
+            for c in steps(&CONFIDENCE_STEPS, it.confidence) {
+                what_ifs.push((
+                    "confidence",
+                    it.confidence,
+                    c,
+                    rice::own_score(it.reach, it.impact, c, it.effort),
+                ));
+            }
+            for m in steps(&IMPACT_STEPS, it.impact) {
+                what_ifs.push((
+                    "impact",
+                    it.impact,
+                    m,
+                    rice::own_score(it.reach, m, it.confidence, it.effort),
+                ));
+            }
+            for f in [0.5, 1.5] {
+                let e = it.effort * f;
+                what_ifs.push((
+                    "effort",
+                    it.effort,
+                    e,
+                    rice::own_score(it.reach, it.impact, it.confidence, e),
+                ));
+            }
+            let mut own = ranking.own.clone();
+            let changes = what_ifs
+                .into_iter()
+                .filter_map(|(estimate, from, to, score)| {
+                    own[i] = score;
+                    let eff = shape.effective(&own, strategy, decay);
+                    let order = shape.order(&own, &eff.score);
+                    own[i] = ranking.own[i];
+                    let new_rank = order
+                        .iter()
+                        .position(|&x| x == i)
+                        .map_or(pos + 1, |p| p + 1);
+                    (new_rank != pos + 1).then_some(Change {
+                        estimate,
+                        from,
+                        to,
+                        new_rank,
+                    })
+                })
+                .collect();
+            Sensitivity {
+                index: i,
+                rank: pos + 1,
+                changes,
+            }
+        })
+        .collect()
+}
