@@ -6,6 +6,7 @@
 #
 #   benches/backlog.sh            # repeating descriptions (about 1,400 distinct texts)
 #   UNIQUE=1 benches/backlog.sh   # every description distinct (worst case for the analysis)
+#   UNIQUE=1 EXTRA=--no-concerns benches/backlog.sh   # ... without the concern analysis
 #   SIZES="1000 100000" RUNS=5 benches/backlog.sh
 #
 # Target (from the issue): 100k items / 300k edges in <= 1 s and <= 300 MB on 2 cores.
@@ -15,6 +16,7 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"1000 10000 100000"}
 RUNS=${RUNS:-3}
 UNIQUE=${UNIQUE:-0}
+EXTRA=${EXTRA:-}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -29,7 +31,8 @@ GEN=target/release/examples/gen_backlog
 FLAGS=()
 [ "$UNIQUE" = 1 ] && FLAGS+=(--unique)
 
-printf '%s cores; descriptions: %s\n\n' "$(nproc)" "$([ "$UNIQUE" = 1 ] && echo unique || echo repeating)"
+printf '%s cores; descriptions: %s; ds01-pm score --format json %s\n\n' "$(nproc)" \
+    "$([ "$UNIQUE" = 1 ] && echo unique || echo repeating)" "$EXTRA"
 printf '| %8s | %8s | %9s | %10s | %13s | %11s |\n' items edges "input MB" "wall (s)" "peak RSS (MB)" "output MB"
 printf '|%s|%s|%s|%s|%s|%s|\n' ---------: ---------: ----------: -----------: --------------: ------------:
 for n in $SIZES; do
@@ -39,7 +42,8 @@ for n in $SIZES; do
     best=""
     peak=0
     for _ in $(seq "$RUNS"); do
-        /usr/bin/time -v "$BIN" score "$file" --format json >"$WORK/out.json" 2>"$WORK/time.log"
+        # shellcheck disable=SC2086 # EXTRA is a list of flags
+        /usr/bin/time -v "$BIN" score "$file" --format json $EXTRA >"$WORK/out.json" 2>"$WORK/time.log"
         wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/time.log" |
             awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')
         rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/time.log")

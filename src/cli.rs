@@ -241,6 +241,10 @@ pub struct ScoreArgs {
     /// CI mode: report validation problems and cycles as findings (exit 1) instead of failing.
     #[arg(long)]
     pub check: bool,
+    /// Skip the concern analysis of the descriptions (layers, tiers, GPU impact): faster on
+    /// very large backlogs with distinct descriptions.
+    #[arg(long)]
+    pub no_concerns: bool,
 }
 
 /// Formats of `score`.

@@ -422,3 +422,29 @@ fn a_minimal_backlog_uses_the_default_scoring() {
     assert_eq!(v["items"][0]["effort"], 0.5);
     assert_eq!(v["items"][0]["own_score"], 0.25);
 }
+
+#[test]
+fn no_concerns_skips_the_analysis_but_not_the_scores() {
+    let with = json(&["score", BACKLOG, "--format", "json"]);
+    let without = json(&["score", BACKLOG, "--format", "json", "--no-concerns"]);
+    assert!(without["items"][0].get("concerns").is_none());
+    let order = |v: &serde_json::Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|x| format!("{} {}", x["id"], x["effective_score"]))
+            .collect()
+    };
+    assert_eq!(order(&with), order(&without));
+    let csv = stdout(&[
+        "score",
+        BACKLOG,
+        "--format",
+        "csv",
+        "--no-concerns",
+        "--top",
+        "1",
+    ]);
+    assert!(csv.lines().nth(1).expect("row").ends_with(",,,"), "{csv}");
+}

@@ -65,8 +65,11 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     // Ranking is single-threaded; the concern analysis (rule loading included) runs beside it.
     let (ranking, concerns) = std::thread::scope(|s| {
         let concerns = s.spawn(|| {
+            if args.no_concerns {
+                return Ok(None);
+            }
             ctx.rule_set()
-                .map(|set| super::concerns::annotate(&b, &set))
+                .map(|set| Some(super::concerns::annotate(&b, &set)))
         });
         let ranking = rank::rank(&b);
         (
@@ -82,7 +85,7 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         path: &name,
         backlog: &b,
         ranking: &ranking,
-        concerns: &concerns,
+        concerns: concerns.as_ref(),
         top: args.top,
         critical_path: args.critical_path,
         sensitivity: sensitivity.as_deref(),

@@ -23,7 +23,8 @@ pub struct ScoreView<'a> {
     pub path: &'a str,
     pub backlog: &'a Backlog,
     pub ranking: &'a Ranking,
-    pub concerns: &'a Concerns,
+    /// `None` with `--no-concerns`.
+    pub concerns: Option<&'a Concerns>,
     pub top: Option<usize>,
     pub critical_path: bool,
     pub sensitivity: Option<&'a [Sensitivity]>,
@@ -130,7 +131,8 @@ struct ItemJson<'a> {
     satisfied: Vec<&'a str>,
     chain_effort: f64,
     chain_prev: Option<&'a str>,
-    concerns: &'a ConcernSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    concerns: Option<&'a ConcernSummary>,
     tags: &'a [String],
 }
 
@@ -246,7 +248,7 @@ fn item_json<'a>(v: &ScoreView<'a>, rank: usize, i: usize) -> ItemJson<'a> {
         satisfied: ids(b, &r.satisfied(i)),
         chain_effort: round(r.chain_effort[i]),
         chain_prev: r.chain_prev[i].map(|p| b.items[p].id.as_str()),
-        concerns: v.concerns.get(i),
+        concerns: v.concerns.map(|c| c.get(i)),
         tags: &it.tags,
     }
 }
@@ -311,9 +313,15 @@ pub fn score(v: &ScoreView<'_>, format: ScoreFormat) -> String {
             let mut out = String::from(
                 "rank,id,title,reach,impact,confidence,effort,own_score,effective_score,unblocks,blocked_by,layers,tiers,gpu_impact\n",
             );
+            // `--no-concerns` leaves the three concern columns empty.
+            let none = ConcernSummary {
+                layers: Vec::new(),
+                tiers: Vec::new(),
+                gpu_impact: String::new(),
+            };
             for (k, i) in rows {
                 let it = &b.items[i];
-                let c = v.concerns.get(i);
+                let c = v.concerns.map_or(&none, |c| c.get(i));
                 let fields = [
                     k.to_string(),
                     it.id.clone(),
@@ -354,7 +362,10 @@ pub fn score(v: &ScoreView<'_>, format: ScoreFormat) -> String {
                     num(r.effective.score[i]),
                     ids(b, &r.unblocks(i)).join(", "),
                     ids(b, &r.blocked_by(i)).join(", "),
-                    md_cell(&concerns_cell(v.concerns.get(i)))
+                    md_cell(
+                        &v.concerns
+                            .map_or_else(String::new, |c| concerns_cell(c.get(i)))
+                    )
                 );
             }
             let _ = writeln!(out, "\n{}", footer(v));
@@ -392,7 +403,8 @@ pub fn score(v: &ScoreView<'_>, format: ScoreFormat) -> String {
                     if inherited { format!("{eff} ↑") } else { eff },
                     ids(b, &r.unblocks(i)).join("\n"),
                     ids(b, &r.blocked_by(i)).join("\n"),
-                    concerns_cell(v.concerns.get(i)),
+                    v.concerns
+                        .map_or_else(String::new, |c| concerns_cell(c.get(i))),
                 ]);
             }
             if let Some(col) = t.column_mut(1) {
@@ -896,13 +908,18 @@ pub fn plan(b: &Backlog, r: &Ranking, p: &Plan, format: ScoreFormat) -> String {
                 }
                 for &i in &ph.items {
                     let it = &b.items[i];
+                    let size = it
+                        .effort_label
+                        .as_ref()
+                        .map(|l| format!(", {l}"))
+                        .unwrap_or_default();
                     let _ = writeln!(
                         out,
-                        "{bullet}#{} {} — {} ({} {unit})",
+                        "{bullet}#{} {} — {} ({} {unit}{size})",
                         r.rank[i].unwrap_or(0),
                         it.id,
                         it.title,
-                        effort(it)
+                        num(it.effort)
                     );
                 }
                 out.push('\n');
