@@ -57,7 +57,8 @@ impl Checklist {
     }
 }
 
-fn normalize(text: &str) -> String {
+/// Lowercase words without punctuation: the key under which two questions are the same.
+pub(crate) fn normalize(text: &str) -> String {
     text.chars()
         .filter(|c| c.is_alphanumeric() || c.is_whitespace())
         .flat_map(char::to_lowercase)

@@ -1041,15 +1041,7 @@ fn requirements(ctx: &mut Ctx<'_>, set: &RuleSet, a: &Analysis) {
 // ---------------------------------------------------------------------------------------
 // Questions (P301, P302)
 
-fn normalize(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use crate::questions::normalize;
 
 const STOPWORDS: &[&str] = &[
     "about", "above", "after", "again", "against", "also", "another", "anyone", "because", "been",

@@ -3,8 +3,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ColumnConstraint, ContentArrangement, Table};
+use comfy_table::{ColumnConstraint, Table};
 use serde::Serialize;
 
 use super::json;
@@ -31,14 +30,7 @@ pub struct ScoreView<'a> {
 }
 
 fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.iter().copied());
-    if !t.is_tty() {
-        t.set_width(160);
-    }
-    t
+    super::human::table_with_width(header, 160)
 }
 
 /// A number for people: at most two decimals, no trailing zeros.

@@ -40,12 +40,18 @@ impl Paint {
 }
 
 fn table(header: &[&str]) -> Table {
+    table_with_width(header, PIPE_WIDTH)
+}
+
+/// A comfy-table in the house style; `pipe_width` is used when stdout is not a terminal, so
+/// piped output is stable.
+pub(super) fn table_with_width(header: &[&str], pipe_width: u16) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header.iter().copied());
     if !t.is_tty() {
-        t.set_width(PIPE_WIDTH);
+        t.set_width(pipe_width);
     }
     t
 }
