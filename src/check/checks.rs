@@ -983,35 +983,35 @@ fn requirements(ctx: &mut Ctx<'_>, set: &RuleSet, a: &Analysis) {
 
     let risk = |id: &str| a.risks.iter().find(|r| r.id == id);
     let rollout = section_text(doc, "rollout");
-    if let Some(r) = risk("data-loss") {
-        if !rollout.is_some_and(|t| ROLLBACK.is_match(t)) {
-            let (from, ev_at) = evidence_text(doc, &r.evidence);
-            let message = format!(
-                "data-loss risk (from {from}): `Rollout and rollback` must give a rollback or backup plan (backup, restore, dry run, grace period, undo){}",
-                if rollout.is_none() {
-                    "; the section is missing"
-                } else {
-                    ""
-                }
-            );
-            let at = target("rollout", ev_at);
-            ctx.push("P203", at, Some("rollout"), "data-loss", message);
+    // Risks that the rollout section must answer: (risk, what answers it, code, requirement).
+    let rollout_requirements: [(&str, &Regex, &'static str, &str); 2] = [
+        (
+            "data-loss",
+            &ROLLBACK,
+            "P203",
+            "data-loss risk (from {from}): `Rollout and rollback` must give a rollback or backup plan (backup, restore, dry run, grace period, undo)",
+        ),
+        (
+            "live-disruption",
+            &MAINTENANCE,
+            "P205",
+            "the change interrupts running work (from {from}): `Rollout and rollback` should say when the maintenance window is and how owners of running containers are told",
+        ),
+    ];
+    for (id, answer, code, requirement) in rollout_requirements {
+        let Some(r) = risk(id) else { continue };
+        if rollout.is_some_and(|t| answer.is_match(t)) {
+            continue;
         }
-    }
-    if let Some(r) = risk("live-disruption") {
-        if !rollout.is_some_and(|t| MAINTENANCE.is_match(t)) {
-            let (from, ev_at) = evidence_text(doc, &r.evidence);
-            let message = format!(
-                "the change interrupts running work (from {from}): `Rollout and rollback` should say when the maintenance window is and how owners of running containers are told{}",
-                if rollout.is_none() {
-                    "; the section is missing"
-                } else {
-                    ""
-                }
-            );
-            let at = target("rollout", ev_at);
-            ctx.push("P205", at, Some("rollout"), "live-disruption", message);
-        }
+        let (from, ev_at) = evidence_text(doc, &r.evidence);
+        let missing = if rollout.is_none() {
+            "; the section is missing"
+        } else {
+            ""
+        };
+        let message = format!("{}{missing}", requirement.replace("{from}", &from));
+        let at = target("rollout", ev_at);
+        ctx.push(code, at, Some("rollout"), id, message);
     }
     let heavy: Vec<&crate::analyze::Finding> = ["scope-creep", "state-drift"]
         .iter()

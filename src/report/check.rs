@@ -135,19 +135,22 @@ fn human(o: &Outcome, color: bool) -> String {
     out
 }
 
+/// `path:line:col: severity code message`, the `line` format (also used inside JUnit).
+fn line_of(path: &str, f: &Finding) -> String {
+    format!(
+        "{path}:{}:{}: {} {} {}",
+        f.line,
+        f.column,
+        f.severity.name(),
+        f.code,
+        f.message
+    )
+}
+
 fn line(o: &Outcome) -> String {
     let mut out = String::new();
     for (file, f) in o.findings() {
-        let _ = writeln!(
-            out,
-            "{}:{}:{}: {} {} {}",
-            file.path,
-            f.line,
-            f.column,
-            f.severity.name(),
-            f.code,
-            f.message
-        );
+        let _ = writeln!(out, "{}", line_of(&file.path, f));
     }
     out
 }
@@ -400,17 +403,7 @@ fn junit(o: &Outcome) -> String {
             );
             let lines = |v: &[&Finding]| {
                 v.iter()
-                    .map(|f| {
-                        format!(
-                            "{}:{}:{}: {} {} {}",
-                            file.path,
-                            f.line,
-                            f.column,
-                            f.severity.name(),
-                            f.code,
-                            f.message
-                        )
-                    })
+                    .map(|f| line_of(&file.path, f))
                     .collect::<Vec<_>>()
                     .join("\n")
             };
@@ -487,27 +480,8 @@ pub(crate) fn list_checks(settings: &Settings, format: CheckFormat) -> String {
     for r in &rows {
         let sev = r.severity.map_or("off", Severity::name);
         let _ = writeln!(out, "{} {:<28} {:<8} {}", r.code, r.name, sev, r.summary);
-        let _ = writeln!(out, "     {}\n", textwrap(r.help, 90, "     "));
-    }
-    out
-}
-
-/// Wrap text at `width` columns, indenting continuation lines.
-fn textwrap(text: &str, width: usize, indent: &str) -> String {
-    let mut out = String::new();
-    let mut col = 0;
-    for word in text.split_whitespace() {
-        let n = word.chars().count();
-        if col > 0 && col + 1 + n > width {
-            out.push('\n');
-            out.push_str(indent);
-            col = 0;
-        } else if col > 0 {
-            out.push(' ');
-            col += 1;
-        }
-        out.push_str(word);
-        col += n;
+        out.push_str(&super::human::wrap_hanging(r.help, 95, "     ", "     "));
+        out.push('\n');
     }
     out
 }

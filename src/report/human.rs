@@ -61,7 +61,7 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
 }
 
 /// Word-wrap with a different indent for continuation lines (numbered and bulleted lists).
-fn wrap_hanging(text: &str, width: usize, first: &str, rest: &str) -> String {
+pub(super) fn wrap_hanging(text: &str, width: usize, first: &str, rest: &str) -> String {
     let mut out = String::new();
     let mut line = String::new();
     let mut indent = first;
