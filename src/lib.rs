@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod eval;
+pub mod fsio;
 pub mod llm;
 pub mod questions;
 pub mod report;
@@ -68,11 +69,35 @@ impl Ctx {
 
     /// Load the rule set this invocation uses (embedded defaults unless overridden).
     pub fn rule_set(&self) -> Result<Rules, Error> {
-        if self.rules.replace.is_none() && self.rules.extend.is_empty() {
-            Ok(Rules::Default(rules::defaults()?))
+        let started = std::time::Instant::now();
+        let (set, from) = if self.rules.replace.is_none() && self.rules.extend.is_empty() {
+            (
+                Rules::Default(rules::defaults()?),
+                "embedded defaults".to_owned(),
+            )
         } else {
-            Ok(Rules::Loaded(Box::new(rules::load(&self.rules)?)))
-        }
+            let mut from: Vec<String> = Vec::new();
+            match &self.rules.replace {
+                Some(dir) => from.push(dir.display().to_string()),
+                None => from.push("embedded defaults".into()),
+            }
+            from.extend(
+                self.rules
+                    .extend
+                    .iter()
+                    .map(|p| format!("+ {}", p.display())),
+            );
+            (
+                Rules::Loaded(Box::new(rules::load(&self.rules)?)),
+                from.join(" "),
+            )
+        };
+        report::info(&format!(
+            "rules: {} rules from {from}, loaded in {:.1} ms",
+            set.rules.len(),
+            started.elapsed().as_secs_f64() * 1e3
+        ));
+        Ok(set)
     }
 }
 
@@ -97,7 +122,20 @@ impl std::ops::Deref for Rules {
 /// printed here, once, as `error: ...` plus an optional `hint: ...`.
 pub fn main_with(cli: Cli) -> ExitCode {
     let ctx = Ctx::from_cli(&cli);
-    match run(cli, &ctx) {
+    report::set_verbosity(if cli.global.quiet {
+        report::Verbosity::Quiet
+    } else if cli.global.verbose {
+        report::Verbosity::Verbose
+    } else {
+        report::Verbosity::Normal
+    });
+    let started = std::time::Instant::now();
+    let result = run(cli, &ctx);
+    report::info(&format!(
+        "finished in {:.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    ));
+    match result {
         Ok(status) => ExitCode::from(status as u8),
         // A closed pipe (`| head`) is the reader saying it has seen enough: not an error.
         Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

@@ -1,6 +1,6 @@
 //! `ds01-pm check` and `ds01-pm new`: resolve paths and settings, read files, run the pure
 //! checks, hand the outcome to `report::check`.
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::{CHECKS, Outcome, SCHEMA_VERSION, Severity, config, template::TEMPLATE};
@@ -187,87 +187,16 @@ pub fn new(args: &NewArgs, _ctx: &Ctx) -> Result<ExitStatus, Error> {
     match &args.output {
         None => report::emit(TEMPLATE)?,
         Some(path) => {
-            write_atomic(path, TEMPLATE, args.force)?;
+            crate::fsio::write_new(path, TEMPLATE, args.force)?;
             report::check::wrote(path);
         }
     }
     Ok(ExitStatus::Ok)
 }
 
-/// Write `text` to `path` through a temporary file in the same directory, so a reader never
-/// sees half a file. Without `force`, an existing file is never replaced, even one created
-/// while we write (the final step is a hard link, which fails if the name exists).
-fn write_atomic(path: &Path, text: &str, force: bool) -> Result<(), Error> {
-    let fail = |e: std::io::Error| {
-        Error::invalid(
-            format!("{}: cannot write: {e}", path.display()),
-            Some("check that the directory exists and is writable"),
-        )
-    };
-    let exists = || {
-        Error::invalid(
-            format!("{}: already exists", path.display()),
-            Some("pass --force to overwrite it, or choose another file with -o"),
-        )
-    };
-    if !force && path.exists() {
-        return Err(exists());
-    }
-    if path.is_dir() {
-        return Err(Error::invalid(
-            format!("{}: is a directory", path.display()),
-            Some("give a file name, e.g. -o docs/proposals/my-idea.md"),
-        ));
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "proposal".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> Result<(), Error> {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(fail)?;
-        f.write_all(text.as_bytes()).map_err(fail)?;
-        f.sync_all().map_err(fail)?;
-        drop(f);
-        if force {
-            std::fs::rename(&tmp, path).map_err(fail)
-        } else {
-            match std::fs::hard_link(&tmp, path) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
-                // No hard links on this filesystem: the check above is the best we can do.
-                Err(_) => std::fs::rename(&tmp, path).map_err(fail),
-            }
-        }
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    result
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn atomic_write_refuses_to_overwrite_without_force() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let p = dir.path().join("p.md");
-        write_atomic(&p, "one", false).expect("first write");
-        let err = write_atomic(&p, "two", false).expect_err("exists");
-        assert!(err.to_string().contains("already exists"));
-        assert_eq!(std::fs::read_to_string(&p).expect("read"), "one");
-        write_atomic(&p, "two", true).expect("forced");
-        assert_eq!(std::fs::read_to_string(&p).expect("read"), "two");
-        let left: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").collect();
-        assert_eq!(left.len(), 1, "no temporary files left behind");
-    }
 
     #[test]
     fn display_paths_use_forward_slashes() {

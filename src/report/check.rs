@@ -2,7 +2,6 @@
 //! built from the same [`Outcome`], in its order (files by path, findings by position), so
 //! the outputs agree with each other and are byte-for-byte stable between runs.
 use std::fmt::Write;
-use std::io::Write as _;
 use std::path::Path;
 
 use serde::Serialize;
@@ -28,12 +27,11 @@ pub(crate) fn render(o: &Outcome, format: CheckFormat, color: bool) -> String {
 
 /// Say on stderr where `new -o` wrote the template (stdout stays clean for pipes).
 pub(crate) fn wrote(path: &Path) {
-    let _ = writeln!(
-        std::io::stderr().lock(),
+    super::note(&format!(
         "wrote {}; fill in its sections, then run `ds01-pm check {}`",
         path.display(),
         path.display()
-    );
+    ));
 }
 
 fn counts_line(o: &Outcome) -> String {

@@ -7,6 +7,7 @@ mod human;
 mod markdown;
 
 use std::io::Write;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use serde::Serialize;
 
@@ -42,9 +43,115 @@ pub fn error(err: &Error, color: bool) {
     }
 }
 
-/// Print one warning line on stderr.
+/// How chatty stderr is, set once from `--quiet` / `--verbose` for the whole process.
+///
+/// The contract, the same for every command: stdout (the result) never changes; errors and
+/// warnings always print; `--quiet` drops status notes ("wrote FILE"), summaries printed on
+/// stderr and progress; `--verbose` adds `info:` lines (rules in use, files read, timings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet = 0,
+    Normal = 1,
+    Verbose = 2,
+}
+
+static VERBOSITY: AtomicU8 = AtomicU8::new(Verbosity::Normal as u8);
+
+/// Set the process-wide verbosity (from `main_with`).
+pub fn set_verbosity(v: Verbosity) {
+    VERBOSITY.store(v as u8, Ordering::Relaxed);
+}
+
+/// The process-wide verbosity.
+pub fn verbosity() -> Verbosity {
+    match VERBOSITY.load(Ordering::Relaxed) {
+        0 => Verbosity::Quiet,
+        2 => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    }
+}
+
+/// Print one warning line on stderr (shown even with `--quiet`).
 pub fn warn(message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
+}
+
+/// Print a status note on stderr ("wrote FILE"), unless `--quiet`.
+pub fn note(message: &str) {
+    if verbosity() >= Verbosity::Normal {
+        let _ = writeln!(std::io::stderr().lock(), "{message}");
+    }
+}
+
+/// Print an `info:` line on stderr, only with `--verbose`.
+pub fn info(message: &str) {
+    if verbosity() >= Verbosity::Verbose {
+        let _ = writeln!(std::io::stderr().lock(), "info: {message}");
+    }
+}
+
+/// A one-line progress counter on stderr for runs over many files: drawn only when stderr is
+/// a terminal and not `--quiet`, redrawn at most every 100 ms, erased when dropped.
+#[derive(Debug)]
+pub struct Progress {
+    label: &'static str,
+    total: usize,
+    done: usize,
+    live: bool,
+    last: Option<std::time::Instant>,
+}
+
+impl Progress {
+    /// Runs with fewer items than this finish before a counter would be readable.
+    pub const MIN_ITEMS: usize = 20;
+
+    /// A counter for `total` items; inert unless stderr is a terminal, the run is large enough
+    /// and not `--quiet`.
+    pub fn new(label: &'static str, total: usize) -> Progress {
+        use std::io::IsTerminal;
+        let live = total >= Self::MIN_ITEMS
+            && verbosity() >= Verbosity::Normal
+            && std::io::stderr().is_terminal();
+        Progress {
+            label,
+            total,
+            done: 0,
+            live,
+            last: None,
+        }
+    }
+
+    /// Count one finished item.
+    pub fn tick(&mut self) {
+        self.done += 1;
+        if !self.live {
+            return;
+        }
+        let now = std::time::Instant::now();
+        if self
+            .last
+            .is_some_and(|t| now.duration_since(t).as_millis() < 100)
+            && self.done < self.total
+        {
+            return;
+        }
+        self.last = Some(now);
+        let _ = write!(
+            std::io::stderr().lock(),
+            "\r\x1b[2K{} {}/{}",
+            self.label,
+            self.done,
+            self.total
+        );
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if self.live && self.last.is_some() {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+        }
+    }
 }
 
 pub(crate) fn json<T: Serialize>(value: &T) -> String {
