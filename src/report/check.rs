@@ -13,8 +13,9 @@ use crate::cli::CheckFormat;
 /// GitHub shows at most this many annotations of each level per step.
 pub(crate) const GITHUB_PER_LEVEL: usize = 10;
 
-/// `check` output in the chosen format.
-pub(crate) fn render(o: &Outcome, format: CheckFormat, color: bool) -> String {
+/// `check` output in the chosen format. Public for the fuzz harness, which renders every
+/// format of the outcome of a fuzzed proposal.
+pub fn render(o: &Outcome, format: CheckFormat, color: bool) -> String {
     match format {
         CheckFormat::Human => human(o, color),
         CheckFormat::Json => super::json(&JsonOutcome::new(o)),

@@ -2,7 +2,7 @@
 #![allow(clippy::print_stderr)]
 
 pub mod backlog;
-pub(crate) mod check;
+pub mod check;
 mod human;
 mod markdown;
 

@@ -332,6 +332,17 @@ impl RuleSet {
         problems
     }
 
+    /// The patterns the one-pass prefilter says may match `text`, as (rule index, pattern index
+    /// within the rule). The prefilter may report more than really match, never fewer; the
+    /// fuzz harness and the tests check that against each pattern's own regex.
+    pub fn prefilter_candidates(&self, text: &str) -> Vec<(usize, usize)> {
+        self.set
+            .matches(text)
+            .into_iter()
+            .map(|i| self.owners[i])
+            .collect()
+    }
+
     /// A rule by id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)

@@ -1,0 +1,6 @@
+//! Fuzz target `backlog`: see `ds01_pm_fuzz::backlog` for what it feeds and what it asserts.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = ds01_pm_fuzz::backlog(data);
+});
