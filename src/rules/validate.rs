@@ -276,16 +276,23 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
                     "negation cues are already defined by another rule file",
                 );
             } else {
-                match check_regex(n.cues.get_ref(), false, true) {
+                // The cues come from a user file as often as from the embedded defaults, so
+                // they are compiled (under the size limit) and their errors reported here.
+                match check_regex(n.cues.get_ref(), false, false) {
                     Ok(()) => {
-                        let re = regex::RegexBuilder::new(&format!("^(?:{})$", n.cues.get_ref()))
+                        match regex::RegexBuilder::new(&format!("^(?:{})$", n.cues.get_ref()))
                             .case_insensitive(true)
+                            .size_limit(REGEX_SIZE_LIMIT)
                             .build()
-                            .expect("checked above");
-                        negation = Some(Negation {
-                            cues: re,
-                            window: n.window,
-                        });
+                        {
+                            Ok(re) => {
+                                negation = Some(Negation {
+                                    cues: re,
+                                    window: n.window,
+                                });
+                            }
+                            Err(e) => ctx.push(&n.cues, format!("negation cues: {e}")),
+                        }
                     }
                     Err(e) => ctx.push(&n.cues, format!("negation cues: {e}")),
                 }
