@@ -185,11 +185,19 @@ pub fn rules(data: &[u8]) -> Result<(), String> {
         Err(e) => {
             let msg = e.to_string();
             assert!(!msg.trim().is_empty(), "an empty error message");
+            // Every pattern that passed its own check must also build the one-pass prefilter.
+            assert!(
+                !msg.contains("combined pattern set does not compile"),
+                "valid patterns broke the prefilter: {msg}"
+            );
             return Err(msg);
         }
     };
     let problems = set.compile_all();
-    assert!(problems.is_empty(), "accepted patterns fail to compile: {problems:?}");
+    assert!(
+        problems.is_empty(),
+        "accepted patterns fail to compile: {problems:?}"
+    );
     let mut texts: Vec<&str> = set
         .rules
         .iter()
@@ -260,7 +268,12 @@ pub fn backlog(data: &[u8]) -> Result<(), String> {
     let open = b.items.iter().filter(|it| it.is_open()).count();
     assert_eq!(r.order.len(), open, "every open item is ranked once");
     for (i, it) in b.items.iter().enumerate() {
-        assert!(r.own[i].is_finite(), "own score of {} is {}", it.id, r.own[i]);
+        assert!(
+            r.own[i].is_finite(),
+            "own score of {} is {}",
+            it.id,
+            r.own[i]
+        );
         assert!(
             r.effective.score[i].is_finite(),
             "effective score of {} is {}",
@@ -339,7 +352,10 @@ pub fn check(data: &[u8]) -> Result<(), String> {
         schema_version: check::SCHEMA_VERSION,
         fail_level: Severity::Error,
         files: vec![file],
-        checks: CHECKS.iter().map(|c| (c, settings.severity_of(c))).collect(),
+        checks: CHECKS
+            .iter()
+            .map(|c| (c, settings.severity_of(c)))
+            .collect(),
     };
     for format in [
         CheckFormat::Human,
