@@ -189,7 +189,8 @@ pub fn rank(b: &Backlog) -> Ranking {
                     .total_cmp(&chain_effort[y])
                     .then(shape.id_rank[y].cmp(&shape.id_rank[x]))
             });
-        chain_effort[i] = b.items[i].effort + best.map_or(0.0, |p| chain_effort[p]);
+        // Saturates like the scores: two efforts near `f64::MAX` must not add up to infinity.
+        chain_effort[i] = (b.items[i].effort + best.map_or(0.0, |p| chain_effort[p])).min(f64::MAX);
         chain_prev[i] = best;
     }
     let end = (0..n).filter(|&i| shape.open[i]).max_by(|&x, &y| {
@@ -276,7 +277,8 @@ pub fn sensitivity(b: &Backlog, ranking: &Ranking, top: usize) -> Vec<Sensitivit
                 ));
             }
             for f in [0.5, 1.5] {
-                let e = it.effort * f;
+                // +50% of an effort near `f64::MAX` saturates instead of becoming infinity.
+                let e = (it.effort * f).min(f64::MAX);
                 what_ifs.push((
                     "effort",
                     it.effort,

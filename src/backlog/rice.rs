@@ -5,9 +5,11 @@ use std::cmp::Ordering;
 use super::Propagation;
 use super::graph::{DepGraph, dependents};
 
-/// RICE: reach × impact × confidence ÷ effort (effort > 0 is guaranteed by validation).
+/// RICE: reach × impact × confidence ÷ effort (effort > 0 is guaranteed by validation). Every
+/// finite estimate is valid, so the product can exceed `f64::MAX` (a reach of 1e308, an
+/// effort of 1e-300); it saturates there instead of becoming infinity.
 pub fn own_score(reach: f64, impact: f64, confidence: f64, effort: f64) -> f64 {
-    reach * impact * confidence / effort
+    (reach * impact * confidence / effort).min(f64::MAX)
 }
 
 /// Effective scores and where they came from.

@@ -41,7 +41,10 @@ fn num(x: f64) -> String {
 
 /// A number for machines: three decimals, so snapshots do not churn on float noise.
 fn round(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
+    let r = (x * 1000.0).round() / 1000.0;
+    // Above ~1e305 the scaling overflows (and JSON would print infinity as `null`); such
+    // numbers have no decimals to round anyway.
+    if r.is_finite() { r } else { x }
 }
 
 fn pct(x: f64) -> String {
