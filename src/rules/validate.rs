@@ -340,6 +340,11 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         }
     }
 
+    // One canonical rule order, family first (the order of the embedded files), then file name
+    // and line: the analysis, its questions and `rules_fired` must not depend on the order in
+    // which the rule files were handed over.
+    raw_rules.sort_by(|a, b| (a.1, &a.0, a.3.line).cmp(&(b.1, &b.0, b.3.line)));
+
     // Rules need every label known, so they are checked after all files are read.
     let known = |c: &Concern| labels.contains_key(&(Family::of_kind(c.kind), c.id.clone()));
     let mut set_patterns = Vec::new();
