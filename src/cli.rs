@@ -86,9 +86,14 @@ pub enum Command {
         after_help = "Examples:\n  ds01-pm check docs/proposals/\n  ds01-pm check docs/proposals/*.md --format github\n  ds01-pm check 'docs/**/*.md' --format sarif > ds01-pm.sarif\n  ds01-pm check --list-checks\nExit 0 clean, 1 findings at or above --fail-level, 2 the tool could not run."
     )]
     Check(CheckArgs),
-    /// Start a feature proposal.
+    /// Start a feature proposal: a short interview on a terminal, or the blank template.
+    ///
+    /// On a terminal, asks for the feature idea, shows what it understood, asks the top
+    /// questions one at a time (Enter skips one) and writes a proposal in the `check`
+    /// template with the answers in their sections. Without a terminal (CI, pipes) give the
+    /// answers in a file with --answers, or write the blank template with --template.
     #[command(
-        after_help = "Examples:\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n  ds01-pm new --template -o docs/proposals/gpu-queue.md"
+        after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  answers = [\"...\", \"\", \"...\"]              # the top questions in order; \"\" skips one\n`ds01-pm questions IDEA` lists the questions in that order."
     )]
     New(NewArgs),
 }
@@ -137,14 +142,20 @@ pub enum FailLevel {
 /// `new` arguments.
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// Write the proposal template (no questions asked).
-    #[arg(long)]
+    /// Write the blank proposal template (no questions asked).
+    #[arg(long, conflicts_with = "answers")]
     pub template: bool,
+    /// Take the idea and the answers from FILE instead of asking (for scripts and CI).
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// How many of the top questions to ask.
+    #[arg(long, value_name = "N", default_value_t = crate::questions::DEFAULT_TOP)]
+    pub top: usize,
     /// Write to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Overwrite FILE if it exists.
-    #[arg(long, requires = "output")]
+    #[arg(long)]
     pub force: bool,
 }
 

@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod eval;
 pub mod fsio;
+pub mod interview;
 pub mod llm;
 pub mod questions;
 pub mod report;

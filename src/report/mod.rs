@@ -5,6 +5,8 @@ pub mod backlog;
 pub(crate) mod check;
 mod human;
 mod markdown;
+pub(crate) mod prompt;
+pub(crate) mod proposal;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU8, Ordering};
