@@ -96,6 +96,27 @@ pub enum Command {
         after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  answers = [\"...\", \"\", \"...\"]              # the top questions in order; \"\" skips one\n`ds01-pm questions IDEA` lists the questions in that order."
     )]
     New(NewArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Install:\n  bash: ds01-pm completions bash > ~/.local/share/bash-completion/completions/ds01-pm\n  zsh:  ds01-pm completions zsh > ~/.zfunc/_ds01-pm   (with `fpath+=~/.zfunc` before compinit)\n  fish: ds01-pm completions fish > ~/.config/fish/completions/ds01-pm.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a directory.
+    #[command(
+        after_help = "Examples:\n  ds01-pm man | man -l -\n  ds01-pm man --dir /usr/local/share/man/man1"
+    )]
+    Man {
+        /// Write `ds01-pm.1` and `ds01-pm-COMMAND.1` for every command into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Overwrite pages that exist in DIR.
+        #[arg(long, requires = "dir")]
+        force: bool,
+    },
 }
 
 /// `check` arguments.

@@ -17,6 +17,7 @@ pub mod llm;
 pub mod questions;
 pub mod report;
 pub mod rules;
+pub mod shell_integration;
 pub mod taxonomy;
 pub mod text;
 
@@ -187,6 +188,30 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<ExitStatus, Error> {
         Command::Graph(args) => backlog::command::graph(&args, ctx),
         Command::Check(args) => check::command::check(&args, ctx),
         Command::New(args) => check::command::new(&args, ctx),
+        Command::Completions { shell } => {
+            report::emit(&shell_integration::completions(shell))?;
+            Ok(ExitStatus::Ok)
+        }
+        Command::Man { dir: None, .. } => {
+            report::emit(&shell_integration::man_page())?;
+            Ok(ExitStatus::Ok)
+        }
+        Command::Man {
+            dir: Some(dir),
+            force,
+        } => {
+            for (name, page) in shell_integration::man_pages() {
+                let path = dir.join(name);
+                fsio::write_bytes(&path, &page, force)?;
+                report::info(&format!("wrote {}", path.display()));
+            }
+            report::note(&format!(
+                "wrote the manual pages into {}; try `man -l {}/ds01-pm.1`",
+                dir.display(),
+                dir.display()
+            ));
+            Ok(ExitStatus::Ok)
+        }
     }
 }
 
