@@ -39,7 +39,8 @@ pub struct GlobalArgs {
     /// (shown apart, labelled as model output; never changes findings or exit codes).
     #[arg(long, global = true)]
     pub llm: bool,
-    /// Print only results and errors: no status notes, summaries on stderr or progress.
+    /// Print only results, findings and errors: no status notes, progress or all-is-well
+    /// summaries.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Also print `info:` lines on stderr: rules in use, files read, timings.

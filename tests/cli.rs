@@ -434,3 +434,86 @@ fn man_prints_a_roff_page_and_writes_one_per_command() {
         .assert()
         .success();
 }
+
+/// `--quiet` and `--verbose` keep one contract on every command: machine output never changes,
+/// `-q` leaves stderr empty on success, `-v` adds only `info:` lines on stderr.
+#[test]
+fn quiet_and_verbose_behave_the_same_on_every_command() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let new_out = dir.path().join("p.md");
+    let commands: Vec<Vec<String>> = vec![
+        vec!["analyze", "--format", "json", WEEKEND],
+        vec!["questions", "--format", "json", WEEKEND],
+        vec!["rules", "check"],
+        vec!["rules", "list", "--format", "json"],
+        vec!["score", "fixtures/backlog.toml", "--format", "json"],
+        vec![
+            "plan",
+            "fixtures/backlog.toml",
+            "--capacity",
+            "8",
+            "--format",
+            "json",
+        ],
+        vec!["graph", "fixtures/backlog.toml"],
+        vec![
+            "check",
+            "--config",
+            "fixtures/config/default.toml",
+            "--format",
+            "json",
+            "fixtures/check/complete.md",
+        ],
+    ]
+    .into_iter()
+    .map(|v| v.into_iter().map(str::to_owned).collect())
+    .collect();
+    for args in &commands {
+        let run = |flag: Option<&str>| {
+            let mut c = ds01();
+            if let Some(f) = flag {
+                c.arg(f);
+            }
+            c.args(args).output().expect("run")
+        };
+        let (normal, quiet, verbose) = (run(None), run(Some("-q")), run(Some("--verbose")));
+        assert!(normal.status.success(), "{args:?}");
+        assert_eq!(quiet.status.code(), normal.status.code(), "{args:?}");
+        assert_eq!(verbose.status.code(), normal.status.code(), "{args:?}");
+        let human = args.iter().all(|a| a != "json") && args[0] != "graph";
+        if !human {
+            assert_eq!(quiet.stdout, normal.stdout, "-q changed {args:?}");
+        }
+        assert_eq!(verbose.stdout, normal.stdout, "-v changed {args:?}");
+        assert!(
+            quiet.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&quiet.stderr)
+        );
+        let info = String::from_utf8_lossy(&verbose.stderr);
+        assert!(info.lines().count() >= 1, "{args:?}: no info lines");
+        assert!(
+            info.lines().all(|l| l.starts_with("info: ")),
+            "{args:?}: {info}"
+        );
+    }
+    // A status note ("wrote FILE") is dropped by -q and shown otherwise.
+    ds01()
+        .args(["-q", "new", "--template", "-o"])
+        .arg(&new_out)
+        .assert()
+        .success()
+        .stderr("");
+    ds01()
+        .args(["new", "--force", "--template", "-o"])
+        .arg(&new_out)
+        .assert()
+        .success()
+        .stderr(predicate::str::starts_with("wrote "));
+    // Human summaries that only say all is well go with -q.
+    ds01()
+        .args(["-q", "rules", "check"])
+        .assert()
+        .success()
+        .stdout("");
+}

@@ -139,10 +139,24 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
             hint: Some("every proposal must be a readable UTF-8 file".into()),
         });
     }
+    report::info(&format!(
+        "checking {} proposal file(s){}",
+        texts.len(),
+        settings.path.as_ref().map_or_else(String::new, |p| format!(
+            " with settings from {}",
+            p.display()
+        ))
+    ));
+    let mut progress = report::Progress::new("checking", texts.len());
     let reports = texts
         .iter()
-        .map(|(path, text)| super::check_text(&set, &settings, path, text))
+        .map(|(path, text)| {
+            let r = super::check_text(&set, &settings, path, text);
+            progress.tick();
+            r
+        })
         .collect();
+    drop(progress);
     let fail_level = args
         .fail_level
         .map(|f| match f {
