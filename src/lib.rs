@@ -4,6 +4,7 @@
 //! ([`analyze`], [`backlog`]) → [`report`] (the only module that writes) → [`error::ExitStatus`].
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod adr;
 pub mod analyze;
 pub mod backlog;
 pub mod check;
@@ -11,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod eval;
+pub mod explain;
 pub mod fsio;
 pub mod llm;
 pub mod questions;
@@ -175,6 +177,20 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<ExitStatus, Error> {
         Command::Graph(args) => backlog::command::graph(&args, ctx),
         Command::Check(args) => check::command::check(&args, ctx),
         Command::New(args) => check::command::new(&args, ctx),
+        Command::Explain(args) => {
+            let set = ctx.rule_set()?;
+            let out = match &args.topic {
+                None => report::explain::index(&explain::index(&set), args.format, ctx.color),
+                Some(topic) => report::explain::explanation(
+                    &explain::resolve(&set, topic)?,
+                    args.format,
+                    ctx.color,
+                ),
+            };
+            report::emit(&out)?;
+            Ok(ExitStatus::Ok)
+        }
+        Command::Adr(args) => adr::command(&args, ctx),
     }
 }
 
