@@ -130,7 +130,8 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
     let mut negation = None;
     let mut seen_rule_ids: BTreeMap<String, Location> = BTreeMap::new();
     let mut topics: Vec<Topic> = Vec::new();
-    let mut seen_topic_names: BTreeMap<String, Location> = BTreeMap::new();
+    // Topic name (id or alias) -> (topic id, `file:line:col` where it is defined).
+    let mut seen_topic_names: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut raw_see_also = Vec::new();
 
     for src in sources {
@@ -317,7 +318,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
                         format!("{who}: `{}` must be lowercase kebab-case", name.get_ref()),
                     );
                 }
-                if let Some(prev) = seen_topic_names.get(name.get_ref()) {
+                if let Some((_, prev)) = seen_topic_names.get(name.get_ref()) {
                     ctx.push(
                         name,
                         format!(
@@ -326,7 +327,10 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
                         ),
                     );
                 } else {
-                    seen_topic_names.insert(name.get_ref().clone(), ctx.location(name));
+                    seen_topic_names.insert(
+                        name.get_ref().clone(),
+                        (id.clone(), ctx.at(name.span().start)),
+                    );
                 }
             }
             if raw.name.trim().is_empty()
@@ -560,23 +564,18 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
     }
 
     // Topic names must not shadow a label or rule id, and `see_also` must lead somewhere.
-    for t in &topics {
-        for name in std::iter::once(&t.id).chain(&t.aliases) {
-            let label = labels.keys().find(|(_, id)| id.eq_ignore_ascii_case(name));
-            if let Some((family, id)) = label {
-                problems.push(format!(
-                    "{}: topic `{}`: `{name}` is already the {} label `{id}`; choose another name",
-                    t.location,
-                    t.id,
-                    family.name()
-                ));
-            }
-            if seen_rule_ids.contains_key(name) {
-                problems.push(format!(
-                    "{}: topic `{}`: `{name}` is already a rule id; choose another name",
-                    t.location, t.id
-                ));
-            }
+    for (name, (topic, at)) in &seen_topic_names {
+        let label = labels.keys().find(|(_, id)| id.eq_ignore_ascii_case(name));
+        if let Some((family, id)) = label {
+            problems.push(format!(
+                "{at}: topic `{topic}`: `{name}` is already the {} label `{id}`; choose another name",
+                family.name()
+            ));
+        }
+        if seen_rule_ids.contains_key(name) {
+            problems.push(format!(
+                "{at}: topic `{topic}`: `{name}` is already a rule id; choose another name"
+            ));
         }
     }
     for (name, id, see_also) in raw_see_also {
