@@ -125,7 +125,7 @@ pub struct AdrArgs {
     /// The context and problem statement (also analysed).
     #[arg(long, value_name = "TEXT", conflicts_with = "file")]
     pub context: Option<String>,
-    /// Read the context from FILE (plain text or Markdown).
+    /// Read the context from FILE (plain text or Markdown); `-` is standard input.
     #[arg(short, long, value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// The records directory (default: `[adr] dir` in ds01-pm.toml, else docs/decisions).

@@ -230,6 +230,23 @@ fn stdout_and_context_file() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Strains `gpu-efficiency`"));
+    // The context from standard input.
+    ds01(tmp.path())
+        .args(["adr", "Longer idle timeouts", "-f", "-", "--stdout"])
+        .write_stdin("Researchers want a higher max runtime for MIG slices.")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Researchers want a higher max runtime",
+        ));
+    // An empty title is refused.
+    ds01(tmp.path())
+        .args(["adr", " ", "--stdout"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: the decision title is empty",
+        ));
     // Without context the record asks for one.
     ds01(tmp.path())
         .args(["adr", "Longer idle timeouts", "--stdout"])
