@@ -318,7 +318,7 @@ pub struct PlanArgs {
     #[arg(value_name = "BACKLOG")]
     pub backlog: PathBuf,
     /// Effort that fits in one phase, in the backlog's effort unit.
-    #[arg(long, value_name = "EFFORT")]
+    #[arg(long, value_name = "EFFORT", allow_negative_numbers = true)]
     pub capacity: f64,
     /// Number of phases: 3 gives Now / Next / Later, other values number them.
     #[arg(long, value_name = "N", default_value_t = 3)]

@@ -134,7 +134,7 @@ fn empty_or_missing_input_is_a_clear_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "error: the feature description is empty",
+            "error: <stdin>: the feature description is empty",
         ))
         .stderr(predicate::str::contains("hint:"));
     ds01()
