@@ -321,16 +321,9 @@ pub fn command(args: &AdrArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     }
     let context = match (&args.context, &args.file) {
         (Some(c), _) => Some(c.clone()),
-        (None, Some(f)) if f.as_os_str() == "-" => {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| {
-                Error::invalid(
-                    format!("<stdin>: cannot read standard input: {e}"),
-                    Some("pipe UTF-8 text, or pass the context with --context TEXT"),
-                )
-            })?;
-            Some(s)
-        }
+        (None, Some(f)) if f.as_os_str() == "-" => Some(crate::read_stdin(
+            "pipe UTF-8 text, or pass the context with --context TEXT",
+        )?),
         (None, Some(f)) => Some(crate::error::read_text(f)?),
         (None, None) => None,
     };

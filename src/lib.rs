@@ -280,28 +280,32 @@ fn analyze_with_llm(
     Ok((a, suggestions))
 }
 
+/// Standard input as UTF-8 text of at most [`error::MAX_TEXT_BYTES`], without a BOM; `hint`
+/// says what to do instead when it cannot be read.
+pub(crate) fn read_stdin(hint: &str) -> Result<String, Error> {
+    let mut s = String::new();
+    let limit = error::MAX_TEXT_BYTES;
+    std::io::stdin()
+        .take(limit + 1)
+        .read_to_string(&mut s)
+        .map_err(|e| {
+            Error::invalid(
+                format!(
+                    "<stdin>: cannot read standard input: {}",
+                    error::io_message(&e)
+                ),
+                Some(hint),
+            )
+        })?;
+    if s.len() as u64 > limit {
+        return Err(error::too_large("<stdin>", None, limit));
+    }
+    Ok(s.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(s))
+}
+
 /// The feature text of `analyze`/`questions`: arguments, `-f FILE`, or standard input.
 fn read_input(args: &cli::AnalyzeArgs) -> Result<String, Error> {
-    let from_stdin = || -> Result<String, Error> {
-        let mut s = String::new();
-        let limit = error::MAX_TEXT_BYTES;
-        std::io::stdin()
-            .take(limit + 1)
-            .read_to_string(&mut s)
-            .map_err(|e| {
-                Error::invalid(
-                    format!(
-                        "<stdin>: cannot read standard input: {}",
-                        error::io_message(&e)
-                    ),
-                    Some("pipe UTF-8 text, or pass the text as an argument"),
-                )
-            })?;
-        if s.len() as u64 > limit {
-            return Err(error::too_large("<stdin>", None, limit));
-        }
-        Ok(s.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(s))
-    };
+    let from_stdin = || read_stdin("pipe UTF-8 text, or pass the text as an argument");
     // The text, and where it came from for the "empty" message. A closed stdin reads as
     // empty: Rust reopens closed standard streams on /dev/null at start-up.
     const STDIN: &str = "<stdin>: ";
