@@ -270,7 +270,7 @@ fn bad_options_and_topics_fail_with_file_line_and_column() {
         (
             "option-without-tradeoffs",
             "option-without-tradeoffs.toml:11:12: rule `extra-queue-choice`: option `Write our own` needs at least one `good` or `bad` trade-off",
-            "re-checks them",
+            "hint: fix the rule files above",
         ),
         (
             "option-unknown-key",
