@@ -283,6 +283,11 @@ fn bad_options_and_topics_fail_with_file_line_and_column() {
             "topic-bad.toml:4:6: topic `l3`: `l3` is already the layers label `L3`",
         ),
         (
+            "empty-details",
+            "empty-details.toml:7:11: label `site-outage`: `details` must not be empty",
+            "hint: fix the rule files above",
+        ),
+        (
             "topic-bad",
             "topic-bad.toml:9:13: topic `l3`: `see_also` names `nowhere`",
             "did you mean `layers`?",

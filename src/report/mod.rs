@@ -245,7 +245,6 @@ pub(crate) struct RuleJson<'a> {
     unless: Vec<String>,
     signals: Vec<(String, f64)>,
     questions: &'a [crate::rules::Question],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     options: &'a [crate::rules::DesignOption],
     examples: Examples<'a>,
 }
