@@ -256,6 +256,36 @@ fn stdout_and_context_file() {
 }
 
 #[test]
+fn each_design_choice_brings_its_own_options() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for (title, option) in [
+        (
+            "Add a GPU queue so students wait for a free GPU",
+            "DS01's own GPU queue",
+        ),
+        ("Enable MIG on two of the A100s", "Keep full GPUs only"),
+        (
+            "Email users before their container is stopped",
+            "Email through SMTP",
+        ),
+        (
+            "Let researchers reserve a GPU before a deadline",
+            "Priority in the GPU queue instead of a reservation",
+        ),
+    ] {
+        let out = ds01(tmp.path())
+            .args(["adr", title, "--stdout"])
+            .output()
+            .expect("run");
+        let text = String::from_utf8(out.stdout).expect("utf8");
+        let considered = &text[text.find("## Considered Options").expect("options")
+            ..text.find("## Decision Outcome").expect("outcome")];
+        assert!(considered.contains(option), "{title}: {considered}");
+        assert!(considered.contains("* Do nothing: keep the current behaviour"));
+    }
+}
+
+#[test]
 fn the_record_fails_check_until_the_author_decides() {
     let tmp = tempfile::tempdir().expect("tmp");
     ds01(tmp.path())
