@@ -14,10 +14,12 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod fsio;
+pub mod interview;
 pub mod llm;
 pub mod questions;
 pub mod report;
 pub mod rules;
+pub mod shell_integration;
 pub mod taxonomy;
 pub mod text;
 
@@ -202,6 +204,30 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<ExitStatus, Error> {
             Ok(ExitStatus::Ok)
         }
         Command::Adr(args) => adr::command(&args, ctx),
+        Command::Completions { shell } => {
+            report::emit(&shell_integration::completions(shell))?;
+            Ok(ExitStatus::Ok)
+        }
+        Command::Man { dir: None, .. } => {
+            report::emit(&shell_integration::man_page())?;
+            Ok(ExitStatus::Ok)
+        }
+        Command::Man {
+            dir: Some(dir),
+            force,
+        } => {
+            for (name, page) in shell_integration::man_pages() {
+                let path = dir.join(name);
+                fsio::write_bytes(&path, &page, force)?;
+                report::info(&format!("wrote {}", path.display()));
+            }
+            report::note(&format!(
+                "wrote the manual pages into {}; try `man -l {}/ds01-pm.1`",
+                dir.display(),
+                dir.display()
+            ));
+            Ok(ExitStatus::Ok)
+        }
     }
 }
 

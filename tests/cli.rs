@@ -378,3 +378,59 @@ fn a_closed_pipe_ends_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn bash_completion_completes_commands_and_flags() {
+    let script = ds01().args(["completions", "bash"]).output().expect("run");
+    assert!(script.status.success());
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("ds01-pm.bash");
+    std::fs::write(&path, &script.stdout).expect("write");
+    // Call the completion function as bash does on <TAB>, and print what it offers.
+    let probe = |words: &str| {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source {}; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}}-1)); \
+                 _ds01__pm ds01-pm \"${{COMP_WORDS[-1]}}\" \"${{COMP_WORDS[-2]}}\"; \
+                 echo \"${{COMPREPLY[@]}}\"",
+                path.display()
+            ))
+            .output()
+            .expect("bash");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    assert_eq!(probe("ds01-pm sc"), "score");
+    assert!(probe("ds01-pm score --crit").contains("--critical-path"));
+}
+
+#[test]
+fn man_prints_a_roff_page_and_writes_one_per_command() {
+    ds01()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH ds01-pm 1"))
+        .stdout(predicate::str::contains("score"));
+    let dir = tempfile::tempdir().expect("tmp");
+    ds01()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(dir.path().join("ds01-pm-check.1")).expect("page");
+    assert!(page.contains(r"\-\-fail\-level"), "{page}");
+    // A second run does not overwrite without --force.
+    ds01()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    ds01()
+        .args(["man", "--force", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+}

@@ -7,6 +7,8 @@ pub(crate) mod check;
 pub mod explain;
 mod human;
 mod markdown;
+pub(crate) mod prompt;
+pub(crate) mod proposal;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU8, Ordering};
