@@ -306,6 +306,7 @@ fn output_to_a_closed_pipe_ends_quietly_with_success() {
             "fixtures/check",
         ][..],
         &["rules", "list", "--format", "json"][..],
+        &["rules", "list"][..],
     ] {
         let mut child = command(Path::new(ROOT))
             .args(args)
