@@ -1210,10 +1210,15 @@ fn questions(ctx: &mut Ctx<'_>, set: &RuleSet, a: &Analysis) {
 /// are dropped too: the concerns are those of what the proposal would do.
 fn prose(doc: &Document<'_>, for_analysis: bool) -> String {
     let mut t = doc.masked.clone();
+    // Blank a range byte for byte (a multi-byte character becomes as many spaces), so that
+    // the byte offsets of every later range still point at the same text.
     let mut blank = |r: Range<usize>| {
         let s: String = t[r.clone()]
             .chars()
-            .map(|c| if c == '\n' { '\n' } else { ' ' })
+            .flat_map(|c| {
+                let n = if c == '\n' { 0 } else { c.len_utf8() };
+                std::iter::repeat_n(' ', n).chain((c == '\n').then_some('\n'))
+            })
             .collect();
         t.replace_range(r, &s);
     };
