@@ -3,6 +3,7 @@
 
 pub mod backlog;
 pub(crate) mod check;
+pub mod html;
 mod human;
 mod markdown;
 
