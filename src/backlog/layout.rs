@@ -441,6 +441,7 @@ fn place_vertically(v: &[Vertex], rows: &[Vec<usize>], cfg: &Config) -> Vec<f64>
             }
         }
     }
+    close_gaps(v, &mut centre, 2.0 * cfg.node_gap);
     // Shift everything so the topmost box starts at the margin.
     let top = v
         .iter()
@@ -453,6 +454,38 @@ fn place_vertically(v: &[Vertex], rows: &[Vec<usize>], cfg: &Config) -> Vec<f64>
         }
     }
     centre
+}
+
+/// Close horizontal bands wider than `max_gap` that no box and no edge crosses (they appear
+/// between unconnected parts of the graph), moving everything below them up.
+fn close_gaps(v: &[Vertex], centre: &mut [f64], max_gap: f64) {
+    let mut spans: Vec<(f64, f64)> = v
+        .iter()
+        .zip(centre.iter())
+        .map(|(x, &c)| (c - x.height / 2.0, c + x.height / 2.0))
+        .collect();
+    for (a, x) in v.iter().enumerate() {
+        for &b in &x.succs {
+            spans.push((centre[a].min(centre[b]), centre[a].max(centre[b])));
+        }
+    }
+    spans.sort_by(|p, q| p.0.total_cmp(&q.0).then(p.1.total_cmp(&q.1)));
+    // (where the gap starts, how much to remove below it)
+    let mut cuts: Vec<(f64, f64)> = Vec::new();
+    let mut reach = f64::NEG_INFINITY;
+    for (lo, hi) in spans {
+        if reach.is_finite() && lo - reach > max_gap {
+            cuts.push((reach, lo - reach - max_gap));
+        }
+        reach = reach.max(hi);
+    }
+    if cuts.is_empty() {
+        return;
+    }
+    for c in centre.iter_mut() {
+        let shift: f64 = cuts.iter().filter(|(at, _)| *c > *at).map(|(_, d)| d).sum();
+        *c -= shift;
+    }
 }
 
 /// Positions `y` minimising Σ w·(y − target)² subject to `y[k+1] ≥ y[k] + gaps[k]`: with
@@ -505,10 +538,11 @@ pub struct BacklogDrawing {
 }
 
 /// Draw a backlog. Up to `cap` items, every item is drawn. Above it, a picture of thousands of
-/// boxes is unreadable (and slow to lay out), so the drawing keeps the critical chain, then the
-/// best-ranked open items (a prefix of the ranking is closed under open prerequisites, since no
-/// item ranks above one of its prerequisites), then done prerequisites of drawn items while
-/// room remains; the caller says what was left out.
+/// boxes is unreadable (and slow to lay out), so the drawing keeps the start of the critical
+/// chain (at most a third of the cap), then the best-ranked open items (a prefix of the
+/// ranking is closed under open prerequisites, since no item ranks above one of its
+/// prerequisites), then done prerequisites of drawn items while room remains; the caller says
+/// what was left out.
 pub fn backlog(b: &Backlog, r: &Ranking, cap: usize, cfg: &Config) -> BacklogDrawing {
     let n = b.items.len();
     let mut drawn = vec![false; n];
@@ -517,7 +551,8 @@ pub fn backlog(b: &Backlog, r: &Ranking, cap: usize, cfg: &Config) -> BacklogDra
         (0..n).collect()
     } else {
         let mut keep: Vec<usize> = Vec::with_capacity(cap);
-        for &i in r.critical.iter().chain(&r.order) {
+        let chain = r.critical.len().min(cap / 3);
+        for &i in r.critical[..chain].iter().chain(&r.order) {
             if keep.len() >= cap {
                 break;
             }

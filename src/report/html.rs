@@ -107,8 +107,8 @@ svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",san
 .pt.critical{fill:var(--crit)}
 .pt:hover{stroke:var(--ink);stroke-width:2}
 .own{fill:#bcccdc}
-.lift{stroke:#bcccdc;stroke-width:1.5}
-.plabel{font-size:11px;fill:var(--ink)}
+.lift{stroke:#bcccdc;stroke-width:1.2;stroke-dasharray:2 3}
+.plabel{font-size:11px;fill:var(--ink);paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th{text-align:left;font-weight:600;color:var(--muted);border-bottom:2px solid var(--line);padding:6px 8px;white-space:nowrap;position:sticky;top:0;background:var(--card)}
 td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
@@ -213,9 +213,18 @@ fn graph_section(out: &mut String, v: &ReportView<'_>) {
     out.push_str("<div class=\"legend\"><span><i></i>open (bar: effective score)</span><span><i class=\"crit\"></i>critical chain</span><span><i class=\"done\"></i>done (satisfied)</span></div>\n");
     if d.omitted_open + d.omitted_done > 0 {
         let open_drawn = d.items.iter().filter(|&&i| b.items[i].is_open()).count();
+        let chain_drawn = r.critical.iter().filter(|i| d.items.contains(i)).count();
+        let chain = if chain_drawn == r.critical.len() {
+            "the critical chain".to_owned()
+        } else {
+            format!(
+                "the first {chain_drawn} of the {} items of the critical chain",
+                r.critical.len()
+            )
+        };
         let _ = writeln!(
             out,
-            "<p class=\"note\">Drawing {} of {} items: the critical chain, the best-ranked open items ({open_drawn} open in all) and done prerequisites of drawn items. Left out of the picture: {} open and {} done items. The table below lists every item.</p>",
+            "<p class=\"note\">Drawing {} of {} items: {chain}, the best-ranked open items ({open_drawn} open in all) and done prerequisites of drawn items. Left out of the picture: {} open and {} done items. The table below lists every item.</p>",
             d.items.len(),
             b.items.len(),
             d.omitted_open,
@@ -333,7 +342,7 @@ fn graph_section(out: &mut String, v: &ReportView<'_>) {
             esc(&tip),
             n.width,
             n.height,
-            esc(&clip(&it.title, 29)),
+            esc(&clip(&it.title, 27)),
         );
     }
     out.push_str("</g>\n</svg>\n</div>\n</section>\n");
@@ -385,6 +394,8 @@ fn axis(max: f64) -> (f64, f64) {
     } else {
         1.0
     };
+    // A little headroom, so the largest point is not cut by the plot's edge.
+    let max = max * 1.04;
     let step = nice_step(max, 5.0);
     ((max / step).ceil().max(1.0) * step, step)
 }
@@ -409,7 +420,7 @@ fn chart_section(out: &mut String, v: &ReportView<'_>) {
         out.push_str("<p class=\"sub\">No open items.</p>\n</section>\n");
         return;
     }
-    let (w, h) = (900.0, 420.0);
+    let (w, h) = (1100.0, 420.0);
     let (left, right, top, bottom) = (64.0, 28.0, 16.0, 50.0);
     let (pw, ph) = (w - left - right, h - top - bottom);
     let (xmax, xstep) = axis(
@@ -485,11 +496,31 @@ fn chart_section(out: &mut String, v: &ReportView<'_>) {
         top + ph / 2.0
     );
     out.push_str("</g>\n<g class=\"points\">\n");
-    let on_critical = |i: usize| r.critical.contains(&i);
+    let mut on_critical = vec![false; b.items.len()];
+    for &i in &r.critical {
+        on_critical[i] = true;
+    }
+    // Points that would sit on one another (same effort, close scores) are spread sideways,
+    // best-ranked in the middle.
+    let mut spots: Vec<(f64, f64)> = Vec::with_capacity(shown.len());
+    for &i in &shown {
+        let (x0, y) = (sx(b.items[i].effort), sy(r.effective.score[i]));
+        let free = |x: f64| {
+            spots
+                .iter()
+                .all(|&(px, py)| (px - x).powi(2) + (py - y).powi(2) >= 100.0)
+        };
+        let x = [0.0, 11.0, -11.0, 22.0, -22.0]
+            .iter()
+            .map(|dx| x0 + dx)
+            .find(|&x| free(x))
+            .unwrap_or(x0);
+        spots.push((x, y));
+    }
     // Worst first, so the best-ranked points are drawn on top.
-    for &i in shown.iter().rev() {
+    for (&i, &(x, y)) in shown.iter().zip(&spots).rev() {
         let it = &b.items[i];
-        let (x, y, own) = (sx(it.effort), sy(r.effective.score[i]), sy(r.own[i]));
+        let own = sy(r.own[i]);
         if own - y > 1.0 {
             let _ = write!(
                 out,
@@ -509,18 +540,20 @@ fn chart_section(out: &mut String, v: &ReportView<'_>) {
         let _ = writeln!(
             out,
             "<circle class=\"pt{}\" data-id=\"{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"6\"><title>{}</title></circle>",
-            if on_critical(i) { " critical" } else { "" },
+            if on_critical[i] { " critical" } else { "" },
             esc(&it.id),
             esc(&tip)
         );
     }
     // Labels for the best-ranked points, skipping any that would overlap a placed one.
-    let mut placed: Vec<(f64, f64, f64, f64)> = Vec::new();
-    for &i in shown.iter().take(CHART_LABELS) {
+    let mut placed: Vec<(f64, f64, f64, f64)> = spots
+        .iter()
+        .map(|&(x, y)| (x - 5.0, y - 5.0, x + 5.0, y + 5.0))
+        .collect();
+    for (&i, &(x, y)) in shown.iter().zip(&spots).take(CHART_LABELS) {
         let it = &b.items[i];
         let label = format!("#{} {}", r.rank[i].unwrap_or(0), clip(&it.id, 22));
         let lw = label.chars().count() as f64 * 6.2;
-        let (x, y) = (sx(it.effort), sy(r.effective.score[i]));
         let flip = x + 10.0 + lw > w - 4.0;
         let lx = if flip { x - 10.0 - lw } else { x + 10.0 };
         for dy in [0.0, 13.0, -13.0, 26.0, -26.0] {
@@ -660,9 +693,28 @@ mod tests {
     #[test]
     fn nice_axes() {
         assert_eq!(axis(8.0), (10.0, 2.0));
+        assert_eq!(axis(120.0), (125.0, 25.0));
         assert_eq!(axis(37.0), (40.0, 10.0));
-        assert_eq!(axis(0.0), (1.0, 0.2));
-        assert_eq!(axis(1234.0), (1250.0, 250.0));
+        for max in [0.0, 0.003, 0.5, 1.0, 7.3, 99.0, 120.0, 1234.0, 5e6] {
+            let (top, step) = axis(max);
+            assert!(top > max, "{max}: headroom");
+            let intervals = top / step;
+            assert!(
+                (intervals - intervals.round()).abs() < 1e-9,
+                "{max}: whole steps"
+            );
+            assert!(
+                (2.0..=10.0).contains(&intervals.round()),
+                "{max}: {intervals}"
+            );
+            let mantissa = step / 10f64.powf(step.log10().floor());
+            assert!(
+                [1.0, 2.0, 2.5, 5.0]
+                    .iter()
+                    .any(|m| (m - mantissa).abs() < 1e-9),
+                "{max}: step {step}"
+            );
+        }
     }
 
     #[test]
