@@ -13,6 +13,8 @@ use crate::backlog::{Backlog, Status};
 pub const MAX_DRAWN: usize = 150;
 /// The most items the chart plots (the best-ranked open ones).
 pub const MAX_POINTS: usize = 1000;
+/// How many items of the critical chain the graph's caption names.
+const CHAIN_NAMED: usize = 30;
 /// How many of the best-ranked points the chart labels with their id.
 const CHART_LABELS: usize = 8;
 
@@ -195,11 +197,15 @@ fn graph_section(out: &mut String, v: &ReportView<'_>) {
     let l = &d.layout;
     let unit = b.scoring.effort_unit.short();
     out.push_str("<section id=\"graph\">\n<h2>Dependency graph</h2>\n");
-    let chain: Vec<String> = r
+    let mut chain: Vec<String> = r
         .critical
         .iter()
+        .take(CHAIN_NAMED)
         .map(|&i| format!("<code>{}</code>", esc(&b.items[i].id)))
         .collect();
+    if r.critical.len() > CHAIN_NAMED {
+        chain.push(format!("… ({} more)", r.critical.len() - CHAIN_NAMED));
+    }
     let _ = writeln!(
         out,
         "<p class=\"sub\">Prerequisites on the left, what they unblock to the right. Critical chain (the longest effort-weighted chain of unfinished prerequisites, {} {unit}): {}.</p>",
