@@ -19,6 +19,18 @@ pub struct ConfigFile {
     /// Proposal checks (`[check]`), read by `ds01-pm check`.
     #[serde(default)]
     pub check: Option<toml::Value>,
+    /// Decision records (`[adr]`), read by `ds01-pm adr`.
+    #[serde(default)]
+    pub adr: Option<AdrConfig>,
+}
+
+/// `[adr]`: where `ds01-pm adr` numbers and writes decision records.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct AdrConfig {
+    /// The records directory, relative to the config file (default `docs/decisions`).
+    #[serde(default)]
+    pub dir: Option<PathBuf>,
 }
 
 /// A loaded config file and where it came from.
@@ -41,7 +53,11 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 pub fn load(path: Option<&Path>) -> Result<Config, Error> {
     let path = match path {
         Some(p) => Some(p.to_path_buf()),
-        None => std::env::current_dir().ok().and_then(|d| discover(&d)),
+        // Shown relative to the working directory when it is there (`ds01-pm.toml`, not
+        // `/home/.../ds01-pm.toml`), as paths typed on the command line are.
+        None => std::env::current_dir().ok().and_then(|d| {
+            discover(&d).map(|p| p.strip_prefix(&d).map(Path::to_path_buf).unwrap_or(p))
+        }),
     };
     let Some(path) = path else {
         return Ok(Config::default());

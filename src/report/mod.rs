@@ -1,11 +1,15 @@
 //! Rendering: the only module that writes to stdout or stderr. Everything else returns data.
 #![allow(clippy::print_stderr)]
 
+pub mod adr;
 pub mod backlog;
 pub(crate) mod check;
+pub mod explain;
 pub mod html;
 mod human;
 mod markdown;
+pub(crate) mod prompt;
+pub(crate) mod proposal;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -46,9 +50,11 @@ pub fn error(err: &Error, color: bool) {
 
 /// How chatty stderr is, set once from `--quiet` / `--verbose` for the whole process.
 ///
-/// The contract, the same for every command: stdout (the result) never changes; errors and
-/// warnings always print; `--quiet` drops status notes ("wrote FILE"), summaries printed on
-/// stderr and progress; `--verbose` adds `info:` lines (rules in use, files read, timings).
+/// The contract, the same for every command: machine formats (JSON, SARIF, CSV...) never
+/// change; errors and warnings always print. `--quiet` drops status notes ("wrote FILE"),
+/// progress, and the human summaries that only say all is well ("ok" lines, "N checked"
+/// totals), leaving findings, tables and results. `--verbose` adds `info:` lines on stderr
+/// (rules in use, files read, timings) and never changes stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verbosity {
     Quiet = 0,
@@ -244,6 +250,7 @@ pub(crate) struct RuleJson<'a> {
     unless: Vec<String>,
     signals: Vec<(String, f64)>,
     questions: &'a [crate::rules::Question],
+    options: &'a [crate::rules::DesignOption],
     examples: Examples<'a>,
 }
 
@@ -268,6 +275,7 @@ pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
         unless: r.unless.iter().map(ToString::to_string).collect(),
         signals: r.signals.iter().map(|(c, w)| (c.to_string(), *w)).collect(),
         questions: &r.questions,
+        options: &r.options,
         examples: Examples {
             must_match: &r.examples_match,
             no_match: &r.examples_no_match,
