@@ -78,9 +78,11 @@ pub enum Command {
     Plan(PlanArgs),
     /// Export the backlog's dependency graph (DOT or Mermaid).
     Graph(GraphArgs),
-    /// Write a self-contained HTML report of the backlog: the ranked table, the dependency
-    /// graph (layered, critical chain highlighted) and a chart of effective score against
-    /// effort. No network, no scripts, no external files.
+    /// Write an HTML report: ranked table, dependency graph, score/effort chart.
+    ///
+    /// The dependency graph is laid out in columns with the critical chain highlighted; the
+    /// chart plots effective score against effort. One file: no network, no scripts, no
+    /// external files.
     #[command(
         after_help = "Examples:\n  ds01-pm report fixtures/backlog.toml -o report.html\n  ds01-pm report backlog.toml --no-concerns > report.html\nAbove 150 items the graph draws the critical chain, the best-ranked open items and their done prerequisites, and says what it left out; the table always lists every item."
     )]
