@@ -78,6 +78,15 @@ pub enum Command {
     Plan(PlanArgs),
     /// Export the backlog's dependency graph (DOT or Mermaid).
     Graph(GraphArgs),
+    /// Write an HTML report: ranked table, dependency graph, score/effort chart.
+    ///
+    /// The dependency graph is laid out in columns with the critical chain highlighted; the
+    /// chart plots effective score against effort. One file: no network, no scripts, no
+    /// external files.
+    #[command(
+        after_help = "Examples:\n  ds01-pm report fixtures/backlog.toml -o report.html\n  ds01-pm report backlog.toml --no-concerns > report.html\nAbove 150 items the graph draws the critical chain, the best-ranked open items and their done prerequisites, and says what it left out; the table always lists every item."
+    )]
+    Report(ReportArgs),
     /// The optional local LLM.
     #[command(subcommand)]
     Llm(LlmCommand),
@@ -370,6 +379,23 @@ pub struct GraphArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
+}
+
+/// `report` arguments.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The backlog file.
+    #[arg(value_name = "BACKLOG")]
+    pub backlog: PathBuf,
+    /// Write the HTML to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+    /// Skip the concern analysis of the descriptions (the table's Concerns column stays empty).
+    #[arg(long)]
+    pub no_concerns: bool,
 }
 
 /// Formats of `graph`.

@@ -188,6 +188,7 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<ExitStatus, Error> {
         Command::Score(args) => backlog::command::score(&args, ctx),
         Command::Plan(args) => backlog::command::plan(&args, ctx),
         Command::Graph(args) => backlog::command::graph(&args, ctx),
+        Command::Report(args) => backlog::command::report(&args, ctx),
         Command::Check(args) => check::command::check(&args, ctx),
         Command::New(args) => check::command::new(&args, ctx),
         Command::Explain(args) => {

@@ -5,6 +5,7 @@ pub mod adr;
 pub mod backlog;
 pub mod check;
 pub mod explain;
+pub mod html;
 mod human;
 mod markdown;
 pub(crate) mod prompt;
