@@ -250,12 +250,13 @@ fn analysis_json(set: &RuleSet, text: &str) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    // Each case loads the whole rule set again: few cases, several texts each.
+    #![proptest_config(ProptestConfig::with_cases(8))]
 
     #[test]
     fn analysis_is_deterministic_and_independent_of_rule_file_order(
         order in Just((0..EMBEDDED.len()).collect::<Vec<usize>>()).prop_shuffle(),
-        texts in proptest::collection::vec(text(), 1..4),
+        texts in proptest::collection::vec(text(), 1..6),
     ) {
         let shuffled = load_in_order(&order);
         for text in &texts {
@@ -264,6 +265,10 @@ proptest! {
             prop_assert_eq!(&reference, &analysis_json(&shuffled, text), "rule files in order {:?}", order);
         }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
 
     #[test]
     fn analyze_and_check_json_parse_back_with_their_shape(body in text(), title in text()) {
@@ -326,9 +331,10 @@ fn rules_dir_with_files_in_another_order_gives_the_same_json() {
         String::from_utf8(out.stdout).expect("utf8")
     };
     let rules_dir = dir.path().to_str().expect("utf8 path");
+    // One text: loading a `--rules` directory runs every rule example (a few seconds in a
+    // debug build); the property test above covers many texts through the library.
     for text in [
-        "Let students keep a container running over the weekend for long training jobs",
-        "Queue GPU jobs with SLURM and store the state in a SQLite database; no MIG change",
+        "Queue GPU jobs with SLURM for students over the weekend; store the state in SQLite, no MIG change",
     ] {
         let default = run(&[], text);
         let json: Value = serde_json::from_str(&default).expect("analyze JSON parses back");
