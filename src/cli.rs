@@ -39,7 +39,8 @@ pub struct GlobalArgs {
     /// (shown apart, labelled as model output; never changes findings or exit codes).
     #[arg(long, global = true)]
     pub llm: bool,
-    /// Print only results and errors: no status notes, summaries on stderr or progress.
+    /// Print only results, findings and errors: no status notes, progress or all-is-well
+    /// summaries.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Also print `info:` lines on stderr: rules in use, files read, timings.
@@ -86,11 +87,37 @@ pub enum Command {
         after_help = "Examples:\n  ds01-pm check docs/proposals/\n  ds01-pm check docs/proposals/*.md --format github\n  ds01-pm check 'docs/**/*.md' --format sarif > ds01-pm.sarif\n  ds01-pm check --list-checks\nExit 0 clean, 1 findings at or above --fail-level, 2 the tool could not run."
     )]
     Check(CheckArgs),
-    /// Start a feature proposal.
+    /// Start a feature proposal: a short interview on a terminal, or the blank template.
+    ///
+    /// On a terminal, asks for the feature idea, shows what it understood, asks the top
+    /// questions one at a time (Enter skips one) and writes a proposal in the `check`
+    /// template with the answers in their sections. Without a terminal (CI, pipes) give the
+    /// answers in a file with --answers, or write the blank template with --template.
     #[command(
-        after_help = "Examples:\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n  ds01-pm new --template -o docs/proposals/gpu-queue.md"
+        after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  answers = [\"...\", \"\", \"...\"]              # the top questions in order; \"\" skips one\n`ds01-pm questions IDEA` lists the questions in that order."
     )]
     New(NewArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Install:\n  bash: ds01-pm completions bash > ~/.local/share/bash-completion/completions/ds01-pm\n  zsh:  ds01-pm completions zsh > ~/.zfunc/_ds01-pm   (with `fpath+=~/.zfunc` before compinit)\n  fish: ds01-pm completions fish > ~/.config/fish/completions/ds01-pm.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a directory.
+    #[command(
+        after_help = "Examples:\n  ds01-pm man | man -l -\n  ds01-pm man --dir /usr/local/share/man/man1"
+    )]
+    Man {
+        /// Write `ds01-pm.1` and `ds01-pm-COMMAND.1` for every command into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Overwrite pages that exist in DIR.
+        #[arg(long, requires = "dir")]
+        force: bool,
+    },
 }
 
 /// `check` arguments.
@@ -137,14 +164,20 @@ pub enum FailLevel {
 /// `new` arguments.
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// Write the proposal template (no questions asked).
-    #[arg(long)]
+    /// Write the blank proposal template (no questions asked).
+    #[arg(long, conflicts_with = "answers")]
     pub template: bool,
+    /// Take the idea and the answers from FILE instead of asking (for scripts and CI).
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// How many of the top questions to ask.
+    #[arg(long, value_name = "N", default_value_t = crate::questions::DEFAULT_TOP)]
+    pub top: usize,
     /// Write to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Overwrite FILE if it exists.
-    #[arg(long, requires = "output")]
+    #[arg(long)]
     pub force: bool,
 }
 
@@ -269,7 +302,7 @@ pub struct PlanArgs {
     #[arg(value_name = "BACKLOG")]
     pub backlog: PathBuf,
     /// Effort that fits in one phase, in the backlog's effort unit.
-    #[arg(long, value_name = "EFFORT")]
+    #[arg(long, value_name = "EFFORT", allow_negative_numbers = true)]
     pub capacity: f64,
     /// Number of phases: 3 gives Now / Next / Later, other values number them.
     #[arg(long, value_name = "N", default_value_t = 3)]

@@ -41,7 +41,11 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 pub fn load(path: Option<&Path>) -> Result<Config, Error> {
     let path = match path {
         Some(p) => Some(p.to_path_buf()),
-        None => std::env::current_dir().ok().and_then(|d| discover(&d)),
+        // Shown relative to the working directory when it is there (`ds01-pm.toml`, not
+        // `/home/.../ds01-pm.toml`), as paths typed on the command line are.
+        None => std::env::current_dir().ok().and_then(|d| {
+            discover(&d).map(|p| p.strip_prefix(&d).map(Path::to_path_buf).unwrap_or(p))
+        }),
     };
     let Some(path) = path else {
         return Ok(Config::default());

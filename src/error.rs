@@ -19,7 +19,7 @@ pub enum ExitStatus {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file could not be read.
-    #[error("{path}: {source}")]
+    #[error("{}: {}", path.display(), io_message(source))]
     Read {
         path: PathBuf,
         #[source]
@@ -38,7 +38,7 @@ pub enum Error {
         hint: Option<String>,
     },
     /// Writing the output failed (other than a closed pipe, which ends quietly).
-    #[error("cannot write output: {0}")]
+    #[error("cannot write output: {}", io_message(.0))]
     Output(#[source] std::io::Error),
 }
 
@@ -69,8 +69,53 @@ impl Error {
     }
 }
 
-/// Read a UTF-8 text file, naming the path in every failure and stripping a UTF-8 BOM.
+/// The error for an input over its size limit; `size` when it is known (a file).
+pub fn too_large(name: &str, size: Option<u64>, max: u64) -> Error {
+    let mib = |n: u64| n as f64 / f64::from(1 << 20);
+    let size = match size {
+        Some(n) => format!("{:.1} MiB", mib(n)),
+        None => format!("over {:.0} MiB", mib(max)),
+    };
+    Error::invalid(
+        format!(
+            "{name}: too large to read ({size}; the limit is {:.0} MiB)",
+            mib(max)
+        ),
+        Some("pass the proposal or description itself, not a log or a data file"),
+    )
+}
+
+/// An I/O error as a user reads it: `no such file or directory`, not
+/// `No such file or directory (os error 2)`.
+pub fn io_message(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => &text[..i],
+        _ => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text.to_owned(),
+    }
+}
+
+/// The largest hand-written input read (a proposal, a description, a rule or config file):
+/// 4 MiB is some 600,000 words. Anything larger is a log or a binary passed by mistake, and
+/// is refused at once instead of being analysed for seconds.
+pub const MAX_TEXT_BYTES: u64 = 4 << 20;
+
+/// The largest backlog read: room for several hundred thousand items.
+pub const MAX_BACKLOG_BYTES: u64 = 256 << 20;
+
+/// Read a UTF-8 text file of at most [`MAX_TEXT_BYTES`], naming the path in every failure
+/// and stripping a UTF-8 BOM.
 pub fn read_text(path: &std::path::Path) -> Result<String, Error> {
+    read_text_max(path, MAX_TEXT_BYTES)
+}
+
+/// [`read_text`] with another size limit.
+pub fn read_text_max(path: &std::path::Path, max: u64) -> Result<String, Error> {
     let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -81,15 +126,37 @@ pub fn read_text(path: &std::path::Path) -> Result<String, Error> {
             "is a directory",
         )));
     }
-    let bytes = std::fs::read(path).map_err(read_err)?;
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    // Read one byte past the limit, so a file growing while we read is caught too.
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, max + 1), &mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > max {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return Err(too_large(&path.display().to_string(), Some(size), max));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
-        read_err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let before = &bytes[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        // Columns count characters, like every other location the tool prints.
+        let col = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        Error::invalid(
             format!(
-                "not valid UTF-8 (first bad byte at offset {})",
-                e.utf8_error().valid_up_to()
+                "{}:{line}:{col}: not valid UTF-8 (byte 0x{:02x})",
+                path.display(),
+                bytes[at]
             ),
-        ))
+            Some("save the file as UTF-8, e.g. `iconv -f latin1 -t utf-8 FILE`"),
+        )
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_owned(),

@@ -12,10 +12,12 @@ pub mod config;
 pub mod error;
 pub mod eval;
 pub mod fsio;
+pub mod interview;
 pub mod llm;
 pub mod questions;
 pub mod report;
 pub mod rules;
+pub mod shell_integration;
 pub mod taxonomy;
 pub mod text;
 
@@ -64,6 +66,17 @@ impl Ctx {
         let config = config::load(None)?;
         llm::settings(config.file.llm.as_ref(), self.llm || force, |k| {
             std::env::var(k).ok()
+        })
+        .map_err(|e| match (e, &config.path) {
+            // Name the file the setting came from, like every other input error.
+            (Error::Invalid { message, hint }, Some(path)) => Error::Invalid {
+                message: match message.strip_prefix("llm configuration: ") {
+                    Some(rest) => format!("{}: [llm] {rest}", path.display()),
+                    None => message,
+                },
+                hint,
+            },
+            (e, _) => e,
         })
     }
 
@@ -175,6 +188,30 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<ExitStatus, Error> {
         Command::Graph(args) => backlog::command::graph(&args, ctx),
         Command::Check(args) => check::command::check(&args, ctx),
         Command::New(args) => check::command::new(&args, ctx),
+        Command::Completions { shell } => {
+            report::emit(&shell_integration::completions(shell))?;
+            Ok(ExitStatus::Ok)
+        }
+        Command::Man { dir: None, .. } => {
+            report::emit(&shell_integration::man_page())?;
+            Ok(ExitStatus::Ok)
+        }
+        Command::Man {
+            dir: Some(dir),
+            force,
+        } => {
+            for (name, page) in shell_integration::man_pages() {
+                let path = dir.join(name);
+                fsio::write_bytes(&path, &page, force)?;
+                report::info(&format!("wrote {}", path.display()));
+            }
+            report::note(&format!(
+                "wrote the manual pages into {}; try `man -l {}/ds01-pm.1`",
+                dir.display(),
+                dir.display()
+            ));
+            Ok(ExitStatus::Ok)
+        }
     }
 }
 
@@ -257,19 +294,32 @@ fn analyze_with_llm(
 fn read_input(args: &cli::AnalyzeArgs) -> Result<String, Error> {
     let from_stdin = || -> Result<String, Error> {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| {
-            Error::invalid(
-                format!("<stdin>: cannot read standard input: {e}"),
-                Some("pipe UTF-8 text, or pass the text as an argument"),
-            )
-        })?;
+        let limit = error::MAX_TEXT_BYTES;
+        std::io::stdin()
+            .take(limit + 1)
+            .read_to_string(&mut s)
+            .map_err(|e| {
+                Error::invalid(
+                    format!(
+                        "<stdin>: cannot read standard input: {}",
+                        error::io_message(&e)
+                    ),
+                    Some("pipe UTF-8 text, or pass the text as an argument"),
+                )
+            })?;
+        if s.len() as u64 > limit {
+            return Err(error::too_large("<stdin>", None, limit));
+        }
         Ok(s.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(s))
     };
-    let text = match (&args.file, args.text.as_slice()) {
-        (Some(p), _) if p.as_os_str() == "-" => from_stdin()?,
-        (Some(p), _) => error::read_text(p)?,
-        (None, [dash]) if dash == "-" => from_stdin()?,
-        (None, []) if !std::io::stdin().is_terminal() => from_stdin()?,
+    // The text, and where it came from for the "empty" message. A closed stdin reads as
+    // empty: Rust reopens closed standard streams on /dev/null at start-up.
+    const STDIN: &str = "<stdin>: ";
+    let (text, origin) = match (&args.file, args.text.as_slice()) {
+        (Some(p), _) if p.as_os_str() == "-" => (from_stdin()?, STDIN.to_owned()),
+        (Some(p), _) => (error::read_text(p)?, format!("{}: ", p.display())),
+        (None, [dash]) if dash == "-" => (from_stdin()?, STDIN.to_owned()),
+        (None, []) if !std::io::stdin().is_terminal() => (from_stdin()?, STDIN.to_owned()),
         (None, []) => {
             return Err(Error::invalid(
                 "no feature description given",
@@ -278,11 +328,16 @@ fn read_input(args: &cli::AnalyzeArgs) -> Result<String, Error> {
                 ),
             ));
         }
-        (None, words) => words.join(" "),
+        (None, words) => (words.join(" "), String::new()),
     };
     if text.trim().is_empty() {
+        let closed = if origin == STDIN {
+            " (standard input was empty or closed)"
+        } else {
+            ""
+        };
         return Err(Error::invalid(
-            "the feature description is empty",
+            format!("{origin}the feature description is empty{closed}"),
             Some(
                 "describe the feature in a sentence or more, e.g. \"let students queue for a GPU\"",
             ),

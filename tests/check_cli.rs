@@ -782,3 +782,42 @@ fn documented_ci_invocations_run() {
         assert_eq!(run(&args), 1, "{e}");
     }
 }
+
+/// Over many files on a terminal, `check` shows a progress counter on stderr (and erases it);
+/// piped, or with -q, it shows none.
+#[cfg(unix)]
+#[test]
+fn progress_shows_only_on_a_terminal() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/check/complete.md"),
+    )
+    .expect("fixture");
+    for i in 0..25 {
+        std::fs::write(dir.path().join(format!("p{i:02}.md")), &text).expect("write");
+    }
+    let config =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config/default.toml");
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ds01-pm"));
+    cmd.current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .args(["check", "--config"])
+        .arg(&config)
+        .arg(".");
+    let mut p = rexpect::session::spawn_command(cmd, Some(60_000)).expect("pty");
+    p.exp_string("checking 25/25").expect("a progress counter");
+    p.exp_string("25 proposals checked").expect("the summary");
+    p.exp_eof().expect("exits");
+
+    let piped = std::process::Command::new(assert_cmd::cargo::cargo_bin("ds01-pm"))
+        .current_dir(dir.path())
+        .args(["check", "--config"])
+        .arg(&config)
+        .arg(".")
+        .output()
+        .expect("run");
+    assert!(
+        !String::from_utf8_lossy(&piped.stderr).contains("checking"),
+        "no progress when stderr is not a terminal"
+    );
+}

@@ -134,7 +134,7 @@ fn empty_or_missing_input_is_a_clear_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "error: the feature description is empty",
+            "error: <stdin>: the feature description is empty",
         ))
         .stderr(predicate::str::contains("hint:"));
     ds01()
@@ -377,4 +377,143 @@ fn a_closed_pipe_ends_quietly() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn bash_completion_completes_commands_and_flags() {
+    let script = ds01().args(["completions", "bash"]).output().expect("run");
+    assert!(script.status.success());
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("ds01-pm.bash");
+    std::fs::write(&path, &script.stdout).expect("write");
+    // Call the completion function as bash does on <TAB>, and print what it offers.
+    let probe = |words: &str| {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source {}; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}}-1)); \
+                 _ds01__pm ds01-pm \"${{COMP_WORDS[-1]}}\" \"${{COMP_WORDS[-2]}}\"; \
+                 echo \"${{COMPREPLY[@]}}\"",
+                path.display()
+            ))
+            .output()
+            .expect("bash");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    assert_eq!(probe("ds01-pm sc"), "score");
+    assert!(probe("ds01-pm score --crit").contains("--critical-path"));
+}
+
+#[test]
+fn man_prints_a_roff_page_and_writes_one_per_command() {
+    ds01()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH ds01-pm 1"))
+        .stdout(predicate::str::contains("score"));
+    let dir = tempfile::tempdir().expect("tmp");
+    ds01()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(dir.path().join("ds01-pm-check.1")).expect("page");
+    assert!(page.contains(r"\-\-fail\-level"), "{page}");
+    // A second run does not overwrite without --force.
+    ds01()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    ds01()
+        .args(["man", "--force", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+}
+
+/// `--quiet` and `--verbose` keep one contract on every command: machine output never changes,
+/// `-q` leaves stderr empty on success, `-v` adds only `info:` lines on stderr.
+#[test]
+fn quiet_and_verbose_behave_the_same_on_every_command() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let new_out = dir.path().join("p.md");
+    let commands: Vec<Vec<String>> = vec![
+        vec!["analyze", "--format", "json", WEEKEND],
+        vec!["questions", "--format", "json", WEEKEND],
+        vec!["rules", "check"],
+        vec!["rules", "list", "--format", "json"],
+        vec!["score", "fixtures/backlog.toml", "--format", "json"],
+        vec![
+            "plan",
+            "fixtures/backlog.toml",
+            "--capacity",
+            "8",
+            "--format",
+            "json",
+        ],
+        vec!["graph", "fixtures/backlog.toml"],
+        vec![
+            "check",
+            "--config",
+            "fixtures/config/default.toml",
+            "--format",
+            "json",
+            "fixtures/check/complete.md",
+        ],
+    ]
+    .into_iter()
+    .map(|v| v.into_iter().map(str::to_owned).collect())
+    .collect();
+    for args in &commands {
+        let run = |flag: Option<&str>| {
+            let mut c = ds01();
+            if let Some(f) = flag {
+                c.arg(f);
+            }
+            c.args(args).output().expect("run")
+        };
+        let (normal, quiet, verbose) = (run(None), run(Some("-q")), run(Some("--verbose")));
+        assert!(normal.status.success(), "{args:?}");
+        assert_eq!(quiet.status.code(), normal.status.code(), "{args:?}");
+        assert_eq!(verbose.status.code(), normal.status.code(), "{args:?}");
+        let human = args.iter().all(|a| a != "json") && args[0] != "graph";
+        if !human {
+            assert_eq!(quiet.stdout, normal.stdout, "-q changed {args:?}");
+        }
+        assert_eq!(verbose.stdout, normal.stdout, "-v changed {args:?}");
+        assert!(
+            quiet.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&quiet.stderr)
+        );
+        let info = String::from_utf8_lossy(&verbose.stderr);
+        assert!(info.lines().count() >= 1, "{args:?}: no info lines");
+        assert!(
+            info.lines().all(|l| l.starts_with("info: ")),
+            "{args:?}: {info}"
+        );
+    }
+    // A status note ("wrote FILE") is dropped by -q and shown otherwise.
+    ds01()
+        .args(["-q", "new", "--template", "-o"])
+        .arg(&new_out)
+        .assert()
+        .success()
+        .stderr("");
+    ds01()
+        .args(["new", "--force", "--template", "-o"])
+        .arg(&new_out)
+        .assert()
+        .success()
+        .stderr(predicate::str::starts_with("wrote "));
+    // Human summaries that only say all is well go with -q.
+    ds01()
+        .args(["-q", "rules", "check"])
+        .assert()
+        .success()
+        .stdout("");
 }

@@ -12,8 +12,18 @@ const SENSITIVITY_TOP: usize = 5;
 
 /// Load a backlog; findings become one tool error listing every problem.
 fn load_or_fail(path: &Path) -> Result<Backlog, Error> {
+    let started = std::time::Instant::now();
     match super::load(path) {
-        Ok(b) => Ok(b),
+        Ok(b) => {
+            report::info(&format!(
+                "{}: {} items, {} dependencies, loaded in {:.1} ms",
+                path.display(),
+                b.items.len(),
+                b.items.iter().map(|it| it.prereqs.len()).sum::<usize>(),
+                started.elapsed().as_secs_f64() * 1e3
+            ));
+            Ok(b)
+        }
         Err(LoadError::Tool(e)) => Err(e),
         Err(LoadError::Findings(findings)) => Err(Error::Many {
             problems: findings

@@ -60,9 +60,16 @@ pub(crate) fn cycles(ids: &[&str], lines: &[usize], prereqs: &[Vec<usize>]) -> V
             }
         }
         edges.sort_unstable();
-        let more = |n: usize| {
-            if n > CYCLE_LIST {
-                format!(" and {} more", n - CYCLE_LIST)
+        // A short loop is listed whole; of a long one, a few edges show where to cut and the
+        // count says how many there are, so the message stays one readable line.
+        let edge_list = if edges.len() <= CYCLE_LIST {
+            CYCLE_LIST
+        } else {
+            4
+        };
+        let more = |n: usize, shown: usize| {
+            if n > shown {
+                format!(" and {} more", n - shown)
             } else {
                 String::new()
             }
@@ -74,7 +81,7 @@ pub(crate) fn cycles(ids: &[&str], lines: &[usize], prereqs: &[Vec<usize>]) -> V
             .collect();
         let closing: Vec<String> = edges
             .iter()
-            .take(CYCLE_LIST)
+            .take(edge_list)
             .map(|(d, p)| format!("`{}` depends on `{}`", ids[*d], ids[*p]))
             .collect();
         out.push(Finding {
@@ -83,9 +90,9 @@ pub(crate) fn cycles(ids: &[&str], lines: &[usize], prereqs: &[Vec<usize>]) -> V
                 "dependency cycle of {} items: {}{}; the loop is closed by: {}{}",
                 comp.len(),
                 names.join(", "),
-                more(comp.len()),
+                more(comp.len(), CYCLE_LIST),
                 closing.join("; "),
-                more(edges.len())
+                more(edges.len(), edge_list)
             ),
             line: lines[comp[0].index()],
             col: 1,

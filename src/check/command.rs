@@ -139,10 +139,24 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
             hint: Some("every proposal must be a readable UTF-8 file".into()),
         });
     }
+    report::info(&format!(
+        "checking {} proposal file(s){}",
+        texts.len(),
+        settings.path.as_ref().map_or_else(String::new, |p| format!(
+            " with settings from {}",
+            p.display()
+        ))
+    ));
+    let mut progress = report::Progress::new("checking", texts.len());
     let reports = texts
         .iter()
-        .map(|(path, text)| super::check_text(&set, &settings, path, text))
+        .map(|(path, text)| {
+            let r = super::check_text(&set, &settings, path, text);
+            progress.tick();
+            r
+        })
         .collect();
+    drop(progress);
     let fail_level = args
         .fail_level
         .map(|f| match f {
@@ -169,29 +183,87 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     })
 }
 
-/// `ds01-pm new`.
-pub fn new(args: &NewArgs, _ctx: &Ctx) -> Result<ExitStatus, Error> {
-    if !args.template {
-        let message = if std::io::stdin().is_terminal() {
-            "the interactive `ds01-pm new` is not available yet"
-        } else {
-            "`ds01-pm new` without `--template` asks questions and needs a terminal"
-        };
-        return Err(Error::invalid(
-            message,
-            Some(
-                "write the template with `ds01-pm new --template -o docs/proposals/my-idea.md`, then fill in its sections",
-            ),
-        ));
+/// `ds01-pm new`: the blank template, an interview on a terminal, or answers from a file.
+pub fn new(args: &NewArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
+    if args.template {
+        write_proposal(args.output.as_deref(), TEMPLATE, args.force)?;
+        return Ok(ExitStatus::Ok);
     }
-    match &args.output {
-        None => report::emit(TEMPLATE)?,
+    let set = ctx.rule_set()?;
+    let analyze = |text: &str| crate::analyze::analyze(&set, text);
+    let (draft, interactive) = match &args.answers {
         Some(path) => {
-            crate::fsio::write_new(path, TEMPLATE, args.force)?;
+            let answers = crate::interview::load_answers(path)?;
+            let analysis = analyze(&answers.idea);
+            let questions = crate::interview::questions(&analysis, args.top);
+            (
+                crate::interview::draft(&analysis, &answers, &questions),
+                false,
+            )
+        }
+        None if !std::io::stdin().is_terminal() => {
+            return Err(Error::invalid(
+                "`ds01-pm new` asks questions and needs a terminal; standard input is not one",
+                Some(
+                    "give the idea and answers in a file with `--answers FILE` (see `ds01-pm new --help`), or write the blank template with `--template`",
+                ),
+            ));
+        }
+        None => {
+            let stdin = std::io::stdin();
+            let mut input = stdin.lock();
+            let mut prompts = std::io::stderr().lock();
+            let (answers, analysis, questions) =
+                report::prompt::interview(&mut input, &mut prompts, &analyze, args.top)?;
+            let draft = crate::interview::draft(&analysis, &answers, &questions);
+            report::prompt::recap(&mut prompts, &draft)?;
+            (draft, true)
+        }
+    };
+    let text = report::proposal::render(&draft);
+    let output = match &args.output {
+        Some(p) => Some(p.clone()),
+        // On a terminal with nowhere given, offer the usual place; a redirected stdout
+        // (`ds01-pm new > p.md`) gets the proposal, the prompts having gone to stderr.
+        None if interactive && std::io::stdout().is_terminal() => {
+            let default = format!("docs/proposals/{}.md", draft.id);
+            let stdin = std::io::stdin();
+            let typed = report::prompt::save_path(
+                &mut stdin.lock(),
+                &mut std::io::stderr().lock(),
+                &default,
+            )?;
+            let path = PathBuf::from(typed);
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::invalid(
+                        format!(
+                            "{}: cannot create the directory: {}",
+                            dir.display(),
+                            crate::error::io_message(&e)
+                        ),
+                        Some("choose another path, or pass -o FILE"),
+                    )
+                })?;
+            }
+            Some(path)
+        }
+        None => None,
+    };
+    write_proposal(output.as_deref(), &text, args.force)?;
+    Ok(ExitStatus::Ok)
+}
+
+/// Write a proposal to FILE (atomically, never overwriting without --force) or to stdout.
+fn write_proposal(output: Option<&Path>, text: &str, force: bool) -> Result<(), Error> {
+    match output {
+        None => report::emit(text),
+        Some(path) => {
+            crate::fsio::write_new(path, text, force)?;
             report::check::wrote(path);
+            Ok(())
         }
     }
-    Ok(ExitStatus::Ok)
 }
 
 #[cfg(test)]

@@ -65,8 +65,13 @@ fn human(o: &Outcome, color: bool) -> String {
         Severity::Warning => paint("1;33", "warning"),
         Severity::Info => paint("1;36", "info"),
     };
+    // --quiet: the findings only; no "ok" lines for clean files, no summary.
+    let quiet = super::verbosity() == super::Verbosity::Quiet;
     let mut out = String::new();
     for f in &o.files {
+        if quiet && f.findings.is_empty() {
+            continue;
+        }
         let title = f
             .title
             .as_deref()
@@ -100,6 +105,9 @@ fn human(o: &Outcome, color: bool) -> String {
                 )
             );
         }
+    }
+    if quiet {
+        return out;
     }
     if !o.files.is_empty() {
         out.push('\n');

@@ -360,6 +360,9 @@ pub(super) fn self_test(set: &RuleSet, failures: &[ExampleFailure], color: bool)
             f.example
         );
     }
+    if failures.is_empty() && super::verbosity() == super::Verbosity::Quiet {
+        return out;
+    }
     let verdict = if failures.is_empty() {
         p.good(&format!(
             "ok: {} rules from {} files valid; {examples} examples pass",

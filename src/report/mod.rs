@@ -5,6 +5,8 @@ pub mod backlog;
 pub(crate) mod check;
 mod human;
 mod markdown;
+pub(crate) mod prompt;
+pub(crate) mod proposal;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -45,9 +47,11 @@ pub fn error(err: &Error, color: bool) {
 
 /// How chatty stderr is, set once from `--quiet` / `--verbose` for the whole process.
 ///
-/// The contract, the same for every command: stdout (the result) never changes; errors and
-/// warnings always print; `--quiet` drops status notes ("wrote FILE"), summaries printed on
-/// stderr and progress; `--verbose` adds `info:` lines (rules in use, files read, timings).
+/// The contract, the same for every command: machine formats (JSON, SARIF, CSV...) never
+/// change; errors and warnings always print. `--quiet` drops status notes ("wrote FILE"),
+/// progress, and the human summaries that only say all is well ("ok" lines, "N checked"
+/// totals), leaving findings, tables and results. `--verbose` adds `info:` lines on stderr
+/// (rules in use, files read, timings) and never changes stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verbosity {
     Quiet = 0,

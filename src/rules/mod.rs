@@ -53,6 +53,15 @@ pub struct RuleSource {
 pub fn sources(spec: &RuleSource) -> Result<Vec<Source>, Error> {
     let mut out = Vec::new();
     match &spec.replace {
+        Some(dir) if dir.is_file() => {
+            return Err(Error::invalid(
+                format!(
+                    "{}: --rules takes a directory that replaces all the embedded rules, not a single file",
+                    dir.display()
+                ),
+                Some("to add one rule file to the defaults, pass it with --extend-rules"),
+            ));
+        }
         Some(dir) => out.extend(read_dir_sources(dir)?),
         None => out.extend(EMBEDDED.iter().map(|(name, text)| Source {
             name: format!("rules/{name}"),

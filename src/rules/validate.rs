@@ -64,11 +64,29 @@ pub(crate) fn toml_error_parts(
     err: &toml::de::Error,
 ) -> (Option<(usize, usize)>, String) {
     let pos = err.span().map(|s| line_col(text, s.start));
-    let mut msg = err.message().trim().replace('\n', " ");
+    let mut msg = plain_types(&err.message().trim().replace('\n', " "));
     if let Some(hint) = unknown_field_hint(&msg) {
         msg.push_str(&format!(" (did you mean `{hint}`?)"));
     }
     (pos, msg)
+}
+
+/// serde names Rust types ("expected f64"); say what a rule author writes instead.
+pub(crate) fn plain_types(msg: &str) -> String {
+    let mut out = msg.to_owned();
+    for (rust, plain) in [
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("expected usize", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected u8", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        out = out.replace(rust, plain);
+    }
+    out
 }
 
 fn unknown_field_hint(msg: &str) -> Option<String> {
@@ -487,7 +505,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         return Err(Error::Many {
             problems,
             hint: Some(
-                "fix the rule files above; `ds01-pm rules check --rules DIR` re-checks them".into(),
+                "fix the rule files above, then re-check them with `ds01-pm rules check` and the same --rules/--extend-rules".into(),
             ),
         });
     }

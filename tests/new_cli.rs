@@ -1,0 +1,212 @@
+//! `ds01-pm new`: the interview under a real pseudo-terminal, the `--answers` file for scripts,
+//! and the refusal without a terminal. Every written proposal must pass `check` without a
+//! missing-section error.
+use std::path::Path;
+
+use assert_cmd::Command;
+
+const IDEA: &str = "Let students keep a container running over the weekend for long training jobs";
+
+fn ds01(cwd: &Path) -> Command {
+    let mut c = Command::cargo_bin("ds01-pm").expect("binary");
+    c.current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("USER", "tester")
+        .env_remove("DS01_PM_RULES");
+    c
+}
+
+/// The codes `check --format json` reports for `file`.
+fn check_codes(file: &Path) -> Vec<String> {
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config/default.toml");
+    let out = ds01(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .args(["check", "--format", "json", "--config"])
+        .arg(&config)
+        .arg(file)
+        .output()
+        .expect("run check");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("check JSON");
+    v["files"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().expect("code").to_owned())
+        .collect()
+}
+
+fn write_answers(dir: &Path, answers: &[&str]) -> std::path::PathBuf {
+    let path = dir.join("answers.toml");
+    let list: Vec<String> = answers.iter().map(|a| format!("{a:?}")).collect();
+    std::fs::write(
+        &path,
+        format!(
+            "idea = {IDEA:?}\ntitle = \"Weekend keep-alive for student containers\"\nanswers = [{}]\n",
+            list.join(", ")
+        ),
+    )
+    .expect("write answers");
+    path
+}
+
+#[test]
+fn answers_file_writes_a_proposal_that_check_accepts_structurally() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let answers = write_answers(
+        dir.path(),
+        &[
+            "Checkpoint to /workspace and resume; a time-limited exemption for the rest.",
+            "",
+            "About 40 GPU-hours a week sit idle on weekends while researchers wait.",
+        ],
+    );
+    let out = dir.path().join("proposal.md");
+    ds01(dir.path())
+        .args(["new", "--top", "3", "--answers"])
+        .arg(&answers)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("wrote "));
+    let text = std::fs::read_to_string(&out).expect("proposal");
+    assert!(text.contains("id = \"weekend-keep-alive-for-student-containers\""));
+    assert!(text.contains("author = \"tester\""));
+    assert!(text.contains("tiers = [\"student\"]"));
+    assert!(text.contains("# Weekend keep-alive for student containers"));
+    assert!(text.contains("About 40 GPU-hours a week sit idle"));
+    assert!(
+        text.contains("- [ ] "),
+        "the skipped question stays open:\n{text}"
+    );
+    assert_eq!(text.matches("- [x] ").count(), 2, "{text}");
+    let codes = check_codes(&out);
+    assert!(!codes.iter().any(|c| c == "P001"), "{codes:?}");
+    // Unanswered sections keep their TODO, so check still says what is left to write.
+    assert!(codes.iter().any(|c| c == "P003"), "{codes:?}");
+
+    // The same file again: refused without --force, the first one untouched.
+    ds01(dir.path())
+        .args(["new", "--top", "3", "--answers"])
+        .arg(&answers)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("already exists"))
+        .stderr(predicates::str::contains("--force"));
+    assert_eq!(std::fs::read_to_string(&out).expect("read"), text);
+}
+
+#[test]
+fn answers_file_without_output_prints_the_proposal() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let answers = write_answers(dir.path(), &[]);
+    let out = ds01(dir.path())
+        .args(["new", "--answers"])
+        .arg(&answers)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(text.starts_with("+++\n"), "{text}");
+    assert!(text.contains(IDEA));
+}
+
+#[test]
+fn without_a_terminal_new_refuses_and_says_what_to_do() {
+    let dir = tempfile::tempdir().expect("tmp");
+    ds01(dir.path())
+        .arg("new")
+        .write_stdin("an idea\n")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::starts_with(
+            "error: `ds01-pm new` asks questions and needs a terminal",
+        ))
+        .stderr(predicates::str::contains("--answers FILE"));
+    assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 0);
+}
+
+#[test]
+fn a_bad_answers_file_names_the_file_and_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("a.toml");
+    std::fs::write(&path, "idea = \"x\"\nanswer = [\"typo\"]\n").expect("write");
+    ds01(dir.path())
+        .args(["new", "--answers", "a.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "a.toml:2:1: unknown field `answer`",
+        ))
+        .stderr(predicates::str::contains("did you mean `answers`?"));
+}
+
+#[cfg(unix)]
+mod pty {
+    use super::*;
+    use rexpect::session::spawn_command;
+
+    fn session(cwd: &Path, args: &[&str]) -> rexpect::session::PtySession {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ds01-pm"));
+        cmd.current_dir(cwd)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("USER", "tester")
+            .env_remove("DS01_PM_RULES");
+        spawn_command(cmd, Some(30_000)).expect("spawn under a pty")
+    }
+
+    #[test]
+    fn the_interview_on_a_terminal_writes_a_checkable_proposal() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut p = session(dir.path(), &["new", "--top", "3"]);
+        p.exp_string("Feature idea").expect("idea prompt");
+        p.send_line("").expect("send");
+        p.exp_string("The idea is the one answer needed")
+            .expect("asked again");
+        p.send_line(IDEA).expect("send");
+        p.exp_string("What I understood").expect("understood");
+        p.exp_string("Title [Let students keep a container running")
+            .expect("title prompt with a default");
+        p.send_line("Weekend keep-alive for student containers")
+            .expect("send");
+        p.exp_string("Question 1 of 3").expect("q1");
+        p.send_line("Checkpoints in /workspace and a resumable job.")
+            .expect("send");
+        p.exp_string("Question 2 of 3").expect("q2");
+        p.send_line("").expect("skip");
+        p.exp_string("Question 3 of 3").expect("q3");
+        p.send_line("About 40 GPU-hours a week idle on weekends.")
+            .expect("send");
+        p.exp_string("2 of 3 questions answered").expect("recap");
+        p.exp_string("Save as [docs/proposals/weekend-keep-alive-for-student-containers.md]")
+            .expect("save prompt");
+        p.send_line("").expect("accept the default");
+        p.exp_string("wrote docs/proposals/weekend-keep-alive-for-student-containers.md")
+            .expect("note");
+        p.exp_eof().expect("exits");
+        let file = dir
+            .path()
+            .join("docs/proposals/weekend-keep-alive-for-student-containers.md");
+        let text = std::fs::read_to_string(&file).expect("proposal written");
+        assert!(text.contains("Checkpoints in /workspace and a resumable job."));
+        assert!(text.contains("About 40 GPU-hours a week idle on weekends."));
+        let codes = check_codes(&file);
+        assert!(!codes.iter().any(|c| c == "P001"), "{codes:?}");
+    }
+
+    #[test]
+    fn ctrl_d_stops_the_interview_and_writes_nothing() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut p = session(dir.path(), &["new", "-o", "p.md"]);
+        p.exp_string("Feature idea").expect("idea prompt");
+        p.send_line("MIG slices for the deep learning course")
+            .expect("send");
+        p.exp_string("Title [").expect("title prompt");
+        p.send_control('d').expect("ctrl-d");
+        p.exp_string("nothing was written").expect("message");
+        p.exp_eof().expect("exits");
+        assert!(!dir.path().join("p.md").exists());
+    }
+}
