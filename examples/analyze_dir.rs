@@ -40,7 +40,8 @@ fn run() -> Result<(), String> {
         .lock()
         .write_all(out.as_bytes())
         .map_err(|e| e.to_string())?;
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "analyze_dir: {} files, {:.1} MB, {fired} rule firings",
         paths.len(),
         bytes as f64 / 1_048_576.0
@@ -52,7 +53,7 @@ fn main() -> std::process::ExitCode {
     match run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("analyze_dir: error: {e}");
+            let _ = writeln!(std::io::stderr(), "analyze_dir: error: {e}");
             std::process::ExitCode::from(2)
         }
     }

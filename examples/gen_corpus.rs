@@ -15,6 +15,7 @@
 //! with both, `--files` wins.
 use std::collections::HashSet;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 const WHO: &[&str] = &[
@@ -191,7 +192,7 @@ fn capitalise(s: &str) -> String {
 
 /// One sentence from one of the templates.
 fn sentence(rng: &mut Rng) -> String {
-    let s = match rng.below(14) {
+    match rng.below(14) {
         0 => format!(
             "{} want to {} {}.",
             capitalise(rng.pick(WHO)),
@@ -278,8 +279,7 @@ fn sentence(rng: &mut Rng) -> String {
             rng.pick(FEEL)
         ),
         _ => rng.pick(PLAIN).to_owned(),
-    };
-    s
+    }
 }
 
 fn paragraph(rng: &mut Rng, out: &mut String, seen: &mut HashSet<String>, sentences: usize) {
@@ -395,7 +395,8 @@ fn run() -> Result<(), String> {
         total += text.len();
         n += 1;
     }
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "gen_corpus: {n} files, {:.1} MB, {} distinct sentences in {}",
         total as f64 / 1_048_576.0,
         seen.len(),
@@ -408,7 +409,7 @@ fn main() -> std::process::ExitCode {
     match run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gen_corpus: error: {e}");
+            let _ = writeln!(std::io::stderr(), "gen_corpus: error: {e}");
             std::process::ExitCode::from(2)
         }
     }

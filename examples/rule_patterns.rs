@@ -57,7 +57,7 @@ fn main() -> std::process::ExitCode {
     match run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("rule_patterns: error: {e}");
+            let _ = writeln!(std::io::stderr(), "rule_patterns: error: {e}");
             std::process::ExitCode::from(2)
         }
     }
