@@ -78,6 +78,15 @@ pub enum Command {
     Plan(PlanArgs),
     /// Export the backlog's dependency graph (DOT or Mermaid).
     Graph(GraphArgs),
+    /// Write an HTML report: ranked table, dependency graph, score/effort chart.
+    ///
+    /// The dependency graph is laid out in columns with the critical chain highlighted; the
+    /// chart plots effective score against effort. One file: no network, no scripts, no
+    /// external files.
+    #[command(
+        after_help = "Examples:\n  ds01-pm report fixtures/backlog.toml -o report.html\n  ds01-pm report backlog.toml --no-concerns > report.html\nAbove 150 items the graph draws the critical chain, the best-ranked open items and their done prerequisites, and says what it left out; the table always lists every item."
+    )]
+    Report(ReportArgs),
     /// The optional local LLM.
     #[command(subcommand)]
     Llm(LlmCommand),
@@ -97,6 +106,18 @@ pub enum Command {
         after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  answers = [\"...\", \"\", \"...\"]              # the top questions in order; \"\" skips one\n`ds01-pm questions IDEA` lists the questions in that order."
     )]
     New(NewArgs),
+    /// Explain a DS01 term: a layer, tier, GPU impact value, principle, risk, RICE, the question
+    /// framework, a rule id or a finding code. Without a topic, list the topics.
+    #[command(
+        after_help = "Topics are case-insensitive. Examples:\n  ds01-pm explain\n  ds01-pm explain L3\n  ds01-pm explain researcher\n  ds01-pm explain rice\n  ds01-pm explain principle-ephemeral-strained\n  ds01-pm explain P201 --format json"
+    )]
+    Explain(ExplainArgs),
+    /// Write a decision record (MADR) prefilled from the analysis of its title and context:
+    /// drivers, considered options, consequences, open questions.
+    #[command(
+        after_help = "Records are numbered NNNN-slug.md in docs/decisions (or --dir, or [adr] dir in ds01-pm.toml), after the highest existing number; nothing is ever overwritten.\nExamples:\n  ds01-pm adr \"Switch from file-based state to SQLite\"\n  ds01-pm adr \"Adopt SLURM for batch jobs\" -f context.md --dir docs/adr\n  ds01-pm adr \"MIG for the spring course\" --context \"Forty students, one A100\" --stdout"
+    )]
+    Adr(AdrArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Install:\n  bash: ds01-pm completions bash > ~/.local/share/bash-completion/completions/ds01-pm\n  zsh:  ds01-pm completions zsh > ~/.zfunc/_ds01-pm   (with `fpath+=~/.zfunc` before compinit)\n  fish: ds01-pm completions fish > ~/.config/fish/completions/ds01-pm.fish"
@@ -118,6 +139,43 @@ pub enum Command {
         #[arg(long, requires = "dir")]
         force: bool,
     },
+}
+
+/// `explain` arguments.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A layer (L3), tier (researcher), GPU impact value (mig), principle, risk, topic (rice,
+    /// questions), rule id or check code (P201). Omit it to list every topic.
+    #[arg(value_name = "TOPIC")]
+    pub topic: Option<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+/// `adr` arguments.
+#[derive(Debug, Args)]
+pub struct AdrArgs {
+    /// The decision's title; several words are joined.
+    #[arg(value_name = "TITLE", required = true)]
+    pub title: Vec<String>,
+    /// The context and problem statement (also analysed).
+    #[arg(long, value_name = "TEXT", conflicts_with = "file")]
+    pub context: Option<String>,
+    /// Read the context from FILE (plain text or Markdown); `-` is standard input.
+    #[arg(short, long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The records directory (default: `[adr] dir` in ds01-pm.toml, else docs/decisions).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "stdout"])]
+    pub dir: Option<PathBuf>,
+    /// Write to FILE instead of the next numbered record.
+    #[arg(short, long, value_name = "FILE", conflicts_with = "stdout")]
+    pub output: Option<PathBuf>,
+    /// Print the record on standard output instead of writing a file.
+    #[arg(long)]
+    pub stdout: bool,
+    /// Overwrite FILE (with -o) if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 /// `check` arguments.
@@ -321,6 +379,23 @@ pub struct GraphArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
+}
+
+/// `report` arguments.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The backlog file.
+    #[arg(value_name = "BACKLOG")]
+    pub backlog: PathBuf,
+    /// Write the HTML to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+    /// Skip the concern analysis of the descriptions (the table's Concerns column stays empty).
+    #[arg(long)]
+    pub no_concerns: bool,
 }
 
 /// Formats of `graph`.

@@ -19,6 +19,18 @@ pub struct ConfigFile {
     /// Proposal checks (`[check]`), read by `ds01-pm check`.
     #[serde(default)]
     pub check: Option<toml::Value>,
+    /// Decision records (`[adr]`), read by `ds01-pm adr`.
+    #[serde(default)]
+    pub adr: Option<AdrConfig>,
+}
+
+/// `[adr]`: where `ds01-pm adr` numbers and writes decision records.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct AdrConfig {
+    /// The records directory, relative to the config file (default `docs/decisions`).
+    #[serde(default)]
+    pub dir: Option<PathBuf>,
 }
 
 /// A loaded config file and where it came from.

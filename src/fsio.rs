@@ -3,8 +3,38 @@
 //! file and an interrupted run leaves the destination untouched.
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::Error;
+
+/// Temporary files being written right now, removed by the interrupt handler.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// On Ctrl-C, SIGTERM or SIGHUP, remove the temporary files of writes in progress and exit
+/// 130, so an interrupted run leaves neither a partial file nor a stray `.NAME.PID.tmp`.
+/// (SIGKILL cannot be caught: then only the temporary file can remain, never a partial
+/// destination.)
+/// Installed on the first write, so commands that write nothing pay nothing for it.
+fn clean_up_on_interrupt() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Failing to install the handler (one is already set) only loses the tidy-up.
+        let _ = ctrlc::set_handler(|| {
+            // Keep the lock until the process is gone: no write starts or ends meanwhile.
+            let mut pending = pending();
+            for tmp in pending.drain(..) {
+                let _ = std::fs::remove_file(tmp);
+            }
+            std::process::exit(130);
+        });
+    });
+}
 
 /// Write `text` to `path` through a temporary file in the same directory, so a reader never
 /// sees half a file. Without `force`, an existing file is never replaced, even one created
@@ -49,12 +79,22 @@ pub fn write_bytes(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> 
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> Result<(), Error> {
-        let mut f = std::fs::OpenOptions::new()
+    clean_up_on_interrupt();
+    // Create and register the temporary file under the lock the interrupt handler takes, so
+    // the handler never runs between the two (it holds the lock until the process exits).
+    let created = {
+        let mut pending = pending();
+        let f = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&tmp)
-            .map_err(fail)?;
+            .open(&tmp);
+        if f.is_ok() {
+            pending.push(tmp.clone());
+        }
+        f
+    };
+    let result = (|| -> Result<(), Error> {
+        let mut f = created.map_err(fail)?;
         f.write_all(bytes).map_err(fail)?;
         f.sync_all().map_err(fail)?;
         drop(f);
@@ -69,7 +109,13 @@ pub fn write_bytes(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> 
             }
         }
     })();
-    let _ = std::fs::remove_file(&tmp);
+    {
+        let mut pending = pending();
+        if pending.contains(&tmp) {
+            let _ = std::fs::remove_file(&tmp);
+            pending.retain(|p| p != &tmp);
+        }
+    }
     result
 }
 

@@ -4,6 +4,7 @@
 //! ([`analyze`], [`backlog`]) → [`report`] (the only module that writes) → [`error::ExitStatus`].
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod adr;
 pub mod analyze;
 pub mod backlog;
 pub mod check;
@@ -11,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod eval;
+pub mod explain;
 pub mod fsio;
 pub mod interview;
 pub mod llm;
@@ -186,8 +188,23 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<ExitStatus, Error> {
         Command::Score(args) => backlog::command::score(&args, ctx),
         Command::Plan(args) => backlog::command::plan(&args, ctx),
         Command::Graph(args) => backlog::command::graph(&args, ctx),
+        Command::Report(args) => backlog::command::report(&args, ctx),
         Command::Check(args) => check::command::check(&args, ctx),
         Command::New(args) => check::command::new(&args, ctx),
+        Command::Explain(args) => {
+            let set = ctx.rule_set()?;
+            let out = match &args.topic {
+                None => report::explain::index(&explain::index(&set), args.format, ctx.color),
+                Some(topic) => report::explain::explanation(
+                    &explain::resolve(&set, topic)?,
+                    args.format,
+                    ctx.color,
+                ),
+            };
+            report::emit(&out)?;
+            Ok(ExitStatus::Ok)
+        }
+        Command::Adr(args) => adr::command(&args, ctx),
         Command::Completions { shell } => {
             report::emit(&shell_integration::completions(shell))?;
             Ok(ExitStatus::Ok)
@@ -290,28 +307,32 @@ fn analyze_with_llm(
     Ok((a, suggestions))
 }
 
+/// Standard input as UTF-8 text of at most [`error::MAX_TEXT_BYTES`], without a BOM; `hint`
+/// says what to do instead when it cannot be read.
+pub(crate) fn read_stdin(hint: &str) -> Result<String, Error> {
+    let mut s = String::new();
+    let limit = error::MAX_TEXT_BYTES;
+    std::io::stdin()
+        .take(limit + 1)
+        .read_to_string(&mut s)
+        .map_err(|e| {
+            Error::invalid(
+                format!(
+                    "<stdin>: cannot read standard input: {}",
+                    error::io_message(&e)
+                ),
+                Some(hint),
+            )
+        })?;
+    if s.len() as u64 > limit {
+        return Err(error::too_large("<stdin>", None, limit));
+    }
+    Ok(s.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(s))
+}
+
 /// The feature text of `analyze`/`questions`: arguments, `-f FILE`, or standard input.
 fn read_input(args: &cli::AnalyzeArgs) -> Result<String, Error> {
-    let from_stdin = || -> Result<String, Error> {
-        let mut s = String::new();
-        let limit = error::MAX_TEXT_BYTES;
-        std::io::stdin()
-            .take(limit + 1)
-            .read_to_string(&mut s)
-            .map_err(|e| {
-                Error::invalid(
-                    format!(
-                        "<stdin>: cannot read standard input: {}",
-                        error::io_message(&e)
-                    ),
-                    Some("pipe UTF-8 text, or pass the text as an argument"),
-                )
-            })?;
-        if s.len() as u64 > limit {
-            return Err(error::too_large("<stdin>", None, limit));
-        }
-        Ok(s.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(s))
-    };
+    let from_stdin = || read_stdin("pipe UTF-8 text, or pass the text as an argument");
     // The text, and where it came from for the "empty" message. A closed stdin reads as
     // empty: Rust reopens closed standard streams on /dev/null at start-up.
     const STDIN: &str = "<stdin>: ";

@@ -306,6 +306,7 @@ fn output_to_a_closed_pipe_ends_quietly_with_success() {
             "fixtures/check",
         ][..],
         &["rules", "list", "--format", "json"][..],
+        &["rules", "list"][..],
     ] {
         let mut child = command(Path::new(ROOT))
             .args(args)
@@ -320,5 +321,62 @@ fn output_to_a_closed_pipe_ends_quietly_with_success() {
         // `check` exits 1 for its findings; what matters is no error and no panic.
         assert_ne!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
+/// Interrupting a run that writes files (Ctrl-C, SIGTERM) leaves every page either absent or
+/// complete, and no temporary file behind. The interrupt lands at spread-out moments of the
+/// run; whenever it lands, the invariant must hold.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_write_leaves_no_partial_or_temporary_file() {
+    let reference = scratch();
+    let status = command(Path::new(ROOT))
+        .args(["man", "--dir"])
+        .arg(reference.path())
+        .status()
+        .expect("reference run");
+    assert!(status.success());
+    let started = std::time::Instant::now();
+    let _ = command(Path::new(ROOT))
+        .args(["-q", "man", "--force", "--dir"])
+        .arg(reference.path())
+        .status();
+    let runtime = started.elapsed().as_micros().max(1_000) as u64;
+    for i in 0..30u64 {
+        let dir = scratch();
+        let mut child = command(Path::new(ROOT))
+            .args(["-q", "man", "--dir"])
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_micros(runtime * i / 30));
+        let signal = if i % 2 == 0 { "-INT" } else { "-TERM" };
+        let _ = Command::new("kill")
+            .arg(signal)
+            .arg(child.id().to_string())
+            .status();
+        let status = child.wait().expect("wait");
+        assert!(
+            status.success() || status.code() == Some(130) || status.code().is_none(),
+            "{status:?}"
+        );
+        for entry in std::fs::read_dir(dir.path()).expect("ls") {
+            let path = entry.expect("entry").path();
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            assert!(!name.ends_with(".tmp"), "temporary file left: {name}");
+            let want = std::fs::read(reference.path().join(&name)).expect("reference page");
+            assert_eq!(
+                std::fs::read(&path).expect("page"),
+                want,
+                "{name} is partial"
+            );
+        }
     }
 }

@@ -355,32 +355,6 @@ fn help_and_version() {
 
 #[cfg(unix)]
 #[test]
-fn a_closed_pipe_ends_quietly() {
-    use std::process::{Command as Std, Stdio};
-    let bin = assert_cmd::cargo::cargo_bin("ds01-pm");
-    let mut child = Std::new(bin)
-        .args(["rules", "list"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("wait");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-#[cfg(unix)]
-#[test]
 fn bash_completion_completes_commands_and_flags() {
     let script = ds01().args(["completions", "bash"]).output().expect("run");
     assert!(script.status.success());

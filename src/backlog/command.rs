@@ -1,11 +1,12 @@
 //! `score`, `plan` and `graph`: load, rank, annotate with concerns, render.
 use std::path::Path;
 
-use super::{Backlog, LoadError, plan as planner, rank};
+use super::concerns::Concerns;
+use super::{Backlog, LoadError, layout, plan as planner, rank};
 use crate::Ctx;
-use crate::cli::{GraphArgs, PlanArgs, ScoreArgs};
+use crate::cli::{GraphArgs, PlanArgs, ReportArgs, ScoreArgs};
 use crate::error::{Error, ExitStatus};
-use crate::report::{self, backlog as render};
+use crate::report::{self, backlog as render, html};
 
 /// How many ranked items `--sensitivity` looks at when `--top` is not given.
 const SENSITIVITY_TOP: usize = 5;
@@ -40,6 +41,30 @@ fn load_or_fail(path: &Path) -> Result<Backlog, Error> {
     }
 }
 
+/// Rank a backlog and, unless `no_concerns`, annotate it with the concern analysis.
+fn rank_with_concerns(
+    b: &Backlog,
+    no_concerns: bool,
+    ctx: &Ctx,
+) -> Result<(rank::Ranking, Option<Concerns>), Error> {
+    // Ranking is single-threaded; the concern analysis (rule loading included) runs beside it.
+    let (ranking, concerns) = std::thread::scope(|s| {
+        let concerns = s.spawn(|| {
+            if no_concerns {
+                return Ok(None);
+            }
+            ctx.rule_set()
+                .map(|set| Some(super::concerns::annotate(b, &set)))
+        });
+        let ranking = rank::rank(b);
+        (
+            ranking,
+            concerns.join().expect("concern analysis does not panic"),
+        )
+    });
+    Ok((ranking, concerns?))
+}
+
 /// `ds01-pm score`.
 pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     let name = args.backlog.display().to_string();
@@ -72,22 +97,7 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         report::emit(&render::explain(&b, &rank::rank(&b), index))?;
         return Ok(ExitStatus::Ok);
     }
-    // Ranking is single-threaded; the concern analysis (rule loading included) runs beside it.
-    let (ranking, concerns) = std::thread::scope(|s| {
-        let concerns = s.spawn(|| {
-            if args.no_concerns {
-                return Ok(None);
-            }
-            ctx.rule_set()
-                .map(|set| Some(super::concerns::annotate(&b, &set)))
-        });
-        let ranking = rank::rank(&b);
-        (
-            ranking,
-            concerns.join().expect("concern analysis does not panic"),
-        )
-    });
-    let concerns = concerns?;
+    let (ranking, concerns) = rank_with_concerns(&b, args.no_concerns, ctx)?;
     let sensitivity = args
         .sensitivity
         .then(|| rank::sensitivity(&b, &ranking, args.top.unwrap_or(SENSITIVITY_TOP)));
@@ -135,5 +145,38 @@ pub fn graph(args: &GraphArgs, _ctx: &Ctx) -> Result<ExitStatus, Error> {
     let b = load_or_fail(&args.backlog)?;
     let ranking = rank::rank(&b);
     report::emit(&render::graph(&b, &ranking, args.format))?;
+    Ok(ExitStatus::Ok)
+}
+
+/// `ds01-pm report`: the HTML report, to `-o FILE` or standard output.
+pub fn report(args: &ReportArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
+    let name = args.backlog.display().to_string();
+    let b = load_or_fail(&args.backlog)?;
+    let (ranking, concerns) = rank_with_concerns(&b, args.no_concerns, ctx)?;
+    let started = std::time::Instant::now();
+    let drawing = layout::backlog(&b, &ranking, html::MAX_DRAWN, &html::layout_config());
+    report::info(&format!(
+        "layout: {} of {} items in {} columns, {} dummy nodes, {} crossings, {:.1} ms",
+        drawing.items.len(),
+        b.items.len(),
+        drawing.layout.layers,
+        drawing.layout.dummies,
+        drawing.layout.crossings,
+        started.elapsed().as_secs_f64() * 1e3
+    ));
+    let page = html::report(&html::ReportView {
+        path: &name,
+        backlog: &b,
+        ranking: &ranking,
+        concerns: concerns.as_ref(),
+        drawing: &drawing,
+    });
+    match &args.output {
+        Some(path) => {
+            crate::fsio::write_new(path, &page, args.force)?;
+            report::note(&format!("wrote {}", path.display()));
+        }
+        None => report::emit(&page)?,
+    }
     Ok(ExitStatus::Ok)
 }

@@ -4,6 +4,7 @@
 pub mod command;
 pub mod concerns;
 pub mod graph;
+pub mod layout;
 mod model;
 pub mod plan;
 pub mod rank;
@@ -31,6 +32,14 @@ impl EffortUnit {
         match self {
             EffortUnit::PersonWeeks => "pw",
             EffortUnit::PersonMonths => "pm",
+        }
+    }
+
+    /// The name used in `backlog.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EffortUnit::PersonWeeks => "person-weeks",
+            EffortUnit::PersonMonths => "person-months",
         }
     }
 }

@@ -34,7 +34,7 @@ fn table(header: &[&str]) -> Table {
 }
 
 /// A number for people: at most two decimals, no trailing zeros.
-fn num(x: f64) -> String {
+pub(super) fn num(x: f64) -> String {
     let s = format!("{x:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
@@ -44,25 +44,25 @@ fn round(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-fn pct(x: f64) -> String {
+pub(super) fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
-fn effort(it: &Item) -> String {
+pub(super) fn effort(it: &Item) -> String {
     match &it.effort_label {
         Some(l) => format!("{} ({l})", num(it.effort)),
         None => num(it.effort),
     }
 }
 
-fn impact_word(x: f64) -> &'static str {
+pub(super) fn impact_word(x: f64) -> &'static str {
     crate::backlog::validate::IMPACT_WORDS
         .iter()
         .find(|(_, v)| (v - x).abs() < 1e-9)
         .map_or("", |(w, _)| w)
 }
 
-fn concerns_cell(c: &ConcernSummary) -> String {
+pub(super) fn concerns_cell(c: &ConcernSummary) -> String {
     let mut parts = Vec::new();
     if !c.layers.is_empty() {
         parts.push(c.layers.join(" "));

@@ -329,12 +329,30 @@ pub(super) fn rule_detail(r: &Rule) -> String {
             .map(|q| format!("[{} p{}] {}", q.dimension, q.priority, q.text))
             .collect(),
     );
+    options(&mut out, &r.options);
     list(&mut out, "Must match", r.examples_match.clone());
     list(&mut out, "Must not match", r.examples_no_match.clone());
     if !r.negatable {
         let _ = writeln!(out, "\nNegation cues do not cancel this rule.");
     }
     out
+}
+
+/// The design options a rule carries, with their trade-offs (`rules show`, `explain`).
+pub(super) fn options(out: &mut String, options: &[crate::rules::DesignOption]) {
+    if options.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nOptions to weigh:");
+    for o in options {
+        out.push_str(&wrap_hanging(&format!("* {}", o.name), 96, "  ", "    "));
+        for g in &o.good {
+            out.push_str(&wrap_hanging(&format!("+ {g}"), 94, "    ", "      "));
+        }
+        for b in &o.bad {
+            out.push_str(&wrap_hanging(&format!("- {b}"), 94, "    ", "      "));
+        }
+    }
 }
 
 /// `rules check`.

@@ -1,8 +1,11 @@
 //! Rendering: the only module that writes to stdout or stderr. Everything else returns data.
 #![allow(clippy::print_stderr)]
 
+pub mod adr;
 pub mod backlog;
 pub(crate) mod check;
+pub mod explain;
+pub mod html;
 mod human;
 mod markdown;
 pub(crate) mod prompt;
@@ -247,6 +250,7 @@ pub(crate) struct RuleJson<'a> {
     unless: Vec<String>,
     signals: Vec<(String, f64)>,
     questions: &'a [crate::rules::Question],
+    options: &'a [crate::rules::DesignOption],
     examples: Examples<'a>,
 }
 
@@ -271,6 +275,7 @@ pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
         unless: r.unless.iter().map(ToString::to_string).collect(),
         signals: r.signals.iter().map(|(c, w)| (c.to_string(), *w)).collect(),
         questions: &r.questions,
+        options: &r.options,
         examples: Examples {
             must_match: &r.examples_match,
             no_match: &r.examples_no_match,

@@ -28,6 +28,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("risks.toml", include_str!("../../rules/risks.toml")),
     ("questions.toml", include_str!("../../rules/questions.toml")),
     ("size.toml", include_str!("../../rules/size.toml")),
+    ("topics.toml", include_str!("../../rules/topics.toml")),
 ];
 
 /// One rule file's text and the name it is reported under.
@@ -136,11 +137,12 @@ pub enum Family {
     Risks,
     Questions,
     Size,
+    Topics,
     Extra,
 }
 
 impl Family {
-    pub(crate) const ALL: [Family; 8] = [
+    pub(crate) const ALL: [Family; 9] = [
         Family::Layers,
         Family::Tiers,
         Family::Gpu,
@@ -148,6 +150,7 @@ impl Family {
         Family::Risks,
         Family::Questions,
         Family::Size,
+        Family::Topics,
         Family::Extra,
     ];
 
@@ -161,6 +164,7 @@ impl Family {
             Family::Risks => "risks",
             Family::Questions => "questions",
             Family::Size => "size",
+            Family::Topics => "topics",
             Family::Extra => "extra",
         }
     }
@@ -197,9 +201,77 @@ pub struct Label {
     pub id: String,
     pub name: String,
     pub description: String,
+    /// Longer prose for `explain`, when the rule files give it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
     pub size: f64,
     pub questions: Vec<Question>,
     #[serde(skip)]
+    pub location: Location,
+}
+
+/// One option of a design choice a rule raises, with its trade-offs.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DesignOption {
+    pub name: String,
+    pub good: Vec<String>,
+    pub bad: Vec<String>,
+}
+
+/// A registry a topic lists after its prose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TopicList {
+    Layers,
+    Tiers,
+    Gpu,
+    Principles,
+    Risks,
+    Dimensions,
+    FrameworkQuestions,
+    Bands,
+    Checks,
+}
+
+impl TopicList {
+    pub(crate) const ALL: [TopicList; 9] = [
+        TopicList::Layers,
+        TopicList::Tiers,
+        TopicList::Gpu,
+        TopicList::Principles,
+        TopicList::Risks,
+        TopicList::Dimensions,
+        TopicList::FrameworkQuestions,
+        TopicList::Bands,
+        TopicList::Checks,
+    ];
+
+    /// The name used in `lists = [...]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TopicList::Layers => "layers",
+            TopicList::Tiers => "tiers",
+            TopicList::Gpu => "gpu",
+            TopicList::Principles => "principles",
+            TopicList::Risks => "risks",
+            TopicList::Dimensions => "dimensions",
+            TopicList::FrameworkQuestions => "framework-questions",
+            TopicList::Bands => "bands",
+            TopicList::Checks => "checks",
+        }
+    }
+}
+
+/// A prose topic of `ds01-pm explain` (RICE, the question framework, overviews).
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub id: String,
+    pub aliases: Vec<String>,
+    pub name: String,
+    pub summary: String,
+    pub body: String,
+    pub lists: Vec<TopicList>,
+    pub see_also: Vec<String>,
     pub location: Location,
 }
 
@@ -276,6 +348,8 @@ pub struct Rule {
     pub unless: Vec<Concern>,
     pub signals: Vec<(Concern, f64)>,
     pub questions: Vec<Question>,
+    /// The design choices this concern raises, for decision records.
+    pub options: Vec<DesignOption>,
     pub examples_match: Vec<String>,
     pub examples_no_match: Vec<String>,
     pub location: Location,
@@ -316,6 +390,8 @@ pub struct RuleSet {
     pub bands: Vec<Band>,
     pub thresholds: BTreeMap<Kind, f64>,
     pub negation: Option<Negation>,
+    /// Prose topics of `explain`, in file order.
+    pub topics: Vec<Topic>,
     pub sources: Vec<Source>,
 }
 
@@ -355,6 +431,13 @@ impl RuleSet {
     /// The labels of one family, in definition order of their ids in the taxonomy.
     pub fn labels_of(&self, family: Family) -> impl Iterator<Item = &Label> {
         self.labels.values().filter(move |l| l.family == family)
+    }
+
+    /// A topic by id or alias, case-insensitively.
+    pub fn topic(&self, key: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| {
+            t.id.eq_ignore_ascii_case(key) || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(key))
+        })
     }
 
     /// The evidence a concern of this kind needs to be reported.

@@ -30,6 +30,9 @@ pub(crate) struct RuleFile {
     /// Negation cues; at most one file of a rule set may define them.
     #[serde(default)]
     pub(crate) negation: Option<RawNegation>,
+    /// Prose topics for `ds01-pm explain` (RICE, the question framework, overviews).
+    #[serde(default)]
+    pub(crate) topic: Vec<RawTopic>,
 }
 
 /// A taxonomy entry: `L0`, `student`, `mig`, `gpu-efficiency`, `data-loss`, `technical`, ...
@@ -42,6 +45,9 @@ pub(crate) struct RawLabel {
     /// Points toward the t-shirt size when this label is established.
     #[serde(default)]
     pub(crate) size: f64,
+    /// Longer prose for `ds01-pm explain`: what belongs here, what does not, examples.
+    #[serde(default)]
+    pub(crate) details: Option<Spanned<String>>,
     /// Questions asked whenever this label is established (for principles: when strained).
     #[serde(default)]
     pub(crate) questions: Vec<RawQuestion>,
@@ -75,7 +81,46 @@ pub(crate) struct RawRule {
     pub(crate) signals: Spanned<BTreeMap<String, f64>>,
     #[serde(default)]
     pub(crate) questions: Vec<RawQuestion>,
+    /// Design choices this concern raises (build vs integrate, SQLite vs files, ...): the
+    /// considered options of a decision record.
+    #[serde(default)]
+    pub(crate) options: Vec<RawOption>,
     pub(crate) examples: RawExamples,
+}
+
+/// One option of a design choice, with its trade-offs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) struct RawOption {
+    pub(crate) name: Spanned<String>,
+    /// Good, because ...
+    #[serde(default)]
+    pub(crate) good: Vec<String>,
+    /// Bad, because ...
+    #[serde(default)]
+    pub(crate) bad: Vec<String>,
+}
+
+/// A prose topic of `ds01-pm explain`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) struct RawTopic {
+    pub(crate) id: Spanned<String>,
+    /// Other words that name the topic (`score` for `rice`).
+    #[serde(default)]
+    pub(crate) aliases: Vec<Spanned<String>>,
+    pub(crate) name: String,
+    /// One line, shown in the topic list.
+    pub(crate) summary: String,
+    /// Paragraphs separated by blank lines; lines starting with `- ` are bullets.
+    pub(crate) body: String,
+    /// Registries listed after the body: layers, tiers, gpu, principles, risks, dimensions,
+    /// framework-questions, bands, checks.
+    #[serde(default)]
+    pub(crate) lists: Vec<Spanned<String>>,
+    /// Other topics worth reading next.
+    #[serde(default)]
+    pub(crate) see_also: Vec<Spanned<String>>,
 }
 
 fn yes() -> bool {

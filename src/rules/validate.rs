@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 
 use toml::Spanned;
 
-use super::model::{RawQuestion, RuleFile};
+use super::model::{RawOption, RawQuestion, RuleFile};
 use super::{
-    Band, Family, GenericQuestion, Label, LazyRegex, Location, Negation, Question, Rule, RuleSet,
-    Source, effective_pattern,
+    Band, DesignOption, Family, GenericQuestion, Label, LazyRegex, Location, Negation, Question,
+    Rule, RuleSet, Source, Topic, TopicList, effective_pattern,
 };
 use crate::error::Error;
 use crate::taxonomy::{self, Concern, Kind};
@@ -107,7 +107,7 @@ fn fixed_ids(family: Family) -> Option<&'static [&'static str]> {
         Family::Gpu => Some(taxonomy::GPU),
         Family::Principles => Some(taxonomy::PRINCIPLES),
         Family::Questions => Some(taxonomy::DIMENSIONS),
-        Family::Risks | Family::Size | Family::Extra => None,
+        Family::Risks | Family::Size | Family::Topics | Family::Extra => None,
     }
 }
 
@@ -147,6 +147,10 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
     let mut thresholds = BTreeMap::new();
     let mut negation = None;
     let mut seen_rule_ids: BTreeMap<String, Location> = BTreeMap::new();
+    let mut topics: Vec<Topic> = Vec::new();
+    // Topic name (id or alias) -> (topic id, `file:line:col` where it is defined).
+    let mut seen_topic_names: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut raw_see_also = Vec::new();
 
     for src in sources {
         let file: RuleFile = match toml::from_str(&src.text) {
@@ -190,7 +194,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
             let id = raw.id.get_ref().clone();
             let allowed = fixed_ids(family);
             match (family, allowed) {
-                (Family::Size | Family::Extra, _) => {
+                (Family::Size | Family::Topics | Family::Extra, _) => {
                     ctx.push(&raw.id, format!("`[[label]]` is not allowed in family `{}`: labels belong to layers, tiers, gpu, principles, risks or questions", family.name()));
                     continue;
                 }
@@ -241,6 +245,17 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
                 );
             }
             let questions = questions(&mut ctx, &raw.questions, &format!("label `{id}`"));
+            let details = raw.details.as_ref().map(|d| d.get_ref().trim().to_owned());
+            if let Some(raw_d) = raw
+                .details
+                .as_ref()
+                .filter(|d| d.get_ref().trim().is_empty())
+            {
+                ctx.push(
+                    raw_d,
+                    format!("label `{id}`: `details` must not be empty (leave it out instead)"),
+                );
+            }
             let location = ctx.location(&raw.id);
             labels.insert(
                 (family, id.clone()),
@@ -249,6 +264,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
                     id,
                     name: raw.name,
                     description: raw.description,
+                    details,
                     size: raw.size,
                     questions,
                     location,
@@ -308,6 +324,74 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
                     Err(e) => ctx.push(&n.cues, format!("negation cues: {e}")),
                 }
             }
+        }
+
+        for raw in file.topic {
+            let id = raw.id.get_ref().clone();
+            let who = format!("topic `{id}`");
+            for name in std::iter::once(&raw.id).chain(&raw.aliases) {
+                if !RULE_ID.is_match(name.get_ref()) {
+                    ctx.push(
+                        name,
+                        format!("{who}: `{}` must be lowercase kebab-case", name.get_ref()),
+                    );
+                }
+                if let Some((_, prev)) = seen_topic_names.get(name.get_ref()) {
+                    ctx.push(
+                        name,
+                        format!(
+                            "{who}: `{}` already names a topic (at {prev})",
+                            name.get_ref()
+                        ),
+                    );
+                } else {
+                    seen_topic_names.insert(
+                        name.get_ref().clone(),
+                        (id.clone(), ctx.at(name.span().start)),
+                    );
+                }
+            }
+            if raw.name.trim().is_empty()
+                || raw.summary.trim().is_empty()
+                || raw.body.trim().is_empty()
+            {
+                ctx.push(
+                    &raw.id,
+                    format!("{who}: `name`, `summary` and `body` must not be empty"),
+                );
+            }
+            let mut lists = Vec::new();
+            for l in &raw.lists {
+                match TopicList::ALL.into_iter().find(|t| t.name() == l.get_ref()) {
+                    Some(t) => lists.push(t),
+                    None => {
+                        let names: Vec<&str> = TopicList::ALL.iter().map(|t| t.name()).collect();
+                        let hint = did_you_mean(l.get_ref(), names.iter().copied())
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
+                        ctx.push(
+                            l,
+                            format!(
+                                "{who}: unknown list `{}` in `lists`: expected one of {}{hint}",
+                                l.get_ref(),
+                                names.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+            let location = ctx.location(&raw.id);
+            raw_see_also.push((src.name.clone(), id.clone(), raw.see_also));
+            topics.push(Topic {
+                id,
+                aliases: raw.aliases.iter().map(|a| a.get_ref().clone()).collect(),
+                name: raw.name.trim().to_owned(),
+                summary: raw.summary.trim().to_owned(),
+                body: raw.body.trim().to_owned(),
+                lists,
+                see_also: Vec::new(),
+                location,
+            });
         }
 
         for raw in file.rule {
@@ -452,6 +536,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
             );
         }
         let rule_questions = questions(&mut ctx, &raw.questions, &who);
+        let options = options(&mut ctx, &raw.options, &who);
         if raw.examples.must_match.is_empty() || raw.examples.must_not_match.is_empty() {
             ctx.push(
                 &raw.id,
@@ -489,10 +574,57 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
             unless,
             signals,
             questions: rule_questions,
+            options,
             examples_match: raw.examples.must_match,
             examples_no_match: raw.examples.must_not_match,
             location,
         });
+    }
+
+    // Topic names must not shadow a label or rule id, and `see_also` must lead somewhere.
+    for (name, (topic, at)) in &seen_topic_names {
+        let label = labels.keys().find(|(_, id)| id.eq_ignore_ascii_case(name));
+        if let Some((family, id)) = label {
+            problems.push(format!(
+                "{at}: topic `{topic}`: `{name}` is already the {} label `{id}`; choose another name",
+                family.name()
+            ));
+        }
+        if seen_rule_ids.contains_key(name) {
+            problems.push(format!(
+                "{at}: topic `{topic}`: `{name}` is already a rule id; choose another name"
+            ));
+        }
+    }
+    for (name, id, see_also) in raw_see_also {
+        let src = sources
+            .iter()
+            .find(|s| s.name == name)
+            .expect("source of a topic");
+        let mut ctx = Ctx {
+            src,
+            problems: Vec::new(),
+        };
+        let mut resolved = Vec::new();
+        for s in &see_also {
+            let key = s.get_ref();
+            let known = seen_topic_names.keys().any(|n| n.eq_ignore_ascii_case(key))
+                || labels.keys().any(|(_, l)| l.eq_ignore_ascii_case(key))
+                || seen_rule_ids.contains_key(key)
+                || crate::check::config::find_check(key).is_some();
+            if known {
+                resolved.push(key.clone());
+            } else {
+                ctx.push(
+                    s,
+                    format!("topic `{id}`: `see_also` names `{key}`, which is not a topic, label, rule or check"),
+                );
+            }
+        }
+        if let Some(t) = topics.iter_mut().find(|t| t.id == id) {
+            t.see_also = resolved;
+        }
+        problems.append(&mut ctx.problems);
     }
 
     if bands.is_empty() {
@@ -526,6 +658,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         bands,
         thresholds,
         negation,
+        topics,
         sources: sources.to_vec(),
     };
 
@@ -558,6 +691,44 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         });
     }
     Ok(rule_set)
+}
+
+fn options(ctx: &mut Ctx<'_>, raw: &[RawOption], who: &str) -> Vec<DesignOption> {
+    let mut out: Vec<DesignOption> = Vec::new();
+    for o in raw {
+        let name = o.name.get_ref().trim();
+        if name.is_empty() {
+            ctx.push(
+                &o.name,
+                format!("{who}: an option needs a non-empty `name`"),
+            );
+            continue;
+        }
+        if out.iter().any(|p| p.name.eq_ignore_ascii_case(name)) {
+            ctx.push(&o.name, format!("{who}: duplicate option `{name}`"));
+            continue;
+        }
+        if o.good.is_empty() && o.bad.is_empty() {
+            ctx.push(
+                &o.name,
+                format!("{who}: option `{name}` needs at least one `good` or `bad` trade-off"),
+            );
+            continue;
+        }
+        if o.good.iter().chain(&o.bad).any(|t| t.trim().is_empty()) {
+            ctx.push(
+                &o.name,
+                format!("{who}: option `{name}`: trade-offs must not be empty strings"),
+            );
+            continue;
+        }
+        out.push(DesignOption {
+            name: name.to_owned(),
+            good: o.good.iter().map(|t| t.trim().to_owned()).collect(),
+            bad: o.bad.iter().map(|t| t.trim().to_owned()).collect(),
+        });
+    }
+    out
 }
 
 fn questions(ctx: &mut Ctx<'_>, raw: &[RawQuestion], who: &str) -> Vec<Question> {
