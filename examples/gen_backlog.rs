@@ -11,6 +11,11 @@
 //! distinct texts, like boilerplate tickets); `--unique` makes every description distinct,
 //! the worst case for the analysis cache. A fixed seed makes every run produce the same file.
 //! The number of edges written is reported on stderr.
+//!
+//! `--taskwarrior` writes the same items (same seed, same edges, same descriptions) as a
+//! Taskwarrior 2.6 import file instead: one JSON task a line, `depends` as UUIDs, impact as
+//! priority (H/M/L), done items as completed. `benches/compare.sh` uses it to time Taskwarrior's
+//! dependency-aware urgency over the same graph.
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -91,6 +96,7 @@ fn main() -> std::io::Result<()> {
     let items = arg(&args, "--items", 1000).max(1);
     let edges = arg(&args, "--edges", items * 3);
     let unique = args.iter().any(|a| a == "--unique");
+    let taskwarrior = args.iter().any(|a| a == "--taskwarrior");
     let mut rng = Rng(0x5EED_0001 ^ arg(&args, "--seed", 0) as u64);
 
     let mut deps: Vec<Vec<usize>> = vec![Vec::new(); items];
@@ -110,9 +116,11 @@ fn main() -> std::io::Result<()> {
     let confidences = ["1.0", "0.8", "0.5", "\"80%\"", "\"100%\""];
     let efforts = ["\"XS\"", "\"S\"", "\"M\"", "\"L\"", "\"XL\"", "1.5", "3"];
     let mut out = String::with_capacity(items * 300);
-    out.push_str(
+    if !taskwarrior {
+        out.push_str(
         "[scoring]\nreach_period = \"users per semester\"\neffort_unit = \"person-weeks\"\npropagation = \"max\"\n\n[scoring.tshirt]\nXS = 0.5\nS = 1\nM = 2\nL = 4\nXL = 8\n\n",
-    );
+        );
+    }
     for (i, d) in deps.iter().enumerate() {
         let mut desc = format!(
             "{} {}{}.",
@@ -123,17 +131,40 @@ fn main() -> std::io::Result<()> {
         if unique {
             let _ = write!(desc, " Ticket {i}.");
         }
+        // Drawn in the same order in both modes, so both files describe the same items.
+        let reach = 1 + rng.below(300);
+        let impact = rng.below(impacts.len());
+        let confidence = rng.pick(&confidences);
+        let effort = rng.pick(&efforts);
+        if taskwarrior {
+            let priority = ["H", "H", "M", "L", "L", "H", "M"][impact];
+            let uuid = |n: usize| format!("00000000-0000-4000-8000-{n:012x}");
+            let depends: Vec<String> = d.iter().map(|&x| uuid(x)).collect();
+            let depends = if depends.is_empty() {
+                String::new()
+            } else {
+                format!(",\"depends\":\"{}\"", depends.join(","))
+            };
+            let status = if i % 16 == 15 {
+                "\"status\":\"completed\",\"end\":\"20260102T000000Z\""
+            } else {
+                "\"status\":\"pending\""
+            };
+            let _ = writeln!(
+                out,
+                "{{\"uuid\":\"{}\",\"description\":\"{desc}\",\"entry\":\"20260101T000000Z\",{status},\"priority\":\"{priority}\",\"project\":\"ds01\"{depends}}}",
+                uuid(i)
+            );
+            continue;
+        }
         let _ = writeln!(
             out,
             "[[item]]\nid = \"item-{i}\"\ntitle = \"Item {i}\"\ndescription = \"{desc}\""
         );
         let _ = writeln!(
             out,
-            "reach = {}\nimpact = {}\nconfidence = {}\neffort = {}",
-            1 + rng.below(300),
-            rng.pick(&impacts),
-            rng.pick(&confidences),
-            rng.pick(&efforts)
+            "reach = {reach}\nimpact = {}\nconfidence = {confidence}\neffort = {effort}",
+            impacts[impact]
         );
         if i % 16 == 15 {
             out.push_str("status = \"done\"\n");

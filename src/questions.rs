@@ -1,5 +1,7 @@
 //! The question checklist: generic framework questions plus those the findings add,
 //! deduplicated and ordered by importance.
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::analyze::Analysis;
@@ -70,6 +72,10 @@ pub(crate) fn normalize(text: &str) -> String {
 
 struct Builder {
     items: Vec<(Item, usize)>,
+    /// Normalised text -> index in `items`, so finding a duplicate does not re-normalise
+    /// every question asked so far (that made the checklist quadratic: half of the time of
+    /// analysing a long proposal went to `normalize`).
+    index: HashMap<String, usize>,
 }
 
 impl Builder {
@@ -77,11 +83,7 @@ impl Builder {
         let key = normalize(&q.text);
         let base = f64::from(4 - q.priority.min(3));
         let importance = base + bonus;
-        if let Some((item, _)) = self
-            .items
-            .iter_mut()
-            .find(|(i, _)| normalize(&i.text) == key)
-        {
+        if let Some((item, _)) = self.index.get(&key).map(|&i| &mut self.items[i]) {
             if !item.sources.contains(&source) {
                 item.sources.push(source);
             }
@@ -91,6 +93,7 @@ impl Builder {
             return;
         }
         let order = self.items.len();
+        self.index.insert(key, order);
         self.items.push((
             Item {
                 text: q.text.clone(),
@@ -106,7 +109,10 @@ impl Builder {
 
 /// Build the checklist for an analysis and the rules that fired.
 pub fn build(set: &RuleSet, a: &Analysis, fired: &[&Rule]) -> Checklist {
-    let mut b = Builder { items: Vec::new() };
+    let mut b = Builder {
+        items: Vec::new(),
+        index: HashMap::new(),
+    };
     // Concern questions: a specific question outranks a generic one of the same priority.
     let mut concern = |family: Family, prefix: &str, id: &str, strength: f64| {
         if let Some(label) = set.label(family, id) {

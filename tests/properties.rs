@@ -333,17 +333,14 @@ fn rules_dir_with_files_in_another_order_gives_the_same_json() {
     let rules_dir = dir.path().to_str().expect("utf8 path");
     // One text: loading a `--rules` directory runs every rule example (a few seconds in a
     // debug build); the property test above covers many texts through the library.
-    for text in [
-        "Queue GPU jobs with SLURM for students over the weekend; store the state in SQLite, no MIG change",
-    ] {
-        let default = run(&[], text);
-        let json: Value = serde_json::from_str(&default).expect("analyze JSON parses back");
-        assert!(
-            !json["rules_fired"]
-                .as_array()
-                .expect("rules_fired")
-                .is_empty()
-        );
-        assert_eq!(default, run(&["--rules", rules_dir], text), "{text}");
-    }
+    let text = "Queue GPU jobs with SLURM for students over the weekend; store the state in SQLite, no MIG change";
+    let default = run(&[], text);
+    let json: Value = serde_json::from_str(&default).expect("analyze JSON parses back");
+    assert!(
+        !json["rules_fired"]
+            .as_array()
+            .expect("rules_fired")
+            .is_empty()
+    );
+    assert_eq!(default, run(&["--rules", rules_dir], text));
 }

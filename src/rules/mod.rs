@@ -308,8 +308,9 @@ impl LazyRegex {
         }
     }
 
-    /// The pattern as handed to the regex engine.
-    pub(crate) fn effective(&self) -> String {
+    /// The pattern as handed to the regex engine: the source, wrapped in `(?i:...)` unless
+    /// the rule is case-sensitive.
+    pub fn effective(&self) -> String {
         effective_pattern(&self.source, self.case_sensitive)
     }
 
