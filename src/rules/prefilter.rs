@@ -139,38 +139,67 @@ impl Prefilter {
 /// prefilter, no one-pass or backtracking engine, since all we ask is which patterns match.
 /// (Through `meta::Regex` the reverse NFA alone was about a third of the build; the literal
 /// prefilter cost ~10 ms.)
+///
+/// Parsing the patterns in Unicode mode and widening them is most of start-up, and groups are
+/// independent, so they are built on two threads (`analyze` of one sentence, whole process:
+/// 16.2 ms on one thread, 12.9 ms on two, on the 2-core development machine).
 pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter, String> {
-    let widened: Vec<Hir> = patterns
+    let chunks: Vec<&[String]> = patterns.chunks(GROUP).collect();
+    let build_all = |which: usize| -> Vec<(usize, Result<Group, String>)> {
+        chunks
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 2 == which)
+            .map(|(i, c)| (i, build_group(c, size_limit)))
+            .collect()
+    };
+    let mut built = std::thread::scope(|scope| {
+        let other = (chunks.len() > 1).then(|| scope.spawn(|| build_all(1)));
+        let mut built = build_all(0);
+        match other.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(more)) => built.extend(more),
+            // The builder thread panicked: build its groups here, so the panic surfaces the
+            // same way as on one thread.
+            Some(Err(_)) => built.extend(build_all(1)),
+            None => {}
+        }
+        built
+    });
+    built.sort_by_key(|(i, _)| *i);
+    let groups = built
+        .into_iter()
+        .map(|(_, g)| g)
+        .collect::<Result<_, String>>()?;
+    Ok(Prefilter { groups })
+}
+
+/// One group: widen its patterns, compile one lazy DFA over them.
+fn build_group(patterns: &[String], size_limit: usize) -> Result<Group, String> {
+    let chunk: Vec<Hir> = patterns
         .iter()
         .map(|p| widen_pattern(p))
         .collect::<Result<_, _>>()?;
-    let groups = widened
-        .chunks(GROUP)
-        .map(|chunk| {
-            let nfa = thompson::Compiler::new()
-                .configure(
-                    thompson::Config::new()
-                        .which_captures(WhichCaptures::None)
-                        .utf8(false)
-                        .nfa_size_limit(Some(size_limit)),
-                )
-                .build_many_from_hir(chunk)
-                .map_err(|e| e.to_string())?;
-            let dfa = DFA::builder()
-                .configure(
-                    DFA::config()
-                        .match_kind(MatchKind::All)
-                        .cache_capacity(CACHE)
-                        .skip_cache_capacity_check(true)
-                        .minimum_cache_clear_count(None),
-                )
-                .build_from_nfa(nfa)
-                .map_err(|e| e.to_string())?;
-            let cache = Mutex::new(dfa.create_cache());
-            Ok(Group { dfa, cache })
-        })
-        .collect::<Result<_, String>>()?;
-    Ok(Prefilter { groups })
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .which_captures(WhichCaptures::None)
+                .utf8(false)
+                .nfa_size_limit(Some(size_limit)),
+        )
+        .build_many_from_hir(&chunk)
+        .map_err(|e| e.to_string())?;
+    let dfa = DFA::builder()
+        .configure(
+            DFA::config()
+                .match_kind(MatchKind::All)
+                .cache_capacity(CACHE)
+                .skip_cache_capacity_check(true)
+                .minimum_cache_clear_count(None),
+        )
+        .build_from_nfa(nfa)
+        .map_err(|e| e.to_string())?;
+    let cache = Mutex::new(dfa.create_cache());
+    Ok(Group { dfa, cache })
 }
 
 #[cfg(test)]
