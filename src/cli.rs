@@ -228,7 +228,7 @@ pub struct NewArgs {
     /// Take the idea and the answers from FILE instead of asking (for scripts and CI).
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
-    /// How many of the top questions to ask.
+    /// How many of the top questions to ask (at most 5).
     #[arg(long, value_name = "N", default_value_t = crate::questions::DEFAULT_TOP)]
     pub top: usize,
     /// Write to FILE (atomically) instead of standard output.
@@ -264,7 +264,7 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextFormat::Human)]
     pub format: TextFormat,
-    /// How many questions to put first (0 hides them).
+    /// How many questions to put first (at most 5; 0 hides them).
     #[arg(long, value_name = "N", default_value_t = crate::questions::DEFAULT_TOP)]
     pub top: usize,
 }

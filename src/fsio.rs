@@ -65,7 +65,7 @@ pub fn write_bytes(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> 
     if path.is_dir() {
         return Err(Error::invalid(
             format!("{}: is a directory", path.display()),
-            Some("give a file name inside it, e.g. DIR/name.md"),
+            Some("give the path of a file inside that directory"),
         ));
     }
     if !force && path.exists() {

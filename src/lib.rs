@@ -193,7 +193,8 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<ExitStatus, Error> {
         Command::New(args) => check::command::new(&args, ctx),
         Command::Explain(args) => {
             let set = ctx.rule_set()?;
-            let out = match &args.topic {
+            // An empty topic (`explain ""`, an unset shell variable) lists the topics too.
+            let out = match args.topic.as_deref().filter(|t| !t.trim().is_empty()) {
                 None => report::explain::index(&explain::index(&set), args.format, ctx.color),
                 Some(topic) => report::explain::explanation(
                     &explain::resolve(&set, topic)?,
@@ -351,6 +352,9 @@ fn read_input(args: &cli::AnalyzeArgs) -> Result<String, Error> {
         }
         (None, words) => (words.join(" "), String::new()),
     };
+    // A proposal's TOML front matter and its guidance in HTML comments (the template's) are
+    // not the description: blank both, keeping offsets.
+    let text = text::blank_html_comments(&text::blank_front_matter(&text)).into_owned();
     if text.trim().is_empty() {
         let closed = if origin == STDIN {
             " (standard input was empty or closed)"

@@ -17,6 +17,56 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// `text` with a leading TOML front matter block (`+++` ... `+++`, as proposals start) blanked
+/// to spaces, keeping newlines.
+pub fn blank_front_matter(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some(body) = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+    else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let close = body
+        .match_indices("+++")
+        .find(|(i, _)| *i == 0 || body.as_bytes()[i - 1] == b'\n')
+        .map(|(i, _)| text.len() - body.len() + i + 3);
+    match close {
+        Some(end) => {
+            let blank: String = text[..end]
+                .chars()
+                .map(|c| if c == '\n' { '\n' } else { ' ' })
+                .collect();
+            std::borrow::Cow::Owned(blank + &text[end..])
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// `text` with HTML comments (`<!-- ... -->`, as Markdown guidance is written) blanked to
+/// spaces, so byte offsets and line numbers still point into the original. An unclosed comment
+/// runs to the end. Comments are never part of what a feature description says.
+pub fn blank_html_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("<!--") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let end = after.find("-->").map_or(after.len(), |e| e + 3);
+        // Keep newlines so line numbers do not move; everything else becomes spaces.
+        out.extend(
+            after[..end]
+                .chars()
+                .map(|c| if c == '\n' { '\n' } else { ' ' }),
+        );
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Levenshtein distance, for "did you mean" hints.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -59,6 +109,29 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn front_matter_is_blanked_in_place() {
+        assert_eq!(
+            blank_front_matter("+++\na = 1\n+++\n# T"),
+            "   \n     \n   \n# T"
+        );
+        assert_eq!(blank_front_matter("no +++ here"), "no +++ here");
+        assert_eq!(blank_front_matter("+++\nunclosed"), "+++\nunclosed");
+    }
+
+    #[test]
+    fn html_comments_are_blanked_in_place() {
+        assert_eq!(
+            blank_html_comments("a <!-- b\nc --> d"),
+            "a       \n      d"
+        );
+        assert_eq!(
+            blank_html_comments("x <!-- open"),
+            format!("x{}", " ".repeat(10))
+        );
+        assert_eq!(blank_html_comments("no comment"), "no comment");
+    }
 
     #[test]
     fn line_col_counts_lines_and_chars() {

@@ -491,3 +491,32 @@ fn quiet_and_verbose_behave_the_same_on_every_command() {
         .success()
         .stdout("");
 }
+
+#[test]
+fn analyze_ignores_front_matter_and_html_comments_of_a_proposal_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("p.md");
+    std::fs::write(
+        &path,
+        "+++\ntitle = \"x\" # SLURM, Kubernetes\n+++\n# Rename a command\n\n<!-- guidance: adopt SLURM or Kubernetes? -->\nRename `image-create` to `image-build` in the help text.\n",
+    )
+    .expect("write");
+    let out = ds01()
+        .args(["analyze", "--format", "json", "-f"])
+        .arg(&path)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let fired = v["rules_fired"].to_string();
+    assert!(!fired.contains("heavy-dependency"), "{fired}");
+    // The same words outside a comment do count.
+    std::fs::write(&path, "Adopt SLURM for batch jobs.\n").expect("write");
+    let out = ds01()
+        .args(["analyze", "--format", "json", "-f"])
+        .arg(&path)
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(v["rules_fired"].to_string().contains("heavy-dependency"));
+}

@@ -210,3 +210,17 @@ mod pty {
         assert!(!dir.path().join("p.md").exists());
     }
 }
+
+#[test]
+fn more_answers_than_questions_is_an_error_not_a_silent_drop() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let answers = write_answers(dir.path(), &["a", "b", "c", "d"]);
+    ds01(dir.path())
+        .args(["new", "--top", "3", "--answers"])
+        .arg(&answers)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "`answers` has 4 entries, but this idea has 3 top question(s) to answer",
+        ));
+}

@@ -33,6 +33,10 @@ fn load_or_fail(path: &Path) -> Result<Backlog, Error> {
                 .collect(),
             hint: Some(if findings.iter().any(|f| f.code == "B011") {
                 "remove one `depends_on` edge of each cycle; `ds01-pm score --check` reports the same as findings for CI".into()
+            } else if findings.iter().all(|f| f.code == "B001") {
+                "fix the TOML syntax at that line and column; strings need quotes, tables `[[item]]`".into()
+            } else if findings.iter().all(|f| f.code == "B012") {
+                "add at least one `[[item]]` with id, title, reach, impact, confidence and effort (`ds01-pm explain rice` describes them)".into()
             } else {
                 "fix the items above; `ds01-pm score --check` reports the same as findings for CI"
                     .into()

@@ -139,7 +139,7 @@ pub(crate) fn parse_confidence(v: &Scalar) -> Result<f64, String> {
         Scalar::Num(x) if !x.is_finite() => Err(format!(
             "`confidence` must be a finite number between 0.5 and 1.0, got {x}"
         )),
-        Scalar::Num(x) if *x > 1.0 && *x <= 100.0 => Err(format!(
+        Scalar::Num(x) if (50.0..=100.0).contains(x) => Err(format!(
             "`confidence` must be between 0.5 and 1.0, got {x}: write {} or \"{x}%\"",
             x / 100.0
         )),

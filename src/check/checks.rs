@@ -376,7 +376,7 @@ fn validate_confidence(v: &toml::Value) -> Result<(), String> {
     }
     match number(v) {
         Some(x) if x.is_finite() && (0.5..=1.0).contains(&x) => Ok(()),
-        Some(x) if x > 1.0 && x <= 100.0 => Err(format!(
+        Some(x) if (50.0..=100.0).contains(&x) => Err(format!(
             "`confidence` must be between 0.5 and 1.0, got {x}: write {} or \"{x}%\"",
             x / 100.0
         )),

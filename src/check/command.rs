@@ -196,6 +196,19 @@ pub fn new(args: &NewArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
             let answers = crate::interview::load_answers(path)?;
             let analysis = analyze(&answers.idea);
             let questions = crate::interview::questions(&analysis, args.top);
+            if answers.answers.len() > questions.len() {
+                return Err(Error::invalid(
+                    format!(
+                        "{}: `answers` has {} entries, but this idea has {} top question(s) to answer",
+                        path.display(),
+                        answers.answers.len(),
+                        questions.len()
+                    ),
+                    Some(
+                        "one answer per top question, in the order `ds01-pm questions IDEA` lists them (at most 5, fewer with --top); put other text in the proposal itself",
+                    ),
+                ));
+            }
             (
                 crate::interview::draft(&analysis, &answers, &questions),
                 false,
