@@ -157,25 +157,16 @@ const PLAIN: &[&str] = &[
 const STATUS: &[&str] = &["proposed", "draft", "accepted", "proposed", "proposed"];
 const TIERS: &[&str] = &["student", "researcher", "admin"];
 
-/// xorshift64*: deterministic and dependency-free.
-struct Rng(u64);
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
+/// Corpus-specific draws on top of the shared generator.
+trait RngExt {
+    fn amount(&mut self) -> String;
+}
 
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % (n.max(1) as u64)).unwrap_or(0)
-    }
-
-    fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
-        list[self.below(list.len())]
-    }
-
+impl RngExt for Rng {
     fn amount(&mut self) -> String {
         let (unit, lo, hi) = UNITS[self.below(UNITS.len())];
         let n = lo + u32::try_from(self.below((hi - lo + 1) as usize)).unwrap_or(0);

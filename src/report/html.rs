@@ -33,6 +33,23 @@ pub struct ReportView<'a> {
     pub drawing: &'a BacklogDrawing,
 }
 
+/// The largest effective score in the ranking (0 when empty), for bar widths.
+fn max_effective(r: &Ranking) -> f64 {
+    r.order
+        .iter()
+        .map(|&i| r.effective.score[i])
+        .fold(0.0f64, f64::max)
+}
+
+/// Whether each item is on the critical chain.
+fn critical_mask(b: &Backlog, r: &Ranking) -> Vec<bool> {
+    let mut on = vec![false; b.items.len()];
+    for &i in &r.critical {
+        on[i] = true;
+    }
+    on
+}
+
 /// Escape text for HTML and SVG content and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -237,18 +254,8 @@ fn graph_section(out: &mut String, v: &ReportView<'_>) {
             d.omitted_done
         );
     }
-    let max_eff = r
-        .order
-        .iter()
-        .map(|&i| r.effective.score[i])
-        .fold(0.0f64, f64::max);
-    let on_critical = {
-        let mut v = vec![false; b.items.len()];
-        for &i in &r.critical {
-            v[i] = true;
-        }
-        v
-    };
+    let max_eff = max_effective(r);
+    let on_critical = critical_mask(b, r);
     let critical_edge = |p: usize, i: usize| {
         r.critical.windows(2).any(|w| w[0] == p && w[1] == i) && on_critical[p]
     };
@@ -502,10 +509,7 @@ fn chart_section(out: &mut String, v: &ReportView<'_>) {
         top + ph / 2.0
     );
     out.push_str("</g>\n<g class=\"points\">\n");
-    let mut on_critical = vec![false; b.items.len()];
-    for &i in &r.critical {
-        on_critical[i] = true;
-    }
+    let on_critical = critical_mask(b, r);
     // Points that would sit on one another (same effort, close scores) are spread sideways,
     // best-ranked in the middle.
     let mut spots: Vec<(f64, f64)> = Vec::with_capacity(shown.len());
@@ -585,18 +589,8 @@ fn chart_section(out: &mut String, v: &ReportView<'_>) {
 fn table_section(out: &mut String, v: &ReportView<'_>) {
     let b = v.backlog;
     let r = v.ranking;
-    let max_eff = r
-        .order
-        .iter()
-        .map(|&i| r.effective.score[i])
-        .fold(0.0f64, f64::max);
-    let on_critical = {
-        let mut x = vec![false; b.items.len()];
-        for &i in &r.critical {
-            x[i] = true;
-        }
-        x
-    };
+    let max_eff = max_effective(r);
+    let on_critical = critical_mask(b, r);
     out.push_str("<section id=\"ranking\">\n<h2>Ranking</h2>\n");
     out.push_str("<p class=\"sub\">Best first. ↑ marks an effective score inherited from what the item unblocks. Done items follow, unranked.</p>\n");
     out.push_str("<table>\n<thead><tr><th class=\"n\">#</th><th>Item</th><th>Status</th><th class=\"n\">Reach</th><th class=\"n\">Impact</th><th class=\"n\">Conf.</th><th class=\"n\">Effort</th><th class=\"n\">Own</th><th>Effective</th><th>Blocked by</th><th>Unblocks</th>");
