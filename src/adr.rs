@@ -343,7 +343,11 @@ pub fn command(args: &AdrArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     if !dir.is_dir() {
         std::fs::create_dir_all(&dir).map_err(|e| {
             Error::invalid(
-                format!("{}: cannot create the directory: {e}", dir.display()),
+                format!(
+                    "{}: cannot create the directory: {}",
+                    dir.display(),
+                    crate::error::io_message(&e)
+                ),
                 Some("choose another directory with --dir or `[adr] dir` in ds01-pm.toml"),
             )
         })?;

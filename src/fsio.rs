@@ -54,7 +54,14 @@ pub fn write_bytes(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> 
             std::io::ErrorKind::PermissionDenied => "check the directory's permissions",
             _ => "check that the directory exists and is writable",
         };
-        Error::invalid(format!("{}: cannot write: {e}", path.display()), Some(hint))
+        Error::invalid(
+            format!(
+                "{}: cannot write: {}",
+                path.display(),
+                crate::error::io_message(&e)
+            ),
+            Some(hint),
+        )
     };
     let exists = || {
         Error::invalid(

@@ -298,3 +298,24 @@ fn the_record_fails_check_until_the_author_decides() {
         .code(1)
         .stdout(predicate::str::contains("P003"));
 }
+
+#[test]
+fn check_skips_decision_records_next_to_proposals() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let bin = assert_cmd::cargo::cargo_bin("ds01-pm");
+    let run = |args: &[&str]| {
+        std::process::Command::new(&bin)
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .args(args)
+            .output()
+            .expect("run")
+    };
+    assert!(run(&["adr", "Adopt SLURM for batch jobs"]).status.success());
+    let out = run(&["check", "--format", "json", "docs/"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("skipped 1 decision record(s)"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["files"].as_array().expect("files").len(), 0);
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -103,6 +103,15 @@ pub(crate) fn expand(
     Ok(shown.into_iter().map(|(_, p)| p).collect())
 }
 
+/// A MADR decision record: YAML front matter, then the "Considered Options" and "Decision
+/// Outcome" sections every record has.
+fn is_decision_record(text: &str) -> bool {
+    let text = text.replace("\r\n", "\n");
+    text.starts_with("---\n")
+        && text.contains("\n## Considered Options\n")
+        && text.contains("\n## Decision Outcome\n")
+}
+
 /// A path as every output shows it: forward slashes, no leading `./`.
 fn display(p: &Path) -> String {
     let s = p.display().to_string().replace('\\', "/");
@@ -124,11 +133,28 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     let set = ctx.rule_set()?;
     let mut texts = Vec::new();
     let mut problems = Vec::new();
+    // Files named on the command line are always checked; found by walking or globbing,
+    // decision records are skipped.
+    let named: std::collections::HashSet<String> = args
+        .paths
+        .iter()
+        .filter(|p| p.is_file())
+        .map(|p| display(p))
+        .collect();
+    let mut records = 0;
     for f in &files {
         match crate::error::read_text(f) {
+            // `ds01-pm adr` writes decision records next to proposals (docs/decisions); they
+            // are not proposals and would fail every structure check.
+            Ok(t) if !named.contains(&display(f)) && is_decision_record(&t) => records += 1,
             Ok(t) => texts.push((display(f), t)),
             Err(e) => problems.push(e),
         }
+    }
+    if records > 0 {
+        report::note(&format!(
+            "skipped {records} decision record(s) (MADR, as `ds01-pm adr` writes them): `check` lints proposals"
+        ));
     }
     if problems.len() == 1 {
         return Err(problems.remove(0));
