@@ -103,7 +103,7 @@ pub enum Command {
     /// template with the answers in their sections. Without a terminal (CI, pipes) give the
     /// answers in a file with --answers, or write the blank template with --template.
     #[command(
-        after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  answers = [\"...\", \"\", \"...\"]              # the top questions in order; \"\" skips one\n`ds01-pm questions IDEA` lists the questions in that order."
+        after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  answers = [\"...\", \"\", \"...\"]              # the top questions in order; \"\" skips one\n`ds01-pm questions IDEA` lists the questions in that order; fixtures/new/answers.toml is a sample."
     )]
     New(NewArgs),
     /// Explain a DS01 term: a layer, tier, GPU impact value, principle, risk, RICE, the question
@@ -181,7 +181,8 @@ pub struct AdrArgs {
 /// `check` arguments.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Proposal files, directories (every `*.md` inside) or quoted glob patterns.
+    /// Proposal files, directories (every `*.md` inside) or quoted glob patterns. Decision
+    /// records (`ds01-pm adr`) found in directories or by globs are skipped.
     #[arg(value_name = "PATH", required_unless_present = "list_checks")]
     pub paths: Vec<PathBuf>,
     /// Output format: human, json, sarif (GitHub code scanning), github (workflow

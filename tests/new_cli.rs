@@ -224,3 +224,23 @@ fn more_answers_than_questions_is_an_error_not_a_silent_drop() {
             "`answers` has 4 entries, but this idea has 3 top question(s) to answer",
         ));
 }
+
+#[test]
+fn the_sample_answers_file_in_fixtures_works_as_documented() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = ds01(root)
+        .args(["new", "--answers", "fixtures/new/answers.toml"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        text.contains("# GPU queue with email notifications"),
+        "{text}"
+    );
+    assert!(text.contains("retry `container deploy` by hand"), "{text}");
+}

@@ -454,6 +454,19 @@ fn front_matter(ctx: &mut Ctx<'_>, set: &RuleSet) -> FrontInfo {
     };
     let base = fm.body.start;
     let body = &doc.text[fm.body.clone()];
+    // Parsed twice: as a table to name unknown keys, then into the typed shape; a syntax or
+    // type error is one P101 either way.
+    let syntax_error = |ctx: &mut Ctx<'_>, e: &toml::de::Error| {
+        let (_, message) = crate::rules::toml_error_parts(body, e);
+        let at = base + e.span().map_or(0, |s| s.start);
+        ctx.push(
+            "P101",
+            at,
+            None,
+            message.clone(),
+            format!("front matter: {message}"),
+        );
+    };
     match toml::from_str::<toml::Table>(body) {
         Ok(table) => {
             for key in table
@@ -485,30 +498,14 @@ fn front_matter(ctx: &mut Ctx<'_>, set: &RuleSet) -> FrontInfo {
             }
         }
         Err(e) => {
-            let (_, message) = crate::rules::toml_error_parts(body, &e);
-            let at = base + e.span().map_or(0, |s| s.start);
-            ctx.push(
-                "P101",
-                at,
-                None,
-                message.clone(),
-                format!("front matter: {message}"),
-            );
+            syntax_error(ctx, &e);
             return FrontInfo::default();
         }
     }
     let raw: RawFrontMatter = match toml::from_str(body) {
         Ok(r) => r,
         Err(e) => {
-            let (_, message) = crate::rules::toml_error_parts(body, &e);
-            let at = base + e.span().map_or(0, |s| s.start);
-            ctx.push(
-                "P101",
-                at,
-                None,
-                message.clone(),
-                format!("front matter: {message}"),
-            );
+            syntax_error(ctx, &e);
             return FrontInfo::default();
         }
     };

@@ -106,10 +106,10 @@ pub(crate) fn expand(
 /// A MADR decision record: YAML front matter, then the "Considered Options" and "Decision
 /// Outcome" sections every record has.
 fn is_decision_record(text: &str) -> bool {
-    let text = text.replace("\r\n", "\n");
-    text.starts_with("---\n")
-        && text.contains("\n## Considered Options\n")
-        && text.contains("\n## Decision Outcome\n")
+    let heading = |h: &str| text.lines().any(|l| l.trim_end() == h);
+    text.lines().next().is_some_and(|l| l.trim_end() == "---")
+        && heading("## Considered Options")
+        && heading("## Decision Outcome")
 }
 
 /// A path as every output shows it: forward slashes, no leading `./`.

@@ -172,15 +172,6 @@ impl Serialize for ItemsJson<'_, '_> {
     }
 }
 
-/// Pretty JSON into a buffer reserved up front: reallocating an 80 MB string while it grows
-/// would copy it several times and double the peak memory.
-fn json_sized<T: Serialize>(value: &T, estimate: usize) -> String {
-    let mut buf = Vec::with_capacity(estimate);
-    serde_json::to_writer_pretty(&mut buf, value).expect("report values serialize to JSON");
-    buf.push(b'\n');
-    String::from_utf8(buf).expect("serde_json writes UTF-8")
-}
-
 #[derive(Serialize)]
 struct ScoreJson<'v, 'a> {
     schema_version: u32,
@@ -265,7 +256,7 @@ pub fn score(v: &ScoreView<'_>, format: ScoreFormat) -> String {
             let count = n.min(r.order.len());
             let edges: usize = b.items.iter().map(|it| it.prereqs.len()).sum();
             let estimate = 4096 + count * 1000 + edges * 80;
-            json_sized(
+            super::json_sized(
                 &ScoreJson {
                     schema_version: SCHEMA_VERSION,
                     backlog: v.path,

@@ -162,9 +162,17 @@ impl Drop for Progress {
 }
 
 pub(crate) fn json<T: Serialize>(value: &T) -> String {
-    let mut s = serde_json::to_string_pretty(value).expect("report values serialize to JSON");
-    s.push('\n');
-    s
+    json_sized(value, 0)
+}
+
+/// Pretty JSON and a final newline, into a buffer of `estimate` bytes reserved up front:
+/// reallocating an 80 MB string while it grows would copy it several times and double the
+/// peak memory of a large backlog's report.
+pub(crate) fn json_sized<T: Serialize>(value: &T, estimate: usize) -> String {
+    let mut buf = Vec::with_capacity(estimate);
+    serde_json::to_writer_pretty(&mut buf, value).expect("report values serialize to JSON");
+    buf.push(b'\n');
+    String::from_utf8(buf).expect("serde_json writes UTF-8")
 }
 
 /// The JSON shape of `analyze`: the analysis, plus the model's suggestions under `llm` when
