@@ -144,15 +144,15 @@ fn pattern_hits(
     suppressed: &mut Vec<Suppressed>,
 ) -> BTreeMap<usize, Vec<(usize, usize)>> {
     let mut by_rule: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
-    for idx in set.set.matches(text) {
+    let scan = set.set.scan(text);
+    for (idx, candidates) in scan.iter() {
         let (r, p) = set.owners[idx];
         let rule = &set.rules[r];
         // Each pattern contributes its earliest valid hits, so the earliest hits of the rule
         // are kept however long the input is; candidates are bounded for the same reason.
         let mut valid = 0;
-        for m in rule.patterns[p]
-            .regex()
-            .find_iter(text)
+        for m in candidates
+            .matches(rule.patterns[p].regex(), text)
             .take(MAX_CANDIDATES)
         {
             if m.start() == m.end() {
@@ -163,7 +163,7 @@ fn pattern_hits(
                 if suppressed.iter().filter(|x| x.rule == rule.id).count() < MAX_HITS_PER_RULE {
                     suppressed.push(Suppressed {
                         rule: rule.id.clone(),
-                        matched: m.as_str().to_owned(),
+                        matched: text[m.range()].to_owned(),
                         span: [span.0, span.1],
                         reason,
                     });
@@ -213,14 +213,21 @@ fn cancelled(
         if let Some(neg) = &set.negation {
             let clause_start = clause_start(text, start);
             let before = &text[clause_start..start];
-            let words: Vec<&str> = before
-                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+            // The last `window` words before the hit, read backwards; the cue reported is the
+            // earliest one among them.
+            let is_cue = |w: &&str| {
+                if w.contains('’') {
+                    neg.cues.is_match(&w.replace('’', "'"))
+                } else {
+                    neg.cues.is_match(w)
+                }
+            };
+            if let Some(cue) = before
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
                 .filter(|w| !w.is_empty())
-                .collect();
-            let window = &words[words.len().saturating_sub(neg.window)..];
-            if let Some(cue) = window
-                .iter()
-                .find(|w| neg.cues.is_match(&w.replace('’', "'")))
+                .take(neg.window)
+                .filter(is_cue)
+                .last()
             {
                 return Some(format!("negated by `{cue}`"));
             }

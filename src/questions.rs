@@ -61,13 +61,20 @@ impl Checklist {
 
 /// Lowercase words without punctuation: the key under which two questions are the same.
 pub(crate) fn normalize(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else if c.is_alphanumeric() {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 struct Builder {
@@ -80,10 +87,9 @@ struct Builder {
 
 impl Builder {
     fn add(&mut self, q: &Question, source: String, bonus: f64) {
-        let key = normalize(&q.text);
         let base = f64::from(4 - q.priority.min(3));
         let importance = base + bonus;
-        if let Some((item, _)) = self.index.get(&key).map(|&i| &mut self.items[i]) {
+        if let Some((item, _)) = self.index.get(&q.key).map(|&i| &mut self.items[i]) {
             if !item.sources.contains(&source) {
                 item.sources.push(source);
             }
@@ -93,7 +99,7 @@ impl Builder {
             return;
         }
         let order = self.items.len();
-        self.index.insert(key, order);
+        self.index.insert(q.key.clone(), order);
         self.items.push((
             Item {
                 text: q.text.clone(),
@@ -192,5 +198,8 @@ mod tests {
             normalize("Who runs it at 2 a.m.?"),
             normalize("who runs it at 2 am")
         );
+        assert_eq!(normalize("  Who\truns -- it?\n"), "who runs it");
+        assert_eq!(normalize("ÉTÉ, naïve"), "été naïve");
+        assert_eq!(normalize(" ?! "), "");
     }
 }

@@ -209,6 +209,7 @@ pub fn rules(data: &[u8]) -> Result<(), String> {
     for text in texts {
         let reported: BTreeSet<(usize, usize)> =
             set.prefilter_candidates(text).into_iter().collect();
+        let through = set.candidate_matches(text);
         for (r, rule) in set.rules.iter().enumerate() {
             for (p, pattern) in rule.patterns.iter().enumerate() {
                 assert!(
@@ -216,6 +217,18 @@ pub fn rules(data: &[u8]) -> Result<(), String> {
                     "the prefilter misses pattern `{}` of rule `{}` on {text:?}",
                     pattern.source,
                     rule.id
+                );
+                // The analyzer's anchored searches find exactly what `find_iter` finds.
+                let direct: Vec<_> = pattern.regex().find_iter(text).map(|m| m.range()).collect();
+                let via = through
+                    .iter()
+                    .find(|(k, _)| *k == (r, p))
+                    .map(|(_, m)| m.clone())
+                    .unwrap_or_default();
+                assert_eq!(
+                    via, direct,
+                    "pattern `{}` of rule `{}` on {text:?}",
+                    pattern.source, rule.id
                 );
             }
         }

@@ -1,7 +1,9 @@
 //! Rule sets: loading (embedded defaults, `--rules DIR`, `--extend-rules DIR`), the validated
 //! and compiled [`RuleSet`], and the rule self-tests.
+mod literals;
 mod model;
 mod prefilter;
+mod prefix_table;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -9,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use regex::Regex;
+use regex_automata::meta;
 
 use crate::error::Error;
 use crate::taxonomy::{Concern, Kind};
@@ -281,6 +284,10 @@ pub struct Question {
     pub dimension: String,
     pub priority: u8,
     pub text: String,
+    /// `questions::normalize(text)`, computed once at load: the checklist of every analysis
+    /// looks questions up by it.
+    #[serde(skip)]
+    pub(crate) key: String,
 }
 
 /// A generic framework question, asked of every proposal.
@@ -291,12 +298,12 @@ pub struct GenericQuestion {
     pub question: Question,
 }
 
-/// A regex compiled on first use: the one-pass `RegexSet` decides which rules need it.
+/// A regex compiled on first use: the prefilter decides which patterns need it.
 #[derive(Debug)]
 pub struct LazyRegex {
     pub source: String,
     case_sensitive: bool,
-    compiled: OnceLock<Regex>,
+    compiled: OnceLock<meta::Regex>,
 }
 
 impl LazyRegex {
@@ -314,13 +321,22 @@ impl LazyRegex {
         effective_pattern(&self.source, self.case_sensitive)
     }
 
-    /// The compiled regex. Validation compiled the same pattern once already, so this
-    /// cannot fail for a validated rule set.
-    pub fn regex(&self) -> &Regex {
+    /// The compiled regex, configured as `regex::RegexBuilder` configures it (same syntax,
+    /// same size limit, so validation's compilation errors are this one's), but as the
+    /// lower-level `meta::Regex`, which can search anchored at a position. Validation
+    /// compiled the same pattern once already, so this cannot fail for a validated rule set.
+    pub fn regex(&self) -> &meta::Regex {
         self.compiled.get_or_init(|| {
-            regex::RegexBuilder::new(&self.effective())
-                .size_limit(validate::REGEX_SIZE_LIMIT)
-                .build()
+            meta::Regex::builder()
+                .configure(
+                    meta::Config::new()
+                        .nfa_size_limit(Some(validate::REGEX_SIZE_LIMIT))
+                        .hybrid_cache_capacity(2 << 20)
+                        .utf8_empty(true)
+                        .auto_prefilter(false)
+                        .dfa(false),
+                )
+                .build(&self.effective())
                 .expect("pattern was compiled during validation")
         })
     }
@@ -429,6 +445,21 @@ impl RuleSet {
             .collect()
     }
 
+    /// The matches of every pattern the prefilter lets through, as (rule index, pattern index)
+    /// and byte ranges, found the way the analyzer finds them (anchored searches at literal
+    /// starts). They must equal each pattern's own `find_iter`; the fuzz harness and the tests
+    /// check that.
+    pub fn candidate_matches(&self, text: &str) -> Vec<PatternMatches> {
+        let scan = self.set.scan(text);
+        scan.iter()
+            .map(|(idx, c)| {
+                let (r, p) = self.owners[idx];
+                let re = self.rules[r].patterns[p].regex();
+                ((r, p), c.matches(re, text).map(|m| m.range()).collect())
+            })
+            .collect()
+    }
+
     /// A rule by id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
@@ -462,6 +493,9 @@ impl RuleSet {
             .map_or_else(|| concern.id.clone(), |l| l.name.clone())
     }
 }
+
+/// The matches of one pattern, keyed by (rule index, pattern index within the rule).
+pub type PatternMatches = ((usize, usize), Vec<std::ops::Range<usize>>);
 
 /// The outcome of one rule's self-test.
 #[derive(Debug, Clone, serde::Serialize)]

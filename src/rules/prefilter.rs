@@ -1,21 +1,28 @@
-//! The one-pass prefilter: every pattern of every rule in a few lazy DFAs over bytes. Built from
-//! the Unicode patterns as written, Unicode-aware case folding, `\w` and `\b` made the set cost
-//! ~35 ms to build at every start; a byte-level superset builds in a few milliseconds. The
-//! prefilter only has to say "may match": each pattern is rewritten to match a superset of what
-//! the real (Unicode) pattern matches, and the real pattern then confirms and finds the spans.
+//! The prefilter: one pass over a text says which patterns may match and where.
 //!
-//! The rewrite works on the parsed pattern (`regex_syntax::hir`), so it sees exactly what the
-//! regex engine sees (flags, nested and negated classes, set operations, case folding):
-//! every assertion (`\b`, `^`, `$`, ...) is dropped, which only widens a pattern, and every
-//! character class keeps its ASCII part while any non-ASCII member becomes "any one UTF-8
-//! encoded non-ASCII character" (a lead byte and up to three continuation bytes). Literals
-//! stay their UTF-8 bytes. So `(?i)k` (which also matches the Kelvin sign), `\pL`, `[^\w]` or
-//! `a\w?b` on "aéb" are all covered, which a textual rewrite in ASCII mode got wrong.
+//! Nearly every pattern has a small set of prefix literals (see `literals`): one Aho-Corasick
+//! automaton over all of them (overlapping matches, ASCII case ignored) gives, per pattern,
+//! the offsets where one of its literals starts. The analyzer then runs the pattern's real
+//! regex anchored at those offsets only ([`Candidates::matches`]), which finds exactly the
+//! matches `find_iter` would, without scanning the text once per pattern. With the literals of
+//! the embedded rules precomputed, start-up builds no regex at all for the prefilter.
+//!
+//! Patterns without useful literals (`[^.;]{0,30}gpu`, `\b(I|I'd)\b`) fall back to lazy DFAs
+//! that only say "may match somewhere"; the regex then searches the whole text. Those DFAs
+//! are built from a byte-level superset of each pattern: the rewrite works on the parsed
+//! pattern (`regex_syntax::hir`), so it sees exactly what the regex engine sees (flags, nested
+//! and negated classes, set operations, case folding): every assertion (`\b`, `^`, `$`, ...)
+//! is dropped, which only widens a pattern, and every character class keeps its ASCII part
+//! while any non-ASCII member becomes "any one UTF-8 encoded non-ASCII character" (a lead
+//! byte and up to three continuation bytes). Literals stay their UTF-8 bytes. So `(?i)k`
+//! (which also matches the Kelvin sign), `\pL`, `[^\w]` or `a\w?b` on "aéb" are all covered.
 use std::sync::Mutex;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::meta;
 use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::{Input, MatchKind, PatternSet};
+use regex_automata::{Anchored, Input, Match, MatchKind, PatternSet};
 use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir, HirKind, Repetition};
 
 /// One UTF-8 encoded non-ASCII character, loosely: a lead byte, then continuation bytes.
@@ -77,11 +84,7 @@ pub(crate) fn widen(hir: &Hir) -> Hir {
 
 /// Parse a pattern the way `regex::Regex::new` does and widen it.
 pub(crate) fn widen_pattern(pattern: &str) -> Result<Hir, String> {
-    regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(pattern)
-        .map(|h| widen(&h))
-        .map_err(|e| e.to_string())
+    super::literals::parse(pattern).map(|h| widen(&h))
 }
 
 /// Patterns per automaton. One lazy DFA over all ~550 patterns thrashed its cache on long
@@ -90,6 +93,10 @@ pub(crate) fn widen_pattern(pattern: &str) -> Result<Hir, String> {
 const GROUP: usize = 64;
 /// Cache per group's lazy DFA; it grows only as far as an input needs.
 const CACHE: usize = 16 << 20;
+/// At most this many candidate starts are kept per pattern; past them, the pattern's own
+/// regex searches the rest of the text (see [`Candidates`]), so the memory of a scan stays
+/// bounded on a 4 MiB input made of one keyword.
+const MAX_STARTS: usize = 256;
 
 /// One group: a forward lazy DFA and its cache.
 #[derive(Debug)]
@@ -98,20 +105,161 @@ struct Group {
     cache: Mutex<Cache>,
 }
 
-/// The compiled prefilter: a few lazy DFAs, each over a group of patterns.
+/// The literal part: one Aho-Corasick automaton over the prefix literals of every pattern
+/// that has them.
+#[derive(Debug)]
+struct Literals {
+    ac: AhoCorasick,
+    /// The patterns literal `i` of `ac` starts: `owners[owner_at[i]..owner_at[i + 1]]`.
+    owner_at: Vec<usize>,
+    owners: Vec<usize>,
+}
+
+/// The compiled prefilter. Patterns with prefix literals (nearly all of the defaults) are
+/// found by one Aho-Corasick pass that also says where each may start; the others go through
+/// a few lazy DFAs, which only say whether each may match somewhere.
 #[derive(Debug)]
 pub(crate) struct Prefilter {
+    patterns: usize,
+    literals: Option<Literals>,
+    /// The patterns without literals, in the order of `groups`.
+    fallback: Vec<usize>,
     groups: Vec<Group>,
 }
 
+/// Where one pattern may match in a text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Candidates<'s> {
+    /// Only at these byte offsets (sorted, possibly repeated), and, when `rest` is set, also
+    /// anywhere from `rest` on (more starts were found than were kept).
+    At {
+        starts: &'s [usize],
+        rest: Option<usize>,
+    },
+    /// Anywhere.
+    Anywhere,
+}
+
+/// The result of scanning one text: the candidates of every pattern that may match.
+#[derive(Debug, Default)]
+pub(crate) struct Scan {
+    /// Per pattern, the starts of its literals, in text order.
+    starts: Vec<Vec<usize>>,
+    /// Per pattern, the smallest start that was not kept, if any was dropped.
+    rest: Vec<Option<usize>>,
+    /// Fallback patterns that may match, sorted.
+    anywhere: Vec<usize>,
+}
+
+impl Scan {
+    /// The patterns that may match, in pattern order, with their candidates.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, Candidates<'_>)> + '_ {
+        let mut anywhere = self.anywhere.iter().peekable();
+        (0..self.starts.len()).filter_map(move |p| {
+            if anywhere.next_if_eq(&&p).is_some() {
+                return Some((p, Candidates::Anywhere));
+            }
+            let starts = &self.starts[p];
+            (!starts.is_empty()).then_some((
+                p,
+                Candidates::At {
+                    starts,
+                    rest: self.rest[p],
+                },
+            ))
+        })
+    }
+}
+
+impl Candidates<'_> {
+    /// The matches of `re` (the pattern these candidates belong to) in `text`: exactly those
+    /// of `re.find_iter(text)`, found by anchored searches at the candidate starts instead of
+    /// a scan. Every match starts with one of the pattern's literals, so the leftmost match at
+    /// or after a position is the anchored match at the first candidate start that has one.
+    pub(crate) fn matches<'a>(
+        self,
+        re: &'a meta::Regex,
+        text: &'a str,
+    ) -> Box<dyn Iterator<Item = Match> + 'a>
+    where
+        Self: 'a,
+    {
+        match self {
+            Candidates::Anywhere => Box::new(re.find_iter(text)),
+            Candidates::At { starts, rest } => {
+                let limit = rest.unwrap_or(usize::MAX);
+                let mut last_end = 0;
+                let mut starts = starts.iter().copied().filter(move |&s| s < limit);
+                let mut tail: Option<meta::FindMatches<'a, 'a>> = None;
+                let mut tried = usize::MAX;
+                Box::new(std::iter::from_fn(move || {
+                    for s in starts.by_ref() {
+                        if s < last_end || s == tried {
+                            continue;
+                        }
+                        tried = s;
+                        let input = Input::new(text).range(s..).anchored(Anchored::Yes);
+                        if let Some(m) = re.search(&input) {
+                            last_end = m.end();
+                            return Some(m);
+                        }
+                    }
+                    let from = rest?.max(last_end);
+                    if from > text.len() {
+                        return None;
+                    }
+                    tail.get_or_insert_with(|| re.find_iter(Input::new(text).range(from..)))
+                        .next()
+                }))
+            }
+        }
+    }
+}
+
 impl Prefilter {
+    /// Scan `text` once: which patterns may match it, and where.
+    pub(crate) fn scan(&self, text: &str) -> Scan {
+        let mut scan = Scan {
+            starts: vec![Vec::new(); self.patterns],
+            rest: vec![None; self.patterns],
+            anywhere: Vec::new(),
+        };
+        if let Some(lit) = &self.literals {
+            for m in lit.ac.find_overlapping_iter(text) {
+                let i = m.pattern().as_usize();
+                for &p in &lit.owners[lit.owner_at[i]..lit.owner_at[i + 1]] {
+                    let starts = &mut scan.starts[p];
+                    if starts.len() < MAX_STARTS {
+                        starts.push(m.start());
+                    } else {
+                        let rest = scan.rest[p].get_or_insert(m.start());
+                        *rest = (*rest).min(m.start());
+                    }
+                }
+            }
+            // Overlapping matches come in order of their ends; literals of different lengths
+            // can put starts slightly out of order.
+            for starts in &mut scan.starts {
+                starts.sort_unstable();
+            }
+        }
+        scan.anywhere = self.fallback_matches(text);
+        scan
+    }
+
     /// Indices of the patterns that may match somewhere in `text`.
     pub(crate) fn matches(&self, text: &str) -> Vec<usize> {
+        self.scan(text).iter().map(|(p, _)| p).collect()
+    }
+
+    /// The fallback patterns (those without literals) that may match `text`, sorted.
+    fn fallback_matches(&self, text: &str) -> Vec<usize> {
         let input = Input::new(text.as_bytes());
         let mut out = Vec::new();
         let mut offset = 0;
         for g in &self.groups {
             let len = g.dfa.pattern_len();
+            let ids = &self.fallback[offset..offset + len];
             let mut set = PatternSet::new(len);
             // A poisoned lock only means another thread panicked mid-search; the cache is
             // still a valid cache.
@@ -123,28 +271,82 @@ impl Prefilter {
                 .dfa
                 .try_which_overlapping_matches(&mut cache, &input, &mut set)
             {
-                Ok(()) => out.extend(set.iter().map(|p| offset + p.as_usize())),
+                Ok(()) => out.extend(set.iter().map(|p| ids[p.as_usize()])),
                 // The DFA has no quit bytes and never gives up, so this does not happen; if it
                 // did, "every pattern may match" is still a correct prefilter answer.
-                Err(_) => out.extend(offset..offset + len),
+                Err(_) => out.extend_from_slice(ids),
             }
             offset += len;
         }
+        out.sort_unstable();
         out
     }
 }
 
-/// Build the prefilter from the effective patterns: one forward lazy DFA per group over a
-/// Thompson NFA without capture states. Nothing else is compiled: no reverse NFA, no literal
-/// prefilter, no one-pass or backtracking engine, since all we ask is which patterns match.
-/// (Through `meta::Regex` the reverse NFA alone was about a third of the build; the literal
-/// prefilter cost ~10 ms.)
+/// Build the prefilter from the effective patterns.
 ///
-/// Parsing the patterns in Unicode mode and widening them is most of start-up, and groups are
-/// independent, so they are built on two threads (`analyze` of one sentence, whole process:
-/// 16.2 ms on one thread, 12.9 ms on two, on the 2-core development machine).
+/// Patterns with prefix literals (see `literals`) share one Aho-Corasick automaton, ASCII case
+/// ignored, overlapping matches; for the embedded rules their literals are precomputed, so no
+/// pattern is parsed at start-up. The rest each get a forward lazy DFA per group over a
+/// Thompson NFA without capture states; nothing else is compiled for them (no reverse NFA, no
+/// one-pass or backtracking engine), since all we ask is which patterns match. Groups are
+/// independent, so when there are several they are built on two threads.
 pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter, String> {
-    let chunks: Vec<&[String]> = patterns.chunks(GROUP).collect();
+    let mut pairs: Vec<(std::borrow::Cow<'static, [u8]>, usize)> = Vec::new();
+    let mut fallback = Vec::new();
+    for (p, pattern) in patterns.iter().enumerate() {
+        match super::literals::precomputed(pattern) {
+            Some(Some(lits)) => pairs.extend(lits.iter().map(|l| ((*l).into(), p))),
+            Some(None) => fallback.push(p),
+            None => match super::literals::from_hir(&super::literals::parse(pattern)?) {
+                Some(lits) => pairs.extend(lits.into_iter().map(|l| (l.into(), p))),
+                None => fallback.push(p),
+            },
+        }
+    }
+    let literals = if pairs.is_empty() {
+        None
+    } else {
+        pairs.sort_unstable();
+        let mut lits: Vec<&[u8]> = Vec::new();
+        let mut owner_at = Vec::new();
+        let mut owners = Vec::with_capacity(pairs.len());
+        for (lit, p) in &pairs {
+            if lits.last() != Some(&&**lit) {
+                lits.push(lit);
+                owner_at.push(owners.len());
+            }
+            owners.push(*p);
+        }
+        owner_at.push(owners.len());
+        let ac = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(&lits)
+            .map_err(|e| e.to_string())?;
+        Some(Literals {
+            ac,
+            owner_at,
+            owners,
+        })
+    };
+    let chunks: Vec<Vec<String>> = fallback
+        .chunks(GROUP)
+        .map(|c| c.iter().map(|&p| patterns[p].clone()).collect())
+        .collect();
+    let groups = build_groups(&chunks, size_limit)?;
+    Ok(Prefilter {
+        patterns: patterns.len(),
+        literals,
+        fallback,
+        groups,
+    })
+}
+
+/// Build the lazy DFAs of the fallback patterns, group by group, on two threads when there
+/// is more than one group.
+fn build_groups(chunks: &[Vec<String>], size_limit: usize) -> Result<Vec<Group>, String> {
     let build_all = |which: usize| -> Vec<(usize, Result<Group, String>)> {
         chunks
             .iter()
@@ -166,11 +368,7 @@ pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter,
         built
     });
     built.sort_by_key(|(i, _)| *i);
-    let groups = built
-        .into_iter()
-        .map(|(_, g)| g)
-        .collect::<Result<_, String>>()?;
-    Ok(Prefilter { groups })
+    built.into_iter().map(|(_, g)| g).collect()
 }
 
 /// One group: widen its patterns, compile one lazy DFA over them.
@@ -242,6 +440,93 @@ mod tests {
         assert!(!reports(r"(?i:\bmig\b)", "no GPU here"));
         assert!(!reports(r"(?i:\bslurm\b)", "a queue for GPU jobs"));
         assert!(!reports(r"[^\x00-\x{10FFFF}]", "anything at all"));
+    }
+}
+
+#[cfg(test)]
+mod anchored {
+    use super::build;
+    use regex_automata::meta;
+
+    type Spans = Vec<(usize, usize)>;
+
+    /// A pattern's matches through its candidates, and through its own `find_iter`.
+    fn both(pattern: &str, text: &str) -> (Spans, Spans) {
+        let pre = build(&[pattern.to_owned()], 1 << 24).expect("prefilter builds");
+        let re = meta::Regex::new(pattern).expect("pattern");
+        let scan = pre.scan(text);
+        let via: Vec<(usize, usize)> = scan
+            .iter()
+            .flat_map(|(_, c)| c.matches(&re, text).map(|m| (m.start(), m.end())))
+            .collect();
+        let direct = re.find_iter(text).map(|m| (m.start(), m.end())).collect();
+        (via, direct)
+    }
+
+    #[test]
+    fn anchored_searches_find_what_find_iter_finds() {
+        let cases = [
+            (r"(?i:\bgpus?\b)", "GPU gpus gpuss xgpu gpu."),
+            // Overlapping candidates: the second `aa` starts inside the first match.
+            (r"aa(a)?", "aaaa aaa"),
+            (r"(?i:\b(research )?staff\b)", "research staff and staff"),
+            (r"(?i:kb\b)", "\u{212a}B and kb"),
+            // Leftmost-first: the first alternative wins at the same start.
+            (r"(?i:gpu|gpu cluster)", "a gpu cluster"),
+        ];
+        for (p, text) in cases {
+            let (via, direct) = both(p, text);
+            assert!(!direct.is_empty(), "{p} should match {text:?}");
+            assert_eq!(via, direct, "{p} on {text:?}");
+        }
+    }
+
+    #[test]
+    fn past_the_kept_starts_the_regex_searches_the_rest() {
+        // 400 candidate starts that all fail (`\b`), then one real match: more starts than
+        // are kept, so the real match is found by the search of the rest.
+        let text = format!("{}gpu", "gpux ".repeat(400));
+        let (via, direct) = both(r"(?i:\bgpu\b)", &text);
+        assert_eq!(direct, [(text.len() - 3, text.len())]);
+        assert_eq!(via, direct);
+        let text = format!("{}gpux", "gpu ".repeat(400));
+        let (via, direct) = both(r"(?i:\bgpu\b)", &text);
+        assert_eq!(direct.len(), 400);
+        assert_eq!(via, direct);
+    }
+
+    /// On the rule examples, each alone and all joined, and on texts long enough to overflow
+    /// the kept starts, every pattern's matches through the prefilter are exactly its
+    /// `find_iter` matches, and a pattern the prefilter leaves out has none.
+    #[test]
+    fn default_patterns_match_the_same_through_the_prefilter() {
+        let set = crate::rules::defaults().expect("rules");
+        let mut texts: Vec<String> = set
+            .rules
+            .iter()
+            .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match))
+            .cloned()
+            .collect();
+        let joined = texts.join(". ");
+        texts.push(joined.repeat(3));
+        for text in &texts {
+            let through = set.candidate_matches(text);
+            for (r, rule) in set.rules.iter().enumerate() {
+                for (p, pattern) in rule.patterns.iter().enumerate() {
+                    let direct: Vec<_> = pattern
+                        .regex()
+                        .find_iter(text.as_str())
+                        .map(|m| m.range())
+                        .collect();
+                    let via = through
+                        .iter()
+                        .find(|(k, _)| *k == (r, p))
+                        .map(|(_, m)| m.clone())
+                        .unwrap_or_default();
+                    assert_eq!(via, direct, "`{}` of `{}`", pattern.source, rule.id);
+                }
+            }
+        }
     }
 }
 

@@ -775,10 +775,12 @@ fn questions(ctx: &mut Ctx<'_>, raw: &[RawQuestion], who: &str) -> Vec<Question>
             );
             continue;
         }
+        let text = q.text.trim().to_owned();
         out.push(Question {
             dimension: dim.clone(),
             priority: p,
-            text: q.text.trim().to_owned(),
+            key: crate::questions::normalize(&text),
+            text,
         });
     }
     out

@@ -1,0 +1,175 @@
+//! Prefix literals: for a pattern, a few short byte strings such that every match of the
+//! pattern starts with one of them, ASCII case ignored. The prefilter finds all of them in one
+//! Aho-Corasick pass, and each pattern is then tried only where one of its literals starts.
+//!
+//! The literals come from the pattern as the regex engine parses it (`regex_syntax`, Unicode
+//! mode), through `regex_syntax`'s own prefix extractor, so case folding beyond ASCII (`(?i)k`
+//! also matches the Kelvin sign), alternations and optional parts are all accounted for. A
+//! pattern gets no literals (and goes to the lazy-DFA fallback) when its prefixes are not a
+//! small finite set of strings of at least [`MIN_LEN`] bytes: `\w+ing`, `[^.]{0,30}gpu`, `I`.
+//!
+//! Extracting with the large limits used here costs ~0.2 ms a pattern, so the literals of the
+//! embedded default patterns are computed once, ahead of time, into `prefix_table.rs`; a test
+//! keeps that table equal to what [`from_hir`] computes.
+use regex_syntax::hir::Hir;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+
+/// Shorter literals would match too often to be worth an anchored search each.
+pub(crate) const MIN_LEN: usize = 2;
+/// Literals are cut to this many bytes: a prefix of a prefix is still a prefix, and shorter
+/// literals keep the automaton small. 8 bytes already single out a DS01 term.
+pub(crate) const MAX_LEN: usize = 8;
+/// A pattern with more distinct literals than this is left to the lazy DFA.
+pub(crate) const MAX_LITERALS: usize = 64;
+/// The extractor's budget of literals while it expands case variants and alternations; above
+/// it, it shortens or gives up.
+const EXTRACT_LIMIT: usize = 5000;
+
+/// Parse a pattern exactly as `regex::Regex::new` does.
+pub(crate) fn parse(pattern: &str) -> Result<Hir, String> {
+    regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .map_err(|e| e.to_string())
+}
+
+/// The prefix literals of a parsed pattern (lowercase ASCII, sorted, none a prefix of
+/// another), or `None` when they would not make a useful prefilter.
+pub(crate) fn from_hir(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut extractor = Extractor::new();
+    extractor
+        .kind(ExtractKind::Prefix)
+        .limit_total(EXTRACT_LIMIT);
+    let seq = extractor.extract(hir);
+    let mut lits: Vec<Vec<u8>> = seq
+        .literals()?
+        .iter()
+        .map(|l| {
+            let b = l.as_bytes();
+            b[..b.len().min(MAX_LEN)].to_ascii_lowercase()
+        })
+        .collect();
+    lits.sort_unstable();
+    lits.dedup();
+    // In sorted order every extension of a literal follows it directly: keep the shortest.
+    let mut kept: Vec<Vec<u8>> = Vec::with_capacity(lits.len());
+    for l in lits {
+        if kept.last().is_some_and(|k| l.starts_with(k)) {
+            continue;
+        }
+        kept.push(l);
+    }
+    let useful =
+        !kept.is_empty() && kept.len() <= MAX_LITERALS && kept.iter().all(|l| l.len() >= MIN_LEN);
+    useful.then_some(kept)
+}
+
+/// The table entry of a pattern, if the table has one (`Some(None)`: no useful literals).
+pub(crate) fn precomputed(pattern: &str) -> Option<Option<&'static [&'static [u8]]>> {
+    let table = super::prefix_table::TABLE;
+    table
+        .binary_search_by(|(p, _)| (*p).cmp(pattern))
+        .ok()
+        .map(|i| table[i].1)
+}
+
+/// The source of `prefix_table.rs` for these effective patterns.
+#[cfg(test)]
+pub(crate) fn render_table(patterns: &[String]) -> String {
+    use std::fmt::Write as _;
+    let mut patterns: Vec<&String> = patterns.iter().collect();
+    patterns.sort();
+    patterns.dedup();
+    let mut out = String::from(
+        "//! @generated from the embedded rules by the test\n\
+         //! `rules::literals::tests::prefix_table_is_current`, which rewrites this file when a\n\
+         //! default pattern changes: do not edit. For each effective pattern (sorted), its\n\
+         //! prefix literals as computed by `rules::literals::from_hir`, or `None`.\n\
+         #[rustfmt::skip]\n\
+         pub(super) static TABLE: &[(&str, Option<&[&[u8]]>)] = &[\n",
+    );
+    for p in patterns {
+        let hir = parse(p).expect("embedded patterns parse");
+        let lits = match from_hir(&hir) {
+            None => "None".to_owned(),
+            Some(lits) => {
+                let items: Vec<String> = lits
+                    .iter()
+                    .map(|l| format!("b\"{}\"", l.escape_ascii()))
+                    .collect();
+                format!("Some(&[{}])", items.join(", "))
+            }
+        };
+        writeln!(out, "    ({p:?}, {lits}),").expect("write to a String");
+    }
+    out.push_str("];\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{from_hir, parse, render_table};
+
+    fn lits(pattern: &str) -> Option<Vec<String>> {
+        from_hir(&parse(pattern).expect("pattern")).map(|v| {
+            v.into_iter()
+                .map(|l| String::from_utf8_lossy(&l).into_owned())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn literals_are_lowercase_short_and_minimal() {
+        assert_eq!(lits(r"(?i:\bgpus?\b)"), Some(vec!["gpu".into()]));
+        // An optional part gives both starts; `ſ` (long s) folds to `s`, so it has its own.
+        let staff = lits(r"(?i:\b(research )?staff\b)").expect("literals");
+        for start in ["research staff", "staff", "\u{17f}taff"] {
+            assert!(
+                staff
+                    .iter()
+                    .any(|l| l.len() >= 3 && start.starts_with(l.as_str())),
+                "a literal starting {start:?} in {staff:?}"
+            );
+        }
+        assert!(staff.iter().all(|l| l.len() <= super::MAX_LEN));
+        for a in &staff {
+            assert!(
+                !staff.iter().any(|b| b != a && b.starts_with(a.as_str())),
+                "{staff:?}"
+            );
+        }
+        // Case folding beyond ASCII is kept as its own literal.
+        let kelvin = lits(r"(?i:kb)").expect("literals");
+        assert!(kelvin.contains(&"kb".to_owned()));
+        assert!(kelvin.contains(&"\u{212a}b".to_owned()), "{kelvin:?}");
+    }
+
+    #[test]
+    fn patterns_without_useful_literals_go_to_the_fallback() {
+        assert_eq!(lits(r"(?i:[^.;]{0,30}gpu)"), None);
+        assert_eq!(lits(r"\w+ing"), None);
+        assert_eq!(lits(r"\b(I|I'd)\b"), None, "one-byte literal");
+        assert_eq!(lits(r"[^\x00-\x{10FFFF}]"), None, "never matches");
+    }
+
+    /// The table of precomputed literals must be what `from_hir` computes for the embedded
+    /// patterns today. When it is not, the test rewrites it and fails: re-run and commit.
+    #[test]
+    fn prefix_table_is_current() {
+        let set = crate::rules::defaults().expect("rules");
+        let patterns: Vec<String> = set
+            .rules
+            .iter()
+            .flat_map(|r| r.patterns.iter().map(crate::rules::LazyRegex::effective))
+            .collect();
+        let want = render_table(&patterns);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/rules/prefix_table.rs");
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        if have != want {
+            std::fs::write(path, &want).expect("rewrite the table");
+            panic!(
+                "src/rules/prefix_table.rs was out of date and has been rewritten: re-run the tests and commit it"
+            );
+        }
+    }
+}
