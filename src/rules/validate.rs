@@ -26,10 +26,20 @@ static RULE_ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| 
 /// Collects problems, each already prefixed with `file:line:col`.
 struct Ctx<'a> {
     src: &'a Source,
+    /// Byte offsets of the newlines of `src.text`, for line numbers without rescanning.
+    newlines: &'a [usize],
     problems: Vec<String>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(src: &'a Source, newlines: &'a [usize]) -> Self {
+        Ctx {
+            src,
+            newlines,
+            problems: Vec::new(),
+        }
+    }
+
     fn at(&self, offset: usize) -> String {
         let (line, col) = line_col(&self.src.text, offset);
         format!("{}:{line}:{col}", self.src.name)
@@ -41,9 +51,10 @@ impl Ctx<'_> {
     }
 
     fn location<T>(&self, spanned: &Spanned<T>) -> Location {
+        let offset = spanned.span().start;
         Location {
             file: self.src.name.clone(),
-            line: line_col(&self.src.text, spanned.span().start).0,
+            line: self.newlines.partition_point(|&n| n < offset) + 1,
         }
     }
 }
@@ -152,7 +163,26 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
     let mut seen_topic_names: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut raw_see_also = Vec::new();
 
-    for src in sources {
+    let newlines: Vec<Vec<usize>> = sources
+        .iter()
+        .map(|s| {
+            s.text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect();
+    let ctx_for = |name: &str| {
+        let i = sources
+            .iter()
+            .position(|s| s.name == name)
+            .expect("the source of a rule or topic");
+        Ctx::new(&sources[i], &newlines[i])
+    };
+
+    for (src, newlines) in sources.iter().zip(&newlines) {
         let file: RuleFile = match toml::from_str(&src.text) {
             Ok(f) => f,
             Err(e) => {
@@ -160,10 +190,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
                 continue;
             }
         };
-        let mut ctx = Ctx {
-            src,
-            problems: Vec::new(),
-        };
+        let mut ctx = Ctx::new(src, newlines);
         let Some(family) = parse_family(file.family.get_ref()) else {
             let names: Vec<_> = Family::ALL.iter().map(|f| f.name()).collect();
             ctx.push(
@@ -310,9 +337,9 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
                     "negation cues are already defined by another rule file",
                 );
             } else {
-                // The cues come from a user file as often as from the embedded defaults, so
-                // they are compiled (under the size limit) and their errors reported here.
-                match check_regex(n.cues.get_ref(), false, false) {
+                // User cues are checked like user patterns (for the same messages), then
+                // compiled anchored; the embedded ones skip the check, as embedded patterns do.
+                match check_regex(n.cues.get_ref(), false, src.embedded) {
                     Ok(()) => {
                         match regex::RegexBuilder::new(&format!("^(?:{})$", n.cues.get_ref()))
                             .case_insensitive(true)
@@ -452,14 +479,8 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
     let mut set_patterns = Vec::new();
     let mut owners = Vec::new();
     for (name, family, raw, location) in raw_rules {
-        let src = sources
-            .iter()
-            .find(|s| s.name == name)
-            .expect("source of a rule");
-        let mut ctx = Ctx {
-            src,
-            problems: Vec::new(),
-        };
+        let mut ctx = ctx_for(&name);
+        let src = ctx.src;
         let id = raw.id.get_ref().clone();
         let who = format!("rule `{id}`");
         if raw.summary.trim().is_empty() || raw.why.trim().is_empty() {
@@ -609,14 +630,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         }
     }
     for (name, id, see_also) in raw_see_also {
-        let src = sources
-            .iter()
-            .find(|s| s.name == name)
-            .expect("source of a topic");
-        let mut ctx = Ctx {
-            src,
-            problems: Vec::new(),
-        };
+        let mut ctx = ctx_for(&name);
         let mut resolved = Vec::new();
         for s in &see_also {
             let key = s.get_ref();
