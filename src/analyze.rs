@@ -136,8 +136,8 @@ struct RuleHit {
     evidence: Vec<Evidence>,
 }
 
-/// Run the pattern pass: one `RegexSet` scan decides which patterns matched at all, and only
-/// those patterns are run again for their spans.
+/// Run the pattern pass: one prefilter scan says which patterns may match and where, and only
+/// those patterns are searched, at those places (see `rules::prefilter`).
 fn pattern_hits(
     set: &RuleSet,
     text: &str,

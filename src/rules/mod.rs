@@ -434,7 +434,7 @@ impl RuleSet {
         problems
     }
 
-    /// The patterns the one-pass prefilter says may match `text`, as (rule index, pattern index
+    /// The patterns the prefilter says may match `text`, as (rule index, pattern index
     /// within the rule). The prefilter may report more than really match, never fewer; the
     /// fuzz harness and the tests check that against each pattern's own regex.
     pub fn prefilter_candidates(&self, text: &str) -> Vec<(usize, usize)> {

@@ -322,6 +322,8 @@ pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter,
         let ac = AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
             .ascii_case_insensitive(true)
+            // A DFA searched no faster on the 10 MB corpus and took four times as long to
+            // build (40M instructions against 10M, at every start).
             .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&lits)
             .map_err(|e| e.to_string())?;

@@ -16,7 +16,7 @@ use crate::text::{did_you_mean, line_col};
 /// Compiled-size cap per regex: a pathological pattern (`a{1000}{1000}`) is a load error,
 /// not an out-of-memory.
 pub(crate) const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
-/// Cap for the combined one-pass set.
+/// Cap for each lazy DFA of the prefilter's fallback patterns.
 const SET_SIZE_LIMIT: usize = 256 * 1024 * 1024;
 
 static RULE_ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
