@@ -40,7 +40,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub llm: bool,
     /// Print only results, findings and errors: no status notes, progress or all-is-well
-    /// summaries.
+    /// summaries. The path of a file a command writes is a result: it is always printed.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Also print `info:` lines on stderr: rules in use, files read, timings.
@@ -115,7 +115,7 @@ pub enum Command {
     /// Write a decision record (MADR) prefilled from the analysis of its title and context:
     /// drivers, considered options, consequences, open questions.
     #[command(
-        after_help = "Records are numbered NNNN-slug.md in docs/decisions (or --dir, or [adr] dir in ds01-pm.toml), after the highest existing number; nothing is ever overwritten.\nExamples:\n  ds01-pm adr \"Switch from file-based state to SQLite\"\n  ds01-pm adr \"Adopt SLURM for batch jobs\" -f context.md --dir docs/adr\n  ds01-pm adr \"MIG for the spring course\" --context \"Forty students, one A100\" --stdout"
+        after_help = "Records are numbered NNNN-slug.md in docs/decisions (or --dir, or [adr] dir in ds01-pm.toml), after the highest existing number; nothing is ever overwritten. The path of the record written is printed on stdout, even with -q.\nExamples:\n  ds01-pm adr \"Switch from file-based state to SQLite\"\n  ds01-pm adr \"Adopt SLURM for batch jobs\" -f context.md --dir docs/adr\n  ds01-pm adr \"MIG for the spring course\" --context \"Forty students, one A100\" --stdout\n  path=$(ds01-pm adr -q \"Adopt SLURM for batch jobs\")"
     )]
     Adr(AdrArgs),
     /// Print a shell completion script.
@@ -132,7 +132,8 @@ pub enum Command {
         after_help = "Examples:\n  ds01-pm man | man -l -\n  ds01-pm man --dir /usr/local/share/man/man1"
     )]
     Man {
-        /// Write `ds01-pm.1` and `ds01-pm-COMMAND.1` for every command into DIR.
+        /// Write `ds01-pm.1` and `ds01-pm-COMMAND.1` for every command into DIR, and print the
+        /// path of each page.
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
         /// Overwrite pages that exist in DIR.
@@ -167,7 +168,8 @@ pub struct AdrArgs {
     /// The records directory (default: `[adr] dir` in ds01-pm.toml, else docs/decisions).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "stdout"])]
     pub dir: Option<PathBuf>,
-    /// Write to FILE instead of the next numbered record.
+    /// Write to FILE instead of the next numbered record (the path written is printed on
+    /// stdout either way).
     #[arg(short, long, value_name = "FILE", conflicts_with = "stdout")]
     pub output: Option<PathBuf>,
     /// Print the record on standard output instead of writing a file.
@@ -232,7 +234,7 @@ pub struct NewArgs {
     /// How many of the top questions to ask (at most 5).
     #[arg(long, value_name = "N", default_value_t = crate::questions::DEFAULT_TOP)]
     pub top: usize,
-    /// Write to FILE (atomically) instead of standard output.
+    /// Write to FILE (atomically) instead of standard output, and print its path there.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Overwrite FILE if it exists.
@@ -388,7 +390,7 @@ pub struct ReportArgs {
     /// The backlog file.
     #[arg(value_name = "BACKLOG")]
     pub backlog: PathBuf,
-    /// Write the HTML to FILE (atomically) instead of standard output.
+    /// Write the HTML to FILE (atomically) instead of standard output, and print its path there.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Overwrite FILE if it exists.

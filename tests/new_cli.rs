@@ -67,7 +67,8 @@ fn answers_file_writes_a_proposal_that_check_accepts_structurally() {
         .arg(&out)
         .assert()
         .success()
-        .stderr(predicates::str::contains("wrote "));
+        .stdout(format!("{}\n", out.display()))
+        .stderr(predicates::str::contains("next: fill in its sections"));
     let text = std::fs::read_to_string(&out).expect("proposal");
     assert!(text.contains("id = \"weekend-keep-alive-for-student-containers\""));
     assert!(text.contains("author = \"tester\""));
@@ -183,8 +184,9 @@ mod pty {
         p.exp_string("Save as [docs/proposals/weekend-keep-alive-for-student-containers.md]")
             .expect("save prompt");
         p.send_line("").expect("accept the default");
-        p.exp_string("wrote docs/proposals/weekend-keep-alive-for-student-containers.md")
-            .expect("note");
+        p.exp_string("docs/proposals/weekend-keep-alive-for-student-containers.md")
+            .expect("the path written");
+        p.exp_string("next: fill in its sections").expect("note");
         p.exp_eof().expect("exits");
         let file = dir
             .path()

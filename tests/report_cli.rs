@@ -209,11 +209,12 @@ fn output_file_is_written_once_and_replaced_only_with_force() {
     let out_s = out.to_str().expect("utf8");
     let (code, stdout, stderr) = run(&["report", BACKLOG, "-o", out_s]);
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stdout.is_empty());
-    assert!(
-        stderr.contains("wrote") && stderr.contains("report.html"),
-        "{stderr}"
+    assert_eq!(
+        stdout,
+        format!("{out_s}\n"),
+        "the path written is the result"
     );
+    assert!(stderr.is_empty(), "{stderr}");
     let first = std::fs::read_to_string(&out).expect("written");
     assert_eq!(first, page(&["report", BACKLOG]), "same page as on stdout");
 
@@ -230,9 +231,10 @@ fn output_file_is_written_once_and_replaced_only_with_force() {
     );
     assert_eq!(std::fs::read_to_string(&out).expect("read"), "keep me");
 
-    let (code, _, stderr) = run(&["--quiet", "report", BACKLOG, "-o", out_s, "--force"]);
+    let (code, stdout, stderr) = run(&["--quiet", "report", BACKLOG, "-o", out_s, "--force"]);
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stderr.is_empty(), "--quiet drops the note: {stderr}");
+    assert_eq!(stdout, format!("{out_s}\n"), "--quiet keeps the result");
+    assert!(stderr.is_empty(), "{stderr}");
     assert_eq!(std::fs::read_to_string(&out).expect("read"), first);
 
     let (code, _, stderr) = run(&["report", BACKLOG, "--force"]);

@@ -178,7 +178,7 @@ pub fn report(args: &ReportArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     match &args.output {
         Some(path) => {
             crate::fsio::write_new(path, &page, args.force)?;
-            report::note(&format!("wrote {}", path.display()));
+            report::written(path)?;
         }
         None => report::emit(&page)?,
     }

@@ -293,14 +293,14 @@ pub fn new(args: &NewArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     Ok(ExitStatus::Ok)
 }
 
-/// Write a proposal to FILE (atomically, never overwriting without --force) or to stdout.
+/// Write a proposal to FILE (atomically, never overwriting without --force; its path goes to
+/// stdout) or to stdout.
 fn write_proposal(output: Option<&Path>, text: &str, force: bool) -> Result<(), Error> {
     match output {
         None => report::emit(text),
         Some(path) => {
             crate::fsio::write_new(path, text, force)?;
-            report::check::wrote(path);
-            Ok(())
+            report::check::wrote(path)
         }
     }
 }
