@@ -107,9 +107,10 @@ pub enum Command {
     )]
     New(NewArgs),
     /// Explain a DS01 term: a layer, tier, GPU impact value, principle, risk, RICE, the question
-    /// framework, a rule id or a finding code. Without a topic, list the topics.
+    /// framework, a rule id or a finding code (of `check` or a backlog). Without a topic, list
+    /// the topics.
     #[command(
-        after_help = "Topics are case-insensitive. Examples:\n  ds01-pm explain\n  ds01-pm explain L3\n  ds01-pm explain researcher\n  ds01-pm explain rice\n  ds01-pm explain principle-ephemeral-strained\n  ds01-pm explain P201 --format json"
+        after_help = "Topics are case-insensitive. Examples:\n  ds01-pm explain\n  ds01-pm explain L3\n  ds01-pm explain researcher\n  ds01-pm explain rice\n  ds01-pm explain principle-ephemeral-strained\n  ds01-pm explain P201 --format json\n  ds01-pm explain B011"
     )]
     Explain(ExplainArgs),
     /// Write a decision record (MADR) prefilled from the analysis of its title and context:
@@ -146,7 +147,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// A layer (L3), tier (researcher), GPU impact value (mig), principle, risk, topic (rice,
-    /// questions), rule id or check code (P201). Omit it to list every topic.
+    /// questions), rule id, check code (P201) or backlog code (B011). Omit it to list every
+    /// topic.
     #[arg(value_name = "TOPIC")]
     pub topic: Option<String>,
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]

@@ -231,10 +231,11 @@ pub enum TopicList {
     FrameworkQuestions,
     Bands,
     Checks,
+    BacklogChecks,
 }
 
 impl TopicList {
-    pub(crate) const ALL: [TopicList; 9] = [
+    pub(crate) const ALL: [TopicList; 10] = [
         TopicList::Layers,
         TopicList::Tiers,
         TopicList::Gpu,
@@ -244,6 +245,7 @@ impl TopicList {
         TopicList::FrameworkQuestions,
         TopicList::Bands,
         TopicList::Checks,
+        TopicList::BacklogChecks,
     ];
 
     /// The name used in `lists = [...]`.
@@ -258,6 +260,7 @@ impl TopicList {
             TopicList::FrameworkQuestions => "framework-questions",
             TopicList::Bands => "bands",
             TopicList::Checks => "checks",
+            TopicList::BacklogChecks => "backlog-checks",
         }
     }
 }
