@@ -84,7 +84,7 @@ pub enum Command {
     /// chart plots effective score against effort. One file: no network, no scripts, no
     /// external files.
     #[command(
-        after_help = "Examples:\n  ds01-pm report fixtures/backlog.toml -o report.html\n  ds01-pm report backlog.toml --no-concerns > report.html\nAbove 150 items the graph draws the critical chain, the best-ranked open items and their done prerequisites, and says what it left out; the table always lists every item."
+        after_help = "Examples:\n  ds01-pm report fixtures/backlog.toml -o report.html\n  ds01-pm report backlog.toml --no-concerns > report.html\n  ds01-pm report big.toml --rows all -o everything.html\nAbove 150 items the graph draws the critical chain, the best-ranked open items and their done prerequisites, and says what it left out. The table lists the 1000 best-ranked items (open first, then done) and says how many it left out: --rows N or --rows all changes that, and `ds01-pm score BACKLOG --format csv` exports the whole ranking. The chart plots the 1000 best-ranked open items."
     )]
     Report(ReportArgs),
     /// The optional local LLM.
@@ -401,6 +401,33 @@ pub struct ReportArgs {
     /// Skip the concern analysis of the descriptions (the table's Concerns column stays empty).
     #[arg(long)]
     pub no_concerns: bool,
+    /// How many rows the ranked table lists, best-ranked first and done items last: a number,
+    /// or `all`. The page says how many it left out.
+    #[arg(long, value_name = "N|all", default_value_t = RowLimit(Some(crate::report::html::MAX_ROWS)), value_parser = parse_rows)]
+    pub rows: RowLimit,
+}
+
+/// `--rows` of `report`: at most this many rows, or `None` for every item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowLimit(pub Option<usize>);
+
+impl std::fmt::Display for RowLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, "{n}"),
+            None => f.write_str("all"),
+        }
+    }
+}
+
+fn parse_rows(s: &str) -> Result<RowLimit, String> {
+    if s.trim().eq_ignore_ascii_case("all") {
+        return Ok(RowLimit(None));
+    }
+    s.trim()
+        .parse::<usize>()
+        .map(|n| RowLimit(Some(n)))
+        .map_err(|_| format!("expected a number of rows or `all`, got `{s}`"))
 }
 
 /// Formats of `graph`.

@@ -174,6 +174,7 @@ pub fn report(args: &ReportArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         ranking: &ranking,
         concerns: concerns.as_ref(),
         drawing: &drawing,
+        rows: args.rows.0,
     });
     match &args.output {
         Some(path) => {
