@@ -100,10 +100,12 @@ pub enum Command {
     ///
     /// On a terminal, asks for the feature idea, shows what it understood, asks the top
     /// questions one at a time (Enter skips one) and writes a proposal in the `check`
-    /// template with the answers in their sections. Without a terminal (CI, pipes) give the
-    /// answers in a file with --answers, or write the blank template with --template.
+    /// template with the answers in their sections. The questions are the ones `check` will
+    /// look for in that proposal: when the answers bring up new ones, it asks those too. Without
+    /// a terminal (CI, pipes) give the answers in a file with --answers, or write the blank
+    /// template with --template.
     #[command(
-        after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  answers = [\"...\", \"\", \"...\"]              # the top questions in order; \"\" skips one\n`ds01-pm questions IDEA` lists the questions in that order; fixtures/new/answers.toml is a sample."
+        after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  answers = [\"...\", \"\", \"...\"]              # the questions in the order asked; \"\" skips one\nThe Open questions list of the proposal written shows the questions in that order (run it once with the answers you have); fixtures/new/answers.toml is a sample."
     )]
     New(NewArgs),
     /// Explain a DS01 term: a layer, tier, GPU impact value, principle, risk, RICE, the question
@@ -233,7 +235,8 @@ pub struct NewArgs {
     /// Take the idea and the answers from FILE instead of asking (for scripts and CI).
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
-    /// How many of the top questions to ask (at most 5).
+    /// How many of the top questions to ask in each round (at most 5); `check`'s other top
+    /// questions are listed, unanswered.
     #[arg(long, value_name = "N", default_value_t = crate::questions::DEFAULT_TOP)]
     pub top: usize,
     /// Write to FILE (atomically) instead of standard output, and print its path there.
