@@ -336,7 +336,7 @@ pub fn command(args: &AdrArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     }
     if let Some(path) = &args.output {
         crate::fsio::write_new(path, &text, args.force)?;
-        report::adr::wrote(path);
+        report::adr::wrote(path)?;
         return Ok(ExitStatus::Ok);
     }
     let dir = records_dir(args)?;
@@ -361,7 +361,7 @@ pub fn command(args: &AdrArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         let path = dir.join(format!("{number:04}-{name}.md"));
         match crate::fsio::write_new(&path, &text, false) {
             Ok(()) => {
-                report::adr::wrote(&path);
+                report::adr::wrote(&path)?;
                 return Ok(ExitStatus::Ok);
             }
             Err(_) if path.exists() => number += 1,

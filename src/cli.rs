@@ -40,7 +40,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub llm: bool,
     /// Print only results, findings and errors: no status notes, progress or all-is-well
-    /// summaries.
+    /// summaries. The path of a file a command writes is a result: it is always printed.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Also print `info:` lines on stderr: rules in use, files read, timings.
@@ -84,7 +84,7 @@ pub enum Command {
     /// chart plots effective score against effort. One file: no network, no scripts, no
     /// external files.
     #[command(
-        after_help = "Examples:\n  ds01-pm report fixtures/backlog.toml -o report.html\n  ds01-pm report backlog.toml --no-concerns > report.html\nAbove 150 items the graph draws the critical chain, the best-ranked open items and their done prerequisites, and says what it left out; the table always lists every item."
+        after_help = "Examples:\n  ds01-pm report fixtures/backlog.toml -o report.html\n  ds01-pm report backlog.toml --no-concerns > report.html\n  ds01-pm report big.toml --rows all -o everything.html\nAbove 150 items the graph draws the critical chain, the best-ranked open items and their done prerequisites, and says what it left out. The table lists the 1000 best-ranked items (open first, then done) and says how many it left out: --rows N or --rows all changes that, and `ds01-pm score BACKLOG --format csv` exports the whole ranking. The chart plots the 1000 best-ranked open items."
     )]
     Report(ReportArgs),
     /// The optional local LLM.
@@ -100,22 +100,25 @@ pub enum Command {
     ///
     /// On a terminal, asks for the feature idea, shows what it understood, asks the top
     /// questions one at a time (Enter skips one) and writes a proposal in the `check`
-    /// template with the answers in their sections. Without a terminal (CI, pipes) give the
-    /// answers in a file with --answers, or write the blank template with --template.
+    /// template with the answers in their sections. The questions are the ones `check` will
+    /// look for in that proposal: when the answers bring up new ones, it asks those too. Without
+    /// a terminal (CI, pipes) give the answers in a file with --answers, or write the blank
+    /// template with --template.
     #[command(
-        after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  answers = [\"...\", \"\", \"...\"]              # the top questions in order; \"\" skips one\n`ds01-pm questions IDEA` lists the questions in that order; fixtures/new/answers.toml is a sample."
+        after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  answers = [\"...\", \"\", \"...\"]              # the questions in the order asked; \"\" skips one\nThe Open questions list of the proposal written shows the questions in that order (run it once with the answers you have); fixtures/new/answers.toml is a sample."
     )]
     New(NewArgs),
     /// Explain a DS01 term: a layer, tier, GPU impact value, principle, risk, RICE, the question
-    /// framework, a rule id or a finding code. Without a topic, list the topics.
+    /// framework, a rule id or a finding code (of `check` or a backlog). Without a topic, list
+    /// the topics.
     #[command(
-        after_help = "Topics are case-insensitive. Examples:\n  ds01-pm explain\n  ds01-pm explain L3\n  ds01-pm explain researcher\n  ds01-pm explain rice\n  ds01-pm explain principle-ephemeral-strained\n  ds01-pm explain P201 --format json"
+        after_help = "Topics are case-insensitive. Examples:\n  ds01-pm explain\n  ds01-pm explain L3\n  ds01-pm explain researcher\n  ds01-pm explain rice\n  ds01-pm explain principle-ephemeral-strained\n  ds01-pm explain P201 --format json\n  ds01-pm explain B011"
     )]
     Explain(ExplainArgs),
     /// Write a decision record (MADR) prefilled from the analysis of its title and context:
     /// drivers, considered options, consequences, open questions.
     #[command(
-        after_help = "Records are numbered NNNN-slug.md in docs/decisions (or --dir, or [adr] dir in ds01-pm.toml), after the highest existing number; nothing is ever overwritten.\nExamples:\n  ds01-pm adr \"Switch from file-based state to SQLite\"\n  ds01-pm adr \"Adopt SLURM for batch jobs\" -f context.md --dir docs/adr\n  ds01-pm adr \"MIG for the spring course\" --context \"Forty students, one A100\" --stdout"
+        after_help = "Records are numbered NNNN-slug.md in docs/decisions (or --dir, or [adr] dir in ds01-pm.toml), after the highest existing number; nothing is ever overwritten. The path of the record written is printed on stdout, even with -q.\nExamples:\n  ds01-pm adr \"Switch from file-based state to SQLite\"\n  ds01-pm adr \"Adopt SLURM for batch jobs\" -f context.md --dir docs/adr\n  ds01-pm adr \"MIG for the spring course\" --context \"Forty students, one A100\" --stdout\n  path=$(ds01-pm adr -q \"Adopt SLURM for batch jobs\")"
     )]
     Adr(AdrArgs),
     /// Print a shell completion script.
@@ -132,7 +135,8 @@ pub enum Command {
         after_help = "Examples:\n  ds01-pm man | man -l -\n  ds01-pm man --dir /usr/local/share/man/man1"
     )]
     Man {
-        /// Write `ds01-pm.1` and `ds01-pm-COMMAND.1` for every command into DIR.
+        /// Write `ds01-pm.1` and `ds01-pm-COMMAND.1` for every command into DIR, and print the
+        /// path of each page.
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
         /// Overwrite pages that exist in DIR.
@@ -145,7 +149,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// A layer (L3), tier (researcher), GPU impact value (mig), principle, risk, topic (rice,
-    /// questions), rule id or check code (P201). Omit it to list every topic.
+    /// questions), rule id, check code (P201) or backlog code (B011). Omit it to list every
+    /// topic.
     #[arg(value_name = "TOPIC")]
     pub topic: Option<String>,
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
@@ -167,7 +172,8 @@ pub struct AdrArgs {
     /// The records directory (default: `[adr] dir` in ds01-pm.toml, else docs/decisions).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "stdout"])]
     pub dir: Option<PathBuf>,
-    /// Write to FILE instead of the next numbered record.
+    /// Write to FILE instead of the next numbered record (the path written is printed on
+    /// stdout either way).
     #[arg(short, long, value_name = "FILE", conflicts_with = "stdout")]
     pub output: Option<PathBuf>,
     /// Print the record on standard output instead of writing a file.
@@ -229,10 +235,11 @@ pub struct NewArgs {
     /// Take the idea and the answers from FILE instead of asking (for scripts and CI).
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
-    /// How many of the top questions to ask (at most 5).
+    /// How many of the top questions to ask in each round (at most 5); `check`'s other top
+    /// questions are listed, unanswered.
     #[arg(long, value_name = "N", default_value_t = crate::questions::DEFAULT_TOP)]
     pub top: usize,
-    /// Write to FILE (atomically) instead of standard output.
+    /// Write to FILE (atomically) instead of standard output, and print its path there.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Overwrite FILE if it exists.
@@ -388,7 +395,7 @@ pub struct ReportArgs {
     /// The backlog file.
     #[arg(value_name = "BACKLOG")]
     pub backlog: PathBuf,
-    /// Write the HTML to FILE (atomically) instead of standard output.
+    /// Write the HTML to FILE (atomically) instead of standard output, and print its path there.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Overwrite FILE if it exists.
@@ -397,6 +404,33 @@ pub struct ReportArgs {
     /// Skip the concern analysis of the descriptions (the table's Concerns column stays empty).
     #[arg(long)]
     pub no_concerns: bool,
+    /// How many rows the ranked table lists, best-ranked first and done items last: a number,
+    /// or `all`. The page says how many it left out.
+    #[arg(long, value_name = "N|all", default_value_t = RowLimit(Some(crate::report::html::MAX_ROWS)), value_parser = parse_rows)]
+    pub rows: RowLimit,
+}
+
+/// `--rows` of `report`: at most this many rows, or `None` for every item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowLimit(pub Option<usize>);
+
+impl std::fmt::Display for RowLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, "{n}"),
+            None => f.write_str("all"),
+        }
+    }
+}
+
+fn parse_rows(s: &str) -> Result<RowLimit, String> {
+    if s.trim().eq_ignore_ascii_case("all") {
+        return Ok(RowLimit(None));
+    }
+    s.trim()
+        .parse::<usize>()
+        .map(|n| RowLimit(Some(n)))
+        .map_err(|_| format!("expected a number of rows or `all`, got `{s}`"))
 }
 
 /// Formats of `graph`.

@@ -1,8 +1,9 @@
-//! `ds01-pm explain`: resolve a topic (a prose topic, a label, a rule id or a check code) to
-//! the data that explains it. The text comes from the rule files and the check registry;
-//! rendering is `report::explain`.
+//! `ds01-pm explain`: resolve a topic (a prose topic, a label, a rule id, a check code or a
+//! backlog finding code) to the data that explains it. The text comes from the rule files, the
+//! check registry and the backlog code registry; rendering is `report::explain`.
 use serde::Serialize;
 
+use crate::backlog::codes::{CODES, CodeInfo};
 use crate::check::{CHECKS, CheckInfo};
 use crate::error::Error;
 use crate::rules::{Family, GenericQuestion, Label, Rule, RuleSet, Topic, TopicList};
@@ -31,6 +32,8 @@ pub enum Explanation<'a> {
     Rule(&'a Rule),
     /// A check of `ds01-pm check`, by code or name.
     Check(&'static CheckInfo),
+    /// A finding code of a backlog file (`score --check`), by code or name.
+    BacklogCheck(&'static CodeInfo),
 }
 
 /// A rule that can produce a label, and how.
@@ -113,6 +116,17 @@ fn check_items() -> Vec<Item> {
         .collect()
 }
 
+fn backlog_check_items() -> Vec<Item> {
+    CODES
+        .iter()
+        .map(|c| Item {
+            id: c.code.to_owned(),
+            name: c.name.to_owned(),
+            summary: c.summary.to_owned(),
+        })
+        .collect()
+}
+
 fn listing(set: &RuleSet, list: TopicList) -> Listing {
     let family = |f: Family| {
         let title = LABEL_FAMILIES
@@ -153,6 +167,7 @@ fn listing(set: &RuleSet, list: TopicList) -> Listing {
                 .collect(),
         ),
         TopicList::Checks => ("Checks".to_owned(), check_items()),
+        TopicList::BacklogChecks => ("Backlog checks".to_owned(), backlog_check_items()),
     };
     Listing {
         list: list.name().to_owned(),
@@ -161,7 +176,8 @@ fn listing(set: &RuleSet, list: TopicList) -> Listing {
     }
 }
 
-/// Every topic, grouped by kind: prose topics, each label family, rules, checks.
+/// Every topic, grouped by kind: prose topics, each label family, rules, proposal checks,
+/// backlog checks.
 pub fn index(set: &RuleSet) -> Vec<Listing> {
     let mut out = vec![Listing {
         list: "topics".into(),
@@ -198,8 +214,13 @@ pub fn index(set: &RuleSet) -> Vec<Listing> {
     });
     out.push(Listing {
         list: "check".into(),
-        title: "Checks (finding codes)".into(),
+        title: "Proposal checks (finding codes of `check`)".into(),
         items: check_items(),
+    });
+    out.push(Listing {
+        list: "backlog-check".into(),
+        title: "Backlog checks (finding codes of `score --check`)".into(),
+        items: backlog_check_items(),
     });
     out
 }
@@ -227,7 +248,7 @@ fn producing_rules(set: &RuleSet, label: &Label) -> Vec<RuleRef> {
 }
 
 /// Resolve a topic, case-insensitively: a prose topic (or alias), a label id, a rule id, a
-/// check code or name. Unknown topics are an error with a "did you mean".
+/// check code or name, a backlog finding code or name. Unknown topics are an error with a "did you mean".
 pub fn resolve<'a>(set: &'a RuleSet, key: &str) -> Result<Explanation<'a>, Error> {
     let key = key.trim();
     if let Some(topic) = set.topic(key) {
@@ -260,6 +281,9 @@ pub fn resolve<'a>(set: &'a RuleSet, key: &str) -> Result<Explanation<'a>, Error
     if let Some(check) = crate::check::config::find_check(key) {
         return Ok(Explanation::Check(check));
     }
+    if let Some(code) = crate::backlog::codes::find(key) {
+        return Ok(Explanation::BacklogCheck(code));
+    }
     Err(unknown(set, key))
 }
 
@@ -271,6 +295,7 @@ fn unknown(set: &RuleSet, key: &str) -> Error {
         .chain(set.labels.values().map(|l| l.id.as_str()))
         .chain(set.rules.iter().map(|r| r.id.as_str()))
         .chain(CHECKS.iter().flat_map(|c| [c.code, c.name]))
+        .chain(CODES.iter().flat_map(|c| [c.code, c.name]))
         .collect();
     let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
     let suggestion =
@@ -302,6 +327,12 @@ mod tests {
             matches!(resolve(set, "framework"), Ok(Explanation::Topic { topic, .. }) if topic.id == "questions")
         );
         assert!(matches!(resolve(set, "p201"), Ok(Explanation::Check(c)) if c.code == "P201"));
+        assert!(
+            matches!(resolve(set, "b011"), Ok(Explanation::BacklogCheck(c)) if c.code == "B011")
+        );
+        assert!(
+            matches!(resolve(set, "no-items"), Ok(Explanation::BacklogCheck(c)) if c.code == "B012")
+        );
         assert!(matches!(resolve(set, "GPU-MIG"), Ok(Explanation::Rule(r)) if r.id == "gpu-mig"));
         let err = resolve(set, "L9").expect_err("unknown");
         assert_eq!(err.to_string(), "unknown topic 'L9'");

@@ -1,16 +1,25 @@
-//! `ds01-pm new` as an interview: the feature idea, the analysis's top questions one at a time,
-//! then a proposal in the `check` template with the answers in the sections they belong to.
+//! `ds01-pm new` as an interview: the feature idea, the top questions one at a time, then a
+//! proposal in the `check` template with the answers in the sections they belong to.
+//!
+//! The questions are those `ds01-pm check` will look for in the proposal being written, not
+//! those of the idea alone: `check` analyses the proposal's prose (the title, the idea and the
+//! answers in their sections), and a title or an answer can bring up concerns the idea did not
+//! (an answer that mentions SLURM raises the heavy-dependency questions). So [`conduct`] asks
+//! the top questions of `check`'s analysis of the draft, renders the draft with the answers,
+//! analyses it again and asks what the answers brought up, for a few rounds; what is left of
+//! `check`'s top questions is listed, unticked, under Open questions. `check` then never
+//! reports a top question (P302) that the proposal does not list.
 //!
 //! This module is pure: the answers (typed at a terminal by [`crate::report::prompt`] or read
-//! from an `--answers` file by [`load_answers`]) go in, a [`Draft`] comes out, and
-//! [`crate::report::proposal`] renders it.
+//! from an `--answers` file by [`load_answers`]) go in through a callback, a [`Draft`] comes
+//! out, and [`crate::report::proposal`] renders it.
 use std::path::Path;
 
 use serde::Deserialize;
 
 use crate::analyze::Analysis;
 use crate::error::Error;
-use crate::questions::Item;
+use crate::questions::{Item, normalize};
 
 /// Everything the author said: the idea, an optional title and author, and one answer per
 /// top question, in order (an empty answer skips the question).
@@ -25,7 +34,8 @@ pub struct Answers {
     /// The author for the front matter; `$USER` when absent.
     #[serde(default)]
     pub author: Option<String>,
-    /// Answers to the top questions, in the order `ds01-pm questions IDEA` lists them.
+    /// Answers to the questions, in the order `new` asks them (the order of the Open questions
+    /// list of the proposal it writes).
     #[serde(default)]
     pub answers: Vec<String>,
 }
@@ -81,8 +91,11 @@ pub fn section_for(q: &Item) -> Section {
 pub struct Asked {
     pub question: Item,
     pub section: Section,
-    /// `None` when skipped.
+    /// `None` when skipped or not asked.
     pub answer: Option<String>,
+    /// Put to the author (or read from the answers file). `false`: only listed, as one of the
+    /// top questions `check` looks for that was past `--top` or came up after the last round.
+    pub asked: bool,
 }
 
 /// What the interview produced, ready to render.
@@ -102,6 +115,7 @@ pub struct Draft {
     pub strains: Vec<String>,
     /// The analysis's "What I understood".
     pub summary: String,
+    /// The questions in the order they were asked, then the ones only listed.
     pub asked: Vec<Asked>,
 }
 
@@ -112,6 +126,32 @@ impl Draft {
             .iter()
             .filter(move |a| a.section == section)
             .filter_map(|a| a.answer.as_deref())
+    }
+
+    /// Take what ds01-pm read (tiers, layers, GPU impact, principles, summary) from `a`.
+    fn read_from(&mut self, a: &Analysis) {
+        self.tiers = a.tiers.iter().map(|t| t.id.clone()).collect();
+        self.layers = a
+            .layers
+            .iter()
+            .map(|l| (l.id.clone(), l.name.clone()))
+            .collect();
+        self.gpu.clone_from(&a.gpu_impact.name);
+        self.supports = a
+            .principles
+            .supported
+            .iter()
+            .map(|p| p.id.clone())
+            .collect();
+        self.strains = a.principles.strained.iter().map(|p| p.id.clone()).collect();
+        self.summary.clone_from(&a.summary);
+    }
+
+    fn has(&self, q: &Item) -> bool {
+        let key = normalize(&q.text);
+        self.asked
+            .iter()
+            .any(|a| normalize(&a.question.text) == key)
     }
 
     /// Sections that received no answer (they keep the template's TODO).
@@ -130,13 +170,9 @@ impl Draft {
     }
 }
 
-/// The questions the interview asks: the analysis's top list.
-pub fn questions(a: &Analysis, top: usize) -> Vec<Item> {
-    a.questions.top.iter().take(top).cloned().collect()
-}
-
-/// Build the draft from the analysis of the idea and the answers given.
-pub fn draft(a: &Analysis, answers: &Answers, questions: &[Item]) -> Draft {
+/// A draft of the idea, title and author, before any question; what ds01-pm read comes from
+/// `a` (the analysis of the idea) until [`conduct`] replaces it with `check`'s reading.
+pub fn start(a: &Analysis, answers: &Answers) -> Draft {
     let idea = answers.idea.trim().to_owned();
     let title = answers
         .title
@@ -144,21 +180,7 @@ pub fn draft(a: &Analysis, answers: &Answers, questions: &[Item]) -> Draft {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map_or_else(|| title_from(&idea), str::to_owned);
-    let asked = questions
-        .iter()
-        .enumerate()
-        .map(|(i, q)| Asked {
-            question: q.clone(),
-            section: section_for(q),
-            answer: answers
-                .answers
-                .get(i)
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
-        })
-        .collect();
-    Draft {
+    let mut draft = Draft {
         id: slug(&title),
         title,
         author: answers
@@ -167,23 +189,104 @@ pub fn draft(a: &Analysis, answers: &Answers, questions: &[Item]) -> Draft {
             .filter(|a| !a.trim().is_empty())
             .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty())),
         idea,
-        tiers: a.tiers.iter().map(|t| t.id.clone()).collect(),
-        layers: a
-            .layers
+        tiers: Vec::new(),
+        layers: Vec::new(),
+        gpu: String::new(),
+        supports: Vec::new(),
+        strains: Vec::new(),
+        summary: String::new(),
+        asked: Vec::new(),
+    };
+    draft.read_from(a);
+    draft
+}
+
+/// How many rounds of follow-up questions [`conduct`] asks at most after the first round: an
+/// interview that kept going would wear the author out, and answers rarely bring up more than
+/// one new concern.
+pub const FOLLOW_UP_ROUNDS: usize = 2;
+
+/// One round of questions to put to the author.
+#[derive(Debug)]
+pub struct Round<'a> {
+    pub questions: &'a [Item],
+    /// 0 for the first round; later rounds ask what the answers brought up.
+    pub number: usize,
+    /// How many questions earlier rounds asked.
+    pub asked_before: usize,
+}
+
+/// One answer per question of a round (`None` or empty: skipped), or why the interview stopped.
+pub type RoundAnswers = Result<Vec<Option<String>>, Error>;
+
+/// Ask the questions `check` will look for, in rounds, and fill the draft.
+///
+/// `view` is `check`'s analysis of the draft as rendered. Each round asks (through `answer`,
+/// which returns one answer or `None` per question) the first `top` of its top questions not
+/// yet asked; then the draft is rendered and analysed again, and the next round asks what the
+/// answers brought up, until nothing new comes up or after [`FOLLOW_UP_ROUNDS`]. The first
+/// `listed` top questions of the final analysis (`check`'s `top_questions`) that were not
+/// asked are added unanswered, and what ds01-pm read is taken from that analysis, so the front
+/// matter's tiers and the comments agree with what `check` will find.
+pub fn conduct(
+    mut draft: Draft,
+    top: usize,
+    listed: usize,
+    view: &dyn Fn(&Draft) -> Analysis,
+    answer: &mut dyn FnMut(&Round<'_>) -> RoundAnswers,
+) -> Result<Draft, Error> {
+    let mut a = view(&draft);
+    for number in 0..=FOLLOW_UP_ROUNDS {
+        let pending: Vec<Item> = a
+            .questions
+            .top
             .iter()
-            .map(|l| (l.id.clone(), l.name.clone()))
-            .collect(),
-        gpu: a.gpu_impact.name.clone(),
-        supports: a
-            .principles
-            .supported
-            .iter()
-            .map(|p| p.id.clone())
-            .collect(),
-        strains: a.principles.strained.iter().map(|p| p.id.clone()).collect(),
-        summary: a.summary.clone(),
-        asked,
+            .take(top)
+            .filter(|q| !draft.has(q))
+            .cloned()
+            .collect();
+        if pending.is_empty() {
+            break;
+        }
+        let answers = answer(&Round {
+            questions: &pending,
+            number,
+            asked_before: draft.asked.len(),
+        })?;
+        let mut answers = answers.into_iter();
+        for q in pending {
+            let answer = answers
+                .next()
+                .flatten()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty());
+            draft.asked.push(Asked {
+                section: section_for(&q),
+                question: q,
+                answer,
+                asked: true,
+            });
+        }
+        a = view(&draft);
     }
+    let rest: Vec<Item> = a
+        .questions
+        .top
+        .iter()
+        .take(listed)
+        .filter(|q| !draft.has(q))
+        .cloned()
+        .collect();
+    for q in rest {
+        draft.asked.push(Asked {
+            section: section_for(&q),
+            question: q,
+            answer: None,
+            asked: false,
+        });
+    }
+    draft.read_from(&a);
+    Ok(draft)
 }
 
 /// A title from the idea: its first sentence, capitalised, cut at a word near 70 characters.
@@ -297,6 +400,69 @@ mod tests {
             section_for(&item("solution-space", "Could configuration do it?")),
             Section::Alternatives
         );
+    }
+
+    /// Over every labelled DS01 item as an idea, with other items' text as answers (so that
+    /// answers bring up concerns the idea lacks) and some skipped: `check` reports no top
+    /// question (P302) and no tier (P104) that the proposal `new` writes leaves out.
+    #[test]
+    fn check_finds_no_top_question_the_interview_left_out() {
+        let set = crate::rules::defaults().expect("rules");
+        let settings = crate::check::Settings::default();
+        let mut ideas: Vec<String> = Vec::new();
+        for (name, text) in [
+            (
+                "ds01-dev.toml",
+                include_str!("../fixtures/eval/ds01-dev.toml"),
+            ),
+            (
+                "ds01-holdout.toml",
+                include_str!("../fixtures/eval/ds01-holdout.toml"),
+            ),
+        ] {
+            let data = crate::eval::load(name, text).expect("labelled set");
+            ideas.extend(data.features.into_iter().map(|f| f.description));
+        }
+        let view = |d: &Draft| {
+            crate::check::checks::analysis(set, &settings, &crate::report::proposal::render(d))
+        };
+        let mut follow_ups = 0;
+        for (k, idea) in ideas.iter().enumerate() {
+            for top in [5, 3] {
+                let answers = Answers {
+                    idea: idea.clone(),
+                    title: (k % 2 == 0).then(|| ideas[(k + 7) % ideas.len()].clone()),
+                    author: Some("tester".into()),
+                    answers: Vec::new(),
+                };
+                let start = start(&crate::analyze::analyze(set, idea), &answers);
+                let mut n = 0;
+                let draft = conduct(start, top, settings.top_questions, &view, &mut |round| {
+                    follow_ups += usize::from(round.number > 0);
+                    Ok(round
+                        .questions
+                        .iter()
+                        .map(|_| {
+                            n += 1;
+                            (n % 3 != 2).then(|| ideas[(k + n) % ideas.len()].clone())
+                        })
+                        .collect())
+                })
+                .expect("interview");
+                let text = crate::report::proposal::render(&draft);
+                let report = crate::check::check_text(set, &settings, "p.md", &text);
+                let bad: Vec<&str> = report
+                    .findings
+                    .iter()
+                    .filter(|f| f.code == "P302" || f.code == "P104")
+                    .map(|f| f.message.as_str())
+                    .collect();
+                assert!(bad.is_empty(), "idea {k}, --top {top}: {bad:?}\n{text}");
+                // What the draft says it read is what `check` reads.
+                assert_eq!(view(&draft).summary, draft.summary, "idea {k}");
+            }
+        }
+        assert!(follow_ups > 0, "some answers bring up new questions");
     }
 
     #[test]

@@ -221,12 +221,11 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<ExitStatus, Error> {
             for (name, page) in shell_integration::man_pages() {
                 let path = dir.join(name);
                 fsio::write_bytes(&path, &page, force)?;
-                report::info(&format!("wrote {}", path.display()));
+                report::written(&path)?;
             }
             report::note(&format!(
-                "wrote the manual pages into {}; try `man -l {}/ds01-pm.1`",
-                dir.display(),
-                dir.display()
+                "next: `man -l {}` shows the main page",
+                dir.join("ds01-pm.1").display()
             ));
             Ok(ExitStatus::Ok)
         }

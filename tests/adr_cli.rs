@@ -30,10 +30,10 @@ fn first_record_is_0001_and_creates_the_directory() {
         .args(["adr", SQLITE])
         .assert()
         .success()
-        .stdout("")
+        .stdout("docs/decisions/0001-switch-from-file-based-state-to-sqlite.md\n")
         .stderr(predicate::str::contains("created docs/decisions"))
         .stderr(predicate::str::contains(
-            "wrote docs/decisions/0001-switch-from-file-based-state-to-sqlite.md",
+            "next: choose an option under Decision Outcome",
         ));
     let dir = tmp.path().join("docs/decisions");
     assert_eq!(

@@ -471,25 +471,133 @@ fn quiet_and_verbose_behave_the_same_on_every_command() {
             "{args:?}: {info}"
         );
     }
-    // A status note ("wrote FILE") is dropped by -q and shown otherwise.
+    // The path of a written file is the result: on stdout in every mode. The note on what to
+    // do next is chatter: on stderr, dropped by -q.
+    let path_line = format!("{}\n", new_out.display());
     ds01()
         .args(["-q", "new", "--template", "-o"])
         .arg(&new_out)
         .assert()
         .success()
+        .stdout(path_line.clone())
         .stderr("");
     ds01()
         .args(["new", "--force", "--template", "-o"])
         .arg(&new_out)
         .assert()
         .success()
-        .stderr(predicate::str::starts_with("wrote "));
+        .stdout(path_line)
+        .stderr(predicate::str::starts_with("next: "));
     // Human summaries that only say all is well go with -q.
     ds01()
         .args(["-q", "rules", "check"])
         .assert()
         .success()
         .stdout("");
+}
+
+/// Every command that writes files (`adr`, `new -o`, `report -o`, `man --dir`) prints the path
+/// of each file it wrote on stdout, one a line, the same with -q and -v, so a script can take
+/// it; its notes go to stderr, -q drops them and -v only adds `info:` lines.
+#[test]
+fn writers_print_the_paths_they_wrote_on_stdout_even_when_quiet() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let answers = root.join("fixtures/new/answers.toml");
+    let backlog = root.join("fixtures/backlog.toml");
+    let (answers, backlog) = (
+        answers.to_str().expect("utf8"),
+        backlog.to_str().expect("utf8"),
+    );
+    let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (
+            vec!["adr", "Adopt SLURM for batch jobs"],
+            vec!["docs/decisions/0001-adopt-slurm-for-batch-jobs.md"],
+        ),
+        (
+            vec!["adr", "Adopt SLURM for batch jobs", "-o", "slurm.md"],
+            vec!["slurm.md"],
+        ),
+        (
+            vec!["adr", "Adopt SLURM", "--dir", "records"],
+            vec!["records/0001-adopt-slurm.md"],
+        ),
+        (vec!["new", "--template", "-o", "p.md"], vec!["p.md"]),
+        (
+            vec!["new", "--answers", answers, "-o", "q.md"],
+            vec!["q.md"],
+        ),
+        (
+            vec!["report", backlog, "--no-concerns", "-o", "r.html"],
+            vec!["r.html"],
+        ),
+        (vec!["man", "--dir", "man"], vec!["man/ds01-pm.1"]),
+    ];
+    for (args, first_paths) in &cases {
+        // A fresh directory per run: nothing is ever overwritten without --force.
+        let run = |flag: Option<&str>| {
+            let dir = tempfile::tempdir().expect("tmp");
+            std::fs::create_dir(dir.path().join("man")).expect("mkdir");
+            let mut c = ds01();
+            c.current_dir(dir.path()).env("USER", "tester");
+            if let Some(f) = flag {
+                c.arg(f);
+            }
+            let out = c.args(args).output().expect("run");
+            (dir, out)
+        };
+        let (dir, normal) = run(None);
+        let (_q, quiet) = run(Some("-q"));
+        let (_v, verbose) = run(Some("--verbose"));
+        for out in [&normal, &quiet, &verbose] {
+            assert!(
+                out.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let stdout = String::from_utf8(normal.stdout.clone()).expect("utf8");
+        let paths: Vec<&str> = stdout.lines().collect();
+        assert!(paths.starts_with(first_paths), "{args:?}: {stdout:?}");
+        for p in &paths {
+            assert!(dir.path().join(p).is_file(), "{args:?}: {p} not written");
+        }
+        if args[0] == "man" {
+            let pages = std::fs::read_dir(dir.path().join("man"))
+                .expect("ls")
+                .count();
+            assert_eq!(paths.len(), pages, "one line per page written");
+        } else {
+            assert_eq!(paths.len(), 1, "{args:?}: {stdout:?}");
+        }
+        assert_eq!(
+            quiet.stdout, normal.stdout,
+            "-q changed the result of {args:?}"
+        );
+        assert_eq!(
+            verbose.stdout, normal.stdout,
+            "-v changed the result of {args:?}"
+        );
+        assert!(
+            quiet.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&quiet.stderr)
+        );
+        let normal_err = String::from_utf8(normal.stderr).expect("utf8");
+        assert!(
+            !normal_err.contains("wrote"),
+            "{args:?}: the path is not repeated as a note: {normal_err}"
+        );
+        let verbose_err = String::from_utf8(verbose.stderr).expect("utf8");
+        let without_info: Vec<&str> = verbose_err
+            .lines()
+            .filter(|l| !l.starts_with("info: "))
+            .collect();
+        assert_eq!(
+            without_info,
+            normal_err.lines().collect::<Vec<_>>(),
+            "{args:?}: -v only adds info lines"
+        );
+    }
 }
 
 #[test]

@@ -85,6 +85,100 @@ fn a_finding_code_shows_the_registry_text_of_list_checks() {
     }
 }
 
+/// Every code `score --check` reports on the bad backlogs of `fixtures/backlog/` is an
+/// `explain` topic, like the finding codes of `check`: title, meaning, fix, JSON, listed in the
+/// index, and a "did you mean" for a near miss.
+#[test]
+fn every_backlog_finding_code_is_explainable() {
+    let mut emitted = std::collections::BTreeSet::new();
+    for entry in
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/backlog")).expect("ls")
+    {
+        let path = entry.expect("entry").path();
+        let out = ds01()
+            .args(["score", "--check", "--format", "json", "--no-concerns"])
+            .arg(&path)
+            .output()
+            .expect("run");
+        let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        for f in v["findings"].as_array().expect("findings") {
+            emitted.insert(f["code"].as_str().expect("code").to_owned());
+        }
+    }
+    assert!(
+        emitted.len() >= 14,
+        "the fixtures cover every code: {emitted:?}"
+    );
+    let index = json(&["explain", "--format", "json"]);
+    let group = index["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["list"] == "backlog-check")
+        .expect("a backlog-check group in the index");
+    let listed: Vec<&str> = group["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["id"].as_str().expect("id"))
+        .collect();
+    for code in &emitted {
+        assert!(listed.contains(&code.as_str()), "{code} not in the index");
+        let v = json(&["explain", &code.to_lowercase(), "--format", "json"]);
+        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["kind"], "backlog-check", "{code}");
+        assert_eq!(v["code"], code.as_str());
+        assert_eq!(v["severity"], "error");
+        let (name, summary, help) = (
+            v["name"].as_str().expect("name"),
+            v["summary"].as_str().expect("summary"),
+            v["help"].as_str().expect("help"),
+        );
+        assert!(!summary.is_empty() && help.len() > 80, "{code}");
+        // By name too, and the human text carries the title, the meaning and the fix.
+        assert_eq!(
+            json(&["explain", name, "--format", "json"])["code"],
+            code.as_str()
+        );
+        let first: String = help
+            .split_whitespace()
+            .take(4)
+            .collect::<Vec<_>>()
+            .join(" ");
+        ds01()
+            .args(["explain", code])
+            .assert()
+            .success()
+            .stdout(predicate::str::starts_with(format!("{code} {name}")))
+            .stdout(predicate::str::contains(summary))
+            .stdout(predicate::str::contains(first));
+    }
+    ds01()
+        .args(["explain", "B0111"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean 'B011'?"));
+    ds01()
+        .args(["explain", "dependancy-cycle"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean 'dependency-cycle'?"));
+    // The overview topic lists them, and `score --check` points at `explain`.
+    let topic = json(&["explain", "backlog-findings", "--format", "json"]);
+    assert_eq!(topic["id"], "backlog-checks");
+    assert_eq!(
+        topic["lists"][0]["items"].as_array().expect("items").len(),
+        listed.len()
+    );
+    ds01()
+        .args(["score", "--check", "fixtures/backlog/cycles.toml"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "`ds01-pm explain CODE` explains B011",
+        ));
+}
+
 #[test]
 fn every_label_and_rule_id_in_the_default_rules_is_explainable() {
     let rules = json(&["rules", "list", "--format", "json"]);
@@ -132,7 +226,17 @@ fn every_label_and_rule_id_in_the_default_rules_is_explainable() {
     for r in rules {
         assert!(ids.contains(&r["id"].as_str().expect("id")));
     }
-    for must in ["rice", "questions", "L0", "L4", "none", "P201", "P902"] {
+    for must in [
+        "rice",
+        "questions",
+        "L0",
+        "L4",
+        "none",
+        "P201",
+        "P902",
+        "B001",
+        "B014",
+    ] {
         assert!(ids.contains(&must), "{must} not in the index");
     }
 }
@@ -212,7 +316,12 @@ fn no_topic_lists_topics_grouped_by_kind() {
         .stdout(predicate::str::contains("Topics\n"))
         .stdout(predicate::str::contains("Layers\n"))
         .stdout(predicate::str::contains("  L3  Orchestrators"))
-        .stdout(predicate::str::contains("Checks (finding codes)"));
+        .stdout(predicate::str::contains(
+            "Proposal checks (finding codes of `check`)",
+        ))
+        .stdout(predicate::str::contains(
+            "Backlog checks (finding codes of `score --check`)",
+        ));
 }
 
 #[test]

@@ -67,11 +67,16 @@ fn answers_file_writes_a_proposal_that_check_accepts_structurally() {
         .arg(&out)
         .assert()
         .success()
-        .stderr(predicates::str::contains("wrote "));
+        .stdout(format!("{}\n", out.display()))
+        .stderr(predicates::str::contains("next: fill in its sections"));
     let text = std::fs::read_to_string(&out).expect("proposal");
     assert!(text.contains("id = \"weekend-keep-alive-for-student-containers\""));
     assert!(text.contains("author = \"tester\""));
-    assert!(text.contains("tiers = [\"student\"]"));
+    // Tiers as `check` reads the whole proposal: the last answer names researchers.
+    assert!(
+        text.contains("tiers = [\"student\", \"researcher\"]"),
+        "{text}"
+    );
     assert!(text.contains("# Weekend keep-alive for student containers"));
     assert!(text.contains("About 40 GPU-hours a week sit idle"));
     assert!(
@@ -180,11 +185,15 @@ mod pty {
         p.send_line("About 40 GPU-hours a week idle on weekends.")
             .expect("send");
         p.exp_string("2 of 3 questions answered").expect("recap");
+        // `check` ranks five top questions; the two past --top 3 are listed, not asked.
+        p.exp_string("2 more questions that `ds01-pm check` will look for are listed")
+            .expect("recap of the listed questions");
         p.exp_string("Save as [docs/proposals/weekend-keep-alive-for-student-containers.md]")
             .expect("save prompt");
         p.send_line("").expect("accept the default");
-        p.exp_string("wrote docs/proposals/weekend-keep-alive-for-student-containers.md")
-            .expect("note");
+        p.exp_string("docs/proposals/weekend-keep-alive-for-student-containers.md")
+            .expect("the path written");
+        p.exp_string("next: fill in its sections").expect("note");
         p.exp_eof().expect("exits");
         let file = dir
             .path()
@@ -194,6 +203,57 @@ mod pty {
         assert!(text.contains("About 40 GPU-hours a week idle on weekends."));
         let codes = check_codes(&file);
         assert!(!codes.iter().any(|c| c == "P001"), "{codes:?}");
+        assert!(!codes.iter().any(|c| c == "P302"), "{codes:?}\n{text}");
+        assert_eq!(text.matches("\n- [").count(), 5, "{text}");
+    }
+
+    /// An answer that brings up a new concern (deleting workspaces: data loss) gets its
+    /// question asked in a follow-up round, so `check` finds it answered.
+    #[test]
+    fn the_interview_asks_what_the_answers_bring_up() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut p = session(dir.path(), &["new", "-o", "p.md"]);
+        p.exp_string("Feature idea").expect("idea prompt");
+        p.send_line(IDEA).expect("send");
+        p.exp_string("Title [").expect("title prompt");
+        p.send_line("Weekend keep-alive for student containers")
+            .expect("send");
+        for (k, answer) in [
+            "Checkpoints in /workspace and a resumable job.",
+            "",
+            "Idle workspaces older than a year are deleted to make room.",
+            "",
+            "",
+        ]
+        .iter()
+        .enumerate()
+        {
+            p.exp_string(&format!("Question {} of 5", k + 1))
+                .expect("question");
+            p.send_line(answer).expect("send");
+        }
+        p.exp_string("Your answers bring up 1 more question")
+            .expect("follow-up round");
+        p.exp_string("Question 6 of 6").expect("q6");
+        p.exp_string("rollback or backup plan")
+            .expect("the data-loss question");
+        p.send_line("A nightly snapshot of every workspace, restored with one admin command.")
+            .expect("send");
+        p.exp_string("3 of 6 questions answered").expect("recap");
+        p.exp_string("p.md").expect("the path written");
+        p.exp_eof().expect("exits");
+        let file = dir.path().join("p.md");
+        let text = std::fs::read_to_string(&file).expect("proposal written");
+        assert!(
+            text.contains("- [x] What is the rollback or backup plan"),
+            "{text}"
+        );
+        assert!(
+            text.contains("A nightly snapshot of every workspace"),
+            "{text}"
+        );
+        let codes = check_codes(&file);
+        assert!(!codes.iter().any(|c| c == "P302"), "{codes:?}\n{text}");
     }
 
     #[test]
@@ -243,4 +303,74 @@ fn the_sample_answers_file_in_fixtures_works_as_documented() {
         "{text}"
     );
     assert!(text.contains("retry `container deploy` by hand"), "{text}");
+}
+
+/// `new` and `check` read the same text: the questions `check` ranks first for the proposal
+/// `new` wrote are the ones `new` asked (or listed, past `--top`), so `check` never reports
+/// P302, a top question never addressed, for a question `new` did not ask; nor P104 for a tier
+/// `new` did not put in the front matter.
+#[test]
+fn check_finds_no_top_question_that_new_did_not_ask() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("tmp");
+    // (idea, title, answers): a title that adds concerns the idea lacks, and answers that bring
+    // up new ones (a scheduler, deleting workspaces, a MIG reconfiguration).
+    let cases: &[(&str, Option<&str>, &[&str])] = &[
+        (
+            "Let students queue for a GPU and get an email when a MIG slice is free",
+            Some("GPU queue with email notifications"),
+            &[],
+        ),
+        (
+            IDEA,
+            Some("Weekend keep-alive for student containers"),
+            &[
+                "We could adopt SLURM for the long jobs instead, with a database of reservations.",
+                "",
+                "Idle workspaces older than a year are deleted to make room.",
+                "The MIG layout is changed to 3g.40gb overnight, restarting the containers.",
+            ],
+        ),
+        (
+            "Show researchers their GPU quota in the container-list output",
+            None,
+            &["Researchers with a full A100 ask the admin by email every week."],
+        ),
+    ];
+    let mut files: Vec<std::path::PathBuf> = vec![root.join("fixtures/new/answers.toml")];
+    for (k, (idea, title, answers)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("answers-{k}.toml"));
+        let list: Vec<String> = answers.iter().map(|a| format!("{a:?}")).collect();
+        let title = title.map_or_else(String::new, |t| format!("title = {t:?}\n"));
+        std::fs::write(
+            &path,
+            format!("idea = {idea:?}\n{title}answers = [{}]\n", list.join(", ")),
+        )
+        .expect("write");
+        files.push(path);
+    }
+    for (k, answers) in files.iter().enumerate() {
+        for top in ["5", "3"] {
+            let out = dir.path().join(format!("p-{k}-{top}.md"));
+            let run = ds01(dir.path())
+                .args(["new", "--top", top, "--answers"])
+                .arg(answers)
+                .arg("-o")
+                .arg(&out)
+                .output()
+                .expect("run new");
+            if !run.status.success() {
+                // More answers than questions with --top 3 is refused, as documented.
+                assert!(top == "3", "{}", String::from_utf8_lossy(&run.stderr));
+                continue;
+            }
+            let text = std::fs::read_to_string(&out).expect("proposal");
+            let codes = check_codes(&out);
+            assert!(
+                !codes.iter().any(|c| c == "P302" || c == "P104"),
+                "{} --top {top}: {codes:?}\n{text}",
+                answers.display()
+            );
+        }
+    }
 }

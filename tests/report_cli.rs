@@ -209,11 +209,12 @@ fn output_file_is_written_once_and_replaced_only_with_force() {
     let out_s = out.to_str().expect("utf8");
     let (code, stdout, stderr) = run(&["report", BACKLOG, "-o", out_s]);
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stdout.is_empty());
-    assert!(
-        stderr.contains("wrote") && stderr.contains("report.html"),
-        "{stderr}"
+    assert_eq!(
+        stdout,
+        format!("{out_s}\n"),
+        "the path written is the result"
     );
+    assert!(stderr.is_empty(), "{stderr}");
     let first = std::fs::read_to_string(&out).expect("written");
     assert_eq!(first, page(&["report", BACKLOG]), "same page as on stdout");
 
@@ -230,9 +231,10 @@ fn output_file_is_written_once_and_replaced_only_with_force() {
     );
     assert_eq!(std::fs::read_to_string(&out).expect("read"), "keep me");
 
-    let (code, _, stderr) = run(&["--quiet", "report", BACKLOG, "-o", out_s, "--force"]);
+    let (code, stdout, stderr) = run(&["--quiet", "report", BACKLOG, "-o", out_s, "--force"]);
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stderr.is_empty(), "--quiet drops the note: {stderr}");
+    assert_eq!(stdout, format!("{out_s}\n"), "--quiet keeps the result");
+    assert!(stderr.is_empty(), "{stderr}");
     assert_eq!(std::fs::read_to_string(&out).expect("read"), first);
 
     let (code, _, stderr) = run(&["report", BACKLOG, "--force"]);
@@ -311,8 +313,8 @@ fn a_large_backlog_draws_a_capped_graph_and_says_so() {
     assert!(html.contains("class=\"note\">Drawing 150 of 1200 items"));
     assert_eq!(
         html.matches("<tr").count() - 1,
-        n,
-        "the table lists every item"
+        1000,
+        "the table lists the first 1000 rows"
     );
     // The best-ranked items are drawn.
     let (_, out, _) = run(&[
@@ -332,4 +334,79 @@ fn a_large_backlog_draws_a_capped_graph_and_says_so() {
             "{id} is among the top 20 but not drawn"
         );
     }
+}
+
+/// The item ids of the table's rows, in order.
+fn row_ids(html: &str) -> Vec<String> {
+    html.match_indices("<span class=\"id\">")
+        .map(|(at, m)| {
+            let rest = &html[at + m.len()..];
+            rest[..rest.find('<').expect("closing tag")].to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn a_large_backlog_lists_the_best_ranked_rows_and_says_how_to_get_the_rest() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("big.toml");
+    // 1200 items, every tenth done: 1080 open, 120 done.
+    std::fs::write(&path, big_backlog(1200)).expect("write");
+    let p = path.to_str().expect("utf8");
+    let (_, out, _) = run(&["score", p, "--format", "json", "--no-concerns"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let ranked: Vec<&str> = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|x| x["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ranked.len(), 1080);
+
+    // Default: the 1000 best-ranked, and a visible line saying what is missing and how to
+    // get it.
+    let capped = page(&["report", p, "--no-concerns"]);
+    assert_eq!(row_ids(&capped), ranked[..1000]);
+    assert!(
+        capped.contains("<p class=\"note\">Listing 1000 of 1200 items: the 1000 best-ranked open items. Left out of the table: 80 open and 120 done items."),
+        "no note on the rows left out"
+    );
+    assert!(capped.contains(&format!(
+        "<code>ds01-pm report {p} --rows all</code> lists every item"
+    )));
+    assert!(capped.contains(&format!(
+        "<code>ds01-pm score {p} --format csv</code> exports the whole ranking"
+    )));
+    assert!(capped.contains("The table below lists the first 1000 by rank."));
+
+    // --rows all: every item, open ones in rank order, then the done ones; no note.
+    let all = page(&["report", p, "--no-concerns", "--rows", "all"]);
+    let rows = row_ids(&all);
+    assert_eq!(rows.len(), 1200);
+    assert_eq!(rows[..1080], ranked[..]);
+    assert!(!all.contains("Left out of the table"));
+    assert!(all.contains("The table below lists every item."));
+    assert!(
+        capped.len() < all.len(),
+        "the cap makes the page smaller: {} vs {} bytes",
+        capped.len(),
+        all.len()
+    );
+
+    // --rows N past the open items takes done items too, and counts what is left.
+    let more = page(&["report", p, "--no-concerns", "--rows", "1100"]);
+    assert_eq!(row_ids(&more).len(), 1100);
+    assert!(more.contains("Listing 1100 of 1200 items: the 1080 best-ranked open items and 20 done items. Left out of the table: 0 open and 100 done items."));
+
+    // A small backlog is listed whole, without a note.
+    let small = page(&["report", BACKLOG, "--no-concerns", "--rows", "1000"]);
+    assert!(!small.contains("Left out of the table"));
+
+    let (code, out, err) = run(&["report", p, "--rows", "many"]);
+    assert_eq!(code, Some(2));
+    assert!(out.is_empty());
+    assert!(
+        err.contains("--rows") && err.contains("expected a number of rows or `all`"),
+        "{err}"
+    );
 }

@@ -174,11 +174,12 @@ pub fn report(args: &ReportArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         ranking: &ranking,
         concerns: concerns.as_ref(),
         drawing: &drawing,
+        rows: args.rows.0,
     });
     match &args.output {
         Some(path) => {
             crate::fsio::write_new(path, &page, args.force)?;
-            report::note(&format!("wrote {}", path.display()));
+            report::written(path)?;
         }
         None => report::emit(&page)?,
     }

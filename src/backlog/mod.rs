@@ -1,6 +1,7 @@
 //! Backlog ranking: RICE over a petgraph dependency graph. Loading and validation, scoring,
 //! ordering, critical chains, sensitivity and phase planning are pure; `command.rs` wires
 //! them to the CLI and `report::backlog` renders them.
+pub mod codes;
 pub mod command;
 pub mod concerns;
 pub mod graph;

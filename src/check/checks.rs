@@ -1159,7 +1159,7 @@ fn questions(ctx: &mut Ctx<'_>, set: &RuleSet, a: &Analysis) {
     let at = doc
         .section("open-questions")
         .map_or(ctx.title_at, |s| s.heading.at);
-    for q in a.questions.top.iter().take(ctx.settings.top_questions) {
+    for q in top_questions(a, ctx.settings) {
         let key = normalize(&q.text);
         if let Some(b) = doc.checkboxes.iter().find(|b| normalize(&b.text) == key) {
             // Ticked: addressed. Open: P301 already says so.
@@ -1239,6 +1239,25 @@ fn prose(doc: &Document<'_>, for_analysis: bool) -> String {
     t
 }
 
+/// The concern analysis of a proposal, as every check that depends on it sees it.
+fn analysis_of(set: &RuleSet, doc: &Document<'_>) -> Analysis {
+    crate::analyze::analyze(set, &prose(doc, true))
+}
+
+/// The concern analysis `check` runs on a proposal's text. `new` runs it on the proposal it
+/// is writing, so that the two agree on the concerns and the top questions.
+pub(crate) fn analysis(set: &RuleSet, settings: &Settings, text: &str) -> Analysis {
+    analysis_of(set, &proposal::scan(text, &settings.synonyms))
+}
+
+/// The questions P302 looks for: the first `[check] top_questions` of the analysis's top list.
+pub(crate) fn top_questions<'a>(
+    a: &'a Analysis,
+    settings: &Settings,
+) -> impl Iterator<Item = &'a crate::questions::Item> {
+    a.questions.top.iter().take(settings.top_questions)
+}
+
 fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
@@ -1275,7 +1294,7 @@ pub(crate) fn run(set: &RuleSet, settings: &Settings, path: &str, text: &str) ->
     }
     structure(&mut ctx);
 
-    let analysis = crate::analyze::analyze(set, &prose(&doc, true));
+    let analysis = analysis_of(set, &doc);
     requirements(&mut ctx, set, &analysis);
     if let Some(declared) = &front.tiers {
         // Only well-supported tiers: a single passing mention ("users") is not a disagreement.

@@ -7,6 +7,7 @@ use super::{CHECKS, Outcome, SCHEMA_VERSION, Severity, config, template::TEMPLAT
 use crate::Ctx;
 use crate::cli::{CheckArgs, NewArgs};
 use crate::error::{Error, ExitStatus};
+use crate::interview::Round;
 use crate::report;
 
 fn has_glob_chars(s: &str) -> bool {
@@ -216,29 +217,43 @@ pub fn new(args: &NewArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         return Ok(ExitStatus::Ok);
     }
     let set = ctx.rule_set()?;
+    // The settings `check` will use here (`top_questions`, section synonyms), and `check`'s
+    // reading of the draft: the questions come from what `check` will analyse.
+    let settings = config::load(None)?;
     let analyze = |text: &str| crate::analyze::analyze(&set, text);
+    let view = |d: &crate::interview::Draft| {
+        super::checks::analysis(&set, &settings, &report::proposal::render(d))
+    };
+    let conduct = |start, answer: &mut dyn FnMut(&Round<'_>) -> _| {
+        crate::interview::conduct(start, args.top, settings.top_questions, &view, answer)
+    };
     let (draft, interactive) = match &args.answers {
         Some(path) => {
             let answers = crate::interview::load_answers(path)?;
-            let analysis = analyze(&answers.idea);
-            let questions = crate::interview::questions(&analysis, args.top);
-            if answers.answers.len() > questions.len() {
+            let start = crate::interview::start(&analyze(&answers.idea), &answers);
+            // The answers in the order the questions are asked; `None` once they run out.
+            let mut given = answers.answers.iter();
+            let draft = conduct(start, &mut |round: &Round<'_>| {
+                Ok(round
+                    .questions
+                    .iter()
+                    .map(|_| given.next().cloned())
+                    .collect())
+            })?;
+            let asked = draft.asked.iter().filter(|a| a.asked).count();
+            if answers.answers.len() > asked {
                 return Err(Error::invalid(
                     format!(
-                        "{}: `answers` has {} entries, but this idea has {} top question(s) to answer",
+                        "{}: `answers` has {} entries, but this idea has {asked} top question(s) to answer",
                         path.display(),
                         answers.answers.len(),
-                        questions.len()
                     ),
                     Some(
-                        "one answer per top question, in the order `ds01-pm questions IDEA` lists them (at most 5, fewer with --top); put other text in the proposal itself",
+                        "one answer per question, in the order of the Open questions list `ds01-pm new --answers FILE` writes (at most 5, fewer with --top, and the follow-ups the answers bring up); put other text in the proposal itself",
                     ),
                 ));
             }
-            (
-                crate::interview::draft(&analysis, &answers, &questions),
-                false,
-            )
+            (draft, false)
         }
         None if !std::io::stdin().is_terminal() => {
             return Err(Error::invalid(
@@ -252,9 +267,12 @@ pub fn new(args: &NewArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
             let stdin = std::io::stdin();
             let mut input = stdin.lock();
             let mut prompts = std::io::stderr().lock();
-            let (answers, analysis, questions) =
-                report::prompt::interview(&mut input, &mut prompts, &analyze, args.top)?;
-            let draft = crate::interview::draft(&analysis, &answers, &questions);
+            let (answers, analysis) =
+                report::prompt::idea_and_title(&mut input, &mut prompts, &analyze)?;
+            let start = crate::interview::start(&analysis, &answers);
+            let draft = conduct(start, &mut |round: &Round<'_>| {
+                report::prompt::ask_round(&mut input, &mut prompts, round)
+            })?;
             report::prompt::recap(&mut prompts, &draft)?;
             (draft, true)
         }
@@ -293,14 +311,14 @@ pub fn new(args: &NewArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     Ok(ExitStatus::Ok)
 }
 
-/// Write a proposal to FILE (atomically, never overwriting without --force) or to stdout.
+/// Write a proposal to FILE (atomically, never overwriting without --force; its path goes to
+/// stdout) or to stdout.
 fn write_proposal(output: Option<&Path>, text: &str, force: bool) -> Result<(), Error> {
     match output {
         None => report::emit(text),
         Some(path) => {
             crate::fsio::write_new(path, text, force)?;
-            report::check::wrote(path);
-            Ok(())
+            report::check::wrote(path)
         }
     }
 }

@@ -175,10 +175,11 @@ pub fn markdown(r: &Record) -> String {
     out
 }
 
-/// The note after a record is written.
-pub fn wrote(path: &Path) {
-    super::note(&format!(
-        "wrote {}; choose an option under Decision Outcome, answer the open questions, then set its status",
-        path.display()
-    ));
+/// After a record is written: its path on stdout (the result), the next step on stderr.
+pub fn wrote(path: &Path) -> Result<(), crate::error::Error> {
+    super::written(path)?;
+    super::note(
+        "next: choose an option under Decision Outcome, answer the open questions, then set its status",
+    );
+    Ok(())
 }

@@ -756,6 +756,14 @@ pub fn findings(path: &str, findings: &[Finding], format: ScoreFormat) -> String
                 );
             }
             let _ = writeln!(out, "{path}: {} problem(s)", findings.len());
+            let codes: std::collections::BTreeSet<&str> = findings.iter().map(|f| f.code).collect();
+            if !codes.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "`ds01-pm explain CODE` explains {}",
+                    codes.into_iter().collect::<Vec<_>>().join(", ")
+                );
+            }
             out
         }
     }

@@ -26,13 +26,14 @@ pub fn render(o: &Outcome, format: CheckFormat, color: bool) -> String {
     }
 }
 
-/// Say on stderr where `new -o` wrote the template (stdout stays clean for pipes).
-pub(crate) fn wrote(path: &Path) {
+/// After `new` wrote a proposal: its path on stdout (the result), the next step on stderr.
+pub(crate) fn wrote(path: &Path) -> Result<(), crate::error::Error> {
+    super::written(path)?;
     super::note(&format!(
-        "wrote {}; fill in its sections, then run `ds01-pm check {}`",
-        path.display(),
+        "next: fill in its sections, then run `ds01-pm check {}`",
         path.display()
     ));
+    Ok(())
 }
 
 fn counts_line(o: &Outcome) -> String {

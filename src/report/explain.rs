@@ -71,7 +71,10 @@ fn listing(out: &mut String, l: &Listing, color: bool, with_summary: bool) {
     for i in &l.items {
         let text = if with_summary {
             format!("{}: {}", i.name, i.summary)
-        } else if l.list == "rule" || l.list == "check" || l.list == "topics" {
+        } else if matches!(
+            l.list.as_str(),
+            "rule" | "check" | "backlog-check" | "topics"
+        ) {
             i.summary.clone()
         } else {
             i.name.clone()
@@ -205,6 +208,16 @@ fn human(e: &Explanation<'_>, color: bool) -> String {
             out.push('\n');
             prose(&mut out, c.help);
         }
+        Explanation::BacklogCheck(c) => {
+            let _ = writeln!(
+                out,
+                "{}  (backlog check, error: `score`, `plan`, `graph` and `report` refuse the file; `score --check` reports it)\n",
+                head(&format!("{} {}", c.code, c.name), color),
+            );
+            prose(&mut out, c.summary);
+            out.push('\n');
+            prose(&mut out, c.help);
+        }
     }
     out
 }
@@ -240,6 +253,14 @@ struct LabelJson<'a> {
     rules: &'a [RuleRef],
     #[serde(skip_serializing_if = "Option::is_none")]
     framework_questions: Option<Vec<&'a GenericQuestion>>,
+}
+
+/// A backlog code with its severity (always an error), in the shape of a proposal check.
+#[derive(Serialize)]
+struct BacklogCheckJson {
+    #[serde(flatten)]
+    info: &'static crate::backlog::codes::CodeInfo,
+    severity: crate::check::Severity,
 }
 
 fn json(e: &Explanation<'_>) -> String {
@@ -284,6 +305,14 @@ fn json(e: &Explanation<'_>) -> String {
             schema_version: SCHEMA_VERSION,
             kind: "check",
             body: c,
+        }),
+        Explanation::BacklogCheck(c) => super::json(&Envelope {
+            schema_version: SCHEMA_VERSION,
+            kind: "backlog-check",
+            body: BacklogCheckJson {
+                info: c,
+                severity: crate::check::Severity::Error,
+            },
         }),
     }
 }

@@ -13,6 +13,9 @@ use crate::backlog::{Backlog, Status};
 pub const MAX_DRAWN: usize = 150;
 /// The most items the chart plots (the best-ranked open ones).
 pub const MAX_POINTS: usize = 1000;
+/// The rows the ranked table lists by default (`report --rows`): every row costs about 500
+/// bytes, so a 100k-item backlog would make a 50 MB page that no one scrolls through.
+pub const MAX_ROWS: usize = 1000;
 /// How many items of the critical chain the graph's caption names.
 const CHAIN_NAMED: usize = 30;
 /// How many of the best-ranked points the chart labels with their id.
@@ -31,6 +34,37 @@ pub struct ReportView<'a> {
     /// `None` with `--no-concerns`.
     pub concerns: Option<&'a Concerns>,
     pub drawing: &'a BacklogDrawing,
+    /// The most rows the table lists (`None`: every item).
+    pub rows: Option<usize>,
+}
+
+/// The table's rows: open items in rank order, then done items in file order, cut at
+/// `v.rows`; and how many open and done items were left out.
+struct TableRows {
+    items: Vec<usize>,
+    omitted_open: usize,
+    omitted_done: usize,
+}
+
+fn table_rows(v: &ReportView<'_>) -> TableRows {
+    let b = v.backlog;
+    let limit = v.rows.unwrap_or(usize::MAX);
+    let done = (0..b.items.len()).filter(|&i| !b.items[i].is_open());
+    let items: Vec<usize> = v
+        .ranking
+        .order
+        .iter()
+        .copied()
+        .chain(done)
+        .take(limit)
+        .collect();
+    let open_shown = items.iter().filter(|&&i| b.items[i].is_open()).count();
+    let open = v.ranking.order.len();
+    TableRows {
+        omitted_open: open - open_shown,
+        omitted_done: (b.items.len() - open) - (items.len() - open_shown),
+        items,
+    }
 }
 
 /// The largest effective score in the ranking (0 when empty), for bar widths.
@@ -64,6 +98,19 @@ pub fn esc(s: &str) -> String {
         }
     }
     out
+}
+
+/// A path as one shell word, for a command the reader can paste: quoted when it holds anything
+/// but letters, digits and `/._-`.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
 }
 
 /// At most `max` characters, with an ellipsis when cut.
@@ -194,9 +241,10 @@ pub fn report(v: &ReportView<'_>) -> String {
     }
     out.push_str("</div>\n</header>\n");
 
-    graph_section(&mut out, v);
+    let rows = table_rows(v);
+    graph_section(&mut out, v, &rows);
     chart_section(&mut out, v);
-    table_section(&mut out, v);
+    table_section(&mut out, v, &rows);
 
     let _ = writeln!(
         out,
@@ -207,7 +255,7 @@ pub fn report(v: &ReportView<'_>) -> String {
     out
 }
 
-fn graph_section(out: &mut String, v: &ReportView<'_>) {
+fn graph_section(out: &mut String, v: &ReportView<'_>, rows: &TableRows) {
     let b = v.backlog;
     let r = v.ranking;
     let d = v.drawing;
@@ -245,9 +293,17 @@ fn graph_section(out: &mut String, v: &ReportView<'_>) {
                 r.critical.len()
             )
         };
+        let table = if rows.omitted_open + rows.omitted_done == 0 {
+            "The table below lists every item.".to_owned()
+        } else {
+            format!(
+                "The table below lists the first {} by rank.",
+                rows.items.len()
+            )
+        };
         let _ = writeln!(
             out,
-            "<p class=\"note\">Drawing {} of {} items: {chain}, the best-ranked open items ({open_drawn} open in all) and done prerequisites of drawn items. Left out of the picture: {} open and {} done items. The table below lists every item.</p>",
+            "<p class=\"note\">Drawing {} of {} items: {chain}, the best-ranked open items ({open_drawn} open in all) and done prerequisites of drawn items. Left out of the picture: {} open and {} done items. {table}</p>",
             d.items.len(),
             b.items.len(),
             d.omitted_open,
@@ -586,13 +642,37 @@ fn chart_section(out: &mut String, v: &ReportView<'_>) {
     out.push_str("</g>\n</svg>\n</section>\n");
 }
 
-fn table_section(out: &mut String, v: &ReportView<'_>) {
+fn table_section(out: &mut String, v: &ReportView<'_>, rows: &TableRows) {
     let b = v.backlog;
     let r = v.ranking;
     let max_eff = max_effective(r);
     let on_critical = critical_mask(b, r);
     out.push_str("<section id=\"ranking\">\n<h2>Ranking</h2>\n");
     out.push_str("<p class=\"sub\">Best first. ↑ marks an effective score inherited from what the item unblocks. Done items follow, unranked.</p>\n");
+    if rows.omitted_open + rows.omitted_done > 0 {
+        let open_shown = rows.items.len()
+            - rows
+                .items
+                .iter()
+                .filter(|&&i| !b.items[i].is_open())
+                .count();
+        let done_shown = rows.items.len() - open_shown;
+        let done = if done_shown > 0 {
+            format!(" and {done_shown} done items")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Listing {} of {} items: the {open_shown} best-ranked open items{done}. Left out of the table: {} open and {} done items. <code>ds01-pm report {} --rows all</code> lists every item; <code>ds01-pm score {} --format csv</code> exports the whole ranking.</p>",
+            rows.items.len(),
+            b.items.len(),
+            rows.omitted_open,
+            rows.omitted_done,
+            esc(&shell_word(v.path)),
+            esc(&shell_word(v.path))
+        );
+    }
     out.push_str("<table>\n<thead><tr><th class=\"n\">#</th><th>Item</th><th>Status</th><th class=\"n\">Reach</th><th class=\"n\">Impact</th><th class=\"n\">Conf.</th><th class=\"n\">Effort</th><th class=\"n\">Own</th><th>Effective</th><th>Blocked by</th><th>Unblocks</th>");
     if v.concerns.is_some() {
         out.push_str("<th>Concerns</th>");
@@ -604,10 +684,7 @@ fn table_section(out: &mut String, v: &ReportView<'_>) {
             .collect::<Vec<_>>()
             .join("<br>")
     };
-    let done: Vec<usize> = (0..b.items.len())
-        .filter(|&i| !b.items[i].is_open())
-        .collect();
-    for &i in r.order.iter().chain(&done) {
+    for &i in &rows.items {
         let it = &b.items[i];
         let class = if !it.is_open() {
             " class=\"done\""
@@ -715,6 +792,13 @@ mod tests {
                 "{max}: step {step}"
             );
         }
+    }
+
+    #[test]
+    fn paths_in_commands_are_one_shell_word() {
+        assert_eq!(shell_word("fixtures/backlog.toml"), "fixtures/backlog.toml");
+        assert_eq!(shell_word("my backlog.toml"), "'my backlog.toml'");
+        assert_eq!(shell_word("it's.toml"), r"'it'\''s.toml'");
     }
 
     #[test]

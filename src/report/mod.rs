@@ -51,7 +51,8 @@ pub fn error(err: &Error, color: bool) {
 /// How chatty stderr is, set once from `--quiet` / `--verbose` for the whole process.
 ///
 /// The contract, the same for every command: machine formats (JSON, SARIF, CSV...) never
-/// change; errors and warnings always print. `--quiet` drops status notes ("wrote FILE"),
+/// change; errors and warnings always print; the path of a file a command wrote is its result
+/// and prints on stdout ([`written`]). `--quiet` drops status notes ("created DIR", next steps),
 /// progress, and the human summaries that only say all is well ("ok" lines, "N checked"
 /// totals), leaving findings, tables and results. `--verbose` adds `info:` lines on stderr
 /// (rules in use, files read, timings) and never changes stdout.
@@ -78,12 +79,19 @@ pub fn verbosity() -> Verbosity {
     }
 }
 
+/// Print the path of a file a command wrote, one line on stdout. The path is the command's
+/// result, not chatter: it prints even with `--quiet`, so a script can take it
+/// (`path=$(ds01-pm adr -q "...")`). What to do next goes to stderr with [`note`].
+pub fn written(path: &std::path::Path) -> Result<(), Error> {
+    emit(&format!("{}\n", path.display()))
+}
+
 /// Print one warning line on stderr (shown even with `--quiet`).
 pub fn warn(message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
 }
 
-/// Print a status note on stderr ("wrote FILE"), unless `--quiet`.
+/// Print a status note on stderr ("created DIR", what to do next), unless `--quiet`.
 pub fn note(message: &str) {
     if verbosity() >= Verbosity::Normal {
         let _ = writeln!(std::io::stderr().lock(), "{message}");

@@ -6,8 +6,7 @@ use std::io::{BufRead, Write};
 use super::human::wrap_hanging;
 use crate::analyze::Analysis;
 use crate::error::Error;
-use crate::interview::{self, Answers, Draft};
-use crate::questions::Item;
+use crate::interview::{self, Answers, Draft, Round};
 
 const WIDTH: usize = 96;
 
@@ -44,14 +43,13 @@ fn ask(input: &mut dyn BufRead, out: &mut dyn Write, prompt: &str) -> Result<Str
     read_line(input)?.ok_or_else(cancelled)
 }
 
-/// The interview: the idea (asked until given), what ds01-pm understood, a title, then each of
-/// the top questions (Enter skips). Returns the answers and the analysis of the idea.
-pub(crate) fn interview(
+/// The start of the interview: the idea (asked until given), what ds01-pm understood of it,
+/// and a title. The questions follow, a round at a time, through [`ask_round`].
+pub(crate) fn idea_and_title(
     input: &mut dyn BufRead,
     out: &mut dyn Write,
     analyze: &dyn Fn(&str) -> Analysis,
-    top: usize,
-) -> Result<(Answers, Analysis, Vec<Item>), Error> {
+) -> Result<(Answers, Analysis), Error> {
     writeln!(
         out,
         "ds01-pm new: a few questions, then a proposal in the `ds01-pm check` template.\nPress Enter to skip a question; Ctrl-D stops without writing anything.\n"
@@ -77,45 +75,87 @@ pub(crate) fn interview(
     .map_err(out_err)?;
     let default_title = interview::title_from(&idea);
     let title = ask(input, out, &format!("\nTitle [{default_title}]: "))?;
-    let questions = interview::questions(&analysis, top);
-    let mut answers = Vec::with_capacity(questions.len());
-    for (i, q) in questions.iter().enumerate() {
-        let section = interview::section_for(q);
-        writeln!(
-            out,
-            "\nQuestion {} of {} ({}, goes under \"{}\")\n{}",
-            i + 1,
-            questions.len(),
-            q.dimension,
-            section.heading(),
-            wrap_hanging(&q.text, WIDTH, "  ", "  ")
-        )
-        .map_err(out_err)?;
-        answers.push(ask(input, out, "> ")?);
-    }
     Ok((
         Answers {
             idea,
             title: (!title.is_empty()).then_some(title),
             author: None,
-            answers,
+            answers: Vec::new(),
         },
         analysis,
-        questions,
     ))
+}
+
+/// Ask one round of questions, one at a time (Enter skips one). A follow-up round first says
+/// why there are more questions.
+pub(crate) fn ask_round(
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    round: &Round<'_>,
+) -> interview::RoundAnswers {
+    let total = round.asked_before + round.questions.len();
+    if round.number > 0 {
+        let n = round.questions.len();
+        writeln!(
+            out,
+            "\n{}",
+            wrap_hanging(
+                &format!(
+                    "Your answers bring up {n} more question{} that `ds01-pm check` will look for.",
+                    if n == 1 { "" } else { "s" }
+                ),
+                WIDTH,
+                "",
+                "  "
+            )
+        )
+        .map_err(out_err)?;
+    }
+    let mut answers = Vec::with_capacity(round.questions.len());
+    for (i, q) in round.questions.iter().enumerate() {
+        let section = interview::section_for(q);
+        writeln!(
+            out,
+            "\nQuestion {} of {total} ({}, goes under \"{}\")\n{}",
+            round.asked_before + i + 1,
+            q.dimension,
+            section.heading(),
+            wrap_hanging(&q.text, WIDTH, "  ", "  ")
+        )
+        .map_err(out_err)?;
+        answers.push(Some(ask(input, out, "> ")?));
+    }
+    Ok(answers)
 }
 
 /// What the draft holds, shown before it is written.
 pub(crate) fn recap(out: &mut dyn Write, draft: &Draft) -> Result<(), Error> {
     let answered = draft.asked.iter().filter(|a| a.answer.is_some()).count();
+    let asked = draft.asked.iter().filter(|a| a.asked).count();
     writeln!(
         out,
-        "\nDraft: \"{}\" (id {}), {answered} of {} questions answered.",
-        draft.title,
-        draft.id,
-        draft.asked.len()
+        "\nDraft: \"{}\" (id {}), {answered} of {asked} questions answered.",
+        draft.title, draft.id,
     )
     .map_err(out_err)?;
+    let listed = draft.asked.len() - asked;
+    if listed > 0 {
+        writeln!(
+            out,
+            "{}",
+            wrap_hanging(
+                &format!(
+                    "{listed} more question{} that `ds01-pm check` will look for {} listed, unanswered, under Open questions.",
+                    if listed == 1 { "" } else { "s" },
+                    if listed == 1 { "is" } else { "are" }
+                ),
+                WIDTH,
+                "",
+                "  "
+            )
+        )
+        .map_err(out_err)?;
+    }
     let todo: Vec<&str> = draft
         .unanswered_sections()
         .iter()
@@ -160,11 +200,47 @@ mod tests {
     }
 
     #[test]
-    fn the_dialogue_asks_again_for_an_empty_idea_and_skips_empty_answers() {
+    fn the_dialogue_asks_again_for_an_empty_idea_then_asks_a_round() {
         let mut input: &[u8] = b"\nLet students keep a container running over the weekend\n\nfirst answer\n\nthird answer\n";
         let mut out = Vec::new();
-        let (answers, analysis, questions) =
-            interview(&mut input, &mut out, &analyze, 3).expect("interview");
+        let (answers, analysis) =
+            idea_and_title(&mut input, &mut out, &analyze).expect("idea and title");
+        assert_eq!(
+            answers.idea,
+            "Let students keep a container running over the weekend"
+        );
+        assert_eq!(answers.title, None);
+        let questions: Vec<_> = analysis.questions.top.iter().take(3).cloned().collect();
+        let given = ask_round(
+            &mut input,
+            &mut out,
+            &Round {
+                questions: &questions,
+                number: 0,
+                asked_before: 0,
+            },
+        )
+        .expect("round");
+        assert_eq!(
+            given,
+            [
+                Some("first answer".into()),
+                Some(String::new()),
+                Some("third answer".into())
+            ]
+        );
+        // A follow-up round says why, and numbers on.
+        let mut input: &[u8] = b"fourth\n";
+        ask_round(
+            &mut input,
+            &mut out,
+            &Round {
+                questions: &questions[..1],
+                number: 1,
+                asked_before: 3,
+            },
+        )
+        .expect("follow-up");
         let shown = String::from_utf8(out).expect("utf-8");
         assert!(
             shown.contains("The idea is the one answer needed"),
@@ -172,21 +248,18 @@ mod tests {
         );
         assert!(shown.contains("What I understood"), "{shown}");
         assert!(shown.contains("Question 3 of 3"), "{shown}");
-        assert_eq!(
-            answers.idea,
-            "Let students keep a container running over the weekend"
+        assert!(
+            shown.contains("Your answers bring up 1 more question"),
+            "{shown}"
         );
-        assert_eq!(answers.title, None);
-        assert_eq!(answers.answers, ["first answer", "", "third answer"]);
-        assert_eq!(questions.len(), 3);
-        assert_eq!(questions[0], analysis.questions.top[0]);
+        assert!(shown.contains("Question 4 of 4"), "{shown}");
     }
 
     #[test]
     fn end_of_input_stops_the_interview() {
         let mut input: &[u8] = b"MIG slices for the course\n";
         let mut out = Vec::new();
-        let err = interview(&mut input, &mut out, &analyze, 3).expect_err("EOF at the title");
+        let err = idea_and_title(&mut input, &mut out, &analyze).expect_err("EOF at the title");
         assert!(err.to_string().contains("nothing was written"), "{err}");
     }
 }

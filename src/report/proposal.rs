@@ -1,7 +1,7 @@
 //! The proposal `ds01-pm new` writes: the `check` template with the interview's answers in
 //! place of the TODO lines they answer. Sections nobody answered keep their TODO, so `check`
-//! still says what is left to write; what ds01-pm read from the idea goes into HTML comments,
-//! which `check` never counts as content.
+//! still says what is left to write; what ds01-pm read from the proposal (as `check` reads it)
+//! goes into HTML comments, which `check` never counts as content.
 use std::fmt::Write;
 
 use crate::check::template::TEMPLATE;
@@ -78,7 +78,7 @@ pub(crate) fn render(draft: &Draft) -> String {
         &text,
         "tiers = ",
         &format!(
-            "tiers = [{}]  # read from the idea; any of \"student\", \"researcher\", \"admin\"",
+            "tiers = [{}]  # as ds01-pm reads the text; any of \"student\", \"researcher\", \"admin\"",
             tiers.join(", ")
         ),
     );

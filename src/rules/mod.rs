@@ -234,10 +234,11 @@ pub enum TopicList {
     FrameworkQuestions,
     Bands,
     Checks,
+    BacklogChecks,
 }
 
 impl TopicList {
-    pub(crate) const ALL: [TopicList; 9] = [
+    pub(crate) const ALL: [TopicList; 10] = [
         TopicList::Layers,
         TopicList::Tiers,
         TopicList::Gpu,
@@ -247,6 +248,7 @@ impl TopicList {
         TopicList::FrameworkQuestions,
         TopicList::Bands,
         TopicList::Checks,
+        TopicList::BacklogChecks,
     ];
 
     /// The name used in `lists = [...]`.
@@ -261,6 +263,7 @@ impl TopicList {
             TopicList::FrameworkQuestions => "framework-questions",
             TopicList::Bands => "bands",
             TopicList::Checks => "checks",
+            TopicList::BacklogChecks => "backlog-checks",
         }
     }
 }

@@ -115,7 +115,7 @@ pub(crate) struct RawTopic {
     /// Paragraphs separated by blank lines; lines starting with `- ` are bullets.
     pub(crate) body: String,
     /// Registries listed after the body: layers, tiers, gpu, principles, risks, dimensions,
-    /// framework-questions, bands, checks.
+    /// framework-questions, bands, checks, backlog-checks.
     #[serde(default)]
     pub(crate) lists: Vec<Spanned<String>>,
     /// Other topics worth reading next.

@@ -637,7 +637,8 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
             let known = seen_topic_names.keys().any(|n| n.eq_ignore_ascii_case(key))
                 || labels.keys().any(|(_, l)| l.eq_ignore_ascii_case(key))
                 || seen_rule_ids.contains_key(key)
-                || crate::check::config::find_check(key).is_some();
+                || crate::check::config::find_check(key).is_some()
+                || crate::backlog::codes::find(key).is_some();
             if known {
                 resolved.push(key.clone());
             } else {
