@@ -1,7 +1,7 @@
 //! The checks: a registry of stable codes with their help text, and the functions that find
 //! each problem. Codes are grouped by hundreds: P0xx structure, P1xx front matter, P2xx
 //! requirements decided by the concern analysis, P3xx questions, P9xx suppressions.
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -708,9 +708,12 @@ static INLINE_CODE: LazyLock<Regex> =
 /// Placeholder matches in a line of masked text, with inline code blanked: byte ranges
 /// relative to the line.
 fn placeholders(line: &str) -> Vec<Range<usize>> {
-    let mut blanked = line.to_owned();
-    for m in INLINE_CODE.find_iter(line) {
-        blanked.replace_range(m.range(), &" ".repeat(m.len()));
+    let mut blanked = std::borrow::Cow::Borrowed(line);
+    if line.contains('`') {
+        let owned = blanked.to_mut();
+        for m in INLINE_CODE.find_iter(line) {
+            owned.replace_range(m.range(), &" ".repeat(m.len()));
+        }
     }
     PLACEHOLDER
         .find_iter(&blanked)
@@ -1069,7 +1072,10 @@ fn stem(word: &str) -> String {
     if w.len() > 3 && w.ends_with('e') {
         w.pop();
     }
-    w.chars().take(6).collect()
+    if let Some((cut, _)) = w.char_indices().nth(6) {
+        w.truncate(cut);
+    }
+    w
 }
 
 fn words(text: &str) -> impl Iterator<Item = &str> {
@@ -1093,7 +1099,7 @@ fn key_terms(question: &str) -> Vec<(String, String)> {
 
 fn is_question_box(
     doc: &Document<'_>,
-    set_questions: &BTreeSet<String>,
+    set_questions: &HashSet<String>,
     b: &proposal::Checkbox,
 ) -> bool {
     let t = b.text.trim_end_matches(['*', '_', ' ']);
@@ -1108,27 +1114,12 @@ fn is_question_box(
 
 fn questions(ctx: &mut Ctx<'_>, set: &RuleSet, a: &Analysis) {
     let doc = ctx.doc;
-    let mut known: BTreeSet<String> = BTreeSet::new();
-    known.extend(
-        set.generic_questions
-            .iter()
-            .map(|g| normalize(&g.question.text)),
-    );
-    known.extend(
-        set.labels
-            .values()
-            .flat_map(|l| l.questions.iter().map(|q| normalize(&q.text))),
-    );
-    known.extend(
-        set.rules
-            .iter()
-            .flat_map(|r| r.questions.iter().map(|q| normalize(&q.text))),
-    );
+    let known = set.question_keys();
 
     let boxes: Vec<&proposal::Checkbox> = doc
         .checkboxes
         .iter()
-        .filter(|b| is_question_box(doc, &known, b))
+        .filter(|b| is_question_box(doc, known, b))
         .collect();
     for b in &boxes {
         if !b.checked {
@@ -1155,7 +1146,7 @@ fn questions(ctx: &mut Ctx<'_>, set: &RuleSet, a: &Analysis) {
     // The text that may answer a question: the proposal and the answers under its open
     // questions, but not the checklist items, headings or placeholders.
     let answer_text = prose(doc, false);
-    let present: BTreeSet<String> = words(&answer_text).map(stem).collect();
+    let present: HashSet<String> = words(&answer_text).map(stem).collect();
     let at = doc
         .section("open-questions")
         .map_or(ctx.title_at, |s| s.heading.at);

@@ -412,9 +412,26 @@ pub struct RuleSet {
     /// Prose topics of `explain`, in file order.
     pub topics: Vec<Topic>,
     pub sources: Vec<Source>,
+    /// The normalised text of every question the rules can ask, built on first use.
+    pub(crate) question_keys: OnceLock<std::collections::HashSet<String>>,
 }
 
 impl RuleSet {
+    /// The normalised text (`questions::normalize`) of every question of the rule set:
+    /// generic, per label and per rule.
+    pub(crate) fn question_keys(&self) -> &std::collections::HashSet<String> {
+        self.question_keys.get_or_init(|| {
+            let generic = self.generic_questions.iter().map(|g| &g.question);
+            let labels = self.labels.values().flat_map(|l| &l.questions);
+            let rules = self.rules.iter().flat_map(|r| &r.questions);
+            generic
+                .chain(labels)
+                .chain(rules)
+                .map(|q| q.key.clone())
+                .collect()
+        })
+    }
+
     /// Compile every pattern and exclusion now, under the size limit, and return the failures
     /// as `file:line: rule `id`: message`. Loading skips this for the embedded defaults; `rules
     /// check` and the test suite do not.

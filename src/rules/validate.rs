@@ -687,6 +687,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         negation,
         topics,
         sources: sources.to_vec(),
+        question_keys: std::sync::OnceLock::new(),
     };
 
     // User-supplied rules prove their examples at load time; the embedded defaults are proven
