@@ -102,9 +102,38 @@ fn render_analysis(a: &Analysis) {
     );
 }
 
+/// The prefilter never misses a real match, and the analyzer's anchored searches at the
+/// prefilter's candidate starts find exactly what each pattern's own `find_iter` finds.
+fn assert_prefilter(set: &RuleSet, text: &str) {
+    let reported: BTreeSet<(usize, usize)> = set.prefilter_candidates(text).into_iter().collect();
+    let through = set.candidate_matches(text);
+    for (r, rule) in set.rules.iter().enumerate() {
+        for (p, pattern) in rule.patterns.iter().enumerate() {
+            let direct: Vec<_> = pattern.regex().find_iter(text).map(|m| m.range()).collect();
+            assert!(
+                direct.is_empty() || reported.contains(&(r, p)),
+                "the prefilter misses pattern `{}` of rule `{}` on {text:?}",
+                pattern.source,
+                rule.id
+            );
+            let via = through
+                .iter()
+                .find(|(k, _)| *k == (r, p))
+                .map(|(_, m)| m.clone())
+                .unwrap_or_default();
+            assert_eq!(
+                via, direct,
+                "pattern `{}` of rule `{}` on {text:?}",
+                pattern.source, rule.id
+            );
+        }
+    }
+}
+
 /// `analyze`: any text through the default rules.
 pub fn analyze(data: &[u8]) -> Result<(), String> {
     let text = text_of(data);
+    assert_prefilter(defaults(), &text);
     let a = run_analysis(defaults(), &text);
     assert_analysis(&text, &a);
     render_analysis(&a);
@@ -185,7 +214,7 @@ pub fn rules(data: &[u8]) -> Result<(), String> {
         Err(e) => {
             let msg = e.to_string();
             assert!(!msg.trim().is_empty(), "an empty error message");
-            // Every pattern that passed its own check must also build the one-pass prefilter.
+            // Every pattern that passed its own check must also build the prefilter.
             assert!(
                 !msg.contains("combined pattern set does not compile"),
                 "valid patterns broke the prefilter: {msg}"
@@ -207,31 +236,7 @@ pub fn rules(data: &[u8]) -> Result<(), String> {
     let joined = texts.join(". ");
     texts.push(&joined);
     for text in texts {
-        let reported: BTreeSet<(usize, usize)> =
-            set.prefilter_candidates(text).into_iter().collect();
-        let through = set.candidate_matches(text);
-        for (r, rule) in set.rules.iter().enumerate() {
-            for (p, pattern) in rule.patterns.iter().enumerate() {
-                assert!(
-                    !pattern.regex().is_match(text) || reported.contains(&(r, p)),
-                    "the prefilter misses pattern `{}` of rule `{}` on {text:?}",
-                    pattern.source,
-                    rule.id
-                );
-                // The analyzer's anchored searches find exactly what `find_iter` finds.
-                let direct: Vec<_> = pattern.regex().find_iter(text).map(|m| m.range()).collect();
-                let via = through
-                    .iter()
-                    .find(|(k, _)| *k == (r, p))
-                    .map(|(_, m)| m.clone())
-                    .unwrap_or_default();
-                assert_eq!(
-                    via, direct,
-                    "pattern `{}` of rule `{}` on {text:?}",
-                    pattern.source, rule.id
-                );
-            }
-        }
+        assert_prefilter(&set, text);
         let a = run_analysis(&set, text);
         assert_analysis(text, &a);
     }
