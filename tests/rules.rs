@@ -302,3 +302,61 @@ fn loading_the_same_files_in_another_order_gives_the_same_analysis() {
         assert_eq!(a.questions.top, b.questions.top);
     }
 }
+
+/// The regex crate compiles a plain alternation of 3,000 or more literals without a Thompson
+/// NFA (Aho-Corasick alone searches it), so such a pattern passes validation's size limit even
+/// when its NFA would not. The analyzer's own compilation of it (`LazyRegex::regex`, for the
+/// anchored searches and exclusions) must then succeed too: it used to panic with "pattern
+/// was compiled during validation", at load (the user rule's examples) or mid-analysis.
+#[test]
+fn a_large_literal_alternation_that_validates_also_runs() {
+    let words = |tag: char| -> Vec<String> {
+        (0..5000u32)
+            .map(|i| format!("{tag}{:08x}z{i}", i.wrapping_mul(2_654_435_761)))
+            .collect()
+    };
+    let (hits, excluded) = (words('q'), words('v'));
+    let text = format!(
+        r#"family = "extra"
+
+[[rule]]
+id = "extra-many-words"
+summary = "Many words"
+why = "A large literal alternation."
+patterns = ['{hits}']
+case_sensitive = true
+signals = {{ "risk:scope-creep" = 1.0 }}
+examples.match = ["about {h} here"]
+examples.no_match = ["nothing"]
+
+[[rule]]
+id = "extra-many-exclusions"
+summary = "Many exclusions"
+why = "A large literal alternation as an exclusion."
+patterns = ['\bkubeflow\b']
+case_sensitive = true
+exclude = ['{excluded}']
+signals = {{ "risk:scope-creep" = 1.0 }}
+examples.match = ["adopt kubeflow"]
+examples.no_match = ["adopt kubeflow for {x}"]
+"#,
+        hits = hits.join("|"),
+        excluded = excluded.join("|"),
+        h = hits[1234],
+        x = excluded[2345],
+    );
+    let mut sources = rules::sources(&RuleSource::default()).expect("sources");
+    sources.push(rules::Source {
+        name: "many.toml".into(),
+        text,
+        embedded: false,
+    });
+    let set = rules::validate(&sources).expect("the rule file is valid");
+    let text = format!("mention {} and {}; adopt kubeflow", hits[0], hits[4999]);
+    let fired = ds01_pm::analyze::fired_rules(&set, &text);
+    assert!(fired.contains(&"extra-many-words"), "{fired:?}");
+    assert!(fired.contains(&"extra-many-exclusions"), "{fired:?}");
+    let text = format!("adopt kubeflow for {}", excluded[7]);
+    let fired = ds01_pm::analyze::fired_rules(&set, &text);
+    assert!(!fired.contains(&"extra-many-exclusions"), "{fired:?}");
+}

@@ -325,22 +325,33 @@ impl LazyRegex {
     }
 
     /// The compiled regex, configured as `regex::RegexBuilder` configures it (same syntax,
-    /// same size limit, so validation's compilation errors are this one's), but as the
-    /// lower-level `meta::Regex`, which can search anchored at a position. Validation
-    /// compiled the same pattern once already, so this cannot fail for a validated rule set.
+    /// same size limit), but as the lower-level `meta::Regex`, which can search anchored at a
+    /// position, and without the literal prefilter and full DFA that anchored searches do not
+    /// use. Validation compiled the same pattern with `regex::RegexBuilder` already; when the
+    /// leaner build fails where that one succeeded, this builds exactly what it built, so it
+    /// cannot fail for a validated rule set.
     pub fn regex(&self) -> &meta::Regex {
         self.compiled.get_or_init(|| {
-            meta::Regex::builder()
-                .configure(
-                    meta::Config::new()
-                        .nfa_size_limit(Some(validate::REGEX_SIZE_LIMIT))
-                        .hybrid_cache_capacity(2 << 20)
-                        .utf8_empty(true)
-                        .auto_prefilter(false)
-                        .dfa(false),
-                )
-                .build(&self.effective())
-                .expect("pattern was compiled during validation")
+            let pattern = self.effective();
+            // What `regex::RegexBuilder::new(p).size_limit(REGEX_SIZE_LIMIT)` configures.
+            let as_regex_crate = meta::Config::new()
+                .nfa_size_limit(Some(validate::REGEX_SIZE_LIMIT))
+                .hybrid_cache_capacity(2 << 20)
+                .utf8_empty(true);
+            let build = |config| {
+                meta::Regex::builder()
+                    .configure(config)
+                    .build(&pattern)
+                    .map_err(|e| e.to_string())
+            };
+            build(as_regex_crate.clone().auto_prefilter(false).dfa(false))
+                .ok()
+                // With its literal prefilter on, the regex crate searches a plain alternation
+                // of 3,000 or more literals with Aho-Corasick alone and builds no NFA, so the
+                // size limit that the leaner build hits never applies to it.
+                .unwrap_or_else(|| {
+                    build(as_regex_crate).expect("pattern was compiled during validation")
+                })
         })
     }
 }

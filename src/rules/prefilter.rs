@@ -557,3 +557,346 @@ mod superset {
         }
     }
 }
+
+#[cfg(test)]
+mod adversarial {
+    //! Adversarial patterns and texts: look-around, optional and repeated parts, flags toggled
+    //! inside, Unicode case folding (Kelvin sign, long s, dotted and dotless i, final sigma),
+    //! literals cut inside a UTF-8 character, leftmost-first alternations, more candidate starts
+    //! than are kept. Through the prefilter, every pattern must match exactly what the regex
+    //! crate's `find_iter` matches, and a pattern that matches must be reported.
+    use super::build;
+    use crate::rules::{LazyRegex, effective_pattern, literals};
+    use proptest::prelude::*;
+    use regex_syntax::hir::{Class, Hir, HirKind};
+
+    type Spans = Vec<(usize, usize)>;
+
+    /// Pattern pieces of at least two bytes, so that most patterns have literals.
+    const WORDS: &[&str] = &[
+        "gpu",
+        "gpus",
+        "gpu cluster",
+        "mig",
+        "kb",
+        "ks",
+        "is",
+        "si",
+        "ss",
+        "staff",
+        "ab",
+        "aa",
+        "日本",
+        "xy",
+        "abcdefghij",
+        "aéééé",
+        "a\u{212a}bcdefg",
+        "ǅx",
+        "ﬀi",
+        "ωσ",
+        "ſt",
+        "kelvin",
+        "ßs",
+        "İi",
+        "ı i",
+        "éé",
+        "gp",
+        "gpu-",
+        "k\u{212a}k",
+        "ssss",
+        "日本語",
+    ];
+    /// Single characters, several with case folds beyond ASCII.
+    const CHARS: &[&str] = &[
+        "a", "b", "k", "s", "i", "K", "S", "I", "ſ", "\u{212a}", "σ", "ς", "Σ", "ß", "ẞ", "é", "É",
+        "İ", "ı", "€", "x", "🙂", "ǅ", "ω", "\u{2126}",
+    ];
+    const CLASSES: &[&str] = &[
+        "[a-c]",
+        "[kK]",
+        "[sſ]",
+        "[éè]",
+        r"\w",
+        r"\d",
+        ".",
+        "[^a]",
+        r"\s",
+        "[ks]",
+        r"(?-u:\w)",
+        r"\pL",
+        "[α-ω]",
+        "[a-z&&[^aeiou]]",
+        "[ıİiI]",
+        r"[\x{212a}k]",
+        "(?s:.)",
+        r"[^\x00-\x{10FFFF}]",
+        r"\W",
+        "[σς]",
+    ];
+    const LOOKS: &[&str] = &[
+        r"\b",
+        r"\B",
+        "^",
+        "$",
+        "(?m:^)",
+        "(?m:$)",
+        r"\A",
+        r"\z",
+        r"\b{start}",
+        r"\b{end}",
+        r"(?-u:\b)",
+        r"(?-u:\B)",
+        r"\b{start-half}",
+        r"\b{end-half}",
+        "(?R:$)",
+    ];
+    const REPEATS: &[&str] = &[
+        "?", "??", "*", "*?", "+", "+?", "{2}", "{1,3}", "{0,2}", "{2,}?",
+    ];
+    const GROUPS: &[&str] = &["(?i:", "(?-i:", "(", "(?U:", "(?m:", "(?s:", "(?-u:"];
+
+    fn combine(inner: BoxedStrategy<String>) -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => prop::collection::vec(inner.clone(), 1..5).prop_map(|v| v.concat()),
+            2 => prop::collection::vec(inner.clone(), 2..4)
+                .prop_map(|v| format!("(?:{})", v.join("|"))),
+            2 => (inner.clone(), prop::sample::select(REPEATS))
+                .prop_map(|(p, r)| format!("(?:{p}){r}")),
+            1 => (inner, prop::sample::select(GROUPS)).prop_map(|(p, g)| format!("{g}{p})")),
+        ]
+    }
+
+    fn pattern() -> impl Strategy<Value = String> {
+        let leaf = |words, chars, classes, looks| {
+            prop_oneof![
+                words => prop::sample::select(WORDS).prop_map(regex::escape),
+                chars => prop::sample::select(CHARS).prop_map(regex::escape),
+                classes => prop::sample::select(CLASSES).prop_map(str::to_owned),
+                looks => prop::sample::select(LOOKS).prop_map(str::to_owned),
+            ]
+        };
+        let general = leaf(2, 2, 2, 2).prop_recursive(4, 24, 4, combine);
+        let literal_ish = leaf(8, 2, 1, 2).prop_recursive(3, 16, 4, combine);
+        prop_oneof![
+            1 => general,
+            2 => literal_ish.clone(),
+            2 => (prop::collection::vec(prop::sample::select(LOOKS), 0..2), literal_ish.clone(), literal_ish)
+                .prop_map(|(l, a, b)| format!("{}{a}{b}", l.concat())),
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = Vec<String>> {
+        let word = prop::sample::select([WORDS, CHARS].concat());
+        prop::collection::vec(
+            prop_oneof![
+                3 => word.clone().prop_map(str::to_owned),
+                1 => word.clone().prop_map(str::to_uppercase),
+                1 => word.prop_map(str::to_lowercase),
+                2 => prop::sample::select(&[" ", ".", "\n", "-", "_", "\r\n", "'", "0", "\u{a0}"][..])
+                    .prop_map(str::to_owned),
+            ],
+            0..12,
+        )
+    }
+
+    /// A small deterministic generator (xorshift), seeded by proptest.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            usize::try_from(self.0 % n.max(1) as u64).expect("below n")
+        }
+    }
+
+    /// A string the pattern is likely to match (look-around ignored).
+    fn sample(hir: &Hir, rng: &mut Rng, out: &mut String) {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) | HirKind::Class(Class::Bytes(_)) => {}
+            HirKind::Literal(l) => out.push_str(std::str::from_utf8(&l.0).unwrap_or_default()),
+            HirKind::Class(Class::Unicode(c)) => {
+                if let Some(r) = c.ranges().get(rng.below(c.ranges().len())) {
+                    let span = u32::from(r.end()) - u32::from(r.start()) + 1;
+                    let pick = rng.below(span as usize) as u32;
+                    out.extend(char::from_u32(u32::from(r.start()) + pick));
+                }
+            }
+            HirKind::Repetition(r) => {
+                let extra = r.max.map_or(3, |m| (m - r.min).min(3)) as usize;
+                for _ in 0..r.min as usize + rng.below(extra + 1) {
+                    sample(&r.sub, rng, out);
+                }
+            }
+            HirKind::Capture(c) => sample(&c.sub, rng, out),
+            HirKind::Concat(subs) => subs.iter().for_each(|h| sample(h, rng, out)),
+            HirKind::Alternation(subs) => sample(&subs[rng.below(subs.len())], rng, out),
+        }
+    }
+
+    /// The generated words with samples of the patterns in several cases, joined, and at
+    /// times repeated past the kept candidate starts.
+    fn mix(patterns: &[String], words: &[String], seed: u64) -> String {
+        let mut rng = Rng(seed | 1);
+        let hirs: Vec<Hir> = patterns
+            .iter()
+            .filter_map(|p| literals::parse(p).ok())
+            .collect();
+        let mut parts = words.to_vec();
+        for _ in 0..if hirs.is_empty() { 0 } else { 1 + rng.below(6) } {
+            let mut s = String::new();
+            sample(&hirs[rng.below(hirs.len())], &mut rng, &mut s);
+            let s = match rng.below(6) {
+                0 => s.to_ascii_uppercase(),
+                1 => s.to_uppercase(),
+                2 => s.to_lowercase(),
+                _ => s,
+            };
+            parts.insert(rng.below(parts.len() + 1), s);
+        }
+        let block = parts.join([" ", "", "", "\n", ".", "é"][rng.below(6)]);
+        match rng.below(10) {
+            0 => block.repeat(260),
+            1 => format!("{block}{}", parts.concat().repeat(2)),
+            _ => block,
+        }
+    }
+
+    /// Every pattern's matches through the prefilter are those of the regex crate's
+    /// `find_iter` (and of its own), and a pattern that matches is reported.
+    fn check(patterns: &[(String, bool)], text: &str) -> Result<(), TestCaseError> {
+        let effective: Vec<String> = patterns
+            .iter()
+            .map(|(p, cs)| effective_pattern(p, *cs))
+            .collect();
+        let mut truths = Vec::new();
+        for e in &effective {
+            match regex::RegexBuilder::new(e).size_limit(1 << 21).build() {
+                Ok(re) => truths.push(re),
+                Err(_) => return Err(TestCaseError::reject("does not compile")),
+            }
+        }
+        let pre = build(&effective, 1 << 24).expect("prefilter builds");
+        let scan = pre.scan(text);
+        for (i, (p, cs)) in patterns.iter().enumerate() {
+            let lazy = LazyRegex::new(p.clone(), *cs);
+            let re = lazy.regex();
+            let truth: Spans = truths[i]
+                .find_iter(text)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            let own: Spans = re.find_iter(text).map(|m| (m.start(), m.end())).collect();
+            prop_assert_eq!(
+                &own,
+                &truth,
+                "find_iter of `{}` on {:?}",
+                &effective[i],
+                text
+            );
+            let through: Vec<_> = scan.iter().filter(|(k, _)| *k == i).collect();
+            prop_assert!(
+                truth.is_empty() || !through.is_empty(),
+                "the prefilter misses `{}` on {:?}",
+                &effective[i],
+                text
+            );
+            let via: Spans = through
+                .iter()
+                .flat_map(|(_, c)| c.matches(re, text).map(|m| (m.start(), m.end())))
+                .collect();
+            prop_assert_eq!(
+                &via,
+                &truth,
+                "through the prefilter: `{}` on {:?}",
+                &effective[i],
+                text
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn tricky_patterns_match_the_same_through_the_prefilter() {
+        let many = "gpux gpu ".repeat(300);
+        let cases: &[(&str, &str)] = &[
+            // Case folds beyond ASCII, with ASCII-lowercased literals.
+            (r"(?i:staff)", "STAFF ſtaff \u{17f}TAFF sTaFf"),
+            (
+                r"(?i:kelvin\b)",
+                "kelvin KELVIN \u{212a}ELVIN \u{212a}elvinx",
+            ),
+            (r"(?i:σας)", "ΣΑΣ σας ςας Σας"),
+            (r"(?i:ii)", "İi ıi II ii iİ"),
+            (r"(?i:\x{2126}m)", "ωm ΩM \u{2126}m"),
+            // Literals cut to 8 bytes inside a character, and non-ASCII text around them.
+            ("日本語です", "日本語で 日本語です 日本日本語です"),
+            (r"(?i:aéééé)", "AÉÉÉÉ aéééé aéééè"),
+            // Leftmost-first: a shorter alternative that comes first wins at the same start.
+            (r"(?i:gpu|gpu cluster)", "a GPU cluster, a gpu"),
+            (r"(?i:gpu cluster|gpu)", "a GPU cluster, a gpu"),
+            (r"(?:ab|a)(?:bc)?", "abc abbc"),
+            // Overlapping candidates: starts inside a match are skipped, not re-tried.
+            ("aa(?:a)?", "aaaaaaa aaa"),
+            (r"(?i:ss+)", "sssſſſ SSSſs"),
+            // Look-around before, inside and after the literals.
+            (r"(?m:^gpu$)", "gpu\nxgpu\ngpu"),
+            (r"\Agpu", "gpu gpu"),
+            (r"(?:\b|_)gpu(?:s|\b)", "_gpu xgpus gpu"),
+            (r"\Bpu\b", "gpu pu"),
+            (r"(?-u:\b)gpu", "égpu gpu"),
+            (r"\b{start}gpu\b{end}", "gpu-gpu gpux"),
+            (r"gpu\b{end-half}", "gpu. gpus"),
+            // More candidate starts than are kept: the rest is searched.
+            (r"(?i:\bgpu\b)", &many),
+            (r"(?i:\bgpux?\b)", &many),
+        ];
+        for &(p, text) in cases {
+            for cs in [true, false] {
+                check(&[(p.to_owned(), cs)], text).expect("same matches");
+            }
+        }
+        let all: Vec<(String, bool)> = cases.iter().map(|&(p, _)| (p.to_owned(), false)).collect();
+        for &(_, text) in cases {
+            check(&all, text).expect("same matches");
+        }
+    }
+
+    /// A case-sensitive alternation of 6,000 literals: the extractor trims it to a few
+    /// 4-byte prefixes, and the regex crate's configuration searches it with Aho-Corasick
+    /// alone (without it, the pattern's NFA exceeds the size limit), anchored searches
+    /// included.
+    #[test]
+    fn a_large_literal_alternation_matches_the_same_through_the_prefilter() {
+        let words: Vec<String> = (0..6000u32)
+            .map(|i| {
+                let stem = ["gpu-", "mig-", "cpu-"][i as usize / 2000];
+                format!("{stem}{:x}k{i:x}", i.wrapping_mul(2_654_435_761))
+            })
+            .collect();
+        let pattern = words.join("|");
+        let lits = literals::from_hir(&literals::parse(&pattern).expect("pattern"));
+        assert!(lits.as_ref().is_some_and(|l| l.len() <= 64), "{lits:?}");
+        let mut text = String::new();
+        for (i, w) in words.iter().enumerate().step_by(7) {
+            text.push_str(if i % 3 == 0 { w } else { &w[..w.len() - 1] });
+            text.push_str([" ", "", "x", "GPU"][i % 4]);
+        }
+        check(&[(pattern, true)], &text).expect("same matches");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn adversarial_patterns_match_the_same_through_the_prefilter(
+            patterns in prop::collection::vec((pattern(), any::<bool>()), 1..4),
+            words in text(),
+            seed in any::<u64>(),
+        ) {
+            let effective: Vec<String> =
+                patterns.iter().map(|(p, cs)| effective_pattern(p, *cs)).collect();
+            check(&patterns, &mix(&effective, &words, seed))?;
+        }
+    }
+}
