@@ -105,26 +105,28 @@ fn label_items(set: &RuleSet, family: Family) -> Vec<Item> {
         .collect()
 }
 
-fn check_items() -> Vec<Item> {
-    CHECKS
+/// A registry of finding codes as listing items: `fields` gives each entry's code, name and
+/// summary.
+fn code_items<T>(registry: &[T], fields: impl Fn(&T) -> [&str; 3]) -> Vec<Item> {
+    registry
         .iter()
-        .map(|c| Item {
-            id: c.code.to_owned(),
-            name: c.name.to_owned(),
-            summary: c.summary.to_owned(),
+        .map(|c| {
+            let [id, name, summary] = fields(c);
+            Item {
+                id: id.to_owned(),
+                name: name.to_owned(),
+                summary: summary.to_owned(),
+            }
         })
         .collect()
 }
 
+fn check_items() -> Vec<Item> {
+    code_items(CHECKS, |c| [c.code, c.name, c.summary])
+}
+
 fn backlog_check_items() -> Vec<Item> {
-    CODES
-        .iter()
-        .map(|c| Item {
-            id: c.code.to_owned(),
-            name: c.name.to_owned(),
-            summary: c.summary.to_owned(),
-        })
-        .collect()
+    code_items(CODES, |c| [c.code, c.name, c.summary])
 }
 
 fn listing(set: &RuleSet, list: TopicList) -> Listing {
