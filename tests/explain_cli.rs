@@ -11,6 +11,17 @@ fn ds01() -> Command {
     c
 }
 
+/// `explain TOPIC` fails with exit code 2 and offers `suggestion`.
+fn assert_suggests(topic: &str, suggestion: &str) {
+    ds01()
+        .args(["explain", topic])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "did you mean '{suggestion}'?"
+        )));
+}
+
 fn json(args: &[&str]) -> Value {
     let out = ds01().args(args).output().expect("run");
     assert!(
@@ -153,16 +164,8 @@ fn every_backlog_finding_code_is_explainable() {
             .stdout(predicate::str::contains(summary))
             .stdout(predicate::str::contains(first));
     }
-    ds01()
-        .args(["explain", "B0111"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("did you mean 'B011'?"));
-    ds01()
-        .args(["explain", "dependancy-cycle"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("did you mean 'dependency-cycle'?"));
+    assert_suggests("B0111", "B011");
+    assert_suggests("dependancy-cycle", "dependency-cycle");
     // The overview topic lists them, and `score --check` points at `explain`.
     let topic = json(&["explain", "backlog-findings", "--format", "json"]);
     assert_eq!(topic["id"], "backlog-checks");
@@ -337,11 +340,7 @@ fn an_unknown_topic_suggests_a_near_miss() {
         .stderr(predicate::str::contains(
             "? run 'ds01-pm explain' for the list",
         ));
-    ds01()
-        .args(["explain", "reseacher"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("did you mean 'researcher'?"));
+    assert_suggests("reseacher", "researcher");
     ds01()
         .args(["explain", "kubernetes-operator-thing"])
         .assert()
