@@ -152,7 +152,7 @@ fn pattern_hits(
         // are kept however long the input is; candidates are bounded for the same reason.
         let mut valid = 0;
         for m in candidates
-            .matches(rule.patterns[p].regex(), text)
+            .matches(&rule.patterns[p], text)
             .take(MAX_CANDIDATES)
         {
             if m.start() == m.end() {

@@ -64,13 +64,51 @@ pub(crate) fn from_hir(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     useful.then_some(kept)
 }
 
+/// Whether a match attempt of the pattern may run on across words: it has a repetition with
+/// no upper bound (`.*`, `[^.;]+`, `(gpu )*`) of something other than a class without spaces
+/// and line breaks (`\w+`, `[a-z-]*` stop at the end of a word). A failed anchored search of
+/// such a pattern may scan to the end of the line or text, so the prefilter gives it fewer.
+pub(crate) fn may_scan_far(hir: &Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Repetition(rep) => {
+            let stops_at_spaces = match rep.sub.kind() {
+                HirKind::Class(Class::Unicode(c)) => !c.iter().any(|r| {
+                    [' ', '\n']
+                        .iter()
+                        .any(|&ch| r.start() <= ch && ch <= r.end())
+                }),
+                HirKind::Class(Class::Bytes(c)) => !c.iter().any(|r| {
+                    [b' ', b'\n']
+                        .iter()
+                        .any(|&b| r.start() <= b && b <= r.end())
+                }),
+                _ => false,
+            };
+            (rep.max.is_none() && !stops_at_spaces) || may_scan_far(&rep.sub)
+        }
+        HirKind::Capture(cap) => may_scan_far(&cap.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(may_scan_far),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
+    }
+}
+
 /// The table entry of a pattern, if the table has one (`Some(None)`: no useful literals).
 pub(crate) fn precomputed(pattern: &str) -> Option<Option<&'static [&'static [u8]]>> {
+    table_entry(pattern).map(|e| e.1)
+}
+
+/// [`may_scan_far`] of a pattern, if the table has it.
+pub(crate) fn precomputed_far(pattern: &str) -> Option<bool> {
+    table_entry(pattern).map(|e| e.2)
+}
+
+fn table_entry(pattern: &str) -> Option<&'static super::prefix_table::Entry> {
     let table = super::prefix_table::TABLE;
     table
-        .binary_search_by(|(p, _)| (*p).cmp(pattern))
+        .binary_search_by(|(p, _, _)| (*p).cmp(pattern))
         .ok()
-        .map(|i| table[i].1)
+        .map(|i| &table[i])
 }
 
 /// The source of `prefix_table.rs` for these effective patterns.
@@ -84,9 +122,11 @@ pub(crate) fn render_table(patterns: &[String]) -> String {
         "//! @generated from the embedded rules by the test\n\
          //! `rules::literals::tests::prefix_table_is_current`, which rewrites this file when a\n\
          //! default pattern changes: do not edit. For each effective pattern (sorted), its\n\
-         //! prefix literals as computed by `rules::literals::from_hir`, or `None`.\n\
+         //! prefix literals as computed by `rules::literals::from_hir`, or `None`, and\n\
+         //! whether it may scan far (`rules::literals::may_scan_far`).\n\
+         pub(super) type Entry = (&'static str, Option<&'static [&'static [u8]]>, bool);\n\
          #[rustfmt::skip]\n\
-         pub(super) static TABLE: &[(&str, Option<&[&[u8]]>)] = &[\n",
+         pub(super) static TABLE: &[Entry] = &[\n",
     );
     for p in patterns {
         let hir = parse(p).expect("embedded patterns parse");
@@ -100,7 +140,8 @@ pub(crate) fn render_table(patterns: &[String]) -> String {
                 format!("Some(&[{}])", items.join(", "))
             }
         };
-        writeln!(out, "    ({p:?}, {lits}),").expect("write to a String");
+        let far = may_scan_far(&hir);
+        writeln!(out, "    ({p:?}, {lits}, {far}),").expect("write to a String");
     }
     out.push_str("];\n");
     out
@@ -108,7 +149,7 @@ pub(crate) fn render_table(patterns: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{from_hir, parse, render_table};
+    use super::{from_hir, may_scan_far, parse, render_table};
 
     fn lits(pattern: &str) -> Option<Vec<String>> {
         from_hir(&parse(pattern).expect("pattern")).map(|v| {
@@ -170,6 +211,31 @@ mod tests {
             panic!(
                 "src/rules/prefix_table.rs was out of date and has been rewritten: re-run the tests and commit it"
             );
+        }
+    }
+
+    #[test]
+    fn patterns_that_may_scan_past_a_word() {
+        let far = |p: &str| may_scan_far(&parse(p).expect("pattern"));
+        for p in [
+            r"gpu.*cluster",
+            r"(?i:\bgpu\b.*\bcluster\b)",
+            r"(?s)gpu.+?x",
+            r"kill[^.;]*idle",
+            r"a\s*b",
+            r"(gpu )+queue",
+            r"(?:x(?:y.*))?z",
+        ] {
+            assert!(far(p), "{p} may scan far");
+        }
+        for p in [
+            r"(?i:\b(hand|give|grab|take|get)\w* (my |the )?(gpu|card)s?\b)",
+            r"(?i:\b(cut off|kill\w*|reap\w*)\b[^.;]{0,40}\b(idle|timeout)\b)",
+            r"--[a-z][a-z-]{2,}\b",
+            r"(?-u:\w+)x",
+            r"gpu",
+        ] {
+            assert!(!far(p), "{p} stops within a word or a bounded window");
         }
     }
 }

@@ -25,6 +25,8 @@ use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Anchored, Input, Match, MatchKind, PatternSet};
 use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir, HirKind, Repetition};
 
+use crate::rules::LazyRegex;
+
 /// One UTF-8 encoded non-ASCII character, loosely: a lead byte, then continuation bytes.
 fn any_non_ascii_char() -> Hir {
     Hir::concat(vec![
@@ -105,6 +107,9 @@ const MAX_STARTS: usize = 256;
 /// for `find_iter`; with this bound, 0.27 s. On the 10 MB corpus the bound is reached for 1.9%
 /// of (pattern, file) pairs, at no measurable cost (16: 4.1%, 0.18 s; 64: 0.14%, 0.46 s).
 const MAX_MISSES: usize = 32;
+/// The same bound for a pattern that may scan past a word (`gpu.*cluster`, `kill[^.]*idle`):
+/// each of its failed anchored searches may cost as much as the search of the rest.
+const MAX_MISSES_FAR: usize = 2;
 
 /// One group: a forward lazy DFA and its cache.
 #[derive(Debug)]
@@ -181,19 +186,19 @@ impl Scan {
 
 impl Candidates<'_> {
     /// The matches of `re` (the pattern these candidates belong to) in `text`: exactly those
-    /// of `re.find_iter(text)`, found by anchored searches at the candidate starts instead of
+    /// of its `find_iter(text)`, found by anchored searches at the candidate starts instead of
     /// a scan. Every match starts with one of the pattern's literals, so the leftmost match at
     /// or after a position is the anchored match at the first candidate start that has one.
     pub(crate) fn matches<'a>(
         self,
-        re: &'a meta::Regex,
+        re: &'a LazyRegex,
         text: &'a str,
     ) -> Box<dyn Iterator<Item = Match> + 'a>
     where
         Self: 'a,
     {
         match self {
-            Candidates::Anywhere => Box::new(re.find_iter(text)),
+            Candidates::Anywhere => Box::new(re.searcher().find_iter(text)),
             Candidates::At { starts, rest } => {
                 let limit = rest.unwrap_or(usize::MAX);
                 let mut last_end = 0;
@@ -212,12 +217,14 @@ impl Candidates<'_> {
                             }
                             tried = s;
                             let input = Input::new(text).range(s..).anchored(Anchored::Yes);
-                            if let Some(m) = re.search(&input) {
+                            if let Some(m) = re.regex().search(&input) {
                                 last_end = m.end();
                                 return Some(m);
                             }
                             misses += 1;
-                            if misses == MAX_MISSES {
+                            if misses == MAX_MISSES
+                                || (misses == MAX_MISSES_FAR && re.may_scan_far())
+                            {
                                 // Every start up to `s` has been tried.
                                 let next = text[s..].chars().next().map_or(1, char::len_utf8);
                                 tail_from = Some(s + next);
@@ -229,8 +236,10 @@ impl Candidates<'_> {
                     if from > text.len() {
                         return None;
                     }
-                    tail.get_or_insert_with(|| re.find_iter(Input::new(text).range(from..)))
-                        .next()
+                    tail.get_or_insert_with(|| {
+                        re.searcher().find_iter(Input::new(text).range(from..))
+                    })
+                    .next()
                 }))
             }
         }
@@ -469,20 +478,24 @@ mod tests {
 #[cfg(test)]
 mod anchored {
     use super::build;
-    use regex_automata::meta;
+    use crate::rules::LazyRegex;
 
     type Spans = Vec<(usize, usize)>;
 
     /// A pattern's matches through its candidates, and through its own `find_iter`.
     fn both(pattern: &str, text: &str) -> (Spans, Spans) {
         let pre = build(&[pattern.to_owned()], 1 << 24).expect("prefilter builds");
-        let re = meta::Regex::new(pattern).expect("pattern");
+        let re = LazyRegex::new(pattern.to_owned(), true);
         let scan = pre.scan(text);
         let via: Vec<(usize, usize)> = scan
             .iter()
             .flat_map(|(_, c)| c.matches(&re, text).map(|m| (m.start(), m.end())))
             .collect();
-        let direct = re.find_iter(text).map(|m| (m.start(), m.end())).collect();
+        let direct = re
+            .regex()
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect();
         (via, direct)
     }
 
@@ -535,6 +548,24 @@ mod anchored {
         let text = format!("{}cluster", "gpu ".repeat(100));
         let (via, direct) = both(r"gpu.*cluster", &text);
         assert_eq!(via, direct);
+        // A pattern that may scan far gives up on anchored searches after MAX_MISSES_FAR: the
+        // matches around and after that point are the same.
+        for text in [
+            "gpu x\ngpu y\ngpu cluster gpu z\ngpu cluster".to_owned(),
+            "gpu\ngpu\ngpu\ncluster gpu cluster".to_owned(),
+            format!(
+                "{}gpu é cluster",
+                "gpu é\n".repeat(super::MAX_MISSES_FAR + 1)
+            ),
+            format!(
+                "{}gpu gpu cluster\n",
+                "gpu\n".repeat(super::MAX_MISSES_FAR - 1)
+            ),
+        ] {
+            let (via, direct) = both(r"(?i:\bgpu\b.*\bcluster\b)", &text);
+            assert!(!direct.is_empty());
+            assert_eq!(via, direct, "{text:?}");
+        }
     }
 
     /// On the rule examples, each alone and all joined, and on texts long enough to overflow
@@ -843,7 +874,7 @@ mod adversarial {
             );
             let via: Spans = through
                 .iter()
-                .flat_map(|(_, c)| c.matches(re, text).map(|m| (m.start(), m.end())))
+                .flat_map(|(_, c)| c.matches(&lazy, text).map(|m| (m.start(), m.end())))
                 .collect();
             prop_assert_eq!(
                 &via,
