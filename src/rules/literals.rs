@@ -64,6 +64,31 @@ pub(crate) fn from_hir(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     useful.then_some(kept)
 }
 
+/// What the anchored searches need to know of a pattern besides its literals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// The length in bytes of its longest possible match, if it has one: an anchored search
+    /// need not look further (`\bgpus?\b` 4, `\bgpu\w*` none).
+    pub max_len: Option<usize>,
+    /// Whether a match attempt may run on past a word ([`may_scan_far`]).
+    pub far: bool,
+}
+
+impl Shape {
+    pub(crate) fn of(hir: &Hir) -> Shape {
+        Shape {
+            max_len: hir.properties().maximum_len(),
+            far: may_scan_far(hir),
+        }
+    }
+
+    /// What to assume of a pattern that does not parse (validation makes that impossible).
+    pub(crate) const UNKNOWN: Shape = Shape {
+        max_len: None,
+        far: true,
+    };
+}
+
 /// Whether a match attempt of the pattern may run on across words: it has a repetition with
 /// no upper bound (`.*`, `[^.;]+`, `(gpu )*`) of something other than a class without spaces
 /// and line breaks (`\w+`, `[a-z-]*` stop at the end of a word). A failed anchored search of
@@ -98,8 +123,8 @@ pub(crate) fn precomputed(pattern: &str) -> Option<Option<&'static [&'static [u8
     table_entry(pattern).map(|e| e.1)
 }
 
-/// [`may_scan_far`] of a pattern, if the table has it.
-pub(crate) fn precomputed_far(pattern: &str) -> Option<bool> {
+/// The [`Shape`] of a pattern, if the table has it.
+pub(crate) fn precomputed_shape(pattern: &str) -> Option<Shape> {
     table_entry(pattern).map(|e| e.2)
 }
 
@@ -122,9 +147,10 @@ pub(crate) fn render_table(patterns: &[String]) -> String {
         "//! @generated from the embedded rules by the test\n\
          //! `rules::literals::tests::prefix_table_is_current`, which rewrites this file when a\n\
          //! default pattern changes: do not edit. For each effective pattern (sorted), its\n\
-         //! prefix literals as computed by `rules::literals::from_hir`, or `None`, and\n\
-         //! whether it may scan far (`rules::literals::may_scan_far`).\n\
-         pub(super) type Entry = (&'static str, Option<&'static [&'static [u8]]>, bool);\n\
+         //! prefix literals as computed by `rules::literals::from_hir`, or `None`, and its\n\
+         //! `rules::literals::Shape`.\n\
+         use super::literals::Shape;\n\
+         pub(super) type Entry = (&'static str, Option<&'static [&'static [u8]]>, Shape);\n\
          #[rustfmt::skip]\n\
          pub(super) static TABLE: &[Entry] = &[\n",
     );
@@ -140,8 +166,12 @@ pub(crate) fn render_table(patterns: &[String]) -> String {
                 format!("Some(&[{}])", items.join(", "))
             }
         };
-        let far = may_scan_far(&hir);
-        writeln!(out, "    ({p:?}, {lits}, {far}),").expect("write to a String");
+        let Shape { max_len, far } = Shape::of(&hir);
+        writeln!(
+            out,
+            "    ({p:?}, {lits}, Shape {{ max_len: {max_len:?}, far: {far} }}),"
+        )
+        .expect("write to a String");
     }
     out.push_str("];\n");
     out

@@ -308,7 +308,7 @@ pub struct LazyRegex {
     case_sensitive: bool,
     compiled: OnceLock<meta::Regex>,
     searcher: OnceLock<meta::Regex>,
-    scans_far: OnceLock<bool>,
+    shape: OnceLock<literals::Shape>,
 }
 
 impl LazyRegex {
@@ -318,7 +318,7 @@ impl LazyRegex {
             case_sensitive,
             compiled: OnceLock::new(),
             searcher: OnceLock::new(),
-            scans_far: OnceLock::new(),
+            shape: OnceLock::new(),
         }
     }
 
@@ -332,37 +332,39 @@ impl LazyRegex {
     /// `regex::RegexBuilder` configures it (same syntax, same size limit), but as the
     /// lower-level `meta::Regex`, which can search anchored at a position, and without the
     /// literal prefilter and full DFA that anchored searches do not use (building them is most
-    /// of the compile time, and compile time is most of a one-sentence run).
+    /// of the compile time, and compile time is most of a one-sentence run) or the backtracker
+    /// (see `compile`).
     pub fn regex(&self) -> &meta::Regex {
         self.compiled
             .get_or_init(|| compile(&self.effective(), true))
     }
 
-    /// The same regex with its own literal prefilter, for unanchored searches of long texts.
-    /// Without one, a pattern with a Unicode `\b` searches non-ASCII text with the PikeVM at
-    /// every byte (the lazy DFA gives up on it): 0.21 s against 0.02 s for 1.4 MB of German.
+    /// The same regex with its own literal prefilter, for unanchored searches of long or
+    /// non-ASCII texts. Without one, a pattern with a Unicode `\b` searches non-ASCII text with
+    /// the PikeVM at every byte (the lazy DFA gives up on it): 0.21 s against 0.02 s for 1.4 MB
+    /// of German.
     pub fn searcher(&self) -> &meta::Regex {
         self.searcher
             .get_or_init(|| compile(&self.effective(), false))
     }
 
-    /// Whether a failed anchored search may scan past the word it starts in (see
-    /// `literals::may_scan_far`): `gpu.*cluster` may, `\bgpu\w*` and `kill[^.]{0,40}` do not.
-    /// Looked up (embedded patterns) or parsed on first call, which comes only after such
-    /// searches failed.
-    pub(crate) fn may_scan_far(&self) -> bool {
-        *self.scans_far.get_or_init(|| {
+    /// What the anchored searches need to know of the pattern: how long its matches can be,
+    /// whether a failed search may scan past a word (see `literals::Shape`). Looked up for
+    /// embedded patterns, parsed on first call for others.
+    pub(crate) fn shape(&self) -> literals::Shape {
+        *self.shape.get_or_init(|| {
             let pattern = self.effective();
-            literals::precomputed_far(&pattern).unwrap_or_else(|| {
-                literals::parse(&pattern).map_or(true, |hir| literals::may_scan_far(&hir))
+            literals::precomputed_shape(&pattern).unwrap_or_else(|| {
+                literals::parse(&pattern)
+                    .map_or(literals::Shape::UNKNOWN, |hir| literals::Shape::of(&hir))
             })
         })
     }
 }
 
 /// Compiles a pattern validation has already compiled with `regex::RegexBuilder`, so it cannot
-/// fail: when the lean build (no literal prefilter, no full DFA) fails where that one succeeded,
-/// this builds exactly what it built.
+/// fail: when the lean build (no literal prefilter, no full DFA, no backtracker) fails where
+/// that one succeeded, this builds exactly what it built.
 fn compile(pattern: &str, lean: bool) -> meta::Regex {
     // What `regex::RegexBuilder::new(p).size_limit(REGEX_SIZE_LIMIT)` configures.
     let as_regex_crate = meta::Config::new()
@@ -376,7 +378,15 @@ fn compile(pattern: &str, lean: bool) -> meta::Regex {
             .map_err(|e| e.to_string())
     };
     let first = if lean {
-        as_regex_crate.clone().auto_prefilter(false).dfa(false)
+        // No bounded backtracker either: where the lazy DFA gives up (a Unicode `\b` on
+        // non-ASCII text), it would clear a bit per NFA state and haystack byte on every
+        // search, and anchored searches of patterns without a longest match span the rest of
+        // the text. The PikeVM's cost follows the bytes it actually reads.
+        as_regex_crate
+            .clone()
+            .auto_prefilter(false)
+            .dfa(false)
+            .backtrack(false)
     } else {
         as_regex_crate.clone().dfa(false)
     };

@@ -212,6 +212,7 @@ impl Candidates<'_> {
                 let mut tail: Option<meta::FindMatches<'a, 'a>> = None;
                 let mut tried = usize::MAX;
                 let mut misses = 0;
+                let shape = re.shape();
                 Box::new(std::iter::from_fn(move || {
                     if tail.is_none() {
                         for s in starts.by_ref() {
@@ -219,15 +220,21 @@ impl Candidates<'_> {
                                 continue;
                             }
                             tried = s;
-                            let input = Input::new(text).range(s..).anchored(Anchored::Yes);
+                            // No match is longer than `max_len`, and look-around sees past the
+                            // end of the range, so the range changes nothing but the cost: the
+                            // regex engines pick a cheaper one for short ranges and do not run
+                            // on past it (on non-ASCII text the lazy DFA gives up on a Unicode
+                            // `\b` and a PikeVM or a backtracker sized to the range takes over).
+                            let end = shape
+                                .max_len
+                                .map_or(text.len(), |m| s.saturating_add(m).min(text.len()));
+                            let input = Input::new(text).range(s..end).anchored(Anchored::Yes);
                             if let Some(m) = re.regex().search(&input) {
                                 last_end = m.end();
                                 return Some(m);
                             }
                             misses += 1;
-                            if misses == MAX_MISSES
-                                || (misses == MAX_MISSES_FAR && re.may_scan_far())
-                            {
+                            if misses == MAX_MISSES || (misses == MAX_MISSES_FAR && shape.far) {
                                 // Every start up to `s` has been tried.
                                 let next = text[s..].chars().next().map_or(1, char::len_utf8);
                                 tail_from = Some(s + next);
@@ -512,6 +519,12 @@ mod anchored {
             (r"(?i:kb\b)", "\u{212a}B and kb"),
             // Leftmost-first: the first alternative wins at the same start.
             (r"(?i:gpu|gpu cluster)", "a gpu cluster"),
+            // Searches end after the longest possible match, but `\b` and `$` still see the
+            // text past that point: no match at "gpué" or "gpusK" (Kelvin), one at the end.
+            (r"(?i:\bgpus?\b)", "gpué gpus\u{212a} gpu\u{17f}é gpuſ"),
+            (r"(?i:\bgpus?$)", "gpus gpus"),
+            (r"(?m:\bgpu$)", "gpu\ngpux\ngpu"),
+            (r"(?i:gpus?|gpu cluster)", "gpu clusterx"),
         ];
         for (p, text) in cases {
             let (via, direct) = both(p, text);
