@@ -3,7 +3,8 @@
 #
 #   engine   rule engine over a generated ~10 MB corpus of DS01 proposals, next to ripgrep
 #            (the same 551 regexes, `rg -f`) and semgrep (the same regexes as generic rules);
-#            plus how the engine's cost grows with corpus size (1, 3, 10 MB)
+#            plus how the engine's cost grows with corpus size (1, 3, 10 MB), and the 1 MB
+#            corpus with accents next to the plain one
 #   cold     load and compile the default rules and analyze one sentence
 #   backlog  `score --format json` at 1k, 10k, 100k items (~3 edges each): time and peak RSS;
 #            Taskwarrior 2.6 urgency report over the same 10k tasks
@@ -205,6 +206,29 @@ for section in $SECTIONS; do
             -n "1 MB" "$EX/analyze_dir $DATA/corpus-1mb" \
             -n "3 MB" "$EX/analyze_dir $DATA/corpus-3mb" \
             -n "10 MB" "$EX/analyze_dir $C"
+        say
+        # The same 1 MB with accents ("thé", "-ïng", "-tión"): on non-ASCII text a Unicode \b
+        # stops the regex crate's lazy DFA, so slower engines take over.
+        A=$DATA/corpus-1mb-accented
+        if [ ! -f "$A.done" ]; then
+            rm -rf "$A" && mkdir -p "$A"
+            python3 - "$DATA/corpus-1mb" "$A" <<'PY'
+import os, sys
+src, dst = sys.argv[1], sys.argv[2]
+for name in os.listdir(src):
+    with open(os.path.join(src, name), encoding="utf-8") as f:
+        text = f.read()
+    text = text.replace(" the ", " thé ").replace("ing ", "ïng ").replace("tion", "tión")
+    with open(os.path.join(dst, name), "w", encoding="utf-8") as f:
+        f.write(text)
+PY
+            touch "$A.done"
+        fi
+        say "Non-ASCII text, 1 MB (load before: $(load)):"
+        say
+        acc=(-n "ASCII" "$EX/analyze_dir $DATA/corpus-1mb" -n "accented" "$EX/analyze_dir $A")
+        [ -n "$RG" ] && acc+=(-n "rg -j1, accented" "$RG --no-config -j1 --count-matches -f $DATA/patterns.txt $A")
+        bench engine-accented --warmup 1 --runs "$RUNS" -i "${acc[@]}"
         say
         ;;
     cold)
