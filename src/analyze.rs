@@ -206,8 +206,8 @@ fn cancelled(
         let (s, e) = sentence_bounds(text, start, end);
         let sentence = &text[s..e];
         // On ASCII text the lean regex's lazy DFA is fastest and nothing more is compiled; on
-        // other text a Unicode `\b` stops the lazy DFA, and the searcher's literal prefilter
-        // spares most sentences the slower engines.
+        // other text a Unicode `\b` (in nearly every pattern) stops the lazy DFA, and the
+        // searcher's literal prefilter spares most sentences the slower engines.
         let ascii = sentence.is_ascii();
         let excluded = |x: &&LazyRegex| {
             if ascii {

@@ -89,24 +89,33 @@ impl Shape {
     };
 }
 
+/// Unicode's White_Space characters (what `\s` matches).
+const WHITE_SPACE: &[char] = &[
+    '\t', '\n', '\u{b}', '\u{c}', '\r', ' ', '\u{85}', '\u{a0}', '\u{1680}', '\u{2000}',
+    '\u{2001}', '\u{2002}', '\u{2003}', '\u{2004}', '\u{2005}', '\u{2006}', '\u{2007}', '\u{2008}',
+    '\u{2009}', '\u{200a}', '\u{2028}', '\u{2029}', '\u{202f}', '\u{205f}', '\u{3000}',
+];
+
 /// Whether a match attempt of the pattern may run on across words: it has a repetition with
-/// no upper bound (`.*`, `[^.;]+`, `(gpu )*`) of something other than a class without spaces
-/// and line breaks (`\w+`, `[a-z-]*` stop at the end of a word). A failed anchored search of
-/// such a pattern may scan to the end of the line or text, so the prefilter gives it fewer.
+/// no upper bound (`.*`, `[^.;]+`, `(gpu )*`) of something other than a class without
+/// whitespace (`\w+`, `[a-z-]*` stop at the end of a word). A failed anchored search of such a
+/// pattern may scan to the end of the line or text, so the prefilter gives it fewer. (`\w+`
+/// still runs to the end of one long token, such as a URL: the 32-miss bound covers that.)
 pub(crate) fn may_scan_far(hir: &Hir) -> bool {
     use regex_syntax::hir::{Class, HirKind};
     match hir.kind() {
         HirKind::Repetition(rep) => {
             let stops_at_spaces = match rep.sub.kind() {
                 HirKind::Class(Class::Unicode(c)) => !c.iter().any(|r| {
-                    [' ', '\n']
+                    WHITE_SPACE
                         .iter()
                         .any(|&ch| r.start() <= ch && ch <= r.end())
                 }),
                 HirKind::Class(Class::Bytes(c)) => !c.iter().any(|r| {
-                    [b' ', b'\n']
+                    WHITE_SPACE
                         .iter()
-                        .any(|&b| r.start() <= b && b <= r.end())
+                        .filter_map(|&ch| u8::try_from(ch).ok())
+                        .any(|b| r.start() <= b && b <= r.end())
                 }),
                 _ => false,
             };
@@ -254,6 +263,8 @@ mod tests {
             r"kill[^.;]*idle",
             r"a\s*b",
             r"(gpu )+queue",
+            r"gpu[^ \n]*cluster",
+            r"gpu[^\n]+x",
             r"(?:x(?:y.*))?z",
         ] {
             assert!(far(p), "{p} may scan far");

@@ -109,9 +109,10 @@ const MAX_STARTS: usize = 256;
 /// file) pairs, at no measurable cost (16: 4.1%, 0.18 s; 64: 0.14%, 0.46 s).
 const MAX_MISSES: usize = 32;
 /// The same bound for a pattern that may scan past a word (`gpu.*cluster`, `kill[^.]*idle`):
-/// each of its failed anchored searches may run to the end of the line, as far as the search
-/// of the rest. On one 4 MB line of "gpu ", `gpu.*cluster` took 0.77 s with 32 anchored
-/// misses and 0.16 s with 2 (`find_iter` alone: 0.19 s); with no bound, 1.8 s.
+/// each of its failed anchored searches may run to the end of the line (of the text, with
+/// `(?s)`), as far as the search of the rest. On one 4 MB line of "gpu ", `gpu.*cluster` took
+/// 0.77 s with 32 anchored misses and 0.16 s with 2 (`find_iter` alone: 0.19 s); with no
+/// bound, 1.8 s.
 const MAX_MISSES_FAR: usize = 2;
 
 /// One group: a forward lazy DFA and its cache.
@@ -221,10 +222,10 @@ impl Candidates<'_> {
                             }
                             tried = s;
                             // No match is longer than `max_len`, and look-around sees past the
-                            // end of the range, so the range changes nothing but the cost: the
-                            // regex engines pick a cheaper one for short ranges and do not run
-                            // on past it (on non-ASCII text the lazy DFA gives up on a Unicode
-                            // `\b` and a PikeVM or a backtracker sized to the range takes over).
+                            // end of the range, so the range changes nothing but the cost: no
+                            // engine reads more than one character past it (where the lazy DFA
+                            // gives up on a Unicode `\b` in non-ASCII text, the one-pass DFA or
+                            // the PikeVM takes over, within the range).
                             let end = shape
                                 .max_len
                                 .map_or(text.len(), |m| s.saturating_add(m).min(text.len()));
@@ -501,8 +502,8 @@ mod anchored {
             .iter()
             .flat_map(|(_, c)| c.matches(&re, text).map(|m| (m.start(), m.end())))
             .collect();
-        let direct = re
-            .regex()
+        let direct = regex::Regex::new(pattern)
+            .expect("pattern")
             .find_iter(text)
             .map(|m| (m.start(), m.end()))
             .collect();
