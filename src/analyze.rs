@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::questions::{self, Checklist};
-use crate::rules::{Family, LazyRegex, Rule, RuleSet};
+use crate::rules::{Family, Rule, RuleSet};
 use crate::taxonomy::{Concern, Kind};
 
 /// Version of the JSON shape of [`Analysis`]; bumped on any incompatible change.
@@ -205,18 +205,7 @@ fn cancelled(
     if !rule.exclude.is_empty() {
         let (s, e) = sentence_bounds(text, start, end);
         let sentence = &text[s..e];
-        // On ASCII text the lean regex's lazy DFA is fastest and nothing more is compiled; on
-        // other text a Unicode `\b` (in nearly every pattern) stops the lazy DFA, and the
-        // searcher's literal prefilter spares most sentences the slower engines.
-        let ascii = sentence.is_ascii();
-        let excluded = |x: &&LazyRegex| {
-            if ascii {
-                x.regex().is_match(sentence)
-            } else {
-                x.searcher().is_match(sentence)
-            }
-        };
-        if let Some(x) = rule.exclude.iter().find(excluded) {
+        if let Some(x) = rule.exclude.iter().find(|x| x.is_match(sentence)) {
             return Some(format!("excluded by `{}` in the same sentence", x.source));
         }
     }
