@@ -354,24 +354,10 @@ pub fn command(args: &AdrArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         report::note(&format!("created {}", dir.display()));
     }
     let name = slug(&title);
-    let mut number = next_number(&dir);
-    // Another writer may take the number between the scan and the write: `write_new` never
-    // replaces a file, so on a clash take the next number.
-    for _ in 0..100 {
-        let path = dir.join(format!("{number:04}-{name}.md"));
-        match crate::fsio::write_new(&path, &text, false) {
-            Ok(()) => {
-                report::adr::wrote(&path)?;
-                return Ok(ExitStatus::Ok);
-            }
-            Err(_) if path.exists() => number += 1,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(Error::invalid(
-        format!("{}: could not find a free record number", dir.display()),
-        Some("write to an explicit file with -o FILE"),
-    ))
+    // Concurrent runs in one directory each get their own number (see `write_numbered`).
+    let path = crate::fsio::write_numbered(&dir, next_number(&dir), &name, &text)?;
+    report::adr::wrote(&path)?;
+    Ok(ExitStatus::Ok)
 }
 
 #[cfg(test)]

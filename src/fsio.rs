@@ -78,6 +78,9 @@ pub fn write_bytes(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> 
     if !force && path.exists() {
         return Err(exists());
     }
+    if force {
+        refuse_special(path)?;
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -126,6 +129,123 @@ pub fn write_bytes(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> 
     result
 }
 
+/// `--force` replaces regular files only. A FIFO, a device, a socket or a symbolic link (even
+/// one to a regular file, or to `/proc/self/fd/1`) is refused: renaming over it would swap the
+/// special file for a regular one instead of writing where it points.
+fn refuse_special(path: &Path) -> Result<(), Error> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    let t = meta.file_type();
+    if t.is_file() {
+        return Ok(());
+    }
+    let kind = if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        special_kind(&t)
+    };
+    Err(Error::invalid(
+        format!(
+            "{}: is {kind}, not a regular file; --force only replaces regular files",
+            path.display()
+        ),
+        Some("write to a regular file, or print to standard output and redirect it"),
+    ))
+}
+
+#[cfg(unix)]
+fn special_kind(t: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// Write `text` as `dir/NNNN-{name}.md` under the first free number from `start` on, where a
+/// number is free when no `NNNN-*.md` has it. Safe against concurrent writers in the same
+/// directory: a number is claimed by creating `.NNNN.claim` exclusively, the directory is checked
+/// for that number while the claim is held, and the claim is removed only after the record is in
+/// place, so two runs never end up with the same number.
+pub fn write_numbered(dir: &Path, start: u32, name: &str, text: &str) -> Result<PathBuf, Error> {
+    let taken = |n: u32| -> bool {
+        let prefix = format!("{n:04}-");
+        std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries.filter_map(Result::ok).any(|e| {
+                let f = e.file_name();
+                let f = f.to_string_lossy();
+                f.starts_with(&prefix) && f.ends_with(".md")
+            })
+        })
+    };
+    clean_up_on_interrupt();
+    let mut number = start;
+    for _ in 0..10_000 {
+        let claim = dir.join(format!(".{number:04}.claim"));
+        let created = {
+            let mut pending = pending();
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&claim);
+            if f.is_ok() {
+                pending.push(claim.clone());
+            }
+            f
+        };
+        match created {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                number += 1;
+                continue;
+            }
+            Err(e) => {
+                return Err(Error::invalid(
+                    format!(
+                        "{}: cannot write: {}",
+                        dir.display(),
+                        crate::error::io_message(&e)
+                    ),
+                    Some("check that the directory exists and is writable"),
+                ));
+            }
+        }
+        let result = if taken(number) {
+            None
+        } else {
+            let path = dir.join(format!("{number:04}-{name}.md"));
+            Some(write_new(&path, text, false).map(|()| path))
+        };
+        {
+            let mut pending = pending();
+            let _ = std::fs::remove_file(&claim);
+            pending.retain(|p| p != &claim);
+        }
+        match result {
+            Some(Ok(path)) => return Ok(path),
+            Some(Err(e)) if !taken(number) => return Err(e),
+            _ => number += 1,
+        }
+    }
+    Err(Error::invalid(
+        format!("{}: could not find a free record number", dir.display()),
+        Some("write to an explicit file with -o FILE"),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +278,60 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let err = write_new(dir.path(), "x", true).expect_err("dir");
         assert!(err.to_string().contains("is a directory"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn force_replaces_only_regular_files() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let target = dir.path().join("target.txt");
+        write_new(&target, "keep", false).expect("target");
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        let err = write_new(&link, "x", true).expect_err("symlink");
+        assert!(err.to_string().contains("is a symbolic link"), "{err}");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("meta")
+                .file_type()
+                .is_symlink()
+        );
+        let err = write_new(Path::new("/dev/null"), "x", true).expect_err("device");
+        assert!(err.to_string().contains("is a character device"), "{err}");
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "keep");
+    }
+
+    #[test]
+    fn numbered_writes_in_parallel_get_distinct_numbers() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let paths: Vec<PathBuf> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..16)
+                .map(|k| {
+                    let d = dir.path();
+                    s.spawn(move || {
+                        write_numbered(d, 1, &format!("title-{k}"), "x").expect("write")
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("thread"))
+                .collect()
+        });
+        let mut numbers: Vec<String> = paths
+            .iter()
+            .map(|p| p.file_name().expect("name").to_string_lossy()[..4].to_string())
+            .collect();
+        numbers.sort();
+        let expected: Vec<String> = (1..=16).map(|n| format!("{n:04}")).collect();
+        assert_eq!(numbers, expected);
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.starts_with('.')),
+            "claims left: {names:?}"
+        );
     }
 }

@@ -319,3 +319,29 @@ fn check_skips_decision_records_next_to_proposals() {
     assert_eq!(v["files"].as_array().expect("files").len(), 0);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn concurrent_runs_in_one_directory_never_share_a_number() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("docs/decisions");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let bin = assert_cmd::cargo::cargo_bin("ds01-pm");
+    let children: Vec<std::process::Child> = (0..12)
+        .map(|k| {
+            std::process::Command::new(&bin)
+                .args(["adr", &format!("Decision number {k}")])
+                .current_dir(tmp.path())
+                .env_remove("DS01_PM_RULES")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().expect("wait").success());
+    }
+    let numbers: Vec<String> = names(&dir).iter().map(|n| n[..4].to_string()).collect();
+    let expected: Vec<String> = (1..=12).map(|n| format!("{n:04}")).collect();
+    assert_eq!(numbers, expected, "{:?}", names(&dir));
+}
