@@ -89,6 +89,86 @@ pub fn propagate(
     Effective { score, via, origin }
 }
 
+/// How many unfinished prerequisites the `chain` strategy counts behind one item. An item
+/// with more than this many does not lend its value to them: its chain is too long to be the
+/// reason to start any one of them, and the bound keeps the walk linear in the backlog's size.
+pub const CHAIN_HORIZON: usize = 64;
+
+/// The `chain` strategy (cost of delay over the whole chain, as WSJF treats enablers): an open
+/// item `d` with unfinished prerequisites offers each of them the ratio of the value of the
+/// whole chain to its effort,
+///
+/// ```text
+/// chain(d) = (value(d) + Σ value(p)) / (effort(d) + Σ effort(p)),  p ∈ open prerequisites of d,
+///                                                                  direct or not, each once
+/// ```
+///
+/// where value = reach × impact × confidence. A prerequisite's effective score is the larger
+/// of its own score and the best `chain(d)` over the items `d` that (transitively) need it;
+/// `via` and `origin` name that `d`. An item with more than [`CHAIN_HORIZON`] unfinished
+/// prerequisites offers nothing. Done items are satisfied: they are neither counted nor
+/// walked through.
+pub fn propagate_chain(
+    g: &DepGraph,
+    own: &[f64],
+    value: &[f64],
+    effort: &[f64],
+    open: &[bool],
+    id_rank: &[u32],
+) -> Effective {
+    let n = own.len();
+    let mut score = own.to_vec();
+    let mut via = vec![None; n];
+    let mut origin: Vec<usize> = (0..n).collect();
+    // The best chain offered to each item so far, and by whom.
+    let mut best: Vec<Option<(f64, usize)>> = vec![None; n];
+    let mut seen = vec![usize::MAX; n];
+    let mut found: Vec<usize> = Vec::new();
+    let mut queue: Vec<usize> = Vec::new();
+    for d in (0..n).filter(|&d| open[d]) {
+        found.clear();
+        queue.clear();
+        queue.push(d);
+        seen[d] = d;
+        let mut too_long = false;
+        'walk: while let Some(x) = queue.pop() {
+            for p in super::graph::prerequisites(g, x) {
+                if open[p] && seen[p] != d {
+                    seen[p] = d;
+                    found.push(p);
+                    if found.len() > CHAIN_HORIZON {
+                        too_long = true;
+                        break 'walk;
+                    }
+                    queue.push(p);
+                }
+            }
+        }
+        if too_long || found.is_empty() {
+            continue;
+        }
+        let total_value: f64 = found.iter().map(|&p| value[p]).sum::<f64>() + value[d];
+        let total_effort: f64 = found.iter().map(|&p| effort[p]).sum::<f64>() + effort[d];
+        let ratio = (total_value / total_effort).min(f64::MAX);
+        for &p in &found {
+            let better = best[p].is_none_or(|(r, o)| {
+                ratio.total_cmp(&r).then(id_rank[o].cmp(&id_rank[d])) == Ordering::Greater
+            });
+            if better {
+                best[p] = Some((ratio, d));
+            }
+        }
+    }
+    for i in 0..n {
+        if let Some((r, d)) = best[i].filter(|&(r, _)| r > own[i]) {
+            score[i] = r;
+            via[i] = Some(d);
+            origin[i] = d;
+        }
+    }
+    Effective { score, via, origin }
+}
+
 /// The ranked order's priority. Ties are broken, in order, by: higher effective score, higher
 /// own score (the item worth more by itself goes first), then id ascending — not file order,
 /// so reordering the file never reorders the ranking. This key only chooses among items whose
@@ -127,6 +207,78 @@ mod tests {
     #[test]
     fn rice_is_reach_impact_confidence_over_effort() {
         assert!((own_score(150.0, 2.0, 0.8, 4.0) - 60.0).abs() < 1e-9);
+    }
+
+    /// Graph and estimates for the chain tests: (reach × impact × confidence, effort) per item
+    /// and `prereqs[i]` the items `i` depends on.
+    fn chain_case(items: &[(f64, f64)], prereqs: &[Vec<usize>], open: &[bool]) -> Effective {
+        let g = super::super::graph::build_from(prereqs);
+        let value: Vec<f64> = items.iter().map(|&(v, _)| v).collect();
+        let effort: Vec<f64> = items.iter().map(|&(_, e)| e).collect();
+        let own: Vec<f64> = items.iter().map(|&(v, e)| v / e).collect();
+        let id_rank: Vec<u32> = (0..items.len() as u32).collect();
+        propagate_chain(&g, &own, &value, &effort, open, &id_rank)
+    }
+
+    #[test]
+    fn chain_counts_the_effort_of_the_whole_chain() {
+        // 0: a migration, value 8 over 4 weeks (own 2); 1: needs it, value 300 over 3 weeks
+        // (own 100). Under `max` the migration would score 100; the chain costs 7 weeks for
+        // 308 of value, so it scores 44, below a free 120-point item.
+        let e = chain_case(
+            &[(8.0, 4.0), (300.0, 3.0)],
+            &[vec![], vec![0]],
+            &[true, true],
+        );
+        assert!((e.score[0] - 44.0).abs() < 1e-9, "{:?}", e.score);
+        assert_eq!(e.via[0], Some(1));
+        assert!((e.score[1] - 100.0).abs() < 1e-9);
+        assert_eq!(e.via[1], None);
+    }
+
+    #[test]
+    fn chain_counts_a_shared_prerequisite_once_and_skips_done_items() {
+        // 3 needs 1 and 2, both need 0 (a diamond): the chain of 3 is {0, 1, 2, 3}, 0 once.
+        let items = [(10.0, 1.0), (10.0, 1.0), (10.0, 1.0), (370.0, 1.0)];
+        let prereqs = [vec![], vec![0], vec![0], vec![1, 2]];
+        let e = chain_case(&items, &prereqs, &[true; 4]);
+        assert!((e.score[0] - 100.0).abs() < 1e-9, "{:?}", e.score);
+        assert_eq!(e.origin[0], 3);
+        // With 1 done, 3's chain is {0, 2, 3}: (10 + 10 + 370) / 3 = 130.
+        let e = chain_case(&items, &prereqs, &[true, false, true, true]);
+        assert!((e.score[0] - 130.0).abs() < 1e-9, "{:?}", e.score);
+        assert!(
+            (e.score[1] - 10.0).abs() < 1e-9,
+            "a done item keeps its own score"
+        );
+    }
+
+    #[test]
+    fn chain_keeps_the_own_score_when_it_is_higher_and_stops_at_the_horizon() {
+        let e = chain_case(
+            &[(50.0, 1.0), (1.0, 1.0)],
+            &[vec![], vec![0]],
+            &[true, true],
+        );
+        assert_eq!(e.score[0], 50.0);
+        assert_eq!(e.via[0], None);
+        // A chain of CHAIN_HORIZON + 2 items: the last has one prerequisite too many and
+        // lends nothing, the one before it lends to all of its own.
+        let n = CHAIN_HORIZON + 2;
+        let mut items = vec![(1.0, 1.0); n];
+        items[n - 1] = (1e6, 1.0);
+        items[n - 2] = (1e3, 1.0);
+        let prereqs: Vec<Vec<usize>> = (0..n)
+            .map(|i| if i == 0 { vec![] } else { vec![i - 1] })
+            .collect();
+        let e = chain_case(&items, &prereqs, &vec![true; n]);
+        assert_eq!(e.origin[0], n - 2);
+        let expected = (1e3 + (n - 2) as f64) / (n - 1) as f64;
+        assert!(
+            (e.score[0] - expected).abs() < 1e-9,
+            "{} vs {expected}",
+            e.score[0]
+        );
     }
 
     #[test]
