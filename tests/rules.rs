@@ -11,7 +11,7 @@ fn defaults() -> &'static rules::RuleSet {
 
 #[test]
 fn every_rule_example_classifies_as_declared() {
-    let failures = rules::self_test(defaults(), false);
+    let failures = ds01_pm::analyze::self_test(defaults(), false);
     assert!(
         failures.is_empty(),
         "failing rule examples:\n{}",

@@ -209,7 +209,8 @@ pub fn rules(data: &[u8]) -> Result<(), String> {
         text: text_of(rest),
         embedded: false,
     });
-    let set = match rules::validate(&sources) {
+    // Loading (rules) and proving the examples (the analyzer, a layer up) are two steps.
+    let set = match rules::validate(&sources).and_then(ds01_pm::analyze::prove_user_rules) {
         Ok(set) => set,
         Err(e) => {
             let msg = e.to_string();

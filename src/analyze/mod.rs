@@ -1,12 +1,16 @@
 //! The analyzer: free text in, concerns with evidence, size and questions out. Pure: it reads
 //! nothing and prints nothing.
+pub mod questions;
+mod self_test;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::questions::{self, Checklist};
 use crate::rules::{Family, Rule, RuleSet};
 use crate::taxonomy::{Concern, Kind};
+use questions::Checklist;
+pub use self_test::{ExampleFailure, prove_user_rules, self_test};
 
 /// Version of the JSON shape of [`Analysis`]; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;

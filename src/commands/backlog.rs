@@ -1,9 +1,9 @@
 //! `score`, `plan` and `graph`: load, rank, annotate with concerns, render.
 use std::path::Path;
 
-use super::concerns::Concerns;
-use super::{Backlog, LoadError, layout, plan as planner, rank};
-use crate::Ctx;
+use super::Ctx;
+use crate::backlog::concerns::Concerns;
+use crate::backlog::{Backlog, LoadError, plan as planner, rank};
 use crate::cli::{GraphArgs, PlanArgs, ReportArgs, ScoreArgs};
 use crate::error::{Error, ExitStatus};
 use crate::report::{self, backlog as render, html};
@@ -14,7 +14,7 @@ const SENSITIVITY_TOP: usize = 5;
 /// Load a backlog; findings become one tool error listing every problem.
 fn load_or_fail(path: &Path) -> Result<Backlog, Error> {
     let started = std::time::Instant::now();
-    match super::load(path) {
+    match crate::backlog::load(path) {
         Ok(b) => {
             report::info(&format!(
                 "{}: {} items, {} dependencies, loaded in {:.1} ms",
@@ -58,7 +58,7 @@ fn rank_with_concerns(
                 return Ok(None);
             }
             ctx.rule_set()
-                .map(|set| Some(super::concerns::annotate(b, &set)))
+                .map(|set| Some(crate::backlog::concerns::annotate(b, &set)))
         });
         let ranking = rank::rank(b);
         (
@@ -73,7 +73,7 @@ fn rank_with_concerns(
 pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     let name = args.backlog.display().to_string();
     if args.check {
-        let findings = match super::load(&args.backlog) {
+        let findings = match crate::backlog::load(&args.backlog) {
             Ok(_) => Vec::new(),
             Err(LoadError::Tool(e)) => return Err(e),
             Err(LoadError::Findings(f)) => f,
@@ -158,7 +158,7 @@ pub fn report(args: &ReportArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     let b = load_or_fail(&args.backlog)?;
     let (ranking, concerns) = rank_with_concerns(&b, args.no_concerns, ctx)?;
     let started = std::time::Instant::now();
-    let drawing = layout::backlog(&b, &ranking, html::MAX_DRAWN, &html::layout_config());
+    let drawing = html::layout::backlog(&b, &ranking, html::MAX_DRAWN, &html::layout_config());
     report::info(&format!(
         "layout: {} of {} items in {} columns, {} dummy nodes, {} crossings, {:.1} ms",
         drawing.items.len(),

@@ -1,6 +1,6 @@
 //! The codes of backlog findings (`B001`..`B014`): what each means and how to fix it. One
-//! registry, read by `ds01-pm explain`; the loader (`model.rs`, `validate.rs`, `graph.rs`,
-//! `mod.rs`) emits the codes, and a test keeps every emitted code registered here.
+//! registry, read by `ds01-pm explain`; the backlog loader (`model.rs`, `validate.rs`,
+//! `graph.rs`, `mod.rs`) emits the codes, and a test keeps every emitted code registered here.
 use serde::Serialize;
 
 /// One kind of problem in a backlog file.
@@ -135,10 +135,10 @@ mod tests {
     /// The codes written as string literals in the loader's sources.
     fn emitted() -> std::collections::BTreeSet<String> {
         let sources = [
-            include_str!("mod.rs"),
-            include_str!("model.rs"),
-            include_str!("validate.rs"),
-            include_str!("graph.rs"),
+            include_str!("../backlog/mod.rs"),
+            include_str!("../backlog/model.rs"),
+            include_str!("../backlog/validate.rs"),
+            include_str!("../backlog/graph.rs"),
         ];
         let re = regex::Regex::new(r#""(B\d{3})""#).expect("regex");
         sources
@@ -174,8 +174,8 @@ mod tests {
             assert!(c.summary.ends_with('.') && c.help.len() > 80, "{}", c.code);
             // No clash with the proposal checks, which `explain` resolves too.
             assert!(
-                crate::check::config::find_check(c.code).is_none()
-                    && crate::check::config::find_check(c.name).is_none(),
+                crate::diag::check::find(c.code).is_none()
+                    && crate::diag::check::find(c.name).is_none(),
                 "{}",
                 c.code
             );

@@ -17,7 +17,6 @@ use crate::error::Error;
 use crate::taxonomy::{Concern, Kind};
 
 pub use validate::validate;
-pub(crate) use validate::{toml_error, toml_error_parts};
 
 /// The default rule files, embedded so the binary works from any directory.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -582,45 +581,3 @@ impl RuleSet {
 
 /// The matches of one pattern, keyed by (rule index, pattern index within the rule).
 pub type PatternMatches = ((usize, usize), Vec<std::ops::Range<usize>>);
-
-/// The outcome of one rule's self-test.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct ExampleFailure {
-    pub rule: String,
-    pub location: String,
-    pub example: String,
-    /// `true` if the example should have matched.
-    pub expected_match: bool,
-}
-
-/// Run every rule's examples through the full analyzer; return what failed.
-pub fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
-    let mut failures = Vec::new();
-    for rule in &set.rules {
-        if only_user_rules
-            && set
-                .sources
-                .iter()
-                .any(|s| s.embedded && s.name == rule.location.file)
-        {
-            continue;
-        }
-        let cases = rule
-            .examples_match
-            .iter()
-            .map(|e| (e, true))
-            .chain(rule.examples_no_match.iter().map(|e| (e, false)));
-        for (example, expected) in cases {
-            let fired = crate::analyze::fired_rules(set, example).contains(&rule.id.as_str());
-            if fired != expected {
-                failures.push(ExampleFailure {
-                    rule: rule.id.clone(),
-                    location: rule.location.to_string(),
-                    example: example.clone(),
-                    expected_match: expected,
-                });
-            }
-        }
-    }
-    failures
-}

@@ -17,8 +17,8 @@
 //! Everything is index-based and sorts stably: the same graph always gives the same drawing.
 use std::cmp::Ordering;
 
-use super::Backlog;
-use super::rank::Ranking;
+use crate::backlog::Backlog;
+use crate::backlog::rank::Ranking;
 
 /// Sizes and spacing (in SVG user units).
 #[derive(Debug, Clone, Copy)]

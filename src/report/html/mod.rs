@@ -1,11 +1,13 @@
 //! `report`: one self-contained HTML page (inline CSS and SVG; no script, no external URL)
 //! with summary cards, the layered dependency graph, a chart of effective score against effort
-//! and the ranked table. The positions come from `backlog::layout`; this module only draws.
+//! and the ranked table. The positions come from [`layout`]; this module only draws.
+pub mod layout;
+
 use std::fmt::Write;
 
+use self::layout::{BacklogDrawing, EdgeRoute};
 use super::backlog::{concerns_cell, effort, impact_word, num, pct};
 use crate::backlog::concerns::Concerns;
-use crate::backlog::layout::{self, BacklogDrawing, EdgeRoute};
 use crate::backlog::rank::Ranking;
 use crate::backlog::{Backlog, Status};
 
@@ -13,9 +15,6 @@ use crate::backlog::{Backlog, Status};
 pub const MAX_DRAWN: usize = 150;
 /// The most items the chart plots (the best-ranked open ones).
 pub const MAX_POINTS: usize = 1000;
-/// The rows the ranked table lists by default (`report --rows`): every row costs about 500
-/// bytes, so a 100k-item backlog would make a 50 MB page that no one scrolls through.
-pub const MAX_ROWS: usize = 1000;
 /// How many items of the critical chain the graph's caption names.
 const CHAIN_NAMED: usize = 30;
 /// How many of the best-ranked points the chart labels with their id.
