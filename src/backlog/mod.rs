@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::diag::backlog as codes;
 use crate::error::Error;
 
 /// The effort unit the file declares.
@@ -168,7 +169,7 @@ pub fn parse(text: &str) -> Result<Backlog, LoadError> {
         let (pos, message) = crate::diag::toml_error_parts(text, &e);
         let (line, col) = pos.unwrap_or((1, 1));
         LoadError::Findings(vec![Finding {
-            code: "B001",
+            code: codes::B001.code,
             message,
             line,
             col,

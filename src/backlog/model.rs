@@ -17,6 +17,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::diag::backlog as codes;
 use crate::text::did_you_mean;
 
 /// A number or a word, as `reach`, `impact`, `confidence`, `effort` and `decay` accept.
@@ -241,7 +242,11 @@ impl Reader {
             || format!(" (expected one of {})", known.join(", ")),
             |s| format!(" (did you mean `{s}`?)"),
         );
-        self.problem(at, "B013", format!("unknown key `{key}` in {table}{hint}"));
+        self.problem(
+            at,
+            codes::B013.code,
+            format!("unknown key `{key}` in {table}{hint}"),
+        );
     }
 
     fn top(&mut self, doc: &DeTable<'_>, offset: usize) {
@@ -257,7 +262,7 @@ impl Reader {
                     }
                     other => self.problem(
                         at,
-                        "B014",
+                        codes::B014.code,
                         format!(
                             "`item` must be an array of tables (`[[item]]`), got {}",
                             type_name(other)
@@ -281,7 +286,7 @@ impl Reader {
             other => {
                 self.problem(
                     s.start,
-                    "B014",
+                    codes::B014.code,
                     format!("{what} must be a string, got {}", type_name(other)),
                 );
                 None
@@ -302,14 +307,22 @@ impl Reader {
                 #[allow(clippy::cast_precision_loss)]
                 Ok(n) => Scalar::Num(n as f64),
                 Err(_) => {
-                    self.problem(s.start, "B014", format!("{what}: integer out of range"));
+                    self.problem(
+                        s.start,
+                        codes::B014.code,
+                        format!("{what}: integer out of range"),
+                    );
                     return None;
                 }
             },
             DeValue::Float(f) => match f.as_str().parse::<f64>() {
                 Ok(x) => Scalar::Num(x),
                 Err(_) => {
-                    self.problem(s.start, "B014", format!("{what}: unreadable number"));
+                    self.problem(
+                        s.start,
+                        codes::B014.code,
+                        format!("{what}: unreadable number"),
+                    );
                     return None;
                 }
             },
@@ -332,7 +345,7 @@ impl Reader {
             other => {
                 self.problem(
                     span(offset, v.span()).start,
-                    "B014",
+                    codes::B014.code,
                     format!(
                         "{what} must be an array of strings, got {}",
                         type_name(other)
@@ -347,7 +360,7 @@ impl Reader {
         let DeValue::Table(t) = v.get_ref() else {
             self.problem(
                 span(offset, v.span()).start,
-                "B014",
+                codes::B014.code,
                 format!("`scoring` must be a table, got {}", type_name(v.get_ref())),
             );
             return;
@@ -364,7 +377,7 @@ impl Reader {
                     let DeValue::Table(sizes) = v.get_ref() else {
                         self.problem(
                             at,
-                            "B014",
+                            codes::B014.code,
                             format!(
                                 "`tshirt` must be a table of sizes, got {}",
                                 type_name(v.get_ref())
@@ -394,7 +407,7 @@ impl Reader {
         let DeValue::Table(t) = v.get_ref() else {
             self.problem(
                 start,
-                "B014",
+                codes::B014.code,
                 format!(
                     "each `item` must be a table, got {}",
                     type_name(v.get_ref())
@@ -448,7 +461,7 @@ impl Reader {
             let keys: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
             self.problem(
                 start,
-                "B014",
+                codes::B014.code,
                 format!("{name} is missing required key(s) {}", keys.join(", ")),
             );
         }

@@ -5,6 +5,7 @@ use super::Ctx;
 use crate::backlog::concerns::Concerns;
 use crate::backlog::{Backlog, LoadError, plan as planner, rank};
 use crate::cli::{GraphArgs, PlanArgs, ReportArgs, ScoreArgs};
+use crate::diag::backlog as codes;
 use crate::error::{Error, ExitStatus};
 use crate::report::{self, backlog as render, html};
 
@@ -31,11 +32,11 @@ fn load_or_fail(path: &Path) -> Result<Backlog, Error> {
                 .iter()
                 .map(|f| format!("{}:{}:{}: {}", path.display(), f.line, f.col, f.message))
                 .collect(),
-            hint: Some(if findings.iter().any(|f| f.code == "B011") {
+            hint: Some(if findings.iter().any(|f| f.code == codes::B011.code) {
                 "remove one `depends_on` edge of each cycle; `ds01-pm score --check` reports the same as findings for CI".into()
-            } else if findings.iter().all(|f| f.code == "B001") {
+            } else if findings.iter().all(|f| f.code == codes::B001.code) {
                 "fix the TOML syntax at that line and column; strings need quotes, tables `[[item]]`".into()
-            } else if findings.iter().all(|f| f.code == "B012") {
+            } else if findings.iter().all(|f| f.code == codes::B012.code) {
                 "add at least one `[[item]]` with id, title, reach, impact, confidence and effort (`ds01-pm explain rice` describes them)".into()
             } else {
                 "fix the items above; `ds01-pm score --check` reports the same as findings for CI"

@@ -54,3 +54,28 @@ pub fn find(key: &str) -> Option<Code> {
         .map(Code::Check)
         .or_else(|| backlog::find(key).map(Code::Backlog))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// `explain` and suppressions resolve a code or a name across both families: no key may
+    /// mean two things.
+    #[test]
+    fn codes_and_names_are_unique_across_families() {
+        let mut keys = BTreeSet::new();
+        for (code, name) in check::CHECKS
+            .iter()
+            .map(|c| (c.code, c.name))
+            .chain(backlog::CODES.iter().map(|c| (c.code, c.name)))
+        {
+            assert!(keys.insert(code.to_ascii_lowercase()), "{code} twice");
+            assert!(keys.insert(name.to_ascii_lowercase()), "{name} twice");
+        }
+        assert!(matches!(find("p201"), Some(Code::Check(c)) if c.code == "P201"));
+        assert!(matches!(find("dependency-cycle"), Some(Code::Backlog(c)) if c.code == "B011"));
+        assert!(find("P999").is_none());
+    }
+}
