@@ -118,6 +118,19 @@ pub fn load(spec: &RuleSource) -> Result<RuleSet, Error> {
     validate(&sources(spec)?)
 }
 
+/// The source of `src/rules/prefix_table.rs` for the embedded rules: what
+/// `cargo run --example prefix_table` writes and a unit test compares.
+#[doc(hidden)]
+pub fn prefix_table_source() -> Result<String, Error> {
+    let set = defaults()?;
+    let patterns: Vec<String> = set
+        .rules
+        .iter()
+        .flat_map(|r| r.patterns.iter().map(LazyRegex::effective))
+        .collect();
+    Ok(literals::render_table(&patterns))
+}
+
 /// The embedded default rules, loaded once per process.
 pub fn defaults() -> Result<&'static RuleSet, Error> {
     static DEFAULTS: OnceLock<RuleSet> = OnceLock::new();
