@@ -70,6 +70,21 @@ impl Ctx<'_> {
     }
 }
 
+/// A value of plain TOML (a proposal's front matter, which `check` reads with the `toml`
+/// crate) as the scalar the item-field validators below take.
+pub(crate) fn scalar_of(v: &toml::Value) -> Scalar {
+    match v {
+        #[allow(clippy::cast_precision_loss)]
+        toml::Value::Integer(i) => Scalar::Num(*i as f64),
+        toml::Value::Float(f) => Scalar::Num(*f),
+        toml::Value::String(s) => Scalar::Str(s.clone()),
+        toml::Value::Boolean(_) => Scalar::Other("a boolean"),
+        toml::Value::Datetime(_) => Scalar::Other("a datetime"),
+        toml::Value::Array(_) => Scalar::Other("an array"),
+        toml::Value::Table(_) => Scalar::Other("a table"),
+    }
+}
+
 /// `reach`: a finite number ≥ 0.
 pub(crate) fn parse_reach(v: &Scalar) -> Result<f64, String> {
     match v {
