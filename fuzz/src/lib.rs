@@ -1,5 +1,5 @@
 //! The fuzz harness: one function per target, used by the cargo-fuzz targets in
-//! `fuzz_targets/` and, by path, by `tests/fuzz_regressions.rs`, which replays every input
+//! `fuzz_targets/` and, by path, by `tests/it/fuzz_regressions.rs`, which replays every input
 //! kept under `fuzz/regressions/<target>/` through the same function on every `cargo test`.
 //!
 //! Each function feeds bytes to one loader or analysis through the library's public API,

@@ -1,18 +1,11 @@
 //! End-to-end tests of `adr`: numbering, directories, configuration, never overwriting, and
 //! what the record is prefilled with. Every test runs in its own temporary directory.
+use crate::common::ds01_in as ds01;
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 const SQLITE: &str = "Switch from file-based state to SQLite";
-
-fn ds01(cwd: &Path) -> Command {
-    let mut c = Command::cargo_bin("ds01-pm").expect("binary");
-    c.env_remove("NO_COLOR").env_remove("DS01_PM_RULES");
-    c.current_dir(cwd);
-    c
-}
 
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)

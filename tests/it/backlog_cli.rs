@@ -1,16 +1,8 @@
 //! `score`, `plan` and `graph` end to end: every format, every validation error, cycles,
 //! `--check`. Concern labels come from the default rules, which change independently, so
 //! snapshots drop them and only their shape is asserted.
-use assert_cmd::Command;
+use crate::common::ds01;
 use predicates::prelude::*;
-
-fn ds01() -> Command {
-    let mut c = Command::cargo_bin("ds01-pm").expect("binary");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .env_remove("DS01_PM_RULES");
-    c
-}
 
 const BACKLOG: &str = "fixtures/backlog.toml";
 

@@ -1,6 +1,7 @@
 //! End-to-end tests of `ds01-pm check` and `ds01-pm new`, run as CI runs them. Concern-driven
 //! checks use the small rule set in `fixtures/check/rules`, never the default rules, which
 //! change; every run passes `--config` so that no ds01-pm.toml above the repository counts.
+use crate::common::ds01;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -8,13 +9,6 @@ use serde_json::Value;
 const RULES: &str = "fixtures/check/rules";
 const SNAPSHOT_CONFIG: &str = "fixtures/config/snapshot.toml";
 const DEFAULT_CONFIG: &str = "fixtures/config/default.toml";
-
-fn ds01() -> Command {
-    let mut c = Command::cargo_bin("ds01-pm").expect("binary");
-    c.env_remove("NO_COLOR").env_remove("DS01_PM_RULES");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
 
 /// `check` with the test rules and a config; returns (exit code, stdout, stderr).
 fn check(config: &str, args: &[&str]) -> (i32, String, String) {

@@ -1,13 +1,6 @@
 //! End-to-end tests of `analyze`, `questions` and `rules`, run as a user runs them.
-use assert_cmd::Command;
+use crate::common::ds01;
 use predicates::prelude::*;
-
-fn ds01() -> Command {
-    let mut c = Command::cargo_bin("ds01-pm").expect("binary");
-    c.env_remove("NO_COLOR").env_remove("DS01_PM_RULES");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
 
 const WEEKEND: &str =
     "Let students keep a container running over the weekend for long training jobs";

@@ -1,15 +1,8 @@
 //! End-to-end tests of `explain`, and of the rule-file fields it reads (`details`, `options`,
 //! `[[topic]]`).
-use assert_cmd::Command;
+use crate::common::ds01;
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn ds01() -> Command {
-    let mut c = Command::cargo_bin("ds01-pm").expect("binary");
-    c.env_remove("NO_COLOR").env_remove("DS01_PM_RULES");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
 
 /// `explain TOPIC` fails with exit code 2 and offers `suggestion`.
 fn assert_suggests(topic: &str, suggestion: &str) {

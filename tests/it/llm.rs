@@ -108,9 +108,8 @@ fn workdir(llm: &str) -> tempfile::TempDir {
 }
 
 fn ds01(dir: &tempfile::TempDir) -> Command {
-    let mut c = Command::cargo_bin("ds01-pm").expect("binary");
-    c.current_dir(dir.path())
-        .env_remove("DS01_PM_LLM_BASE_URL")
+    let mut c = crate::common::ds01_in(dir.path());
+    c.env_remove("DS01_PM_LLM_BASE_URL")
         .env_remove("DS01_PM_LLM_MODEL")
         .env_remove("DS01_PM_LLM_API_KEY")
         .env_remove("NO_COLOR");

@@ -8,11 +8,8 @@ use assert_cmd::Command;
 const IDEA: &str = "Let students keep a container running over the weekend for long training jobs";
 
 fn ds01(cwd: &Path) -> Command {
-    let mut c = Command::cargo_bin("ds01-pm").expect("binary");
-    c.current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env("USER", "tester")
-        .env_remove("DS01_PM_RULES");
+    let mut c = crate::common::ds01_in(cwd);
+    c.env("NO_COLOR", "1").env("USER", "tester");
     c
 }
 

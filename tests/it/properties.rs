@@ -3,7 +3,7 @@
 //! JSON of `analyze`, `score` and `check` parses back with its top-level shape; and an
 //! analysis depends only on the text and the rules, not on the order the rule files load in.
 //! The ordering property over small-integer DAGs (where ties hide bugs) is in
-//! `tests/backlog.rs`; this file covers the whole range of valid estimates.
+//! `tests/it/backlog.rs`; this file covers the whole range of valid estimates.
 use assert_cmd::Command;
 use ds01_pm::analyze::analyze;
 use ds01_pm::backlog::{LoadError, concerns, parse, plan, rank};

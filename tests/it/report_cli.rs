@@ -1,18 +1,9 @@
 //! `ds01-pm report`: the HTML page end to end. Structure (one node per item, the critical
 //! chain, done items), escaping, self-containment, output handling and errors. The rendering
 //! in a real browser is checked by `tests/browser/report.sh`.
+use crate::common::ds01;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-
-use assert_cmd::Command;
-
-fn ds01() -> Command {
-    let mut c = Command::cargo_bin("ds01-pm").expect("binary");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .env_remove("DS01_PM_RULES");
-    c
-}
 
 const BACKLOG: &str = "fixtures/backlog.toml";
 
