@@ -1,8 +1,10 @@
 //! End-to-end tests of `explain`, and of the rule-file fields it reads (`details`, `options`,
 //! `[[topic]]`).
-use crate::common::ds01;
+use ds01_pm::cli::ListFormat;
 use predicates::prelude::*;
 use serde_json::Value;
+
+use crate::common::ds01;
 
 /// `explain TOPIC` fails with exit code 2 and offers `suggestion`.
 fn assert_suggests(topic: &str, suggestion: &str) {
@@ -23,6 +25,18 @@ fn json(args: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// `ds01-pm explain TOPIC` in-process: the library calls the command makes (default rules,
+/// no colour), for the tests that loop over every code, rule and label.
+fn explain(topic: &str, format: ListFormat) -> String {
+    let set = ds01_pm::rules::defaults().expect("default rules");
+    let e = ds01_pm::explain::resolve(set, topic).unwrap_or_else(|e| panic!("{topic}: {e}"));
+    ds01_pm::report::explain::explanation(&e, format, false)
+}
+
+fn explain_json(topic: &str) -> Value {
+    serde_json::from_str(&explain(topic, ListFormat::Json)).expect("JSON")
 }
 
 #[test]
@@ -70,7 +84,7 @@ fn a_finding_code_shows_the_registry_text_of_list_checks() {
     .expect("JSON");
     for c in listed.as_array().expect("checks") {
         let code = c["code"].as_str().expect("code");
-        let v = json(&["explain", code, "--format", "json"]);
+        let v = explain_json(code);
         assert_eq!(v["help"], c["help"], "{code}");
         assert_eq!(v["summary"], c["summary"], "{code}");
         // The human text carries the first words of the help (wrapped).
@@ -81,12 +95,14 @@ fn a_finding_code_shows_the_registry_text_of_list_checks() {
             .take(4)
             .collect::<Vec<_>>()
             .join(" ");
-        ds01()
-            .args(["explain", code])
-            .assert()
-            .success()
-            .stdout(predicate::str::contains(first));
+        assert!(explain(code, ListFormat::Human).contains(&first), "{code}");
     }
+    // One through the binary.
+    ds01()
+        .args(["explain", "P201"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("P201 gpu-when-none-free"));
 }
 
 /// Every code `score --check` reports on the bad backlogs of `fixtures/backlog/` is an
@@ -128,7 +144,7 @@ fn every_backlog_finding_code_is_explainable() {
         .collect();
     for code in &emitted {
         assert!(listed.contains(&code.as_str()), "{code} not in the index");
-        let v = json(&["explain", &code.to_lowercase(), "--format", "json"]);
+        let v = explain_json(&code.to_lowercase());
         assert_eq!(v["schema_version"], 1);
         assert_eq!(v["kind"], "backlog-check", "{code}");
         assert_eq!(v["code"], code.as_str());
@@ -140,22 +156,15 @@ fn every_backlog_finding_code_is_explainable() {
         );
         assert!(!summary.is_empty() && help.len() > 80, "{code}");
         // By name too, and the human text carries the title, the meaning and the fix.
-        assert_eq!(
-            json(&["explain", name, "--format", "json"])["code"],
-            code.as_str()
-        );
+        assert_eq!(explain_json(name)["code"], code.as_str());
         let first: String = help
             .split_whitespace()
             .take(4)
             .collect::<Vec<_>>()
             .join(" ");
-        ds01()
-            .args(["explain", code])
-            .assert()
-            .success()
-            .stdout(predicate::str::starts_with(format!("{code} {name}")))
-            .stdout(predicate::str::contains(summary))
-            .stdout(predicate::str::contains(first));
+        let human = explain(code, ListFormat::Human);
+        assert!(human.starts_with(&format!("{code} {name}")), "{human}");
+        assert!(human.contains(summary) && human.contains(&first), "{human}");
     }
     assert_suggests("B0111", "B011");
     assert_suggests("dependancy-cycle", "dependency-cycle");
@@ -183,7 +192,7 @@ fn every_label_and_rule_id_in_the_default_rules_is_explainable() {
     let mut labels = std::collections::BTreeSet::new();
     for r in rules {
         let id = r["id"].as_str().expect("id");
-        let v = json(&["explain", id, "--format", "json"]);
+        let v = explain_json(id);
         assert_eq!(v["kind"], "rule", "{id}");
         assert_eq!(v["id"], id);
         assert_eq!(v["patterns"], r["patterns"], "{id}");
@@ -199,7 +208,7 @@ fn every_label_and_rule_id_in_the_default_rules_is_explainable() {
     }
     // Every label a rule can produce explains itself and names that rule among its producers.
     for label in &labels {
-        let v = json(&["explain", label, "--format", "json"]);
+        let v = explain_json(label);
         assert_eq!(v["id"], label.as_str());
         assert!(
             !v["description"].as_str().expect("description").is_empty(),
