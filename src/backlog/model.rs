@@ -113,8 +113,17 @@ const CHUNK_BYTES: usize = 1 << 20;
 /// Parse `text`. A TOML syntax error is returned as the toml crate's error; otherwise the raw
 /// file and every structural problem.
 pub(crate) fn read(text: &str) -> Result<(BacklogFile, Vec<Problem>), toml::de::Error> {
-    if text.len() >= CHUNK_BYTES {
-        if let Some(done) = read_chunked(text) {
+    read_in_chunks(text, CHUNK_BYTES)
+}
+
+/// [`read`], parsing files of `chunk_bytes` or more in chunks of about a quarter of that (a
+/// parameter so that tests exercise the chunked path on small files).
+fn read_in_chunks(
+    text: &str,
+    chunk_bytes: usize,
+) -> Result<(BacklogFile, Vec<Problem>), toml::de::Error> {
+    if text.len() >= chunk_bytes {
+        if let Some(done) = read_chunked(text, chunk_bytes) {
             return Ok(done);
         }
     }
@@ -125,7 +134,7 @@ pub(crate) fn read(text: &str) -> Result<(BacklogFile, Vec<Problem>), toml::de::
 }
 
 /// Byte offsets where a line starts with the `[[item]]` header (the chunk boundaries).
-fn split_points(text: &str) -> Vec<usize> {
+fn split_points(text: &str, chunk_bytes: usize) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut points = Vec::new();
     let mut last = 0;
@@ -134,7 +143,7 @@ fn split_points(text: &str) -> Vec<usize> {
         let after = bytes.get(start + 8).copied();
         let clean_end = matches!(after, None | Some(b'\n' | b'\r' | b' ' | b'\t' | b'#'));
         // The first header always starts a chunk, so the chunk before it holds no items.
-        if clean_end && (points.is_empty() || start - last >= CHUNK_BYTES / 4) {
+        if clean_end && (points.is_empty() || start - last >= chunk_bytes / 4) {
             points.push(start);
             last = start;
         }
@@ -144,9 +153,9 @@ fn split_points(text: &str) -> Vec<usize> {
 
 /// Parse each chunk on its own (two threads); `None` when the fast path cannot prove it reads
 /// the same document as a whole-file parse.
-fn read_chunked(text: &str) -> Option<(BacklogFile, Vec<Problem>)> {
+fn read_chunked(text: &str, chunk_bytes: usize) -> Option<(BacklogFile, Vec<Problem>)> {
     let mut bounds = vec![0];
-    bounds.extend(split_points(text));
+    bounds.extend(split_points(text, chunk_bytes));
     bounds.push(text.len());
     let chunks: Vec<(usize, &str)> = bounds
         .windows(2)
@@ -500,14 +509,17 @@ mod tests {
             .collect()
     }
 
+    /// Small chunks: the chunked path on a few hundred items instead of a megabyte.
+    const TEST_CHUNK: usize = 4 << 10;
+
     #[test]
     fn chunked_reading_matches_a_whole_file_parse() {
         let mut text = String::from("[scoring]\npropagation = \"sum\"\n\n");
-        for i in 0..20_000 {
+        for i in 0..300 {
             text.push_str(&item(i, "\"T\""));
         }
-        assert!(text.len() > CHUNK_BYTES);
-        let (chunked, p1) = read_chunked(&text).expect("chunked path applies");
+        assert!(text.len() > 4 * TEST_CHUNK);
+        let (chunked, p1) = read_chunked(&text, TEST_CHUNK).expect("chunked path applies");
         let doc = DeTable::parse(&text).expect("valid");
         let mut whole = Reader::default();
         whole.top(doc.get_ref(), 0);
@@ -519,12 +531,12 @@ mod tests {
     #[test]
     fn scoring_split_over_chunks_falls_back() {
         let mut text = String::from("[scoring]\npropagation = \"sum\"\n\n");
-        for i in 0..20_000 {
+        for i in 0..300 {
             text.push_str(&item(i, "\"T\""));
         }
         text.push_str("[scoring.tshirt]\nM = 3\n");
-        assert!(read_chunked(&text).is_none());
-        let (f, p) = read(&text).expect("valid TOML");
+        assert!(read_chunked(&text, TEST_CHUNK).is_none());
+        let (f, p) = read_in_chunks(&text, TEST_CHUNK).expect("valid TOML");
         assert!(p.is_empty());
         assert_eq!(
             f.scoring.and_then(|s| s.tshirt).map(|t| t.get_ref().len()),
@@ -535,12 +547,13 @@ mod tests {
     #[test]
     fn a_header_inside_a_multiline_string_is_not_a_boundary() {
         let mut text = String::new();
-        for i in 0..20_000 {
+        for i in 0..300 {
             text.push_str(&item(i, "\"\"\"multi\n[[item]]\nline\"\"\""));
         }
-        let (f, p) = read(&text).expect("valid TOML");
+        assert!(text.len() > 4 * TEST_CHUNK);
+        let (f, p) = read_in_chunks(&text, TEST_CHUNK).expect("valid TOML");
         assert!(p.is_empty());
-        assert_eq!(f.items.len(), 20_000);
+        assert_eq!(f.items.len(), 300);
         assert!(f.items.iter().all(|it| {
             it.title
                 .as_ref()

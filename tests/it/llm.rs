@@ -2,6 +2,7 @@
 //! ephemeral port, for both wire protocols. No model is needed.
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,6 +15,21 @@ type Reply = (u16, &'static str, String, Duration);
 struct Stub {
     port: u16,
     requests: Arc<Mutex<Vec<(String, String)>>>,
+    /// Connections accepted, counted before their request is read.
+    connections: Arc<AtomicUsize>,
+}
+
+impl Stub {
+    /// How many connections others made before now. A request of our own, answered in turn,
+    /// proves that every earlier connection has been accepted and counted (the listen queue is
+    /// first in, first out): no waiting for a connection that might still come.
+    fn connections_before_now(&self) -> usize {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        write!(s, "GET /sync HTTP/1.1\r\ncontent-length: 0\r\n\r\n").expect("write");
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).expect("read the reply");
+        self.connections.load(Ordering::SeqCst) - 1
+    }
 }
 
 fn read_request(stream: &mut TcpStream) -> Option<(String, String)> {
@@ -42,9 +58,12 @@ fn stub(handler: impl Fn(&str, &str) -> Reply + Send + 'static) -> Stub {
     let port = listener.local_addr().expect("addr").port();
     let requests = Arc::new(Mutex::new(Vec::new()));
     let seen = requests.clone();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let accepted = connections.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
+            accepted.fetch_add(1, Ordering::SeqCst);
             let Some((path, body)) = read_request(&mut stream) else {
                 continue;
             };
@@ -58,7 +77,11 @@ fn stub(handler: impl Fn(&str, &str) -> Reply + Send + 'static) -> Stub {
             );
         }
     });
-    Stub { port, requests }
+    Stub {
+        port,
+        requests,
+        connections,
+    }
 }
 
 const ANSWER: &str = r#"{"narrative": "Weekend runs hold GPUs that Monday's course needs.", "questions": [{"dimension": "technical", "text": "Could a checkpoint every hour replace the keep-alive?"}, {"dimension": "nonsense", "text": "dropped"}], "classification": {"layers": ["L0"]}}"#;
@@ -381,8 +404,16 @@ fn off_by_default_makes_no_connection() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Model suggestions").not());
-    std::thread::sleep(Duration::from_millis(50));
-    assert!(s.requests.lock().expect("lock").is_empty());
+    assert_eq!(
+        s.connections_before_now(),
+        0,
+        "no connection to the model server"
+    );
+    assert_eq!(
+        s.requests.lock().expect("lock").len(),
+        1,
+        "only the sync request"
+    );
 }
 
 #[test]
