@@ -1,4 +1,4 @@
-//! Command-line interface (clap derive). Raw arguments only; `lib.rs` resolves them.
+//! Command-line interface (clap derive). Raw arguments only; `commands` resolves them.
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -47,6 +47,10 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub verbose: bool,
 }
+
+/// The rows the HTML report's ranked table lists by default (`report --rows`): every row costs
+/// about 500 bytes, so a 100k-item backlog would make a 50 MB page that no one scrolls through.
+pub const DEFAULT_ROWS: usize = 1000;
 
 /// `--color` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -237,7 +241,7 @@ pub struct NewArgs {
     pub answers: Option<PathBuf>,
     /// How many of the top questions to ask in each round (at most 5); `check`'s other top
     /// questions are listed, unanswered.
-    #[arg(long, value_name = "N", default_value_t = crate::questions::DEFAULT_TOP)]
+    #[arg(long, value_name = "N", default_value_t = crate::analyze::questions::DEFAULT_TOP)]
     pub top: usize,
     /// Write to FILE (atomically) instead of standard output, and print its path there.
     #[arg(short, long, value_name = "FILE")]
@@ -273,7 +277,7 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum, default_value_t = TextFormat::Human)]
     pub format: TextFormat,
     /// How many questions to put first (at most 5; 0 hides them).
-    #[arg(long, value_name = "N", default_value_t = crate::questions::DEFAULT_TOP)]
+    #[arg(long, value_name = "N", default_value_t = crate::analyze::questions::DEFAULT_TOP)]
     pub top: usize,
 }
 
@@ -406,7 +410,7 @@ pub struct ReportArgs {
     pub no_concerns: bool,
     /// How many rows the ranked table lists, best-ranked first and done items last: a number,
     /// or `all`. The page says how many it left out.
-    #[arg(long, value_name = "N|all", default_value_t = RowLimit(Some(crate::report::html::MAX_ROWS)), value_parser = parse_rows)]
+    #[arg(long, value_name = "N|all", default_value_t = RowLimit(Some(DEFAULT_ROWS)), value_parser = parse_rows)]
     pub rows: RowLimit,
 }
 

@@ -66,7 +66,7 @@ pub fn load(path: Option<&Path>) -> Result<Config, Error> {
     let name = path.display().to_string();
     let file: ConfigFile = toml::from_str(&text).map_err(|e| {
         Error::invalid(
-            crate::rules::toml_error(&name, &text, &e),
+            crate::diag::toml_error(&name, &text, &e),
             Some("see README.md, section Configuration, for the keys of ds01-pm.toml"),
         )
     })?;

@@ -38,7 +38,7 @@ pub const FIELDS: &[&str] = &["layers", "tiers", "gpu_impact", "principles", "st
 pub fn load(name: &str, text: &str) -> Result<LabeledSet, Error> {
     let set: LabeledSet = toml::from_str(text).map_err(|e| {
         Error::invalid(
-            crate::rules::toml_error(name, text, &e),
+            crate::diag::toml_error(name, text, &e),
             Some("a labeled set is a list of `[[features]]` with id, description, layers, tiers, gpu_impact and principles"),
         )
     })?;

@@ -3,8 +3,8 @@
 //! check registry and the backlog code registry; rendering is `report::explain`.
 use serde::Serialize;
 
-use crate::backlog::codes::{CODES, CodeInfo};
-use crate::check::{CHECKS, CheckInfo};
+use crate::diag::backlog::{CODES, CodeInfo};
+use crate::diag::check::{CHECKS, CheckInfo};
 use crate::error::Error;
 use crate::rules::{Family, GenericQuestion, Label, Rule, RuleSet, Topic, TopicList};
 use crate::taxonomy::Kind;
@@ -280,10 +280,10 @@ pub fn resolve<'a>(set: &'a RuleSet, key: &str) -> Result<Explanation<'a>, Error
     if let Some(rule) = set.rules.iter().find(|r| r.id.eq_ignore_ascii_case(key)) {
         return Ok(Explanation::Rule(rule));
     }
-    if let Some(check) = crate::check::config::find_check(key) {
+    if let Some(check) = crate::diag::check::find(key) {
         return Ok(Explanation::Check(check));
     }
-    if let Some(code) = crate::backlog::codes::find(key) {
+    if let Some(code) = crate::diag::backlog::find(key) {
         return Ok(Explanation::BacklogCheck(code));
     }
     Err(unknown(set, key))

@@ -10,16 +10,16 @@
 //! `check`'s top questions is listed, unticked, under Open questions. `check` then never
 //! reports a top question (P302) that the proposal does not list.
 //!
-//! This module is pure: the answers (typed at a terminal by [`crate::report::prompt`] or read
+//! This module is pure: the answers (typed at a terminal by `report::prompt` or read
 //! from an `--answers` file by [`load_answers`]) go in through a callback, a [`Draft`] comes
-//! out, and [`crate::report::proposal`] renders it.
+//! out, and `report::proposal` renders it.
 use std::path::Path;
 
 use serde::Deserialize;
 
 use crate::analyze::Analysis;
+use crate::analyze::questions::{Item, normalize};
 use crate::error::Error;
-use crate::questions::{Item, normalize};
 
 /// Everything the author said: the idea, an optional title and author, and one answer per
 /// top question, in order (an empty answer skips the question).
@@ -335,7 +335,7 @@ pub fn load_answers(path: &Path) -> Result<Answers, Error> {
     let name = path.display().to_string();
     let answers: Answers = toml::from_str(&text).map_err(|e| {
         Error::invalid(
-            crate::rules::toml_error(&name, &text, &e),
+            crate::diag::toml_error(&name, &text, &e),
             Some(
                 "an answers file has `idea = \"...\"` and optional `title`, `author` and `answers = [\"...\", ...]`",
             ),

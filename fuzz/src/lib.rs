@@ -1,5 +1,5 @@
 //! The fuzz harness: one function per target, used by the cargo-fuzz targets in
-//! `fuzz_targets/` and, by path, by `tests/fuzz_regressions.rs`, which replays every input
+//! `fuzz_targets/` and, by path, by `tests/it/fuzz_regressions.rs`, which replays every input
 //! kept under `fuzz/regressions/<target>/` through the same function on every `cargo test`.
 //!
 //! Each function feeds bytes to one loader or analysis through the library's public API,
@@ -209,7 +209,8 @@ pub fn rules(data: &[u8]) -> Result<(), String> {
         text: text_of(rest),
         embedded: false,
     });
-    let set = match rules::validate(&sources) {
+    // Loading (rules) and proving the examples (the analyzer, a layer up) are two steps.
+    let set = match rules::validate(&sources).and_then(ds01_pm::analyze::prove_user_rules) {
         Ok(set) => set,
         Err(e) => {
             let msg = e.to_string();

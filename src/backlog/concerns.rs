@@ -26,7 +26,7 @@ impl Concerns {
 ///
 /// [`concern_summary`] is the layer/tier/GPU part of [`crate::analyze::analyze`] (the same
 /// rules, scores and GPU decision, without the checklist, size and summary), about 35× cheaper
-/// per text; `tests/backlog.rs` checks that the two agree. Identical texts are analysed once,
+/// per text; `tests/it/backlog.rs` checks that the two agree. Identical texts are analysed once,
 /// and the distinct ones are spread over the available cores (at most 4).
 pub fn annotate(b: &Backlog, set: &RuleSet) -> Concerns {
     let mut slot: HashMap<&str, usize> = HashMap::new();

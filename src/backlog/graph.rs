@@ -10,6 +10,7 @@ use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::{Backlog, Finding};
+use crate::diag::backlog as codes;
 
 /// The dependency graph of a backlog.
 pub type DepGraph = DiGraph<(), (), u32>;
@@ -88,7 +89,7 @@ pub(crate) fn cycles(ids: &[&str], lines: &[usize], prereqs: &[Vec<usize>]) -> V
             .map(|(d, p)| format!("`{}` depends on `{}`", ids[*d], ids[*p]))
             .collect();
         out.push(Finding {
-            code: "B011",
+            code: codes::B011.code,
             message: format!(
                 "dependency cycle of {} items: {}{}; the loop is closed by: {}{}",
                 comp.len(),

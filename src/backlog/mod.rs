@@ -1,11 +1,8 @@
 //! Backlog ranking: RICE over a petgraph dependency graph. Loading and validation, scoring,
-//! ordering, critical chains, sensitivity and phase planning are pure; `command.rs` wires
+//! ordering, critical chains, sensitivity and phase planning are pure; `commands::backlog` wires
 //! them to the CLI and `report::backlog` renders them.
-pub mod codes;
-pub mod command;
 pub mod concerns;
 pub mod graph;
-pub mod layout;
 mod model;
 pub mod plan;
 pub mod rank;
@@ -16,6 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::diag::backlog as codes;
 use crate::error::Error;
 
 /// The effort unit the file declares.
@@ -168,10 +166,10 @@ pub enum LoadError {
 /// Parse and validate a backlog's text: every problem at once, cycles included.
 pub fn parse(text: &str) -> Result<Backlog, LoadError> {
     let (file, problems) = model::read(text).map_err(|e| {
-        let (pos, message) = crate::rules::toml_error_parts(text, &e);
+        let (pos, message) = crate::diag::toml_error_parts(text, &e);
         let (line, col) = pos.unwrap_or((1, 1));
         LoadError::Findings(vec![Finding {
-            code: "B001",
+            code: codes::B001.code,
             message,
             line,
             col,

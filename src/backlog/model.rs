@@ -17,6 +17,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::diag::backlog as codes;
 use crate::text::did_you_mean;
 
 /// A number or a word, as `reach`, `impact`, `confidence`, `effort` and `decay` accept.
@@ -112,8 +113,17 @@ const CHUNK_BYTES: usize = 1 << 20;
 /// Parse `text`. A TOML syntax error is returned as the toml crate's error; otherwise the raw
 /// file and every structural problem.
 pub(crate) fn read(text: &str) -> Result<(BacklogFile, Vec<Problem>), toml::de::Error> {
-    if text.len() >= CHUNK_BYTES {
-        if let Some(done) = read_chunked(text) {
+    read_in_chunks(text, CHUNK_BYTES)
+}
+
+/// [`read`], parsing files of `chunk_bytes` or more in chunks of about a quarter of that (a
+/// parameter so that tests exercise the chunked path on small files).
+fn read_in_chunks(
+    text: &str,
+    chunk_bytes: usize,
+) -> Result<(BacklogFile, Vec<Problem>), toml::de::Error> {
+    if text.len() >= chunk_bytes {
+        if let Some(done) = read_chunked(text, chunk_bytes) {
             return Ok(done);
         }
     }
@@ -124,7 +134,7 @@ pub(crate) fn read(text: &str) -> Result<(BacklogFile, Vec<Problem>), toml::de::
 }
 
 /// Byte offsets where a line starts with the `[[item]]` header (the chunk boundaries).
-fn split_points(text: &str) -> Vec<usize> {
+fn split_points(text: &str, chunk_bytes: usize) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut points = Vec::new();
     let mut last = 0;
@@ -133,7 +143,7 @@ fn split_points(text: &str) -> Vec<usize> {
         let after = bytes.get(start + 8).copied();
         let clean_end = matches!(after, None | Some(b'\n' | b'\r' | b' ' | b'\t' | b'#'));
         // The first header always starts a chunk, so the chunk before it holds no items.
-        if clean_end && (points.is_empty() || start - last >= CHUNK_BYTES / 4) {
+        if clean_end && (points.is_empty() || start - last >= chunk_bytes / 4) {
             points.push(start);
             last = start;
         }
@@ -143,9 +153,9 @@ fn split_points(text: &str) -> Vec<usize> {
 
 /// Parse each chunk on its own (two threads); `None` when the fast path cannot prove it reads
 /// the same document as a whole-file parse.
-fn read_chunked(text: &str) -> Option<(BacklogFile, Vec<Problem>)> {
+fn read_chunked(text: &str, chunk_bytes: usize) -> Option<(BacklogFile, Vec<Problem>)> {
     let mut bounds = vec![0];
-    bounds.extend(split_points(text));
+    bounds.extend(split_points(text, chunk_bytes));
     bounds.push(text.len());
     let chunks: Vec<(usize, &str)> = bounds
         .windows(2)
@@ -241,7 +251,11 @@ impl Reader {
             || format!(" (expected one of {})", known.join(", ")),
             |s| format!(" (did you mean `{s}`?)"),
         );
-        self.problem(at, "B013", format!("unknown key `{key}` in {table}{hint}"));
+        self.problem(
+            at,
+            codes::B013.code,
+            format!("unknown key `{key}` in {table}{hint}"),
+        );
     }
 
     fn top(&mut self, doc: &DeTable<'_>, offset: usize) {
@@ -257,7 +271,7 @@ impl Reader {
                     }
                     other => self.problem(
                         at,
-                        "B014",
+                        codes::B014.code,
                         format!(
                             "`item` must be an array of tables (`[[item]]`), got {}",
                             type_name(other)
@@ -281,7 +295,7 @@ impl Reader {
             other => {
                 self.problem(
                     s.start,
-                    "B014",
+                    codes::B014.code,
                     format!("{what} must be a string, got {}", type_name(other)),
                 );
                 None
@@ -302,14 +316,22 @@ impl Reader {
                 #[allow(clippy::cast_precision_loss)]
                 Ok(n) => Scalar::Num(n as f64),
                 Err(_) => {
-                    self.problem(s.start, "B014", format!("{what}: integer out of range"));
+                    self.problem(
+                        s.start,
+                        codes::B014.code,
+                        format!("{what}: integer out of range"),
+                    );
                     return None;
                 }
             },
             DeValue::Float(f) => match f.as_str().parse::<f64>() {
                 Ok(x) => Scalar::Num(x),
                 Err(_) => {
-                    self.problem(s.start, "B014", format!("{what}: unreadable number"));
+                    self.problem(
+                        s.start,
+                        codes::B014.code,
+                        format!("{what}: unreadable number"),
+                    );
                     return None;
                 }
             },
@@ -332,7 +354,7 @@ impl Reader {
             other => {
                 self.problem(
                     span(offset, v.span()).start,
-                    "B014",
+                    codes::B014.code,
                     format!(
                         "{what} must be an array of strings, got {}",
                         type_name(other)
@@ -347,7 +369,7 @@ impl Reader {
         let DeValue::Table(t) = v.get_ref() else {
             self.problem(
                 span(offset, v.span()).start,
-                "B014",
+                codes::B014.code,
                 format!("`scoring` must be a table, got {}", type_name(v.get_ref())),
             );
             return;
@@ -364,7 +386,7 @@ impl Reader {
                     let DeValue::Table(sizes) = v.get_ref() else {
                         self.problem(
                             at,
-                            "B014",
+                            codes::B014.code,
                             format!(
                                 "`tshirt` must be a table of sizes, got {}",
                                 type_name(v.get_ref())
@@ -394,7 +416,7 @@ impl Reader {
         let DeValue::Table(t) = v.get_ref() else {
             self.problem(
                 start,
-                "B014",
+                codes::B014.code,
                 format!(
                     "each `item` must be a table, got {}",
                     type_name(v.get_ref())
@@ -448,7 +470,7 @@ impl Reader {
             let keys: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
             self.problem(
                 start,
-                "B014",
+                codes::B014.code,
                 format!("{name} is missing required key(s) {}", keys.join(", ")),
             );
         }
@@ -487,14 +509,17 @@ mod tests {
             .collect()
     }
 
+    /// Small chunks: the chunked path on a few hundred items instead of a megabyte.
+    const TEST_CHUNK: usize = 4 << 10;
+
     #[test]
     fn chunked_reading_matches_a_whole_file_parse() {
         let mut text = String::from("[scoring]\npropagation = \"sum\"\n\n");
-        for i in 0..20_000 {
+        for i in 0..300 {
             text.push_str(&item(i, "\"T\""));
         }
-        assert!(text.len() > CHUNK_BYTES);
-        let (chunked, p1) = read_chunked(&text).expect("chunked path applies");
+        assert!(text.len() > 4 * TEST_CHUNK);
+        let (chunked, p1) = read_chunked(&text, TEST_CHUNK).expect("chunked path applies");
         let doc = DeTable::parse(&text).expect("valid");
         let mut whole = Reader::default();
         whole.top(doc.get_ref(), 0);
@@ -506,12 +531,12 @@ mod tests {
     #[test]
     fn scoring_split_over_chunks_falls_back() {
         let mut text = String::from("[scoring]\npropagation = \"sum\"\n\n");
-        for i in 0..20_000 {
+        for i in 0..300 {
             text.push_str(&item(i, "\"T\""));
         }
         text.push_str("[scoring.tshirt]\nM = 3\n");
-        assert!(read_chunked(&text).is_none());
-        let (f, p) = read(&text).expect("valid TOML");
+        assert!(read_chunked(&text, TEST_CHUNK).is_none());
+        let (f, p) = read_in_chunks(&text, TEST_CHUNK).expect("valid TOML");
         assert!(p.is_empty());
         assert_eq!(
             f.scoring.and_then(|s| s.tshirt).map(|t| t.get_ref().len()),
@@ -522,12 +547,13 @@ mod tests {
     #[test]
     fn a_header_inside_a_multiline_string_is_not_a_boundary() {
         let mut text = String::new();
-        for i in 0..20_000 {
+        for i in 0..300 {
             text.push_str(&item(i, "\"\"\"multi\n[[item]]\nline\"\"\""));
         }
-        let (f, p) = read(&text).expect("valid TOML");
+        assert!(text.len() > 4 * TEST_CHUNK);
+        let (f, p) = read_in_chunks(&text, TEST_CHUNK).expect("valid TOML");
         assert!(p.is_empty());
-        assert_eq!(f.items.len(), 20_000);
+        assert_eq!(f.items.len(), 300);
         assert!(f.items.iter().all(|it| {
             it.title
                 .as_ref()

@@ -7,6 +7,7 @@ use toml::Spanned;
 
 use super::model::{BacklogFile, Problem, RawItem, Scalar};
 use super::{Backlog, EffortUnit, Finding, Item, Propagation, Scoring, Status};
+use crate::diag::backlog as codes;
 use crate::text::did_you_mean;
 
 /// The standard RICE impact scale and its words.
@@ -66,6 +67,21 @@ impl Ctx<'_> {
 
     fn push<T>(&mut self, at: &Spanned<T>, code: &'static str, message: impl Into<String>) {
         self.at(at.span().start, code, message);
+    }
+}
+
+/// A value of plain TOML (a proposal's front matter, which `check` reads with the `toml`
+/// crate) as the scalar the item-field validators below take.
+pub(crate) fn scalar_of(v: &toml::Value) -> Scalar {
+    match v {
+        #[allow(clippy::cast_precision_loss)]
+        toml::Value::Integer(i) => Scalar::Num(*i as f64),
+        toml::Value::Float(f) => Scalar::Num(*f),
+        toml::Value::String(s) => Scalar::Str(s.clone()),
+        toml::Value::Boolean(_) => Scalar::Other("a boolean"),
+        toml::Value::Datetime(_) => Scalar::Other("a datetime"),
+        toml::Value::Array(_) => Scalar::Other("an array"),
+        toml::Value::Table(_) => Scalar::Other("a table"),
     }
 }
 
@@ -206,7 +222,7 @@ fn scoring(ctx: &mut Ctx<'_>, file: &BacklogFile) -> Scoring {
             "person-months" | "months" => s.effort_unit = EffortUnit::PersonMonths,
             other => ctx.push(
                 u,
-                "B010",
+                codes::B010.code,
                 format!(
                     "unknown `effort_unit` \"{other}\": expected person-weeks or person-months"
                 ),
@@ -224,7 +240,7 @@ fn scoring(ctx: &mut Ctx<'_>, file: &BacklogFile) -> Scoring {
                     .unwrap_or_default();
                 ctx.push(
                     p,
-                    "B010",
+                    codes::B010.code,
                     format!("unknown `propagation` \"{other}\": expected none, max or sum{hint}"),
                 );
             }
@@ -235,7 +251,7 @@ fn scoring(ctx: &mut Ctx<'_>, file: &BacklogFile) -> Scoring {
             Scalar::Num(x) if x.is_finite() && *x > 0.0 && *x <= 1.0 => s.decay = *x,
             other => ctx.push(
                 d,
-                "B010",
+                codes::B010.code,
                 format!(
                     "`decay` must be a number in (0, 1], got {}",
                     other.describe()
@@ -250,7 +266,7 @@ fn scoring(ctx: &mut Ctx<'_>, file: &BacklogFile) -> Scoring {
             if !TSHIRT_SIZES.contains(&name.as_str()) {
                 ctx.push(
                     k,
-                    "B010",
+                    codes::B010.code,
                     format!(
                         "unknown t-shirt size `{}`: expected XS, S, M, L, XL (or XXL)",
                         k.get_ref()
@@ -264,7 +280,7 @@ fn scoring(ctx: &mut Ctx<'_>, file: &BacklogFile) -> Scoring {
                 }
                 other => ctx.push(
                     v,
-                    "B010",
+                    codes::B010.code,
                     format!(
                         "t-shirt size `{name}` must map to a finite effort greater than 0, got {}",
                         other.describe()
@@ -275,7 +291,7 @@ fn scoring(ctx: &mut Ctx<'_>, file: &BacklogFile) -> Scoring {
         if map.get_ref().is_empty() {
             ctx.push(
                 map,
-                "B010",
+                codes::B010.code,
                 "`[scoring.tshirt]` must map at least one size to an effort",
             );
         } else if !t.is_empty() {
@@ -294,7 +310,11 @@ fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, scoring: &Scoring) -> Option<
         && raw.effort.is_some();
     if let Some(t) = &raw.title {
         if t.get_ref().trim().is_empty() {
-            ctx.push(t, "B010", format!("item `{id}`: `title` must not be empty"));
+            ctx.push(
+                t,
+                codes::B010.code,
+                format!("item `{id}`: `title` must not be empty"),
+            );
             ok = false;
         }
     }
@@ -312,16 +332,16 @@ fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, scoring: &Scoring) -> Option<
             }
         }
     };
-    let reach = check(ctx, &raw.reach, "B005", parse_reach);
-    let impact = check(ctx, &raw.impact, "B006", parse_impact);
-    let confidence = check(ctx, &raw.confidence, "B007", parse_confidence);
+    let reach = check(ctx, &raw.reach, codes::B005.code, parse_reach);
+    let impact = check(ctx, &raw.impact, codes::B006.code, parse_impact);
+    let confidence = check(ctx, &raw.confidence, codes::B007.code, parse_confidence);
     let effort =
         raw.effort
             .as_ref()
             .and_then(|e| match parse_effort(e.get_ref(), &scoring.tshirt) {
                 Ok(x) => Some(x),
                 Err(msg) => {
-                    ctx.push(e, "B008", format!("item `{id}`: {msg}"));
+                    ctx.push(e, codes::B008.code, format!("item `{id}`: {msg}"));
                     ok = false;
                     None
                 }
@@ -329,7 +349,7 @@ fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, scoring: &Scoring) -> Option<
     let status = match &raw.status {
         None => Status::Todo,
         Some(s) => parse_status(s.get_ref()).unwrap_or_else(|e| {
-            ctx.push(s, "B009", format!("item `{id}`: {e}"));
+            ctx.push(s, codes::B009.code, format!("item `{id}`: {e}"));
             ok = false;
             Status::Todo
         }),
@@ -401,14 +421,14 @@ pub(crate) fn validate(
             if name.is_empty() || name.chars().any(char::is_whitespace) {
                 ctx.push(
                     id,
-                    "B002",
+                    codes::B002.code,
                     format!("item id \"{name}\" must be non-empty and without spaces"),
                 );
                 slot.push(None);
             } else if let Some(&s) = seen.get(name) {
                 ctx.push(
                     id,
-                    "B002",
+                    codes::B002.code,
                     format!(
                         "duplicate item id `{name}` (first defined on line {})",
                         first_line[s]
@@ -442,12 +462,12 @@ pub(crate) fn validate(
             match index.get(d) {
                 _ if d == id => ctx.push(
                     dep,
-                    "B004",
+                    codes::B004.code,
                     format!("item `{id}` depends on itself (a cycle of length 1)"),
                 ),
                 Some(p) if mine.contains(p) => ctx.push(
                     dep,
-                    "B003",
+                    codes::B003.code,
                     format!("item `{id}` lists `{d}` twice in `depends_on`"),
                 ),
                 Some(&p) => mine.push(p),
@@ -462,7 +482,7 @@ pub(crate) fn validate(
                     };
                     ctx.push(
                         dep,
-                        "B003",
+                        codes::B003.code,
                         format!("item `{id}` depends on unknown item `{d}`{hint}"),
                     );
                 }
@@ -473,7 +493,7 @@ pub(crate) fn validate(
     }
     if no_items {
         ctx.findings.push(Finding {
-            code: "B012",
+            code: codes::B012.code,
             message: "the backlog has no `[[item]]` entries".into(),
             line: 1,
             col: 1,

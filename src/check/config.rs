@@ -8,8 +8,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::Severity;
-use super::checks::{CHECKS, CheckInfo};
 use super::proposal::{SECTIONS, heading_words};
+use crate::diag::check::{CHECKS, CheckInfo};
 use crate::error::Error;
 use crate::text::{did_you_mean, line_col};
 
@@ -103,13 +103,7 @@ impl Settings {
     }
 }
 
-/// Find a check by code (`P201`) or name (`gpu-when-none-free`), case-insensitively.
-pub(crate) fn find_check(key: &str) -> Option<&'static CheckInfo> {
-    let k = key.trim();
-    CHECKS
-        .iter()
-        .find(|c| c.code.eq_ignore_ascii_case(k) || c.name.eq_ignore_ascii_case(k))
-}
+pub(crate) use crate::diag::check::find as find_check;
 
 /// A "did you mean" over every code and name.
 pub(crate) fn suggest_check(key: &str) -> Option<&'static str> {
@@ -127,7 +121,7 @@ pub(crate) fn load(path: Option<&Path>) -> Result<Settings, Error> {
     let name = path.display().to_string();
     let raw: CheckOnly = toml::from_str(&text).map_err(|e| {
         Error::invalid(
-            crate::rules::toml_error(&name, &text, &e),
+            crate::diag::toml_error(&name, &text, &e),
             Some("see README.md, section Checking proposals, for the keys of `[check]`"),
         )
     })?;
@@ -140,7 +134,7 @@ pub(crate) fn load(path: Option<&Path>) -> Result<Settings, Error> {
 #[cfg(test)]
 pub(crate) fn parse(name: &str, text: &str) -> Result<Settings, Error> {
     let raw: CheckOnly = toml::from_str(text)
-        .map_err(|e| Error::invalid(crate::rules::toml_error(name, text, &e), None))?;
+        .map_err(|e| Error::invalid(crate::diag::toml_error(name, text, &e), None))?;
     resolve(name, text, raw.check.unwrap_or_default())
 }
 

@@ -1,8 +1,7 @@
 //! `ds01-pm check`: lint feature proposals the way Vale or conftest lint prose and config,
 //! with DS01's product judgement. Pure: a document's text goes in, a [`FileReport`] comes out;
-//! `command.rs` wires it to the CLI and `report::check` renders it.
+//! `commands::check` wires it to the CLI and `report::check` renders it.
 pub(crate) mod checks;
-pub mod command;
 pub(crate) mod config;
 pub(crate) mod proposal;
 pub(crate) mod suppress;
@@ -12,41 +11,12 @@ use serde::Serialize;
 
 use crate::rules::RuleSet;
 
-pub use checks::{CHECKS, CheckInfo};
+pub use crate::diag::Severity;
+pub use crate::diag::check::{CHECKS, CheckInfo};
 pub use config::Settings;
 
 /// Version of the JSON shape of `check --format json`; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// How serious a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    /// The name used in config files, flags and output.
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    /// Parse `error`, `warning` (or `warn`), `info` (or `note`).
-    pub fn parse(s: &str) -> Option<Severity> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "error" | "deny" => Some(Severity::Error),
-            "warning" | "warn" => Some(Severity::Warning),
-            "info" | "note" | "notice" => Some(Severity::Info),
-            _ => None,
-        }
-    }
-}
 
 /// One problem in one proposal.
 #[derive(Debug, Clone, PartialEq, Serialize)]

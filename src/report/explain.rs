@@ -259,7 +259,7 @@ struct LabelJson<'a> {
 #[derive(Serialize)]
 struct BacklogCheckJson {
     #[serde(flatten)]
-    info: &'static crate::backlog::codes::CodeInfo,
+    info: &'static crate::diag::backlog::CodeInfo,
     severity: crate::check::Severity,
 }
 

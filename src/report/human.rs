@@ -4,11 +4,12 @@ use std::fmt::Write;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
+use crate::analyze::ExampleFailure;
+use crate::analyze::questions::Item;
 use crate::analyze::{Analysis, Evidence, Finding};
 use crate::eval::EvalResult;
 use crate::llm::{Doctor, Suggestions};
-use crate::questions::Item;
-use crate::rules::{ExampleFailure, Rule, RuleSet};
+use crate::rules::{Rule, RuleSet};
 
 /// Width used when stdout is not a terminal, so piped output is stable.
 const PIPE_WIDTH: u16 = 110;

@@ -16,13 +16,14 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use serde::Serialize;
 
+use crate::analyze::ExampleFailure;
+use crate::analyze::questions::Checklist;
 use crate::analyze::{Analysis, SCHEMA_VERSION};
 use crate::cli::{ListFormat, TextFormat};
 use crate::error::Error;
 use crate::eval::EvalResult;
 use crate::llm::{Doctor, Suggestions};
-use crate::questions::Checklist;
-use crate::rules::{ExampleFailure, Rule, RuleSet};
+use crate::rules::{Rule, RuleSet};
 
 /// Write a rendered report to stdout in one go. A closed pipe surfaces as
 /// `Error::Output(BrokenPipe)`, which `main_with` turns into a quiet exit 0.

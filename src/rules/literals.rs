@@ -146,16 +146,15 @@ fn table_entry(pattern: &str) -> Option<&'static super::prefix_table::Entry> {
 }
 
 /// The source of `prefix_table.rs` for these effective patterns.
-#[cfg(test)]
 pub(crate) fn render_table(patterns: &[String]) -> String {
     use std::fmt::Write as _;
     let mut patterns: Vec<&String> = patterns.iter().collect();
     patterns.sort();
     patterns.dedup();
     let mut out = String::from(
-        "//! @generated from the embedded rules by the test\n\
-         //! `rules::literals::tests::prefix_table_is_current`, which rewrites this file when a\n\
-         //! default pattern changes: do not edit. For each effective pattern (sorted), its\n\
+        "//! @generated from the embedded rules by `cargo run --example prefix_table`; the test\n\
+         //! `rules::literals::tests::prefix_table_is_current` fails when a default pattern\n\
+         //! changes and this file is out of date: do not edit. For each effective pattern (sorted), its\n\
          //! prefix literals as computed by `rules::literals::from_hir`, or `None`, and its\n\
          //! `rules::literals::Shape`.\n\
          use super::literals::Shape;\n\
@@ -188,7 +187,7 @@ pub(crate) fn render_table(patterns: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{from_hir, may_scan_far, parse, render_table};
+    use super::{from_hir, may_scan_far, parse};
 
     fn lits(pattern: &str) -> Option<Vec<String>> {
         from_hir(&parse(pattern).expect("pattern")).map(|v| {
@@ -233,24 +232,15 @@ mod tests {
     }
 
     /// The table of precomputed literals must be what `from_hir` computes for the embedded
-    /// patterns today. When it is not, the test rewrites it and fails: re-run and commit.
+    /// patterns today. The test only checks; `cargo run --example prefix_table` rewrites it.
     #[test]
     fn prefix_table_is_current() {
-        let set = crate::rules::defaults().expect("rules");
-        let patterns: Vec<String> = set
-            .rules
-            .iter()
-            .flat_map(|r| r.patterns.iter().map(crate::rules::LazyRegex::effective))
-            .collect();
-        let want = render_table(&patterns);
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/rules/prefix_table.rs");
-        let have = std::fs::read_to_string(path).unwrap_or_default();
-        if have != want {
-            std::fs::write(path, &want).expect("rewrite the table");
-            panic!(
-                "src/rules/prefix_table.rs was out of date and has been rewritten: re-run the tests and commit it"
-            );
-        }
+        let want = crate::rules::prefix_table_source().expect("rules");
+        let have = include_str!("prefix_table.rs");
+        assert!(
+            have == want,
+            "src/rules/prefix_table.rs is out of date: run `cargo run --example prefix_table` and commit it"
+        );
     }
 
     #[test]

@@ -17,7 +17,6 @@ use crate::error::Error;
 use crate::taxonomy::{Concern, Kind};
 
 pub use validate::validate;
-pub(crate) use validate::{toml_error, toml_error_parts};
 
 /// The default rule files, embedded so the binary works from any directory.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -117,6 +116,19 @@ fn read_dir_sources(path: &Path) -> Result<Vec<Source>, Error> {
 /// Load, validate and compile a rule set.
 pub fn load(spec: &RuleSource) -> Result<RuleSet, Error> {
     validate(&sources(spec)?)
+}
+
+/// The source of `src/rules/prefix_table.rs` for the embedded rules: what
+/// `cargo run --example prefix_table` writes and a unit test compares.
+#[doc(hidden)]
+pub fn prefix_table_source() -> Result<String, Error> {
+    let set = defaults()?;
+    let patterns: Vec<String> = set
+        .rules
+        .iter()
+        .flat_map(|r| r.patterns.iter().map(LazyRegex::effective))
+        .collect();
+    Ok(literals::render_table(&patterns))
 }
 
 /// The embedded default rules, loaded once per process.
@@ -582,45 +594,3 @@ impl RuleSet {
 
 /// The matches of one pattern, keyed by (rule index, pattern index within the rule).
 pub type PatternMatches = ((usize, usize), Vec<std::ops::Range<usize>>);
-
-/// The outcome of one rule's self-test.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct ExampleFailure {
-    pub rule: String,
-    pub location: String,
-    pub example: String,
-    /// `true` if the example should have matched.
-    pub expected_match: bool,
-}
-
-/// Run every rule's examples through the full analyzer; return what failed.
-pub fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
-    let mut failures = Vec::new();
-    for rule in &set.rules {
-        if only_user_rules
-            && set
-                .sources
-                .iter()
-                .any(|s| s.embedded && s.name == rule.location.file)
-        {
-            continue;
-        }
-        let cases = rule
-            .examples_match
-            .iter()
-            .map(|e| (e, true))
-            .chain(rule.examples_no_match.iter().map(|e| (e, false)));
-        for (example, expected) in cases {
-            let fired = crate::analyze::fired_rules(set, example).contains(&rule.id.as_str());
-            if fired != expected {
-                failures.push(ExampleFailure {
-                    rule: rule.id.clone(),
-                    location: rule.location.to_string(),
-                    example: example.clone(),
-                    expected_match: expected,
-                });
-            }
-        }
-    }
-    failures
-}

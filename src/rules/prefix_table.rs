@@ -1,6 +1,6 @@
-//! @generated from the embedded rules by the test
-//! `rules::literals::tests::prefix_table_is_current`, which rewrites this file when a
-//! default pattern changes: do not edit. For each effective pattern (sorted), its
+//! @generated from the embedded rules by `cargo run --example prefix_table`; the test
+//! `rules::literals::tests::prefix_table_is_current` fails when a default pattern
+//! changes and this file is out of date: do not edit. For each effective pattern (sorted), its
 //! prefix literals as computed by `rules::literals::from_hir`, or `None`, and its
 //! `rules::literals::Shape`.
 use super::literals::Shape;

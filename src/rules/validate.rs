@@ -9,6 +9,7 @@ use super::{
     Band, DesignOption, Family, GenericQuestion, Label, LazyRegex, Location, Negation, Question,
     Rule, RuleSet, Source, Topic, TopicList, effective_pattern,
 };
+use crate::diag::toml_error;
 use crate::error::Error;
 use crate::taxonomy::{self, Concern, Kind};
 use crate::text::{did_you_mean, line_col};
@@ -57,54 +58,6 @@ impl<'a> Ctx<'a> {
             line: self.newlines.partition_point(|&n| n < offset) + 1,
         }
     }
-}
-
-/// Turn a TOML deserialization error into a one-line `file:line:col: message`, adding a
-/// "did you mean" for unknown keys.
-pub(crate) fn toml_error(name: &str, text: &str, err: &toml::de::Error) -> String {
-    let (pos, msg) = toml_error_parts(text, err);
-    match pos {
-        Some((l, c)) => format!("{name}:{l}:{c}: {msg}"),
-        None => format!("{name}: {msg}"),
-    }
-}
-
-/// The position (1-based line and column) and the one-line message of a TOML error.
-pub(crate) fn toml_error_parts(
-    text: &str,
-    err: &toml::de::Error,
-) -> (Option<(usize, usize)>, String) {
-    let pos = err.span().map(|s| line_col(text, s.start));
-    let mut msg = plain_types(&err.message().trim().replace('\n', " "));
-    if let Some(hint) = unknown_field_hint(&msg) {
-        msg.push_str(&format!(" (did you mean `{hint}`?)"));
-    }
-    (pos, msg)
-}
-
-/// serde names Rust types ("expected f64"); say what a rule author writes instead.
-pub(crate) fn plain_types(msg: &str) -> String {
-    let mut out = msg.to_owned();
-    for (rust, plain) in [
-        ("expected f64", "expected a number"),
-        ("expected f32", "expected a number"),
-        ("expected usize", "expected a whole number"),
-        ("expected u64", "expected a whole number"),
-        ("expected u32", "expected a whole number"),
-        ("expected u8", "expected a whole number"),
-        ("expected i64", "expected a whole number"),
-        ("expected a boolean", "expected true or false"),
-    ] {
-        out = out.replace(rust, plain);
-    }
-    out
-}
-
-fn unknown_field_hint(msg: &str) -> Option<String> {
-    let rest = msg.strip_prefix("unknown field `")?;
-    let (field, expected) = rest.split_once('`')?;
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    did_you_mean(field, candidates).map(str::to_owned)
 }
 
 fn parse_family(name: &str) -> Option<Family> {
@@ -637,8 +590,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
             let known = seen_topic_names.keys().any(|n| n.eq_ignore_ascii_case(key))
                 || labels.keys().any(|(_, l)| l.eq_ignore_ascii_case(key))
                 || seen_rule_ids.contains_key(key)
-                || crate::check::config::find_check(key).is_some()
-                || crate::backlog::codes::find(key).is_some();
+                || crate::diag::find(key).is_some();
             if known {
                 resolved.push(key.clone());
             } else {
@@ -690,34 +642,6 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         question_keys: std::sync::OnceLock::new(),
     };
 
-    // User-supplied rules prove their examples at load time; the embedded defaults are proven
-    // by the test suite, so the binary does not pay for them on every start.
-    let failures = super::self_test(&rule_set, true);
-    if !failures.is_empty() {
-        let problems = failures
-            .iter()
-            .map(|f| {
-                format!(
-                    "{}: rule `{}`: example {} `{}`",
-                    f.location,
-                    f.rule,
-                    if f.expected_match {
-                        "should match but does not:"
-                    } else {
-                        "should not match but does:"
-                    },
-                    f.example
-                )
-            })
-            .collect();
-        return Err(Error::Many {
-            problems,
-            hint: Some(
-                "fix the rule's patterns or its examples; `ds01-pm rules test` shows what fired"
-                    .into(),
-            ),
-        });
-    }
     Ok(rule_set)
 }
 
@@ -795,7 +719,7 @@ fn questions(ctx: &mut Ctx<'_>, raw: &[RawQuestion], who: &str) -> Vec<Question>
         out.push(Question {
             dimension: dim.clone(),
             priority: p,
-            key: crate::questions::normalize(&text),
+            key: crate::text::normalize(&text),
             text,
         });
     }

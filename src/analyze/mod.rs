@@ -1,0 +1,711 @@
+//! The analyzer: free text in, concerns with evidence, size and questions out. Pure: it reads
+//! nothing and prints nothing.
+pub mod questions;
+mod self_test;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::rules::{Family, Rule, RuleSet};
+use crate::taxonomy::{Concern, Kind};
+use questions::Checklist;
+pub use self_test::{ExampleFailure, prove_user_rules, self_test};
+
+/// Version of the JSON shape of [`Analysis`]; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+/// At most this many hits of one rule are kept as evidence.
+const MAX_HITS_PER_RULE: usize = 3;
+/// At most this many occurrences of one pattern are examined (a bound for very long inputs
+/// in which every occurrence is cancelled by negation or exclusion).
+const MAX_CANDIDATES: usize = 10_000;
+
+/// One piece of evidence: which rule fired on which part of the input.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Evidence {
+    pub rule: String,
+    /// The matched text; empty for rules inferred from other concerns.
+    pub matched: String,
+    /// Byte range `[start, end)` in the input; absent for inferred evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<[usize; 2]>,
+    pub weight: f64,
+    /// For inference rules: the concerns that triggered them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inferred_from: Vec<String>,
+}
+
+/// A concern that crossed its threshold.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    pub id: String,
+    pub name: String,
+    /// Sum of the weights of the distinct rules that signalled it.
+    pub score: f64,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A hit that was found and then cancelled, kept so that users can see why.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Suppressed {
+    pub rule: String,
+    pub matched: String,
+    pub span: [usize; 2],
+    pub reason: String,
+}
+
+/// The GPU/MIG impact decision and what produced it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GpuImpact {
+    pub value: String,
+    pub name: String,
+    pub evidence: Vec<Evidence>,
+    /// Evidence per candidate value, for transparency.
+    pub scores: BTreeMap<String, f64>,
+}
+
+/// Principles the feature works with and against.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Principles {
+    pub supported: Vec<Finding>,
+    pub strained: Vec<Finding>,
+}
+
+/// One contribution to the t-shirt size.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SizeReason {
+    pub concern: String,
+    pub name: String,
+    pub points: f64,
+}
+
+/// A rough t-shirt size with its reasons.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Size {
+    pub tshirt: String,
+    pub points: f64,
+    pub band: String,
+    pub reasons: Vec<SizeReason>,
+}
+
+/// Everything the analyzer concluded about one text.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Analysis {
+    pub schema_version: u32,
+    /// "What I understood", generated from the concerns.
+    pub summary: String,
+    pub layers: Vec<Finding>,
+    pub tiers: Vec<Finding>,
+    pub gpu_impact: GpuImpact,
+    pub principles: Principles,
+    pub risks: Vec<Finding>,
+    pub size: Size,
+    pub questions: Checklist,
+    pub rules_fired: Vec<String>,
+    pub suppressed: Vec<Suppressed>,
+}
+
+impl Analysis {
+    /// Every concern reported, as `kind:id` (principles as `supports:`/`strains:`).
+    pub fn concerns(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        out.extend(self.layers.iter().map(|f| format!("layer:{}", f.id)));
+        out.extend(self.tiers.iter().map(|f| format!("tier:{}", f.id)));
+        out.push(format!("gpu:{}", self.gpu_impact.value));
+        out.extend(
+            self.principles
+                .supported
+                .iter()
+                .map(|f| format!("supports:{}", f.id)),
+        );
+        out.extend(
+            self.principles
+                .strained
+                .iter()
+                .map(|f| format!("strains:{}", f.id)),
+        );
+        out.extend(self.risks.iter().map(|f| format!("risk:{}", f.id)));
+        out
+    }
+
+    /// Whether any rule found anything at all.
+    pub fn is_empty(&self) -> bool {
+        self.rules_fired.is_empty()
+    }
+}
+
+/// The hits of one rule that survived exclusions and negation.
+struct RuleHit {
+    rule: usize,
+    evidence: Vec<Evidence>,
+}
+
+/// Run the pattern pass: one prefilter scan says which patterns may match and where, and only
+/// those patterns are searched, at those places (see `rules::prefilter`).
+fn pattern_hits(
+    set: &RuleSet,
+    text: &str,
+    suppressed: &mut Vec<Suppressed>,
+) -> BTreeMap<usize, Vec<(usize, usize)>> {
+    let mut by_rule: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
+    let scan = set.set.scan(text);
+    for (idx, candidates) in scan.iter() {
+        let (r, p) = set.owners[idx];
+        let rule = &set.rules[r];
+        // Each pattern contributes its earliest valid hits, so the earliest hits of the rule
+        // are kept however long the input is; candidates are bounded for the same reason.
+        let mut valid = 0;
+        for m in candidates
+            .matches(&rule.patterns[p], text)
+            .take(MAX_CANDIDATES)
+        {
+            if m.start() == m.end() {
+                continue;
+            }
+            let span = (m.start(), m.end());
+            if let Some(reason) = cancelled(set, rule, text, span) {
+                if suppressed.iter().filter(|x| x.rule == rule.id).count() < MAX_HITS_PER_RULE {
+                    suppressed.push(Suppressed {
+                        rule: rule.id.clone(),
+                        matched: text[m.range()].to_owned(),
+                        span: [span.0, span.1],
+                        reason,
+                    });
+                }
+                continue;
+            }
+            by_rule.entry(r).or_default().push(span);
+            valid += 1;
+            if valid == MAX_HITS_PER_RULE {
+                break;
+            }
+        }
+    }
+    for spans in by_rule.values_mut() {
+        spans.sort_unstable();
+        spans.dedup();
+        // Keep non-overlapping hits only, earliest first.
+        let mut last_end = 0;
+        spans.retain(|&(s, e)| {
+            let keep = s >= last_end;
+            if keep {
+                last_end = e;
+            }
+            keep
+        });
+    }
+    suppressed.sort_by(|a, b| (a.span, &a.rule).cmp(&(b.span, &b.rule)));
+    suppressed.dedup_by(|a, b| a.span == b.span && a.rule == b.rule);
+    by_rule
+}
+
+/// Why a hit does not count, if it does not.
+fn cancelled(
+    set: &RuleSet,
+    rule: &Rule,
+    text: &str,
+    (start, end): (usize, usize),
+) -> Option<String> {
+    if !rule.exclude.is_empty() {
+        let (s, e) = sentence_bounds(text, start, end);
+        let sentence = &text[s..e];
+        if let Some(x) = rule.exclude.iter().find(|x| x.is_match(sentence)) {
+            return Some(format!("excluded by `{}` in the same sentence", x.source));
+        }
+    }
+    if rule.negatable {
+        if let Some(neg) = &set.negation {
+            let clause_start = clause_start(text, start);
+            let before = &text[clause_start..start];
+            // The last `window` words before the hit, read backwards; the cue reported is the
+            // earliest one among them.
+            let is_cue = |w: &&str| {
+                if w.contains('’') {
+                    neg.cues.is_match(&w.replace('’', "'"))
+                } else {
+                    neg.cues.is_match(w)
+                }
+            };
+            if let Some(cue) = before
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+                .filter(|w| !w.is_empty())
+                .take(neg.window)
+                .filter(is_cue)
+                .last()
+            {
+                return Some(format!("negated by `{cue}`"));
+            }
+        }
+    }
+    None
+}
+
+fn is_sentence_end(text: &str, i: usize) -> bool {
+    let b = text.as_bytes();
+    match b[i] {
+        b'\n' | b'!' | b'?' => true,
+        b'.' => b.get(i + 1).is_none_or(|c| c.is_ascii_whitespace()),
+        _ => false,
+    }
+}
+
+/// How far (in bytes) a sentence or clause is looked for around a hit. Bounding it keeps the
+/// analysis linear on long inputs with little punctuation (a 50 MB log, a table).
+const SENTENCE_WINDOW: usize = 600;
+
+fn char_floor(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn char_ceil(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+fn sentence_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let lo = char_ceil(text, start.saturating_sub(SENTENCE_WINDOW));
+    let hi = char_floor(text, (end + SENTENCE_WINDOW).min(text.len()));
+    let s = (lo..start)
+        .rev()
+        .find(|&i| is_sentence_end(text, i))
+        .map_or(lo, |i| i + 1);
+    let e = (end..hi).find(|&i| is_sentence_end(text, i)).unwrap_or(hi);
+    (s, e)
+}
+
+fn clause_start(text: &str, start: usize) -> usize {
+    let b = text.as_bytes();
+    let lo = char_ceil(text, start.saturating_sub(SENTENCE_WINDOW));
+    (lo..start)
+        .rev()
+        .find(|&i| matches!(b[i], b',' | b';' | b':' | b'(' | b')') || is_sentence_end(text, i))
+        .map_or(lo, |i| i + 1)
+}
+
+/// Accumulated evidence per concern: (rule index -> evidence), so a rule counts once.
+#[derive(Default)]
+struct Scores {
+    by_concern: BTreeMap<Concern, BTreeMap<usize, (f64, Vec<Evidence>)>>,
+}
+
+impl Scores {
+    fn add(&mut self, rule_idx: usize, rule: &Rule, evidence: &[Evidence]) {
+        for (concern, weight) in &rule.signals {
+            let ev: Vec<Evidence> = evidence
+                .iter()
+                .map(|e| Evidence {
+                    weight: *weight,
+                    ..e.clone()
+                })
+                .collect();
+            self.by_concern
+                .entry(concern.clone())
+                .or_default()
+                .insert(rule_idx, (*weight, ev));
+        }
+    }
+
+    fn score(&self, c: &Concern) -> f64 {
+        self.by_concern
+            .get(c)
+            .map_or(0.0, |rules| rules.values().map(|(w, _)| w).sum())
+    }
+
+    fn established(&self, set: &RuleSet) -> BTreeSet<Concern> {
+        self.by_concern
+            .keys()
+            .filter(|c| self.score(c) >= set.threshold(c.kind) - 1e-9)
+            .cloned()
+            .collect()
+    }
+
+    fn evidence(&self, c: &Concern) -> Vec<Evidence> {
+        let mut ev: Vec<Evidence> = self
+            .by_concern
+            .get(c)
+            .into_iter()
+            .flat_map(|m| m.values().flat_map(|(_, e)| e.iter().cloned()))
+            .collect();
+        ev.sort_by(|a, b| {
+            (a.span.is_none(), a.span, &a.rule).cmp(&(b.span.is_none(), b.span, &b.rule))
+        });
+        ev
+    }
+}
+
+fn hit_evidence(rule: &Rule, text: &str, spans: &[(usize, usize)]) -> Vec<Evidence> {
+    spans
+        .iter()
+        .take(MAX_HITS_PER_RULE)
+        .map(|&(s, e)| Evidence {
+            rule: rule.id.clone(),
+            matched: text[s..e].to_owned(),
+            span: Some([s, e]),
+            weight: 0.0,
+            inferred_from: Vec::new(),
+        })
+        .collect()
+}
+
+/// Which rules fire on a text, in rule order (used by the rule self-tests).
+pub fn fired_rules<'a>(set: &'a RuleSet, text: &str) -> Vec<&'a str> {
+    let (hits, _, _) = run_rules(set, text);
+    hits.iter().map(|h| set.rules[h.rule].id.as_str()).collect()
+}
+
+fn run_rules(set: &RuleSet, text: &str) -> (Vec<RuleHit>, Scores, Vec<Suppressed>) {
+    let mut suppressed = Vec::new();
+    let spans = pattern_hits(set, text, &mut suppressed);
+    let mut scores = Scores::default();
+    let mut hits = Vec::new();
+
+    // Stage 1: unconditional pattern rules.
+    for (&r, sp) in &spans {
+        let rule = &set.rules[r];
+        if rule.is_conditional() {
+            continue;
+        }
+        let ev = hit_evidence(rule, text, sp);
+        scores.add(r, rule, &ev);
+        hits.push(RuleHit {
+            rule: r,
+            evidence: ev,
+        });
+    }
+    let stage1 = scores.established(set);
+
+    // Stage 2: rules conditioned on what stage 1 established (no chaining between them, so the
+    // outcome does not depend on rule order).
+    let mut stage2 = Vec::new();
+    for (r, rule) in set.rules.iter().enumerate() {
+        if !rule.is_conditional() {
+            continue;
+        }
+        let when_ok = rule.when.is_empty() || rule.when.iter().any(|c| stage1.contains(c));
+        let unless_ok = !rule.unless.iter().any(|c| stage1.contains(c));
+        if !(when_ok && unless_ok) {
+            continue;
+        }
+        let ev = if rule.patterns.is_empty() {
+            vec![Evidence {
+                rule: rule.id.clone(),
+                matched: String::new(),
+                span: None,
+                weight: 0.0,
+                inferred_from: rule
+                    .when
+                    .iter()
+                    .filter(|c| stage1.contains(c))
+                    .map(ToString::to_string)
+                    .collect(),
+            }]
+        } else if let Some(sp) = spans.get(&r) {
+            hit_evidence(rule, text, sp)
+        } else {
+            continue;
+        };
+        stage2.push(RuleHit {
+            rule: r,
+            evidence: ev,
+        });
+    }
+    for h in &stage2 {
+        scores.add(h.rule, &set.rules[h.rule], &h.evidence);
+    }
+    hits.extend(stage2);
+    hits.sort_by_key(|h| h.rule);
+    (hits, scores, suppressed)
+}
+
+/// Analyze a feature description.
+pub fn analyze(set: &RuleSet, text: &str) -> Analysis {
+    let (hits, scores, suppressed) = run_rules(set, text);
+    let established = scores.established(set);
+
+    let findings = |kind: Kind| -> Vec<Finding> {
+        let family = Family::of_kind(kind);
+        let mut v: Vec<Finding> = established
+            .iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| Finding {
+                id: c.id.clone(),
+                name: set
+                    .label(family, &c.id)
+                    .map_or_else(|| c.id.clone(), |l| l.name.clone()),
+                score: round2(scores.score(c)),
+                evidence: scores.evidence(c),
+            })
+            .collect();
+        if matches!(kind, Kind::Layer) {
+            v.sort_by(|a, b| a.id.cmp(&b.id));
+        } else {
+            v.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        }
+        v
+    };
+
+    let layers = findings(Kind::Layer);
+    let mut tiers = findings(Kind::Tier);
+    let order = |id: &str| crate::taxonomy::TIERS.iter().position(|t| *t == id);
+    tiers.sort_by_key(|f| order(&f.id));
+    let strained = findings(Kind::Strains);
+    let supported: Vec<Finding> = findings(Kind::Supports)
+        .into_iter()
+        .filter(|f| !strained.iter().any(|s| s.id == f.id))
+        .collect();
+    let risks = findings(Kind::Risk);
+    let gpu_impact = decide_gpu(set, &scores);
+
+    let principles = Principles {
+        supported,
+        strained,
+    };
+    let size = size(set, &layers, &gpu_impact, &principles, &risks);
+    let rules_fired: Vec<String> = hits.iter().map(|h| set.rules[h.rule].id.clone()).collect();
+    let fired: Vec<&Rule> = hits.iter().map(|h| &set.rules[h.rule]).collect();
+    let mut analysis = Analysis {
+        schema_version: SCHEMA_VERSION,
+        summary: String::new(),
+        layers,
+        tiers,
+        gpu_impact,
+        principles,
+        risks,
+        size,
+        questions: Checklist::default(),
+        rules_fired,
+        suppressed,
+    };
+    analysis.questions = questions::build(set, &analysis, &fired);
+    analysis.summary = summarize(set, &analysis);
+    analysis
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// GPU impact: a MIG-specific and a full-GPU-specific signal together mean `both`; one alone
+/// names its mode; mode-agnostic GPU signals mean `both`; otherwise `none`.
+fn decide_gpu(set: &RuleSet, scores: &Scores) -> GpuImpact {
+    let c = |id: &str| Concern {
+        kind: Kind::Gpu,
+        id: id.to_owned(),
+    };
+    let thr = set.threshold(Kind::Gpu) - 1e-9;
+    let s = |id: &str| scores.score(&c(id));
+    let (mig, full, both, none) = (s("mig"), s("full-gpu"), s("both"), s("none"));
+    let strongest = mig.max(full).max(both);
+    let value = if none >= thr && none > strongest {
+        "none"
+    } else if mig >= thr && full >= thr {
+        "both"
+    } else if mig >= thr {
+        "mig"
+    } else if full >= thr {
+        "full-gpu"
+    } else if both >= thr {
+        "both"
+    } else {
+        "none"
+    };
+    let evidence = match value {
+        "both" => ["both", "mig", "full-gpu"]
+            .iter()
+            .flat_map(|v| scores.evidence(&c(v)))
+            .collect(),
+        v => scores.evidence(&c(v)),
+    };
+    let scores_map = ["none", "mig", "full-gpu", "both"]
+        .iter()
+        .map(|v| ((*v).to_owned(), round2(s(v))))
+        .collect();
+    GpuImpact {
+        value: value.to_owned(),
+        name: set
+            .label(Family::Gpu, value)
+            .map_or_else(|| value.to_owned(), |l| l.name.clone()),
+        evidence,
+        scores: scores_map,
+    }
+}
+
+fn size(
+    set: &RuleSet,
+    layers: &[Finding],
+    gpu: &GpuImpact,
+    principles: &Principles,
+    risks: &[Finding],
+) -> Size {
+    let mut reasons = Vec::new();
+    let mut push = |family: Family, prefix: &str, id: &str| {
+        if let Some(l) = set.label(family, id) {
+            if l.size > 0.0 {
+                reasons.push(SizeReason {
+                    concern: format!("{prefix}:{id}"),
+                    name: l.name.clone(),
+                    points: l.size,
+                });
+            }
+        }
+    };
+    for f in layers {
+        push(Family::Layers, "layer", &f.id);
+    }
+    push(Family::Gpu, "gpu", &gpu.value);
+    for f in &principles.strained {
+        push(Family::Principles, "strains", &f.id);
+    }
+    for f in risks {
+        push(Family::Risks, "risk", &f.id);
+    }
+    reasons.sort_by(|a, b| {
+        b.points
+            .total_cmp(&a.points)
+            .then_with(|| a.concern.cmp(&b.concern))
+    });
+    let points = round2(reasons.iter().map(|r| r.points).sum::<f64>() + 0.0);
+    let band = set
+        .bands
+        .iter()
+        .find(|b| b.max_points.is_none_or(|m| points <= m))
+        .or(set.bands.last())
+        .expect("validation requires at least one band");
+    Size {
+        tshirt: band.size.clone(),
+        points,
+        band: band.description.clone(),
+        reasons,
+    }
+}
+
+fn join_names(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// "What I understood": one paragraph assembled from the findings, never canned.
+fn summarize(set: &RuleSet, a: &Analysis) -> String {
+    if a.is_empty() {
+        return "I could not tie this text to any DS01 layer, user group, GPU mode, principle or risk. \
+                Say which commands or users it affects (e.g. `container deploy`, students, the admin) \
+                and the general questions below will become specific."
+            .to_owned();
+    }
+    let mut parts = Vec::new();
+    let mut phrases: Vec<(usize, String)> = a
+        .layers
+        .iter()
+        .chain(&a.tiers)
+        .chain(&a.principles.strained)
+        .chain(&a.principles.supported)
+        .chain(&a.risks)
+        .flat_map(|f| f.evidence.iter())
+        .chain(&a.gpu_impact.evidence)
+        .filter_map(|e| e.span.map(|s| (s[0], e.matched.trim().to_owned())))
+        .collect();
+    phrases.sort();
+    phrases.dedup_by(|x, y| x.1.eq_ignore_ascii_case(&y.1));
+    let quoted: Vec<String> = phrases
+        .iter()
+        .take(4)
+        .map(|(_, p)| format!("“{p}”"))
+        .collect();
+    if !quoted.is_empty() {
+        parts.push(format!("From {}, I read this as", join_names(&quoted)));
+    } else {
+        parts.push("I read this as".to_owned());
+    }
+    let layer_names: Vec<String> = a
+        .layers
+        .iter()
+        .map(|f| format!("{} ({})", f.name.to_lowercase(), f.id))
+        .collect();
+    let mut s = if layer_names.is_empty() {
+        format!("{} a change whose layer is not clear yet", parts.remove(0))
+    } else {
+        format!(
+            "{} a change to {}",
+            parts.remove(0),
+            join_names(&layer_names)
+        )
+    };
+    let tier_names: Vec<String> = a.tiers.iter().map(|f| f.name.to_lowercase()).collect();
+    if !tier_names.is_empty() {
+        s.push_str(&format!(" that mainly affects {}", join_names(&tier_names)));
+    }
+    s.push('.');
+    let gpu = set.label(Family::Gpu, &a.gpu_impact.value);
+    match a.gpu_impact.value.as_str() {
+        "none" => s.push_str(" It does not seem to change how GPUs are allocated or used."),
+        _ => s.push_str(&format!(
+            " GPU impact: {}.",
+            gpu.map_or_else(|| a.gpu_impact.value.clone(), |l| l.name.to_lowercase())
+        )),
+    }
+    let sup: Vec<String> = a
+        .principles
+        .supported
+        .iter()
+        .map(|f| format!("`{}`", f.id))
+        .collect();
+    let str_: Vec<String> = a
+        .principles
+        .strained
+        .iter()
+        .map(|f| format!("`{}`", f.id))
+        .collect();
+    match (sup.is_empty(), str_.is_empty()) {
+        (false, false) => s.push_str(&format!(
+            " It works with {} but strains {}.",
+            join_names(&sup),
+            join_names(&str_)
+        )),
+        (false, true) => s.push_str(&format!(" It works with {}.", join_names(&sup))),
+        (true, false) => s.push_str(&format!(" It strains {}.", join_names(&str_))),
+        (true, true) => {}
+    }
+    let risks: Vec<String> = a.risks.iter().map(|f| f.name.to_lowercase()).collect();
+    if !risks.is_empty() {
+        s.push_str(&format!(" Risks to settle first: {}.", join_names(&risks)));
+    }
+    s.push_str(&format!(" Rough size: {}.", a.size.tshirt));
+    s
+}
+
+/// The concerns of a text without the checklist, size or summary: what the backlog table
+/// shows next to each item.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
+pub struct ConcernSummary {
+    pub layers: Vec<String>,
+    pub tiers: Vec<String>,
+    pub gpu_impact: String,
+}
+
+/// The layers, tiers and GPU impact of a text (cheaper than [`analyze`]).
+pub fn concern_summary(set: &RuleSet, text: &str) -> ConcernSummary {
+    let (_, scores, _) = run_rules(set, text);
+    let established = scores.established(set);
+    let ids = |kind: Kind| -> Vec<String> {
+        established
+            .iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| c.id.clone())
+            .collect()
+    };
+    let mut tiers = ids(Kind::Tier);
+    tiers.sort_by_key(|t| crate::taxonomy::TIERS.iter().position(|x| x == t));
+    ConcernSummary {
+        layers: ids(Kind::Layer),
+        tiers,
+        gpu_impact: decide_gpu(set, &scores).value,
+    }
+}

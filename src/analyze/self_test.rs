@@ -1,0 +1,80 @@
+//! Rule self-tests: every rule's `examples.match` and `examples.no_match` run through the full
+//! analyzer (`rules check` / `rules test`, and the test suite for the embedded rules).
+use crate::error::Error;
+use crate::rules::RuleSet;
+
+/// The outcome of one rule's self-test.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExampleFailure {
+    pub rule: String,
+    pub location: String,
+    pub example: String,
+    /// `true` if the example should have matched.
+    pub expected_match: bool,
+}
+
+/// Run every rule's examples through the full analyzer; return what failed.
+pub fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
+    let mut failures = Vec::new();
+    for rule in &set.rules {
+        if only_user_rules
+            && set
+                .sources
+                .iter()
+                .any(|s| s.embedded && s.name == rule.location.file)
+        {
+            continue;
+        }
+        let cases = rule
+            .examples_match
+            .iter()
+            .map(|e| (e, true))
+            .chain(rule.examples_no_match.iter().map(|e| (e, false)));
+        for (example, expected) in cases {
+            let fired = super::fired_rules(set, example).contains(&rule.id.as_str());
+            if fired != expected {
+                failures.push(ExampleFailure {
+                    rule: rule.id.clone(),
+                    location: rule.location.to_string(),
+                    example: example.clone(),
+                    expected_match: expected,
+                });
+            }
+        }
+    }
+    failures
+}
+
+/// A loaded rule set whose user-supplied rules prove their examples, or every failing example
+/// as one error. The embedded defaults are proven by the test suite, so the binary does not pay
+/// for them on every start. (Called by the layer that loads rules for a command: the rule
+/// loader sits below the analyzer and cannot run it.)
+pub fn prove_user_rules(rule_set: RuleSet) -> Result<RuleSet, Error> {
+    let failures = self_test(&rule_set, true);
+    if !failures.is_empty() {
+        let problems = failures
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}: rule `{}`: example {} `{}`",
+                    f.location,
+                    f.rule,
+                    if f.expected_match {
+                        "should match but does not:"
+                    } else {
+                        "should not match but does:"
+                    },
+                    f.example
+                )
+            })
+            .collect();
+        return Err(Error::Many {
+            problems,
+            hint: Some(
+                "fix the rule's patterns or its examples; `ds01-pm rules test` shows what fired"
+                    .into(),
+            ),
+        });
+    }
+    Ok(rule_set)
+}

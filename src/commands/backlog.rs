@@ -1,0 +1,188 @@
+//! `score`, `plan` and `graph`: load, rank, annotate with concerns, render.
+use std::path::Path;
+
+use super::Ctx;
+use crate::backlog::concerns::Concerns;
+use crate::backlog::{Backlog, LoadError, plan as planner, rank};
+use crate::cli::{GraphArgs, PlanArgs, ReportArgs, ScoreArgs};
+use crate::diag::backlog as codes;
+use crate::error::{Error, ExitStatus};
+use crate::report::{self, backlog as render, html};
+
+/// How many ranked items `--sensitivity` looks at when `--top` is not given.
+const SENSITIVITY_TOP: usize = 5;
+
+/// Load a backlog; findings become one tool error listing every problem.
+fn load_or_fail(path: &Path) -> Result<Backlog, Error> {
+    let started = std::time::Instant::now();
+    match crate::backlog::load(path) {
+        Ok(b) => {
+            report::info(&format!(
+                "{}: {} items, {} dependencies, loaded in {:.1} ms",
+                path.display(),
+                b.items.len(),
+                b.items.iter().map(|it| it.prereqs.len()).sum::<usize>(),
+                started.elapsed().as_secs_f64() * 1e3
+            ));
+            Ok(b)
+        }
+        Err(LoadError::Tool(e)) => Err(e),
+        Err(LoadError::Findings(findings)) => Err(Error::Many {
+            problems: findings
+                .iter()
+                .map(|f| format!("{}:{}:{}: {}", path.display(), f.line, f.col, f.message))
+                .collect(),
+            hint: Some(if findings.iter().any(|f| f.code == codes::B011.code) {
+                "remove one `depends_on` edge of each cycle; `ds01-pm score --check` reports the same as findings for CI".into()
+            } else if findings.iter().all(|f| f.code == codes::B001.code) {
+                "fix the TOML syntax at that line and column; strings need quotes, tables `[[item]]`".into()
+            } else if findings.iter().all(|f| f.code == codes::B012.code) {
+                "add at least one `[[item]]` with id, title, reach, impact, confidence and effort (`ds01-pm explain rice` describes them)".into()
+            } else {
+                "fix the items above; `ds01-pm score --check` reports the same as findings for CI"
+                    .into()
+            }),
+        }),
+    }
+}
+
+/// Rank a backlog and, unless `no_concerns`, annotate it with the concern analysis.
+fn rank_with_concerns(
+    b: &Backlog,
+    no_concerns: bool,
+    ctx: &Ctx,
+) -> Result<(rank::Ranking, Option<Concerns>), Error> {
+    // Ranking is single-threaded; the concern analysis (rule loading included) runs beside it.
+    let (ranking, concerns) = std::thread::scope(|s| {
+        let concerns = s.spawn(|| {
+            if no_concerns {
+                return Ok(None);
+            }
+            ctx.rule_set()
+                .map(|set| Some(crate::backlog::concerns::annotate(b, &set)))
+        });
+        let ranking = rank::rank(b);
+        (
+            ranking,
+            concerns.join().expect("concern analysis does not panic"),
+        )
+    });
+    Ok((ranking, concerns?))
+}
+
+/// `ds01-pm score`.
+pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
+    let name = args.backlog.display().to_string();
+    if args.check {
+        let findings = match crate::backlog::load(&args.backlog) {
+            Ok(_) => Vec::new(),
+            Err(LoadError::Tool(e)) => return Err(e),
+            Err(LoadError::Findings(f)) => f,
+        };
+        report::emit(&render::findings(&name, &findings, args.format))?;
+        return Ok(if findings.is_empty() {
+            ExitStatus::Ok
+        } else {
+            ExitStatus::Findings
+        });
+    }
+    let b = load_or_fail(&args.backlog)?;
+    if let Some(id) = &args.explain {
+        let Some(index) = b.position(id) else {
+            let hint = crate::text::did_you_mean(id, b.items.iter().map(|it| it.id.as_str()))
+                .map_or_else(
+                    || "`ds01-pm score BACKLOG` lists the item ids".to_owned(),
+                    |s| format!("did you mean `{s}`?"),
+                );
+            return Err(Error::invalid(
+                format!("{name}: no item with id `{id}`"),
+                Some(&hint),
+            ));
+        };
+        report::emit(&render::explain(&b, &rank::rank(&b), index))?;
+        return Ok(ExitStatus::Ok);
+    }
+    let (ranking, concerns) = rank_with_concerns(&b, args.no_concerns, ctx)?;
+    let sensitivity = args
+        .sensitivity
+        .then(|| rank::sensitivity(&b, &ranking, args.top.unwrap_or(SENSITIVITY_TOP)));
+    let view = render::ScoreView {
+        path: &name,
+        backlog: &b,
+        ranking: &ranking,
+        concerns: concerns.as_ref(),
+        top: args.top,
+        critical_path: args.critical_path,
+        sensitivity: sensitivity.as_deref(),
+    };
+    report::emit(&render::score(&view, args.format))?;
+    Ok(ExitStatus::Ok)
+}
+
+/// `ds01-pm plan`.
+pub fn plan(args: &PlanArgs, _ctx: &Ctx) -> Result<ExitStatus, Error> {
+    if !(args.capacity.is_finite() && args.capacity > 0.0) {
+        return Err(Error::invalid(
+            format!(
+                "--capacity must be a positive effort, got {}",
+                args.capacity
+            ),
+            Some(
+                "give the effort one phase can take, in the backlog's effort unit, e.g. --capacity 8",
+            ),
+        ));
+    }
+    if args.phases == 0 {
+        return Err(Error::invalid(
+            "--phases must be at least 1",
+            Some("e.g. --phases 3 for Now / Next / Later"),
+        ));
+    }
+    let b = load_or_fail(&args.backlog)?;
+    let ranking = rank::rank(&b);
+    let p = planner::plan(&b, &ranking, args.capacity, args.phases);
+    report::emit(&render::plan(&b, &ranking, &p, args.format))?;
+    Ok(ExitStatus::Ok)
+}
+
+/// `ds01-pm graph`.
+pub fn graph(args: &GraphArgs, _ctx: &Ctx) -> Result<ExitStatus, Error> {
+    let b = load_or_fail(&args.backlog)?;
+    let ranking = rank::rank(&b);
+    report::emit(&render::graph(&b, &ranking, args.format))?;
+    Ok(ExitStatus::Ok)
+}
+
+/// `ds01-pm report`: the HTML report, to `-o FILE` or standard output.
+pub fn report(args: &ReportArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
+    let name = args.backlog.display().to_string();
+    let b = load_or_fail(&args.backlog)?;
+    let (ranking, concerns) = rank_with_concerns(&b, args.no_concerns, ctx)?;
+    let started = std::time::Instant::now();
+    let drawing = html::layout::backlog(&b, &ranking, html::MAX_DRAWN, &html::layout_config());
+    report::info(&format!(
+        "layout: {} of {} items in {} columns, {} dummy nodes, {} crossings, {:.1} ms",
+        drawing.items.len(),
+        b.items.len(),
+        drawing.layout.layers,
+        drawing.layout.dummies,
+        drawing.layout.crossings,
+        started.elapsed().as_secs_f64() * 1e3
+    ));
+    let page = html::report(&html::ReportView {
+        path: &name,
+        backlog: &b,
+        ranking: &ranking,
+        concerns: concerns.as_ref(),
+        drawing: &drawing,
+        rows: args.rows.0,
+    });
+    match &args.output {
+        Some(path) => {
+            crate::fsio::write_new(path, &page, args.force)?;
+            report::written(path)?;
+        }
+        None => report::emit(&page)?,
+    }
+    Ok(ExitStatus::Ok)
+}

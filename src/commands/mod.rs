@@ -1,0 +1,146 @@
+//! One module per subcommand: resolve the inputs, call the domain, hand the data to `report`.
+//! Parsing is clap's (`cli`); dispatch is `lib.rs`'s. [`Ctx`] holds what every command shares.
+pub mod adr;
+pub mod analyze;
+pub mod backlog;
+pub mod check;
+pub mod explain;
+pub mod llm;
+pub mod new;
+pub mod rules;
+pub mod shell;
+
+use std::io::{IsTerminal, Read};
+
+use crate::cli::{Cli, ColorChoice};
+use crate::error::{self, Error};
+use crate::rules::{RuleSet, RuleSource};
+use crate::{config, report};
+
+/// Options resolved from the command line, shared by every command.
+#[derive(Debug)]
+pub struct Ctx {
+    /// Whether to colour human output.
+    pub color: bool,
+    /// Where rules come from.
+    pub rules: RuleSource,
+    /// `--llm` was given.
+    pub llm: bool,
+}
+
+impl Ctx {
+    /// Resolve the global options (no I/O).
+    pub fn from_cli(cli: &Cli) -> Ctx {
+        let color = match cli.global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
+        Ctx {
+            color,
+            rules: RuleSource {
+                replace: cli.global.rules.clone(),
+                extend: cli.global.extend_rules.clone(),
+            },
+            llm: cli.global.llm,
+        }
+    }
+
+    /// The LLM settings if the LLM is enabled (flag or config), from ds01-pm.toml and the
+    /// environment. A bad configuration is a tool error; an unreachable server is not.
+    pub fn llm_settings(&self, force: bool) -> Result<Option<crate::llm::Settings>, Error> {
+        let config = config::load(None)?;
+        crate::llm::settings(config.file.llm.as_ref(), self.llm || force, |k| {
+            std::env::var(k).ok()
+        })
+        .map_err(|e| match (e, &config.path) {
+            // Name the file the setting came from, like every other input error.
+            (Error::Invalid { message, hint }, Some(path)) => Error::Invalid {
+                message: match message.strip_prefix("llm configuration: ") {
+                    Some(rest) => format!("{}: [llm] {rest}", path.display()),
+                    None => message,
+                },
+                hint,
+            },
+            (e, _) => e,
+        })
+    }
+
+    /// Load the rule set this invocation uses (embedded defaults unless overridden).
+    pub fn rule_set(&self) -> Result<Rules, Error> {
+        let started = std::time::Instant::now();
+        let (set, from) = if self.rules.replace.is_none() && self.rules.extend.is_empty() {
+            (
+                Rules::Default(crate::rules::defaults()?),
+                "embedded defaults".to_owned(),
+            )
+        } else {
+            let mut from: Vec<String> = Vec::new();
+            match &self.rules.replace {
+                Some(dir) => from.push(dir.display().to_string()),
+                None => from.push("embedded defaults".into()),
+            }
+            from.extend(
+                self.rules
+                    .extend
+                    .iter()
+                    .map(|p| format!("+ {}", p.display())),
+            );
+            (
+                Rules::Loaded(Box::new(crate::analyze::prove_user_rules(
+                    crate::rules::load(&self.rules)?,
+                )?)),
+                from.join(" "),
+            )
+        };
+        report::info(&format!(
+            "rules: {} rules from {from}, loaded in {:.1} ms",
+            set.rules.len(),
+            started.elapsed().as_secs_f64() * 1e3
+        ));
+        Ok(set)
+    }
+}
+
+/// The rule set in use: the process-wide defaults, or a set loaded from files.
+#[derive(Debug)]
+pub enum Rules {
+    Default(&'static RuleSet),
+    Loaded(Box<RuleSet>),
+}
+
+impl std::ops::Deref for Rules {
+    type Target = RuleSet;
+    fn deref(&self) -> &RuleSet {
+        match self {
+            Rules::Default(s) => s,
+            Rules::Loaded(s) => s,
+        }
+    }
+}
+
+/// Standard input as UTF-8 text of at most [`error::MAX_TEXT_BYTES`], without a BOM; `hint`
+/// says what to do instead when it cannot be read.
+pub(crate) fn read_stdin(hint: &str) -> Result<String, Error> {
+    let mut s = String::new();
+    let limit = error::MAX_TEXT_BYTES;
+    std::io::stdin()
+        .take(limit + 1)
+        .read_to_string(&mut s)
+        .map_err(|e| {
+            Error::invalid(
+                format!(
+                    "<stdin>: cannot read standard input: {}",
+                    error::io_message(&e)
+                ),
+                Some(hint),
+            )
+        })?;
+    if s.len() as u64 > limit {
+        return Err(error::too_large("<stdin>", None, limit));
+    }
+    Ok(s.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(s))
+}

@@ -1,0 +1,29 @@
+//! `ds01-pm completions SHELL` and `ds01-pm man [--dir DIR]`.
+use std::path::Path;
+
+use crate::error::{Error, ExitStatus};
+use crate::{fsio, report, shell_integration};
+
+/// `ds01-pm completions SHELL`.
+pub(crate) fn completions(shell: clap_complete::Shell) -> Result<ExitStatus, Error> {
+    report::emit(&shell_integration::completions(shell))?;
+    Ok(ExitStatus::Ok)
+}
+
+/// `ds01-pm man`: the main page on stdout, or every page written into `dir`.
+pub(crate) fn man(dir: Option<&Path>, force: bool) -> Result<ExitStatus, Error> {
+    let Some(dir) = dir else {
+        report::emit(&shell_integration::man_page())?;
+        return Ok(ExitStatus::Ok);
+    };
+    for (name, page) in shell_integration::man_pages() {
+        let path = dir.join(name);
+        fsio::write_bytes(&path, &page, force)?;
+        report::written(&path)?;
+    }
+    report::note(&format!(
+        "next: `man -l {}` shows the main page",
+        dir.join("ds01-pm.1").display()
+    ));
+    Ok(ExitStatus::Ok)
+}

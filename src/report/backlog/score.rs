@@ -1,0 +1,398 @@
+//! `score`: the ranked backlog as a table, JSON, CSV or Markdown, with the sensitivity and
+//! critical-chain extras.
+use super::*;
+
+/// Everything `score` shows.
+pub struct ScoreView<'a> {
+    pub path: &'a str,
+    pub backlog: &'a Backlog,
+    pub ranking: &'a Ranking,
+    /// `None` with `--no-concerns`.
+    pub concerns: Option<&'a Concerns>,
+    pub top: Option<usize>,
+    pub critical_path: bool,
+    pub sensitivity: Option<&'a [Sensitivity]>,
+}
+
+#[derive(Serialize)]
+struct InheritJson<'a> {
+    /// The item whose score flows in (for `max`, the original source).
+    from: &'a str,
+    /// For `max`, the direct dependent it flows through when that is not `from` itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    via: Option<&'a str>,
+    value: f64,
+}
+
+#[derive(Serialize)]
+struct ItemJson<'a> {
+    rank: usize,
+    id: &'a str,
+    title: &'a str,
+    status: Status,
+    reach: f64,
+    impact: f64,
+    confidence: f64,
+    effort: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effort_label: Option<&'a str>,
+    own_score: f64,
+    effective_score: f64,
+    inherits: Vec<InheritJson<'a>>,
+    unblocks: Vec<&'a str>,
+    blocked_by: Vec<&'a str>,
+    /// Prerequisites already done.
+    satisfied: Vec<&'a str>,
+    chain_effort: f64,
+    chain_prev: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    concerns: Option<&'a ConcernSummary>,
+    tags: &'a [String],
+}
+
+#[derive(Serialize)]
+struct CriticalJson<'a> {
+    items: Vec<&'a str>,
+    effort: f64,
+}
+
+#[derive(Serialize)]
+struct ChangeJson {
+    estimate: &'static str,
+    from: f64,
+    to: f64,
+    new_rank: usize,
+}
+
+#[derive(Serialize)]
+struct SensitivityJson<'a> {
+    id: &'a str,
+    rank: usize,
+    changes: Vec<ChangeJson>,
+}
+
+/// The ranked items, serialized one at a time (100k items never exist as JSON structs at once).
+struct ItemsJson<'v, 'a> {
+    view: &'v ScoreView<'a>,
+    count: usize,
+}
+
+impl Serialize for ItemsJson<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.view
+                .ranking
+                .order
+                .iter()
+                .take(self.count)
+                .enumerate()
+                .map(|(k, &i)| item_json(self.view, k + 1, i)),
+        )
+    }
+}
+
+#[derive(Serialize)]
+struct ScoreJson<'v, 'a> {
+    schema_version: u32,
+    backlog: &'a str,
+    scoring: &'a Scoring,
+    open: usize,
+    items: ItemsJson<'v, 'a>,
+    done: Vec<&'a str>,
+    critical_path: CriticalJson<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sensitivity: Option<Vec<SensitivityJson<'a>>>,
+}
+
+/// What `i` inherits, as (source, via, value) rows.
+fn inherits<'a>(b: &'a Backlog, r: &Ranking, i: usize) -> Vec<InheritJson<'a>> {
+    match b.scoring.propagation {
+        Propagation::None => Vec::new(),
+        Propagation::Max => r.effective.via[i]
+            .map(|via| {
+                let origin = r.effective.origin[i];
+                InheritJson {
+                    from: &b.items[origin].id,
+                    via: (via != origin).then(|| b.items[via].id.as_str()),
+                    value: round(r.effective.score[i]),
+                }
+            })
+            .into_iter()
+            .collect(),
+        Propagation::Sum => r
+            .sum_contributions(i, b.scoring.decay)
+            .into_iter()
+            .map(|(j, v)| InheritJson {
+                from: &b.items[j].id,
+                via: None,
+                value: round(v),
+            })
+            .collect(),
+    }
+}
+
+fn item_json<'a>(v: &ScoreView<'a>, rank: usize, i: usize) -> ItemJson<'a> {
+    let b = v.backlog;
+    let r = v.ranking;
+    let it = &b.items[i];
+    ItemJson {
+        rank,
+        id: &it.id,
+        title: &it.title,
+        status: it.status,
+        reach: it.reach,
+        impact: it.impact,
+        confidence: it.confidence,
+        effort: it.effort,
+        effort_label: it.effort_label.as_deref(),
+        own_score: round(r.own[i]),
+        effective_score: round(r.effective.score[i]),
+        inherits: inherits(b, r, i),
+        unblocks: ids(b, &r.unblocks(i)),
+        blocked_by: ids(b, &r.blocked_by(i)),
+        satisfied: ids(b, &r.satisfied(i)),
+        chain_effort: round(r.chain_effort[i]),
+        chain_prev: r.chain_prev[i].map(|p| b.items[p].id.as_str()),
+        concerns: v.concerns.map(|c| c.get(i)),
+        tags: &it.tags,
+    }
+}
+
+/// `score` in every format.
+pub fn score(v: &ScoreView<'_>, format: ScoreFormat) -> String {
+    let b = v.backlog;
+    let r = v.ranking;
+    let n = v.top.unwrap_or(usize::MAX);
+    let rows = r
+        .order
+        .iter()
+        .copied()
+        .take(n)
+        .enumerate()
+        .map(|(k, i)| (k + 1, i));
+    match format {
+        ScoreFormat::Json => {
+            let count = n.min(r.order.len());
+            let edges: usize = b.items.iter().map(|it| it.prereqs.len()).sum();
+            let estimate = 4096 + count * 1000 + edges * 80;
+            crate::report::json_sized(
+                &ScoreJson {
+                    schema_version: SCHEMA_VERSION,
+                    backlog: v.path,
+                    scoring: &b.scoring,
+                    open: r.order.len(),
+                    items: ItemsJson { view: v, count },
+                    done: b
+                        .items
+                        .iter()
+                        .filter(|it| !it.is_open())
+                        .map(|it| it.id.as_str())
+                        .collect(),
+                    critical_path: CriticalJson {
+                        items: ids(b, &r.critical),
+                        effort: round(r.critical_effort),
+                    },
+                    sensitivity: v.sensitivity.map(|s| {
+                        s.iter()
+                            .map(|x| SensitivityJson {
+                                id: &b.items[x.index].id,
+                                rank: x.rank,
+                                changes: x
+                                    .changes
+                                    .iter()
+                                    .map(|c| ChangeJson {
+                                        estimate: c.estimate,
+                                        from: round(c.from),
+                                        to: round(c.to),
+                                        new_rank: c.new_rank,
+                                    })
+                                    .collect(),
+                            })
+                            .collect()
+                    }),
+                },
+                estimate,
+            )
+        }
+        ScoreFormat::Csv => {
+            let mut out = String::from(
+                "rank,id,title,reach,impact,confidence,effort,own_score,effective_score,unblocks,blocked_by,layers,tiers,gpu_impact\n",
+            );
+            // `--no-concerns` leaves the three concern columns empty.
+            let none = ConcernSummary {
+                layers: Vec::new(),
+                tiers: Vec::new(),
+                gpu_impact: String::new(),
+            };
+            for (k, i) in rows {
+                let it = &b.items[i];
+                let c = v.concerns.map_or(&none, |c| c.get(i));
+                let fields = [
+                    k.to_string(),
+                    it.id.clone(),
+                    it.title.clone(),
+                    num(it.reach),
+                    num(it.impact),
+                    num(it.confidence),
+                    num(it.effort),
+                    num(r.own[i]),
+                    num(r.effective.score[i]),
+                    ids(b, &r.unblocks(i)).join(" "),
+                    ids(b, &r.blocked_by(i)).join(" "),
+                    c.layers.join(" "),
+                    c.tiers.join(" "),
+                    c.gpu_impact.clone(),
+                ];
+                let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+                let _ = writeln!(out, "{}", line.join(","));
+            }
+            out
+        }
+        ScoreFormat::Markdown => {
+            let mut out = String::from(
+                "| # | ID | Title | R | I | C | E | Own | Effective | Unblocks | Blocked by | Concerns |\n|---:|---|---|---:|---:|---:|---:|---:|---:|---|---|---|\n",
+            );
+            for (k, i) in rows {
+                let it = &b.items[i];
+                let _ = writeln!(
+                    out,
+                    "| {k} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    it.id,
+                    md_cell(&it.title),
+                    num(it.reach),
+                    num(it.impact),
+                    pct(it.confidence),
+                    md_cell(&effort(it)),
+                    num(r.own[i]),
+                    num(r.effective.score[i]),
+                    ids(b, &r.unblocks(i)).join(", "),
+                    ids(b, &r.blocked_by(i)).join(", "),
+                    md_cell(
+                        &v.concerns
+                            .map_or_else(String::new, |c| concerns_cell(c.get(i)))
+                    )
+                );
+            }
+            let _ = writeln!(out, "\n{}", footer(v));
+            extras(&mut out, v, true);
+            out
+        }
+        ScoreFormat::Human => {
+            let mut t = table(&[
+                "#",
+                "ID",
+                "Title",
+                "R",
+                "I",
+                "C",
+                "E",
+                "Own",
+                "Effective",
+                "Unblocks",
+                "Blocked by",
+                "Concerns",
+            ]);
+            for (k, i) in rows {
+                let it = &b.items[i];
+                let eff = num(r.effective.score[i]);
+                let inherited = r.effective.score[i] > r.own[i] + 1e-9;
+                t.add_row(vec![
+                    k.to_string(),
+                    it.id.clone(),
+                    it.title.clone(),
+                    num(it.reach),
+                    num(it.impact),
+                    pct(it.confidence),
+                    effort(it),
+                    num(r.own[i]),
+                    if inherited { format!("{eff} ↑") } else { eff },
+                    ids(b, &r.unblocks(i)).join("\n"),
+                    ids(b, &r.blocked_by(i)).join("\n"),
+                    v.concerns
+                        .map_or_else(String::new, |c| concerns_cell(c.get(i))),
+                ]);
+            }
+            if let Some(col) = t.column_mut(1) {
+                col.set_constraint(ColumnConstraint::ContentWidth);
+            }
+            let mut out = format!("{t}\n{}\n", footer(v));
+            extras(&mut out, v, false);
+            out
+        }
+    }
+}
+
+fn footer(v: &ScoreView<'_>) -> String {
+    let s = &v.backlog.scoring;
+    let total = v.ranking.order.len();
+    let shown = v.top.unwrap_or(total).min(total);
+    let done = v.backlog.items.len() - total;
+    let strategy = match s.propagation {
+        Propagation::None => "strategy none: no inheritance".to_owned(),
+        Propagation::Max => "↑ = inherits the best score it unblocks (strategy max)".to_owned(),
+        Propagation::Sum => format!(
+            "↑ = inherits {} × what it unblocks (strategy sum)",
+            num(s.decay)
+        ),
+    };
+    format!(
+        "{shown} of {total} open items; {done} done. RICE = reach ({}) × impact × confidence ÷ effort ({}); {strategy}. Never ranked above an unfinished prerequisite; ties: own score, then id. `--explain ID` shows the arithmetic.",
+        s.reach_period,
+        s.effort_unit.short(),
+    )
+}
+
+fn extras(out: &mut String, v: &ScoreView<'_>, markdown: bool) {
+    let b = v.backlog;
+    let unit = b.scoring.effort_unit.short();
+    let head = |s: &str| {
+        if markdown {
+            format!("\n**{s}**")
+        } else {
+            format!("\n{s}")
+        }
+    };
+    if v.critical_path {
+        let _ = writeln!(
+            out,
+            "{}: {} ({} {unit})",
+            head("Critical chain"),
+            ids(b, &v.ranking.critical).join(" → "),
+            num(v.ranking.critical_effort),
+        );
+    }
+    if let Some(sens) = v.sensitivity {
+        let _ = writeln!(
+            out,
+            "{}",
+            head("Sensitivity (one estimate changed at a time):")
+        );
+        for s in sens {
+            let id = &b.items[s.index].id;
+            if s.changes.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "- #{} {id}: stays at #{} under every single change (confidence step, impact step, effort ±50%)",
+                    s.rank, s.rank
+                );
+                continue;
+            }
+            let what: Vec<String> = s
+                .changes
+                .iter()
+                .map(|c| {
+                    let (from, to) = match c.estimate {
+                        "confidence" => (pct(c.from), pct(c.to)),
+                        "effort" => (
+                            format!("{} {unit}", num(c.from)),
+                            format!("{} {unit}", num(c.to)),
+                        ),
+                        _ => (num(c.from), num(c.to)),
+                    };
+                    format!("{} {from} → {to} moves it to #{}", c.estimate, c.new_rank)
+                })
+                .collect();
+            let _ = writeln!(out, "- #{} {id}: {}", s.rank, what.join("; "));
+        }
+    }
+}
