@@ -50,10 +50,13 @@ pub enum Propagation {
     /// Effective score = own score.
     None,
     /// A blocker scores at least as high as anything it (transitively) blocks.
-    #[default]
     Max,
     /// Own score plus `decay` × the effective scores of its direct dependents.
     Sum,
+    /// A blocker scores at least the value per effort of the best whole chain it is part of:
+    /// (value of an item and of all its unfinished prerequisites) ÷ (their summed effort).
+    #[default]
+    Chain,
 }
 
 impl Propagation {
@@ -63,6 +66,7 @@ impl Propagation {
             Propagation::None => "none",
             Propagation::Max => "max",
             Propagation::Sum => "sum",
+            Propagation::Chain => "chain",
         }
     }
 }
@@ -125,6 +129,11 @@ impl Item {
     /// RICE: reach × impact × confidence ÷ effort.
     pub fn own_score(&self) -> f64 {
         rice::own_score(self.reach, self.impact, self.confidence, self.effort)
+    }
+
+    /// reach × impact × confidence: the value an item delivers, before dividing by effort.
+    pub fn value(&self) -> f64 {
+        (self.reach * self.impact * self.confidence).min(f64::MAX)
     }
 
     /// Whether the item still needs doing (not `done`).

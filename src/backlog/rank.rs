@@ -73,6 +73,12 @@ impl Ranking {
         c
     }
 
+    /// Under `chain`: the unfinished prerequisites of `d` whose value and effort count with
+    /// its own (`None` past the horizon).
+    pub fn chain_prerequisites(&self, d: usize) -> Option<Vec<usize>> {
+        rice::chain_prerequisites(&self.graph, &self.open, d)
+    }
+
     /// What `i` inherits under `sum`: (dependent, decay × its effective score).
     pub fn sum_contributions(&self, i: usize, decay: f64) -> Vec<(usize, f64)> {
         let mut v: Vec<(usize, f64)> = graph::dependents(&self.graph, i)
@@ -101,6 +107,9 @@ struct Shape {
     topo: Vec<usize>,
     open: Vec<bool>,
     id_rank: Vec<u32>,
+    /// reach × impact × confidence of each item, and its effort (for `chain`).
+    value: Vec<f64>,
+    effort: Vec<f64>,
 }
 
 impl Shape {
@@ -112,10 +121,34 @@ impl Shape {
             graph,
             open: b.items.iter().map(Item::is_open).collect(),
             id_rank: id_ranks(&b.items),
+            value: b.items.iter().map(Item::value).collect(),
+            effort: b.items.iter().map(|it| it.effort).collect(),
         }
     }
 
     fn effective(&self, own: &[f64], strategy: Propagation, decay: f64) -> Effective {
+        self.effective_with(own, &self.value, &self.effort, strategy, decay)
+    }
+
+    /// [`Shape::effective`] with other values and efforts (the what-ifs of `sensitivity`).
+    fn effective_with(
+        &self,
+        own: &[f64],
+        value: &[f64],
+        effort: &[f64],
+        strategy: Propagation,
+        decay: f64,
+    ) -> Effective {
+        if strategy == Propagation::Chain {
+            return rice::propagate_chain(
+                &self.graph,
+                own,
+                value,
+                effort,
+                &self.open,
+                &self.id_rank,
+            );
+        }
         rice::propagate(
             &self.graph,
             self.topo.iter().rev().copied(),
@@ -287,13 +320,23 @@ pub fn sensitivity(b: &Backlog, ranking: &Ranking, top: usize) -> Vec<Sensitivit
                 ));
             }
             let mut own = ranking.own.clone();
+            let mut value = shape.value.clone();
+            let mut effort = shape.effort.clone();
             let changes = what_ifs
                 .into_iter()
                 .filter_map(|(estimate, from, to, score)| {
                     own[i] = score;
-                    let eff = shape.effective(&own, strategy, decay);
+                    // The chain strategy also needs the item's value and effort on their own.
+                    if estimate == "effort" {
+                        effort[i] = to;
+                    } else {
+                        value[i] = (score * it.effort).min(f64::MAX);
+                    }
+                    let eff = shape.effective_with(&own, &value, &effort, strategy, decay);
                     let order = shape.order(&own, &eff.score);
                     own[i] = ranking.own[i];
+                    value[i] = shape.value[i];
+                    effort[i] = shape.effort[i];
                     let new_rank = order
                         .iter()
                         .position(|&x| x == i)

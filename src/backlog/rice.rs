@@ -83,7 +83,7 @@ pub fn propagate(
                     .sum();
                 score[i] = (own[i] + decay * inherited).min(f64::MAX);
             }
-            Propagation::None => {}
+            Propagation::None | Propagation::Chain => {}
         }
     }
     Effective { score, via, origin }
@@ -147,9 +147,13 @@ pub fn propagate_chain(
         if too_long || found.is_empty() {
             continue;
         }
-        let total_value: f64 = found.iter().map(|&p| value[p]).sum::<f64>() + value[d];
-        let total_effort: f64 = found.iter().map(|&p| effort[p]).sum::<f64>() + effort[d];
-        let ratio = (total_value / total_effort).min(f64::MAX);
+        // Sums saturate like the scores, so huge estimates give a finite ratio, never NaN.
+        let total = |x: &[f64]| {
+            found
+                .iter()
+                .fold(x[d], |acc, &p| (acc + x[p]).min(f64::MAX))
+        };
+        let ratio = (total(value) / total(effort)).min(f64::MAX);
         for &p in &found {
             let better = best[p].is_none_or(|(r, o)| {
                 ratio.total_cmp(&r).then(id_rank[o].cmp(&id_rank[d])) == Ordering::Greater
@@ -167,6 +171,27 @@ pub fn propagate_chain(
         }
     }
     Effective { score, via, origin }
+}
+
+/// The unfinished prerequisites, direct or not, of the open item `d`: the chain whose value
+/// and effort `chain` divides. `None` when there are more than [`CHAIN_HORIZON`].
+pub fn chain_prerequisites(g: &DepGraph, open: &[bool], d: usize) -> Option<Vec<usize>> {
+    let mut seen = std::collections::HashSet::from([d]);
+    let mut found = Vec::new();
+    let mut queue = vec![d];
+    while let Some(x) = queue.pop() {
+        for p in super::graph::prerequisites(g, x) {
+            if open[p] && seen.insert(p) {
+                found.push(p);
+                if found.len() > CHAIN_HORIZON {
+                    return None;
+                }
+                queue.push(p);
+            }
+        }
+    }
+    found.sort_unstable();
+    Some(found)
 }
 
 /// The ranked order's priority. Ties are broken, in order, by: higher effective score, higher

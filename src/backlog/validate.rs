@@ -234,14 +234,17 @@ fn scoring(ctx: &mut Ctx<'_>, file: &BacklogFile) -> Scoring {
             "none" => s.propagation = Propagation::None,
             "max" => s.propagation = Propagation::Max,
             "sum" => s.propagation = Propagation::Sum,
+            "chain" => s.propagation = Propagation::Chain,
             other => {
-                let hint = did_you_mean(other, ["none", "max", "sum"])
+                let hint = did_you_mean(other, ["chain", "none", "max", "sum"])
                     .map(|x| format!(" (did you mean `{x}`?)"))
                     .unwrap_or_default();
                 ctx.push(
                     p,
                     codes::B010.code,
-                    format!("unknown `propagation` \"{other}\": expected none, max or sum{hint}"),
+                    format!(
+                        "unknown `propagation` \"{other}\": expected chain, max, sum or none{hint}"
+                    ),
                 );
             }
         }

@@ -218,7 +218,7 @@ const BAD: &[(&str, &[&str])] = &[
     (
         "bad-values.toml",
         &[
-            "bad-values.toml:3:15: unknown `propagation` \"maximum\": expected none, max or sum",
+            "bad-values.toml:3:15: unknown `propagation` \"maximum\": expected chain, max, sum or none",
             "bad-values.toml:8:9: item `queue`: `reach` must not be negative",
             "bad-values.toml:9:10: item `queue`: `impact` is off the scale",
             "write 0.8 or \"80%\"",
@@ -409,7 +409,7 @@ fn a_minimal_backlog_uses_the_default_scoring() {
         "--format",
         "json",
     ]);
-    assert_eq!(v["scoring"]["propagation"], "max");
+    assert_eq!(v["scoring"]["propagation"], "chain");
     assert_eq!(v["scoring"]["effort_unit"], "person-weeks");
     assert_eq!(v["items"][0]["effort"], 0.5);
     assert_eq!(v["items"][0]["own_score"], 0.25);
@@ -439,4 +439,43 @@ fn no_concerns_skips_the_analysis_but_not_the_scores() {
         "1",
     ]);
     assert!(csv.lines().nth(1).expect("row").ends_with(",,,"), "{csv}");
+}
+
+#[test]
+fn the_default_chain_strategy_counts_the_whole_chain_s_effort() {
+    let order = |v: &serde_json::Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|it| it["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let file = "fixtures/backlog/enabler-chain.toml";
+    let v = json(&["score", file, "--format", "json"]);
+    assert_eq!(v["scoring"]["propagation"], "chain");
+    assert_eq!(
+        order(&v),
+        ["idle-alerts", "storage-migration", "quota-dashboard"]
+    );
+    // (20 × 0.25 × 1 + 150 × 2 × 1) / (4 + 2) = 305 / 6
+    let migration = &v["items"][1];
+    assert_eq!(migration["effective_score"], 50.833);
+    assert_eq!(migration["inherits"][0]["from"], "quota-dashboard");
+    let explained = stdout(&["score", file, "--explain", "storage-migration"]);
+    assert!(
+        explained.contains("chain of `quota-dashboard`: value 305 ÷ effort 6"),
+        "{explained}"
+    );
+
+    // The same file under `max`: the enabler inherits its dependent's 150 and leads.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(file).expect("read");
+    let max = tmp.path().join("max.toml");
+    std::fs::write(&max, format!("[scoring]\npropagation = \"max\"\n\n{text}")).expect("write");
+    let v = json(&["score", max.to_str().expect("utf8"), "--format", "json"]);
+    assert_eq!(
+        order(&v),
+        ["storage-migration", "quota-dashboard", "idle-alerts"]
+    );
 }

@@ -74,7 +74,7 @@ fn backlog_text() -> impl Strategy<Value = String> {
         prop::bool::weighted(0.2),
     );
     (
-        prop::sample::select(vec!["none", "max", "sum"]),
+        prop::sample::select(vec!["none", "max", "sum", "chain"]),
         0.01f64..=1.0,
         proptest::collection::vec(item, 1..16),
     )

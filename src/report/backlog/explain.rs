@@ -79,6 +79,41 @@ pub fn explain(b: &Backlog, r: &Ranking, i: usize) -> String {
                 );
             }
         },
+        Propagation::Chain => match r.effective.via[i] {
+            None => {
+                let _ = writeln!(
+                    out,
+                    "  effective  {} = own score (strategy chain: no chain it is part of gives more value per effort)",
+                    num(eff)
+                );
+            }
+            Some(d) => {
+                let members = r.chain_prerequisites(d).unwrap_or_default();
+                let total = |f: fn(&crate::backlog::Item) -> f64| {
+                    members.iter().fold(f(&b.items[d]), |acc, &p| {
+                        (acc + f(&b.items[p])).min(f64::MAX)
+                    })
+                };
+                let value = total(crate::backlog::Item::value);
+                let effort = total(|it| it.effort);
+                let others: Vec<String> = members.iter().map(|&p| id(p)).collect();
+                let _ = writeln!(
+                    out,
+                    "  effective  {} = max(own {}, chain of {}: value {} ÷ effort {}) [strategy chain]",
+                    num(eff),
+                    num(r.own[i]),
+                    id(d),
+                    num(value),
+                    num(effort)
+                );
+                let _ = writeln!(
+                    out,
+                    "  counted    {} and its unfinished prerequisites {} (value = reach × impact × confidence; each item's effort once)",
+                    id(d),
+                    others.join(", ")
+                );
+            }
+        },
         Propagation::Sum => {
             let parts: Vec<String> = r
                 .sum_contributions(i, s.decay)

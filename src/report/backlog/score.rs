@@ -108,7 +108,7 @@ struct ScoreJson<'v, 'a> {
 fn inherits<'a>(b: &'a Backlog, r: &Ranking, i: usize) -> Vec<InheritJson<'a>> {
     match b.scoring.propagation {
         Propagation::None => Vec::new(),
-        Propagation::Max => r.effective.via[i]
+        Propagation::Max | Propagation::Chain => r.effective.via[i]
             .map(|via| {
                 let origin = r.effective.origin[i];
                 InheritJson {
@@ -330,6 +330,10 @@ fn footer(v: &ScoreView<'_>) -> String {
     let strategy = match s.propagation {
         Propagation::None => "strategy none: no inheritance".to_owned(),
         Propagation::Max => "↑ = inherits the best score it unblocks (strategy max)".to_owned(),
+        Propagation::Chain => {
+            "↑ = inherits the value per effort of the best chain it is part of (strategy chain)"
+                .to_owned()
+        }
         Propagation::Sum => format!(
             "↑ = inherits {} × what it unblocks (strategy sum)",
             num(s.decay)
