@@ -344,7 +344,7 @@ fn an_unknown_topic_suggests_a_near_miss() {
         ));
     assert_suggests("reseacher", "researcher");
     ds01()
-        .args(["explain", "kubernetes-operator-thing"])
+        .args(["explain", "quantum-annealer-thing"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -414,5 +414,22 @@ fn bad_options_and_topics_fail_with_file_line_and_column() {
             .code(2)
             .stderr(predicate::str::contains(first))
             .stderr(predicate::str::contains(second));
+    }
+}
+
+#[test]
+fn ds01_terms_people_type_are_topics() {
+    for (term, topic) in [
+        ("mlc", "topic `mlc`"),
+        ("aime", "topic `mlc`"),
+        ("keep-alive", "topic `lifecycle`"),
+        ("gpueq", "topic `gpueq`"),
+        ("slurm", "topic `schedulers`"),
+    ] {
+        ds01()
+            .args(["explain", term])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(topic));
     }
 }
