@@ -37,6 +37,16 @@ use error::{Error, ExitStatus};
 /// Run a parsed command line and turn the outcome into the process exit code. Tool errors are
 /// printed here, once, as `error: ...` plus an optional `hint: ...`.
 pub fn main_with(cli: Cli) -> ExitCode {
+    if cli.global.quiet && cli.global.verbose {
+        // clap refuses `-q -v` given at one level; split over two (`-v check -q`), both arrive
+        // set. One rule for every order: the same usage error.
+        let err = <Cli as clap::CommandFactory>::command().error(
+            clap::error::ErrorKind::ArgumentConflict,
+            "the argument '--verbose' cannot be used with '--quiet'",
+        );
+        let _ = err.print();
+        return ExitCode::from(ExitStatus::Error as u8);
+    }
     let ctx = Ctx::from_cli(&cli);
     report::set_verbosity(if cli.global.quiet {
         report::Verbosity::Quiet

@@ -621,3 +621,21 @@ fn analyze_ignores_front_matter_and_html_comments_of_a_proposal_file() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert!(v["rules_fired"].to_string().contains("heavy-dependency"));
 }
+
+/// `-q` with `-v` is a usage error in every order, at one level or split over two.
+#[test]
+fn quiet_with_verbose_is_refused_in_every_order() {
+    for args in [
+        &["-v", "-q", "check", "fixtures/proposals"][..],
+        &["-v", "check", "fixtures/proposals", "-q"],
+        &["check", "-q", "fixtures/proposals", "-v"],
+        &["-q", "check", "fixtures/proposals", "--verbose"],
+    ] {
+        ds01().args(args).assert().code(2).stdout("").stderr(
+            predicates::str::is_match(
+                "'--(quiet|verbose)' cannot be used with '--(quiet|verbose)'",
+            )
+            .expect("regex"),
+        );
+    }
+}
