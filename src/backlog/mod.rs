@@ -84,7 +84,7 @@ pub struct Scoring {
 impl Default for Scoring {
     fn default() -> Self {
         Scoring {
-            reach_period: "users per quarter".into(),
+            reach_period: "users per semester".into(),
             effort_unit: EffortUnit::default(),
             propagation: Propagation::default(),
             decay: 0.5,

@@ -67,7 +67,7 @@ pub const B005: CodeInfo = code(
     "B005",
     "reach-invalid",
     "`reach` is not a finite number of 0 or more.",
-    "Reach is how many people the item affects per reach period (`[scoring] reach_period`, users per quarter by default), written as a plain number without quotes: `reach = 40`. Negative, infinite and NaN values are refused because the score multiplies by reach.",
+    "Reach is how many people the item affects per reach period (`[scoring] reach_period`, users per semester by default), written as a plain number without quotes: `reach = 40`. Negative, infinite and NaN values are refused because the score multiplies by reach.",
 );
 
 /// `B006` `impact-invalid`.
