@@ -1,6 +1,7 @@
 //! `score`: the ranked backlog as a table, JSON, CSV or Markdown, with the sensitivity and
 //! critical-chain extras.
 use super::*;
+use comfy_table::Width;
 
 /// Everything `score` shows.
 pub struct ScoreView<'a> {
@@ -278,48 +279,125 @@ pub fn score(v: &ScoreView<'_>, format: ScoreFormat) -> String {
             out
         }
         ScoreFormat::Human => {
-            let mut t = table(&[
-                "#",
-                "ID",
-                "Title",
-                "R",
-                "I",
-                "C",
-                "E",
-                "Own",
-                "Effective",
-                "Unblocks",
-                "Blocked by",
-                "Concerns",
-            ]);
-            for (k, i) in rows {
-                let it = &b.items[i];
-                let eff = num(r.effective.score[i]);
-                let inherited = r.effective.score[i] > r.own[i] + 1e-9;
-                t.add_row(vec![
-                    k.to_string(),
-                    it.id.clone(),
-                    it.title.clone(),
-                    num(it.reach),
-                    num(it.impact),
-                    pct(it.confidence),
-                    effort(it),
-                    num(r.own[i]),
-                    if inherited { format!("{eff} ↑") } else { eff },
-                    ids(b, &r.unblocks(i)).join("\n"),
-                    ids(b, &r.blocked_by(i)).join("\n"),
-                    v.concerns
-                        .map_or_else(String::new, |c| concerns_cell(c.get(i))),
-                ]);
-            }
-            if let Some(col) = t.column_mut(1) {
-                col.set_constraint(ColumnConstraint::ContentWidth);
-            }
-            let mut out = format!("{t}\n{}\n", footer(v));
+            let width = table(&[]).width().unwrap_or(PIPE_WIDTH);
+            let mut out = human_table(v, rows, width);
             extras(&mut out, v, false);
             out
         }
     }
+}
+
+/// The width the human table fills when stdout is not a terminal (stable piped output).
+const PIPE_WIDTH: u16 = 160;
+
+/// The human table's columns, most valuable first is not their order: `DROP_ORDER` says which
+/// go first when the table would not fit.
+const HEADER: [&str; 12] = [
+    "#",
+    "ID",
+    "Title",
+    "R",
+    "I",
+    "C",
+    "E",
+    "Own",
+    "Effective",
+    "Unblocks",
+    "Blocked by",
+    "Concerns",
+];
+
+/// Columns left out, in this order, while the table cannot fit the width with every kept
+/// column at least as wide as its longest word: concerns and the dependency lists first (they
+/// are in `--explain` and the graph), then the estimates behind the score. Rank, id, title,
+/// effort and effective score always stay.
+const DROP_ORDER: [usize; 7] = [11, 10, 9, 5, 4, 3, 7];
+
+/// The ranked table, fitted to `width` columns: no header or id is ever split mid-word.
+fn human_table(
+    v: &ScoreView<'_>,
+    rows: impl Iterator<Item = (usize, usize)>,
+    width: u16,
+) -> String {
+    let b = v.backlog;
+    let r = v.ranking;
+    let cells: Vec<[String; 12]> = rows
+        .map(|(k, i)| {
+            let it = &b.items[i];
+            let eff = num(r.effective.score[i]);
+            let inherited = r.effective.score[i] > r.own[i] + 1e-9;
+            [
+                k.to_string(),
+                it.id.clone(),
+                it.title.clone(),
+                num(it.reach),
+                num(it.impact),
+                pct(it.confidence),
+                effort(it),
+                num(r.own[i]),
+                if inherited { format!("{eff} ↑") } else { eff },
+                ids(b, &r.unblocks(i)).join("\n"),
+                ids(b, &r.blocked_by(i)).join("\n"),
+                v.concerns
+                    .map_or_else(String::new, |c| concerns_cell(c.get(i))),
+            ]
+        })
+        .collect();
+    // The narrowest each column can be without splitting a word (ids are one word).
+    let longest_word = |s: &str| {
+        s.split_whitespace()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let min_width: Vec<usize> = (0..HEADER.len())
+        .map(|c| {
+            cells
+                .iter()
+                .map(|row| longest_word(&row[c]))
+                .chain([longest_word(HEADER[c])])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    // Each column adds a separator and one space of padding on either side; plus the left border.
+    let needed = |keep: &[usize]| 1 + keep.iter().map(|&c| min_width[c] + 3).sum::<usize>();
+    let mut keep: Vec<usize> = (0..HEADER.len()).collect();
+    let mut dropped: Vec<&str> = Vec::new();
+    for &c in &DROP_ORDER {
+        if needed(&keep) <= usize::from(width) {
+            break;
+        }
+        keep.retain(|&k| k != c);
+        dropped.push(HEADER[c]);
+    }
+    let header: Vec<&str> = keep.iter().map(|&c| HEADER[c]).collect();
+    let mut t = super::super::human::table_with_width(&header, PIPE_WIDTH);
+    t.set_width(width);
+    for row in &cells {
+        t.add_row(keep.iter().map(|&c| row[c].clone()).collect::<Vec<_>>());
+    }
+    for (pos, &c) in keep.iter().enumerate() {
+        if let Some(col) = t.column_mut(pos) {
+            col.set_constraint(if c == 1 {
+                ColumnConstraint::ContentWidth
+            } else {
+                // comfy-table's widths include the padding of one space on either side.
+                ColumnConstraint::LowerBoundary(Width::Fixed(
+                    u16::try_from(min_width[c] + 2).unwrap_or(u16::MAX),
+                ))
+            });
+        }
+    }
+    let mut out = format!("{t}\n{}\n", footer(v));
+    if !dropped.is_empty() {
+        let _ = writeln!(
+            out,
+            "Left out to fit {width} columns: {}. A wider terminal shows them; `--format csv` or `--format json` has every column.",
+            dropped.join(", ")
+        );
+    }
+    out
 }
 
 fn footer(v: &ScoreView<'_>) -> String {
@@ -398,5 +476,74 @@ fn extras(out: &mut String, v: &ScoreView<'_>, markdown: bool) {
                 .collect();
             let _ = writeln!(out, "- #{} {id}: {}", s.rank, what.join("; "));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(width: u16) -> String {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/backlog.toml"
+        ))
+        .expect("fixture");
+        let b = crate::backlog::parse(&text).expect("valid");
+        let r = crate::backlog::rank::rank(&b);
+        let set = crate::rules::defaults().expect("rules");
+        let c = crate::backlog::concerns::annotate(&b, set);
+        let v = ScoreView {
+            path: "backlog.toml",
+            backlog: &b,
+            ranking: &r,
+            concerns: Some(&c),
+            top: None,
+            critical_path: false,
+            sensitivity: None,
+        };
+        let rows = r.order.iter().copied().enumerate().map(|(k, i)| (k + 1, i));
+        human_table(&v, rows, width)
+    }
+
+    #[test]
+    fn narrow_tables_drop_columns_by_priority_and_never_split_ids_or_headers() {
+        let ids = [
+            "lifecycle-exemptions",
+            "multi-signal-idle",
+            "queue-notifications",
+        ];
+        for width in [160u16, 120, 100, 80, 60] {
+            let out = rendered(width);
+            let table: Vec<&str> = out
+                .lines()
+                .take_while(|l| !l.starts_with("23 of"))
+                .collect();
+            let widest = table.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+            // Rank, id, title, effort and effective score always stay, so the narrowest
+            // widths may overflow, but only there.
+            if width >= 100 {
+                assert!(
+                    widest <= usize::from(width),
+                    "{width}: {widest} columns\n{out}"
+                );
+            }
+            for header in ["Effective", "ID", "Title"] {
+                assert!(
+                    table[1].contains(header),
+                    "{width}: header {header} split\n{out}"
+                );
+            }
+            for id in ids.iter().filter(|id| out.contains(&id[..8])) {
+                assert!(out.contains(id), "{width}: {id} split\n{out}");
+            }
+        }
+        assert!(!rendered(160).contains("Left out"));
+        let narrow = rendered(100);
+        assert!(
+            narrow.contains("Left out to fit 100 columns: Concerns"),
+            "{narrow}"
+        );
+        assert!(!narrow.lines().nth(1).unwrap_or("").contains("Concerns"));
     }
 }
