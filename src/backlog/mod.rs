@@ -105,6 +105,17 @@ pub enum Status {
     Done,
 }
 
+impl Status {
+    /// The name used in `backlog.toml` and in machine output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Todo => "todo",
+            Status::InProgress => "in-progress",
+            Status::Done => "done",
+        }
+    }
+}
+
 /// A validated backlog item.
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {

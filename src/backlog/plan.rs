@@ -5,8 +5,8 @@
 //! is left out too.
 use serde::Serialize;
 
-use super::Backlog;
 use super::rank::Ranking;
+use super::{Backlog, Status};
 
 /// One phase.
 #[derive(Debug, Clone, Serialize)]
@@ -65,7 +65,22 @@ pub fn plan(b: &Backlog, ranking: &Ranking, capacity: f64, phases: usize) -> Pla
     let mut unplanned = Vec::new();
     // Effort sums are compared with a small tolerance so 0.1 + 0.2 fits in 0.3.
     let fits = |used: f64, effort: f64| used + effort <= capacity + 1e-9;
+    // Work already under way stays in the first phase, before anything new is fitted around
+    // it (even past the capacity: it has started). One still waiting for an open
+    // prerequisite is planned like the rest, so it never lands before that prerequisite.
+    if let Some(first) = out.first_mut() {
+        for &i in &ranking.order {
+            if b.items[i].status == Status::InProgress && ranking.blocked_by(i).is_empty() {
+                first.used += b.items[i].effort;
+                first.items.push(i);
+                phase_of[i] = Some(0);
+            }
+        }
+    }
     for &i in &ranking.order {
+        if phase_of[i].is_some() {
+            continue;
+        }
         let effort = b.items[i].effort;
         let mut earliest = 0;
         let mut missing = None;
@@ -93,6 +108,10 @@ pub fn plan(b: &Backlog, ranking: &Ranking, capacity: f64, phases: usize) -> Pla
         if let Some(reason) = reason {
             unplanned.push(Unplanned { index: i, reason });
         }
+    }
+    // In ranked order within each phase, the work under way included.
+    for ph in &mut out {
+        ph.items.sort_by_key(|&i| ranking.rank[i]);
     }
     Plan {
         phases: out,

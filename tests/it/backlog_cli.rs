@@ -75,7 +75,7 @@ fn score_human_csv_markdown_and_top() {
     assert_eq!(lines.len(), 4);
     assert_eq!(
         lines[0],
-        "rank,id,title,reach,impact,confidence,effort,own_score,effective_score,unblocks,blocked_by,layers,tiers,gpu_impact"
+        "rank,id,title,reach,impact,confidence,effort,own_score,effective_score,unblocks,blocked_by,layers,tiers,gpu_impact,status"
     );
     assert!(lines[1].starts_with("1,"));
     let md = stdout(&["score", BACKLOG, "--format", "markdown", "--critical-path"]);
@@ -438,7 +438,10 @@ fn no_concerns_skips_the_analysis_but_not_the_scores() {
         "--top",
         "1",
     ]);
-    assert!(csv.lines().nth(1).expect("row").ends_with(",,,"), "{csv}");
+    assert!(
+        csv.lines().nth(1).expect("row").ends_with(",,,,todo"),
+        "{csv}"
+    );
 }
 
 #[test]
@@ -477,5 +480,32 @@ fn the_default_chain_strategy_counts_the_whole_chain_s_effort() {
     assert_eq!(
         order(&v),
         ["storage-migration", "quota-dashboard", "idle-alerts"]
+    );
+}
+
+#[test]
+fn work_in_progress_is_shown_and_stays_in_the_first_phase() {
+    let plan = json(&["plan", BACKLOG, "--capacity", "8", "--format", "json"]);
+    let now: Vec<&str> = plan["phases"][0]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|x| x["id"].as_str().expect("id"))
+        .collect();
+    assert!(now.contains(&"monitoring-stack"), "{now:?}");
+    let human = stdout(&["plan", BACKLOG, "--capacity", "8"]);
+    assert!(
+        human.contains(
+            "monitoring-stack — Prometheus and Grafana monitoring (4 pw, L, in progress)"
+        ),
+        "{human}"
+    );
+    let table = stdout(&["score", BACKLOG]);
+    assert!(table.contains("[in-progress]"), "{table}");
+    let csv = stdout(&["score", BACKLOG, "--format", "csv"]);
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",monitoring-stack,") && l.ends_with(",in-progress")),
+        "{csv}"
     );
 }

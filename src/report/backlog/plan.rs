@@ -134,11 +134,14 @@ pub fn plan(b: &Backlog, r: &Ranking, p: &Plan, format: ScoreFormat) -> String {
                 }
                 for &i in &ph.items {
                     let it = &b.items[i];
-                    let size = it
+                    let mut size = it
                         .effort_label
                         .as_ref()
                         .map(|l| format!(", {l}"))
                         .unwrap_or_default();
+                    if it.status == Status::InProgress {
+                        size.push_str(", in progress");
+                    }
                     let _ = writeln!(
                         out,
                         "{bullet}#{} {} — {} ({} {unit}{size})",

@@ -217,7 +217,7 @@ pub fn score(v: &ScoreView<'_>, format: ScoreFormat) -> String {
         }
         ScoreFormat::Csv => {
             let mut out = String::from(
-                "rank,id,title,reach,impact,confidence,effort,own_score,effective_score,unblocks,blocked_by,layers,tiers,gpu_impact\n",
+                "rank,id,title,reach,impact,confidence,effort,own_score,effective_score,unblocks,blocked_by,layers,tiers,gpu_impact,status\n",
             );
             // `--no-concerns` leaves the three concern columns empty.
             let none = ConcernSummary {
@@ -243,6 +243,7 @@ pub fn score(v: &ScoreView<'_>, format: ScoreFormat) -> String {
                     c.layers.join(" "),
                     c.tiers.join(" "),
                     c.gpu_impact.clone(),
+                    it.status.name().to_owned(),
                 ];
                 let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
                 let _ = writeln!(out, "{}", line.join(","));
@@ -329,7 +330,11 @@ fn human_table(
             [
                 k.to_string(),
                 it.id.clone(),
-                it.title.clone(),
+                if it.status == Status::InProgress {
+                    format!("{} [in-progress]", it.title)
+                } else {
+                    it.title.clone()
+                },
                 num(it.reach),
                 num(it.impact),
                 pct(it.confidence),

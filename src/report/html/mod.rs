@@ -7,9 +7,9 @@ use std::fmt::Write;
 
 use self::layout::{BacklogDrawing, EdgeRoute};
 use super::backlog::{concerns_cell, effort, impact_word, num, pct};
+use crate::backlog::Backlog;
 use crate::backlog::concerns::Concerns;
 use crate::backlog::rank::Ranking;
-use crate::backlog::{Backlog, Status};
 
 /// The most items the graph draws (see `layout::backlog` for which ones).
 pub const MAX_DRAWN: usize = 150;
@@ -692,11 +692,7 @@ fn table_section(out: &mut String, v: &ReportView<'_>, rows: &TableRows) {
         } else {
             ""
         };
-        let status = match it.status {
-            Status::Todo => "todo",
-            Status::InProgress => "in-progress",
-            Status::Done => "done",
-        };
+        let status = it.status.name();
         let crit = if on_critical[i] {
             "<span class=\"pill crit\">critical</span>"
         } else {
