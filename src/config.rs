@@ -65,13 +65,33 @@ pub fn load(path: Option<&Path>) -> Result<Config, Error> {
     let text = crate::error::read_text(&path)?;
     let name = path.display().to_string();
     let file: ConfigFile = toml::from_str(&text).map_err(|e| {
-        Error::invalid(
-            crate::diag::toml_error(&name, &text, &e),
-            Some("see README.md, section Configuration, for the keys of ds01-pm.toml"),
-        )
+        let message = crate::diag::toml_error(&name, &text, &e);
+        let hint = hint_for(&name, &text, &message, "README.md (section Configuration)");
+        Error::invalid(message, Some(&hint))
     })?;
     Ok(Config {
         path: Some(path),
         file,
     })
+}
+
+/// The hint for an error in the config file `name` (whose text is `text`): the key it is
+/// about, from an "unknown field" message or else from the line the message points at, and
+/// where the keys are documented.
+pub fn hint_for(name: &str, text: &str, message: &str, docs: &str) -> String {
+    let unknown = message
+        .split_once("unknown field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(k, _)| k.to_owned());
+    let on_line = || {
+        let rest = message.strip_prefix(name)?.strip_prefix(':')?;
+        let line: usize = rest.split(':').next()?.parse().ok()?;
+        let (key, _) = text.lines().nth(line.checked_sub(1)?)?.split_once('=')?;
+        let key = key.trim();
+        (!key.is_empty() && !key.starts_with('#')).then(|| key.to_owned())
+    };
+    match unknown.or_else(on_line) {
+        Some(k) => format!("fix `{k}` in {name}; {docs} lists the keys and values"),
+        None => format!("fix {name} at the line shown; {docs} lists the keys and values"),
+    }
 }

@@ -120,10 +120,14 @@ pub(crate) fn load(path: Option<&Path>) -> Result<Settings, Error> {
     let text = crate::error::read_text(&path)?;
     let name = path.display().to_string();
     let raw: CheckOnly = toml::from_str(&text).map_err(|e| {
-        Error::invalid(
-            crate::diag::toml_error(&name, &text, &e),
-            Some("see README.md, section Checking proposals, for the keys of `[check]`"),
-        )
+        let message = crate::diag::toml_error(&name, &text, &e);
+        let hint = crate::config::hint_for(
+            &name,
+            &text,
+            &message,
+            "README.md (section Checking proposals)",
+        );
+        Error::invalid(message, Some(&hint))
     })?;
     let mut settings = resolve(&name, &text, raw.check.unwrap_or_default())?;
     settings.path = Some(path);

@@ -14,7 +14,7 @@ fn records_dir(args: &AdrArgs) -> Result<PathBuf, Error> {
     if let Some(d) = &args.dir {
         return Ok(d.clone());
     }
-    let config = crate::config::load(None)?;
+    let config = super::load_config()?;
     let from_config = config.file.adr.as_ref().and_then(|a| a.dir.clone());
     Ok(match (from_config, &config.path) {
         (Some(d), Some(path)) if d.is_relative() => path.parent().map_or(d.clone(), |p| p.join(&d)),

@@ -28,6 +28,17 @@ pub struct Ctx {
     pub llm: bool,
 }
 
+/// Load `ds01-pm.toml` for a command that reads it, and validate the whole file, every table,
+/// whichever the command uses: a typo in `[check]` fails `adr` or `analyze --llm` as it fails
+/// `check`, with the file, line, key and a suggestion.
+pub(crate) fn load_config() -> Result<config::Config, Error> {
+    let config = config::load(None)?;
+    if let Some(path) = &config.path {
+        crate::check::config::load(Some(path))?;
+    }
+    Ok(config)
+}
+
 impl Ctx {
     /// Resolve the global options (no I/O).
     pub fn from_cli(cli: &Cli) -> Ctx {
@@ -52,7 +63,7 @@ impl Ctx {
     /// The LLM settings if the LLM is enabled (flag or config), from ds01-pm.toml and the
     /// environment. A bad configuration is a tool error; an unreachable server is not.
     pub fn llm_settings(&self, force: bool) -> Result<Option<crate::llm::Settings>, Error> {
-        let config = config::load(None)?;
+        let config = load_config()?;
         crate::llm::settings(config.file.llm.as_ref(), self.llm || force, |k| {
             std::env::var(k).ok()
         })

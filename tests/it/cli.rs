@@ -639,3 +639,28 @@ fn quiet_with_verbose_is_refused_in_every_order() {
         );
     }
 }
+
+/// A command that reads ds01-pm.toml validates all of it, not only its own table.
+#[test]
+fn a_typo_in_any_table_fails_every_command_that_reads_the_config() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        tmp.path().join("ds01-pm.toml"),
+        "[adr]\ndir = \"docs/adr\"\n\n[check]\nfial_level = \"error\"\n",
+    )
+    .expect("write");
+    for args in [&["adr", "Adopt SLURM"][..], &["--llm", "analyze", "hello"]] {
+        ds01()
+            .current_dir(tmp.path())
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "ds01-pm.toml:5:1: unknown field `fial_level`",
+            ))
+            .stderr(predicate::str::contains(
+                "hint: fix `fial_level` in ds01-pm.toml",
+            ));
+    }
+    assert!(!tmp.path().join("docs").exists(), "nothing written");
+}
