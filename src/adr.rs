@@ -163,7 +163,11 @@ pub fn build(set: &RuleSet, title: &str, context: Option<&str>, date: String) ->
         .flat_map(|g| g.questions.iter().map(|q| q.text.clone()))
         .collect();
 
-    let mut consequences: Vec<Consequence> = analysis
+    // The consequences are those of the decision named in the title. The context describes the
+    // problem and often the alternatives: what it touches drives the decision (above), but is
+    // not credited to the chosen option.
+    let decision = crate::analyze::analyze(set, title);
+    let mut consequences: Vec<Consequence> = decision
         .principles
         .supported
         .iter()
@@ -175,14 +179,14 @@ pub fn build(set: &RuleSet, title: &str, context: Option<&str>, date: String) ->
             description: description(set, Family::Principles, &f.id),
         })
         .collect();
-    consequences.extend(analysis.principles.strained.iter().map(|f| Consequence {
+    consequences.extend(decision.principles.strained.iter().map(|f| Consequence {
         good: false,
         kind: "strains",
         id: f.id.clone(),
         name: f.name.clone(),
         description: description(set, Family::Principles, &f.id),
     }));
-    consequences.extend(analysis.risks.iter().map(|f| Consequence {
+    consequences.extend(decision.risks.iter().map(|f| Consequence {
         good: false,
         kind: "risk",
         id: f.id.clone(),

@@ -338,3 +338,36 @@ fn concurrent_runs_in_one_directory_never_share_a_number() {
     let expected: Vec<String> = (1..=12).map(|n| format!("{n:04}")).collect();
     assert_eq!(numbers, expected, "{:?}", names(&dir));
 }
+
+#[test]
+fn consequences_belong_to_the_decision_not_to_the_alternatives_in_the_context() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = ds01(tmp.path())
+        .args([
+            "adr",
+            "Switch from file-based state to SQLite",
+            "--context",
+            "Alternatives: keep containers alive over the weekend with a keep-alive exemption, or integrate SLURM.",
+            "--stdout",
+        ])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    let (drivers, rest) = text.split_once("## Considered Options").expect("sections");
+    let consequences = rest
+        .split_once("### Consequences")
+        .and_then(|(_, c)| c.split_once("## Pros and Cons"))
+        .map(|(c, _)| c)
+        .expect("consequences");
+    assert!(
+        drivers.contains("`ephemeral-containers`"),
+        "the context still drives:\n{drivers}"
+    );
+    assert!(
+        !consequences.contains("ephemeral-containers"),
+        "{consequences}"
+    );
+    assert!(!consequences.contains("scope creep"), "{consequences}");
+    assert!(consequences.contains("state drift"), "{consequences}");
+}
