@@ -275,7 +275,14 @@ fn run_rules(cmd: RulesCommand, ctx: &Ctx) -> Result<ExitStatus, Error> {
         RulesCommand::Eval { file, format } => {
             let set = ctx.rule_set()?;
             let name = file.display().to_string();
-            let data = eval::load(&name, &error::read_text(&file)?)?;
+            let text = error::read_text(&file)?;
+            if eval::questions::is_question_set(&text) {
+                let data = eval::questions::load(&name, &text)?;
+                let result = eval::questions::evaluate(&set, &data);
+                report::emit(&report::question_eval::render(&result, format))?;
+                return Ok(ExitStatus::Ok);
+            }
+            let data = eval::load(&name, &text)?;
             let result = eval::evaluate(&set, &data);
             report::emit(&report::eval(&result, format))?;
             Ok(ExitStatus::Ok)
