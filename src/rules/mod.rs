@@ -1,5 +1,6 @@
 //! Rule sets: loading (embedded defaults, `--rules DIR`, `--extend-rules DIR`), the validated
 //! and compiled [`RuleSet`], and the rule self-tests.
+mod combinations;
 mod literals;
 mod model;
 mod prefilter;
@@ -16,6 +17,7 @@ use regex_automata::meta;
 use crate::error::Error;
 use crate::taxonomy::{Concern, Kind};
 
+pub use combinations::Combination;
 pub use validate::validate;
 pub(crate) use validate::{toml_error, toml_error_parts};
 
@@ -32,6 +34,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("questions.toml", include_str!("../../rules/questions.toml")),
     ("size.toml", include_str!("../../rules/size.toml")),
     ("topics.toml", include_str!("../../rules/topics.toml")),
+    (
+        "combinations.toml",
+        include_str!("../../rules/combinations.toml"),
+    ),
 ];
 
 /// One rule file's text and the name it is reported under.
@@ -480,6 +486,8 @@ pub struct RuleSet {
     pub sources: Vec<Source>,
     /// The normalised text of every question the rules can ask, built on first use.
     pub(crate) question_keys: OnceLock<std::collections::HashSet<String>>,
+    /// Questions for pairs of concerns (`rules/combinations.toml`), sorted by id.
+    pub combinations: Vec<Combination>,
 }
 
 impl RuleSet {
@@ -490,9 +498,11 @@ impl RuleSet {
             let generic = self.generic_questions.iter().map(|g| &g.question);
             let labels = self.labels.values().flat_map(|l| &l.questions);
             let rules = self.rules.iter().flat_map(|r| &r.questions);
+            let combinations = self.combinations.iter().flat_map(|c| &c.questions);
             generic
                 .chain(labels)
                 .chain(rules)
+                .chain(combinations)
                 .map(|q| q.key.clone())
                 .collect()
         })
@@ -622,5 +632,6 @@ pub fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
             }
         }
     }
+    failures.extend(combinations::self_test(set, only_user_rules));
     failures
 }

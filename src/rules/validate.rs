@@ -23,6 +23,11 @@ static RULE_ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| 
     regex::Regex::new(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$").expect("static regex")
 });
 
+/// Whether `id` has the shape of a rule id (lowercase words joined by dashes).
+pub(crate) fn is_rule_id(id: &str) -> bool {
+    RULE_ID.is_match(id)
+}
+
 /// Collects problems, each already prefixed with `file:line:col`.
 struct Ctx<'a> {
     src: &'a Source,
@@ -182,7 +187,12 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         Ctx::new(&sources[i], &newlines[i])
     };
 
+    let mut combination_files = Vec::new();
     for (src, newlines) in sources.iter().zip(&newlines) {
+        if super::combinations::is_combinations(&src.text) {
+            combination_files.push(src);
+            continue;
+        }
         let file: RuleFile = match toml::from_str(&src.text) {
             Ok(f) => f,
             Err(e) => {
@@ -654,6 +664,15 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         problems.append(&mut ctx.problems);
     }
 
+    let mut seen_combinations = BTreeMap::new();
+    let mut combinations: Vec<super::Combination> = combination_files
+        .into_iter()
+        .flat_map(|src| {
+            super::combinations::parse(src, &labels, &mut seen_combinations, &mut problems)
+        })
+        .collect();
+    combinations.sort_by(|a, b| a.id.cmp(&b.id));
+
     if bands.is_empty() {
         problems.push(
             "rules: no `[[band]]` entries: the `size` family must define the t-shirt bands".into(),
@@ -688,6 +707,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         topics,
         sources: sources.to_vec(),
         question_keys: std::sync::OnceLock::new(),
+        combinations,
     };
 
     // User-supplied rules prove their examples at load time; the embedded defaults are proven

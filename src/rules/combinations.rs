@@ -1,0 +1,295 @@
+//! Combination rules (`family = "combinations"`): questions an expert asks first when two
+//! concerns meet in one proposal, e.g. a strained `ephemeral-containers` for students, or a
+//! MIG change with live containers. They match no text themselves: a combination fires when
+//! every concern of its `all` list is established (and none of `unless`), so they run after
+//! the reading rules. Each is validated at load (unknown concern ids are errors with
+//! `file:line:col` and the combination's id) and proves its `examples` like any rule.
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::model::RawQuestion;
+use super::{ExampleFailure, Family, Label, Location, Question, RuleSet, Source};
+use crate::taxonomy::Concern;
+use crate::text::{did_you_mean, line_col};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    family: Spanned<String>,
+    #[serde(default)]
+    combination: Vec<RawCombination>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCombination {
+    id: Spanned<String>,
+    summary: String,
+    why: String,
+    /// Concerns that must all be established (`kind:id`), one to three.
+    all: Spanned<Vec<Spanned<String>>>,
+    /// Concerns that stop it.
+    #[serde(default)]
+    unless: Vec<Spanned<String>>,
+    questions: Vec<RawQuestion>,
+    examples: super::model::RawExamples,
+}
+
+/// A validated combination rule.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Combination {
+    pub id: String,
+    pub summary: String,
+    pub why: String,
+    pub all: Vec<Concern>,
+    pub unless: Vec<Concern>,
+    pub questions: Vec<Question>,
+    pub examples_match: Vec<String>,
+    pub examples_no_match: Vec<String>,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+impl Combination {
+    /// Whether it fires on these established concerns (`kind:id`, as `Analysis::concerns`).
+    pub fn fires(&self, concerns: &[String]) -> bool {
+        let has = |c: &Concern| concerns.iter().any(|x| *x == c.to_string());
+        self.all.iter().all(has) && !self.unless.iter().any(has)
+    }
+}
+
+/// Whether a rule file holds combinations (`family = "combinations"`): such files are read
+/// here, not as reading rules.
+pub(crate) fn is_combinations(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim();
+        l.strip_prefix("family")
+            .map(|r| r.trim_start())
+            .and_then(|r| r.strip_prefix('='))
+            .is_some_and(|r| r.trim().trim_matches(['"', '\'']) == "combinations")
+    })
+}
+
+/// Parse and validate the combinations of one file against the labels the rule set defines.
+/// Problems are `file:line:col: combination `id`: ...`.
+pub(crate) fn parse(
+    src: &Source,
+    labels: &std::collections::BTreeMap<(Family, String), Label>,
+    seen: &mut std::collections::BTreeMap<String, String>,
+    problems: &mut Vec<String>,
+) -> Vec<Combination> {
+    let at = |offset: usize| {
+        let (line, col) = line_col(&src.text, offset);
+        format!("{}:{line}:{col}", src.name)
+    };
+    let file: RawFile = match toml::from_str(&src.text) {
+        Ok(f) => f,
+        Err(e) => {
+            problems.push(super::toml_error(&src.name, &src.text, &e));
+            return Vec::new();
+        }
+    };
+    if file.family.get_ref() != "combinations" {
+        problems.push(format!(
+            "{}: a combinations file needs `family = \"combinations\"`",
+            at(file.family.span().start)
+        ));
+        return Vec::new();
+    }
+    let known = |c: &Concern| labels.contains_key(&(Family::of_kind(c.kind), c.id.clone()));
+    let mut out = Vec::new();
+    for raw in file.combination {
+        let id = raw.id.get_ref().clone();
+        let here = at(raw.id.span().start);
+        let who = format!("combination `{id}`");
+        let before = problems.len();
+        if !super::validate::is_rule_id(&id) {
+            problems.push(format!(
+                "{here}: {who}: ids are lowercase words joined by dashes"
+            ));
+        }
+        if let Some(prev) = seen.insert(id.clone(), here.clone()) {
+            problems.push(format!(
+                "{here}: {who}: duplicate id, first defined at {prev}"
+            ));
+        }
+        if raw.summary.trim().is_empty() || raw.why.trim().is_empty() {
+            problems.push(format!(
+                "{here}: {who}: `summary` and `why` must not be empty"
+            ));
+        }
+        let mut concerns = |list: &[Spanned<String>], what: &str| -> Vec<Concern> {
+            let mut v = Vec::new();
+            for s in list {
+                let pos = at(s.span().start);
+                match Concern::parse(s.get_ref()) {
+                    Ok(c) if known(&c) => v.push(c),
+                    Ok(c) => {
+                        let fam = Family::of_kind(c.kind);
+                        let ids = labels
+                            .keys()
+                            .filter(|(f, _)| *f == fam)
+                            .map(|(_, i)| i.as_str());
+                        let hint = did_you_mean(&c.id, ids)
+                            .map(|x| format!(" (did you mean `{}:{x}`?)", c.kind.prefix()))
+                            .unwrap_or_default();
+                        problems.push(format!(
+                            "{pos}: {who}: unknown {} id `{}` in `{what}`{hint}",
+                            fam.name(),
+                            c.id
+                        ));
+                    }
+                    Err(e) => problems.push(format!("{pos}: {who}: {e}")),
+                }
+            }
+            v
+        };
+        let all = concerns(raw.all.get_ref(), "all");
+        let unless = concerns(&raw.unless, "unless");
+        let n = raw.all.get_ref().len();
+        if !(1..=3).contains(&n) {
+            problems.push(format!(
+                "{}: {who}: `all` names one to three concerns, got {n}",
+                at(raw.all.span().start)
+            ));
+        }
+        let mut questions = Vec::new();
+        for q in &raw.questions {
+            let pos = at(q.dimension.span().start);
+            let dim = q.dimension.get_ref();
+            let p = *q.priority.get_ref();
+            let text = q.text.trim();
+            if !crate::taxonomy::DIMENSIONS.contains(&dim.as_str()) {
+                problems.push(format!(
+                    "{pos}: {who}: unknown question dimension `{dim}`: expected one of {}",
+                    crate::taxonomy::DIMENSIONS.join(", ")
+                ));
+                continue;
+            }
+            if !(1..=3).contains(&p) || text.is_empty() {
+                problems.push(format!(
+                    "{pos}: {who}: a question needs a priority of 1 to 3 and a text"
+                ));
+                continue;
+            }
+            if let Some(bad) = unknown_placeholder(text, n) {
+                problems.push(format!(
+                    "{pos}: {who}: unknown placeholder `{bad}`: use {{first}} or {{second}} (the matched text of the first or second concern of `all`)"
+                ));
+                continue;
+            }
+            questions.push(Question {
+                dimension: dim.clone(),
+                priority: p,
+                key: crate::questions::normalize(text),
+                text: text.to_owned(),
+            });
+        }
+        if raw.questions.is_empty() {
+            problems.push(format!("{here}: {who}: give at least one question"));
+        }
+        if raw.examples.must_match.is_empty() {
+            problems.push(format!(
+                "{here}: {who}: give at least one `examples.match` text it fires on"
+            ));
+        }
+        if problems.len() > before {
+            continue;
+        }
+        out.push(Combination {
+            id,
+            summary: raw.summary.trim().to_owned(),
+            why: raw.why.trim().to_owned(),
+            all,
+            unless,
+            questions,
+            examples_match: raw.examples.must_match,
+            examples_no_match: raw.examples.must_not_match,
+            location: Location {
+                file: src.name.clone(),
+                line: line_col(&src.text, raw.id.span().start).0,
+            },
+        });
+    }
+    out
+}
+
+/// A `{...}` in a question that is not one of the placeholders `all` can fill.
+fn unknown_placeholder(text: &str, concerns: usize) -> Option<String> {
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        let end = rest[i..].find('}').map_or(rest.len(), |j| i + j + 1);
+        let p = &rest[i..end];
+        let allowed = match p {
+            "{first}" => true,
+            "{second}" => concerns >= 2,
+            _ => false,
+        };
+        if !allowed {
+            return Some(p.to_owned());
+        }
+        rest = &rest[end..];
+    }
+    None
+}
+
+/// Run every combination's examples through the analyzer; return what failed.
+pub(crate) fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
+    let mut failures = Vec::new();
+    for c in &set.combinations {
+        if only_user_rules
+            && set
+                .sources
+                .iter()
+                .any(|s| s.embedded && s.name == c.location.file)
+        {
+            continue;
+        }
+        let cases = c
+            .examples_match
+            .iter()
+            .map(|e| (e, true))
+            .chain(c.examples_no_match.iter().map(|e| (e, false)));
+        for (example, expected) in cases {
+            let a = crate::analyze::analyze(set, example);
+            let fired = crate::questions::combination_fires(set, &a, c, &a.concerns());
+            if fired != expected {
+                failures.push(ExampleFailure {
+                    rule: c.id.clone(),
+                    location: c.location.to_string(),
+                    example: example.clone(),
+                    expected_match: expected,
+                });
+            }
+        }
+    }
+    failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_checked() {
+        assert_eq!(
+            unknown_placeholder("You name {first}: and {second}?", 2),
+            None
+        );
+        assert_eq!(
+            unknown_placeholder("You name {second}?", 1).as_deref(),
+            Some("{second}")
+        );
+        assert_eq!(
+            unknown_placeholder("What of {evidence}?", 2).as_deref(),
+            Some("{evidence}")
+        );
+    }
+
+    #[test]
+    fn recognises_the_family_line() {
+        assert!(is_combinations("# x\nfamily = \"combinations\"\n"));
+        assert!(is_combinations("family='combinations'"));
+        assert!(!is_combinations("family = \"risks\"\n# combinations\n"));
+    }
+}
