@@ -95,6 +95,9 @@ fn priority_weight(priority: u8) -> f64 {
 /// A concern gets a second question in a short top list only from a source at least this
 /// specific (most texts have a layer, a tier and L0: their second questions say little).
 const SECOND_QUESTION_SPECIFICITY: f64 = 0.2;
+/// Beyond MIN_TOP, a question scoring under this share of the best one is left to the
+/// full checklist.
+const WEAK_SHARE: f64 = 0.3;
 /// How much more a combination's evidence weighs than the mean of its concerns'.
 const COMBINATION_BONUS: f64 = 1.25;
 
@@ -547,6 +550,11 @@ fn diversify(set: &RuleSet, a: &Analysis, items: &[Candidate]) -> Vec<Item> {
                 }
             }
             let Some((i, _)) = best else { break };
+            // Past MIN_TOP, a question far weaker than the first adds noise, not focus.
+            let first = top.iter().map(|t| t.importance).fold(0.0, f64::max);
+            if top.len() >= MIN_TOP && items[i].item.importance < WEAK_SHARE * first {
+                break;
+            }
             taken[i] = true;
             used_concerns.push(items[i].concern.as_str());
             top.push(items[i].item.clone());
