@@ -97,6 +97,9 @@ pub struct Analysis {
     pub risks: Vec<Finding>,
     pub size: Size,
     pub questions: Checklist,
+    /// The design choices the fired rules raise, with their trade-offs and a recommendation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tradeoffs: Vec<crate::tradeoffs::TradeOff>,
     pub rules_fired: Vec<String>,
     pub suppressed: Vec<Suppressed>,
 }
@@ -474,6 +477,7 @@ pub fn analyze(set: &RuleSet, text: &str) -> Analysis {
         risks,
         size,
         questions: Checklist::default(),
+        tradeoffs: crate::tradeoffs::build(set, &fired),
         rules_fired,
         suppressed,
     };

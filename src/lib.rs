@@ -22,6 +22,7 @@ pub mod rules;
 pub mod shell_integration;
 pub mod taxonomy;
 pub mod text;
+pub mod tradeoffs;
 
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;

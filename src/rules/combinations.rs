@@ -4,6 +4,10 @@
 //! every concern of its `all` list is established (and none of `unless`), so they run after
 //! the reading rules. Each is validated at load (unknown concern ids are errors with
 //! `file:line:col` and the combination's id) and proves its `examples` like any rule.
+//!
+//! Trade-offs (`family = "tradeoffs"`, `[[tradeoff]]`) weigh the options a reading rule lists
+//! (`options` on the rule): which principles each supports and strains, its effort and its
+//! admin burden, for the trade-off table and recommendation of `analyze`.
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -18,6 +22,43 @@ struct RawFile {
     family: Spanned<String>,
     #[serde(default)]
     combination: Vec<RawCombination>,
+    #[serde(default)]
+    tradeoff: Vec<RawTradeoff>,
+}
+
+/// How one option of a rule's design choice weighs: `[[tradeoff]]` in `rules/tradeoffs.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTradeoff {
+    /// The rule whose `options` list holds the option.
+    rule: Spanned<String>,
+    /// The option's `name`, exactly as the rule gives it.
+    option: Spanned<String>,
+    #[serde(default)]
+    supports: Vec<Spanned<String>>,
+    #[serde(default)]
+    strains: Vec<Spanned<String>>,
+    effort: Spanned<String>,
+    admin_burden: Spanned<String>,
+}
+
+/// Effort sizes of an option, smallest first.
+pub const EFFORTS: &[&str] = &["XS", "S", "M", "L", "XL"];
+/// Admin burden of an option, lightest first.
+pub const BURDENS: &[&str] = &["none", "low", "medium", "high"];
+
+/// What one option of a rule's design choice supports and strains, and what it costs.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OptionAssessment {
+    pub rule: String,
+    pub option: String,
+    /// Principle ids.
+    pub supports: Vec<String>,
+    pub strains: Vec<String>,
+    /// `XS` to `XL`.
+    pub effort: String,
+    /// `none`, `low`, `medium` or `high`.
+    pub admin_burden: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,26 +99,30 @@ impl Combination {
     }
 }
 
-/// Whether a rule file holds combinations (`family = "combinations"`): such files are read
-/// here, not as reading rules.
+/// Whether a rule file holds combinations or trade-offs (`family = "combinations"` or
+/// `"tradeoffs"`): such files are read here, after the reading rules they refer to.
 pub(crate) fn is_combinations(text: &str) -> bool {
     text.lines().any(|l| {
         let l = l.trim();
         l.strip_prefix("family")
             .map(|r| r.trim_start())
             .and_then(|r| r.strip_prefix('='))
-            .is_some_and(|r| r.trim().trim_matches(['"', '\'']) == "combinations")
+            .is_some_and(|r| FAMILIES.contains(&r.trim().trim_matches(['"', '\''])))
     })
 }
+
+/// The families this module reads.
+const FAMILIES: &[&str] = &["combinations", "tradeoffs"];
 
 /// Parse and validate the combinations of one file against the labels the rule set defines.
 /// Problems are `file:line:col: combination `id`: ...`.
 pub(crate) fn parse(
     src: &Source,
     labels: &std::collections::BTreeMap<(Family, String), Label>,
+    rules: &[super::Rule],
     seen: &mut std::collections::BTreeMap<String, String>,
     problems: &mut Vec<String>,
-) -> Vec<Combination> {
+) -> (Vec<Combination>, Vec<OptionAssessment>) {
     let at = |offset: usize| {
         let (line, col) = line_col(&src.text, offset);
         format!("{}:{line}:{col}", src.name)
@@ -86,16 +131,17 @@ pub(crate) fn parse(
         Ok(f) => f,
         Err(e) => {
             problems.push(super::toml_error(&src.name, &src.text, &e));
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
     };
-    if file.family.get_ref() != "combinations" {
+    if !FAMILIES.contains(&file.family.get_ref().as_str()) {
         problems.push(format!(
-            "{}: a combinations file needs `family = \"combinations\"`",
+            "{}: a combinations file needs `family = \"combinations\"` or `\"tradeoffs\"`",
             at(file.family.span().start)
         ));
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
+    let tradeoffs = parse_tradeoffs(&file.tradeoff, labels, rules, &at, problems);
     let known = |c: &Concern| labels.contains_key(&(Family::of_kind(c.kind), c.id.clone()));
     let mut out = Vec::new();
     for raw in file.combination {
@@ -209,6 +255,94 @@ pub(crate) fn parse(
                 file: src.name.clone(),
                 line: line_col(&src.text, raw.id.span().start).0,
             },
+        });
+    }
+    (out, tradeoffs)
+}
+
+fn parse_tradeoffs(
+    raw: &[RawTradeoff],
+    labels: &std::collections::BTreeMap<(Family, String), Label>,
+    rules: &[super::Rule],
+    at: &dyn Fn(usize) -> String,
+    problems: &mut Vec<String>,
+) -> Vec<OptionAssessment> {
+    let mut out: Vec<OptionAssessment> = Vec::new();
+    for t in raw {
+        let before = problems.len();
+        let rule_id = t.rule.get_ref();
+        let who = format!("trade-off of rule `{rule_id}`");
+        match rules.iter().find(|r| &r.id == rule_id) {
+            None => {
+                let hint = did_you_mean(rule_id, rules.iter().map(|r| r.id.as_str()))
+                    .map(|x| format!(" (did you mean `{x}`?)"))
+                    .unwrap_or_default();
+                problems.push(format!(
+                    "{}: {who}: no such rule{hint}",
+                    at(t.rule.span().start)
+                ));
+            }
+            Some(r) if !r.options.iter().any(|o| &o.name == t.option.get_ref()) => {
+                let names: Vec<&str> = r.options.iter().map(|o| o.name.as_str()).collect();
+                problems.push(format!(
+                    "{}: {who}: the rule has no option named `{}`; its options are: {}",
+                    at(t.option.span().start),
+                    t.option.get_ref(),
+                    if names.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        names.join("; ")
+                    }
+                ));
+            }
+            Some(_) => {}
+        }
+        if out
+            .iter()
+            .any(|o| &o.rule == rule_id && &o.option == t.option.get_ref())
+        {
+            problems.push(format!(
+                "{}: {who}: option `{}` is assessed twice",
+                at(t.option.span().start),
+                t.option.get_ref()
+            ));
+        }
+        for p in t.supports.iter().chain(&t.strains) {
+            if !labels.contains_key(&(Family::Principles, p.get_ref().clone())) {
+                let hint = did_you_mean(p.get_ref(), crate::taxonomy::PRINCIPLES.iter().copied())
+                    .map(|x| format!(" (did you mean `{x}`?)"))
+                    .unwrap_or_default();
+                problems.push(format!(
+                    "{}: {who}: unknown principle `{}`{hint}",
+                    at(p.span().start),
+                    p.get_ref()
+                ));
+            }
+        }
+        if !EFFORTS.contains(&t.effort.get_ref().as_str()) {
+            problems.push(format!(
+                "{}: {who}: effort must be one of {}",
+                at(t.effort.span().start),
+                EFFORTS.join(", ")
+            ));
+        }
+        if !BURDENS.contains(&t.admin_burden.get_ref().as_str()) {
+            problems.push(format!(
+                "{}: {who}: admin_burden must be one of {}",
+                at(t.admin_burden.span().start),
+                BURDENS.join(", ")
+            ));
+        }
+        if problems.len() > before {
+            continue;
+        }
+        out.push(OptionAssessment {
+            rule: rule_id.clone(),
+            option: t.option.get_ref().clone(),
+            supports: t.supports.iter().map(|x| x.get_ref().clone()).collect(),
+            strains: t.strains.iter().map(|x| x.get_ref().clone()).collect(),
+            effort: t.effort.get_ref().clone(),
+            admin_burden: t.admin_burden.get_ref().clone(),
         });
     }
     out

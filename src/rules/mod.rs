@@ -17,7 +17,7 @@ use regex_automata::meta;
 use crate::error::Error;
 use crate::taxonomy::{Concern, Kind};
 
-pub use combinations::Combination;
+pub use combinations::{BURDENS, Combination, EFFORTS, OptionAssessment};
 pub use validate::validate;
 pub(crate) use validate::{toml_error, toml_error_parts};
 
@@ -38,6 +38,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "combinations.toml",
         include_str!("../../rules/combinations.toml"),
     ),
+    ("tradeoffs.toml", include_str!("../../rules/tradeoffs.toml")),
 ];
 
 /// One rule file's text and the name it is reported under.
@@ -488,6 +489,9 @@ pub struct RuleSet {
     pub(crate) question_keys: OnceLock<std::collections::HashSet<String>>,
     /// Questions for pairs of concerns (`rules/combinations.toml`), sorted by id.
     pub combinations: Vec<Combination>,
+    /// What the options of rules support and strain, their effort and admin burden
+    /// (`rules/tradeoffs.toml`), in file order.
+    pub tradeoffs: Vec<OptionAssessment>,
 }
 
 impl RuleSet {

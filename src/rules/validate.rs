@@ -665,13 +665,14 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
     }
 
     let mut seen_combinations = BTreeMap::new();
-    let mut combinations: Vec<super::Combination> = combination_files
-        .into_iter()
-        .flat_map(|src| {
-            super::combinations::parse(src, &labels, &mut seen_combinations, &mut problems)
-        })
-        .collect();
-    combinations.sort_by(|a, b| a.id.cmp(&b.id));
+    let (mut combinations, mut tradeoffs) = (Vec::new(), Vec::new());
+    for src in combination_files {
+        let (c, t) =
+            super::combinations::parse(src, &labels, &rules, &mut seen_combinations, &mut problems);
+        combinations.extend(c);
+        tradeoffs.extend(t);
+    }
+    combinations.sort_by(|a: &super::Combination, b| a.id.cmp(&b.id));
 
     if bands.is_empty() {
         problems.push(
@@ -708,6 +709,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         sources: sources.to_vec(),
         question_keys: std::sync::OnceLock::new(),
         combinations,
+        tradeoffs,
     };
 
     // User-supplied rules prove their examples at load time; the embedded defaults are proven
