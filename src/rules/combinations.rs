@@ -427,3 +427,67 @@ mod tests {
         assert!(!is_combinations("family = \"risks\"\n# combinations\n"));
     }
 }
+
+#[cfg(test)]
+mod load_tests {
+    use crate::rules::{EMBEDDED, Source, validate};
+
+    fn load_with(extra: &str) -> Result<crate::rules::RuleSet, String> {
+        let mut sources: Vec<Source> = EMBEDDED
+            .iter()
+            .map(|(name, text)| Source {
+                name: format!("rules/{name}"),
+                text: (*text).to_owned(),
+                embedded: true,
+            })
+            .collect();
+        sources.push(Source {
+            name: "site/combos.toml".into(),
+            text: extra.to_owned(),
+            embedded: false,
+        });
+        validate(&sources).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn unknown_concern_ids_are_errors_with_file_line_col_and_id() {
+        let err = load_with(
+            "family = \"combinations\"\n\n[[combination]]\nid = \"bad-pair\"\nsummary = \"s\"\nwhy = \"w\"\nall = [\"strains:ephemeral\", \"tier:student\"]\nquestions = [{ dimension = \"technical\", priority = 1, text = \"You mention {first}: why?\" }]\nexamples.match = [\"x\"]\nexamples.no_match = []\n",
+        )
+        .expect_err("unknown principle");
+        assert!(
+            err.contains("site/combos.toml:7:8: combination `bad-pair`: unknown principles id `ephemeral` in `all` (did you mean `strains:ephemeral-containers`?)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_site_combination_loads_and_proves_its_examples() {
+        let ok = "family = \"combinations\"\n\n[[combination]]\nid = \"site-mig-students\"\nsummary = \"s\"\nwhy = \"w\"\nall = [\"gpu:mig\", \"tier:student\"]\nquestions = [{ dimension = \"technical\", priority = 1, text = \"You mention {first}: which course?\" }]\nexamples.match = [\"Give every student a MIG slice.\"]\nexamples.no_match = [\"Give every researcher a full GPU.\"]\n";
+        let set = load_with(ok).expect("loads");
+        assert!(set.combinations.iter().any(|c| c.id == "site-mig-students"));
+        let failing = ok.replace(
+            "Give every researcher a full GPU.",
+            "Give students MIG slices.",
+        );
+        let err = load_with(&failing).expect_err("a no_match example that fires");
+        assert!(err.contains("site-mig-students"), "{err}");
+    }
+
+    #[test]
+    fn trade_offs_name_existing_rules_and_options() {
+        let err = load_with(
+            "family = \"tradeoffs\"\n\n[[tradeoff]]\nrule = \"risk-state-stor\"\noption = \"x\"\neffort = \"S\"\nadmin_burden = \"low\"\n\n[[tradeoff]]\nrule = \"risk-state-store\"\noption = \"A spreadsheet\"\neffort = \"XXL\"\nadmin_burden = \"low\"\n",
+        )
+        .expect_err("bad trade-offs");
+        assert!(err.contains("site/combos.toml:4:8: trade-off of rule `risk-state-stor`: no such rule (did you mean `risk-state-store`?)"), "{err}");
+        assert!(
+            err.contains("the rule has no option named `A spreadsheet`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("effort must be one of XS, S, M, L, XL"),
+            "{err}"
+        );
+    }
+}
