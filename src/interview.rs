@@ -117,6 +117,9 @@ pub struct Draft {
     pub summary: String,
     /// The questions in the order they were asked, then the ones only listed.
     pub asked: Vec<Asked>,
+    /// Concerns (`kind:id`) the answers brought up that the first reading of the draft did
+    /// not have: what the interview learned.
+    pub learned: Vec<String>,
 }
 
 impl Draft {
@@ -196,6 +199,7 @@ pub fn start(a: &Analysis, answers: &Answers) -> Draft {
         strains: Vec::new(),
         summary: String::new(),
         asked: Vec::new(),
+        learned: Vec::new(),
     };
     draft.read_from(a);
     draft
@@ -236,6 +240,7 @@ pub fn conduct(
     answer: &mut dyn FnMut(&Round<'_>) -> RoundAnswers,
 ) -> Result<Draft, Error> {
     let mut a = view(&draft);
+    let before = a.concerns();
     for number in 0..=FOLLOW_UP_ROUNDS {
         let pending: Vec<Item> = a
             .questions
@@ -285,6 +290,11 @@ pub fn conduct(
             asked: false,
         });
     }
+    draft.learned = a
+        .concerns()
+        .into_iter()
+        .filter(|c| !before.contains(c) && c != "gpu:none")
+        .collect();
     draft.read_from(&a);
     Ok(draft)
 }

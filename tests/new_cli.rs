@@ -248,6 +248,13 @@ mod pty {
             p.send_line("").expect("skip");
         }
         p.exp_string("3 of 9 questions answered").expect("recap");
+        // The recap says what the answers brought up and what stays open.
+        p.exp_string("Your answers brought up: ")
+            .expect("what was learned");
+        p.exp_string("risk:data-loss")
+            .expect("the concern an answer added");
+        p.exp_string("Still open: 6 questions")
+            .expect("what remains open");
         p.exp_string("p.md").expect("the path written");
         p.exp_eof().expect("exits");
         let file = dir.path().join("p.md");
