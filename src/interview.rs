@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use crate::analyze::Analysis;
 use crate::error::Error;
-use crate::questions::{Item, normalize};
+use crate::questions::Item;
 
 /// Everything the author said: the idea, an optional title and author, and one answer per
 /// top question, in order (an empty answer skips the question).
@@ -151,10 +151,7 @@ impl Draft {
     }
 
     fn has(&self, q: &Item) -> bool {
-        let key = normalize(&q.text);
-        self.asked
-            .iter()
-            .any(|a| normalize(&a.question.text) == key)
+        self.asked.iter().any(|a| q.is_asked_by(&a.question.text))
     }
 
     /// Sections that received no answer (they keep the template's TODO).
@@ -371,6 +368,8 @@ mod tests {
             priority: 1,
             importance: 1.0,
             sources: vec![],
+            template: None,
+            cited: vec![],
         }
     }
 

@@ -30,6 +30,47 @@ pub struct Item {
     pub importance: f64,
     /// `framework:<id>`, `rule:<id>` or `<kind>:<id>` of the concern that asked it.
     pub sources: Vec<String>,
+    /// For a question that cites the proposal: its template (`You mention {first}: ...`), so
+    /// the same question is recognised when the text it cites changes.
+    #[serde(skip)]
+    pub template: Option<String>,
+    /// The proposal's text the question cites (not evidence that the proposal answers it).
+    #[serde(skip)]
+    pub cited: Vec<String>,
+}
+
+impl Item {
+    /// Whether `text` (a checklist item, a question asked before) is this question: the same
+    /// words, or the same template citing other text.
+    pub fn is_asked_by(&self, text: &str) -> bool {
+        let key = normalize(text);
+        if key == normalize(&self.text) {
+            return true;
+        }
+        let Some(template) = &self.template else {
+            return false;
+        };
+        // The template's literal parts, in order, around the placeholders.
+        let parts: Vec<String> = template
+            .split("{first}")
+            .flat_map(|p| p.split("{second}"))
+            .map(normalize)
+            .collect();
+        let (Some(head), Some(tail)) = (parts.first(), parts.last()) else {
+            return false;
+        };
+        if !key.starts_with(head.as_str()) || !key.ends_with(tail.as_str()) {
+            return false;
+        }
+        let mut rest = &key[head.len()..key.len() - tail.len().min(key.len() - head.len())];
+        for middle in &parts[1..parts.len() - 1] {
+            match rest.find(middle.as_str()) {
+                Some(i) => rest = &rest[i + middle.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
 }
 
 /// The questions of one dimension.
@@ -205,9 +246,18 @@ struct Builder {
 
 impl Builder {
     /// Add a question from a source whose evidence has `strength` (1 = just enough).
-    fn add(&mut self, q: &Question, text: String, source: String, concern: String, strength: f64) {
+    /// Returns the index of the question's candidate.
+    fn add(
+        &mut self,
+        q: &Question,
+        text: String,
+        source: String,
+        concern: String,
+        strength: f64,
+    ) -> usize {
         let score = strength * specificity(&source) * priority_weight(q.priority);
-        if let Some(c) = self.index.get(&q.key).map(|&i| &mut self.items[i]) {
+        if let Some(&i) = self.index.get(&q.key) {
+            let c = &mut self.items[i];
             if !c.item.sources.contains(&source) {
                 c.item.sources.push(source.clone());
             }
@@ -220,7 +270,7 @@ impl Builder {
             }
             c.item.importance = c.best * 1.1;
             c.item.priority = c.item.priority.min(q.priority);
-            return;
+            return i;
         }
         let order = self.items.len();
         self.index.insert(q.key.clone(), order);
@@ -231,12 +281,15 @@ impl Builder {
                 priority: q.priority,
                 importance: score,
                 sources: vec![source.clone()],
+                template: None,
+                cited: Vec::new(),
             },
             order,
             primary: source,
             concern,
             best: score,
         });
+        order
     }
 }
 
@@ -296,8 +349,8 @@ fn concern_strength(set: &RuleSet, a: &Analysis, c: &Concern) -> f64 {
 
 /// How a question cites a concern: the longest text the proposal matched for it, as a code span
 /// (safe in Markdown, plain in a terminal, a string in JSON), or the concern's name when it
-/// was inferred rather than matched.
-fn cited(set: &RuleSet, a: &Analysis, c: &Concern) -> String {
+/// was inferred rather than matched; and the matched text itself, if any.
+fn cited(set: &RuleSet, a: &Analysis, c: &Concern) -> (String, Option<String>) {
     let longest = |ev: &'_ [crate::analyze::Evidence]| {
         ev.iter()
             .filter(|e| e.span.is_some())
@@ -309,8 +362,8 @@ fn cited(set: &RuleSet, a: &Analysis, c: &Concern) -> String {
         _ => finding(a, c).and_then(|f| longest(&f.evidence)),
     };
     match evidence {
-        Some(e) if !e.matched.trim().is_empty() => code_span(&e.matched),
-        _ => set.name_of(c).to_lowercase(),
+        Some(e) if !e.matched.trim().is_empty() => (code_span(&e.matched), Some(e.matched)),
+        _ => (set.name_of(c).to_lowercase(), None),
     }
 }
 
@@ -449,8 +502,10 @@ pub fn build(set: &RuleSet, a: &Analysis, fired: &[&Rule]) -> Checklist {
         let strengths: Vec<f64> = c.all.iter().map(|k| concern_strength(set, a, k)).collect();
         // A pair is more specific than either concern alone, and its questions cite the text.
         let s = COMBINATION_BONUS * strengths.iter().sum::<f64>() / strengths.len().max(1) as f64;
-        let first = c.all.first().map(|k| cited(set, a, k)).unwrap_or_default();
-        let second = c.all.get(1).map(|k| cited(set, a, k)).unwrap_or_default();
+        let quotes: Vec<(String, Option<String>)> =
+            c.all.iter().take(2).map(|k| cited(set, a, k)).collect();
+        let quote = |n: usize| quotes.get(n).map(|q| q.0.clone()).unwrap_or_default();
+        let (first, second) = (quote(0), quote(1));
         for q in &c.questions {
             let text = q
                 .text
@@ -460,7 +515,13 @@ pub fn build(set: &RuleSet, a: &Analysis, fired: &[&Rule]) -> Checklist {
                 .all
                 .first()
                 .map_or_else(|| format!("combo:{}", c.id), ToString::to_string);
-            b.add(q, text, format!("combo:{}", c.id), concern, s);
+            let source = format!("combo:{}", c.id);
+            let i = b.add(q, text, source.clone(), concern, s);
+            let cand = &mut b.items[i];
+            if cand.primary == source && q.text.contains('{') {
+                cand.item.template = Some(q.text.clone());
+                cand.item.cited = quotes.iter().filter_map(|q| q.1.clone()).collect();
+            }
         }
     }
     for g in &set.generic_questions {
@@ -568,6 +629,23 @@ fn diversify(set: &RuleSet, a: &Analysis, items: &[Candidate]) -> Vec<Item> {
 #[cfg(test)]
 mod tests {
     use super::{code_span, normalize};
+
+    #[test]
+    fn a_question_is_recognised_when_its_citation_changes() {
+        let q = super::Item {
+            text: "You mention `keep-alive` for students: what is lost?".into(),
+            dimension: "user-context".into(),
+            priority: 1,
+            importance: 1.0,
+            sources: vec![],
+            template: Some("You mention {first} for students: what is lost?".into()),
+            cited: vec!["keep-alive".into()],
+        };
+        assert!(q.is_asked_by("You mention `keep-alive` for students: what is lost?"));
+        assert!(q.is_asked_by("you mention `keep a container running` for students: What is lost"));
+        assert!(!q.is_asked_by("You mention `x` for researchers: what is lost?"));
+        assert!(!q.is_asked_by("what is lost?"));
+    }
 
     #[test]
     fn cited_text_is_a_safe_code_span() {
