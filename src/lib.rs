@@ -242,12 +242,17 @@ fn run_rules(cmd: RulesCommand, ctx: &Ctx) -> Result<ExitStatus, Error> {
         }
         RulesCommand::Show { id, format } => {
             let set = ctx.rule_set()?;
+            if let Some(c) = set.combinations.iter().find(|c| c.id == id) {
+                report::emit(&report::question_eval::combination(c, format))?;
+                return Ok(ExitStatus::Ok);
+            }
             let Some(rule) = set.rule(&id) else {
-                let hint = text::did_you_mean(&id, set.rules.iter().map(|r| r.id.as_str()))
-                    .map_or_else(
-                        || "`ds01-pm rules list` shows every rule id".to_owned(),
-                        |s| format!("did you mean `{s}`?"),
-                    );
+                let ids = set.rules.iter().map(|r| r.id.as_str());
+                let ids = ids.chain(set.combinations.iter().map(|c| c.id.as_str()));
+                let hint = text::did_you_mean(&id, ids).map_or_else(
+                    || "`ds01-pm rules list` shows every rule id".to_owned(),
+                    |s| format!("did you mean `{s}`?"),
+                );
                 return Err(Error::invalid(
                     format!("no rule with id `{id}`"),
                     Some(&hint),

@@ -317,6 +317,14 @@ fn rules_list_show_check_and_eval() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Precision"));
+    // A combination rule is shown like a rule.
+    ds01()
+        .args(["rules", "show", "mig-change-with-live-containers"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Fires when all of: gpu:mig, risk:live-disruption",
+        ));
     // A question set (`[[items]]` with expert topics) gets the question metrics.
     let out = ds01()
         .args([

@@ -1,8 +1,9 @@
-//! `rules eval` on a question set.
+//! `rules eval` on a question set, and `rules show` of a combination rule.
 use std::fmt::Write;
 
 use crate::cli::ListFormat;
 use crate::eval::questions::QuestionEval;
+use crate::rules::Combination;
 
 /// The question-set report, human or JSON.
 pub fn render(r: &QuestionEval, format: ListFormat) -> String {
@@ -43,6 +44,34 @@ pub fn render(r: &QuestionEval, format: ListFormat) -> String {
         for i in missed {
             let _ = writeln!(out, "  {}: missed {}", i.id, i.missed.join("; "));
         }
+    }
+    out
+}
+
+/// `rules show ID` for a combination: when it fires, its questions and examples.
+pub fn combination(c: &Combination, format: ListFormat) -> String {
+    if format == ListFormat::Json {
+        return super::json(c);
+    }
+    let mut out = String::new();
+    let all: Vec<String> = c.all.iter().map(ToString::to_string).collect();
+    let _ = writeln!(out, "{} — {}\n  {}", c.id, c.summary, c.location);
+    let _ = writeln!(out, "\nWhy: {}", c.why);
+    let _ = writeln!(out, "\nFires when all of: {}", all.join(", "));
+    if !c.unless.is_empty() {
+        let unless: Vec<String> = c.unless.iter().map(ToString::to_string).collect();
+        let _ = writeln!(out, "Unless any of: {}", unless.join(", "));
+    }
+    let _ = writeln!(out, "\nQuestions");
+    for q in &c.questions {
+        let _ = writeln!(out, "  [{} p{}] {}", q.dimension, q.priority, q.text);
+    }
+    let _ = writeln!(out, "\nExamples");
+    for e in &c.examples_match {
+        let _ = writeln!(out, "  fires on:     {e}");
+    }
+    for e in &c.examples_no_match {
+        let _ = writeln!(out, "  not on:       {e}");
     }
     out
 }
