@@ -312,7 +312,8 @@ pub enum RulesCommand {
     #[command(after_help = "Example:\n  ds01-pm rules eval ../shared/eval/ds01-dev.toml")]
     Eval {
         /// A labeled set in the format of `ds01-dev.toml` (`[[features]]` with id, description,
-        /// layers, tiers, gpu_impact, principles, strains).
+        /// layers, tiers, gpu_impact, principles, strains), or a question set in the format of
+        /// `fixtures/eval/ds01-questions.toml` (`[[items]]` with the topics an expert asks first).
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,

@@ -240,3 +240,5 @@ pub fn evaluate(set: &RuleSet, data: &LabeledSet) -> EvalResult {
         items_without_concerns: empty,
     }
 }
+
+pub mod questions;

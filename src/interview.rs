@@ -18,7 +18,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::analyze::Analysis;
-use crate::analyze::questions::{Item, normalize};
+use crate::analyze::questions::Item;
 use crate::error::Error;
 
 /// Everything the author said: the idea, an optional title and author, and one answer per
@@ -117,6 +117,9 @@ pub struct Draft {
     pub summary: String,
     /// The questions in the order they were asked, then the ones only listed.
     pub asked: Vec<Asked>,
+    /// Concerns (`kind:id`) the answers brought up that the first reading of the draft did
+    /// not have: what the interview learned.
+    pub learned: Vec<String>,
 }
 
 impl Draft {
@@ -148,10 +151,7 @@ impl Draft {
     }
 
     fn has(&self, q: &Item) -> bool {
-        let key = normalize(&q.text);
-        self.asked
-            .iter()
-            .any(|a| normalize(&a.question.text) == key)
+        self.asked.iter().any(|a| q.is_asked_by(&a.question.text))
     }
 
     /// Sections that received no answer (they keep the template's TODO).
@@ -196,6 +196,7 @@ pub fn start(a: &Analysis, answers: &Answers) -> Draft {
         strains: Vec::new(),
         summary: String::new(),
         asked: Vec::new(),
+        learned: Vec::new(),
     };
     draft.read_from(a);
     draft
@@ -236,6 +237,7 @@ pub fn conduct(
     answer: &mut dyn FnMut(&Round<'_>) -> RoundAnswers,
 ) -> Result<Draft, Error> {
     let mut a = view(&draft);
+    let before = a.concerns();
     for number in 0..=FOLLOW_UP_ROUNDS {
         let pending: Vec<Item> = a
             .questions
@@ -285,6 +287,11 @@ pub fn conduct(
             asked: false,
         });
     }
+    draft.learned = a
+        .concerns()
+        .into_iter()
+        .filter(|c| !before.contains(c) && c != "gpu:none")
+        .collect();
     draft.read_from(&a);
     Ok(draft)
 }
@@ -361,6 +368,8 @@ mod tests {
             priority: 1,
             importance: 1.0,
             sources: vec![],
+            template: None,
+            cited: vec![],
         }
     }
 

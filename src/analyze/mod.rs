@@ -2,6 +2,7 @@
 //! nothing and prints nothing.
 pub mod questions;
 mod self_test;
+pub mod tradeoffs;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -101,6 +102,9 @@ pub struct Analysis {
     pub risks: Vec<Finding>,
     pub size: Size,
     pub questions: Checklist,
+    /// The design choices the fired rules raise, with their trade-offs and a recommendation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tradeoffs: Vec<crate::analyze::tradeoffs::TradeOff>,
     pub rules_fired: Vec<String>,
     pub suppressed: Vec<Suppressed>,
 }
@@ -478,6 +482,7 @@ pub fn analyze(set: &RuleSet, text: &str) -> Analysis {
         risks,
         size,
         questions: Checklist::default(),
+        tradeoffs: crate::analyze::tradeoffs::build(set, &fired),
         rules_fired,
         suppressed,
     };

@@ -4,15 +4,20 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::analyze::Analysis;
+use crate::analyze::{Analysis, Finding};
 use crate::rules::{Family, Question, Rule, RuleSet};
-use crate::taxonomy::DIMENSIONS;
+use crate::taxonomy::{Concern, DIMENSIONS, Kind};
 
 /// How many questions open the checklist unless the user asks otherwise.
 pub const DEFAULT_TOP: usize = 5;
 /// At most this many of the opening questions come from one dimension, so the top list
 /// covers the framework rather than one corner of it.
 const TOP_PER_DIMENSION: usize = 2;
+/// The top list is filled up to this length with generic questions when the proposal gives
+/// too little for specific ones; beyond it, only questions this proposal makes specific.
+const MIN_TOP: usize = 3;
+/// A second question of a dimension already in the top list counts this much of its score.
+const DIMENSION_DAMPING: f64 = 0.6;
 
 /// One question of the checklist, with where it came from.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -20,10 +25,52 @@ pub struct Item {
     pub text: String,
     pub dimension: String,
     pub priority: u8,
-    /// Higher is more important: priority first, then how specific and how well supported.
+    /// Higher is more important: the strength of the source's evidence × how rarely that
+    /// source fires across DS01 items (its specificity) × the question's priority.
     pub importance: f64,
     /// `framework:<id>`, `rule:<id>` or `<kind>:<id>` of the concern that asked it.
     pub sources: Vec<String>,
+    /// For a question that cites the proposal: its template (`You mention {first}: ...`), so
+    /// the same question is recognised when the text it cites changes.
+    #[serde(skip)]
+    pub template: Option<String>,
+    /// The proposal's text the question cites (not evidence that the proposal answers it).
+    #[serde(skip)]
+    pub cited: Vec<String>,
+}
+
+impl Item {
+    /// Whether `text` (a checklist item, a question asked before) is this question: the same
+    /// words, or the same template citing other text.
+    pub fn is_asked_by(&self, text: &str) -> bool {
+        let key = normalize(text);
+        if key == normalize(&self.text) {
+            return true;
+        }
+        let Some(template) = &self.template else {
+            return false;
+        };
+        // The template's literal parts, in order, around the placeholders.
+        let parts: Vec<String> = template
+            .split("{first}")
+            .flat_map(|p| p.split("{second}"))
+            .map(normalize)
+            .collect();
+        let (Some(head), Some(tail)) = (parts.first(), parts.last()) else {
+            return false;
+        };
+        if !key.starts_with(head.as_str()) || !key.ends_with(tail.as_str()) {
+            return false;
+        }
+        let mut rest = &key[head.len()..key.len() - tail.len().min(key.len() - head.len())];
+        for middle in &parts[1..parts.len() - 1] {
+            match rest.find(middle.as_str()) {
+                Some(i) => rest = &rest[i + middle.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
 }
 
 /// The questions of one dimension.
@@ -61,8 +108,120 @@ impl Checklist {
 
 pub(crate) use crate::text::normalize;
 
+/// How much a question's priority weighs in its score: priority 1 (ask first) counts fully.
+fn priority_weight(priority: u8) -> f64 {
+    match priority {
+        1 => 1.0,
+        2 => 0.75,
+        _ => 0.5,
+    }
+}
+
+/// A concern gets a second question in a short top list only from a source at least this
+/// specific (most texts have a layer, a tier and L0: their second questions say little).
+const SECOND_QUESTION_SPECIFICITY: f64 = 0.2;
+/// Beyond MIN_TOP, a question scoring under this share of the best one is left to the
+/// full checklist.
+const WEAK_SHARE: f64 = 0.3;
+/// How much more a combination's evidence weighs than the mean of its concerns'.
+const COMBINATION_BONUS: f64 = 1.25;
+
+/// The lowest specificity a source gets: a question every proposal gets still ranks above
+/// nothing, below anything this proposal makes specific.
+const MIN_SPECIFICITY: f64 = 0.05;
+
+/// How many texts of the reference corpus (the labeled DS01 sets and the rules' examples)
+/// gave each question source a question, generated ahead of time by
+/// `cargo run --example gen_specificity` and kept current by a test.
+const SPECIFICITY_TABLE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/rules/generated/question-specificity.tsv"
+));
+
+struct FireCounts {
+    corpus: usize,
+    fires: HashMap<String, usize>,
+}
+
+fn fire_counts() -> &'static FireCounts {
+    static COUNTS: std::sync::OnceLock<FireCounts> = std::sync::OnceLock::new();
+    COUNTS.get_or_init(|| {
+        let mut corpus = 0;
+        let mut fires = HashMap::new();
+        for line in SPECIFICITY_TABLE.lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let Some((key, n)) = line.split_once('\t') else {
+                continue;
+            };
+            let n: usize = n.trim().parse().unwrap_or(0);
+            if key == "corpus" {
+                corpus = n;
+            } else {
+                fires.insert(key.to_owned(), n);
+            }
+        }
+        FireCounts { corpus, fires }
+    })
+}
+
+/// How rarely a source (`strains:ephemeral-containers`, `rule:risk-fairness`, ...) gives a
+/// question across the reference corpus, from 1 (never seen) down to [`MIN_SPECIFICITY`]
+/// (every text): a normalised inverse document frequency. A source the corpus never met (a
+/// site's own rules) counts as having fired once.
+pub fn specificity(source: &str) -> f64 {
+    let c = fire_counts();
+    let n = c.corpus.max(1) as f64;
+    let df = c.fires.get(source).copied().unwrap_or(1).min(c.corpus) as f64;
+    let idf = ((n + 1.0) / (df + 1.0)).ln() / (n + 1.0).ln();
+    idf.max(MIN_SPECIFICITY)
+}
+
+/// Every question source of a text's full checklist, for the specificity table.
+pub fn sources_of(a: &Analysis) -> std::collections::BTreeSet<String> {
+    a.questions
+        .groups
+        .iter()
+        .flat_map(|g| &g.questions)
+        .flat_map(|q| q.sources.iter().cloned())
+        .collect()
+}
+
+/// The specificity table for a corpus: how many of the texts gave each source a question.
+pub fn specificity_table(set: &RuleSet, corpus: &[String]) -> String {
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for text in corpus {
+        for s in sources_of(&crate::analyze::analyze(set, text)) {
+            *counts.entry(s).or_default() += 1;
+        }
+    }
+    let mut out = String::from(
+        "# Generated by `cargo run --example gen_specificity`: do not edit.\n\
+         # How many texts of the reference corpus (the labeled DS01 sets and the examples of the\n\
+         # embedded rules) gave each question source a question; rarer sources rank higher.\n",
+    );
+    out.push_str(&format!("corpus\t{}\n", corpus.len()));
+    for (k, v) in counts {
+        out.push_str(&format!("{k}\t{v}\n"));
+    }
+    out
+}
+
+/// One candidate question with the score of its best source.
+struct Candidate {
+    item: Item,
+    order: usize,
+    /// The source that gave the best score.
+    primary: String,
+    /// The concern behind that source (`strains:ephemeral-containers`; a rule's strongest
+    /// signal; a combination's first concern): at most one top question per concern.
+    concern: String,
+    best: f64,
+}
+
 struct Builder {
-    items: Vec<(Item, usize)>,
+    items: Vec<Candidate>,
     /// Normalised text -> index in `items`, so finding a duplicate does not re-normalise
     /// every question asked so far (that made the checklist quadratic: half of the time of
     /// analysing a long proposal went to `normalize`).
@@ -70,31 +229,185 @@ struct Builder {
 }
 
 impl Builder {
-    fn add(&mut self, q: &Question, source: String, bonus: f64) {
-        let base = f64::from(4 - q.priority.min(3));
-        let importance = base + bonus;
-        if let Some((item, _)) = self.index.get(&q.key).map(|&i| &mut self.items[i]) {
-            if !item.sources.contains(&source) {
-                item.sources.push(source);
+    /// Add a question from a source whose evidence has `strength` (1 = just enough).
+    /// Returns the index of the question's candidate.
+    fn add(
+        &mut self,
+        q: &Question,
+        text: String,
+        source: String,
+        concern: String,
+        strength: f64,
+    ) -> usize {
+        let score = strength * specificity(&source) * priority_weight(q.priority);
+        if let Some(&i) = self.index.get(&q.key) {
+            let c = &mut self.items[i];
+            if !c.item.sources.contains(&source) {
+                c.item.sources.push(source.clone());
             }
-            // Asked by several concerns: more important, and at the best priority given.
-            item.importance = item.importance.max(importance) + 0.25;
-            item.priority = item.priority.min(q.priority);
-            return;
+            // Asked by several concerns: a little more important, at the best priority given.
+            if score > c.best {
+                c.best = score;
+                c.primary = source;
+                c.concern = concern;
+                c.item.text = text;
+            }
+            c.item.importance = c.best * 1.1;
+            c.item.priority = c.item.priority.min(q.priority);
+            return i;
         }
         let order = self.items.len();
         self.index.insert(q.key.clone(), order);
-        self.items.push((
-            Item {
-                text: q.text.clone(),
+        self.items.push(Candidate {
+            item: Item {
+                text,
                 dimension: q.dimension.clone(),
                 priority: q.priority,
-                importance,
-                sources: vec![source],
+                importance: score,
+                sources: vec![source.clone()],
+                template: None,
+                cited: Vec::new(),
             },
             order,
-        ));
+            primary: source,
+            concern,
+            best: score,
+        });
+        order
     }
+}
+
+/// The strength of a concern's evidence: its score over the threshold it needed, damped.
+fn strength(score: f64, threshold: f64) -> f64 {
+    (score / threshold.max(1e-9)).clamp(1.0, 3.0).sqrt()
+}
+
+/// Whether a tier is the subject of the text: a rule that names that tier alone gave it
+/// evidence (not only "users", a first-person voice or containers in general).
+fn tier_is_subject(set: &RuleSet, a: &Analysis, tier: &str) -> bool {
+    a.tiers.iter().filter(|f| f.id == tier).any(|f| {
+        f.evidence.iter().any(|e| {
+            set.rule(&e.rule).is_some_and(|r| {
+                r.signals.len() == 1
+                    && r.signals[0].0.kind == crate::taxonomy::Kind::Tier
+                    && r.signals[0].0.id == tier
+            })
+        })
+    })
+}
+
+/// Every piece of evidence of the findings (a rule's hit appears once per concern it signals).
+fn all_evidence(a: &Analysis) -> impl Iterator<Item = &crate::analyze::Evidence> {
+    let mut seen = std::collections::HashSet::new();
+    a.layers
+        .iter()
+        .chain(&a.tiers)
+        .chain(&a.principles.supported)
+        .chain(&a.principles.strained)
+        .chain(&a.risks)
+        .flat_map(|f| &f.evidence)
+        .chain(&a.gpu_impact.evidence)
+        .filter(move |e| seen.insert((e.rule.as_str(), e.span)))
+}
+
+/// The finding of an established concern, if the analysis keeps one.
+fn finding<'a>(a: &'a Analysis, c: &Concern) -> Option<&'a Finding> {
+    let list = match c.kind {
+        Kind::Layer => &a.layers,
+        Kind::Tier => &a.tiers,
+        Kind::Supports => &a.principles.supported,
+        Kind::Strains => &a.principles.strained,
+        Kind::Risk => &a.risks,
+        Kind::Gpu => return None,
+    };
+    list.iter().find(|f| f.id == c.id)
+}
+
+fn concern_strength(set: &RuleSet, a: &Analysis, c: &Concern) -> f64 {
+    let score = match c.kind {
+        Kind::Gpu => a.gpu_impact.scores.get(&c.id).copied().unwrap_or(1.0),
+        _ => finding(a, c).map_or(1.0, |f| f.score),
+    };
+    strength(score, set.threshold(c.kind))
+}
+
+/// How a question cites a concern: the longest text the proposal matched for it, as a code span
+/// (safe in Markdown, plain in a terminal, a string in JSON), or the concern's name when it
+/// was inferred rather than matched; and the matched text itself, if any.
+fn cited(set: &RuleSet, a: &Analysis, c: &Concern) -> (String, Option<String>) {
+    let longest = |ev: &'_ [crate::analyze::Evidence]| {
+        ev.iter()
+            .filter(|e| e.span.is_some())
+            .max_by_key(|e| (e.matched.trim().chars().count(), std::cmp::Reverse(e.span)))
+            .cloned()
+    };
+    let evidence = match c.kind {
+        Kind::Gpu => longest(&a.gpu_impact.evidence),
+        _ => finding(a, c).and_then(|f| longest(&f.evidence)),
+    };
+    match evidence {
+        Some(e) if !e.matched.trim().is_empty() => (code_span(&e.matched), Some(e.matched)),
+        _ => (set.name_of(c).to_lowercase(), None),
+    }
+}
+
+/// At most this many characters of matched text are quoted in a question.
+const MAX_CITED_CHARS: usize = 60;
+
+/// Quote untrusted text as a Markdown code span: control and format characters dropped
+/// (no terminal escapes, no bidi overrides), whitespace collapsed, long text cut, and a
+/// backtick fence longer than any run of backticks inside.
+pub(crate) fn code_span(text: &str) -> String {
+    let mut clean = String::new();
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !clean.ends_with(' ') && !clean.is_empty() {
+                clean.push(' ');
+            }
+        } else if !c.is_control() && !is_format_char(c) {
+            clean.push(c);
+        }
+    }
+    let mut clean = clean.trim_end().to_owned();
+    if clean.chars().count() > MAX_CITED_CHARS {
+        clean = clean.chars().take(MAX_CITED_CHARS - 1).collect::<String>();
+        clean = clean.trim_end().to_owned() + "…";
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in clean.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if clean.starts_with('`') || clean.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{clean}{pad}{fence}")
+}
+
+/// Unicode format characters that reorder or hide text (bidi controls, zero-width joiners).
+fn is_format_char(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Whether a combination fires on an analysis: its concerns are established, and a user tier
+/// it names is the subject of the text (a question "for students" needs a text about students,
+/// not one that only says "users"). The admin counts whenever established: rules infer the
+/// admin from what the admin must operate, which is what such questions are about.
+pub fn combination_fires(
+    set: &RuleSet,
+    a: &Analysis,
+    c: &crate::rules::Combination,
+    concerns: &[String],
+) -> bool {
+    c.fires(concerns)
+        && c.all
+            .iter()
+            .filter(|k| k.kind == Kind::Tier && k.id != "admin")
+            .all(|k| tier_is_subject(set, a, &k.id))
 }
 
 /// Build the checklist for an analysis and the rules that fired.
@@ -103,58 +416,121 @@ pub fn build(set: &RuleSet, a: &Analysis, fired: &[&Rule]) -> Checklist {
         items: Vec::new(),
         index: HashMap::new(),
     };
-    // Concern questions: a specific question outranks a generic one of the same priority.
-    let mut concern = |family: Family, prefix: &str, id: &str, strength: f64| {
-        if let Some(label) = set.label(family, id) {
+    let mut concern = |family: Family, kind: Kind, prefix: &str, f: &Finding| {
+        if let Some(label) = set.label(family, &f.id) {
+            let s = strength(f.score, set.threshold(kind));
+            let source = format!("{prefix}:{}", f.id);
             for q in &label.questions {
-                b.add(q, format!("{prefix}:{id}"), 0.5 + strength);
+                b.add(q, q.text.clone(), source.clone(), source.clone(), s);
             }
         }
     };
     for f in &a.principles.strained {
-        concern(Family::Principles, "strains", &f.id, 0.4);
+        concern(Family::Principles, Kind::Strains, "strains", f);
     }
     for f in &a.risks {
-        concern(Family::Risks, "risk", &f.id, 0.3);
-    }
-    if a.gpu_impact.value != "none" {
-        concern(Family::Gpu, "gpu", &a.gpu_impact.value, 0.3);
+        concern(Family::Risks, Kind::Risk, "risk", f);
     }
     for f in &a.layers {
-        concern(Family::Layers, "layer", &f.id, 0.1);
+        concern(Family::Layers, Kind::Layer, "layer", f);
     }
     for f in &a.tiers {
-        concern(Family::Tiers, "tier", &f.id, 0.1);
+        concern(Family::Tiers, Kind::Tier, "tier", f);
+    }
+    if a.gpu_impact.value != "none" {
+        if let Some(label) = set.label(Family::Gpu, &a.gpu_impact.value) {
+            let score = a.gpu_impact.scores.get(&a.gpu_impact.value).copied();
+            let s = strength(score.unwrap_or(1.0), set.threshold(Kind::Gpu));
+            let source = format!("gpu:{}", a.gpu_impact.value);
+            for q in &label.questions {
+                b.add(q, q.text.clone(), source.clone(), source.clone(), s);
+            }
+        }
+    }
+    // Rule questions: stronger with more hits of the rule.
+    let mut hits: HashMap<&str, usize> = HashMap::new();
+    for e in all_evidence(a) {
+        if e.span.is_some() {
+            *hits.entry(e.rule.as_str()).or_default() += 1;
+        }
     }
     for rule in fired {
+        let h = hits.get(rule.id.as_str()).copied().unwrap_or(1).clamp(1, 3);
+        let s = 1.0 + 0.15 * (h as f64 - 1.0);
+        // The rule's strongest signal is the concern its questions are about.
+        let concern = rule
+            .signals
+            .iter()
+            .fold(None::<&(Concern, f64)>, |best, x| match best {
+                Some(b) if b.1 >= x.1 => Some(b),
+                _ => Some(x),
+            })
+            .map_or_else(|| format!("rule:{}", rule.id), |(c, _)| c.to_string());
         for q in &rule.questions {
-            b.add(q, format!("rule:{}", rule.id), 0.6);
+            b.add(
+                q,
+                q.text.clone(),
+                format!("rule:{}", rule.id),
+                concern.clone(),
+                s,
+            );
+        }
+    }
+    // Combinations: the questions an expert asks when two concerns meet, citing the text.
+    let concerns = a.concerns();
+    for c in set
+        .combinations
+        .iter()
+        .filter(|c| combination_fires(set, a, c, &concerns))
+    {
+        let strengths: Vec<f64> = c.all.iter().map(|k| concern_strength(set, a, k)).collect();
+        // A pair is more specific than either concern alone, and its questions cite the text.
+        let s = COMBINATION_BONUS * strengths.iter().sum::<f64>() / strengths.len().max(1) as f64;
+        let quotes: Vec<(String, Option<String>)> =
+            c.all.iter().take(2).map(|k| cited(set, a, k)).collect();
+        let quote = |n: usize| quotes.get(n).map(|q| q.0.clone()).unwrap_or_default();
+        let (first, second) = (quote(0), quote(1));
+        for q in &c.questions {
+            let text = q
+                .text
+                .replace("{first}", &first)
+                .replace("{second}", &second);
+            let concern = c
+                .all
+                .first()
+                .map_or_else(|| format!("combo:{}", c.id), ToString::to_string);
+            let source = format!("combo:{}", c.id);
+            let i = b.add(q, text, source.clone(), concern, s);
+            let cand = &mut b.items[i];
+            if cand.primary == source && q.text.contains('{') {
+                cand.item.template = Some(q.text.clone());
+                cand.item.cited = quotes.iter().filter_map(|q| q.1.clone()).collect();
+            }
         }
     }
     for g in &set.generic_questions {
-        b.add(&g.question, format!("framework:{}", g.id), 0.0);
+        let source = format!("framework:{}", g.id);
+        b.add(
+            &g.question,
+            g.question.text.clone(),
+            source.clone(),
+            source,
+            1.0,
+        );
     }
 
     let mut items = b.items;
-    items.sort_by(|(x, xo), (y, yo)| y.importance.total_cmp(&x.importance).then(xo.cmp(yo)));
-    for (item, _) in &mut items {
-        item.importance = (item.importance * 100.0).round() / 100.0;
+    items.sort_by(|x, y| {
+        y.item
+            .importance
+            .total_cmp(&x.item.importance)
+            .then(x.order.cmp(&y.order))
+    });
+    for c in &mut items {
+        c.item.importance = (c.item.importance * 1000.0).round() / 1000.0;
     }
 
-    let mut top = Vec::new();
-    for (item, _) in &items {
-        if top.len() == DEFAULT_TOP {
-            break;
-        }
-        let same_dim = top
-            .iter()
-            .filter(|t: &&Item| t.dimension == item.dimension)
-            .count();
-        if same_dim < TOP_PER_DIMENSION {
-            top.push(item.clone());
-        }
-    }
-
+    let top = diversify(set, a, &items);
     let groups = DIMENSIONS
         .iter()
         .map(|d| Group {
@@ -164,17 +540,109 @@ pub fn build(set: &RuleSet, a: &Analysis, fired: &[&Rule]) -> Checklist {
                 .map_or_else(|| (*d).to_owned(), |l| l.name.clone()),
             questions: items
                 .iter()
-                .filter(|(i, _)| i.dimension == *d)
-                .map(|(i, _)| i.clone())
+                .filter(|c| c.item.dimension == *d)
+                .map(|c| c.item.clone())
                 .collect(),
         })
         .collect();
     Checklist { top, groups }
 }
 
+/// The opening questions: the best-scored first, at most one per concern, a tier's
+/// own question only when that tier is the subject, and each further question of a dimension
+/// already present weighed down, so the list spreads over the framework.
+fn diversify(set: &RuleSet, a: &Analysis, items: &[Candidate]) -> Vec<Item> {
+    let mut top: Vec<Item> = Vec::new();
+    let mut used_concerns: Vec<&str> = Vec::new();
+    let mut taken = vec![false; items.len()];
+    let generic = |c: &Candidate| c.item.sources.iter().all(|s| s.starts_with("framework:"));
+    let tier_ok = |c: &Candidate| match c.primary.strip_prefix("tier:") {
+        Some(tier) if c.item.sources.iter().all(|s| s.starts_with("tier:")) => {
+            tier_is_subject(set, a, tier)
+        }
+        _ => true,
+    };
+    // Three passes, each only while the list is short: the best question per concern; then
+    // (below MIN_TOP) a second question of a concern already asked about, if its source is
+    // not one most proposals have; then (below MIN_TOP)
+    // generic framework questions, once unless nothing in the text was recognised.
+    for pass in 0..3 {
+        let limit = if pass == 0 { DEFAULT_TOP } else { MIN_TOP };
+        while top.len() < limit {
+            let generic_in_top = top
+                .iter()
+                .any(|t| t.sources.iter().all(|s| s.starts_with("framework:")));
+            let mut best: Option<(usize, f64)> = None;
+            for (i, c) in items.iter().enumerate() {
+                let eligible = match pass {
+                    0 => !generic(c) && !used_concerns.contains(&c.concern.as_str()),
+                    1 => !generic(c) && specificity(&c.primary) >= SECOND_QUESTION_SPECIFICITY,
+                    _ => generic(c) && (a.is_empty() || !generic_in_top),
+                };
+                if taken[i] || !eligible || !tier_ok(c) {
+                    continue;
+                }
+                let same_dim = top
+                    .iter()
+                    .filter(|t| t.dimension == c.item.dimension)
+                    .count();
+                if same_dim >= TOP_PER_DIMENSION {
+                    continue;
+                }
+                let adjusted = c.best * DIMENSION_DAMPING.powi(same_dim as i32);
+                if best.is_none_or(|(_, s)| adjusted > s + 1e-12) {
+                    best = Some((i, adjusted));
+                }
+            }
+            let Some((i, _)) = best else { break };
+            // Past MIN_TOP, a question far weaker than the first adds noise, not focus.
+            let first = top.iter().map(|t| t.importance).fold(0.0, f64::max);
+            if top.len() >= MIN_TOP && items[i].item.importance < WEAK_SHARE * first {
+                break;
+            }
+            taken[i] = true;
+            used_concerns.push(items[i].concern.as_str());
+            top.push(items[i].item.clone());
+        }
+    }
+    // Most important first, whatever the pass that chose them.
+    top.sort_by(|x, y| y.importance.total_cmp(&x.importance));
+    top
+}
+
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::{code_span, normalize};
+
+    #[test]
+    fn a_question_is_recognised_when_its_citation_changes() {
+        let q = super::Item {
+            text: "You mention `keep-alive` for students: what is lost?".into(),
+            dimension: "user-context".into(),
+            priority: 1,
+            importance: 1.0,
+            sources: vec![],
+            template: Some("You mention {first} for students: what is lost?".into()),
+            cited: vec!["keep-alive".into()],
+        };
+        assert!(q.is_asked_by("You mention `keep-alive` for students: what is lost?"));
+        assert!(q.is_asked_by("you mention `keep a container running` for students: What is lost"));
+        assert!(!q.is_asked_by("You mention `x` for researchers: what is lost?"));
+        assert!(!q.is_asked_by("what is lost?"));
+    }
+
+    #[test]
+    fn cited_text_is_a_safe_code_span() {
+        assert_eq!(
+            code_span("lifecycle-exemptions.yaml"),
+            "`lifecycle-exemptions.yaml`"
+        );
+        assert_eq!(code_span("a `b` c"), "``a `b` c``");
+        assert_eq!(code_span("`x`"), "`` `x` ``");
+        assert_eq!(code_span("red\x1b[31m\u{202E}\n  text"), "`red[31m text`");
+        let long = code_span(&"word ".repeat(40));
+        assert!(long.chars().count() <= 62 && long.ends_with("…`"), "{long}");
+    }
 
     #[test]
     fn normalize_ignores_case_and_punctuation() {

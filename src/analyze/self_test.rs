@@ -42,6 +42,40 @@ pub fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
             }
         }
     }
+    failures.extend(combinations_self_test(set, only_user_rules));
+    failures
+}
+
+/// Run every combination's examples through the analyzer; return what failed.
+pub(crate) fn combinations_self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
+    let mut failures = Vec::new();
+    for c in &set.combinations {
+        if only_user_rules
+            && set
+                .sources
+                .iter()
+                .any(|s| s.embedded && s.name == c.location.file)
+        {
+            continue;
+        }
+        let cases = c
+            .examples_match
+            .iter()
+            .map(|e| (e, true))
+            .chain(c.examples_no_match.iter().map(|e| (e, false)));
+        for (example, expected) in cases {
+            let a = super::analyze(set, example);
+            let fired = super::questions::combination_fires(set, &a, c, &a.concerns());
+            if fired != expected {
+                failures.push(ExampleFailure {
+                    rule: c.id.clone(),
+                    location: c.location.to_string(),
+                    example: example.clone(),
+                    expected_match: expected,
+                });
+            }
+        }
+    }
     failures
 }
 

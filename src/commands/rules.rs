@@ -14,12 +14,17 @@ pub(crate) fn run(cmd: RulesCommand, ctx: &Ctx) -> Result<ExitStatus, Error> {
         }
         RulesCommand::Show { id, format } => {
             let set = ctx.rule_set()?;
+            if let Some(c) = set.combinations.iter().find(|c| c.id == id) {
+                report::emit(&report::question_eval::combination(c, format))?;
+                return Ok(ExitStatus::Ok);
+            }
             let Some(rule) = set.rule(&id) else {
-                let hint = text::did_you_mean(&id, set.rules.iter().map(|r| r.id.as_str()))
-                    .map_or_else(
-                        || "`ds01-pm rules list` shows every rule id".to_owned(),
-                        |s| format!("did you mean `{s}`?"),
-                    );
+                let ids = set.rules.iter().map(|r| r.id.as_str());
+                let ids = ids.chain(set.combinations.iter().map(|c| c.id.as_str()));
+                let hint = text::did_you_mean(&id, ids).map_or_else(
+                    || "`ds01-pm rules list` shows every rule id".to_owned(),
+                    |s| format!("did you mean `{s}`?"),
+                );
                 return Err(Error::invalid(
                     format!("no rule with id `{id}`"),
                     Some(&hint),
@@ -48,7 +53,14 @@ pub(crate) fn run(cmd: RulesCommand, ctx: &Ctx) -> Result<ExitStatus, Error> {
         RulesCommand::Eval { file, format } => {
             let set = ctx.rule_set()?;
             let name = file.display().to_string();
-            let data = eval::load(&name, &error::read_text(&file)?)?;
+            let text = error::read_text(&file)?;
+            if eval::questions::is_question_set(&text) {
+                let data = eval::questions::load(&name, &text)?;
+                let result = eval::questions::evaluate(&set, &data);
+                report::emit(&report::question_eval::render(&result, format))?;
+                return Ok(ExitStatus::Ok);
+            }
+            let data = eval::load(&name, &text)?;
             let result = eval::evaluate(&set, &data);
             report::emit(&report::eval(&result, format))?;
             Ok(ExitStatus::Ok)

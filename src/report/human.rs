@@ -146,6 +146,43 @@ fn top_questions(out: &mut String, p: &Paint, items: &[Item]) {
     }
 }
 
+/// The trade-off table of each design choice, and its recommendation.
+fn tradeoffs(out: &mut String, p: &Paint, list: &[crate::analyze::tradeoffs::TradeOff]) {
+    let dash = |v: &[String]| {
+        if v.is_empty() {
+            "—".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    for t in list {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.head(&format!("Trade-offs: {} ({})", t.choice, t.rule))
+        );
+        let mut tab = table(&["Option", "Supports", "Strains", "Effort", "Admin burden"]);
+        for o in &t.options {
+            tab.add_row(vec![
+                o.name.clone(),
+                dash(&o.supports),
+                dash(&o.strains),
+                o.effort.clone().unwrap_or_else(|| "?".into()),
+                o.admin_burden.clone().unwrap_or_else(|| "?".into()),
+            ]);
+        }
+        let _ = writeln!(out, "{tab}");
+        if let Some(r) = &t.recommendation {
+            out.push_str(&wrap_hanging(
+                &format!("Recommendation: {}: {}.", r.option, r.reason),
+                96,
+                "  ",
+                "    ",
+            ));
+        }
+    }
+}
+
 /// `analyze`: summary, concern table, size, first questions.
 pub(super) fn analysis(a: &Analysis, color: bool) -> String {
     let p = Paint { on: color };
@@ -213,6 +250,7 @@ pub(super) fn analysis(a: &Analysis, color: bool) -> String {
         );
     }
     top_questions(&mut out, &p, &a.questions.top);
+    tradeoffs(&mut out, &p, &a.tradeoffs);
     let _ = writeln!(out, "\n{}", p.dim(&format!("{} questions in all: run `ds01-pm questions` with the same text for the full checklist.", a.questions.len())));
     out
 }

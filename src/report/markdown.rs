@@ -47,7 +47,47 @@ pub(super) fn analysis(a: &Analysis) -> String {
             let _ = writeln!(out, "- [ ] {}", q.text);
         }
     }
+    tradeoffs(&mut out, &a.tradeoffs);
     out
+}
+
+/// A table cell: pipes escaped, line breaks flattened.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+fn tradeoffs(out: &mut String, list: &[crate::analyze::tradeoffs::TradeOff]) {
+    let ids = |v: &[String]| {
+        if v.is_empty() {
+            "—".to_owned()
+        } else {
+            v.iter()
+                .map(|x| format!("`{x}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    for t in list {
+        let _ = writeln!(out, "\n## Trade-offs: {}\n", cell(&t.choice));
+        let _ = writeln!(
+            out,
+            "| Option | Supports | Strains | Effort | Admin burden |\n| --- | --- | --- | --- | --- |"
+        );
+        for o in &t.options {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                cell(&o.name),
+                ids(&o.supports),
+                ids(&o.strains),
+                o.effort.as_deref().unwrap_or("?"),
+                o.admin_burden.as_deref().unwrap_or("?")
+            );
+        }
+        if let Some(r) = &t.recommendation {
+            let _ = writeln!(out, "\n**Recommendation:** {}: {}.", r.option, r.reason);
+        }
+    }
 }
 
 /// `questions --format markdown`: checkboxes grouped by dimension.

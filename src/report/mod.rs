@@ -10,6 +10,7 @@ mod human;
 mod markdown;
 pub(crate) mod prompt;
 pub(crate) mod proposal;
+pub mod question_eval;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU8, Ordering};

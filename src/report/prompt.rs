@@ -138,6 +138,28 @@ pub(crate) fn recap(out: &mut dyn Write, draft: &Draft) -> Result<(), Error> {
         draft.title, draft.id,
     )
     .map_err(out_err)?;
+    if !draft.learned.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            wrap_hanging(
+                &format!("Your answers brought up: {}.", draft.learned.join(", ")),
+                WIDTH,
+                "",
+                "  "
+            )
+        )
+        .map_err(out_err)?;
+    }
+    let open = draft.asked.iter().filter(|a| a.answer.is_none()).count();
+    if open > 0 {
+        writeln!(
+            out,
+            "Still open: {open} question{} under Open questions.",
+            if open == 1 { "" } else { "s" }
+        )
+        .map_err(out_err)?;
+    }
     let listed = draft.asked.len() - asked;
     if listed > 0 {
         writeln!(

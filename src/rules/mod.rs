@@ -1,5 +1,6 @@
 //! Rule sets: loading (embedded defaults, `--rules DIR`, `--extend-rules DIR`), the validated
 //! and compiled [`RuleSet`], and the rule self-tests.
+mod combinations;
 mod literals;
 mod model;
 mod prefilter;
@@ -16,6 +17,7 @@ use regex_automata::meta;
 use crate::error::Error;
 use crate::taxonomy::{Concern, Kind};
 
+pub use combinations::{BURDENS, Combination, EFFORTS, OptionAssessment};
 pub use validate::validate;
 
 /// The default rule files, embedded so the binary works from any directory.
@@ -31,6 +33,11 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("questions.toml", include_str!("../../rules/questions.toml")),
     ("size.toml", include_str!("../../rules/size.toml")),
     ("topics.toml", include_str!("../../rules/topics.toml")),
+    (
+        "combinations.toml",
+        include_str!("../../rules/combinations.toml"),
+    ),
+    ("tradeoffs.toml", include_str!("../../rules/tradeoffs.toml")),
 ];
 
 /// One rule file's text and the name it is reported under.
@@ -492,6 +499,11 @@ pub struct RuleSet {
     pub sources: Vec<Source>,
     /// The normalised text of every question the rules can ask, built on first use.
     pub(crate) question_keys: OnceLock<std::collections::HashSet<String>>,
+    /// Questions for pairs of concerns (`rules/combinations.toml`), sorted by id.
+    pub combinations: Vec<Combination>,
+    /// What the options of rules support and strain, their effort and admin burden
+    /// (`rules/tradeoffs.toml`), in file order.
+    pub tradeoffs: Vec<OptionAssessment>,
 }
 
 impl RuleSet {
@@ -502,9 +514,11 @@ impl RuleSet {
             let generic = self.generic_questions.iter().map(|g| &g.question);
             let labels = self.labels.values().flat_map(|l| &l.questions);
             let rules = self.rules.iter().flat_map(|r| &r.questions);
+            let combinations = self.combinations.iter().flat_map(|c| &c.questions);
             generic
                 .chain(labels)
                 .chain(rules)
+                .chain(combinations)
                 .map(|q| q.key.clone())
                 .collect()
         })

@@ -24,6 +24,11 @@ static RULE_ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| 
     regex::Regex::new(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$").expect("static regex")
 });
 
+/// Whether `id` has the shape of a rule id (lowercase words joined by dashes).
+pub(crate) fn is_rule_id(id: &str) -> bool {
+    RULE_ID.is_match(id)
+}
+
 /// Collects problems, each already prefixed with `file:line:col`.
 struct Ctx<'a> {
     src: &'a Source,
@@ -135,7 +140,12 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         Ctx::new(&sources[i], &newlines[i])
     };
 
+    let mut combination_files = Vec::new();
     for (src, newlines) in sources.iter().zip(&newlines) {
+        if super::combinations::is_combinations(&src.text) {
+            combination_files.push(src);
+            continue;
+        }
         let file: RuleFile = match toml::from_str(&src.text) {
             Ok(f) => f,
             Err(e) => {
@@ -606,6 +616,16 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         problems.append(&mut ctx.problems);
     }
 
+    let mut seen_combinations = BTreeMap::new();
+    let (mut combinations, mut tradeoffs) = (Vec::new(), Vec::new());
+    for src in combination_files {
+        let (c, t) =
+            super::combinations::parse(src, &labels, &rules, &mut seen_combinations, &mut problems);
+        combinations.extend(c);
+        tradeoffs.extend(t);
+    }
+    combinations.sort_by(|a: &super::Combination, b| a.id.cmp(&b.id));
+
     if bands.is_empty() {
         problems.push(
             "rules: no `[[band]]` entries: the `size` family must define the t-shirt bands".into(),
@@ -640,6 +660,8 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         topics,
         sources: sources.to_vec(),
         question_keys: std::sync::OnceLock::new(),
+        combinations,
+        tradeoffs,
     };
 
     Ok(rule_set)

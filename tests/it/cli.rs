@@ -310,6 +310,34 @@ fn rules_list_show_check_and_eval() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Precision"));
+    // A combination rule is shown like a rule.
+    ds01()
+        .args(["rules", "show", "mig-change-with-live-containers"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Fires when all of: gpu:mig, risk:live-disruption",
+        ));
+    // A question set (`[[items]]` with expert topics) gets the question metrics.
+    let out = ds01()
+        .args([
+            "rules",
+            "eval",
+            "fixtures/eval/ds01-questions.toml",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(v["topic_recall"].as_f64().is_some());
+    assert!(v["commonest"]["share"].as_f64().is_some());
+    ds01()
+        .args(["rules", "eval", "fixtures/eval/ds01-questions-check.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("topic recall"));
 }
 
 #[test]

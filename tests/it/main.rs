@@ -15,5 +15,6 @@ mod layering;
 mod llm;
 mod new_cli;
 mod properties;
+mod question_specificity;
 mod report_cli;
 mod rules;

@@ -71,7 +71,7 @@ fn answers_file_writes_a_proposal_that_check_accepts_structurally() {
     assert!(text.contains("author = \"tester\""));
     // Tiers as `check` reads the whole proposal: the last answer names researchers.
     assert!(
-        text.contains("tiers = [\"student\", \"researcher\"]"),
+        text.contains("tiers = [\"student\", \"researcher\", \"admin\"]"),
         "{text}"
     );
     assert!(text.contains("# Weekend keep-alive for student containers"));
@@ -236,7 +236,22 @@ mod pty {
             .expect("the data-loss question");
         p.send_line("A nightly snapshot of every workspace, restored with one admin command.")
             .expect("send");
-        p.exp_string("3 of 6 questions answered").expect("recap");
+        // That answer names the admin: the admin's questions for a kept-alive container follow.
+        p.exp_string("Your answers bring up 3 more questions")
+            .expect("second follow-up round");
+        for k in 7..=9 {
+            p.exp_string(&format!("Question {k} of 9"))
+                .expect("question");
+            p.send_line("").expect("skip");
+        }
+        p.exp_string("3 of 9 questions answered").expect("recap");
+        // The recap says what the answers brought up and what stays open.
+        p.exp_string("Your answers brought up: ")
+            .expect("what was learned");
+        p.exp_string("risk:data-loss")
+            .expect("the concern an answer added");
+        p.exp_string("Still open: 6 questions")
+            .expect("what remains open");
         p.exp_string("p.md").expect("the path written");
         p.exp_eof().expect("exits");
         let file = dir.path().join("p.md");

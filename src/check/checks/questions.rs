@@ -112,12 +112,17 @@ pub(super) fn questions(ctx: &mut Ctx<'_>, set: &RuleSet, a: &Analysis) {
         .map_or(ctx.title_at, |s| s.heading.at);
     for q in top_questions(a, ctx.settings) {
         let key = normalize(&q.text);
-        if let Some(b) = doc.checkboxes.iter().find(|b| normalize(&b.text) == key) {
+        if let Some(b) = doc.checkboxes.iter().find(|b| q.is_asked_by(&b.text)) {
             // Ticked: addressed. Open: P301 already says so.
             let _ = b;
             continue;
         }
-        let terms = key_terms(&q.text);
+        // The text a question cites comes from the proposal: it is no sign of an answer.
+        let cited: HashSet<String> = q.cited.iter().flat_map(|c| words(c)).map(stem).collect();
+        let terms: Vec<_> = key_terms(&q.text)
+            .into_iter()
+            .filter(|(s, _)| !cited.contains(s))
+            .collect();
         let (found, missing): (Vec<_>, Vec<_>) =
             terms.iter().partition(|(s, _)| present.contains(s));
         // "Never addresses": a third of the key terms (at least two) is enough.
