@@ -276,9 +276,10 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextFormat::Human)]
     pub format: TextFormat,
-    /// How many questions to put first (at most 5; 0 hides them).
-    #[arg(long, value_name = "N", default_value_t = crate::analyze::questions::DEFAULT_TOP)]
-    pub top: usize,
+    /// How many questions to put first. Without it, the ones that stand out for this text (3
+    /// to 5); with it, exactly N when the checklist has that many (0 hides them).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
 }
 
 /// Output formats for text analyses.

@@ -95,6 +95,24 @@ impl Checklist {
         self.top.truncate(n);
     }
 
+    /// Exactly `n` top questions when the checklist has that many: the chosen ones, then the
+    /// most important of the rest (`--top N` given explicitly).
+    pub fn set_top(&mut self, n: usize) {
+        if n <= self.top.len() {
+            self.top.truncate(n);
+            return;
+        }
+        let mut rest: Vec<&Item> = self
+            .groups
+            .iter()
+            .flat_map(|g| &g.questions)
+            .filter(|q| !self.top.iter().any(|t| t.text == q.text))
+            .collect();
+        rest.sort_by(|x, y| y.importance.total_cmp(&x.importance));
+        let more: Vec<Item> = rest.into_iter().take(n - self.top.len()).cloned().collect();
+        self.top.extend(more);
+    }
+
     /// Total number of distinct questions.
     pub fn len(&self) -> usize {
         self.groups.iter().map(|g| g.questions.len()).sum()

@@ -41,7 +41,11 @@ fn analyze_with_llm(
             None
         }
     });
-    a.questions.truncate_top(args.top);
+    // Without --top, the questions that stand out (up to DEFAULT_TOP); with it, exactly N.
+    match args.top {
+        Some(n) => a.questions.set_top(n),
+        None => a.questions.truncate_top(analyze::questions::DEFAULT_TOP),
+    }
     Ok((a, suggestions))
 }
 

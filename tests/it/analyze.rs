@@ -157,3 +157,22 @@ fn analyses_of_the_classify_fixtures_are_stable() {
         insta::assert_json_snapshot!(name, run(&text));
     }
 }
+
+/// `--top N` asks for exactly N opening questions when the checklist has that many; without
+/// it, only the ones that stand out (at most 5).
+#[test]
+fn an_explicit_top_gets_that_many_questions() {
+    let text = "Re-enable MIG on two of the four A100s for the spring course";
+    let top = |extra: &[&str]| -> usize {
+        let mut args = vec!["analyze", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(text);
+        let out = crate::common::ds01().args(&args).output().expect("run");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        v["questions"]["top"].as_array().expect("top").len()
+    };
+    assert!(top(&[]) <= 5);
+    assert_eq!(top(&["--top", "7"]), 7);
+    assert_eq!(top(&["--top", "2"]), 2);
+    assert_eq!(top(&["--top", "0"]), 0);
+}
