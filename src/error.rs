@@ -51,6 +51,15 @@ impl Error {
         }
     }
 
+    /// The problems, one message each (several for [`Error::Many`]), for printing one
+    /// `error:` line per problem whatever the messages hold.
+    pub fn problems(&self) -> Vec<String> {
+        match self {
+            Error::Many { problems, .. } => problems.clone(),
+            other => vec![other.to_string()],
+        }
+    }
+
     /// The fix to suggest, if one is obvious.
     pub fn hint(&self) -> Option<String> {
         match self {

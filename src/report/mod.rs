@@ -4,6 +4,7 @@
 pub mod adr;
 pub mod backlog;
 pub mod check;
+pub mod escape;
 pub mod explain;
 pub mod html;
 mod human;
@@ -41,11 +42,13 @@ pub fn error(err: &Error, color: bool) {
     } else {
         ("", "", "")
     };
-    for line in err.to_string().lines() {
-        let _ = writeln!(stderr, "{red}error{reset}: {line}");
+    // One `error:` line per problem: a newline or an escape sequence inside a problem (from a
+    // file name, a TOML key, a pattern) is made visible, never a second line.
+    for line in err.problems() {
+        let _ = writeln!(stderr, "{red}error{reset}: {}", escape::term(&line));
     }
     if let Some(hint) = err.hint() {
-        let _ = writeln!(stderr, "{yellow}hint{reset}: {hint}");
+        let _ = writeln!(stderr, "{yellow}hint{reset}: {}", escape::term(&hint));
     }
 }
 
@@ -84,25 +87,37 @@ pub fn verbosity() -> Verbosity {
 /// result, not chatter: it prints even with `--quiet`, so a script can take it
 /// (`path=$(ds01-pm adr -q "...")`). What to do next goes to stderr with [`note`].
 pub fn written(path: &std::path::Path) -> Result<(), Error> {
-    emit(&format!("{}\n", path.display()))
+    emit(&format!("{}\n", escape::term(&path.display().to_string())))
 }
 
 /// Print one warning line on stderr (shown even with `--quiet`).
 pub fn warn(message: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "warning: {}",
+        escape::term_multiline(message)
+    );
 }
 
 /// Print a status note on stderr ("created DIR", what to do next), unless `--quiet`.
 pub fn note(message: &str) {
     if verbosity() >= Verbosity::Normal {
-        let _ = writeln!(std::io::stderr().lock(), "{message}");
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "{}",
+            escape::term_multiline(message)
+        );
     }
 }
 
 /// Print an `info:` line on stderr, only with `--verbose`.
 pub fn info(message: &str) {
     if verbosity() >= Verbosity::Verbose {
-        let _ = writeln!(std::io::stderr().lock(), "info: {message}");
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "info: {}",
+            escape::term_multiline(message)
+        );
     }
 }
 
@@ -181,7 +196,7 @@ pub(crate) fn json_sized<T: Serialize>(value: &T, estimate: usize) -> String {
     let mut buf = Vec::with_capacity(estimate);
     serde_json::to_writer_pretty(&mut buf, value).expect("report values serialize to JSON");
     buf.push(b'\n');
-    String::from_utf8(buf).expect("serde_json writes UTF-8")
+    escape::finish_json(String::from_utf8(buf).expect("serde_json writes UTF-8"))
 }
 
 /// The JSON shape of `analyze`: the analysis, plus the model's suggestions under `llm` when
@@ -202,18 +217,22 @@ pub fn analysis(
     color: bool,
 ) -> String {
     match format {
-        TextFormat::Human => {
-            human::analysis(a, color) + &llm.map(|s| human::llm(s, color)).unwrap_or_default()
-        }
+        TextFormat::Human => escape::finish_text(
+            human::analysis(a, color) + &llm.map(|s| human::llm(s, color)).unwrap_or_default(),
+            color,
+        ),
         TextFormat::Json => json(&AnalysisJson { analysis: a, llm }),
-        TextFormat::Markdown => markdown::analysis(a) + &llm.map(markdown::llm).unwrap_or_default(),
+        TextFormat::Markdown => escape::finish_text(
+            markdown::analysis(a) + &llm.map(markdown::llm).unwrap_or_default(),
+            false,
+        ),
     }
 }
 
 /// `llm doctor` output.
 pub fn llm_doctor(d: &Doctor, format: ListFormat) -> String {
     match format {
-        ListFormat::Human => human::llm_doctor(d),
+        ListFormat::Human => escape::finish_text(human::llm_doctor(d), false),
         ListFormat::Json => json(d),
     }
 }
@@ -237,18 +256,20 @@ pub fn questions(
     color: bool,
 ) -> String {
     match format {
-        TextFormat::Human => {
-            human::questions(a, color) + &llm.map(|s| human::llm(s, color)).unwrap_or_default()
-        }
+        TextFormat::Human => escape::finish_text(
+            human::questions(a, color) + &llm.map(|s| human::llm(s, color)).unwrap_or_default(),
+            color,
+        ),
         TextFormat::Json => json(&QuestionsJson {
             schema_version: SCHEMA_VERSION,
             summary: &a.summary,
             checklist: &a.questions,
             llm,
         }),
-        TextFormat::Markdown => {
-            markdown::questions(a) + &llm.map(markdown::llm).unwrap_or_default()
-        }
+        TextFormat::Markdown => escape::finish_text(
+            markdown::questions(a) + &llm.map(markdown::llm).unwrap_or_default(),
+            false,
+        ),
     }
 }
 
@@ -303,7 +324,7 @@ pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
 /// `rules list` output.
 pub fn rules_list(set: &RuleSet, format: ListFormat) -> String {
     match format {
-        ListFormat::Human => human::rules_list(set),
+        ListFormat::Human => escape::finish_text(human::rules_list(set), false),
         ListFormat::Json => json(&set.rules.iter().map(rule_json).collect::<Vec<_>>()),
     }
 }
@@ -311,20 +332,20 @@ pub fn rules_list(set: &RuleSet, format: ListFormat) -> String {
 /// `rules show` output.
 pub fn rule_detail(rule: &Rule, format: ListFormat) -> String {
     match format {
-        ListFormat::Human => human::rule_detail(rule),
+        ListFormat::Human => escape::finish_text(human::rule_detail(rule), false),
         ListFormat::Json => json(&rule_json(rule)),
     }
 }
 
 /// `rules check` / `rules test` output.
 pub fn self_test(set: &RuleSet, failures: &[ExampleFailure], color: bool) -> String {
-    human::self_test(set, failures, color)
+    escape::finish_text(human::self_test(set, failures, color), color)
 }
 
 /// `rules eval` output.
 pub fn eval(result: &EvalResult, format: ListFormat) -> String {
     match format {
-        ListFormat::Human => human::eval(result),
+        ListFormat::Human => escape::finish_text(human::eval(result), false),
         ListFormat::Json => json(result),
     }
 }
