@@ -255,3 +255,81 @@ fn csv_cells_cannot_start_a_formula() {
         }
     }
 }
+
+/// A long proposal (thousands of findings, many sections, suppressions in some): every
+/// finding at the line and section it is on, every suppression applied in its own section
+/// only. The behaviour the line, code and section indexes of `check` must keep; their speed
+/// is measured by `benches/check_scale.sh`, not here.
+#[test]
+fn long_proposals_keep_every_location() {
+    let mut text = String::from(
+        "+++\nid = \"x\"\ntitle = \"X\"\nstatus = \"proposed\"\nauthor = \"a\"\ntiers = [\"admin\"]\n+++\n\n# X\n",
+    );
+    let mut expected = Vec::new();
+    let mut suppressed = Vec::new();
+    let mut line = text.lines().count();
+    let push = |text: &mut String, line: &mut usize, s: &str| {
+        text.push_str(s);
+        text.push('\n');
+        *line += 1;
+    };
+    for k in 0..60 {
+        push(&mut text, &mut line, "");
+        push(&mut text, &mut line, &format!("## Step {k}"));
+        let silenced = k % 3 == 0;
+        if silenced {
+            push(
+                &mut text,
+                &mut line,
+                "<!-- ds01-pm: allow P003 reason=\"filled in later\" -->",
+            );
+        }
+        push(&mut text, &mut line, "```");
+        push(
+            &mut text,
+            &mut line,
+            "TODO inside code is not a placeholder",
+        );
+        push(&mut text, &mut line, "```");
+        for i in 0..40 {
+            push(&mut text, &mut line, &format!("- [ ] TODO item {k}.{i}"));
+            if silenced {
+                suppressed.push(line);
+            } else {
+                expected.push(line);
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("long.md"), &text).unwrap();
+    let out = ds01_in(tmp.path())
+        .args([
+            "check",
+            "long.md",
+            "--format",
+            "json",
+            "--config",
+            "/dev/null",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = &v["files"][0];
+    let lines = |key: &str| -> Vec<usize> {
+        file[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "P003")
+            .map(|f| f["line"].as_u64().unwrap() as usize)
+            .collect()
+    };
+    assert_eq!(lines("findings"), expected);
+    assert_eq!(lines("suppressed"), suppressed);
+    for f in file["findings"].as_array().unwrap() {
+        if f["code"] == "P003" {
+            assert_eq!(f["column"], 7, "{f}");
+            assert!(f["message"].as_str().unwrap().contains("`Step "), "{f}");
+        }
+    }
+}

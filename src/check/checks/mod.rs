@@ -24,7 +24,7 @@ use crate::diag::check::{
     P301, P302, P901, P902,
 };
 use crate::rules::{Family, RuleSet};
-use crate::text::{did_you_mean, line_col};
+use crate::text::did_you_mean;
 
 /// A finding before severities, suppressions and positions are applied.
 #[derive(Debug, Clone)]
@@ -66,7 +66,7 @@ impl Ctx<'_> {
     }
 
     fn line(&self, at: usize) -> usize {
-        line_col(self.doc.text, at).0
+        self.doc.index.line(at)
     }
 }
 
@@ -201,7 +201,7 @@ pub(crate) fn run(set: &RuleSet, settings: &Settings, path: &str, text: &str) ->
 
     let (mut sups, invalid) = suppress::parse(&doc);
     let raws = std::mem::take(&mut ctx.raws);
-    let (kept, silenced) = suppress::apply(raws, &mut sups);
+    let (kept, silenced) = suppress::apply(&doc, raws, &mut sups);
     let mut kept = kept;
     for inv in invalid {
         kept.push(Raw {
@@ -236,7 +236,7 @@ pub(crate) fn run(set: &RuleSet, settings: &Settings, path: &str, text: &str) ->
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut finish = |r: &Raw| -> Option<Finding> {
         let severity = settings.severity_of(r.check)?;
-        let (line, column) = line_col(text, r.at);
+        let (line, column) = doc.index.line_col(r.at);
         let n = seen
             .entry((r.check.code.to_owned(), r.key.clone()))
             .or_default();
@@ -269,7 +269,7 @@ pub(crate) fn run(set: &RuleSet, settings: &Settings, path: &str, text: &str) ->
             finish(r).map(|finding| SuppressedFinding {
                 finding,
                 reason: s.reason.clone(),
-                suppressed_at: line_col(text, s.at).0,
+                suppressed_at: doc.index.line(s.at),
             })
         })
         .collect();
@@ -277,7 +277,7 @@ pub(crate) fn run(set: &RuleSet, settings: &Settings, path: &str, text: &str) ->
     FileReport {
         path: path.to_owned(),
         title,
-        title_line: line_col(text, title_at).0,
+        title_line: doc.index.line(title_at),
         findings,
         suppressed,
         concerns: analysis.concerns(),
