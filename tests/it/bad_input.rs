@@ -194,6 +194,41 @@ fn fifty_megabyte_inputs_are_refused_at_once_with_the_limit() {
     );
 }
 
+/// A 1.4 MB alternation (too large once compiled) and a costly pattern of the same size: one
+/// short line each, the pattern abbreviated with its length, at the pattern's location.
+#[test]
+fn an_oversized_pattern_is_named_abbreviated_not_echoed() {
+    let dir = scratch();
+    let words: Vec<String> = (0..140_000).map(|i| format!("w{i:05}")).collect();
+    let pattern = words.join("|");
+    assert!(pattern.len() > 1_000_000);
+    let path = dir.path().join("huge.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "family = \"extra\"\n\n[[rule]]\nid = \"site-huge\"\nsummary = \"s\"\nwhy = \"w\"\npatterns = ['\\b(?:{pattern})\\b']\nsignals = {{ \"risk:scope-creep\" = 1.0 }}\nexamples.match = [\"w00001\"]\nexamples.no_match = [\"cpu\"]\n"
+        ),
+    )
+    .expect("write");
+    let mut cmd = command(Path::new(ROOT));
+    cmd.args([
+        "--extend-rules",
+        path.to_str().expect("utf-8"),
+        "rules",
+        "check",
+    ]);
+    let out = run(cmd, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_well_formed("huge alternation", &out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.len() < 1000, "{}", &stderr[..stderr.len().min(2000)]);
+    assert!(
+        stderr.contains("huge.toml:7:13: rule `site-huge`: regex `"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("bytes in all"), "{stderr}");
+}
+
 #[test]
 fn a_ten_thousand_item_cycle_is_one_short_error() {
     let dir = scratch();
