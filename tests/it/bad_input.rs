@@ -229,6 +229,106 @@ fn an_oversized_pattern_is_named_abbreviated_not_echoed() {
     assert!(stderr.contains("bytes in all"), "{stderr}");
 }
 
+/// `--help`, `-V` and `help` are results on stdout: when it is `/dev/full` or closed, exit 2
+/// with the cause, like every command.
+#[test]
+fn help_and_version_fail_on_an_unwritable_stdout() {
+    let bin = bin();
+    for args in [&["--help"][..], &["-V"], &["help"], &["score", "--help"]] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = std::process::Command::new(&bin)
+            .args(args)
+            .stdout(full)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?} > /dev/full");
+        assert_well_formed("help to /dev/full", &out);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with("error: cannot write output: no space left on device\nhint: "),
+            "{args:?}: {stderr}"
+        );
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" >&-")
+            .arg(&bin)
+            .args(args)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?} >&-");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .starts_with("error: cannot write output: standard output is closed"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Redirected to /dev/null is a choice, not a failure.
+        let out = std::process::Command::new(&bin)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(0), "{args:?} > /dev/null");
+    }
+}
+
+/// `man --dir` checks every page before writing any: with one page in the way it writes
+/// nothing and names the page; a missing directory is created.
+#[test]
+fn man_dir_writes_all_pages_or_none() {
+    let dir = scratch();
+    let pages = dir.path().join("man1");
+    let mut cmd = command(dir.path());
+    cmd.args(["man", "--dir", "man1"]);
+    let out = run(cmd, None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = std::fs::read_dir(&pages).expect("created").count();
+    assert!(all >= 15, "{all} pages");
+    // Keep one page, remove the others: the next run must refuse before writing anything.
+    for entry in std::fs::read_dir(&pages).expect("dir") {
+        let path = entry.expect("entry").path();
+        if path.file_name().is_some_and(|n| n != "ds01-pm-score.1") {
+            std::fs::remove_file(path).expect("remove");
+        }
+    }
+    let mut cmd = command(dir.path());
+    cmd.args(["man", "--dir", "man1"]);
+    let out = run(cmd, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_well_formed("man --dir", &out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: man1/ds01-pm-score.1: already exists\nhint: ")
+            && stderr.contains("nothing was written"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&pages).expect("dir").count(),
+        1,
+        "wrote pages"
+    );
+    // A file where the directory should be.
+    std::fs::write(dir.path().join("notadir"), "x").expect("write");
+    let mut cmd = command(dir.path());
+    cmd.args(["man", "--dir", "notadir"]);
+    let out = run(cmd, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .starts_with("error: notadir: exists and is not a directory"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn a_ten_thousand_item_cycle_is_one_short_error() {
     let dir = scratch();
