@@ -26,6 +26,9 @@ struct Case {
     stdin: Option<String>,
     #[serde(default)]
     stdout: bool,
+    /// Environment variables for the run.
+    #[serde(default)]
+    env: std::collections::BTreeMap<String, String>,
 }
 
 fn bin() -> PathBuf {
@@ -38,6 +41,7 @@ fn command(cwd: &Path) -> Command {
         .env_remove("DS01_PM_RULES")
         .env_remove("DS01_PM_LLM_BASE_URL")
         .env_remove("DS01_PM_LLM_MODEL")
+        .env_remove("DS01_PM_LLM_API_KEY")
         .env("NO_COLOR", "1")
         .env("RUST_BACKTRACE", "1");
     c
@@ -127,7 +131,7 @@ fn corpus_cases_end_with_the_expected_message_and_exit_code() {
         assert!(names.insert(&case.name), "duplicate case `{}`", case.name);
         let cwd = Path::new(ROOT).join(case.cwd.as_deref().unwrap_or("."));
         let mut cmd = command(&cwd);
-        cmd.args(&case.args);
+        cmd.args(&case.args).envs(&case.env);
         let out = run(cmd, case.stdin.as_deref());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(
