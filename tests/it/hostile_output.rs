@@ -196,6 +196,39 @@ fn no_control_character_or_forged_line_reaches_any_format() {
         &["explain", "--extend-rules", "rules.toml", "extra-hostile"],
         false,
     );
+    for f in ["human", "json"] {
+        assert_clean(
+            dir,
+            &[
+                "rules",
+                "list",
+                "--extend-rules",
+                "rules.toml",
+                "--format",
+                f,
+            ],
+            false,
+        );
+        assert_clean(
+            dir,
+            &[
+                "rules",
+                "show",
+                "extra-hostile",
+                "--extend-rules",
+                "rules.toml",
+                "--format",
+                f,
+            ],
+            false,
+        );
+    }
+    assert_clean(
+        dir,
+        &["rules", "test", "--extend-rules", "rules.toml"],
+        false,
+    );
+    assert_clean(dir, &["adr", "--stdout", &arg], false);
     // Errors: a file name, a flag value, a rule file.
     assert_clean(dir, &["check", &format!("missing{arg}.md")], false);
     assert_clean(dir, &["analyze", "-f", &format!("missing{arg}.txt")], false);
