@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # How `check` scales with the size of one proposal (issue 16): 256 KiB, 1 MiB and 4000 KiB (under the 4 MiB limit) of
-# checklist lines (`- [ ] ...`), placeholder lines (`TODO ...`), and headings. Each finding
+# checklist lines (`- [ ] ...`), placeholder lines (`TODO ...`), headings, and one long
+# non-ASCII line of placeholders (`é TODO ` repeated: a finding every 8 bytes). Each finding
 # used to cost a scan from the start of the text (line numbers, code and section look-ups),
 # so the time grew with the square of the size.
 #
@@ -31,16 +32,18 @@ while n < kib * 1024:
         line = f"- [ ] Which queue does job {i} use?\n"
     elif kind == "todo":
         line = f"TODO describe step {i}\n"
+    elif kind == "longline":
+        line = "é TODO "
     else:
         line = f"## Step {i}\n\ntext {i}\n\n"
-    out.append(line); n += len(line); i += 1
-sys.stdout.write("".join(out))
+    out.append(line); n += len(line.encode()); i += 1
+sys.stdout.write("".join(out) + "\n")
 PY
     } >"$f"
     echo "$f"
 }
 for bin in "$@"; do
-    for kind in checklist todo headings; do
+    for kind in ${KINDS:-checklist todo headings longline}; do
         for kib in ${KIBS:-256 1024 4000}; do
             f=$(gen "$kind" "$kib")
             if [ -x /usr/bin/time ]; then

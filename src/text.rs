@@ -19,16 +19,45 @@ pub struct LineIndex<'a> {
     /// Byte offset of every `\n`.
     newlines: Vec<usize>,
     ascii: bool,
+    /// Non-ASCII text only: (byte offset, characters before it) at every 1 KiB (floored to a
+    /// character boundary), so a column on a long line costs at most 1 KiB of counting.
+    marks: Vec<(usize, usize)>,
 }
+
+const MARK_EVERY: usize = 1024;
 
 impl<'a> LineIndex<'a> {
     /// Index `text` (one pass).
     pub fn new(text: &'a str) -> Self {
+        let ascii = text.is_ascii();
+        let mut marks = Vec::new();
+        if !ascii {
+            let (mut pos, mut chars) = (0, 0);
+            for k in 0..=text.len() / MARK_EVERY {
+                let next = floor_char_boundary(text, k * MARK_EVERY);
+                chars += text[pos..next].chars().count();
+                pos = next;
+                marks.push((pos, chars));
+            }
+        }
         LineIndex {
             text,
             newlines: memchr_newlines(text),
-            ascii: text.is_ascii(),
+            ascii,
+            marks,
         }
+    }
+
+    /// Characters before a byte offset (on a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let k = (offset / MARK_EVERY).min(self.marks.len().saturating_sub(1));
+        let k = if self.marks.get(k).is_some_and(|&(p, _)| p > offset) {
+            k.saturating_sub(1)
+        } else {
+            k
+        };
+        let (pos, chars) = self.marks.get(k).copied().unwrap_or((0, 0));
+        chars + self.text[pos..offset].chars().count()
     }
 
     /// 1-based line of a byte offset, as [`line_col`] counts it.
@@ -49,7 +78,7 @@ impl<'a> LineIndex<'a> {
         let col = if self.ascii {
             offset - start
         } else {
-            self.text[start..offset].chars().count()
+            self.chars_before(offset) - self.chars_before(start)
         };
         (line + 1, col + 1)
     }
@@ -189,6 +218,8 @@ mod tests {
             "ab\ncd\r\n\nef",
             "é\nça va\n\n😀x\n",
             "no newline at all, ünïcode",
+            &"é😀a\n".repeat(700),
+            &"é😀a".repeat(700),
         ] {
             let index = LineIndex::new(text);
             for offset in 0..=text.len() + 2 {

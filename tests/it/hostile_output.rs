@@ -366,3 +366,40 @@ fn long_proposals_keep_every_location() {
         }
     }
 }
+
+/// Thousands of findings on one long non-ASCII line: each at its own column, each with its own
+/// fingerprint, and none copies the whole line (that was 150 GB for a 1 MiB line).
+#[test]
+fn findings_on_one_long_line_keep_their_columns() {
+    let head = "+++\nid = \"x\"\ntitle = \"X\"\nstatus = \"proposed\"\nauthor = \"a\"\ntiers = [\"admin\"]\n+++\n\n# X\n\n## Problem\n\n";
+    let n = 3000;
+    let text = format!("{head}{}\n", "é TODO ".repeat(n));
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("long.md"), &text).unwrap();
+    let out = ds01_in(tmp.path())
+        .args([
+            "check",
+            "long.md",
+            "--format",
+            "json",
+            "--config",
+            "/dev/null",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let p003: Vec<&serde_json::Value> = v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "P003")
+        .collect();
+    assert_eq!(p003.len(), n);
+    let line = head.lines().count() + 1;
+    let mut prints = std::collections::HashSet::new();
+    for (i, f) in p003.iter().enumerate() {
+        assert_eq!(f["line"], line, "{f}");
+        assert_eq!(f["column"], 3 + 7 * i, "{f}");
+        assert!(prints.insert(f["fingerprint"].as_str().unwrap().to_owned()));
+    }
+}

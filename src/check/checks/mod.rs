@@ -140,6 +140,21 @@ pub(crate) fn top_questions<'a>(
     a.questions.top.iter().take(settings.top_questions)
 }
 
+/// A line as the key of its findings (what their fingerprints hash): the trimmed line, or for
+/// a line over 256 bytes its first 200 bytes and a hash of the whole, so that thousands of
+/// findings on one long line do not each copy it (1 MiB × 150,000 findings was 150 GB).
+pub(super) fn line_key(line: &str) -> String {
+    let line = line.trim();
+    if line.len() <= 256 {
+        return line.to_owned();
+    }
+    let mut cut = 200;
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…#{:016x}", &line[..cut], fnv1a(line.as_bytes()))
+}
+
 fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
@@ -209,7 +224,7 @@ pub(crate) fn run(set: &RuleSet, settings: &Settings, path: &str, text: &str) ->
             at: inv.at,
             message: inv.message,
             about: None,
-            key: doc.text[doc.line_of(inv.at)].trim().to_owned(),
+            key: line_key(&doc.text[doc.line_of(inv.at)]),
         });
     }
     for s in &sups {

@@ -64,6 +64,7 @@ pub(super) fn structure(ctx: &mut Ctx<'_>) {
             continue;
         }
         let masked = doc.masked(r.clone());
+        let mut key: Option<String> = None;
         for m in placeholders(masked) {
             let at = r.start + m.start;
             let in_section = doc.section_at(at);
@@ -79,7 +80,8 @@ pub(super) fn structure(ctx: &mut Ctx<'_>) {
                 &P003,
                 at,
                 section,
-                doc.text[r.clone()].trim(),
+                key.get_or_insert_with(|| super::line_key(&doc.text[r.clone()]))
+                    .clone(),
                 format!(
                     "placeholder `{}` left in{place}: replace it with the answer",
                     &masked[m]
