@@ -137,34 +137,27 @@ pub fn written(path: &std::path::Path) -> Result<(), Error> {
     emit(&format!("{}\n", escape::term(&path.display().to_string())))
 }
 
-/// Print one warning line on stderr (shown even with `--quiet`).
+/// Print one warning line on stderr (shown even with `--quiet`). Like every stderr line, one
+/// line whatever the message holds (a file name, a model server's answer).
 pub fn warn(message: &str) {
     let _ = writeln!(
         std::io::stderr().lock(),
         "warning: {}",
-        escape::term_multiline(message)
+        escape::term(message)
     );
 }
 
 /// Print a status note on stderr ("created DIR", what to do next), unless `--quiet`.
 pub fn note(message: &str) {
     if verbosity() >= Verbosity::Normal {
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "{}",
-            escape::term_multiline(message)
-        );
+        let _ = writeln!(std::io::stderr().lock(), "{}", escape::term(message));
     }
 }
 
 /// Print an `info:` line on stderr, only with `--verbose`.
 pub fn info(message: &str) {
     if verbosity() >= Verbosity::Verbose {
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "info: {}",
-            escape::term_multiline(message)
-        );
+        let _ = writeln!(std::io::stderr().lock(), "info: {}", escape::term(message));
     }
 }
 
