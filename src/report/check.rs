@@ -21,7 +21,7 @@ pub fn render(o: &Outcome, format: CheckFormat, color: bool) -> String {
         CheckFormat::Human => finish_text(human(o, color), color),
         CheckFormat::Json => super::json(&JsonOutcome::new(o)),
         CheckFormat::Sarif => sarif(o),
-        CheckFormat::Github => finish_text(github(o), false),
+        CheckFormat::Github => super::escape::finish_github(github(o)),
         CheckFormat::Junit => finish_text(junit(o), false),
         CheckFormat::Line => finish_text(line(o), false),
     }

@@ -66,9 +66,44 @@ pub fn term_multiline(s: &str) -> Cow<'_, str> {
 }
 
 /// The last guard over a whole rendered text output (terminal, CI log, Markdown, CSV, DOT,
-/// Mermaid, XML, HTML): newlines and tabs stay, and with `color` the SGR colour sequences
+/// Mermaid, XML): newlines and tabs stay, and with `color` the SGR colour sequences
 /// (`ESC [ digits ; m`) the renderers wrote; every other hostile character is made visible.
+/// And no line starts, after its indentation, with `::` (the GitHub runner trims leading
+/// spaces before it looks for a workflow command): word-wrapped text can bring a word of the
+/// input to the start of a line, so such a line's first colon is written `\u{3a}`.
 pub fn finish_text(s: String, color: bool) -> String {
+    neutralise_commands(finish_controls(s, color))
+}
+
+/// [`finish_text`] for the `github` format, whose own lines are workflow commands (their
+/// values are escaped by the format itself): control characters only.
+pub fn finish_github(s: String) -> String {
+    finish_controls(s, false)
+}
+
+fn neutralise_commands(s: String) -> String {
+    let forged = |line: &str| line.trim_start().starts_with("::");
+    if !s.split('\n').any(forged) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if forged(line) {
+            let indent = line.len() - line.trim_start().len();
+            out.push_str(&line[..indent]);
+            out.push_str("\\u{3a}");
+            out.push_str(&line[indent + 1..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+fn finish_controls(s: String, color: bool) -> String {
     if !s.chars().any(is_hostile_in_block) {
         return s;
     }
@@ -217,9 +252,11 @@ pub fn xml(s: &str) -> String {
     markup(s, "&apos;", "&#10;")
 }
 
-/// HTML and SVG content and attribute values: markup escaped, controls visible.
+/// HTML and SVG content and attribute values: markup escaped, a newline as `&#10;` (the same
+/// whitespace to a browser, but no line of the page's source starts with the input's text),
+/// controls visible.
 pub fn html(s: &str) -> String {
-    markup(s, "&#39;", "\n")
+    markup(s, "&#39;", "&#10;")
 }
 
 #[cfg(test)]
@@ -231,6 +268,21 @@ mod tests {
         assert_eq!(term("a\nb\x1b]0;t\x07"), "a\\u{a}b\\u{1b}]0;t\\u{7}");
         assert_eq!(term("\u{9b}\u{202e}x"), "\\u{9b}\\u{202e}x");
         assert!(matches!(term("plain — text"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn no_line_starts_a_workflow_command() {
+        assert_eq!(
+            finish_text(
+                "ok\n  ::error::x\n::stop-commands::y\na ::b\n".into(),
+                false
+            ),
+            "ok\n  \\u{3a}:error::x\n\\u{3a}:stop-commands::y\na ::b\n"
+        );
+        assert_eq!(
+            finish_github("::error file=a::m\n".into()),
+            "::error file=a::m\n"
+        );
     }
 
     #[test]

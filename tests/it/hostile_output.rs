@@ -8,7 +8,7 @@ use crate::common::ds01_in;
 
 /// Every hostile character once, then the classic sequences: an OSC 8 link, an OSC title,
 /// a screen clear, and forged workflow commands on lines of their own.
-fn hostile() -> String {
+pub(crate) fn hostile() -> String {
     let mut s = String::from("T");
     for c in (0u32..0x20).chain([0x7f]).chain(0x80..0xa0) {
         s.push(char::from_u32(c).unwrap());
@@ -52,6 +52,11 @@ fn is_raw_hostile(c: char) -> bool {
 /// Run one command line and check both streams.
 fn assert_clean(dir: &Path, args: &[&str], github: bool) {
     let out = ds01_in(dir).args(args).output().expect("run");
+    assert_clean_output(args, &out, github);
+}
+
+/// Check both streams of a finished run (also used by the LLM tests).
+pub(crate) fn assert_clean_output(args: &[&str], out: &std::process::Output, github: bool) {
     let code = out.status.code();
     assert!(matches!(code, Some(0..=2)), "{args:?}: exit {code:?}");
     for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
