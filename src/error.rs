@@ -51,6 +51,15 @@ impl Error {
         }
     }
 
+    /// The problems, one message each (several for [`Error::Many`]), for printing one
+    /// `error:` line per problem whatever the messages hold.
+    pub fn problems(&self) -> Vec<String> {
+        match self {
+            Error::Many { problems, .. } => problems.clone(),
+            other => vec![other.to_string()],
+        }
+    }
+
     /// The fix to suggest, if one is obvious.
     pub fn hint(&self) -> Option<String> {
         match self {
@@ -64,7 +73,9 @@ impl Error {
                 std::io::ErrorKind::InvalidData => Some("the file must be UTF-8 text".into()),
                 _ => None,
             },
-            Error::Output(_) => None,
+            Error::Output(_) => Some(
+                "check that standard output is open and can be written (a full disk, `>/dev/full`, a closed descriptor)".into(),
+            ),
         }
     }
 }
@@ -83,6 +94,32 @@ pub fn too_large(name: &str, size: Option<u64>, max: u64) -> Error {
         ),
         Some("pass the proposal or description itself, not a log or a data file"),
     )
+}
+
+/// What a non-regular file is, for messages: "a character device", "a FIFO"...
+pub fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        } else if t.is_char_device() {
+            return "a character device";
+        } else if t.is_block_device() {
+            return "a block device";
+        } else if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_file() {
+        "a regular file"
+    } else {
+        "a special file"
+    }
 }
 
 /// An I/O error as a user reads it: `no such file or directory`, not
@@ -132,8 +169,22 @@ pub fn read_text_max(path: &std::path::Path, max: u64) -> Result<String, Error> 
     std::io::Read::read_to_end(&mut std::io::Read::take(file, max + 1), &mut bytes)
         .map_err(read_err)?;
     if bytes.len() as u64 > max {
-        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
-        return Err(too_large(&path.display().to_string(), Some(size), max));
+        let name = path.display().to_string();
+        return Err(match std::fs::metadata(path) {
+            // A regular file: its size, unless it grew while we read.
+            Ok(m) if m.is_file() => too_large(&name, Some(m.len().max(bytes.len() as u64)), max),
+            // A device or a pipe (`/dev/zero`, `<(yes)`): it has no size, only what it gave.
+            Ok(m) => Error::invalid(
+                format!(
+                    "{name}: {} that gave more than {:.0} MiB without ending; the limit is {:.0} MiB",
+                    file_kind(&m.file_type()),
+                    max as f64 / f64::from(1 << 20),
+                    max as f64 / f64::from(1 << 20),
+                ),
+                Some("pass a regular file"),
+            ),
+            Err(_) => too_large(&name, None, max),
+        });
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();

@@ -63,24 +63,7 @@ pub fn write_bytes(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> 
             Some(hint),
         )
     };
-    let exists = || {
-        Error::invalid(
-            format!("{}: already exists", path.display()),
-            Some("pass --force to overwrite it, or choose another file name"),
-        )
-    };
-    if path.is_dir() {
-        return Err(Error::invalid(
-            format!("{}: is a directory", path.display()),
-            Some("give the path of a file inside that directory"),
-        ));
-    }
-    if !force && path.exists() {
-        return Err(exists());
-    }
-    if force {
-        refuse_special(path)?;
-    }
+    check_target(path, force)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -113,7 +96,7 @@ pub fn write_bytes(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> 
         } else {
             match std::fs::hard_link(&tmp, path) {
                 Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(path)),
                 // No hard links on this filesystem: the check above is the best we can do.
                 Err(_) => std::fs::rename(&tmp, path).map_err(fail),
             }
@@ -127,6 +110,56 @@ pub fn write_bytes(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> 
         }
     }
     result
+}
+
+fn exists(path: &Path) -> Error {
+    Error::invalid(
+        format!("{}: already exists", path.display()),
+        Some("pass --force to overwrite it, or choose another file name"),
+    )
+}
+
+/// What [`write_bytes`] checks before it writes anything: `path` is not a directory, does not
+/// exist (without `force`), and is a regular file if it exists (with `force`). A command that
+/// writes several files checks them all first, so it writes all or nothing.
+pub fn check_target(path: &Path, force: bool) -> Result<(), Error> {
+    if path.is_dir() {
+        return Err(Error::invalid(
+            format!("{}: is a directory", path.display()),
+            Some("give the path of a file inside that directory"),
+        ));
+    }
+    if !force && std::fs::symlink_metadata(path).is_ok() {
+        return Err(exists(path));
+    }
+    if force {
+        refuse_special(path)?;
+    }
+    Ok(())
+}
+
+/// Create `dir` (and its parents) unless it is a directory already; `Ok(true)` when created.
+pub fn ensure_dir(dir: &Path, hint: &str) -> Result<bool, Error> {
+    if dir.is_dir() {
+        return Ok(false);
+    }
+    if std::fs::symlink_metadata(dir).is_ok() {
+        return Err(Error::invalid(
+            format!("{}: exists and is not a directory", dir.display()),
+            Some(hint),
+        ));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Error::invalid(
+            format!(
+                "{}: cannot create the directory: {}",
+                dir.display(),
+                crate::error::io_message(&e)
+            ),
+            Some(hint),
+        )
+    })?;
+    Ok(true)
 }
 
 /// `--force` replaces regular files only. A FIFO, a device, a socket or a symbolic link (even

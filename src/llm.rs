@@ -38,6 +38,9 @@ pub struct LlmFile {
     pub connect_timeout_secs: Option<f64>,
     pub request_timeout_secs: Option<f64>,
     pub allow_remote: Option<bool>,
+    /// Send `DS01_PM_LLM_API_KEY` over plain http to a host other than this machine (off:
+    /// such a key would cross the network in clear text).
+    pub allow_insecure_key: Option<bool>,
     /// Present only to refuse it with a clear message: keys come from the environment.
     pub api_key: Option<toml::Value>,
 }
@@ -108,6 +111,15 @@ pub fn settings(
             "use a server on 127.0.0.1, ::1 or localhost, or set `allow_remote = true` under [llm] if sending proposal text to that host is acceptable",
         ));
     }
+    let api_key = env(ENV_API_KEY).filter(|k| !k.is_empty());
+    if api_key.is_some() && !is_loopback(&host) && !file.allow_insecure_key.unwrap_or(false) {
+        return Err(config_error(
+            format!(
+                "`{base_url}` is plain http to another machine: the API key in {ENV_API_KEY} would cross the network in clear text"
+            ),
+            "put a TLS proxy on this machine and point base_url at it (http://127.0.0.1:...), unset DS01_PM_LLM_API_KEY, or set `allow_insecure_key = true` under [llm] to accept the risk",
+        ));
+    }
     let model = env(ENV_MODEL).or(file.model).ok_or_else(|| {
         config_error(
             "no model is named",
@@ -120,7 +132,7 @@ pub fn settings(
         protocol: file.protocol.unwrap_or(Protocol::Openai),
         connect_timeout: timeout(file.connect_timeout_secs, 2.0, "connect_timeout_secs")?,
         request_timeout: timeout(file.request_timeout_secs, 120.0, "request_timeout_secs")?,
-        api_key: env(ENV_API_KEY).filter(|k| !k.is_empty()),
+        api_key,
     }))
 }
 
@@ -666,6 +678,21 @@ mod tests {
         f.allow_remote = Some(true);
         assert!(settings(Some(&f), false, |_| None).is_ok());
         assert!(settings(Some(&file("https://127.0.0.1")), false, |_| None).is_err());
+    }
+
+    #[test]
+    fn a_key_never_crosses_the_network_in_clear_text_unless_allowed() {
+        let key = |k: &str| (k == ENV_API_KEY).then(|| "sk-secret".to_owned());
+        let mut f = file("http://10.0.0.5:8080");
+        f.allow_remote = Some(true);
+        let e = settings(Some(&f), false, key).unwrap_err();
+        assert!(e.to_string().contains("clear text"), "{e}");
+        assert!(!e.to_string().contains("sk-secret"), "{e}");
+        // No key: remote is allowed as before. Loopback: a key is fine.
+        assert!(settings(Some(&f), false, |_| None).is_ok());
+        assert!(settings(Some(&file("http://127.0.0.1:1")), false, key).is_ok());
+        f.allow_insecure_key = Some(true);
+        assert!(settings(Some(&f), false, key).unwrap().is_some());
     }
 
     #[test]

@@ -10,6 +10,87 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// [`line_col`] for many offsets into one text: a newline index built once, so each look-up
+/// is a binary search (plus a character count within the line when the text is not ASCII)
+/// instead of a scan from the start of the text.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset of every `\n`.
+    newlines: Vec<usize>,
+    ascii: bool,
+    /// Non-ASCII text only: (byte offset, characters before it) at every 1 KiB (floored to a
+    /// character boundary), so a column on a long line costs at most 1 KiB of counting.
+    marks: Vec<(usize, usize)>,
+}
+
+const MARK_EVERY: usize = 1024;
+
+impl<'a> LineIndex<'a> {
+    /// Index `text` (one pass).
+    pub fn new(text: &'a str) -> Self {
+        let ascii = text.is_ascii();
+        let mut marks = Vec::new();
+        if !ascii {
+            let (mut pos, mut chars) = (0, 0);
+            for k in 0..=text.len() / MARK_EVERY {
+                let next = floor_char_boundary(text, k * MARK_EVERY);
+                chars += text[pos..next].chars().count();
+                pos = next;
+                marks.push((pos, chars));
+            }
+        }
+        LineIndex {
+            text,
+            newlines: memchr_newlines(text),
+            ascii,
+            marks,
+        }
+    }
+
+    /// Characters before a byte offset (on a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let k = (offset / MARK_EVERY).min(self.marks.len().saturating_sub(1));
+        let k = if self.marks.get(k).is_some_and(|&(p, _)| p > offset) {
+            k.saturating_sub(1)
+        } else {
+            k
+        };
+        let (pos, chars) = self.marks.get(k).copied().unwrap_or((0, 0));
+        chars + self.text[pos..offset].chars().count()
+    }
+
+    /// 1-based line of a byte offset, as [`line_col`] counts it.
+    pub fn line(&self, offset: usize) -> usize {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        self.newlines.partition_point(|&n| n < offset) + 1
+    }
+
+    /// 1-based line and column (in characters) of a byte offset, equal to [`line_col`].
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.newlines.partition_point(|&n| n < offset);
+        let start = if line == 0 {
+            0
+        } else {
+            self.newlines[line - 1] + 1
+        };
+        let col = if self.ascii {
+            offset - start
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
+        (line + 1, col + 1)
+    }
+}
+
+fn memchr_newlines(text: &str) -> Vec<usize> {
+    text.bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b'\n').then_some(i))
+        .collect()
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -127,6 +208,30 @@ pub(crate) fn normalize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_index_agrees_with_line_col_everywhere() {
+        for text in [
+            "",
+            "a",
+            "\n",
+            "ab\ncd\r\n\nef",
+            "é\nça va\n\n😀x\n",
+            "no newline at all, ünïcode",
+            &"é😀a\n".repeat(700),
+            &"é😀a".repeat(700),
+        ] {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    index.line_col(offset),
+                    line_col(text, offset),
+                    "{text:?} at {offset}"
+                );
+                assert_eq!(index.line(offset), line_col(text, offset).0);
+            }
+        }
+    }
 
     #[test]
     fn front_matter_is_blanked_in_place() {

@@ -35,7 +35,7 @@ pub fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
             if fired != expected {
                 failures.push(ExampleFailure {
                     rule: rule.id.clone(),
-                    location: rule.location.to_string(),
+                    location: example_location(set, rule, example),
                     example: example.clone(),
                     expected_match: expected,
                 });
@@ -77,6 +77,33 @@ pub(crate) fn combinations_self_test(set: &RuleSet, only_user_rules: bool) -> Ve
         }
     }
     failures
+}
+
+/// `file:line:col` of an example: the first string literal holding exactly the example at or
+/// after its rule's line in the rule file. When the literal is not found as written (a TOML
+/// escape inside it), column 1 of the rule's line.
+fn example_location(set: &RuleSet, rule: &crate::rules::Rule, example: &str) -> String {
+    let fallback = || format!("{}:1", rule.location);
+    let Some(src) = set.sources.iter().find(|s| s.name == rule.location.file) else {
+        return fallback();
+    };
+    let text = src.text.as_str();
+    let start = text
+        .match_indices('\n')
+        .nth(rule.location.line.saturating_sub(2))
+        .map_or(0, |(i, _)| i + 1);
+    let start = if rule.location.line <= 1 { 0 } else { start };
+    let found = ['"', '\'']
+        .iter()
+        .filter_map(|q| text[start..].find(&format!("{q}{example}{q}")))
+        .min();
+    match found {
+        Some(at) => {
+            let (line, col) = crate::text::line_col(text, start + at);
+            format!("{}:{line}:{col}", rule.location.file)
+        }
+        None => fallback(),
+    }
 }
 
 /// A loaded rule set whose user-supplied rules prove their examples, or every failing example

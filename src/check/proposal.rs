@@ -278,6 +278,10 @@ pub(crate) struct Document<'a> {
     pub(crate) code_lines: Vec<Range<usize>>,
     /// Every line (without the newline), in order.
     pub(crate) lines: Vec<Range<usize>>,
+    /// Offsets to lines and columns in O(log n).
+    pub(crate) index: crate::text::LineIndex<'a>,
+    /// For each section, the nearest enclosing section (lower heading level), if any.
+    parent: Vec<Option<usize>>,
 }
 
 fn line_ranges(text: &str) -> Vec<Range<usize>> {
@@ -563,13 +567,28 @@ pub(crate) fn scan<'a>(text: &'a str, synonyms: &[(String, Vec<String>)]) -> Doc
         blank(&mut masked, c.clone());
     }
 
+    // Each section ends where the next heading of its level or higher starts: one pass with a
+    // stack of open headings (not a scan ahead from every heading), which also gives each
+    // section its parent.
+    let mut ends = vec![text.len(); headings.len()];
+    let mut parent = vec![None; headings.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, h) in headings.iter().enumerate() {
+        while let Some(&j) = open.last() {
+            if headings[j].level >= h.level {
+                ends[j] = h.line_start;
+                open.pop();
+            } else {
+                break;
+            }
+        }
+        parent[i] = open.last().copied();
+        open.push(i);
+    }
     let mut sections: Vec<Section> = Vec::new();
     let mut in_questions: Option<(u8, usize)> = None;
     for (i, h) in headings.iter().enumerate() {
-        let end = headings[i + 1..]
-            .iter()
-            .find(|n| n.level <= h.level)
-            .map_or(text.len(), |n| n.line_start);
+        let end = ends[i];
         let body_start = (h.end + 1).min(end.max(h.end)).min(text.len());
         // Dimension headings of a pasted checklist ("### User context") are not sections.
         let nested_in_questions = in_questions.is_some_and(|(lvl, e)| h.level > lvl && h.at < e);
@@ -599,6 +618,8 @@ pub(crate) fn scan<'a>(text: &'a str, synonyms: &[(String, Vec<String>)]) -> Doc
         checkboxes,
         code_lines,
         lines,
+        index: crate::text::LineIndex::new(text),
+        parent,
     }
 }
 
@@ -626,19 +647,32 @@ impl Document<'_> {
             .find(|h| h.level == 1)
     }
 
-    /// Whether a byte offset lies on a line of fenced code.
+    /// Whether a byte offset lies on a line of fenced code (a binary search: the code lines
+    /// are in order and do not overlap).
     pub(crate) fn in_code(&self, offset: usize) -> bool {
-        self.code_lines
-            .iter()
-            .any(|r| r.start <= offset && offset <= r.end)
+        let i = self.code_lines.partition_point(|r| r.start <= offset);
+        i > 0 && offset <= self.code_lines[i - 1].end
     }
 
     /// The deepest section containing `offset` (its heading included).
     pub(crate) fn section_at(&self, offset: usize) -> Option<&Section> {
-        self.sections
-            .iter()
-            .filter(|s| s.heading.line_start <= offset && offset < s.body.end.max(s.heading.end))
-            .max_by_key(|s| s.heading.level)
+        self.sections_containing(offset)
+            .next()
+            .map(|i| &self.sections[i])
+    }
+
+    /// The indices of the sections containing `offset` (heading included), deepest first.
+    /// Sections nest by heading level, so these are the last section starting at or before
+    /// `offset` and its ancestors: a binary search, then at most one step per level.
+    pub(crate) fn sections_containing(&self, offset: usize) -> impl Iterator<Item = usize> + '_ {
+        let last = self
+            .sections
+            .partition_point(|s| s.heading.line_start <= offset)
+            .checked_sub(1);
+        std::iter::successors(last, |&i| self.parent[i]).filter(move |&i| {
+            let s = &self.sections[i];
+            offset < s.body.end.max(s.heading.end)
+        })
     }
 
     /// The masked text of a range, as prose: code lines, headings and blank lines kept.
@@ -648,11 +682,11 @@ impl Document<'_> {
 
     /// The line range containing `offset`.
     pub(crate) fn line_of(&self, offset: usize) -> Range<usize> {
-        self.lines
-            .iter()
-            .find(|r| r.start <= offset && offset <= r.end)
-            .cloned()
-            .unwrap_or(0..0)
+        let i = self.lines.partition_point(|r| r.start <= offset);
+        match i.checked_sub(1).map(|i| &self.lines[i]) {
+            Some(r) if offset <= r.end => r.clone(),
+            _ => 0..0,
+        }
     }
 }
 
@@ -715,6 +749,58 @@ mod tests {
         assert!(!d.masked.contains("note") && !d.masked.contains("id ="));
         assert_eq!(d.masked.len(), text.len());
         assert_eq!(d.section("problem").map(|s| s.heading.level), Some(2));
+    }
+
+    /// The indexed look-ups (binary searches, parent links) answer exactly what a scan of
+    /// every line, code line and section answers, at every offset of documents with nested,
+    /// skipped and setext headings, fences, CRLF and a trailing line without a newline.
+    #[test]
+    fn indexed_lookups_agree_with_scans() {
+        let docs = [
+            "+++\nid = \"x\"\n+++\n# T\n\nintro TODO\n## Problem\ntext\n### Sub\n```\n## no\n```\n#### Deep\nx\n## Users\r\nwho\r\n# Second\n##### Skip\nend",
+            "Setext\n======\n\nbody\n\nSub\n---\n- [ ] q\n~~~\ncode\n~~~\n## After\n",
+            "",
+            "no headings at all\n\n```\nunclosed fence\n",
+            "###### six\n# one\n## two\n## two again\n### three\n# one again\n",
+        ];
+        for text in docs {
+            let d = scan(text, &[]);
+            for offset in 0..=text.len() + 1 {
+                let naive_code = d
+                    .code_lines
+                    .iter()
+                    .any(|r| r.start <= offset && offset <= r.end);
+                assert_eq!(d.in_code(offset), naive_code, "{text:?} at {offset}");
+                let naive_section = d
+                    .sections
+                    .iter()
+                    .filter(|s| {
+                        s.heading.line_start <= offset && offset < s.body.end.max(s.heading.end)
+                    })
+                    .max_by_key(|s| s.heading.level)
+                    .map(|s| s.heading.line_start);
+                assert_eq!(
+                    d.section_at(offset).map(|s| s.heading.line_start),
+                    naive_section,
+                    "{text:?} at {offset}"
+                );
+                let naive_line = d
+                    .lines
+                    .iter()
+                    .find(|r| r.start <= offset && offset <= r.end)
+                    .cloned()
+                    .unwrap_or(0..0);
+                assert_eq!(d.line_of(offset), naive_line, "{text:?} at {offset}");
+            }
+            // Section ends: the next heading at the same level or higher.
+            for (i, s) in d.sections.iter().enumerate() {
+                let end = d.sections[i + 1..]
+                    .iter()
+                    .find(|n| n.heading.level <= s.heading.level)
+                    .map_or(text.len(), |n| n.heading.line_start);
+                assert_eq!(s.body.end, end.max(s.body.start), "{text:?} section {i}");
+            }
+        }
     }
 
     #[test]

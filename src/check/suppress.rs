@@ -153,20 +153,50 @@ fn directive(s: &str) -> Result<(Vec<&'static str>, String), String> {
 }
 
 /// Split findings into kept and suppressed; marks which codes of which suppression matched.
-pub(crate) fn apply(findings: Vec<Raw>, sups: &mut [Suppression]) -> (Vec<Raw>, Vec<(Raw, usize)>) {
+///
+/// A finding goes to the first suppression (in document order) of its code whose scope holds
+/// it or whose section it is about. The suppressions are indexed by (code, scope) and by
+/// (code, section), so each finding costs a few look-ups (one per section enclosing it),
+/// not a pass over every suppression.
+pub(crate) fn apply(
+    doc: &Document<'_>,
+    findings: Vec<Raw>,
+    sups: &mut [Suppression],
+) -> (Vec<Raw>, Vec<(Raw, usize)>) {
+    use std::collections::HashMap;
+    let mut by_scope: HashMap<(&'static str, usize, usize), usize> = HashMap::new();
+    let mut by_section: HashMap<(&'static str, &'static str), usize> = HashMap::new();
+    for (i, s) in sups.iter().enumerate() {
+        for &(code, _) in &s.codes {
+            by_scope
+                .entry((code, s.scope.start, s.scope.end))
+                .or_insert(i);
+            if let Some(section) = s.section {
+                by_section.entry((code, section)).or_insert(i);
+            }
+        }
+    }
+    let whole = (0, doc.text.len());
     let mut kept = Vec::new();
     let mut silenced = Vec::new();
     for f in findings {
-        let hit = sups.iter_mut().enumerate().find_map(|(i, s)| {
-            let in_scope = s.scope.contains(&f.at)
-                || (f.about.is_some() && s.section.is_some() && f.about == s.section);
-            if !in_scope {
-                return None;
+        let code = f.check.code;
+        let by_about = f.about.and_then(|a| by_section.get(&(code, a)).copied());
+        let in_scope = doc
+            .sections_containing(f.at)
+            .map(|k| {
+                let s = &doc.sections[k];
+                (s.heading.line_start, s.body.end)
+            })
+            .chain(std::iter::once(whole))
+            .filter_map(|(a, b)| by_scope.get(&(code, a, b)).copied())
+            .filter(|&i| sups[i].scope.contains(&f.at));
+        let hit = in_scope.chain(by_about).min();
+        if let Some(i) = hit {
+            if let Some(slot) = sups[i].codes.iter_mut().find(|(c, _)| *c == code) {
+                slot.1 = true;
             }
-            let slot = s.codes.iter_mut().find(|(c, _)| *c == f.check.code)?;
-            slot.1 = true;
-            Some(i)
-        });
+        }
         match hit {
             Some(i) => silenced.push((f, i)),
             None => kept.push(f),

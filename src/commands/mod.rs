@@ -100,10 +100,10 @@ impl Ctx {
                     .iter()
                     .map(|p| format!("+ {}", p.display())),
             );
+            let set = crate::rules::load(&self.rules)?;
+            crate::rules::cost::check_total(&set)?;
             (
-                Rules::Loaded(Box::new(crate::analyze::prove_user_rules(
-                    crate::rules::load(&self.rules)?,
-                )?)),
+                Rules::Loaded(Box::new(crate::analyze::prove_user_rules(set)?)),
                 from.join(" "),
             )
         };

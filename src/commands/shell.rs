@@ -16,7 +16,28 @@ pub(crate) fn man(dir: Option<&Path>, force: bool) -> Result<ExitStatus, Error> 
         report::emit(&shell_integration::man_page())?;
         return Ok(ExitStatus::Ok);
     };
-    for (name, page) in shell_integration::man_pages() {
+    if fsio::ensure_dir(dir, "choose another directory with --dir")? {
+        report::note(&format!("created {}", dir.display()));
+    }
+    // Every page is checked before any is written: all of them, or none.
+    let pages = shell_integration::man_pages();
+    let problems: Vec<String> = pages
+        .iter()
+        .filter_map(|(name, _)| fsio::check_target(&dir.join(name), force).err())
+        .map(|e| e.to_string())
+        .collect();
+    if !problems.is_empty() {
+        let hint = if force {
+            "remove or rename what is in the way; nothing was written"
+        } else {
+            "pass --force to overwrite the pages, or choose another directory; nothing was written"
+        };
+        return Err(Error::Many {
+            problems,
+            hint: Some(hint.to_owned()),
+        });
+    }
+    for (name, page) in pages {
         let path = dir.join(name);
         fsio::write_bytes(&path, &page, force)?;
         report::written(&path)?;

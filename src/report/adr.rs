@@ -27,11 +27,16 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-/// Render a record.
+/// Render a record: the title on one line, every control character visible (the context
+/// keeps its lines: it is the author's Markdown).
 pub fn markdown(r: &Record) -> String {
+    super::escape::finish_text(markdown_in(r), false)
+}
+
+fn markdown_in(r: &Record) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "---\nstatus: {}\ndate: {}\n---\n", r.status, r.date);
-    let _ = writeln!(out, "# {}\n", r.title);
+    let _ = writeln!(out, "# {}\n", super::escape::md_line(&r.title));
 
     out.push_str("## Context and Problem Statement\n\n");
     match &r.context {

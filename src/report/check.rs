@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::escape::{finish_text, term};
 use crate::check::{CHECKS, CheckInfo, FileReport, Finding, Outcome, Settings, Severity};
 use crate::cli::CheckFormat;
 
@@ -17,12 +18,12 @@ pub(crate) const GITHUB_PER_LEVEL: usize = 10;
 /// format of the outcome of a fuzzed proposal.
 pub fn render(o: &Outcome, format: CheckFormat, color: bool) -> String {
     match format {
-        CheckFormat::Human => human(o, color),
+        CheckFormat::Human => finish_text(human(o, color), color),
         CheckFormat::Json => super::json(&JsonOutcome::new(o)),
         CheckFormat::Sarif => sarif(o),
-        CheckFormat::Github => github(o),
-        CheckFormat::Junit => junit(o),
-        CheckFormat::Line => line(o),
+        CheckFormat::Github => super::escape::finish_github(github(o)),
+        CheckFormat::Junit => finish_text(junit(o), false),
+        CheckFormat::Line => finish_text(line(o), false),
     }
 }
 
@@ -77,11 +78,12 @@ fn human(o: &Outcome, color: bool) -> String {
         let title = f
             .title
             .as_deref()
-            .map_or_else(String::new, |t| format!(" — {t}"));
+            .map_or_else(String::new, |t| format!(" — {}", term(t)));
+        let path = term(&f.path);
         if f.findings.is_empty() {
-            let _ = writeln!(out, "{}{title}: {}", paint("1", &f.path), paint("32", "ok"));
+            let _ = writeln!(out, "{}{title}: {}", paint("1", &path), paint("32", "ok"));
         } else {
-            let _ = writeln!(out, "{}{title}", paint("1", &f.path));
+            let _ = writeln!(out, "{}{title}", paint("1", &path));
         }
         for x in &f.findings {
             let _ = writeln!(
@@ -91,7 +93,7 @@ fn human(o: &Outcome, color: bool) -> String {
                 x.column,
                 sev(x.severity),
                 x.code,
-                x.message
+                term(&x.message)
             );
         }
         for s in &f.suppressed {
@@ -102,7 +104,11 @@ fn human(o: &Outcome, color: bool) -> String {
                     "2",
                     &format!(
                         "{}:{}: suppressed {} by line {}: {}",
-                        s.finding.line, s.finding.column, s.finding.code, s.suppressed_at, s.reason
+                        s.finding.line,
+                        s.finding.column,
+                        s.finding.code,
+                        s.suppressed_at,
+                        term(&s.reason)
                     )
                 )
             );
@@ -146,12 +152,13 @@ fn human(o: &Outcome, color: bool) -> String {
 /// `path:line:col: severity code message`, the `line` format (also used inside JUnit).
 fn line_of(path: &str, f: &Finding) -> String {
     format!(
-        "{path}:{}:{}: {} {} {}",
+        "{}:{}:{}: {} {} {}",
+        term(path),
         f.line,
         f.column,
         f.severity.name(),
         f.code,
-        f.message
+        term(&f.message)
     )
 }
 
@@ -347,23 +354,9 @@ fn github(o: &Outcome) -> String {
     out
 }
 
-/// Escape text for XML, dropping characters XML 1.0 cannot carry.
+/// Escape text for XML (the shared boundary escape).
 fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' | '\r' => out.push(c),
-            c if u32::from(c) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape::xml(s)
 }
 
 fn junit(o: &Outcome) -> String {
@@ -502,7 +495,7 @@ mod tests {
     fn escapes() {
         assert_eq!(gh_data("50%\nnext"), "50%25%0Anext");
         assert_eq!(gh_prop("a:b,c"), "a%3Ab%2Cc");
-        assert_eq!(xml("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(xml("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;\\u{1}");
         assert_eq!(uri("docs/my idea.md"), "docs/my%20idea.md");
     }
 }

@@ -50,6 +50,7 @@ fn prose(out: &mut String, text: &str) {
 
 /// `  id  text`, the text wrapped in a column after the widest id.
 fn column(out: &mut String, w: usize, id: &str, text: &str) {
+    let id = super::escape::term(id);
     let first = format!("  {id:<w$}  ");
     let rest = " ".repeat(w + 4);
     out.push_str(&wrap_hanging(
@@ -320,7 +321,7 @@ fn json(e: &Explanation<'_>) -> String {
 /// `explain TOPIC`.
 pub fn explanation(e: &Explanation<'_>, format: ListFormat, color: bool) -> String {
     match format {
-        ListFormat::Human => human(e, color),
+        ListFormat::Human => super::escape::finish_text(human(e, color), color),
         ListFormat::Json => json(e),
     }
 }
@@ -342,5 +343,5 @@ pub fn index(groups: &[Listing], format: ListFormat, color: bool) -> String {
     for g in groups {
         listing(&mut out, g, color, false);
     }
-    out
+    super::escape::finish_text(out, color)
 }

@@ -88,7 +88,7 @@ fn evidence_cell(ev: &[Evidence]) -> String {
     let mut by_rule: Vec<(&str, Vec<String>)> = Vec::new();
     for e in ev {
         let text = if e.span.is_some() {
-            format!("“{}”", e.matched.trim())
+            format!("“{}”", super::escape::term(e.matched.trim()))
         } else {
             format!("inferred from {}", e.inferred_from.join(", "))
         };
@@ -241,7 +241,13 @@ pub(super) fn analysis(a: &Analysis, color: bool) -> String {
             .suppressed
             .iter()
             .take(4)
-            .map(|s| format!("“{}” ({})", s.matched, s.reason))
+            .map(|s| {
+                format!(
+                    "“{}” ({})",
+                    super::escape::term(&s.matched),
+                    super::escape::term(&s.reason)
+                )
+            })
             .collect();
         let _ = write!(
             out,

@@ -1,6 +1,7 @@
 //! Markdown output, ready to paste into a proposal.
 use std::fmt::Write;
 
+use super::escape::{md_cell, md_code, md_line};
 use crate::analyze::{Analysis, Finding};
 
 fn ids(f: &[Finding]) -> String {
@@ -8,7 +9,7 @@ fn ids(f: &[Finding]) -> String {
         "—".to_owned()
     } else {
         f.iter()
-            .map(|x| format!("`{}`", x.id))
+            .map(|x| md_cell(&md_code(&x.id)))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -17,11 +18,15 @@ fn ids(f: &[Finding]) -> String {
 /// `analyze --format markdown`.
 pub(super) fn analysis(a: &Analysis) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "## What I understood\n\n{}\n", a.summary);
+    let _ = writeln!(out, "## What I understood\n\n{}\n", md_line(&a.summary));
     let _ = writeln!(out, "| Concern | Value |\n| --- | --- |");
     let _ = writeln!(out, "| Layers | {} |", ids(&a.layers));
     let _ = writeln!(out, "| Tiers | {} |", ids(&a.tiers));
-    let _ = writeln!(out, "| GPU impact | `{}` |", a.gpu_impact.value);
+    let _ = writeln!(
+        out,
+        "| GPU impact | {} |",
+        md_cell(&md_code(&a.gpu_impact.value))
+    );
     let _ = writeln!(out, "| Supports | {} |", ids(&a.principles.supported));
     let _ = writeln!(out, "| Strains | {} |", ids(&a.principles.strained));
     let _ = writeln!(out, "| Risks | {} |", ids(&a.risks));
@@ -34,17 +39,17 @@ pub(super) fn analysis(a: &Analysis) -> String {
     let _ = writeln!(
         out,
         "| Size | **{}** ({}) |",
-        a.size.tshirt,
-        if reasons.is_empty() {
+        md_cell(&a.size.tshirt),
+        md_cell(&if reasons.is_empty() {
             a.size.band.clone()
         } else {
             reasons.join(", ")
-        }
+        })
     );
     if !a.questions.top.is_empty() {
         let _ = writeln!(out, "\n## Ask first\n");
         for q in &a.questions.top {
-            let _ = writeln!(out, "- [ ] {}", q.text);
+            let _ = writeln!(out, "- [ ] {}", md_line(&q.text));
         }
     }
     tradeoffs(&mut out, &a.tradeoffs);
@@ -93,11 +98,11 @@ fn tradeoffs(out: &mut String, list: &[crate::analyze::tradeoffs::TradeOff]) {
 /// `questions --format markdown`: checkboxes grouped by dimension.
 pub(super) fn questions(a: &Analysis) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "## Open questions\n\n> {}\n", a.summary);
+    let _ = writeln!(out, "## Open questions\n\n> {}\n", md_line(&a.summary));
     if !a.questions.top.is_empty() {
         let _ = writeln!(out, "### Ask first\n");
         for q in &a.questions.top {
-            let _ = writeln!(out, "- [ ] {}", q.text);
+            let _ = writeln!(out, "- [ ] {}", md_line(&q.text));
         }
         out.push('\n');
     }
@@ -105,12 +110,12 @@ pub(super) fn questions(a: &Analysis) -> String {
         if g.questions.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "### {}\n", g.name);
+        let _ = writeln!(out, "### {}\n", md_line(&g.name));
         for q in &g.questions {
             if a.questions.top.iter().any(|t| t.text == q.text) {
                 continue;
             }
-            let _ = writeln!(out, "- [ ] {}", q.text);
+            let _ = writeln!(out, "- [ ] {}", md_line(&q.text));
         }
         out.push('\n');
     }
@@ -121,13 +126,18 @@ pub(super) fn questions(a: &Analysis) -> String {
 pub(super) fn llm(s: &crate::llm::Suggestions) -> String {
     let mut out = format!(
         "\n## Model suggestions\n\n> LLM output from `{}`; not rule findings.\n\n",
-        s.model
+        md_line(&s.model)
     );
     if let Some(n) = &s.narrative {
-        let _ = writeln!(out, "{n}\n");
+        // The model's prose keeps its paragraphs, each line quoted so it cannot open a fence,
+        // a heading or a table of its own.
+        for line in super::escape::term_multiline(n).lines() {
+            let _ = writeln!(out, "> {line}");
+        }
+        out.push('\n');
     }
     for q in &s.questions {
-        let _ = writeln!(out, "- [ ] {}", q.text);
+        let _ = writeln!(out, "- [ ] {}", md_line(&q.text));
     }
     out
 }

@@ -4,6 +4,7 @@
 pub mod adr;
 pub mod backlog;
 pub mod check;
+pub mod escape;
 pub mod explain;
 pub mod html;
 mod human;
@@ -29,9 +30,56 @@ use crate::rules::{Rule, RuleSet};
 /// Write a rendered report to stdout in one go. A closed pipe surfaces as
 /// `Error::Output(BrokenPipe)`, which `main_with` turns into a quiet exit 0.
 pub fn emit(out: &str) -> Result<(), Error> {
+    if stdout_closed() {
+        return Err(Error::Output(std::io::Error::other(
+            "standard output is closed",
+        )));
+    }
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes()).map_err(Error::Output)?;
     stdout.flush().map_err(Error::Output)
+}
+
+/// Whether the caller started us with file descriptor 1 closed (`>&-`). Rust's runtime
+/// reopens a closed standard stream on `/dev/null` at start-up (read-write), so a write would
+/// silently succeed; this recognises that descriptor through `/proc` on Linux: `/dev/null`
+/// opened read-write, which a shell redirection (`>/dev/null`, write-only) never gives.
+/// Elsewhere it cannot tell and says no.
+fn stdout_closed() -> bool {
+    if !cfg!(target_os = "linux") {
+        return false;
+    }
+    let null =
+        std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == std::path::Path::new("/dev/null"));
+    null && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+        info.lines()
+            .find_map(|l| l.strip_prefix("flags:"))
+            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+            .is_some_and(|flags| flags & 0o3 == 0o2)
+    })
+}
+
+/// Print clap's `--help`, `help` or `--version` text on stdout. A write that fails (a full
+/// disk, `/dev/full`, a closed stdout) is a tool error, exit 2 with its cause on stderr; a
+/// closed pipe (`| head`) ends quietly, as for every command.
+pub fn clap_output(e: &clap::Error) -> std::process::ExitCode {
+    use std::io::IsTerminal;
+    let styled = e.render();
+    let text = if std::io::stdout().is_terminal() {
+        styled.ansi().to_string()
+    } else {
+        styled.to_string()
+    };
+    match emit(&text) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(Error::Output(io)) if io.kind() == std::io::ErrorKind::BrokenPipe => {
+            std::process::ExitCode::SUCCESS
+        }
+        Err(err) => {
+            error(&err, false);
+            std::process::ExitCode::from(crate::error::ExitStatus::Error as u8)
+        }
+    }
 }
 
 /// Print a tool error on stderr: `error: <cause>` (one line per problem) and `hint: <fix>`.
@@ -42,11 +90,13 @@ pub fn error(err: &Error, color: bool) {
     } else {
         ("", "", "")
     };
-    for line in err.to_string().lines() {
-        let _ = writeln!(stderr, "{red}error{reset}: {line}");
+    // One `error:` line per problem: a newline or an escape sequence inside a problem (from a
+    // file name, a TOML key, a pattern) is made visible, never a second line.
+    for line in err.problems() {
+        let _ = writeln!(stderr, "{red}error{reset}: {}", escape::term(&line));
     }
     if let Some(hint) = err.hint() {
-        let _ = writeln!(stderr, "{yellow}hint{reset}: {hint}");
+        let _ = writeln!(stderr, "{yellow}hint{reset}: {}", escape::term(&hint));
     }
 }
 
@@ -85,25 +135,30 @@ pub fn verbosity() -> Verbosity {
 /// result, not chatter: it prints even with `--quiet`, so a script can take it
 /// (`path=$(ds01-pm adr -q "...")`). What to do next goes to stderr with [`note`].
 pub fn written(path: &std::path::Path) -> Result<(), Error> {
-    emit(&format!("{}\n", path.display()))
+    emit(&format!("{}\n", escape::term(&path.display().to_string())))
 }
 
-/// Print one warning line on stderr (shown even with `--quiet`).
+/// Print one warning line on stderr (shown even with `--quiet`). Like every stderr line, one
+/// line whatever the message holds (a file name, a model server's answer).
 pub fn warn(message: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "warning: {}",
+        escape::term(message)
+    );
 }
 
 /// Print a status note on stderr ("created DIR", what to do next), unless `--quiet`.
 pub fn note(message: &str) {
     if verbosity() >= Verbosity::Normal {
-        let _ = writeln!(std::io::stderr().lock(), "{message}");
+        let _ = writeln!(std::io::stderr().lock(), "{}", escape::term(message));
     }
 }
 
 /// Print an `info:` line on stderr, only with `--verbose`.
 pub fn info(message: &str) {
     if verbosity() >= Verbosity::Verbose {
-        let _ = writeln!(std::io::stderr().lock(), "info: {message}");
+        let _ = writeln!(std::io::stderr().lock(), "info: {}", escape::term(message));
     }
 }
 
@@ -182,7 +237,7 @@ pub(crate) fn json_sized<T: Serialize>(value: &T, estimate: usize) -> String {
     let mut buf = Vec::with_capacity(estimate);
     serde_json::to_writer_pretty(&mut buf, value).expect("report values serialize to JSON");
     buf.push(b'\n');
-    String::from_utf8(buf).expect("serde_json writes UTF-8")
+    escape::finish_json(String::from_utf8(buf).expect("serde_json writes UTF-8"))
 }
 
 /// The JSON shape of `analyze`: the analysis, plus the model's suggestions under `llm` when
@@ -203,18 +258,22 @@ pub fn analysis(
     color: bool,
 ) -> String {
     match format {
-        TextFormat::Human => {
-            human::analysis(a, color) + &llm.map(|s| human::llm(s, color)).unwrap_or_default()
-        }
+        TextFormat::Human => escape::finish_text(
+            human::analysis(a, color) + &llm.map(|s| human::llm(s, color)).unwrap_or_default(),
+            color,
+        ),
         TextFormat::Json => json(&AnalysisJson { analysis: a, llm }),
-        TextFormat::Markdown => markdown::analysis(a) + &llm.map(markdown::llm).unwrap_or_default(),
+        TextFormat::Markdown => escape::finish_text(
+            markdown::analysis(a) + &llm.map(markdown::llm).unwrap_or_default(),
+            false,
+        ),
     }
 }
 
 /// `llm doctor` output.
 pub fn llm_doctor(d: &Doctor, format: ListFormat) -> String {
     match format {
-        ListFormat::Human => human::llm_doctor(d),
+        ListFormat::Human => escape::finish_text(human::llm_doctor(d), false),
         ListFormat::Json => json(d),
     }
 }
@@ -238,18 +297,20 @@ pub fn questions(
     color: bool,
 ) -> String {
     match format {
-        TextFormat::Human => {
-            human::questions(a, color) + &llm.map(|s| human::llm(s, color)).unwrap_or_default()
-        }
+        TextFormat::Human => escape::finish_text(
+            human::questions(a, color) + &llm.map(|s| human::llm(s, color)).unwrap_or_default(),
+            color,
+        ),
         TextFormat::Json => json(&QuestionsJson {
             schema_version: SCHEMA_VERSION,
             summary: &a.summary,
             checklist: &a.questions,
             llm,
         }),
-        TextFormat::Markdown => {
-            markdown::questions(a) + &llm.map(markdown::llm).unwrap_or_default()
-        }
+        TextFormat::Markdown => escape::finish_text(
+            markdown::questions(a) + &llm.map(markdown::llm).unwrap_or_default(),
+            false,
+        ),
     }
 }
 
@@ -304,7 +365,7 @@ pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
 /// `rules list` output.
 pub fn rules_list(set: &RuleSet, format: ListFormat) -> String {
     match format {
-        ListFormat::Human => human::rules_list(set),
+        ListFormat::Human => escape::finish_text(human::rules_list(set), false),
         ListFormat::Json => json(&set.rules.iter().map(rule_json).collect::<Vec<_>>()),
     }
 }
@@ -312,20 +373,20 @@ pub fn rules_list(set: &RuleSet, format: ListFormat) -> String {
 /// `rules show` output.
 pub fn rule_detail(rule: &Rule, format: ListFormat) -> String {
     match format {
-        ListFormat::Human => human::rule_detail(rule),
+        ListFormat::Human => escape::finish_text(human::rule_detail(rule), false),
         ListFormat::Json => json(&rule_json(rule)),
     }
 }
 
 /// `rules check` / `rules test` output.
 pub fn self_test(set: &RuleSet, failures: &[ExampleFailure], color: bool) -> String {
-    human::self_test(set, failures, color)
+    escape::finish_text(human::self_test(set, failures, color), color)
 }
 
 /// `rules eval` output.
 pub fn eval(result: &EvalResult, format: ListFormat) -> String {
     match format {
-        ListFormat::Human => human::eval(result),
+        ListFormat::Human => escape::finish_text(human::eval(result), false),
         ListFormat::Json => json(result),
     }
 }

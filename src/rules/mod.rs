@@ -1,6 +1,7 @@
 //! Rule sets: loading (embedded defaults, `--rules DIR`, `--extend-rules DIR`), the validated
 //! and compiled [`RuleSet`], and the rule self-tests.
 mod combinations;
+pub(crate) mod cost;
 mod literals;
 mod model;
 mod prefilter;

@@ -87,6 +87,7 @@ fn check_regex(pattern: &str, case_sensitive: bool, trusted: bool) -> Result<(),
     if trusted {
         return Ok(());
     }
+    super::cost::check(pattern, case_sensitive)?; // compile errors, cost; pattern abbreviated
     regex::RegexBuilder::new(&effective_pattern(pattern, case_sensitive))
         .size_limit(REGEX_SIZE_LIMIT)
         .build()

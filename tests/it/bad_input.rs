@@ -26,6 +26,9 @@ struct Case {
     stdin: Option<String>,
     #[serde(default)]
     stdout: bool,
+    /// Environment variables for the run.
+    #[serde(default)]
+    env: std::collections::BTreeMap<String, String>,
 }
 
 fn bin() -> PathBuf {
@@ -38,6 +41,7 @@ fn command(cwd: &Path) -> Command {
         .env_remove("DS01_PM_RULES")
         .env_remove("DS01_PM_LLM_BASE_URL")
         .env_remove("DS01_PM_LLM_MODEL")
+        .env_remove("DS01_PM_LLM_API_KEY")
         .env("NO_COLOR", "1")
         .env("RUST_BACKTRACE", "1");
     c
@@ -127,7 +131,7 @@ fn corpus_cases_end_with_the_expected_message_and_exit_code() {
         assert!(names.insert(&case.name), "duplicate case `{}`", case.name);
         let cwd = Path::new(ROOT).join(case.cwd.as_deref().unwrap_or("."));
         let mut cmd = command(&cwd);
-        cmd.args(&case.args);
+        cmd.args(&case.args).envs(&case.env);
         let out = run(cmd, case.stdin.as_deref());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(
@@ -189,6 +193,141 @@ fn fifty_megabyte_inputs_are_refused_at_once_with_the_limit() {
     assert!(
         String::from_utf8_lossy(&out.stderr)
             .starts_with("error: <stdin>: too large to read (over 4 MiB; the limit is 4 MiB)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A 1.4 MB alternation (too large once compiled) and a costly pattern of the same size: one
+/// short line each, the pattern abbreviated with its length, at the pattern's location.
+#[test]
+fn an_oversized_pattern_is_named_abbreviated_not_echoed() {
+    let dir = scratch();
+    let words: Vec<String> = (0..140_000).map(|i| format!("w{i:05}")).collect();
+    let pattern = words.join("|");
+    assert!(pattern.len() > 1_000_000);
+    let path = dir.path().join("huge.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "family = \"extra\"\n\n[[rule]]\nid = \"site-huge\"\nsummary = \"s\"\nwhy = \"w\"\npatterns = ['\\b(?:{pattern})\\b']\nsignals = {{ \"risk:scope-creep\" = 1.0 }}\nexamples.match = [\"w00001\"]\nexamples.no_match = [\"cpu\"]\n"
+        ),
+    )
+    .expect("write");
+    let mut cmd = command(Path::new(ROOT));
+    cmd.args([
+        "--extend-rules",
+        path.to_str().expect("utf-8"),
+        "rules",
+        "check",
+    ]);
+    let out = run(cmd, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_well_formed("huge alternation", &out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.len() < 1000, "{}", &stderr[..stderr.len().min(2000)]);
+    assert!(
+        stderr.contains("huge.toml:7:13: rule `site-huge`: regex `"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("bytes in all"), "{stderr}");
+}
+
+/// `--help`, `-V` and `help` are results on stdout: when it is `/dev/full` or closed, exit 2
+/// with the cause, like every command.
+#[test]
+fn help_and_version_fail_on_an_unwritable_stdout() {
+    let bin = bin();
+    for args in [&["--help"][..], &["-V"], &["help"], &["score", "--help"]] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = std::process::Command::new(&bin)
+            .args(args)
+            .stdout(full)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?} > /dev/full");
+        assert_well_formed("help to /dev/full", &out);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with("error: cannot write output: no space left on device\nhint: "),
+            "{args:?}: {stderr}"
+        );
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" >&-")
+            .arg(&bin)
+            .args(args)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?} >&-");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .starts_with("error: cannot write output: standard output is closed"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Redirected to /dev/null is a choice, not a failure.
+        let out = std::process::Command::new(&bin)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(0), "{args:?} > /dev/null");
+    }
+}
+
+/// `man --dir` checks every page before writing any: with one page in the way it writes
+/// nothing and names the page; a missing directory is created.
+#[test]
+fn man_dir_writes_all_pages_or_none() {
+    let dir = scratch();
+    let pages = dir.path().join("man1");
+    let mut cmd = command(dir.path());
+    cmd.args(["man", "--dir", "man1"]);
+    let out = run(cmd, None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = std::fs::read_dir(&pages).expect("created").count();
+    assert!(all >= 15, "{all} pages");
+    // Keep one page, remove the others: the next run must refuse before writing anything.
+    for entry in std::fs::read_dir(&pages).expect("dir") {
+        let path = entry.expect("entry").path();
+        if path.file_name().is_some_and(|n| n != "ds01-pm-score.1") {
+            std::fs::remove_file(path).expect("remove");
+        }
+    }
+    let mut cmd = command(dir.path());
+    cmd.args(["man", "--dir", "man1"]);
+    let out = run(cmd, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_well_formed("man --dir", &out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: man1/ds01-pm-score.1: already exists\nhint: ")
+            && stderr.contains("nothing was written"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&pages).expect("dir").count(),
+        1,
+        "wrote pages"
+    );
+    // A file where the directory should be.
+    std::fs::write(dir.path().join("notadir"), "x").expect("write");
+    let mut cmd = command(dir.path());
+    cmd.args(["man", "--dir", "notadir"]);
+    let out = run(cmd, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .starts_with("error: notadir: exists and is not a directory"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

@@ -205,7 +205,7 @@ fn bad_rule_files_fail_with_file_line_and_rule_id() {
         ),
         (
             "failing-example",
-            "failing-example.toml:4: rule `extra-kubeflow`: example should match but does not",
+            "failing-example.toml:9:45: rule `extra-kubeflow`: example should match but does not",
             "use kube-flow",
         ),
         ("syntax-error", "syntax-error.toml:3:8:", "expected `]`"),

@@ -482,3 +482,65 @@ fn doctor_reports_reachability_and_served_models() {
         .code(1)
         .stdout(predicate::str::contains("unreachable"));
 }
+
+/// A model server that answers with every control character, escape sequences and forged
+/// workflow commands, in its model list, its answer and its errors: none reaches the output
+/// raw, in any format.
+#[test]
+fn hostile_model_output_is_made_visible() {
+    let h = crate::hostile_output::hostile();
+    let answer = serde_json::json!({
+        "narrative": format!("Narrative {h}"),
+        "questions": [{"dimension": "technical", "text": format!("Question {h}?")}],
+        "classification": {"layers": ["L0"]}
+    })
+    .to_string();
+    let hostile_model = format!("qwen{h}");
+    let models = serde_json::json!({"data": [{"id": hostile_model}]}).to_string();
+    let s = stub(move |path, _| match path {
+        "/v1/chat/completions" => {
+            let body = serde_json::json!({"choices": [{"message": {"role": "assistant", "content": answer}}]});
+            (200, "application/json", body.to_string(), Duration::ZERO)
+        }
+        "/v1/models" => (200, "application/json", models.clone(), Duration::ZERO),
+        _ => (
+            500,
+            "text/plain",
+            "boom\n::error::forged\x1b]0;t\x07".into(),
+            Duration::ZERO,
+        ),
+    });
+    let dir = workdir(&format!(
+        "enabled = true\nbase_url = \"http://127.0.0.1:{}\"\nmodel = \"qwen2.5\"",
+        s.port
+    ));
+    for (cmd, f) in [
+        ("analyze", "human"),
+        ("analyze", "markdown"),
+        ("analyze", "json"),
+        ("questions", "human"),
+        ("questions", "markdown"),
+        ("questions", "json"),
+    ] {
+        let args = [cmd, "--format", f, IDEA];
+        let out = ds01(&dir).args(args).output().expect("run");
+        crate::hostile_output::assert_clean_output(&args, &out, false);
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Narrative T"),
+            "{args:?}: the model's answer is shown"
+        );
+    }
+    for f in ["human", "json"] {
+        let args = ["llm", "doctor", "--format", f];
+        let out = ds01(&dir).args(args).output().expect("run");
+        crate::hostile_output::assert_clean_output(&args, &out, false);
+    }
+    // An error answer: the warning stays on one line.
+    let dir = workdir(&format!(
+        "enabled = true\nbase_url = \"http://127.0.0.1:{}/broken\"\nmodel = \"qwen2.5\"",
+        s.port
+    ));
+    let args = ["analyze", IDEA];
+    let out = ds01(&dir).args(args).output().expect("run");
+    crate::hostile_output::assert_clean_output(&args, &out, false);
+}

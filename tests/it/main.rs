@@ -11,6 +11,7 @@ mod cli;
 mod common;
 mod explain_cli;
 mod fuzz_regressions;
+mod hostile_output;
 mod layering;
 mod llm;
 mod new_cli;

@@ -24,7 +24,7 @@ use crate::diag::check::{
     P301, P302, P901, P902,
 };
 use crate::rules::{Family, RuleSet};
-use crate::text::{did_you_mean, line_col};
+use crate::text::did_you_mean;
 
 /// A finding before severities, suppressions and positions are applied.
 #[derive(Debug, Clone)]
@@ -66,7 +66,7 @@ impl Ctx<'_> {
     }
 
     fn line(&self, at: usize) -> usize {
-        line_col(self.doc.text, at).0
+        self.doc.index.line(at)
     }
 }
 
@@ -140,6 +140,21 @@ pub(crate) fn top_questions<'a>(
     a.questions.top.iter().take(settings.top_questions)
 }
 
+/// A line as the key of its findings (what their fingerprints hash): the trimmed line, or for
+/// a line over 256 bytes its first 200 bytes and a hash of the whole, so that thousands of
+/// findings on one long line do not each copy it (1 MiB × 150,000 findings was 150 GB).
+pub(super) fn line_key(line: &str) -> String {
+    let line = line.trim();
+    if line.len() <= 256 {
+        return line.to_owned();
+    }
+    let mut cut = 200;
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…#{:016x}", &line[..cut], fnv1a(line.as_bytes()))
+}
+
 fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
@@ -201,7 +216,7 @@ pub(crate) fn run(set: &RuleSet, settings: &Settings, path: &str, text: &str) ->
 
     let (mut sups, invalid) = suppress::parse(&doc);
     let raws = std::mem::take(&mut ctx.raws);
-    let (kept, silenced) = suppress::apply(raws, &mut sups);
+    let (kept, silenced) = suppress::apply(&doc, raws, &mut sups);
     let mut kept = kept;
     for inv in invalid {
         kept.push(Raw {
@@ -209,7 +224,7 @@ pub(crate) fn run(set: &RuleSet, settings: &Settings, path: &str, text: &str) ->
             at: inv.at,
             message: inv.message,
             about: None,
-            key: doc.text[doc.line_of(inv.at)].trim().to_owned(),
+            key: line_key(&doc.text[doc.line_of(inv.at)]),
         });
     }
     for s in &sups {
@@ -236,7 +251,7 @@ pub(crate) fn run(set: &RuleSet, settings: &Settings, path: &str, text: &str) ->
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut finish = |r: &Raw| -> Option<Finding> {
         let severity = settings.severity_of(r.check)?;
-        let (line, column) = line_col(text, r.at);
+        let (line, column) = doc.index.line_col(r.at);
         let n = seen
             .entry((r.check.code.to_owned(), r.key.clone()))
             .or_default();
@@ -269,7 +284,7 @@ pub(crate) fn run(set: &RuleSet, settings: &Settings, path: &str, text: &str) ->
             finish(r).map(|finding| SuppressedFinding {
                 finding,
                 reason: s.reason.clone(),
-                suppressed_at: line_col(text, s.at).0,
+                suppressed_at: doc.index.line(s.at),
             })
         })
         .collect();
@@ -277,7 +292,7 @@ pub(crate) fn run(set: &RuleSet, settings: &Settings, path: &str, text: &str) ->
     FileReport {
         path: path.to_owned(),
         title,
-        title_line: line_col(text, title_at).0,
+        title_line: doc.index.line(title_at),
         findings,
         suppressed,
         concerns: analysis.concerns(),

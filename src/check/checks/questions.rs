@@ -110,11 +110,12 @@ pub(super) fn questions(ctx: &mut Ctx<'_>, set: &RuleSet, a: &Analysis) {
     let at = doc
         .section("open-questions")
         .map_or(ctx.title_at, |s| s.heading.at);
+    // Every checkbox's text, normalised once (not once per question).
+    let boxes: HashSet<String> = doc.checkboxes.iter().map(|b| normalize(&b.text)).collect();
     for q in top_questions(a, ctx.settings) {
         let key = normalize(&q.text);
-        if let Some(b) = doc.checkboxes.iter().find(|b| q.is_asked_by(&b.text)) {
+        if boxes.contains(&key) || doc.checkboxes.iter().any(|b| q.is_asked_by(&b.text)) {
             // Ticked: addressed. Open: P301 already says so.
-            let _ = b;
             continue;
         }
         // The text a question cites comes from the proposal: it is no sign of an answer.

@@ -39,11 +39,7 @@ pub(super) fn evidence_text(doc: &Document<'_>, ev: &[Evidence]) -> (String, Opt
         Some(e) => {
             let at = e.span.map_or(0, |s| s[0]);
             (
-                format!(
-                    "“{}” on line {}",
-                    e.matched.trim(),
-                    line_col(doc.text, at).0
-                ),
+                format!("“{}” on line {}", e.matched.trim(), doc.index.line(at)),
                 Some(at),
             )
         }

@@ -64,6 +64,7 @@ pub(super) fn structure(ctx: &mut Ctx<'_>) {
             continue;
         }
         let masked = doc.masked(r.clone());
+        let mut key: Option<String> = None;
         for m in placeholders(masked) {
             let at = r.start + m.start;
             let in_section = doc.section_at(at);
@@ -79,7 +80,8 @@ pub(super) fn structure(ctx: &mut Ctx<'_>) {
                 &P003,
                 at,
                 section,
-                doc.text[r.clone()].trim(),
+                key.get_or_insert_with(|| super::line_key(&doc.text[r.clone()]))
+                    .clone(),
                 format!(
                     "placeholder `{}` left in{place}: replace it with the answer",
                     &masked[m]
@@ -91,6 +93,20 @@ pub(super) fn structure(ctx: &mut Ctx<'_>) {
 
     // Canonical sections: duplicates and empties.
     let mut first: BTreeMap<&'static str, &proposal::Section> = BTreeMap::new();
+    // The lines that belong to a heading (a setext heading has two), by start offset.
+    let heading_line_starts: std::collections::HashSet<usize> = doc
+        .sections
+        .iter()
+        .flat_map(|x| {
+            let from = doc
+                .lines
+                .partition_point(|r| r.start < x.heading.line_start);
+            doc.lines[from..]
+                .iter()
+                .take_while(|r| r.end <= x.heading.end)
+                .map(|r| r.start)
+        })
+        .collect();
     for s in &doc.sections {
         let Some(id) = s.id else { continue };
         if let Some(f) = first.get(id) {
@@ -112,23 +128,22 @@ pub(super) fn structure(ctx: &mut Ctx<'_>) {
             continue;
         }
         first.insert(id, s);
-        let heading_lines: Vec<Range<usize>> = doc
-            .sections
+        // The body's lines only (a binary search to the first), stopping at the first line
+        // with content: each section costs its own length, not the document's.
+        let from = doc.lines.partition_point(|r| r.start < s.body.start);
+        let has_content = doc.lines[from..]
             .iter()
-            .map(|x| x.heading.line_start..x.heading.end)
-            .collect();
-        let has_content = doc.lines.iter().any(|r| {
-            r.start >= s.body.start
-                && r.end <= s.body.end
-                && !heading_lines
-                    .iter()
-                    .any(|h| h.start <= r.start && r.end <= h.end)
-                && !placeholder_lines.contains(&r.start)
-                && !doc.masked(r.clone()).trim().is_empty()
-        });
+            .take_while(|r| r.start <= s.body.end)
+            .any(|r| {
+                r.end <= s.body.end
+                    && !heading_line_starts.contains(&r.start)
+                    && !placeholder_lines.contains(&r.start)
+                    && !doc.masked(r.clone()).trim().is_empty()
+            });
         let has_placeholder = placeholder_lines
-            .iter()
-            .any(|&l| l >= s.body.start && l < s.body.end);
+            .range(s.body.start..s.body.end.max(s.body.start))
+            .next()
+            .is_some();
         if !has_content && !has_placeholder {
             ctx.push(
                 &P002,

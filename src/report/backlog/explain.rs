@@ -3,6 +3,10 @@ use super::*;
 
 /// `score --explain ID`: the arithmetic, line by line, and why the item sits where it does.
 pub fn explain(b: &Backlog, r: &Ranking, i: usize) -> String {
+    escape::finish_text(explain_in(&one_line(b), r, i), false)
+}
+
+fn explain_in(b: &Backlog, r: &Ranking, i: usize) -> String {
     let it = &b.items[i];
     let s = &b.scoring;
     let unit = s.effort_unit.short();

@@ -14,6 +14,13 @@ struct FindingJson<'a> {
 /// `score --check`: validation problems and cycles as findings.
 pub fn findings(path: &str, findings: &[Finding], format: ScoreFormat) -> String {
     match format {
+        ScoreFormat::Json => findings_in(path, findings, format),
+        _ => escape::finish_text(findings_in(path, findings, format), false),
+    }
+}
+
+fn findings_in(path: &str, findings: &[Finding], format: ScoreFormat) -> String {
+    match format {
         ScoreFormat::Json => {
             #[derive(Serialize)]
             struct Out<'a> {
@@ -57,7 +64,8 @@ pub fn findings(path: &str, findings: &[Finding], format: ScoreFormat) -> String
             for f in findings {
                 let _ = writeln!(
                     out,
-                    "| {path}:{}:{} | {} | {} |",
+                    "| {}:{}:{} | {} | {} |",
+                    md_cell(path),
                     f.line,
                     f.col,
                     f.code,
@@ -70,12 +78,16 @@ pub fn findings(path: &str, findings: &[Finding], format: ScoreFormat) -> String
             out
         }
         ScoreFormat::Human => {
+            let path = escape::term(path);
             let mut out = String::new();
             for f in findings {
                 let _ = writeln!(
                     out,
                     "{path}:{}:{}: error {} {}",
-                    f.line, f.col, f.code, f.message
+                    f.line,
+                    f.col,
+                    f.code,
+                    escape::term(&f.message)
                 );
             }
             let _ = writeln!(out, "{path}: {} problem(s)", findings.len());

@@ -1,15 +1,7 @@
 //! `graph`: the dependency graph as DOT or Mermaid.
 use super::*;
 
-fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
-}
-
-fn mermaid_escape(s: &str) -> String {
-    s.replace('"', "#quot;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
-}
+use super::escape::{dot as dot_escape, mermaid as mermaid_escape};
 
 /// `graph`: DOT or Mermaid, scores in labels, the critical chain highlighted in red, done
 /// items dashed and grey.
@@ -101,5 +93,5 @@ pub fn graph(b: &Backlog, r: &Ranking, format: GraphFormat) -> String {
             }
         }
     }
-    out
+    super::escape::finish_text(out, false)
 }

@@ -79,16 +79,36 @@ pub(super) fn concerns_cell(c: &ConcernSummary) -> String {
     parts.join("; ")
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
+use super::escape;
+use escape::{csv as csv_field, md_cell};
 
-fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// The backlog with every text a line of terminal or Markdown output shows (ids, titles,
+/// effort labels, the reach period) made visible-safe by [`escape::term`]; borrowed when there
+/// is nothing to escape, as in nearly every backlog.
+pub(super) fn one_line(b: &Backlog) -> std::borrow::Cow<'_, Backlog> {
+    let bad = |s: &str| s.chars().any(escape::is_hostile);
+    let hostile = bad(&b.scoring.reach_period)
+        || b.items
+            .iter()
+            .any(|it| bad(&it.id) || bad(&it.title) || it.effort_label.as_deref().is_some_and(bad));
+    if !hostile {
+        return std::borrow::Cow::Borrowed(b);
+    }
+    let mut c = b.clone();
+    let fix = |s: &mut String| {
+        if let std::borrow::Cow::Owned(t) = escape::term(s) {
+            *s = t;
+        }
+    };
+    fix(&mut c.scoring.reach_period);
+    for it in &mut c.items {
+        fix(&mut it.id);
+        fix(&mut it.title);
+        if let Some(l) = &mut it.effort_label {
+            fix(l);
+        }
+    }
+    std::borrow::Cow::Owned(c)
 }
 
 fn ids<'a>(b: &'a Backlog, list: &[usize]) -> Vec<&'a str> {

@@ -25,6 +25,13 @@ fn reason_text(b: &Backlog, p: &Plan, reason: &Reason, effort: f64) -> String {
 
 /// `plan`.
 pub fn plan(b: &Backlog, r: &Ranking, p: &Plan, format: ScoreFormat) -> String {
+    if format == ScoreFormat::Json {
+        return plan_in(b, r, p, format);
+    }
+    escape::finish_text(plan_in(&one_line(b), r, p, format), false)
+}
+
+fn plan_in(b: &Backlog, r: &Ranking, p: &Plan, format: ScoreFormat) -> String {
     let unit = b.scoring.effort_unit.short();
     match format {
         ScoreFormat::Json => {
@@ -125,7 +132,7 @@ pub fn plan(b: &Backlog, r: &Ranking, p: &Plan, format: ScoreFormat) -> String {
                     out,
                     "{}{} ({} / {} {unit})",
                     if md { "### " } else { "" },
-                    ph.name,
+                    escape::term(&ph.name),
                     num(ph.used),
                     num(ph.capacity)
                 );

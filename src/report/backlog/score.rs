@@ -161,6 +161,18 @@ fn item_json<'a>(v: &ScoreView<'a>, rank: usize, i: usize) -> ItemJson<'a> {
 
 /// `score` in every format.
 pub fn score(v: &ScoreView<'_>, format: ScoreFormat) -> String {
+    if format == ScoreFormat::Json {
+        return score_in(v, format);
+    }
+    let safe = one_line(v.backlog);
+    let view = ScoreView {
+        backlog: &safe,
+        ..*v
+    };
+    escape::finish_text(score_in(&view, format), false)
+}
+
+fn score_in(v: &ScoreView<'_>, format: ScoreFormat) -> String {
     let b = v.backlog;
     let r = v.ranking;
     let n = v.top.unwrap_or(usize::MAX);
@@ -245,7 +257,18 @@ pub fn score(v: &ScoreView<'_>, format: ScoreFormat) -> String {
                     c.gpu_impact.clone(),
                     it.status.name().to_owned(),
                 ];
-                let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+                // Numbers as they are (a negative number is no formula); text neutralised.
+                let line: Vec<String> = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(k, f)| {
+                        if matches!(k, 1 | 2 | 9..) {
+                            csv_field(f)
+                        } else {
+                            f.clone()
+                        }
+                    })
+                    .collect();
                 let _ = writeln!(out, "{}", line.join(","));
             }
             out
@@ -258,8 +281,8 @@ pub fn score(v: &ScoreView<'_>, format: ScoreFormat) -> String {
                 let it = &b.items[i];
                 let _ = writeln!(
                     out,
-                    "| {k} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                    it.id,
+                    "| {k} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    md_cell(&escape::md_code(&it.id)),
                     md_cell(&it.title),
                     num(it.reach),
                     num(it.impact),
@@ -267,8 +290,8 @@ pub fn score(v: &ScoreView<'_>, format: ScoreFormat) -> String {
                     md_cell(&effort(it)),
                     num(r.own[i]),
                     num(r.effective.score[i]),
-                    ids(b, &r.unblocks(i)).join(", "),
-                    ids(b, &r.blocked_by(i)).join(", "),
+                    md_cell(&ids(b, &r.unblocks(i)).join(", ")),
+                    md_cell(&ids(b, &r.blocked_by(i)).join(", ")),
                     md_cell(
                         &v.concerns
                             .map_or_else(String::new, |c| concerns_cell(c.get(i)))

@@ -83,20 +83,10 @@ fn critical_mask(b: &Backlog, r: &Ranking) -> Vec<bool> {
     on
 }
 
-/// Escape text for HTML and SVG content and attribute values.
+/// Escape text for HTML and SVG content and attribute values (the shared boundary escape:
+/// markup escaped, control characters made visible).
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::report::escape::html(s)
 }
 
 /// A path as one shell word, for a command the reader can paste: quoted when it holds anything

@@ -1,0 +1,259 @@
+//! What a user pattern would cost, checked once when its rule file is loaded.
+//!
+//! The regex crate guarantees time linear in the text, but the constant is the size of the
+//! automaton: where its lazy DFA gives up (too many states, as with nested counted
+//! repetitions), the PikeVM walks every NFA state for every byte. `(?:a{0,1000}){0,10}c`
+//! compiles (about 10,000 states, far under the crate's 2 MiB size limit) and then costs 14 s on
+//! 64 KiB of text. So a user pattern is refused at load, at its `file:line:col`, when its NFA
+//! has more than [`MAX_NFA_STATES`] states: some 12 times the largest embedded default
+//! pattern (the unit test `defaults_are_far_under_the_limit` keeps that margin), so no
+//! pattern a rule author writes by hand comes near it.
+//!
+//! Messages quote a pattern abbreviated ([`shown`]): an oversized alternation of a word list
+//! can be megabytes long, and the location already says where it is.
+use regex_automata::nfa::thompson;
+
+use super::effective_pattern;
+use super::validate::REGEX_SIZE_LIMIT;
+
+/// The most NFA states a user pattern may compile to (after `(?i)`).
+pub(crate) const MAX_NFA_STATES: usize = 10_000;
+
+/// The most NFA states all user patterns may have together: each is searched on its own, so
+/// their costs add up. 2.5 times the whole embedded set (580 patterns, 40,650 states, median
+/// 23), so a copy of the defaults passed with `--rules` fits with room to spare.
+pub(crate) const MAX_TOTAL_NFA_STATES: usize = 100_000;
+
+/// Longest pattern quoted whole in a message, in characters.
+const SHOWN_CHARS: usize = 80;
+
+/// The pattern for a message: whole when short, else its start, an ellipsis and its length.
+pub(crate) fn shown(pattern: &str) -> String {
+    if pattern.chars().count() <= SHOWN_CHARS {
+        return pattern.to_owned();
+    }
+    let head: String = pattern.chars().take(SHOWN_CHARS - 20).collect();
+    format!("{head}…` ({} bytes in all) `", pattern.len())
+}
+
+/// The cost [`check`] found for each user pattern (by effective pattern; 0 for a word list),
+/// so that [`check_total`] does not compile them again.
+static SEEN: std::sync::Mutex<Vec<(String, usize)>> = std::sync::Mutex::new(Vec::new());
+
+fn remember(effective: &str, states: usize) {
+    if let Ok(mut seen) = SEEN.lock() {
+        // A process loads one rule set; a long-lived one (the fuzzer) must not grow forever.
+        if seen.len() >= 4096 {
+            seen.clear();
+        }
+        seen.push((effective.to_owned(), states));
+    }
+}
+
+fn cost_of(effective: &str, source: &str) -> usize {
+    if let Some(n) = SEEN.lock().ok().and_then(|seen| {
+        seen.iter()
+            .rev()
+            .find(|(p, _)| p == effective)
+            .map(|&(_, n)| n)
+    }) {
+        return n;
+    }
+    if is_literal_set(effective) || is_literal_set(source) {
+        0
+    } else {
+        nfa_states(effective).unwrap_or(0)
+    }
+}
+
+/// The number of states of the pattern's Thompson NFA, or why it does not compile.
+pub(crate) fn nfa_states(effective: &str) -> Result<usize, String> {
+    thompson::Compiler::new()
+        .configure(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+        .build(effective)
+        .map(|nfa| nfa.states().len())
+        .map_err(|e| e.to_string())
+}
+
+/// Whether the pattern matches exactly a finite set of literal strings (a word list): the
+/// regex crate searches those with Aho-Corasick, never walking an NFA, so their cost does not
+/// follow the NFA's size.
+fn is_literal_set(effective: &str) -> bool {
+    use regex_syntax::hir::literal::Extractor;
+    let Ok(hir) = regex_syntax::parse(effective) else {
+        return false;
+    };
+    let mut extractor = Extractor::new();
+    extractor
+        .limit_class(4)
+        .limit_repeat(4)
+        .limit_literal_len(256)
+        .limit_total(1 << 20);
+    let seq = extractor.extract(&hir);
+    seq.is_finite() && seq.is_exact()
+}
+
+/// Check a user pattern: it compiles under the size limit, and its automaton is small enough
+/// to search any text quickly. The messages name the pattern abbreviated.
+pub(crate) fn check(pattern: &str, case_sensitive: bool) -> Result<(), String> {
+    let effective = effective_pattern(pattern, case_sensitive);
+    let shown = shown(pattern);
+    regex::RegexBuilder::new(&effective)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(limit) => format!(
+                "regex `{shown}` is too large once compiled (over {} KiB): reduce repetition counts such as `{{1000}}`",
+                limit / 1024
+            ),
+            other => {
+                let text = other.to_string();
+                // regex's syntax errors span several lines with a caret; keep the last line.
+                let last = text
+                    .lines()
+                    .rev()
+                    .find(|l| l.starts_with("error:"))
+                    .unwrap_or(&text);
+                format!(
+                    "invalid regex `{shown}`: {}",
+                    last.trim_start_matches("error: ")
+                )
+            }
+        })?;
+    if is_literal_set(&effective) || is_literal_set(pattern) {
+        // A plain alternation of words (in any case): searched by Aho-Corasick, whatever the
+        // size of its NFA.
+        remember(&effective, 0);
+        return Ok(());
+    }
+    let states =
+        nfa_states(&effective).map_err(|e| format!("regex `{shown}` does not compile: {e}"))?;
+    remember(&effective, states);
+    if states > MAX_NFA_STATES {
+        return Err(format!(
+            "regex `{shown}` would cost {states} automaton states per byte of text searched (the limit is {MAX_NFA_STATES}): reduce nested or large repetition counts such as `{{0,1000}}`, or split the pattern"
+        ));
+    }
+    Ok(())
+}
+
+/// Check the user rules of a loaded set together: their patterns' automata may not exceed
+/// [`MAX_TOTAL_NFA_STATES`] in all (word lists excepted, as in [`check`]). The error names the
+/// costliest rules at their locations.
+pub(crate) fn check_total(set: &super::RuleSet) -> Result<(), crate::error::Error> {
+    let embedded = |file: &str| set.sources.iter().any(|s| s.embedded && s.name == file);
+    let mut per_rule: Vec<(usize, &super::Rule)> = set
+        .rules
+        .iter()
+        .filter(|r| !embedded(&r.location.file))
+        .map(|r| {
+            let states = r
+                .patterns
+                .iter()
+                .chain(&r.exclude)
+                .map(|p| cost_of(&p.effective(), &p.source))
+                .sum();
+            (states, r)
+        })
+        .collect();
+    let total: usize = per_rule.iter().map(|(n, _)| n).sum();
+    if total <= MAX_TOTAL_NFA_STATES {
+        return Ok(());
+    }
+    per_rule.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    let costliest: Vec<String> = per_rule
+        .iter()
+        .take(3)
+        .map(|(n, r)| format!("`{}` at {} ({n})", r.id, r.location))
+        .collect();
+    Err(crate::error::Error::invalid(
+        format!(
+            "{}: the user rules' patterns would cost {total} automaton states per byte of text searched in all (the limit for all user rules is {MAX_TOTAL_NFA_STATES}); the costliest: {}",
+            per_rule[0].1.location,
+            costliest.join(", ")
+        ),
+        Some(
+            "simplify or drop the costliest patterns (large counted repetitions, `\\w` under a count), or merge word lists into one alternation",
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_far_under_the_limit() {
+        let set = crate::rules::defaults().expect("defaults");
+        let (states, id) = set
+            .rules
+            .iter()
+            .flat_map(|r| r.patterns.iter().chain(&r.exclude).map(move |p| (p, &r.id)))
+            .map(|(p, id)| (nfa_states(&p.effective()).expect("compiles"), id))
+            .max()
+            .expect("patterns");
+        assert!(
+            states * 3 <= MAX_NFA_STATES,
+            "`{id}` has {states} NFA states: keep the limit ({MAX_NFA_STATES}) three times above the largest default"
+        );
+    }
+
+    #[test]
+    fn costly_patterns_are_refused_with_their_cost() {
+        let e = check("(?:a{0,1000}){0,10}c", false).unwrap_err();
+        assert!(e.contains("automaton states per byte"), "{e}");
+        assert!(check(r"\bgpu\s+queue\b", false).is_ok());
+        assert!(check(r"(?:\w+\s+){0,30}gpu", false).is_ok());
+        assert!(check(r"\w{0,100}x", false).is_err());
+    }
+
+    #[test]
+    fn the_user_rules_together_have_a_budget() {
+        let rule = |i: usize| {
+            format!(
+                "[[rule]]\nid = \"site-r{i}\"\nsummary = \"s\"\nwhy = \"w\"\npatterns = ['(?:a{{0,1000}}){{0,4}}c{i}']\nsignals = {{ \"risk:scope-creep\" = 1.0 }}\nexamples.match = [\"ac{i}\"]\nexamples.no_match = [\"b\"]\n"
+            )
+        };
+        let load = |n: usize| {
+            let text = format!(
+                "family = \"extra\"\n{}",
+                (0..n).map(rule).collect::<Vec<_>>().join("\n")
+            );
+            let mut sources =
+                crate::rules::sources(&crate::rules::RuleSource::default()).expect("defaults");
+            sources.push(crate::rules::Source {
+                name: "many.toml".into(),
+                text,
+                embedded: false,
+            });
+            crate::rules::validate(&sources).expect("each pattern is under the limit")
+        };
+        assert!(check_total(&load(2)).is_ok());
+        let e = check_total(&load(13)).unwrap_err().to_string();
+        assert!(e.starts_with("many.toml:"), "{e}");
+        assert!(
+            e.contains("in all (the limit for all user rules is 100000)"),
+            "{e}"
+        );
+        assert!(check_total(crate::rules::defaults().expect("defaults")).is_ok());
+    }
+
+    #[test]
+    fn word_lists_are_not_counted_as_automata() {
+        let words: Vec<String> = (0..5000).map(|i| format!("q{i:08x}z")).collect();
+        assert!(check(&words.join("|"), true).is_ok());
+        assert!(!is_literal_set("(?:a{0,1000}){0,10}c"));
+    }
+
+    #[test]
+    fn long_patterns_are_abbreviated() {
+        let long = (0..100_000)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join("|");
+        let e = check(&format!("({long}"), false).unwrap_err();
+        assert!(e.len() < 400, "{e}");
+        assert!(e.contains("bytes in all"), "{e}");
+        assert_eq!(shown("short"), "short");
+    }
+}
