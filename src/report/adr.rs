@@ -73,7 +73,7 @@ pub fn markdown(r: &Record) -> String {
             ),
         );
     }
-    if r.analysis.gpu_impact.value != "none" {
+    if !matches!(r.analysis.gpu_impact.value.as_str(), "none" | "unknown") {
         bullet(
             &mut out,
             &format!(

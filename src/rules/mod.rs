@@ -1,5 +1,7 @@
 //! Rule sets: loading (embedded defaults, `--rules DIR`, `--extend-rules DIR`), the validated
 //! and compiled [`RuleSet`], and the rule self-tests.
+mod components;
+mod direction;
 mod literals;
 mod model;
 mod prefilter;
@@ -16,6 +18,7 @@ use regex_automata::meta;
 use crate::error::Error;
 use crate::taxonomy::{Concern, Kind};
 
+pub use direction::Direction;
 pub use validate::validate;
 pub(crate) use validate::{toml_error, toml_error_parts};
 
@@ -32,6 +35,11 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("questions.toml", include_str!("../../rules/questions.toml")),
     ("size.toml", include_str!("../../rules/size.toml")),
     ("topics.toml", include_str!("../../rules/topics.toml")),
+    (
+        "components.toml",
+        include_str!("../../rules/components.toml"),
+    ),
+    ("inference.toml", include_str!("../../rules/inference.toml")),
 ];
 
 /// One rule file's text and the name it is reported under.
@@ -141,11 +149,15 @@ pub enum Family {
     Questions,
     Size,
     Topics,
+    /// The DS01 component catalogue (`[[component]]` entries, loaded as rules).
+    Components,
+    /// Concern inference: rules with `when` and no patterns, run to a fixed point.
+    Inference,
     Extra,
 }
 
 impl Family {
-    pub(crate) const ALL: [Family; 9] = [
+    pub(crate) const ALL: [Family; 11] = [
         Family::Layers,
         Family::Tiers,
         Family::Gpu,
@@ -154,6 +166,8 @@ impl Family {
         Family::Questions,
         Family::Size,
         Family::Topics,
+        Family::Components,
+        Family::Inference,
         Family::Extra,
     ];
 
@@ -168,6 +182,8 @@ impl Family {
             Family::Questions => "questions",
             Family::Size => "size",
             Family::Topics => "topics",
+            Family::Components => "components",
+            Family::Inference => "inference",
             Family::Extra => "extra",
         }
     }
@@ -477,6 +493,8 @@ pub struct RuleSet {
     pub negation: Option<Negation>,
     /// Prose topics of `explain`, in file order.
     pub topics: Vec<Topic>,
+    /// Direction cues (relaxing or tightening a principle's limit), if a file defines them.
+    pub direction: Option<Direction>,
     pub sources: Vec<Source>,
     /// The normalised text of every question the rules can ask, built on first use.
     pub(crate) question_keys: OnceLock<std::collections::HashSet<String>>,
@@ -619,6 +637,30 @@ pub fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
                     example: example.clone(),
                     expected_match: expected,
                 });
+            }
+        }
+    }
+    if let Some(d) = &set.direction {
+        let embedded = set
+            .sources
+            .iter()
+            .any(|s| s.embedded && s.name == d.location.file);
+        if !(only_user_rules && embedded) {
+            for (text, principle, strained) in &d.examples {
+                let a = crate::analyze::analyze(set, text);
+                let got = a.principles.strained.iter().any(|f| &f.id == principle);
+                let touched = got || a.principles.supported.iter().any(|f| &f.id == principle);
+                if !touched || got != *strained {
+                    failures.push(ExampleFailure {
+                        rule: "direction".to_owned(),
+                        location: d.location.to_string(),
+                        example: format!(
+                            "{text} (should {} `{principle}`)",
+                            if *strained { "strain" } else { "support" }
+                        ),
+                        expected_match: true,
+                    });
+                }
             }
         }
     }
