@@ -54,6 +54,9 @@ pub(crate) struct RawComponent {
     /// The layer it lives in (`L0`..`L4`); absent for things outside the numbered layers.
     #[serde(default)]
     pub(crate) layer: Option<Spanned<String>>,
+    /// Further layers it spans (the docker labels are written at L1 and read at L0).
+    #[serde(default)]
+    pub(crate) also_layers: Vec<Spanned<String>>,
     /// The tiers that face it.
     #[serde(default)]
     pub(crate) tiers: Vec<Spanned<String>>,
@@ -110,6 +113,11 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
         }
         let mut signals = BTreeMap::new();
         if let Some(l) = &c.layer {
+            signals.insert(format!("layer:{}", l.get_ref()), 1.0);
+        } else if !c.also_layers.is_empty() {
+            problems.push((at.start, format!("{who}: `also_layers` needs `layer`")));
+        }
+        for l in &c.also_layers {
             signals.insert(format!("layer:{}", l.get_ref()), 1.0);
         }
         if let Some(g) = &c.gpu {
