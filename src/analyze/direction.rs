@@ -40,7 +40,9 @@ fn gap(starts: &[usize], a: (usize, usize), b: (usize, usize)) -> usize {
 }
 
 fn matches(re: &crate::rules::LazyRegex, text: &str, lo: usize, hi: usize) -> Vec<(usize, usize)> {
-    re.searcher()
+    // The lean regex: a sentence is short, and building the searcher's literal prefilter for
+    // these long alternations would cost more than the search.
+    re.regex()
         .find_iter(&text[lo..hi])
         .filter(|m| m.start() < m.end())
         .map(|m| (lo + m.start(), lo + m.end()))

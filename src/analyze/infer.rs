@@ -22,6 +22,11 @@ pub(super) fn run(
 ) {
     let from_text = scores.established(set);
     let mut fired = vec![false; set.rules.len()];
+    // Rules whose hits count so far (pattern rules, then each round's), for `follows`.
+    let mut hit: Vec<Option<usize>> = vec![None; set.rules.len()];
+    for (i, h) in hits.iter().enumerate() {
+        hit[h.rule] = Some(i);
+    }
     loop {
         let now = scores.established(set);
         let mut round = Vec::new();
@@ -34,7 +39,13 @@ pub(super) fn run(
             if !(when_ok && unless_ok) {
                 continue;
             }
-            let evidence = if rule.patterns.is_empty() {
+            let evidence = if let Some(f) = rule.follows {
+                // A component's audience: the component's own hits, if it fired.
+                match hit[f] {
+                    Some(i) => hits[i].evidence.clone(),
+                    None => continue,
+                }
+            } else if rule.patterns.is_empty() {
                 vec![Evidence {
                     rule: rule.id.clone(),
                     matched: String::new(),
@@ -61,6 +72,9 @@ pub(super) fn run(
         for h in &round {
             scores.add(h.rule, &set.rules[h.rule], &h.evidence);
         }
-        hits.extend(round);
+        for h in round {
+            hit[h.rule] = Some(hits.len());
+            hits.push(h);
+        }
     }
 }

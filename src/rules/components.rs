@@ -171,14 +171,24 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
         let make = |rule_id: String,
                     summary: String,
                     signals: BTreeMap<String, f64>,
-                    unless: Vec<Spanned<String>>| RawRule {
+                    unless: Vec<Spanned<String>>,
+                    follows: Option<String>| RawRule {
             id: spanned(at.clone(), rule_id),
             summary,
             why: format!(
                 "DS01 component catalogue: `{id}` is a {kind} ({layer}). Naming it places the proposal there."
             ),
-            patterns: c.names.clone(),
-            exclude: c.exclude.clone(),
+            // An audience rule shares its component rule's hits: no patterns of its own.
+            patterns: if follows.is_some() {
+                Vec::new()
+            } else {
+                c.names.clone()
+            },
+            exclude: if follows.is_some() {
+                Vec::new()
+            } else {
+                c.exclude.clone()
+            },
             case_sensitive: c.case_sensitive,
             negatable: true,
             when: Vec::new(),
@@ -190,15 +200,18 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
                 must_match: c.examples.must_match.clone(),
                 must_not_match: c.examples.must_not_match.clone(),
             },
+            follows,
         };
-        if !signals.is_empty() {
-            rules.push(make(
-                format!("component-{id}"),
-                format!("names `{id}` ({kind}): {}", c.summary.trim()),
-                signals,
-                Vec::new(),
-            ));
-        }
+        let main = format!("component-{id}");
+        // The audience rule follows the component rule, which must exist even when the
+        // component signals nothing but its tiers.
+        rules.push(make(
+            main.clone(),
+            format!("names `{id}` ({kind}): {}", c.summary.trim()),
+            signals,
+            Vec::new(),
+            None,
+        ));
         if !user_tiers.is_empty() {
             let unless = USER_TIERS
                 .iter()
@@ -209,6 +222,7 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
                 format!("`{id}` faces its users; the text names no user tier"),
                 user_tiers,
                 unless,
+                Some(main),
             ));
         }
     }

@@ -454,12 +454,15 @@ pub struct Rule {
     pub examples_match: Vec<String>,
     pub examples_no_match: Vec<String>,
     pub location: Location,
+    /// For the audience rule of a component: the index of the component's rule, whose hits
+    /// this rule shares instead of matching patterns of its own.
+    pub follows: Option<usize>,
 }
 
 impl Rule {
     /// Rules with conditions run after the pattern-only rules have established concerns.
     pub fn is_conditional(&self) -> bool {
-        !self.when.is_empty() || !self.unless.is_empty()
+        !self.when.is_empty() || !self.unless.is_empty() || self.follows.is_some()
     }
 }
 

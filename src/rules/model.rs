@@ -92,6 +92,10 @@ pub(crate) struct RawRule {
     #[serde(default)]
     pub(crate) options: Vec<RawOption>,
     pub(crate) examples: RawExamples,
+    /// Set only for rules generated from components: fire when this rule (by id) fired, with
+    /// its evidence, instead of matching patterns of its own.
+    #[serde(skip)]
+    pub(crate) follows: Option<String>,
 }
 
 /// One option of a design choice, with its trade-offs.

@@ -546,6 +546,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
     let known = |c: &Concern| labels.contains_key(&(Family::of_kind(c.kind), c.id.clone()));
     let mut set_patterns = Vec::new();
     let mut owners = Vec::new();
+    let mut follows: Vec<Option<String>> = Vec::new();
     for (name, family, raw, location) in raw_rules {
         let mut ctx = ctx_for(&name);
         let src = ctx.src;
@@ -557,7 +558,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
                 format!("{who}: `summary` and `why` must not be empty"),
             );
         }
-        if raw.patterns.is_empty() && raw.when.is_empty() {
+        if raw.patterns.is_empty() && raw.when.is_empty() && raw.follows.is_none() {
             ctx.push(
                 &raw.id,
                 format!("{who}: give `patterns` to match, or `when` to infer from other concerns"),
@@ -679,7 +680,16 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
             examples_match: raw.examples.must_match,
             examples_no_match: raw.examples.must_not_match,
             location,
+            follows: None,
         });
+        follows.push(raw.follows);
+    }
+
+    // Component audience rules share the hits of their component's rule.
+    for (i, f) in follows.into_iter().enumerate() {
+        if let Some(id) = f {
+            rules[i].follows = rules.iter().position(|r| r.id == id);
+        }
     }
 
     // Topic names must not shadow a label or rule id, and `see_also` must lead somewhere.
