@@ -149,6 +149,47 @@ pub struct EvalResult {
     pub misses: Vec<Miss>,
     /// Items for which no rule fired at all.
     pub items_without_concerns: Vec<String>,
+    /// What a constant answer scores on the same items: the floor a reading must beat.
+    pub baselines: Vec<Baseline>,
+}
+
+/// The micro-F1 of answering the same thing for every item.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Baseline {
+    pub field: String,
+    /// The constant answer, e.g. `["student", "researcher"]`.
+    pub answer: Vec<String>,
+    pub micro: Score,
+}
+
+/// The constant answers measured: the most common tiers and the mode-agnostic GPU impact.
+const BASELINES: &[(&str, &[&str])] = &[
+    ("tiers", &["student", "researcher"]),
+    ("gpu_impact", &["both"]),
+];
+
+fn baselines(data: &LabeledSet) -> Vec<Baseline> {
+    BASELINES
+        .iter()
+        .map(|(field, answer)| {
+            let mut score = Score::default();
+            for item in &data.features {
+                let gold: BTreeSet<&str> = match *field {
+                    "tiers" => item.tiers.iter().map(String::as_str).collect(),
+                    _ => BTreeSet::from([item.gpu_impact.as_str()]),
+                };
+                let tp = answer.iter().filter(|a| gold.contains(*a)).count();
+                score.tp += tp;
+                score.fp += answer.len() - tp;
+                score.fn_ += gold.len() - tp;
+            }
+            Baseline {
+                field: (*field).to_owned(),
+                answer: answer.iter().map(|a| (*a).to_owned()).collect(),
+                micro: score.finish(),
+            }
+        })
+        .collect()
 }
 
 fn predicted(set: &RuleSet, text: &str) -> (BTreeMap<&'static str, BTreeSet<String>>, bool) {
@@ -238,6 +279,7 @@ pub fn evaluate(set: &RuleSet, data: &LabeledSet) -> EvalResult {
         fields,
         misses,
         items_without_concerns: empty,
+        baselines: baselines(data),
     }
 }
 

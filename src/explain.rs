@@ -73,7 +73,9 @@ pub fn label_kind(family: Family) -> &'static str {
         Family::Principles => "principle",
         Family::Risks => "risk",
         Family::Questions => "dimension",
-        Family::Size | Family::Topics | Family::Extra => "label",
+        Family::Size | Family::Topics | Family::Components | Family::Inference | Family::Extra => {
+            "label"
+        }
     }
 }
 

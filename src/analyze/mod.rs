@@ -8,6 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+mod direction;
+mod infer;
+
 use crate::rules::{Family, Rule, RuleSet};
 use crate::taxonomy::{Concern, Kind};
 use questions::Checklist;
@@ -107,6 +110,10 @@ pub struct Analysis {
     pub tradeoffs: Vec<crate::analyze::tradeoffs::TradeOff>,
     pub rules_fired: Vec<String>,
     pub suppressed: Vec<Suppressed>,
+    /// Fields that could not be read because no rule found anything (`layers`, `gpu_impact`,
+    /// `size`); their values are then `unknown` (GPU impact, size) or empty (layers).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
 }
 
 impl Analysis {
@@ -381,47 +388,8 @@ fn run_rules(set: &RuleSet, text: &str) -> (Vec<RuleHit>, Scores, Vec<Suppressed
             evidence: ev,
         });
     }
-    let stage1 = scores.established(set);
-
-    // Stage 2: rules conditioned on what stage 1 established (no chaining between them, so the
-    // outcome does not depend on rule order).
-    let mut stage2 = Vec::new();
-    for (r, rule) in set.rules.iter().enumerate() {
-        if !rule.is_conditional() {
-            continue;
-        }
-        let when_ok = rule.when.is_empty() || rule.when.iter().any(|c| stage1.contains(c));
-        let unless_ok = !rule.unless.iter().any(|c| stage1.contains(c));
-        if !(when_ok && unless_ok) {
-            continue;
-        }
-        let ev = if rule.patterns.is_empty() {
-            vec![Evidence {
-                rule: rule.id.clone(),
-                matched: String::new(),
-                span: None,
-                weight: 0.0,
-                inferred_from: rule
-                    .when
-                    .iter()
-                    .filter(|c| stage1.contains(c))
-                    .map(ToString::to_string)
-                    .collect(),
-            }]
-        } else if let Some(sp) = spans.get(&r) {
-            hit_evidence(rule, text, sp)
-        } else {
-            continue;
-        };
-        stage2.push(RuleHit {
-            rule: r,
-            evidence: ev,
-        });
-    }
-    for h in &stage2 {
-        scores.add(h.rule, &set.rules[h.rule], &h.evidence);
-    }
-    hits.extend(stage2);
+    // Conditional rules, then inference rules, to a fixed point (see `infer`).
+    infer::run(set, text, &spans, &mut scores, &mut hits);
     hits.sort_by_key(|h| h.rule);
     (hits, scores, suppressed)
 }
@@ -457,11 +425,12 @@ pub fn analyze(set: &RuleSet, text: &str) -> Analysis {
     let mut tiers = findings(Kind::Tier);
     let order = |id: &str| crate::taxonomy::TIERS.iter().position(|t| *t == id);
     tiers.sort_by_key(|f| order(&f.id));
-    let strained = findings(Kind::Strains);
-    let supported: Vec<Finding> = findings(Kind::Supports)
+    let mut strained = findings(Kind::Strains);
+    let mut supported: Vec<Finding> = findings(Kind::Supports)
         .into_iter()
         .filter(|f| !strained.iter().any(|s| s.id == f.id))
         .collect();
+    direction::apply(set, text, &mut supported, &mut strained);
     let risks = findings(Kind::Risk);
     let gpu_impact = decide_gpu(set, &scores);
 
@@ -469,7 +438,17 @@ pub fn analyze(set: &RuleSet, text: &str) -> Analysis {
         supported,
         strained,
     };
-    let size = size(set, &layers, &gpu_impact, &principles, &risks);
+    let mut gpu_impact = gpu_impact;
+    let mut size = size(set, &layers, &gpu_impact, &principles, &risks);
+    // Nothing understood: say so instead of claiming no GPU impact and the smallest size.
+    let unknown: Vec<String> = if hits.is_empty() {
+        gpu_impact = unknown_gpu();
+        size.tshirt = UNKNOWN.to_owned();
+        size.band = "nothing in the text was understood, so no size can be estimated".to_owned();
+        vec!["layers".into(), "gpu_impact".into(), "size".into()]
+    } else {
+        Vec::new()
+    };
     let rules_fired: Vec<String> = hits.iter().map(|h| set.rules[h.rule].id.clone()).collect();
     let fired: Vec<&Rule> = hits.iter().map(|h| &set.rules[h.rule]).collect();
     let mut analysis = Analysis {
@@ -485,10 +464,23 @@ pub fn analyze(set: &RuleSet, text: &str) -> Analysis {
         tradeoffs: crate::analyze::tradeoffs::build(set, &fired),
         rules_fired,
         suppressed,
+        unknown,
     };
     analysis.questions = questions::build(set, &analysis, &fired);
     analysis.summary = summarize(set, &analysis);
     analysis
+}
+
+/// The value of GPU impact and size when nothing in the text was understood.
+pub const UNKNOWN: &str = "unknown";
+
+fn unknown_gpu() -> GpuImpact {
+    GpuImpact {
+        value: UNKNOWN.to_owned(),
+        name: "Unknown: nothing in the text was understood".to_owned(),
+        evidence: Vec::new(),
+        scores: BTreeMap::new(),
+    }
 }
 
 fn round2(x: f64) -> f64 {
@@ -510,11 +502,13 @@ fn decide_gpu(set: &RuleSet, scores: &Scores) -> GpuImpact {
         "none"
     } else if mig >= thr && full >= thr {
         "both"
-    } else if mig >= thr {
+    } else if mig >= thr && mig >= both {
+        // One mode is the subject only when its evidence outweighs the mode-agnostic
+        // allocation evidence (queue, quota, priority, scheduler, hand back).
         "mig"
-    } else if full >= thr {
+    } else if full >= thr && full >= both {
         "full-gpu"
-    } else if both >= thr {
+    } else if mig.max(full).max(both) >= thr {
         "both"
     } else {
         "none"
@@ -708,9 +702,14 @@ pub fn concern_summary(set: &RuleSet, text: &str) -> ConcernSummary {
     };
     let mut tiers = ids(Kind::Tier);
     tiers.sort_by_key(|t| crate::taxonomy::TIERS.iter().position(|x| x == t));
+    let nothing = scores.by_concern.is_empty();
     ConcernSummary {
         layers: ids(Kind::Layer),
         tiers,
-        gpu_impact: decide_gpu(set, &scores).value,
+        gpu_impact: if nothing {
+            UNKNOWN.to_owned()
+        } else {
+            decide_gpu(set, &scores).value
+        },
     }
 }

@@ -42,6 +42,30 @@ pub fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
             }
         }
     }
+    if let Some(d) = &set.direction {
+        let embedded = set
+            .sources
+            .iter()
+            .any(|s| s.embedded && s.name == d.location.file);
+        if !(only_user_rules && embedded) {
+            for (text, principle, strained) in &d.examples {
+                let a = super::analyze(set, text);
+                let got = a.principles.strained.iter().any(|f| &f.id == principle);
+                let touched = got || a.principles.supported.iter().any(|f| &f.id == principle);
+                if !touched || got != *strained {
+                    failures.push(ExampleFailure {
+                        rule: "direction".to_owned(),
+                        location: d.location.to_string(),
+                        example: format!(
+                            "{text} (should {} `{principle}`)",
+                            if *strained { "strain" } else { "support" }
+                        ),
+                        expected_match: true,
+                    });
+                }
+            }
+        }
+    }
     failures.extend(combinations_self_test(set, only_user_rules));
     failures
 }

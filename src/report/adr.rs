@@ -78,7 +78,7 @@ fn markdown_in(r: &Record) -> String {
             ),
         );
     }
-    if r.analysis.gpu_impact.value != "none" {
+    if !matches!(r.analysis.gpu_impact.value.as_str(), "none" | "unknown") {
         bullet(
             &mut out,
             &format!(

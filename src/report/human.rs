@@ -464,6 +464,19 @@ pub(super) fn eval(r: &EvalResult) -> String {
         ]);
     }
     let _ = writeln!(out, "{} items\n{t}", r.items);
+    for b in &r.baselines {
+        let ours = r.fields.iter().find(|f| f.field == b.field);
+        let _ = writeln!(
+            out,
+            "Baseline: always answering {} = [{}] scores F1 {:.3} (precision {:.3}, recall {:.3}){}",
+            b.field,
+            b.answer.join(", "),
+            b.micro.f1,
+            b.micro.precision,
+            b.micro.recall,
+            ours.map_or_else(String::new, |f| format!("; the rules: {:.3}", f.micro.f1))
+        );
+    }
     let mut t = table(&["Field", "Label", "Precision", "Recall", "F1", "Support"]);
     for f in &r.fields {
         for (label, s) in &f.per_label {

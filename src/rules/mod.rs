@@ -1,7 +1,9 @@
 //! Rule sets: loading (embedded defaults, `--rules DIR`, `--extend-rules DIR`), the validated
 //! and compiled [`RuleSet`], and the rule self-tests.
 mod combinations;
+mod components;
 pub(crate) mod cost;
+mod direction;
 mod literals;
 mod model;
 mod prefilter;
@@ -19,6 +21,7 @@ use crate::error::Error;
 use crate::taxonomy::{Concern, Kind};
 
 pub use combinations::{BURDENS, Combination, EFFORTS, OptionAssessment};
+pub use direction::Direction;
 pub use validate::validate;
 
 /// The default rule files, embedded so the binary works from any directory.
@@ -39,6 +42,11 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../rules/combinations.toml"),
     ),
     ("tradeoffs.toml", include_str!("../../rules/tradeoffs.toml")),
+    (
+        "components.toml",
+        include_str!("../../rules/components.toml"),
+    ),
+    ("inference.toml", include_str!("../../rules/inference.toml")),
 ];
 
 /// One rule file's text and the name it is reported under.
@@ -161,11 +169,15 @@ pub enum Family {
     Questions,
     Size,
     Topics,
+    /// The DS01 component catalogue (`[[component]]` entries, loaded as rules).
+    Components,
+    /// Concern inference: rules with `when` and no patterns, run to a fixed point.
+    Inference,
     Extra,
 }
 
 impl Family {
-    pub(crate) const ALL: [Family; 9] = [
+    pub(crate) const ALL: [Family; 11] = [
         Family::Layers,
         Family::Tiers,
         Family::Gpu,
@@ -174,6 +186,8 @@ impl Family {
         Family::Questions,
         Family::Size,
         Family::Topics,
+        Family::Components,
+        Family::Inference,
         Family::Extra,
     ];
 
@@ -188,6 +202,8 @@ impl Family {
             Family::Questions => "questions",
             Family::Size => "size",
             Family::Topics => "topics",
+            Family::Components => "components",
+            Family::Inference => "inference",
             Family::Extra => "extra",
         }
     }
@@ -458,12 +474,15 @@ pub struct Rule {
     pub examples_match: Vec<String>,
     pub examples_no_match: Vec<String>,
     pub location: Location,
+    /// For the audience rule of a component: the index of the component's rule, whose hits
+    /// this rule shares instead of matching patterns of its own.
+    pub follows: Option<usize>,
 }
 
 impl Rule {
     /// Rules with conditions run after the pattern-only rules have established concerns.
     pub fn is_conditional(&self) -> bool {
-        !self.when.is_empty() || !self.unless.is_empty()
+        !self.when.is_empty() || !self.unless.is_empty() || self.follows.is_some()
     }
 }
 
@@ -497,6 +516,8 @@ pub struct RuleSet {
     pub negation: Option<Negation>,
     /// Prose topics of `explain`, in file order.
     pub topics: Vec<Topic>,
+    /// Direction cues (relaxing or tightening a principle's limit), if a file defines them.
+    pub direction: Option<Direction>,
     pub sources: Vec<Source>,
     /// The normalised text of every question the rules can ask, built on first use.
     pub(crate) question_keys: OnceLock<std::collections::HashSet<String>>,

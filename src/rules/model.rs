@@ -33,6 +33,12 @@ pub(crate) struct RuleFile {
     /// Prose topics for `ds01-pm explain` (RICE, the question framework, overviews).
     #[serde(default)]
     pub(crate) topic: Vec<RawTopic>,
+    /// DS01 components (only in the `components` family), loaded as rules.
+    #[serde(default)]
+    pub(crate) component: Vec<super::components::RawComponent>,
+    /// Direction cues: relaxing or tightening the limit behind a principle.
+    #[serde(default)]
+    pub(crate) direction: Option<Spanned<super::direction::RawDirection>>,
 }
 
 /// A taxonomy entry: `L0`, `student`, `mig`, `gpu-efficiency`, `data-loss`, `technical`, ...
@@ -54,7 +60,7 @@ pub(crate) struct RawLabel {
 }
 
 /// A rule: patterns (or conditions on other concerns) that signal concerns with a weight.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub(crate) struct RawRule {
     pub(crate) id: Spanned<String>,
@@ -86,10 +92,14 @@ pub(crate) struct RawRule {
     #[serde(default)]
     pub(crate) options: Vec<RawOption>,
     pub(crate) examples: RawExamples,
+    /// Set only for rules generated from components: fire when this rule (by id) fired, with
+    /// its evidence, instead of matching patterns of its own.
+    #[serde(skip)]
+    pub(crate) follows: Option<String>,
 }
 
 /// One option of a design choice, with its trade-offs.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub(crate) struct RawOption {
     pub(crate) name: Spanned<String>,
@@ -128,7 +138,7 @@ fn yes() -> bool {
 }
 
 /// Texts the rule must fire on, and look-alikes it must not fire on.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawExamples {
     #[serde(rename = "match")]
@@ -138,7 +148,7 @@ pub(crate) struct RawExamples {
 }
 
 /// A question of the PM's framework.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub(crate) struct RawQuestion {
     /// Only for generic questions: a stable id.

@@ -76,7 +76,12 @@ fn fixed_ids(family: Family) -> Option<&'static [&'static str]> {
         Family::Gpu => Some(taxonomy::GPU),
         Family::Principles => Some(taxonomy::PRINCIPLES),
         Family::Questions => Some(taxonomy::DIMENSIONS),
-        Family::Risks | Family::Size | Family::Topics | Family::Extra => None,
+        Family::Risks
+        | Family::Size
+        | Family::Topics
+        | Family::Components
+        | Family::Inference
+        | Family::Extra => None,
     }
 }
 
@@ -116,6 +121,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
     let mut bands = Vec::new();
     let mut thresholds = BTreeMap::new();
     let mut negation = None;
+    let mut direction = None;
     let mut seen_rule_ids: BTreeMap<String, Location> = BTreeMap::new();
     let mut topics: Vec<Topic> = Vec::new();
     // Topic name (id or alias) -> (topic id, `file:line:col` where it is defined).
@@ -185,7 +191,14 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
             let id = raw.id.get_ref().clone();
             let allowed = fixed_ids(family);
             match (family, allowed) {
-                (Family::Size | Family::Topics | Family::Extra, _) => {
+                (
+                    Family::Size
+                    | Family::Topics
+                    | Family::Components
+                    | Family::Inference
+                    | Family::Extra,
+                    _,
+                ) => {
                     ctx.push(&raw.id, format!("`[[label]]` is not allowed in family `{}`: labels belong to layers, tiers, gpu, principles, risks or questions", family.name()));
                     continue;
                 }
@@ -392,7 +405,62 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
             });
         }
 
-        for raw in file.rule {
+        if !file.component.is_empty() && family != Family::Components {
+            ctx.problems.push(format!(
+                "{}: `[[component]]` entries belong in a file of family `components`",
+                src.name
+            ));
+        }
+        let (generated, component_problems) = super::components::expand(file.component);
+        for (offset, msg) in component_problems {
+            let at = ctx.at(offset);
+            ctx.problems.push(format!("{at}: {msg}"));
+        }
+        if let Some(d) = file.direction {
+            let location = ctx.location(&d);
+            let (span, raw) = (d.span(), d.into_inner());
+            if direction.is_some() {
+                let at = ctx.at(span.start);
+                ctx.problems.push(format!(
+                    "{at}: `[direction]` is already defined by another rule file"
+                ));
+            }
+            for cue in [&raw.relax, &raw.tighten]
+                .into_iter()
+                .chain(raw.limits.values())
+            {
+                if let Err(e) = check_regex(cue.get_ref(), false, src.embedded) {
+                    ctx.push(cue, format!("direction: {e}"));
+                }
+            }
+            for (p, re) in &raw.limits {
+                if !taxonomy::PRINCIPLES.contains(&p.as_str()) {
+                    ctx.push(
+                        re,
+                        format!("direction: `limits` names unknown principle `{p}`"),
+                    );
+                }
+            }
+            for (_, p) in raw.examples.strains.iter().chain(&raw.examples.supports) {
+                if !taxonomy::PRINCIPLES.contains(&p.as_str()) {
+                    let at = ctx.at(span.start);
+                    ctx.problems.push(format!(
+                        "{at}: direction example names unknown principle `{p}`"
+                    ));
+                }
+            }
+            direction = Some(super::Direction::from_raw(raw, location));
+        }
+        for raw in file.rule.into_iter().chain(generated) {
+            if family == Family::Inference && !raw.patterns.is_empty() {
+                ctx.push(
+                    &raw.id,
+                    format!(
+                        "rule `{}`: inference rules take `when`, not `patterns`",
+                        raw.id.get_ref()
+                    ),
+                );
+            }
             let id = raw.id.get_ref().clone();
             if !RULE_ID.is_match(&id) {
                 ctx.push(
@@ -442,6 +510,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
     let known = |c: &Concern| labels.contains_key(&(Family::of_kind(c.kind), c.id.clone()));
     let mut set_patterns = Vec::new();
     let mut owners = Vec::new();
+    let mut follows: Vec<Option<String>> = Vec::new();
     for (name, family, raw, location) in raw_rules {
         let mut ctx = ctx_for(&name);
         let src = ctx.src;
@@ -453,7 +522,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
                 format!("{who}: `summary` and `why` must not be empty"),
             );
         }
-        if raw.patterns.is_empty() && raw.when.is_empty() {
+        if raw.patterns.is_empty() && raw.when.is_empty() && raw.follows.is_none() {
             ctx.push(
                 &raw.id,
                 format!("{who}: give `patterns` to match, or `when` to infer from other concerns"),
@@ -575,7 +644,16 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
             examples_match: raw.examples.must_match,
             examples_no_match: raw.examples.must_not_match,
             location,
+            follows: None,
         });
+        follows.push(raw.follows);
+    }
+
+    // Component audience rules share the hits of their component's rule.
+    for (i, f) in follows.into_iter().enumerate() {
+        if let Some(id) = f {
+            rules[i].follows = rules.iter().position(|r| r.id == id);
+        }
     }
 
     // Topic names must not shadow a label or rule id, and `see_also` must lead somewhere.
@@ -659,6 +737,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         thresholds,
         negation,
         topics,
+        direction,
         sources: sources.to_vec(),
         question_keys: std::sync::OnceLock::new(),
         combinations,

@@ -44,6 +44,8 @@ fn rule_ids_are_unique_kebab_case_and_prefixed_by_family() {
             Family::Gpu => "gpu-",
             Family::Principles => "principle-",
             Family::Risks => "risk-",
+            Family::Components => "component-",
+            Family::Inference => "infer-",
             other => panic!("default rule {} in unexpected family {other:?}", r.id),
         };
         assert!(

@@ -74,7 +74,7 @@ pub(super) fn requirements(ctx: &mut Ctx<'_>, set: &RuleSet, a: &Analysis) {
             .unwrap_or(title_at)
     };
 
-    if a.gpu_impact.value != "none" {
+    if !matches!(a.gpu_impact.value.as_str(), "none" | "unknown") {
         let (from, ev_at) = evidence_text(doc, &a.gpu_impact.evidence);
         let what = format!("GPU impact is `{}` (from {from})", a.gpu_impact.value);
         let answered = section_text(doc, "gpu-impact").is_some_and(|t| NO_FREE_GPU.is_match(t));

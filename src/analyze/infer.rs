@@ -1,0 +1,80 @@
+//! Concern inference, run to a fixed point.
+//!
+//! Conditional rules (`when`, `unless`) fire on what is already established. `when` is checked
+//! against everything established so far, including what earlier inferences added, so
+//! inference chains (a GPU allocation change with no layer named → L0 → ...). `unless` is
+//! checked only against the concerns the text itself established (the unconditional pattern
+//! rules), never against inferred ones. So every rule only adds, the set of established
+//! concerns only grows, and the result is the same in whatever order the rules are tried: the
+//! least fixed point. Each rule fires at most once, so the loop ends after at most one round
+//! per rule.
+use std::collections::BTreeMap;
+
+use super::{Evidence, RuleHit, Scores, hit_evidence};
+use crate::rules::RuleSet;
+
+pub(super) fn run(
+    set: &RuleSet,
+    text: &str,
+    spans: &BTreeMap<usize, Vec<(usize, usize)>>,
+    scores: &mut Scores,
+    hits: &mut Vec<RuleHit>,
+) {
+    let from_text = scores.established(set);
+    let mut fired = vec![false; set.rules.len()];
+    // Rules whose hits count so far (pattern rules, then each round's), for `follows`.
+    let mut hit: Vec<Option<usize>> = vec![None; set.rules.len()];
+    for (i, h) in hits.iter().enumerate() {
+        hit[h.rule] = Some(i);
+    }
+    loop {
+        let now = scores.established(set);
+        let mut round = Vec::new();
+        for (r, rule) in set.rules.iter().enumerate() {
+            if fired[r] || !rule.is_conditional() {
+                continue;
+            }
+            let when_ok = rule.when.is_empty() || rule.when.iter().any(|c| now.contains(c));
+            let unless_ok = !rule.unless.iter().any(|c| from_text.contains(c));
+            if !(when_ok && unless_ok) {
+                continue;
+            }
+            let evidence = if let Some(f) = rule.follows {
+                // A component's audience: the component's own hits, if it fired.
+                match hit[f] {
+                    Some(i) => hits[i].evidence.clone(),
+                    None => continue,
+                }
+            } else if rule.patterns.is_empty() {
+                vec![Evidence {
+                    rule: rule.id.clone(),
+                    matched: String::new(),
+                    span: None,
+                    weight: 0.0,
+                    inferred_from: rule
+                        .when
+                        .iter()
+                        .filter(|c| now.contains(c))
+                        .map(ToString::to_string)
+                        .collect(),
+                }]
+            } else if let Some(sp) = spans.get(&r) {
+                hit_evidence(rule, text, sp)
+            } else {
+                continue;
+            };
+            fired[r] = true;
+            round.push(RuleHit { rule: r, evidence });
+        }
+        if round.is_empty() {
+            break;
+        }
+        for h in &round {
+            scores.add(h.rule, &set.rules[h.rule], &h.evidence);
+        }
+        for h in round {
+            hit[h.rule] = Some(hits.len());
+            hits.push(h);
+        }
+    }
+}
