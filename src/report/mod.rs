@@ -30,33 +30,9 @@ use crate::rules::{Rule, RuleSet};
 /// Write a rendered report to stdout in one go. A closed pipe surfaces as
 /// `Error::Output(BrokenPipe)`, which `main_with` turns into a quiet exit 0.
 pub fn emit(out: &str) -> Result<(), Error> {
-    if stdout_closed() {
-        return Err(Error::Output(std::io::Error::other(
-            "standard output is closed",
-        )));
-    }
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes()).map_err(Error::Output)?;
     stdout.flush().map_err(Error::Output)
-}
-
-/// Whether the caller started us with file descriptor 1 closed (`>&-`). Rust's runtime
-/// reopens a closed standard stream on `/dev/null` at start-up (read-write), so a write would
-/// silently succeed; this recognises that descriptor through `/proc` on Linux: `/dev/null`
-/// opened read-write, which a shell redirection (`>/dev/null`, write-only) never gives.
-/// Elsewhere it cannot tell and says no.
-fn stdout_closed() -> bool {
-    if !cfg!(target_os = "linux") {
-        return false;
-    }
-    let null =
-        std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == std::path::Path::new("/dev/null"));
-    null && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
-        info.lines()
-            .find_map(|l| l.strip_prefix("flags:"))
-            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
-            .is_some_and(|flags| flags & 0o3 == 0o2)
-    })
 }
 
 /// Print clap's `--help`, `help` or `--version` text on stdout. A write that fails (a full
