@@ -14,7 +14,7 @@ use toml::Spanned;
 use super::model::RawQuestion;
 use super::{Family, Label, Location, Question, Source};
 use crate::taxonomy::Concern;
-use crate::text::{did_you_mean, line_col};
+use crate::text::did_you_mean;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -123,8 +123,10 @@ pub(crate) fn parse(
     seen: &mut std::collections::BTreeMap<String, String>,
     problems: &mut Vec<String>,
 ) -> (Vec<Combination>, Vec<OptionAssessment>) {
+    // One newline index per file: a location is then a binary search, not a rescan.
+    let index = crate::text::LineIndex::new(&src.text);
     let at = |offset: usize| {
-        let (line, col) = line_col(&src.text, offset);
+        let (line, col) = index.line_col(offset);
         format!("{}:{line}:{col}", src.name)
     };
     let file: RawFile = match toml::from_str(&src.text) {
@@ -253,7 +255,7 @@ pub(crate) fn parse(
             examples_no_match: raw.examples.must_not_match,
             location: Location {
                 file: src.name.clone(),
-                line: line_col(&src.text, raw.id.span().start).0,
+                line: index.line(raw.id.span().start),
             },
         });
     }
