@@ -80,14 +80,7 @@ fn evidence_lines(ev: &[Evidence]) -> Vec<String> {
 
 /// Where a rule's evidence first starts in the analysed text (`usize::MAX` if inferred only).
 fn first_span(a: &Analysis, rule: &str) -> usize {
-    a.layers
-        .iter()
-        .chain(&a.tiers)
-        .chain(&a.principles.supported)
-        .chain(&a.principles.strained)
-        .chain(&a.risks)
-        .flat_map(|f| &f.evidence)
-        .chain(&a.gpu_impact.evidence)
+    a.all_evidence()
         .filter(|e| e.rule == rule)
         .filter_map(|e| e.span.map(|s| s[0]))
         .min()

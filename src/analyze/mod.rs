@@ -117,6 +117,19 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// Every piece of evidence of every finding and of the GPU impact, in report order (a
+    /// rule's hit appears once per concern it signals).
+    pub fn all_evidence(&self) -> impl Iterator<Item = &Evidence> {
+        self.layers
+            .iter()
+            .chain(&self.tiers)
+            .chain(&self.principles.supported)
+            .chain(&self.principles.strained)
+            .chain(&self.risks)
+            .flat_map(|f| &f.evidence)
+            .chain(&self.gpu_impact.evidence)
+    }
+
     /// Every concern reported, as `kind:id` (principles as `supports:`/`strains:`).
     pub fn concerns(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

@@ -317,14 +317,7 @@ fn tier_is_subject(set: &RuleSet, a: &Analysis, tier: &str) -> bool {
 /// Every piece of evidence of the findings (a rule's hit appears once per concern it signals).
 fn all_evidence(a: &Analysis) -> impl Iterator<Item = &crate::analyze::Evidence> {
     let mut seen = std::collections::HashSet::new();
-    a.layers
-        .iter()
-        .chain(&a.tiers)
-        .chain(&a.principles.supported)
-        .chain(&a.principles.strained)
-        .chain(&a.risks)
-        .flat_map(|f| &f.evidence)
-        .chain(&a.gpu_impact.evidence)
+    a.all_evidence()
         .filter(move |e| seen.insert((e.rule.as_str(), e.span)))
 }
 

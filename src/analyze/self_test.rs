@@ -13,6 +13,17 @@ pub struct ExampleFailure {
     pub expected_match: bool,
 }
 
+impl ExampleFailure {
+    /// What went wrong, as the messages say it.
+    pub fn verdict(&self) -> &'static str {
+        if self.expected_match {
+            "should match but does not:"
+        } else {
+            "should not match but does:"
+        }
+    }
+}
+
 /// Run every rule's examples through the full analyzer; return what failed.
 pub fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
@@ -144,11 +155,7 @@ pub fn prove_user_rules(rule_set: RuleSet) -> Result<RuleSet, Error> {
                     "{}: rule `{}`: example {} `{}`",
                     f.location,
                     f.rule,
-                    if f.expected_match {
-                        "should match but does not:"
-                    } else {
-                        "should not match but does:"
-                    },
+                    f.verdict(),
                     f.example
                 )
             })

@@ -92,16 +92,7 @@ pub fn new(args: &NewArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
             )?;
             let path = PathBuf::from(typed);
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    Error::invalid(
-                        format!(
-                            "{}: cannot create the directory: {}",
-                            dir.display(),
-                            crate::error::io_message(&e)
-                        ),
-                        Some("choose another path, or pass -o FILE"),
-                    )
-                })?;
+                crate::fsio::ensure_dir(dir, "choose another path, or pass -o FILE")?;
             }
             Some(path)
         }

@@ -415,11 +415,7 @@ pub(super) fn self_test(set: &RuleSet, failures: &[ExampleFailure], color: bool)
             "{}: rule `{}`: example {} “{}”",
             f.location,
             f.rule,
-            if f.expected_match {
-                "should match but does not:"
-            } else {
-                "should not match but does:"
-            },
+            f.verdict(),
             f.example
         );
     }
