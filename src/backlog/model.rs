@@ -133,17 +133,25 @@ fn read_in_chunks(
     Ok((reader.file, reader.problems))
 }
 
-/// Byte offsets where a line starts with the `[[item]]` header (the chunk boundaries).
+/// Byte offsets where a line starts with the `[[item]]` header (the chunk boundaries),
+/// including offset 0 when the file starts with one (no preamble).
 fn split_points(text: &str, chunk_bytes: usize) -> Vec<usize> {
     let bytes = text.as_bytes();
+    let clean_end = |start: usize| {
+        matches!(
+            bytes.get(start + 8).copied(),
+            None | Some(b'\n' | b'\r' | b' ' | b'\t' | b'#')
+        )
+    };
     let mut points = Vec::new();
+    if text.starts_with("[[item]]") && clean_end(0) {
+        points.push(0);
+    }
     let mut last = 0;
     for (i, _) in text.match_indices("\n[[item]]") {
         let start = i + 1;
-        let after = bytes.get(start + 8).copied();
-        let clean_end = matches!(after, None | Some(b'\n' | b'\r' | b' ' | b'\t' | b'#'));
         // The first header always starts a chunk, so the chunk before it holds no items.
-        if clean_end && (points.is_empty() || start - last >= chunk_bytes / 4) {
+        if clean_end(start) && (points.is_empty() || start - last >= chunk_bytes / 4) {
             points.push(start);
             last = start;
         }
@@ -154,8 +162,11 @@ fn split_points(text: &str, chunk_bytes: usize) -> Vec<usize> {
 /// Parse each chunk on its own (two threads); `None` when the fast path cannot prove it reads
 /// the same document as a whole-file parse.
 fn read_chunked(text: &str, chunk_bytes: usize) -> Option<(BacklogFile, Vec<Problem>)> {
+    let points = split_points(text, chunk_bytes);
+    // Whether the first chunk is the preamble before the first header (it holds no items).
+    let preamble = points.first() != Some(&0);
     let mut bounds = vec![0];
-    bounds.extend(split_points(text, chunk_bytes));
+    bounds.extend(points.into_iter().filter(|&p| p > 0));
     bounds.push(text.len());
     let chunks: Vec<(usize, &str)> = bounds
         .windows(2)
@@ -177,7 +188,7 @@ fn read_chunked(text: &str, chunk_bytes: usize) -> Option<(BacklogFile, Vec<Prob
                 // The chunk before the first `[[item]]` header has no items unless they are
                 // written another way (`item = [...]`, an indented header); let the
                 // whole-file parse handle those rare files.
-                if offset == 0 && doc.get_ref().contains_key("item") {
+                if offset == 0 && preamble && doc.get_ref().contains_key("item") {
                     return None;
                 }
                 let mut reader = Reader::default();
@@ -526,6 +537,23 @@ mod tests {
         assert_eq!(summary(&chunked), summary(&whole.file));
         assert_eq!(p1.len(), whole.problems.len());
         assert!(chunked.scoring.is_some());
+    }
+
+    #[test]
+    fn a_file_without_a_preamble_is_read_in_chunks() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&item(i, "\"T\""));
+        }
+        assert!(text.starts_with("[[item]]"));
+        let (chunked, p1) = read_chunked(&text, TEST_CHUNK).expect("chunked path applies");
+        let doc = DeTable::parse(&text).expect("valid");
+        let mut whole = Reader::default();
+        whole.top(doc.get_ref(), 0);
+        assert_eq!(summary(&chunked), summary(&whole.file));
+        assert_eq!(chunked.items.len(), 300);
+        assert_eq!(p1.len(), whole.problems.len());
+        assert!(chunked.scoring.is_none());
     }
 
     #[test]

@@ -58,10 +58,22 @@ fn rank_with_concerns(
             if no_concerns {
                 return Ok(None);
             }
-            ctx.rule_set()
-                .map(|set| Some(crate::backlog::concerns::annotate(b, &set)))
+            let started = std::time::Instant::now();
+            let done = ctx
+                .rule_set()
+                .map(|set| Some(crate::backlog::concerns::annotate(b, &set)));
+            report::info(&format!(
+                "concerns: {:.1} ms (rules loaded, one analysis per distinct text)",
+                started.elapsed().as_secs_f64() * 1e3
+            ));
+            done
         });
+        let started = std::time::Instant::now();
         let ranking = rank::rank(b);
+        report::info(&format!(
+            "rank: {:.1} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        ));
         (
             ranking,
             concerns.join().expect("concern analysis does not panic"),
@@ -106,6 +118,7 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     let sensitivity = args
         .sensitivity
         .then(|| rank::sensitivity(&b, &ranking, args.top.unwrap_or(SENSITIVITY_TOP)));
+    let started = std::time::Instant::now();
     let view = render::ScoreView {
         path: &name,
         backlog: &b,
@@ -115,7 +128,12 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         critical_path: args.critical_path,
         sensitivity: sensitivity.as_deref(),
     };
-    report::emit(&render::score(&view, args.format))?;
+    let out = render::score(&view, args.format);
+    report::info(&format!(
+        "render: {:.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    ));
+    report::emit(&out)?;
     Ok(ExitStatus::Ok)
 }
 
