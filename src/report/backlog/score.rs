@@ -379,8 +379,13 @@ fn human_table(
     let header: Vec<&str> = keep.iter().map(|&c| HEADER[c]).collect();
     let mut t = super::super::human::table_with_width(&header, PIPE_WIDTH);
     t.set_width(width);
-    for row in &cells {
-        t.add_row(keep.iter().map(|&c| row[c].clone()).collect::<Vec<_>>());
+    // The cells move into the table rather than being copied (half the memory at 100k rows).
+    for mut row in cells {
+        t.add_row(
+            keep.iter()
+                .map(|&c| std::mem::take(&mut row[c]))
+                .collect::<Vec<_>>(),
+        );
     }
     for (pos, &c) in keep.iter().enumerate() {
         if let Some(col) = t.column_mut(pos) {
