@@ -4,7 +4,7 @@ use std::path::Path;
 use super::Ctx;
 use crate::backlog::concerns::Concerns;
 use crate::backlog::{Backlog, LoadError, plan as planner, rank};
-use crate::cli::{GraphArgs, PlanArgs, ReportArgs, ScoreArgs};
+use crate::cli::{GraphArgs, PlanArgs, ReportArgs, ScoreArgs, ScoreFormat};
 use crate::diag::backlog as codes;
 use crate::error::{Error, ExitStatus};
 use crate::report::{self, backlog as render, html};
@@ -128,6 +128,18 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         critical_path: args.critical_path,
         sensitivity: sensitivity.as_deref(),
     };
+    if args.format == ScoreFormat::Json {
+        // Streamed: the JSON of a million items is never held in memory whole.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        render::score_json_to(&view, &mut out)
+            .and_then(|()| std::io::Write::flush(&mut out))
+            .map_err(Error::Output)?;
+        report::info(&format!(
+            "render: {:.1} ms (streamed)",
+            started.elapsed().as_secs_f64() * 1e3
+        ));
+        return Ok(ExitStatus::Ok);
+    }
     let out = render::score(&view, args.format);
     report::info(&format!(
         "render: {:.1} ms",
