@@ -74,7 +74,22 @@ pub(crate) struct RawItem {
 #[derive(Debug, Default)]
 pub(crate) struct BacklogFile {
     pub(crate) scoring: Option<RawScoring>,
-    pub(crate) items: Vec<RawItem>,
+    /// The items in file order, in the chunks they were read in (one list per chunk of the
+    /// two-thread reader), so validation can free each chunk's list once it is through it and
+    /// the lists are never copied into one.
+    pub(crate) items: Vec<Vec<RawItem>>,
+}
+
+impl BacklogFile {
+    /// How many items the file has.
+    pub(crate) fn len(&self) -> usize {
+        self.items.iter().map(Vec::len).sum()
+    }
+
+    /// The items in file order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &RawItem> {
+        self.items.iter().flatten()
+    }
 }
 
 /// A structural problem (unknown key, wrong type, missing key) at a byte offset.
@@ -130,7 +145,7 @@ fn read_in_chunks(
     let doc = DeTable::parse(text)?;
     let mut reader = Reader::default();
     reader.top(doc.get_ref(), 0);
-    Ok((reader.file, reader.problems))
+    Ok(reader.into_file())
 }
 
 /// Byte offsets where a line starts with the `[[item]]` header (the chunk boundaries),
@@ -216,10 +231,10 @@ fn read_chunked(text: &str, chunk_bytes: usize) -> Option<(BacklogFile, Vec<Prob
             }
             seen.push(k);
         }
-        if r.reader.file.scoring.is_some() {
-            file.scoring = r.reader.file.scoring;
+        if r.reader.scoring.is_some() {
+            file.scoring = r.reader.scoring;
         }
-        file.items.extend(r.reader.file.items);
+        file.items.push(r.reader.items);
         problems.extend(r.reader.problems);
     }
     Some((file, problems))
@@ -232,7 +247,8 @@ struct ChunkRead {
 
 #[derive(Default)]
 struct Reader {
-    file: BacklogFile,
+    scoring: Option<RawScoring>,
+    items: Vec<RawItem>,
     problems: Vec<Problem>,
 }
 
@@ -253,6 +269,15 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
 }
 
 impl Reader {
+    /// The file read, as one list of items, and its problems.
+    fn into_file(self) -> (BacklogFile, Vec<Problem>) {
+        let file = BacklogFile {
+            scoring: self.scoring,
+            items: vec![self.items],
+        };
+        (file, self.problems)
+    }
+
     fn problem(&mut self, at: usize, code: &'static str, message: String) {
         self.problems.push(Problem { at, code, message });
     }
@@ -419,7 +444,7 @@ impl Reader {
                 other => self.unknown_key(at, other, "`[scoring]`", SCORING_KEYS),
             }
         }
-        self.file.scoring = Some(raw);
+        self.scoring = Some(raw);
     }
 
     fn item(&mut self, v: &Spanned<DeValue<'_>>, offset: usize) {
@@ -485,7 +510,7 @@ impl Reader {
                 format!("{name} is missing required key(s) {}", keys.join(", ")),
             );
         }
-        self.file.items.push(raw);
+        self.items.push(raw);
     }
 }
 
@@ -505,8 +530,7 @@ mod tests {
     }
 
     fn summary(f: &BacklogFile) -> Vec<(String, usize, Vec<String>)> {
-        f.items
-            .iter()
+        f.iter()
             .map(|it| {
                 (
                     it.id
@@ -534,8 +558,9 @@ mod tests {
         let doc = DeTable::parse(&text).expect("valid");
         let mut whole = Reader::default();
         whole.top(doc.get_ref(), 0);
-        assert_eq!(summary(&chunked), summary(&whole.file));
-        assert_eq!(p1.len(), whole.problems.len());
+        let (whole, p2) = whole.into_file();
+        assert_eq!(summary(&chunked), summary(&whole));
+        assert_eq!(p1.len(), p2.len());
         assert!(chunked.scoring.is_some());
     }
 
@@ -550,9 +575,11 @@ mod tests {
         let doc = DeTable::parse(&text).expect("valid");
         let mut whole = Reader::default();
         whole.top(doc.get_ref(), 0);
-        assert_eq!(summary(&chunked), summary(&whole.file));
-        assert_eq!(chunked.items.len(), 300);
-        assert_eq!(p1.len(), whole.problems.len());
+        let (whole, p2) = whole.into_file();
+        assert_eq!(summary(&chunked), summary(&whole));
+        assert_eq!(chunked.len(), 300);
+        assert!(chunked.items.len() > 1, "read in more than one chunk");
+        assert_eq!(p1.len(), p2.len());
         assert!(chunked.scoring.is_none());
     }
 
@@ -581,8 +608,8 @@ mod tests {
         assert!(text.len() > 4 * TEST_CHUNK);
         let (f, p) = read_in_chunks(&text, TEST_CHUNK).expect("valid TOML");
         assert!(p.is_empty());
-        assert_eq!(f.items.len(), 300);
-        assert!(f.items.iter().all(|it| {
+        assert_eq!(f.len(), 300);
+        assert!(f.iter().all(|it| {
             it.title
                 .as_ref()
                 .is_some_and(|t| t.get_ref().contains("[[item]]"))
