@@ -58,7 +58,7 @@ for shape in $SHAPES; do
             [ "$rss" -gt "$peak" ] && peak=$rss
         done
         median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-        stages=$(sed -n 's/.*loaded in \([0-9.]*\) ms.*/load \1/p; s/^info: \(concerns\|rank\|render\): \([0-9.]*\) ms.*/\1 \2/p' "$WORK/err" | tr '\n' ' ')
+        stages=$(sed -n 's/.* items, .* loaded in \([0-9.]*\) ms.*/load \1/p; s/^info: rules: .* loaded in \([0-9.]*\) ms.*/rules \1/p; s/^info: \(concerns\|rank\|render\): \([0-9.]*\) ms.*/\1 \2/p' "$WORK/err" | tr '\n' ' ')
         printf '| %s | %d | %.1f | %s | %s | %.0f | %s|\n' "$shape" "$n" \
             "$(awk "BEGIN { print $(stat -c %s "$file") / 1048576 }")" "$median" "${walls[*]}" \
             "$(awk "BEGIN { print $peak / 1024 }")" "$stages"
