@@ -12,6 +12,17 @@
 //! the worst case for the analysis cache. A fixed seed makes every run produce the same file.
 //! The number of edges written is reported on stderr.
 //!
+//! Shape switches (issue 19: backlogs of any shape, so no single shape is tuned for):
+//!
+//! - `--no-preamble`: no `[scoring]` table; the file starts with `[[item]]` (and propagation
+//!   is the default, `chain`, instead of the preamble's `max`).
+//! - `--no-descriptions`: items have titles only, so the concern analysis reads the titles.
+//! - `--titles distinct|repeating`: `Item {i}` (the default, every title distinct) or a
+//!   DS01-like phrase drawn like the descriptions (about 1,400 distinct).
+//! - `--effort mixed|numeric|tshirt`: the default mixes sizes and numbers.
+//! - `--deps local|anywhere|chain`: dependencies at most 200 back (default), anywhere earlier
+//!   (uniform), or a single chain (item `i` depends on `i - 1`, `--edges` ignored).
+//!
 //! `--taskwarrior` writes the same items (same seed, same edges, same descriptions) as a
 //! Taskwarrior 2.6 import file instead: one JSON task a line, `depends` as UUIDs, impact as
 //! priority (H/M/L), done items as completed. `benches/compare.sh` uses it to time Taskwarrior's
@@ -82,14 +93,43 @@ fn main() -> std::io::Result<()> {
     let unique = args.iter().any(|a| a == "--unique");
     let taskwarrior = args.iter().any(|a| a == "--taskwarrior");
     let mut rng = Rng(0x5EED_0001 ^ arg(&args, "--seed", 0) as u64);
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    let word = |name: &str, default: &'static str, allowed: &[&'static str]| -> &'static str {
+        let v = args
+            .iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .map_or(default, String::as_str);
+        allowed
+            .iter()
+            .copied()
+            .find(|a| *a == v)
+            .unwrap_or_else(|| panic!("{name} takes one of {allowed:?}, got {v}"))
+    };
+    let preamble = !flag("--no-preamble");
+    let descriptions = !flag("--no-descriptions");
+    let titles = word("--titles", "distinct", &["distinct", "repeating"]);
+    let effort_kind = word("--effort", "mixed", &["mixed", "numeric", "tshirt"]);
+    let dep_kind = word("--deps", "local", &["local", "anywhere", "chain"]);
 
     let mut deps: Vec<Vec<usize>> = vec![Vec::new(); items];
     let mut written = 0;
     let mut attempts = 0;
-    while written < edges && attempts < edges * 4 && items > 1 {
+    if dep_kind == "chain" {
+        for (i, d) in deps.iter_mut().enumerate().skip(1) {
+            d.push(i - 1);
+            written += 1;
+        }
+    }
+    while dep_kind != "chain" && written < edges && attempts < edges * 4 && items > 1 {
         attempts += 1;
         let to = 1 + rng.below(items - 1);
-        let from = to - 1 - rng.below(to.min(200));
+        let back = if dep_kind == "anywhere" {
+            to
+        } else {
+            to.min(200)
+        };
+        let from = to - 1 - rng.below(back);
         if !deps[to].contains(&from) {
             deps[to].push(from);
             written += 1;
@@ -98,9 +138,15 @@ fn main() -> std::io::Result<()> {
 
     let impacts = ["3", "2", "1", "0.5", "0.25", "\"high\"", "\"medium\""];
     let confidences = ["1.0", "0.8", "0.5", "\"80%\"", "\"100%\""];
-    let efforts = ["\"XS\"", "\"S\"", "\"M\"", "\"L\"", "\"XL\"", "1.5", "3"];
+    let efforts: &[&str] = match effort_kind {
+        "numeric" => &["0.5", "1", "1.5", "2", "3", "5", "8"],
+        "tshirt" => &[
+            "\"XS\"", "\"S\"", "\"M\"", "\"L\"", "\"XL\"", "\"M\"", "\"S\"",
+        ],
+        _ => &["\"XS\"", "\"S\"", "\"M\"", "\"L\"", "\"XL\"", "1.5", "3"],
+    };
     let mut out = String::with_capacity(items * 300);
-    if !taskwarrior {
+    if !taskwarrior && preamble {
         out.push_str(
         "[scoring]\nreach_period = \"users per semester\"\neffort_unit = \"person-weeks\"\npropagation = \"max\"\n\n[scoring.tshirt]\nXS = 0.5\nS = 1\nM = 2\nL = 4\nXL = 8\n\n",
         );
@@ -119,7 +165,7 @@ fn main() -> std::io::Result<()> {
         let reach = 1 + rng.below(300);
         let impact = rng.below(impacts.len());
         let confidence = rng.pick(&confidences);
-        let effort = rng.pick(&efforts);
+        let effort = rng.pick(efforts);
         if taskwarrior {
             let priority = ["H", "H", "M", "L", "L", "H", "M"][impact];
             let uuid = |n: usize| format!("00000000-0000-4000-8000-{n:012x}");
@@ -141,10 +187,20 @@ fn main() -> std::io::Result<()> {
             );
             continue;
         }
-        let _ = writeln!(
-            out,
-            "[[item]]\nid = \"item-{i}\"\ntitle = \"Item {i}\"\ndescription = \"{desc}\""
-        );
+        let title = if titles == "distinct" {
+            format!("Item {i}")
+        } else {
+            format!(
+                "{} {}{}",
+                SUBJECTS[i % SUBJECTS.len()],
+                ACTIONS[(i / 7) % ACTIONS.len()],
+                TAILS[(i / 3) % TAILS.len()]
+            )
+        };
+        let _ = writeln!(out, "[[item]]\nid = \"item-{i}\"\ntitle = \"{title}\"");
+        if descriptions {
+            let _ = writeln!(out, "description = \"{desc}\"");
+        }
         let _ = writeln!(
             out,
             "reach = {reach}\nimpact = {}\nconfidence = {confidence}\neffort = {effort}",

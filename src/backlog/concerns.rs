@@ -7,7 +7,8 @@ use crate::rules::RuleSet;
 
 use super::Backlog;
 
-/// Concern summaries of a backlog's items, computed once per distinct text.
+/// Concern summaries of a backlog's items, computed once per distinct text and kept once per
+/// distinct summary.
 #[derive(Debug, Clone)]
 pub struct Concerns {
     unique: Vec<ConcernSummary>,
@@ -49,26 +50,58 @@ pub fn annotate(b: &Backlog, set: &RuleSet) -> Concerns {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(4);
-    let unique: Vec<ConcernSummary> = if threads < 2 || unique.len() < 64 {
-        unique.iter().map(|t| concern_summary(set, t)).collect()
+    // Each distinct text's summary, as an index into the distinct summaries: thousands of
+    // titles share a handful of (layers, tiers, GPU impact) answers, so each is kept once.
+    let analyse = |part: &[&str]| -> (Vec<usize>, Vec<ConcernSummary>) {
+        let mut seen: HashMap<Key, usize> = HashMap::new();
+        let mut kept: Vec<ConcernSummary> = Vec::new();
+        let of_text = part
+            .iter()
+            .map(|t| {
+                let s = concern_summary(set, t);
+                let key = (s.layers, s.tiers, s.gpu_impact);
+                if let Some(&k) = seen.get(&key) {
+                    return k;
+                }
+                let (layers, tiers, gpu_impact) = key.clone();
+                kept.push(ConcernSummary {
+                    layers,
+                    tiers,
+                    gpu_impact,
+                });
+                seen.insert(key, kept.len() - 1);
+                kept.len() - 1
+            })
+            .collect();
+        (of_text, kept)
+    };
+    let parts: Vec<(Vec<usize>, Vec<ConcernSummary>)> = if threads < 2 || unique.len() < 64 {
+        vec![analyse(&unique)]
     } else {
         let per = unique.len().div_ceil(threads);
         std::thread::scope(|s| {
             let handles: Vec<_> = unique
                 .chunks(per)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|t| concern_summary(set, t))
-                            .collect::<Vec<_>>()
-                    })
-                })
+                .map(|part| s.spawn(move || analyse(part)))
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| h.join().expect("concern analysis does not panic"))
+                .map(|h| h.join().expect("concern analysis does not panic"))
                 .collect()
         })
     };
-    Concerns { unique, of_item }
+    let mut summaries = Vec::new();
+    let mut of_text = Vec::with_capacity(unique.len());
+    for (of_part, kept) in parts {
+        let base = summaries.len();
+        of_text.extend(of_part.into_iter().map(|k| base + k));
+        summaries.extend(kept);
+    }
+    Concerns {
+        unique: summaries,
+        of_item: of_item.into_iter().map(|t| of_text[t]).collect(),
+    }
 }
+
+/// A summary as a hash key: layers, tiers, GPU impact.
+type Key = (Vec<String>, Vec<String>, String);

@@ -1,6 +1,6 @@
-//! Backlog ranking: RICE over a petgraph dependency graph. Loading and validation, scoring,
-//! ordering, critical chains, sensitivity and phase planning are pure; `commands::backlog` wires
-//! them to the CLI and `report::backlog` renders them.
+//! Backlog ranking: RICE over a dependency graph (compressed adjacency arrays). Loading and
+//! validation, scoring, ordering, critical chains, sensitivity and phase planning are pure;
+//! `commands::backlog` wires them to the CLI and `report::backlog` renders them.
 pub mod concerns;
 pub mod graph;
 mod model;

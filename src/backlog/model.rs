@@ -74,7 +74,22 @@ pub(crate) struct RawItem {
 #[derive(Debug, Default)]
 pub(crate) struct BacklogFile {
     pub(crate) scoring: Option<RawScoring>,
-    pub(crate) items: Vec<RawItem>,
+    /// The items in file order, in the chunks they were read in (one list per chunk of the
+    /// two-thread reader), so validation can free each chunk's list once it is through it and
+    /// the lists are never copied into one.
+    pub(crate) items: Vec<Vec<RawItem>>,
+}
+
+impl BacklogFile {
+    /// How many items the file has.
+    pub(crate) fn len(&self) -> usize {
+        self.items.iter().map(Vec::len).sum()
+    }
+
+    /// The items in file order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &RawItem> {
+        self.items.iter().flatten()
+    }
 }
 
 /// A structural problem (unknown key, wrong type, missing key) at a byte offset.
@@ -130,20 +145,28 @@ fn read_in_chunks(
     let doc = DeTable::parse(text)?;
     let mut reader = Reader::default();
     reader.top(doc.get_ref(), 0);
-    Ok((reader.file, reader.problems))
+    Ok(reader.into_file())
 }
 
-/// Byte offsets where a line starts with the `[[item]]` header (the chunk boundaries).
+/// Byte offsets where a line starts with the `[[item]]` header (the chunk boundaries),
+/// including offset 0 when the file starts with one (no preamble).
 fn split_points(text: &str, chunk_bytes: usize) -> Vec<usize> {
     let bytes = text.as_bytes();
+    let clean_end = |start: usize| {
+        matches!(
+            bytes.get(start + 8).copied(),
+            None | Some(b'\n' | b'\r' | b' ' | b'\t' | b'#')
+        )
+    };
     let mut points = Vec::new();
+    if text.starts_with("[[item]]") && clean_end(0) {
+        points.push(0);
+    }
     let mut last = 0;
     for (i, _) in text.match_indices("\n[[item]]") {
         let start = i + 1;
-        let after = bytes.get(start + 8).copied();
-        let clean_end = matches!(after, None | Some(b'\n' | b'\r' | b' ' | b'\t' | b'#'));
         // The first header always starts a chunk, so the chunk before it holds no items.
-        if clean_end && (points.is_empty() || start - last >= chunk_bytes / 4) {
+        if clean_end(start) && (points.is_empty() || start - last >= chunk_bytes / 4) {
             points.push(start);
             last = start;
         }
@@ -154,8 +177,11 @@ fn split_points(text: &str, chunk_bytes: usize) -> Vec<usize> {
 /// Parse each chunk on its own (two threads); `None` when the fast path cannot prove it reads
 /// the same document as a whole-file parse.
 fn read_chunked(text: &str, chunk_bytes: usize) -> Option<(BacklogFile, Vec<Problem>)> {
+    let points = split_points(text, chunk_bytes);
+    // Whether the first chunk is the preamble before the first header (it holds no items).
+    let preamble = points.first() != Some(&0);
     let mut bounds = vec![0];
-    bounds.extend(split_points(text, chunk_bytes));
+    bounds.extend(points.into_iter().filter(|&p| p > 0));
     bounds.push(text.len());
     let chunks: Vec<(usize, &str)> = bounds
         .windows(2)
@@ -177,7 +203,7 @@ fn read_chunked(text: &str, chunk_bytes: usize) -> Option<(BacklogFile, Vec<Prob
                 // The chunk before the first `[[item]]` header has no items unless they are
                 // written another way (`item = [...]`, an indented header); let the
                 // whole-file parse handle those rare files.
-                if offset == 0 && doc.get_ref().contains_key("item") {
+                if offset == 0 && preamble && doc.get_ref().contains_key("item") {
                     return None;
                 }
                 let mut reader = Reader::default();
@@ -205,10 +231,10 @@ fn read_chunked(text: &str, chunk_bytes: usize) -> Option<(BacklogFile, Vec<Prob
             }
             seen.push(k);
         }
-        if r.reader.file.scoring.is_some() {
-            file.scoring = r.reader.file.scoring;
+        if r.reader.scoring.is_some() {
+            file.scoring = r.reader.scoring;
         }
-        file.items.extend(r.reader.file.items);
+        file.items.push(r.reader.items);
         problems.extend(r.reader.problems);
     }
     Some((file, problems))
@@ -221,7 +247,8 @@ struct ChunkRead {
 
 #[derive(Default)]
 struct Reader {
-    file: BacklogFile,
+    scoring: Option<RawScoring>,
+    items: Vec<RawItem>,
     problems: Vec<Problem>,
 }
 
@@ -242,6 +269,15 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
 }
 
 impl Reader {
+    /// The file read, as one list of items, and its problems.
+    fn into_file(self) -> (BacklogFile, Vec<Problem>) {
+        let file = BacklogFile {
+            scoring: self.scoring,
+            items: vec![self.items],
+        };
+        (file, self.problems)
+    }
+
     fn problem(&mut self, at: usize, code: &'static str, message: String) {
         self.problems.push(Problem { at, code, message });
     }
@@ -408,7 +444,7 @@ impl Reader {
                 other => self.unknown_key(at, other, "`[scoring]`", SCORING_KEYS),
             }
         }
-        self.file.scoring = Some(raw);
+        self.scoring = Some(raw);
     }
 
     fn item(&mut self, v: &Spanned<DeValue<'_>>, offset: usize) {
@@ -474,7 +510,7 @@ impl Reader {
                 format!("{name} is missing required key(s) {}", keys.join(", ")),
             );
         }
-        self.file.items.push(raw);
+        self.items.push(raw);
     }
 }
 
@@ -494,8 +530,7 @@ mod tests {
     }
 
     fn summary(f: &BacklogFile) -> Vec<(String, usize, Vec<String>)> {
-        f.items
-            .iter()
+        f.iter()
             .map(|it| {
                 (
                     it.id
@@ -523,9 +558,29 @@ mod tests {
         let doc = DeTable::parse(&text).expect("valid");
         let mut whole = Reader::default();
         whole.top(doc.get_ref(), 0);
-        assert_eq!(summary(&chunked), summary(&whole.file));
-        assert_eq!(p1.len(), whole.problems.len());
+        let (whole, p2) = whole.into_file();
+        assert_eq!(summary(&chunked), summary(&whole));
+        assert_eq!(p1.len(), p2.len());
         assert!(chunked.scoring.is_some());
+    }
+
+    #[test]
+    fn a_file_without_a_preamble_is_read_in_chunks() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&item(i, "\"T\""));
+        }
+        assert!(text.starts_with("[[item]]"));
+        let (chunked, p1) = read_chunked(&text, TEST_CHUNK).expect("chunked path applies");
+        let doc = DeTable::parse(&text).expect("valid");
+        let mut whole = Reader::default();
+        whole.top(doc.get_ref(), 0);
+        let (whole, p2) = whole.into_file();
+        assert_eq!(summary(&chunked), summary(&whole));
+        assert_eq!(chunked.len(), 300);
+        assert!(chunked.items.len() > 1, "read in more than one chunk");
+        assert_eq!(p1.len(), p2.len());
+        assert!(chunked.scoring.is_none());
     }
 
     #[test]
@@ -553,8 +608,8 @@ mod tests {
         assert!(text.len() > 4 * TEST_CHUNK);
         let (f, p) = read_in_chunks(&text, TEST_CHUNK).expect("valid TOML");
         assert!(p.is_empty());
-        assert_eq!(f.items.len(), 300);
-        assert!(f.items.iter().all(|it| {
+        assert_eq!(f.len(), 300);
+        assert!(f.iter().all(|it| {
             it.title
                 .as_ref()
                 .is_some_and(|t| t.get_ref().contains("[[item]]"))

@@ -125,7 +125,16 @@ pub fn propagate_chain(
     let mut seen = vec![usize::MAX; n];
     let mut found: Vec<usize> = Vec::new();
     let mut queue: Vec<usize> = Vec::new();
+    // Open items already walked and found to have more than CHAIN_HORIZON open prerequisites.
+    // An open item that depends on one has them all too (its walk goes through it), so it
+    // needs no walk: in a long chain or a graph of far-reaching dependencies almost every item
+    // is settled this way, instead of by up to CHAIN_HORIZON random memory accesses each.
+    let mut too_many = vec![false; n];
     for d in (0..n).filter(|&d| open[d]) {
+        if super::graph::prerequisites(g, d).any(|p| open[p] && too_many[p]) {
+            too_many[d] = true;
+            continue;
+        }
         found.clear();
         queue.clear();
         queue.push(d);
@@ -144,7 +153,11 @@ pub fn propagate_chain(
                 }
             }
         }
-        if too_long || found.is_empty() {
+        if too_long {
+            too_many[d] = true;
+            continue;
+        }
+        if found.is_empty() {
             continue;
         }
         // Sums saturate like the scores, so huge estimates give a finite ratio, never NaN.

@@ -406,16 +406,17 @@ pub(crate) fn validate(
         ctx.at(p.at, p.code, p.message);
     }
     let scoring = scoring(&mut ctx, &file);
-    let no_items = file.items.is_empty();
+    let count = file.len();
+    let no_items = count == 0;
 
     // Ids first, so dependencies can be resolved against every declared item.
-    let mut names: Vec<String> = Vec::with_capacity(file.items.len());
-    let mut first_line: Vec<usize> = Vec::with_capacity(file.items.len());
+    let mut names: Vec<String> = Vec::with_capacity(count);
+    let mut first_line: Vec<usize> = Vec::with_capacity(count);
     // Per raw item: its slot among the unique ids, if it has a usable, first-seen id.
-    let mut slot: Vec<Option<usize>> = Vec::with_capacity(file.items.len());
+    let mut slot: Vec<Option<usize>> = Vec::with_capacity(count);
     {
-        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(file.items.len());
-        for raw in &file.items {
+        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(count);
+        for raw in file.iter() {
             let Some(id) = &raw.id else {
                 slot.push(None);
                 continue;
@@ -453,10 +454,12 @@ pub(crate) fn validate(
         .enumerate()
         .map(|(s, n)| (n.as_str(), s))
         .collect();
-    let mut items: Vec<Option<Item>> = vec![None; names.len()];
+    // Filled in slot order (slots are handed out in file order), as the raw items are used
+    // up: each chunk's raw list is freed when the loop leaves it.
+    let mut items: Vec<Option<Item>> = Vec::with_capacity(names.len());
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
     let mut suggestions = SUGGESTIONS;
-    for (raw, s) in file.items.into_iter().zip(slot) {
+    for (raw, s) in file.items.into_iter().flatten().zip(slot) {
         let Some(s) = s else { continue };
         let id = names[s].as_str();
         let mut mine: Vec<usize> = Vec::with_capacity(raw.depends_on.len());
@@ -492,7 +495,8 @@ pub(crate) fn validate(
             }
         }
         edges[s] = mine;
-        items[s] = item(&mut ctx, raw, id, &scoring);
+        debug_assert_eq!(s, items.len(), "slots follow file order");
+        items.push(item(&mut ctx, raw, id, &scoring));
     }
     if no_items {
         ctx.findings.push(Finding {

@@ -4,7 +4,7 @@ use std::path::Path;
 use super::Ctx;
 use crate::backlog::concerns::Concerns;
 use crate::backlog::{Backlog, LoadError, plan as planner, rank};
-use crate::cli::{GraphArgs, PlanArgs, ReportArgs, ScoreArgs};
+use crate::cli::{GraphArgs, PlanArgs, ReportArgs, ScoreArgs, ScoreFormat};
 use crate::diag::backlog as codes;
 use crate::error::{Error, ExitStatus};
 use crate::report::{self, backlog as render, html};
@@ -58,10 +58,22 @@ fn rank_with_concerns(
             if no_concerns {
                 return Ok(None);
             }
-            ctx.rule_set()
-                .map(|set| Some(crate::backlog::concerns::annotate(b, &set)))
+            let started = std::time::Instant::now();
+            let done = ctx
+                .rule_set()
+                .map(|set| Some(crate::backlog::concerns::annotate(b, &set)));
+            report::info(&format!(
+                "concerns: {:.1} ms (rules loaded, one analysis per distinct text)",
+                started.elapsed().as_secs_f64() * 1e3
+            ));
+            done
         });
+        let started = std::time::Instant::now();
         let ranking = rank::rank(b);
+        report::info(&format!(
+            "rank: {:.1} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        ));
         (
             ranking,
             concerns.join().expect("concern analysis does not panic"),
@@ -106,6 +118,7 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     let sensitivity = args
         .sensitivity
         .then(|| rank::sensitivity(&b, &ranking, args.top.unwrap_or(SENSITIVITY_TOP)));
+    let started = std::time::Instant::now();
     let view = render::ScoreView {
         path: &name,
         backlog: &b,
@@ -115,7 +128,24 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         critical_path: args.critical_path,
         sensitivity: sensitivity.as_deref(),
     };
-    report::emit(&render::score(&view, args.format))?;
+    if args.format == ScoreFormat::Json {
+        // Streamed: the JSON of a million items is never held in memory whole.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        render::score_json_to(&view, &mut out)
+            .and_then(|()| std::io::Write::flush(&mut out))
+            .map_err(Error::Output)?;
+        report::info(&format!(
+            "render: {:.1} ms (streamed)",
+            started.elapsed().as_secs_f64() * 1e3
+        ));
+        return Ok(ExitStatus::Ok);
+    }
+    let out = render::score(&view, args.format);
+    report::info(&format!(
+        "render: {:.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    ));
+    report::emit(&out)?;
     Ok(ExitStatus::Ok)
 }
 

@@ -27,7 +27,7 @@ pub use explain::explain;
 pub use findings::findings;
 pub use graph::graph;
 pub use plan::plan;
-pub use score::{ScoreView, score};
+pub use score::{ScoreView, score, score_json_to};
 
 fn table(header: &[&str]) -> Table {
     super::human::table_with_width(header, 160)
