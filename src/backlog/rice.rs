@@ -77,10 +77,8 @@ pub fn propagate(
                 }
             }
             Propagation::Sum => {
-                let inherited: f64 = dependents(g, i)
-                    .filter(|&j| open[j])
-                    .map(|j| score[j])
-                    .sum();
+                let inherited =
+                    sum_in_order(dependents(g, i).filter(|&j| open[j]).map(|j| score[j]));
                 score[i] = (own[i] + decay * inherited).min(f64::MAX);
             }
             Propagation::None | Propagation::Chain => {}
@@ -161,11 +159,8 @@ pub fn propagate_chain(
             continue;
         }
         // Sums saturate like the scores, so huge estimates give a finite ratio, never NaN.
-        let total = |x: &[f64]| {
-            found
-                .iter()
-                .fold(x[d], |acc, &p| (acc + x[p]).min(f64::MAX))
-        };
+        let total =
+            |x: &[f64]| sum_in_order(found.iter().map(|&p| x[p]).chain([x[d]])).min(f64::MAX);
         let ratio = (total(value) / total(effort)).min(f64::MAX);
         for &p in &found {
             let better = best[p].is_none_or(|(r, o)| {
@@ -205,6 +200,16 @@ pub fn chain_prerequisites(g: &DepGraph, open: &[bool], d: usize) -> Option<Vec<
     }
     found.sort_unstable();
     Some(found)
+}
+
+/// A sum that does not depend on the order of its terms: floating-point addition is not
+/// associative, so the terms are added smallest first. Reordering a backlog file reorders the
+/// graph's edge lists, and must not move a score by one ulp (that can break a tie). Callers
+/// saturate the result; the terms are never negative.
+fn sum_in_order(terms: impl Iterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = terms.collect();
+    v.sort_unstable_by(f64::total_cmp);
+    v.into_iter().sum()
 }
 
 /// The ranked order's priority. Ties are broken, in order, by: higher effective score, higher
