@@ -137,14 +137,16 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
     } = read;
     taxonomy_complete(&labels, &mut problems);
     let compiled = rules(sources, &newlines, raw_rules, &labels, &mut problems);
-    topic_names(&seen_topic_names, &labels, &seen_rule_ids, &mut problems);
-    see_also(
+    let names = Names {
+        topics: &seen_topic_names,
+        labels: &labels,
+        rule_ids: &seen_rule_ids,
+    };
+    cross_references(
         sources,
         &newlines,
+        &names,
         raw_see_also,
-        &seen_topic_names,
-        &labels,
-        &seen_rule_ids,
         &mut topics,
         &mut problems,
     );
@@ -863,22 +865,47 @@ fn signals(
     signals
 }
 
-/// Topic names must not shadow a label or rule id.
-fn topic_names(
-    seen_topic_names: &BTreeMap<String, (String, String)>,
-    labels: &BTreeMap<(Family, String), Label>,
-    seen_rule_ids: &BTreeMap<String, Location>,
+/// The names a topic must not shadow and a `see_also` may lead to.
+struct Names<'r> {
+    /// Topic name (id or alias) -> (topic id, `file:line:col` where it is defined).
+    topics: &'r BTreeMap<String, (String, String)>,
+    labels: &'r BTreeMap<(Family, String), Label>,
+    rule_ids: &'r BTreeMap<String, Location>,
+}
+
+/// Topic names must not shadow a label or rule id, and `see_also` must lead somewhere.
+fn cross_references(
+    sources: &[Source],
+    newlines: &[Vec<usize>],
+    names: &Names<'_>,
+    raw_see_also: Vec<(String, String, Vec<Spanned<String>>)>,
+    topics: &mut [Topic],
     problems: &mut Vec<String>,
 ) {
-    for (name, (topic, at)) in seen_topic_names {
-        let label = labels.keys().find(|(_, id)| id.eq_ignore_ascii_case(name));
+    topic_names(names, problems);
+    for (name, id, see_also) in raw_see_also {
+        let mut ctx = ctx_for(sources, newlines, &name);
+        let resolved = see_also_of(&mut ctx, names, &id, &see_also);
+        if let Some(t) = topics.iter_mut().find(|t| t.id == id) {
+            t.see_also = resolved;
+        }
+        problems.append(&mut ctx.problems);
+    }
+}
+
+fn topic_names(names: &Names<'_>, problems: &mut Vec<String>) {
+    for (name, (topic, at)) in names.topics {
+        let label = names
+            .labels
+            .keys()
+            .find(|(_, id)| id.eq_ignore_ascii_case(name));
         if let Some((family, id)) = label {
             problems.push(format!(
                 "{at}: topic `{topic}`: `{name}` is already the {} label `{id}`; choose another name",
                 family.name()
             ));
         }
-        if seen_rule_ids.contains_key(name) {
+        if names.rule_ids.contains_key(name) {
             problems.push(format!(
                 "{at}: topic `{topic}`: `{name}` is already a rule id; choose another name"
             ));
@@ -886,41 +913,33 @@ fn topic_names(
     }
 }
 
-/// A topic's `see_also` must lead somewhere: resolve it into the topic.
-#[allow(clippy::too_many_arguments)]
-fn see_also(
-    sources: &[Source],
-    newlines: &[Vec<usize>],
-    raw_see_also: Vec<(String, String, Vec<Spanned<String>>)>,
-    seen_topic_names: &BTreeMap<String, (String, String)>,
-    labels: &BTreeMap<(Family, String), Label>,
-    seen_rule_ids: &BTreeMap<String, Location>,
-    topics: &mut [Topic],
-    problems: &mut Vec<String>,
-) {
-    for (name, id, see_also) in raw_see_also {
-        let mut ctx = ctx_for(sources, newlines, &name);
-        let mut resolved = Vec::new();
-        for s in &see_also {
-            let key = s.get_ref();
-            let known = seen_topic_names.keys().any(|n| n.eq_ignore_ascii_case(key))
-                || labels.keys().any(|(_, l)| l.eq_ignore_ascii_case(key))
-                || seen_rule_ids.contains_key(key)
-                || crate::diag::find(key).is_some();
-            if known {
-                resolved.push(key.clone());
-            } else {
-                ctx.push(
-                    s,
-                    format!("topic `{id}`: `see_also` names `{key}`, which is not a topic, label, rule or check"),
-                );
-            }
+/// The entries of topic `id`'s `see_also` that name a topic, label, rule or check.
+fn see_also_of(
+    ctx: &mut Ctx<'_>,
+    names: &Names<'_>,
+    id: &str,
+    see_also: &[Spanned<String>],
+) -> Vec<String> {
+    let mut resolved = Vec::new();
+    for s in see_also {
+        let key = s.get_ref();
+        let known = names.topics.keys().any(|n| n.eq_ignore_ascii_case(key))
+            || names
+                .labels
+                .keys()
+                .any(|(_, l)| l.eq_ignore_ascii_case(key))
+            || names.rule_ids.contains_key(key)
+            || crate::diag::find(key).is_some();
+        if known {
+            resolved.push(key.clone());
+        } else {
+            ctx.push(
+                s,
+                format!("topic `{id}`: `see_also` names `{key}`, which is not a topic, label, rule or check"),
+            );
         }
-        if let Some(t) = topics.iter_mut().find(|t| t.id == id) {
-            t.see_also = resolved;
-        }
-        problems.append(&mut ctx.problems);
     }
+    resolved
 }
 
 /// Parse the combination files (see `combinations.rs`), sorted by id.
