@@ -1,0 +1,319 @@
+//! Raw rule files -> [`RuleSet`]: every problem is collected with its file, line and rule id
+//! before the load fails, in the manner of cargo-deny's validation context.
+//!
+//! [`validate`] is the driver: each file is read through one function per part (`settings`,
+//! `labels`, `questions`, `topics`, `rules`), then the checks that need every file run.
+mod labels;
+mod questions;
+mod rules;
+mod settings;
+mod topics;
+
+use std::collections::BTreeMap;
+
+use toml::Spanned;
+
+use super::model::RuleFile;
+use super::{
+    Band, Family, GenericQuestion, Label, Location, Negation, Rule, RuleSet, Source, Topic,
+    effective_pattern,
+};
+use crate::diag::toml_error;
+use crate::error::Error;
+use crate::taxonomy::{self, Kind};
+use crate::text::line_col;
+use labels::{labels, taxonomy_complete};
+use questions::generic_questions;
+use rules::{PendingRule, components, rule_ids, rules};
+use settings::{bands_present, direction, negation, size_bands, threshold};
+use topics::{Names, cross_references, topics};
+
+/// Compiled-size cap per regex: a pathological pattern (`a{1000}{1000}`) is a load error,
+/// not an out-of-memory.
+pub(crate) const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
+/// Cap for each lazy DFA of the prefilter's fallback patterns.
+const SET_SIZE_LIMIT: usize = 256 * 1024 * 1024;
+
+static RULE_ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$").expect("static regex")
+});
+
+/// Whether `id` has the shape of a rule id (lowercase words joined by dashes).
+pub(crate) fn is_rule_id(id: &str) -> bool {
+    RULE_ID.is_match(id)
+}
+
+/// Collects problems, each already prefixed with `file:line:col`.
+struct Ctx<'a> {
+    src: &'a Source,
+    /// Byte offsets of the newlines of `src.text`, for line numbers without rescanning.
+    newlines: &'a [usize],
+    problems: Vec<String>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(src: &'a Source, newlines: &'a [usize]) -> Self {
+        Ctx {
+            src,
+            newlines,
+            problems: Vec::new(),
+        }
+    }
+
+    fn at(&self, offset: usize) -> String {
+        let (line, col) = line_col(&self.src.text, offset);
+        format!("{}:{line}:{col}", self.src.name)
+    }
+
+    fn push<T>(&mut self, spanned: &Spanned<T>, msg: impl AsRef<str>) {
+        let at = self.at(spanned.span().start);
+        self.problems.push(format!("{at}: {}", msg.as_ref()));
+    }
+
+    fn location<T>(&self, spanned: &Spanned<T>) -> Location {
+        let offset = spanned.span().start;
+        Location {
+            file: self.src.name.clone(),
+            line: self.newlines.partition_point(|&n| n < offset) + 1,
+        }
+    }
+}
+
+fn parse_family(name: &str) -> Option<Family> {
+    Family::ALL.into_iter().find(|f| f.name() == name)
+}
+
+fn fixed_ids(family: Family) -> Option<&'static [&'static str]> {
+    match family {
+        Family::Layers => Some(taxonomy::LAYERS),
+        Family::Tiers => Some(taxonomy::TIERS),
+        Family::Gpu => Some(taxonomy::GPU),
+        Family::Principles => Some(taxonomy::PRINCIPLES),
+        Family::Questions => Some(taxonomy::DIMENSIONS),
+        Family::Risks
+        | Family::Size
+        | Family::Topics
+        | Family::Components
+        | Family::Inference
+        | Family::Extra => None,
+    }
+}
+
+/// Compile a pattern under the size limit to report its problems at the rule's location. The
+/// embedded defaults (`trusted`) skip this at run time: the test suite compiles every one of
+/// their patterns, and compiling ~550 patterns at every start dominated start-up time.
+fn check_regex(pattern: &str, case_sensitive: bool, trusted: bool) -> Result<(), String> {
+    if trusted {
+        return Ok(());
+    }
+    super::cost::check(pattern, case_sensitive)?; // compile errors, cost; pattern abbreviated
+    regex::RegexBuilder::new(&effective_pattern(pattern, case_sensitive))
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map(|_| ())
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(limit) => format!(
+                "regex `{pattern}` is too large once compiled (over {} KiB): reduce repetition counts such as `{{1000}}`",
+                limit / 1024
+            ),
+            other => {
+                let text = other.to_string();
+                // regex's syntax errors span several lines with a caret; keep the last line.
+                let last = text.lines().rev().find(|l| l.starts_with("error:")).unwrap_or(&text);
+                format!("invalid regex `{pattern}`: {}", last.trim_start_matches("error: "))
+            }
+        })
+}
+
+/// Validate and compile rule files. Every problem is reported at once (exit 2).
+pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
+    let newlines: Vec<Vec<usize>> = sources.iter().map(newline_offsets).collect();
+    let mut read = Read::default();
+    for (src, newlines) in sources.iter().zip(&newlines) {
+        rule_file(&mut read, src, newlines);
+    }
+    let Read {
+        mut problems,
+        labels,
+        generic_questions,
+        bands,
+        thresholds,
+        negation,
+        direction,
+        seen_rule_ids,
+        mut topics,
+        seen_topic_names,
+        raw_see_also,
+        raw_rules,
+        combination_files,
+    } = read;
+    taxonomy_complete(&labels, &mut problems);
+    let compiled = rules(sources, &newlines, raw_rules, &labels, &mut problems);
+    let names = Names {
+        topics: &seen_topic_names,
+        labels: &labels,
+        rule_ids: &seen_rule_ids,
+    };
+    cross_references(
+        sources,
+        &newlines,
+        &names,
+        raw_see_also,
+        &mut topics,
+        &mut problems,
+    );
+    let (combinations, tradeoffs) =
+        combinations(combination_files, &labels, &compiled.rules, &mut problems);
+    bands_present(&bands, &mut problems);
+
+    if !problems.is_empty() {
+        return Err(Error::Many {
+            problems,
+            hint: Some(
+                "fix the rule files above, then re-check them with `ds01-pm rules check` and the same --rules/--extend-rules".into(),
+            ),
+        });
+    }
+
+    let set = super::prefilter::build(&compiled.set_patterns, SET_SIZE_LIMIT).map_err(|e| {
+        Error::invalid(
+            format!("rules: the combined pattern set does not compile: {e}"),
+            Some("remove very large patterns"),
+        )
+    })?;
+
+    let rule_set = RuleSet {
+        rules: compiled.rules,
+        set,
+        owners: compiled.owners,
+        labels,
+        generic_questions,
+        bands,
+        thresholds,
+        negation,
+        topics,
+        direction,
+        sources: sources.to_vec(),
+        question_keys: std::sync::OnceLock::new(),
+        combinations,
+        tradeoffs,
+    };
+
+    Ok(rule_set)
+}
+
+/// Byte offsets of the newlines of `src.text`.
+fn newline_offsets(src: &Source) -> Vec<usize> {
+    src.text
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The context of the source named `name` (the file a rule or topic came from).
+fn ctx_for<'a>(sources: &'a [Source], newlines: &'a [Vec<usize>], name: &str) -> Ctx<'a> {
+    let i = sources
+        .iter()
+        .position(|s| s.name == name)
+        .expect("the source of a rule or topic");
+    Ctx::new(&sources[i], &newlines[i])
+}
+
+/// Everything read from the rule files, file by file, before the cross-file checks.
+#[derive(Default)]
+struct Read<'s> {
+    problems: Vec<String>,
+    labels: BTreeMap<(Family, String), Label>,
+    generic_questions: Vec<GenericQuestion>,
+    bands: Vec<Band>,
+    thresholds: BTreeMap<Kind, f64>,
+    negation: Option<Negation>,
+    direction: Option<super::Direction>,
+    seen_rule_ids: BTreeMap<String, Location>,
+    topics: Vec<Topic>,
+    /// Topic name (id or alias) -> (topic id, `file:line:col` where it is defined).
+    seen_topic_names: BTreeMap<String, (String, String)>,
+    /// Source name, topic id and its unresolved `see_also`.
+    raw_see_also: Vec<(String, String, Vec<Spanned<String>>)>,
+    raw_rules: Vec<PendingRule>,
+    combination_files: Vec<&'s Source>,
+}
+
+/// Read one rule file into `read`, checking what needs no other file.
+fn rule_file<'s>(read: &mut Read<'s>, src: &'s Source, newlines: &[usize]) {
+    if super::combinations::is_combinations(&src.text) {
+        read.combination_files.push(src);
+        return;
+    }
+    let file: RuleFile = match toml::from_str(&src.text) {
+        Ok(f) => f,
+        Err(e) => {
+            read.problems.push(toml_error(&src.name, &src.text, &e));
+            return;
+        }
+    };
+    let mut ctx = Ctx::new(src, newlines);
+    let Some(family) = parse_family(file.family.get_ref()) else {
+        let names: Vec<_> = Family::ALL.iter().map(|f| f.name()).collect();
+        ctx.push(
+            &file.family,
+            format!(
+                "unknown family `{}`: expected one of {}",
+                file.family.get_ref(),
+                names.join(", ")
+            ),
+        );
+        read.problems.append(&mut ctx.problems);
+        return;
+    };
+
+    if let Some(t) = &file.threshold {
+        threshold(&mut ctx, t, family, &mut read.thresholds);
+    }
+    labels(&mut ctx, family, file.label, &mut read.labels);
+    generic_questions(&mut ctx, file.question, &mut read.generic_questions);
+    size_bands(&mut ctx, file.band, &mut read.bands);
+    if let Some(n) = file.negation {
+        negation(&mut ctx, n, &mut read.negation);
+    }
+    topics(
+        &mut ctx,
+        file.topic,
+        &mut read.topics,
+        &mut read.seen_topic_names,
+        &mut read.raw_see_also,
+    );
+    let generated = components(&mut ctx, family, file.component);
+    if let Some(d) = file.direction {
+        direction(&mut ctx, d, &mut read.direction);
+    }
+    rule_ids(
+        &mut ctx,
+        family,
+        file.rule.into_iter().chain(generated),
+        &mut read.seen_rule_ids,
+        &mut read.raw_rules,
+    );
+    read.problems.append(&mut ctx.problems);
+}
+
+/// Parse the combination files (see `combinations.rs`), sorted by id.
+fn combinations(
+    combination_files: Vec<&Source>,
+    labels: &BTreeMap<(Family, String), Label>,
+    rules: &[Rule],
+    problems: &mut Vec<String>,
+) -> (Vec<super::Combination>, Vec<super::OptionAssessment>) {
+    let mut seen_combinations = BTreeMap::new();
+    let (mut combinations, mut tradeoffs) = (Vec::new(), Vec::new());
+    for src in combination_files {
+        let (c, t) =
+            super::combinations::parse(src, labels, rules, &mut seen_combinations, problems);
+        combinations.extend(c);
+        tradeoffs.extend(t);
+    }
+    combinations.sort_by(|a: &super::Combination, b| a.id.cmp(&b.id));
+    (combinations, tradeoffs)
+}

@@ -1,0 +1,107 @@
+//! Questions (generic `[[question]]`s and those of labels and rules) and design options.
+use super::Ctx;
+use crate::rules::model::{RawOption, RawQuestion};
+use crate::rules::{DesignOption, GenericQuestion, Question};
+use crate::taxonomy;
+use crate::text::did_you_mean;
+
+pub(super) fn generic_questions(
+    ctx: &mut Ctx<'_>,
+    raw: Vec<RawQuestion>,
+    out: &mut Vec<GenericQuestion>,
+) {
+    for q in raw {
+        let Some(id) = &q.id else {
+            ctx.push(&q.dimension, "a generic `[[question]]` needs an `id`");
+            continue;
+        };
+        let what = format!("question `{}`", id.get_ref());
+        if let Some(question) = questions(ctx, std::slice::from_ref(&q), &what).pop() {
+            out.push(GenericQuestion {
+                id: id.get_ref().clone(),
+                question,
+            });
+        }
+    }
+}
+
+pub(super) fn options(ctx: &mut Ctx<'_>, raw: &[RawOption], who: &str) -> Vec<DesignOption> {
+    let mut out: Vec<DesignOption> = Vec::new();
+    for o in raw {
+        let name = o.name.get_ref().trim();
+        if name.is_empty() {
+            ctx.push(
+                &o.name,
+                format!("{who}: an option needs a non-empty `name`"),
+            );
+            continue;
+        }
+        if out.iter().any(|p| p.name.eq_ignore_ascii_case(name)) {
+            ctx.push(&o.name, format!("{who}: duplicate option `{name}`"));
+            continue;
+        }
+        if o.good.is_empty() && o.bad.is_empty() {
+            ctx.push(
+                &o.name,
+                format!("{who}: option `{name}` needs at least one `good` or `bad` trade-off"),
+            );
+            continue;
+        }
+        if o.good.iter().chain(&o.bad).any(|t| t.trim().is_empty()) {
+            ctx.push(
+                &o.name,
+                format!("{who}: option `{name}`: trade-offs must not be empty strings"),
+            );
+            continue;
+        }
+        out.push(DesignOption {
+            name: name.to_owned(),
+            good: o.good.iter().map(|t| t.trim().to_owned()).collect(),
+            bad: o.bad.iter().map(|t| t.trim().to_owned()).collect(),
+        });
+    }
+    out
+}
+
+pub(super) fn questions(ctx: &mut Ctx<'_>, raw: &[RawQuestion], who: &str) -> Vec<Question> {
+    let mut out = Vec::new();
+    for q in raw {
+        let dim = q.dimension.get_ref();
+        if !taxonomy::DIMENSIONS.contains(&dim.as_str()) {
+            let hint = did_you_mean(dim, taxonomy::DIMENSIONS.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            ctx.push(
+                &q.dimension,
+                format!(
+                    "{who}: unknown question dimension `{dim}`: expected one of {}{hint}",
+                    taxonomy::DIMENSIONS.join(", ")
+                ),
+            );
+            continue;
+        }
+        let p = *q.priority.get_ref();
+        if !(1..=3).contains(&p) {
+            ctx.push(
+                &q.priority,
+                format!("{who}: question priority must be 1 (ask first), 2 or 3, got {p}"),
+            );
+            continue;
+        }
+        if q.text.trim().is_empty() {
+            ctx.push(
+                &q.dimension,
+                format!("{who}: question text must not be empty"),
+            );
+            continue;
+        }
+        let text = q.text.trim().to_owned();
+        out.push(Question {
+            dimension: dim.clone(),
+            priority: p,
+            key: crate::text::normalize(&text),
+            text,
+        });
+    }
+    out
+}

@@ -1,0 +1,277 @@
+//! `[[rule]]` entries (and those generated from `[[component]]`s): ids while the files are
+//! read, then each rule's concerns, signals, questions, options, examples and patterns.
+use std::collections::BTreeMap;
+
+use toml::Spanned;
+
+use super::questions::{options, questions};
+use super::{Ctx, RULE_ID, check_regex, ctx_for};
+use crate::rules::model::RawRule;
+use crate::rules::{Family, Label, LazyRegex, Location, Rule, Source, effective_pattern};
+use crate::taxonomy::Concern;
+use crate::text::did_you_mean;
+
+/// A rule, as read from its file and waiting for every label to be known: source name,
+/// family, raw rule and location.
+pub(super) type PendingRule = (String, Family, RawRule, Location);
+
+/// Expand `[[component]]` entries into the rules they generate (see `components.rs`).
+pub(super) fn components(
+    ctx: &mut Ctx<'_>,
+    family: Family,
+    raw: Vec<crate::rules::components::RawComponent>,
+) -> Vec<RawRule> {
+    if !raw.is_empty() && family != Family::Components {
+        ctx.problems.push(format!(
+            "{}: `[[component]]` entries belong in a file of family `components`",
+            ctx.src.name
+        ));
+    }
+    let (generated, component_problems) = crate::rules::components::expand(raw);
+    for (offset, msg) in component_problems {
+        let at = ctx.at(offset);
+        ctx.problems.push(format!("{at}: {msg}"));
+    }
+    generated
+}
+
+/// Check rule ids (shape, uniqueness) and keep each rule for [`rules`].
+pub(super) fn rule_ids(
+    ctx: &mut Ctx<'_>,
+    family: Family,
+    raw_rules: impl Iterator<Item = RawRule>,
+    seen_rule_ids: &mut BTreeMap<String, Location>,
+    pending: &mut Vec<PendingRule>,
+) {
+    for raw in raw_rules {
+        if family == Family::Inference && !raw.patterns.is_empty() {
+            ctx.push(
+                &raw.id,
+                format!(
+                    "rule `{}`: inference rules take `when`, not `patterns`",
+                    raw.id.get_ref()
+                ),
+            );
+        }
+        let id = raw.id.get_ref().clone();
+        if !RULE_ID.is_match(&id) {
+            ctx.push(
+                &raw.id,
+                format!("rule id `{id}` must be lowercase kebab-case (e.g. `gpu-mig-profile`)"),
+            );
+        }
+        let location = ctx.location(&raw.id);
+        if let Some(prev) = seen_rule_ids.get(&id) {
+            ctx.push(
+                &raw.id,
+                format!("duplicate rule id `{id}` (first defined at {prev})"),
+            );
+            continue;
+        }
+        seen_rule_ids.insert(id.clone(), location.clone());
+        pending.push((ctx.src.name.clone(), family, raw, location));
+    }
+}
+
+/// The checked rules, with the patterns of the prefilter set and the owner of each.
+pub(super) struct Compiled {
+    pub(super) rules: Vec<Rule>,
+    pub(super) set_patterns: Vec<String>,
+    pub(super) owners: Vec<(usize, usize)>,
+}
+
+/// Check and compile every rule; rules need every label known, so this runs after all files
+/// are read.
+pub(super) fn rules(
+    sources: &[Source],
+    newlines: &[Vec<usize>],
+    mut raw_rules: Vec<PendingRule>,
+    labels: &BTreeMap<(Family, String), Label>,
+    problems: &mut Vec<String>,
+) -> Compiled {
+    // One canonical rule order, family first (the order of the embedded files), then file name
+    // and line: the analysis, its questions and `rules_fired` must not depend on the order in
+    // which the rule files were handed over.
+    raw_rules.sort_by(|a, b| (a.1, &a.0, a.3.line).cmp(&(b.1, &b.0, b.3.line)));
+
+    let mut compiled = Compiled {
+        rules: Vec::new(),
+        set_patterns: Vec::new(),
+        owners: Vec::new(),
+    };
+    let mut follows: Vec<Option<String>> = Vec::new();
+    for (name, family, raw, location) in raw_rules {
+        let mut ctx = ctx_for(sources, newlines, &name);
+        let (rule, follow) = rule(&mut ctx, family, raw, location, labels, &mut compiled);
+        problems.append(&mut ctx.problems);
+        compiled.rules.push(rule);
+        follows.push(follow);
+    }
+
+    // Component audience rules share the hits of their component's rule.
+    let rules = &mut compiled.rules;
+    for (i, f) in follows.into_iter().enumerate() {
+        if let Some(id) = f {
+            rules[i].follows = rules.iter().position(|r| r.id == id);
+        }
+    }
+    compiled
+}
+
+/// Check one rule; its patterns join `compiled`'s set as the rule at `compiled.rules.len()`.
+/// Returns the rule and the id of the rule it follows, resolved once all are known.
+fn rule(
+    ctx: &mut Ctx<'_>,
+    family: Family,
+    raw: RawRule,
+    location: Location,
+    labels: &BTreeMap<(Family, String), Label>,
+    compiled: &mut Compiled,
+) -> (Rule, Option<String>) {
+    let embedded = ctx.src.embedded;
+    let id = raw.id.get_ref().clone();
+    let who = format!("rule `{id}`");
+    if raw.summary.trim().is_empty() || raw.why.trim().is_empty() {
+        ctx.push(
+            &raw.id,
+            format!("{who}: `summary` and `why` must not be empty"),
+        );
+    }
+    if raw.patterns.is_empty() && raw.when.is_empty() && raw.follows.is_none() {
+        ctx.push(
+            &raw.id,
+            format!("{who}: give `patterns` to match, or `when` to infer from other concerns"),
+        );
+    }
+    let when = concerns(ctx, labels, &raw.when, "when", &who);
+    let unless = concerns(ctx, labels, &raw.unless, "unless", &who);
+    let signals = signals(ctx, labels, &raw.signals, &who);
+    let rule_questions = questions(ctx, &raw.questions, &who);
+    let options = options(ctx, &raw.options, &who);
+    if raw.examples.must_match.is_empty() || raw.examples.must_not_match.is_empty() {
+        ctx.push(
+            &raw.id,
+            format!("{who}: needs at least one `examples.match` and one `examples.no_match`"),
+        );
+    }
+    let mut patterns = Vec::new();
+    for p in &raw.patterns {
+        match check_regex(p.get_ref(), raw.case_sensitive, embedded) {
+            Ok(()) => {
+                compiled.owners.push((compiled.rules.len(), patterns.len()));
+                compiled
+                    .set_patterns
+                    .push(effective_pattern(p.get_ref(), raw.case_sensitive));
+                patterns.push(LazyRegex::new(p.get_ref().clone(), raw.case_sensitive));
+            }
+            Err(e) => ctx.push(p, format!("{who}: {e}")),
+        }
+    }
+    let mut exclude = Vec::new();
+    for p in &raw.exclude {
+        match check_regex(p.get_ref(), raw.case_sensitive, embedded) {
+            Ok(()) => exclude.push(LazyRegex::new(p.get_ref().clone(), raw.case_sensitive)),
+            Err(e) => ctx.push(p, format!("{who}: in `exclude`: {e}")),
+        }
+    }
+    let rule = Rule {
+        id,
+        family,
+        summary: raw.summary,
+        why: raw.why,
+        patterns,
+        exclude,
+        negatable: raw.negatable,
+        when,
+        unless,
+        signals,
+        questions: rule_questions,
+        options,
+        examples_match: raw.examples.must_match,
+        examples_no_match: raw.examples.must_not_match,
+        location,
+        follows: None,
+    };
+    (rule, raw.follows)
+}
+
+fn known(labels: &BTreeMap<(Family, String), Label>, c: &Concern) -> bool {
+    labels.contains_key(&(Family::of_kind(c.kind), c.id.clone()))
+}
+
+/// `{who}: unknown <family> id `<id>` in `<what>``, with a hint from the family's labels.
+fn unknown_concern(
+    labels: &BTreeMap<(Family, String), Label>,
+    c: &Concern,
+    what: &str,
+    who: &str,
+) -> String {
+    let fam = Family::of_kind(c.kind);
+    let ids: Vec<&str> = labels
+        .keys()
+        .filter(|(f, _)| *f == fam)
+        .map(|(_, i)| i.as_str())
+        .collect();
+    let hint = did_you_mean(&c.id, ids.iter().copied())
+        .map(|s| format!(" (did you mean `{}:{s}`?)", c.kind.prefix()))
+        .unwrap_or_default();
+    format!(
+        "{who}: unknown {} id `{}` in `{what}`{hint}",
+        fam.name(),
+        c.id
+    )
+}
+
+/// The known concerns of a rule's `when` or `unless` list.
+fn concerns(
+    ctx: &mut Ctx<'_>,
+    labels: &BTreeMap<(Family, String), Label>,
+    list: &[Spanned<String>],
+    what: &str,
+    who: &str,
+) -> Vec<Concern> {
+    list.iter()
+        .filter_map(|s| match Concern::parse(s.get_ref()) {
+            Ok(c) if known(labels, &c) => Some(c),
+            Ok(c) => {
+                ctx.push(s, unknown_concern(labels, &c, what, who));
+                None
+            }
+            Err(e) => {
+                ctx.push(s, format!("{who}: {e}"));
+                None
+            }
+        })
+        .collect()
+}
+
+fn signals(
+    ctx: &mut Ctx<'_>,
+    labels: &BTreeMap<(Family, String), Label>,
+    raw: &Spanned<BTreeMap<String, f64>>,
+    who: &str,
+) -> Vec<(Concern, f64)> {
+    let mut signals = Vec::new();
+    for (key, weight) in raw.get_ref() {
+        match Concern::parse(key) {
+            Ok(c) if known(labels, &c) => {
+                if !(weight.is_finite() && *weight > 0.0 && *weight <= 10.0) {
+                    ctx.push(
+                        raw,
+                        format!("{who}: weight of `{key}` must be in (0, 10], got {weight}"),
+                    );
+                }
+                signals.push((c, *weight));
+            }
+            Ok(c) => ctx.push(raw, unknown_concern(labels, &c, "signals", who)),
+            Err(e) => ctx.push(raw, format!("{who}: {e}")),
+        }
+    }
+    if raw.get_ref().is_empty() {
+        ctx.push(
+            raw,
+            format!("{who}: `signals` must name at least one concern"),
+        );
+    }
+    signals
+}
