@@ -28,7 +28,7 @@ fn analyze_with_llm(
     ctx: &Ctx,
 ) -> Result<(analyze::Analysis, Option<llm::Suggestions>), Error> {
     let set = ctx.rule_set()?;
-    let settings = ctx.llm_settings(false)?;
+    let settings = ctx.llm_settings_or_warn()?;
     let text = read_input(args)?;
     let mut a = analyze::analyze(&set, &text);
     let suggestions = settings.and_then(|s| match llm::suggest(&s, &set, &text, &a) {

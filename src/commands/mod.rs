@@ -64,20 +64,51 @@ impl Ctx {
     /// environment. A bad configuration is a tool error; an unreachable server is not.
     pub fn llm_settings(&self, force: bool) -> Result<Option<crate::llm::Settings>, Error> {
         let config = load_config()?;
-        crate::llm::settings(config.file.llm.as_ref(), self.llm || force, |k| {
-            std::env::var(k).ok()
-        })
-        .map_err(|e| match (e, &config.path) {
-            // Name the file the setting came from, like every other input error.
-            (Error::Invalid { message, hint }, Some(path)) => Error::Invalid {
-                message: match message.strip_prefix("llm configuration: ") {
-                    Some(rest) => format!("{}: [llm] {rest}", path.display()),
-                    None => message,
+        Self::llm_settings_of(&config, self.llm || force)
+    }
+
+    /// The LLM settings for a command whose results the model only adds to (`analyze`,
+    /// `questions`). A file that does not parse, or an `[llm]` the file itself enables
+    /// (`enabled = true`) that cannot be used, is a tool error naming the file. When only the
+    /// `--llm` flag asks for the model and the setup cannot serve it (no model named, a refused
+    /// address), that is one warning, and the rules-only result follows with its usual exit
+    /// code, as `--llm` promises.
+    pub fn llm_settings_or_warn(&self) -> Result<Option<crate::llm::Settings>, Error> {
+        let config = load_config()?;
+        let enabled_by_file = config
+            .file
+            .llm
+            .as_ref()
+            .and_then(|l| l.enabled)
+            .unwrap_or(false);
+        match Self::llm_settings_of(&config, self.llm) {
+            Ok(s) => Ok(s),
+            Err(Error::Invalid { message, hint }) if !enabled_by_file => {
+                let hint = hint.map(|h| format!("; hint: {h}")).unwrap_or_default();
+                report::warn(&format!("LLM suggestions skipped: {message}{hint}"));
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn llm_settings_of(
+        config: &config::Config,
+        enabled: bool,
+    ) -> Result<Option<crate::llm::Settings>, Error> {
+        crate::llm::settings(config.file.llm.as_ref(), enabled, |k| std::env::var(k).ok()).map_err(
+            |e| match (e, &config.path) {
+                // Name the file the setting came from, like every other input error.
+                (Error::Invalid { message, hint }, Some(path)) => Error::Invalid {
+                    message: match message.strip_prefix("llm configuration: ") {
+                        Some(rest) => format!("{}: [llm] {rest}", path.display()),
+                        None => message,
+                    },
+                    hint,
                 },
-                hint,
+                (e, _) => e,
             },
-            (e, _) => e,
-        })
+        )
     }
 
     /// Load the rule set this invocation uses (embedded defaults unless overridden).

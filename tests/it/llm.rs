@@ -544,3 +544,24 @@ fn hostile_model_output_is_made_visible() {
     let out = ds01(&dir).args(args).output().expect("run");
     crate::hostile_output::assert_clean_output(&args, &out, false);
 }
+
+/// `--llm` with no model configured: the rules-only analysis, its usual exit code, and one
+/// warning that says what to configure.
+#[test]
+fn the_llm_flag_without_a_model_warns_and_keeps_the_analysis() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = ds01(&tmp)
+        .args(["--llm", "analyze", "--format", "json", IDEA])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v["summary"].as_str().is_some_and(|s| !s.is_empty()));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("warning: LLM suggestions skipped: "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no model is named"), "{stderr}");
+}
