@@ -632,6 +632,55 @@ pub fn doctor(s: &Settings) -> Doctor {
     }
 }
 
+/// Where `llm doctor` looks when no model is configured: Ollama's port, then the usual ports
+/// of OpenAI-compatible servers (vLLM, llama.cpp). Loopback only.
+pub const USUAL_SERVERS: &[(&str, Protocol)] = &[
+    ("http://127.0.0.1:11434", Protocol::Ollama),
+    ("http://127.0.0.1:8000", Protocol::Openai),
+    ("http://127.0.0.1:8080", Protocol::Openai),
+];
+
+/// What `llm doctor` found at each candidate server, and the `[llm]` table to write.
+#[derive(Debug, Clone, Serialize)]
+pub struct Discovery {
+    pub servers: Vec<Doctor>,
+    /// The `[llm]` table for the first server that lists a model, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+}
+
+/// Probe each candidate (base URL, protocol) with short timeouts and no model: which answer,
+/// and which models they serve. Only loopback addresses are passed in.
+pub fn discover(candidates: &[(String, Protocol)]) -> Discovery {
+    let servers: Vec<Doctor> = candidates
+        .iter()
+        .map(|(url, protocol)| {
+            doctor(&Settings {
+                base_url: url.trim_end_matches('/').to_owned(),
+                model: String::new(),
+                protocol: *protocol,
+                connect_timeout: Duration::from_millis(500),
+                request_timeout: Duration::from_secs(3),
+                api_key: None,
+            })
+        })
+        .collect();
+    let suggestion = servers.iter().find(|d| !d.models.is_empty()).map(|d| {
+        let protocol = match d.protocol {
+            Protocol::Openai => "openai",
+            Protocol::Ollama => "ollama",
+        };
+        format!(
+            "[llm]\nenabled = true\nbase_url = \"{}\"\nprotocol = \"{protocol}\"\nmodel = \"{}\"\n",
+            d.base_url, d.models[0]
+        )
+    });
+    Discovery {
+        servers,
+        suggestion,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,37 @@ pub(crate) fn run(cmd: &LlmCommand, ctx: &Ctx) -> Result<ExitStatus, Error> {
                     Some("pass --llm to probe it once anyway, or set `enabled = true` under [llm]"),
                 ));
             }
+            // No model named anywhere: look for the usual local servers (or the configured
+            // base_url) and say what they serve and what to write, instead of an error.
+            let file = config.file.llm.as_ref();
+            let no_model = std::env::var_os(llm::ENV_MODEL).is_none()
+                && file.and_then(|l| l.model.as_ref()).is_none();
+            if no_model {
+                let base = std::env::var(llm::ENV_BASE_URL)
+                    .ok()
+                    .or_else(|| file.and_then(|l| l.base_url.clone()));
+                let candidates: Vec<(String, llm::Protocol)> = match base {
+                    Some(url) => {
+                        // Validated like any configured address (loopback unless allowed).
+                        ctx.llm_settings_with_model(&url)?;
+                        let protocol = file
+                            .and_then(|l| l.protocol)
+                            .unwrap_or(llm::Protocol::Openai);
+                        vec![(url, protocol)]
+                    }
+                    None => llm::USUAL_SERVERS
+                        .iter()
+                        .map(|(u, p)| ((*u).to_owned(), *p))
+                        .collect(),
+                };
+                let found = llm::discover(&candidates);
+                report::emit(&report::llm_discovery(&found, *format))?;
+                return Ok(if found.suggestion.is_some() {
+                    ExitStatus::Ok
+                } else {
+                    ExitStatus::Findings
+                });
+            }
             let settings = ctx.llm_settings(true)?.expect("forced on");
             let d = llm::doctor(&settings);
             report::emit(&report::llm_doctor(&d, *format))?;

@@ -92,12 +92,34 @@ impl Ctx {
         }
     }
 
+    /// Check every `[llm]` setting but the model (which `llm doctor` is about to look for):
+    /// the address is refused as for any request (loopback unless `allow_remote`).
+    pub fn llm_settings_with_model(&self, _base_url: &str) -> Result<(), Error> {
+        let config = load_config()?;
+        Self::llm_settings_env(&config, true, |k| {
+            if k == crate::llm::ENV_MODEL {
+                Some("any".to_owned())
+            } else {
+                std::env::var(k).ok()
+            }
+        })
+        .map(|_| ())
+    }
+
     fn llm_settings_of(
         config: &config::Config,
         enabled: bool,
     ) -> Result<Option<crate::llm::Settings>, Error> {
-        crate::llm::settings(config.file.llm.as_ref(), enabled, |k| std::env::var(k).ok()).map_err(
-            |e| match (e, &config.path) {
+        Self::llm_settings_env(config, enabled, |k| std::env::var(k).ok())
+    }
+
+    fn llm_settings_env(
+        config: &config::Config,
+        enabled: bool,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<crate::llm::Settings>, Error> {
+        crate::llm::settings(config.file.llm.as_ref(), enabled, env).map_err(|e| {
+            match (e, &config.path) {
                 // Name the file the setting came from, like every other input error.
                 (Error::Invalid { message, hint }, Some(path)) => Error::Invalid {
                     message: match message.strip_prefix("llm configuration: ") {
@@ -107,8 +129,8 @@ impl Ctx {
                     hint,
                 },
                 (e, _) => e,
-            },
-        )
+            }
+        })
     }
 
     /// Load the rule set this invocation uses (embedded defaults unless overridden).

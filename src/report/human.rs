@@ -569,6 +569,44 @@ pub(super) fn llm(s: &Suggestions, color: bool) -> String {
 }
 
 /// `llm doctor`.
+pub(super) fn llm_discovery(d: &crate::llm::Discovery) -> String {
+    let mut t = table(&["Server", "Protocol", "Answer", "Models"]);
+    for s in &d.servers {
+        let answer = if s.reachable {
+            let ok: Vec<&str> = s
+                .probes
+                .iter()
+                .filter(|p| p.ok)
+                .map(|p| p.path.as_str())
+                .collect();
+            if ok.is_empty() {
+                "reachable".to_owned()
+            } else {
+                format!("reachable ({})", ok.join(", "))
+            }
+        } else {
+            "no answer".to_owned()
+        };
+        t.add_row(vec![
+            s.base_url.clone(),
+            format!("{:?}", s.protocol).to_lowercase(),
+            answer,
+            if s.models.is_empty() {
+                "—".to_owned()
+            } else {
+                s.models.join(", ")
+            },
+        ]);
+    }
+    let next = match &d.suggestion {
+        Some(table) => format!(
+            "No model is configured. To use the first one served, add this to ds01-pm.toml:\n\n{table}"
+        ),
+        None => "No model is configured and no local model server listed a model. Start one (e.g. `ollama serve` and `ollama pull MODEL`), or set base_url and model under [llm] in ds01-pm.toml.\n".to_owned(),
+    };
+    format!("{t}\n{next}")
+}
+
 pub(super) fn llm_doctor(d: &Doctor) -> String {
     let mut t = table(&["Probe", "Result", "Round trip"]);
     for probe in &d.probes {

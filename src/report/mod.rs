@@ -254,6 +254,14 @@ pub fn llm_doctor(d: &Doctor, format: ListFormat) -> String {
     }
 }
 
+/// `llm doctor` when no model is configured: what each usual local server answered.
+pub fn llm_discovery(d: &crate::llm::Discovery, format: ListFormat) -> String {
+    match format {
+        ListFormat::Human => escape::finish_text(human::llm_discovery(d), false),
+        ListFormat::Json => json(d),
+    }
+}
+
 /// The JSON shape of `questions`.
 #[derive(Serialize)]
 struct QuestionsJson<'a> {

@@ -565,3 +565,35 @@ fn the_llm_flag_without_a_model_warns_and_keeps_the_analysis() {
     );
     assert!(stderr.contains("no model is named"), "{stderr}");
 }
+
+/// `llm doctor` with no model configured looks at the server (the configured base_url here,
+/// the usual local ports otherwise), lists what it serves and prints the [llm] table to use.
+#[test]
+fn doctor_without_a_model_lists_what_the_server_serves_and_what_to_write() {
+    let s = stub(openai_ok);
+    let dir = workdir(&format!("base_url = \"http://127.0.0.1:{}\"", s.port));
+    let out = ds01(&dir).args(["llm", "doctor"]).output().expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("qwen2.5"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "[llm]\nenabled = true\nbase_url = \"http://127.0.0.1:{}\"\nprotocol = \"openai\"\nmodel = \"qwen2.5\"",
+            s.port
+        )),
+        "{stdout}"
+    );
+    let json = ds01(&dir)
+        .args(["llm", "doctor", "--format", "json"])
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(v["servers"][0]["models"][0], "qwen2.5");
+    // A remote address is refused before anything connects, as for every request.
+    let remote = workdir("base_url = \"http://10.1.2.3:8080\"");
+    ds01(&remote)
+        .args(["llm", "doctor"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not on this machine"));
+}
