@@ -613,7 +613,8 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
             .to_owned();
     }
     let mut parts = Vec::new();
-    let mut phrases: Vec<(usize, String)> = a
+    // (start, -(length), text): at one start the longest match first.
+    let mut spans: Vec<(usize, std::cmp::Reverse<usize>, String)> = a
         .layers
         .iter()
         .chain(&a.tiers)
@@ -622,14 +623,36 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
         .chain(&a.risks)
         .flat_map(|f| f.evidence.iter())
         .chain(&a.gpu_impact.evidence)
-        .filter_map(|e| e.span.map(|s| (s[0], e.matched.trim().to_owned())))
+        .filter_map(|e| {
+            e.span.map(|s| {
+                (
+                    s[0],
+                    std::cmp::Reverse(s[1] - s[0]),
+                    e.matched.trim().to_owned(),
+                )
+            })
+        })
         .collect();
-    phrases.sort();
-    phrases.dedup_by(|x, y| x.1.eq_ignore_ascii_case(&y.1));
-    let quoted: Vec<String> = phrases
+    spans.sort();
+    // Each phrase once, and none that lies inside one already quoted ("idle" inside "idle
+    // timeouts") or repeats its words elsewhere ("MIG" after "Re-enable MIG"), so the summary
+    // never repeats a word.
+    let mut kept: Vec<(usize, usize, String)> = Vec::new();
+    for (start, std::cmp::Reverse(len), text) in spans {
+        let end = start + len;
+        let inside = kept.iter().any(|(s, e, _)| *s <= start && end <= *e);
+        let words = format!(" {} ", crate::text::normalize(&text));
+        let same = kept
+            .iter()
+            .any(|(_, _, t)| format!(" {} ", crate::text::normalize(t)).contains(&words));
+        if !inside && !same && !text.is_empty() {
+            kept.push((start, end, text));
+        }
+    }
+    let quoted: Vec<String> = kept
         .iter()
         .take(4)
-        .map(|(_, p)| format!("“{p}”"))
+        .map(|(_, _, p)| format!("“{p}”"))
         .collect();
     if !quoted.is_empty() {
         parts.push(format!("From {}, I read this as", join_names(&quoted)));

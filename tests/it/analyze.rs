@@ -176,3 +176,32 @@ fn an_explicit_top_gets_that_many_questions() {
     assert_eq!(top(&["--top", "2"]), 2);
     assert_eq!(top(&["--top", "0"]), 0);
 }
+
+/// The summary quotes each piece of evidence once: no phrase inside another, no word twice.
+#[test]
+fn the_summary_never_repeats_a_word() {
+    for text in [
+        "Re-enable MIG on two of the four A100s for the spring course, then MIG slices for every course",
+        "Longer idle timeouts for researchers",
+    ] {
+        let out = crate::common::ds01()
+            .args(["analyze", "--format", "json", text])
+            .output()
+            .expect("run");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let summary = v["summary"].as_str().expect("summary");
+        let from = summary
+            .split_once(", I read this as")
+            .map_or(summary, |(f, _)| f);
+        let quoted: Vec<String> = from
+            .split('“')
+            .skip(1)
+            .filter_map(|q| q.split_once('”').map(|(w, _)| w.to_lowercase()))
+            .collect();
+        let words: Vec<&str> = quoted.iter().flat_map(|q| q.split_whitespace()).collect();
+        let mut unique = words.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), words.len(), "{summary}");
+    }
+}
