@@ -288,6 +288,9 @@ pub enum TextFormat {
     Human,
     Json,
     Markdown,
+    /// Label names, one per line (`layer:L0`, `tier:student`, `gpu:mig`, `strains:...`,
+    /// `risk:...`, `size:M`), for labelling an issue in CI.
+    Labels,
 }
 
 /// `rules` subcommands.

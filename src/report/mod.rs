@@ -8,6 +8,7 @@ pub mod escape;
 pub mod explain;
 pub mod html;
 mod human;
+mod labels;
 mod markdown;
 pub(crate) mod prompt;
 pub(crate) mod proposal;
@@ -243,6 +244,7 @@ pub fn analysis(
             markdown::analysis(a) + &llm.map(markdown::llm).unwrap_or_default(),
             false,
         ),
+        TextFormat::Labels => labels::labels(a),
     }
 }
 
@@ -295,6 +297,7 @@ pub fn questions(
             markdown::questions(a) + &llm.map(markdown::llm).unwrap_or_default(),
             false,
         ),
+        TextFormat::Labels => labels::labels(a),
     }
 }
 

@@ -205,3 +205,43 @@ fn the_summary_never_repeats_a_word() {
         assert_eq!(unique.len(), words.len(), "{summary}");
     }
 }
+
+/// `--format labels`: one label name per line, from the same reading as the JSON, and nothing
+/// for a text that was not understood.
+#[test]
+fn labels_format_prints_one_label_per_line() {
+    let run = |text: &str, format: &str| {
+        let out = crate::common::ds01()
+            .args(["analyze", "--format", format, text])
+            .output()
+            .expect("run");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).expect("utf8")
+    };
+    let text = "Re-enable MIG on two of the four A100s for the spring course";
+    let labels = run(text, "labels");
+    let v: serde_json::Value = serde_json::from_str(&run(text, "json")).expect("json");
+    let mut expected: Vec<String> = Vec::new();
+    for (key, prefix) in [("layers", "layer"), ("tiers", "tier")] {
+        for f in v[key].as_array().expect("array") {
+            expected.push(format!("{prefix}:{}", f["id"].as_str().expect("id")));
+        }
+    }
+    expected.push(format!(
+        "gpu:{}",
+        v["gpu_impact"]["value"].as_str().expect("gpu")
+    ));
+    for f in v["principles"]["strained"].as_array().expect("strained") {
+        expected.push(format!("strains:{}", f["id"].as_str().expect("id")));
+    }
+    for f in v["risks"].as_array().expect("risks") {
+        expected.push(format!("risk:{}", f["id"].as_str().expect("id")));
+    }
+    expected.push(format!(
+        "size:{}",
+        v["size"]["tshirt"].as_str().expect("size")
+    ));
+    assert_eq!(labels.lines().collect::<Vec<_>>(), expected);
+    assert!(labels.contains("gpu:mig\n"), "{labels}");
+    assert_eq!(run("hello world", "labels"), "");
+}
