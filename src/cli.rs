@@ -36,7 +36,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR|FILE")]
     pub extend_rules: Vec<PathBuf>,
     /// Ask the local model server configured under [llm] in ds01-pm.toml for suggestions
-    /// (shown apart, labelled as model output; never changes findings or exit codes).
+    /// (`analyze`, `questions`, `llm doctor` only; shown apart, labelled as model output; never
+    /// changes findings or exit codes).
     #[arg(long, global = true)]
     pub llm: bool,
     /// Print only results, findings and errors: no status notes, progress or all-is-well

@@ -47,6 +47,17 @@ pub fn main_with(cli: Cli) -> ExitCode {
         let _ = err.print();
         return ExitCode::from(ExitStatus::Error as u8);
     }
+    if let Some(name) = cli.global.llm.then(|| without_llm(&cli.command)).flatten() {
+        // Accepted and ignored would let a user believe the model took part.
+        let err = <Cli as clap::CommandFactory>::command().error(
+            clap::error::ErrorKind::ArgumentConflict,
+            format!(
+                "the argument '--llm' does nothing for `{name}`: only `analyze`, `questions` and `llm doctor` ask the model"
+            ),
+        );
+        let _ = err.print();
+        return ExitCode::from(ExitStatus::Error as u8);
+    }
     let ctx = Ctx::from_cli(&cli);
     report::set_verbosity(if cli.global.quiet {
         report::Verbosity::Quiet
@@ -73,6 +84,24 @@ pub fn main_with(cli: Cli) -> ExitCode {
 }
 
 /// Run one command.
+/// The name of a command the model takes no part in (`None` for those it does).
+fn without_llm(command: &Command) -> Option<&'static str> {
+    Some(match command {
+        Command::Analyze(_) | Command::Questions(_) | Command::Llm(_) => return None,
+        Command::Rules(_) => "rules",
+        Command::Score(_) => "score",
+        Command::Plan(_) => "plan",
+        Command::Graph(_) => "graph",
+        Command::Report(_) => "report",
+        Command::Check(_) => "check",
+        Command::New(_) => "new",
+        Command::Explain(_) => "explain",
+        Command::Adr(_) => "adr",
+        Command::Completions { .. } => "completions",
+        Command::Man { .. } => "man",
+    })
+}
+
 pub fn run(cli: Cli, ctx: &Ctx) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Analyze(args) => commands::analyze::analyze(&args, ctx),

@@ -692,3 +692,22 @@ fn a_typo_in_any_table_fails_every_command_that_reads_the_config() {
     }
     assert!(!tmp.path().join("docs").exists(), "nothing written");
 }
+
+/// `--llm` where the model takes no part is refused, not silently ignored.
+#[test]
+fn llm_is_refused_where_it_does_nothing() {
+    for args in [
+        &["--llm", "score", "fixtures/backlog.toml"][..],
+        &["plan", "fixtures/backlog.toml", "--capacity", "8", "--llm"],
+        &["explain", "rice", "--llm"],
+    ] {
+        ds01()
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(
+                "the argument '--llm' does nothing for `",
+            ));
+    }
+}
