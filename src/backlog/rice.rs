@@ -120,9 +120,7 @@ pub fn propagate_chain(
     let mut origin: Vec<usize> = (0..n).collect();
     // The best chain offered to each item so far, and by whom.
     let mut best: Vec<Option<(f64, usize)>> = vec![None; n];
-    let mut seen = vec![usize::MAX; n];
-    let mut found: Vec<usize> = Vec::new();
-    let mut queue: Vec<usize> = Vec::new();
+    let mut walk = ChainWalk::new(n);
     // Open items already walked and found to have more than CHAIN_HORIZON open prerequisites.
     // An open item that depends on one has them all too (its walk goes through it), so it
     // needs no walk: in a long chain or a graph of far-reaching dependencies almost every item
@@ -133,36 +131,16 @@ pub fn propagate_chain(
             too_many[d] = true;
             continue;
         }
-        found.clear();
-        queue.clear();
-        queue.push(d);
-        seen[d] = d;
-        let mut too_long = false;
-        'walk: while let Some(x) = queue.pop() {
-            for p in super::graph::prerequisites(g, x) {
-                if open[p] && seen[p] != d {
-                    seen[p] = d;
-                    found.push(p);
-                    if found.len() > CHAIN_HORIZON {
-                        too_long = true;
-                        break 'walk;
-                    }
-                    queue.push(p);
-                }
-            }
-        }
-        if too_long {
+        let Some(found) = walk.prerequisites(g, open, d) else {
             too_many[d] = true;
             continue;
-        }
+        };
         if found.is_empty() {
             continue;
         }
-        // Sums saturate like the scores, so huge estimates give a finite ratio, never NaN.
-        let total =
-            |x: &[f64]| sum_in_order(found.iter().map(|&p| x[p]).chain([x[d]])).min(f64::MAX);
-        let ratio = (total(value) / total(effort)).min(f64::MAX);
-        for &p in &found {
+        let ratio = (chain_total(found, d, |i| value[i]) / chain_total(found, d, |i| effort[i]))
+            .min(f64::MAX);
+        for &p in found {
             let better = best[p].is_none_or(|(r, o)| {
                 ratio.total_cmp(&r).then(id_rank[o].cmp(&id_rank[d])) == Ordering::Greater
             });
@@ -182,24 +160,60 @@ pub fn propagate_chain(
 }
 
 /// The unfinished prerequisites, direct or not, of the open item `d`: the chain whose value
-/// and effort `chain` divides. `None` when there are more than [`CHAIN_HORIZON`].
+/// and effort `chain` divides, in index order. `None` when there are more than
+/// [`CHAIN_HORIZON`].
 pub fn chain_prerequisites(g: &DepGraph, open: &[bool], d: usize) -> Option<Vec<usize>> {
-    let mut seen = std::collections::HashSet::from([d]);
-    let mut found = Vec::new();
-    let mut queue = vec![d];
-    while let Some(x) = queue.pop() {
-        for p in super::graph::prerequisites(g, x) {
-            if open[p] && seen.insert(p) {
-                found.push(p);
-                if found.len() > CHAIN_HORIZON {
-                    return None;
-                }
-                queue.push(p);
-            }
-        }
-    }
+    let mut found = ChainWalk::new(open.len())
+        .prerequisites(g, open, d)?
+        .to_vec();
     found.sort_unstable();
     Some(found)
+}
+
+/// The total of `x` over an item `d` and its chain's prerequisites `members`, as `chain`
+/// divides them (and `score --explain` shows them). Saturates like the scores, so huge
+/// estimates give a finite ratio, never NaN.
+pub fn chain_total(members: &[usize], d: usize, x: impl Fn(usize) -> f64) -> f64 {
+    sum_in_order(members.iter().map(|&p| x(p)).chain([x(d)])).min(f64::MAX)
+}
+
+/// The walk up an item's unfinished prerequisites, with buffers reused from one item to the
+/// next (`seen` is stamped with the item, so it is never cleared).
+struct ChainWalk {
+    seen: Vec<usize>,
+    found: Vec<usize>,
+    queue: Vec<usize>,
+}
+
+impl ChainWalk {
+    fn new(n: usize) -> Self {
+        ChainWalk {
+            seen: vec![usize::MAX; n],
+            found: Vec::new(),
+            queue: Vec::new(),
+        }
+    }
+
+    /// The open prerequisites of `d`, direct or not, each once; `None` past the horizon.
+    fn prerequisites(&mut self, g: &DepGraph, open: &[bool], d: usize) -> Option<&[usize]> {
+        self.found.clear();
+        self.queue.clear();
+        self.queue.push(d);
+        self.seen[d] = d;
+        while let Some(x) = self.queue.pop() {
+            for p in super::graph::prerequisites(g, x) {
+                if open[p] && self.seen[p] != d {
+                    self.seen[p] = d;
+                    self.found.push(p);
+                    if self.found.len() > CHAIN_HORIZON {
+                        return None;
+                    }
+                    self.queue.push(p);
+                }
+            }
+        }
+        Some(&self.found)
+    }
 }
 
 /// A sum that does not depend on the order of its terms: floating-point addition is not

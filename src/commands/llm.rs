@@ -10,7 +10,7 @@ pub(crate) fn run(cmd: &LlmCommand, ctx: &Ctx) -> Result<ExitStatus, Error> {
         LlmCommand::Doctor { format } => {
             // `llm doctor` is itself the request to probe the server, unless the LLM is
             // turned off explicitly: then only `--llm` makes it connect.
-            let config = crate::config::load(None)?;
+            let config = super::load_config()?;
             let off = config.file.llm.as_ref().and_then(|l| l.enabled) == Some(false);
             if off && !ctx.llm {
                 let from = config
@@ -36,7 +36,7 @@ pub(crate) fn run(cmd: &LlmCommand, ctx: &Ctx) -> Result<ExitStatus, Error> {
                 let candidates: Vec<(String, llm::Protocol)> = match base {
                     Some(url) => {
                         // Validated like any configured address (loopback unless allowed).
-                        ctx.llm_settings_with_model(&url)?;
+                        ctx.check_llm_settings_but_model()?;
                         let protocol = file
                             .and_then(|l| l.protocol)
                             .unwrap_or(llm::Protocol::Openai);

@@ -92,9 +92,10 @@ impl Ctx {
         }
     }
 
-    /// Check every `[llm]` setting but the model (which `llm doctor` is about to look for):
-    /// the address is refused as for any request (loopback unless `allow_remote`).
-    pub fn llm_settings_with_model(&self, _base_url: &str) -> Result<(), Error> {
+    /// Check every `[llm]` setting but the model (which `llm doctor` is about to look for),
+    /// the base URL included: it is refused as for any request (loopback unless
+    /// `allow_remote`).
+    pub fn check_llm_settings_but_model(&self) -> Result<(), Error> {
         let config = load_config()?;
         Self::llm_settings_env(&config, true, |k| {
             if k == crate::llm::ENV_MODEL {

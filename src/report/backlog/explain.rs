@@ -1,5 +1,6 @@
 //! `score --explain ID`: the arithmetic of one item's score and why it sits where it does.
 use super::*;
+use crate::backlog::rice::chain_total;
 
 /// `score --explain ID`: the arithmetic, line by line, and why the item sits where it does.
 pub fn explain(b: &Backlog, r: &Ranking, i: usize) -> String {
@@ -93,13 +94,9 @@ fn explain_in(b: &Backlog, r: &Ranking, i: usize) -> String {
             }
             Some(d) => {
                 let members = r.chain_prerequisites(d).unwrap_or_default();
-                let total = |f: fn(&crate::backlog::Item) -> f64| {
-                    members.iter().fold(f(&b.items[d]), |acc, &p| {
-                        (acc + f(&b.items[p])).min(f64::MAX)
-                    })
-                };
-                let value = total(crate::backlog::Item::value);
-                let effort = total(|it| it.effort);
+                // The same totals `chain` divided, added in the same order.
+                let value = chain_total(&members, d, |i| b.items[i].value());
+                let effort = chain_total(&members, d, |i| b.items[i].effort);
                 let others: Vec<String> = members.iter().map(|&p| id(p)).collect();
                 let _ = writeln!(
                     out,

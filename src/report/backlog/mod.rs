@@ -29,8 +29,11 @@ pub use graph::graph;
 pub use plan::plan;
 pub use score::{ScoreView, score, score_json_to};
 
+/// The width the backlog tables fill when stdout is not a terminal (stable piped output).
+const PIPE_WIDTH: u16 = 160;
+
 fn table(header: &[&str]) -> Table {
-    super::human::table_with_width(header, 160)
+    super::human::table_with_width(header, PIPE_WIDTH)
 }
 
 /// A number for people: at most two decimals, no trailing zeros.

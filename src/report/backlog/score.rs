@@ -267,6 +267,7 @@ fn score_in(v: &ScoreView<'_>, format: ScoreFormat) -> String {
             out
         }
         ScoreFormat::Human => {
+            // The terminal's width, or PIPE_WIDTH when stdout is not one.
             let width = table(&[]).width().unwrap_or(PIPE_WIDTH);
             let mut out = human_table(v, rows, width);
             extras(&mut out, v, false);
@@ -323,9 +324,6 @@ pub fn score_json_to<W: std::io::Write>(v: &ScoreView<'_>, mut w: W) -> std::io:
     )?;
     w.write_all(b"\n")
 }
-
-/// The width the human table fills when stdout is not a terminal (stable piped output).
-const PIPE_WIDTH: u16 = 160;
 
 /// The human table's columns, most valuable first is not their order: `DROP_ORDER` says which
 /// go first when the table would not fit.
