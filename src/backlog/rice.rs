@@ -220,8 +220,16 @@ impl ChainWalk {
 /// associative, so the terms are added smallest first. Reordering a backlog file reorders the
 /// graph's edge lists, and must not move a score by one ulp (that can break a tie). Callers
 /// saturate the result; the terms are never negative.
-fn sum_in_order(terms: impl Iterator<Item = f64>) -> f64 {
-    let mut v: Vec<f64> = terms.collect();
+fn sum_in_order(mut terms: impl Iterator<Item = f64>) -> f64 {
+    // Two terms add the same either way round: only three or more need sorting (and a
+    // buffer), which keeps the common case of a propagation pass allocation-free.
+    let (a, b, c) = match (terms.next(), terms.next(), terms.next()) {
+        (None, ..) => return 0.0,
+        (Some(a), None, _) => return a,
+        (Some(a), Some(b), None) => return a + b,
+        (Some(a), Some(b), Some(c)) => (a, b, c),
+    };
+    let mut v: Vec<f64> = [a, b, c].into_iter().chain(terms).collect();
     v.sort_unstable_by(f64::total_cmp);
     v.into_iter().sum()
 }
@@ -335,6 +343,26 @@ mod tests {
             (e.score[0] - expected).abs() < 1e-9,
             "{} vs {expected}",
             e.score[0]
+        );
+    }
+
+    #[test]
+    fn sums_do_not_depend_on_the_order_of_their_terms() {
+        assert_eq!(sum_in_order(std::iter::empty()), 0.0);
+        assert_eq!(sum_in_order([2.5].into_iter()), 2.5);
+        assert_eq!(sum_in_order([2.5, 1.0].into_iter()), 3.5);
+        // 0.1 + 0.2 + 0.3 depends on the order in floating point; the sum must not.
+        let terms = [0.1, 0.2, 0.3, 1e-17, 7.0];
+        let mut orders = vec![terms.to_vec()];
+        orders.push(terms.iter().rev().copied().collect());
+        orders.push(vec![0.3, 7.0, 0.1, 1e-17, 0.2]);
+        let sums: Vec<f64> = orders
+            .into_iter()
+            .map(|o| sum_in_order(o.into_iter()))
+            .collect();
+        assert!(
+            sums.windows(2).all(|w| w[0].to_bits() == w[1].to_bits()),
+            "{sums:?}"
         );
     }
 
