@@ -88,7 +88,7 @@ fn is_literal_set(effective: &str) -> bool {
         .limit_class(4)
         .limit_repeat(4)
         .limit_literal_len(256)
-        .limit_total(1 << 20);
+        .limit_total(1 << 14);
     let seq = extractor.extract(&hir);
     seq.is_finite() && seq.is_exact()
 }
