@@ -132,6 +132,11 @@ pub struct Item {
     pub prereqs: Vec<usize>,
     pub status: Status,
     pub tags: Vec<String>,
+    /// Where the item is tracked (an issue's URL), if the file says.
+    pub url: Option<String>,
+    /// The estimates are defaults `import` put in for an unestimated issue or row: its rank
+    /// rests on guesses until someone estimates it.
+    pub needs_estimate: bool,
     /// Line of the item's `id` in the file.
     pub line: usize,
 }

@@ -387,6 +387,11 @@ fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, scoring: &Scoring) -> Option<
         prereqs: Vec::new(),
         status,
         tags: raw.tags,
+        url: raw
+            .url
+            .map(|u| u.into_inner().trim().to_owned())
+            .filter(|u| !u.is_empty()),
+        needs_estimate: raw.needs_estimate.is_some_and(Spanned::into_inner),
         line,
     })
 }
