@@ -3,6 +3,7 @@
 //! `commands::backlog` wires them to the CLI and `report::backlog` renders them.
 pub mod concerns;
 pub mod graph;
+pub mod import;
 mod model;
 pub mod plan;
 pub mod rank;

@@ -500,7 +500,12 @@ fn footer(v: &ScoreView<'_>) -> String {
             num(s.decay)
         ),
     };
-    let guessed = v.backlog.items.iter().filter(|it| it.needs_estimate).count();
+    let guessed = v
+        .backlog
+        .items
+        .iter()
+        .filter(|it| it.needs_estimate)
+        .count();
     let guessed = if guessed > 0 {
         format!(
             " {guessed} item(s) marked [needs estimate] carry the default estimates of `import`: their ranks rest on guesses."
