@@ -70,6 +70,7 @@ pub fn parse_map(specs: &[String]) -> Result<Vec<(String, String)>, Error> {
 }
 
 /// One record: its row number (the header is row 1) and cells.
+#[derive(Debug)]
 struct Record {
     row: usize,
     cells: Vec<String>,

@@ -393,7 +393,7 @@ mod tests {
         }
         assert_eq!(Value::Num(2.0).toml(), "2");
         assert_eq!(Value::Num(0.5).toml(), "0.5");
-        assert_eq!(Value::Num(1e20).toml(), "1e20");
+        assert_eq!(Value::Num(1e20).toml(), "100000000000000000000.0");
     }
 
     #[test]
