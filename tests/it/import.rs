@@ -94,6 +94,8 @@ fn github_issues_become_a_backlog_that_score_reads() {
         csv.lines()
             .any(|l| l.contains(",gh-12,") && l.contains(",true,https://"))
     );
+    let (html, _) = ok(&["report", p, "--no-concerns"]);
+    assert_eq!(html.matches(">needs estimate</span>").count(), 3);
     let (md, _) = ok(&["score", p, "--no-concerns", "--format", "markdown"]);
     assert!(md.contains("[GPU waste alerts](<https://github.com/ds01-lab/ds01-infra/issues/8>)"));
 }
@@ -475,4 +477,24 @@ fn hostile_text_in_issues_stays_data() {
         "--no-concerns",
     ]);
     assert!(!md.contains("javascript:"), "{md}");
+}
+
+#[test]
+fn help_shows_an_example_for_each_import_command() {
+    for (command, example) in [
+        (
+            "github",
+            "ds01-pm import github issues.json -o backlog.toml",
+        ),
+        (
+            "csv",
+            "ds01-pm import csv export.csv --map \"Effort=effort,Blocked by=depends_on\"",
+        ),
+    ] {
+        let (out, _) = ok(&["import", command, "--help"]);
+        assert!(out.contains(example), "{command}: {out}");
+        assert!(out.contains("needs_estimate = true"), "{command}: {out}");
+    }
+    let (man, _) = ok(&["man"]);
+    assert!(man.contains("import"), "the manual page lists import");
 }
