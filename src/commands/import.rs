@@ -77,9 +77,10 @@ fn finish(done: &Import, out: &ImportOutput) -> Result<ExitStatus, Error> {
             String::new()
         };
         report::warn(&format!(
-            "{} of {} items need an estimate and got defaults (reach: the median given, impact {}, confidence {}, effort {}; needs_estimate = true): {}{more}",
+            "{} of {} items need an estimate and got defaults (reach {}, impact {}, confidence {}, effort {}; needs_estimate = true): {}{more}",
             done.unestimated.len(),
             done.items,
+            done.default_reach,
             import::DEFAULT_IMPACT,
             import::DEFAULT_CONFIDENCE,
             import::DEFAULT_EFFORT,

@@ -143,6 +143,8 @@ pub struct Import {
     /// The items given default estimates (`needs_estimate = true`): their origin and the
     /// estimates that were missing.
     pub unestimated: Vec<(String, Vec<&'static str>)>,
+    /// The reach given to items without one (see [`DEFAULT_REACH`]).
+    pub default_reach: f64,
 }
 
 /// A description as the backlog keeps it: Windows line ends and HTML comments (issue-template
@@ -206,7 +208,7 @@ pub(crate) fn finish(
     name: &str,
     kind: &str,
     mut drafts: Vec<Draft>,
-    mut warnings: Vec<String>,
+    warnings: Vec<String>,
 ) -> Result<Import, Error> {
     if drafts.is_empty() {
         return Err(Error::invalid(
@@ -250,17 +252,19 @@ pub(crate) fn finish(
             unestimated.push((d.origin.clone(), missing));
         }
     }
-    let (toml, lines) = render(name, kind, &drafts, reach);
+    let default_reach = match reach {
+        Value::Num(x) => x,
+        Value::Str(_) => DEFAULT_REACH,
+    };
+    let (toml, lines) = render(name, kind, &drafts, &reach);
     match super::parse(&toml) {
-        Ok(b) => {
-            warnings.shrink_to_fit();
-            Ok(Import {
-                toml,
-                items: b.items.len(),
-                warnings,
-                unestimated,
-            })
-        }
+        Ok(b) => Ok(Import {
+            toml,
+            items: b.items.len(),
+            warnings,
+            unestimated,
+            default_reach,
+        }),
         Err(LoadError::Tool(e)) => Err(e),
         Err(LoadError::Findings(findings)) => Err(locate(name, &drafts, &lines, &findings)),
     }
@@ -282,7 +286,7 @@ fn default_reach(drafts: &[Draft]) -> Value {
     Value::Num(given[(given.len() - 1) / 2])
 }
 
-fn render(name: &str, kind: &str, drafts: &[Draft], reach: Value) -> (String, LineMap) {
+fn render(name: &str, kind: &str, drafts: &[Draft], reach: &Value) -> (String, LineMap) {
     let mut out = String::new();
     let mut lines: LineMap = Vec::new();
     let _ = writeln!(
