@@ -275,7 +275,7 @@ fn bad_github_input_names_the_issue_and_writes_nothing() {
             "[{\"number\": 4, \"body\": \"+++\\nreach = 3\\n\"}]",
             "issue #4: the front matter opened with `+++` is never closed",
         ),
-        ("[]", "no GitHub issues to import"),
+        ("[]", "nothing to import: no item in GitHub issues"),
     ];
     let input = dir.path().join("in.json");
     for (text, expect) in generated {

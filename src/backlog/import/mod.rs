@@ -212,7 +212,7 @@ pub(crate) fn finish(
 ) -> Result<Import, Error> {
     if drafts.is_empty() {
         return Err(Error::invalid(
-            format!("{name}: no {kind} to import"),
+            format!("{name}: nothing to import: no item in {kind}"),
             Some(
                 "an empty export gives an empty backlog, which `score` refuses; check the query or the file",
             ),
