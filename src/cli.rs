@@ -126,6 +126,15 @@ pub enum Command {
         after_help = "Records are numbered NNNN-slug.md in docs/decisions (or --dir, or [adr] dir in ds01-pm.toml), after the highest existing number; nothing is ever overwritten. The path of the record written is printed on stdout, even with -q.\nExamples:\n  ds01-pm adr \"Switch from file-based state to SQLite\"\n  ds01-pm adr \"Adopt SLURM for batch jobs\" -f context.md --dir docs/adr\n  ds01-pm adr \"MIG for the spring course\" --context \"Forty students, one A100\" --stdout\n  path=$(ds01-pm adr -q \"Adopt SLURM for batch jobs\")"
     )]
     Adr(AdrArgs),
+    /// Turn GitHub issues or a spreadsheet export into a backlog.toml (offline: reads files
+    /// `gh` or a spreadsheet wrote).
+    ///
+    /// The backlog written is checked as `score` checks it before anything is written: invalid
+    /// input (a bad estimate, a dependency cycle) exits 2, names the issue or the CSV row and
+    /// column, and writes nothing. Items without a complete estimate get defaults and
+    /// `needs_estimate = true`, listed on stderr.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Print a shell completion script.
     #[command(
         after_help = "Install:\n  bash: ds01-pm completions bash > ~/.local/share/bash-completion/completions/ds01-pm\n  zsh:  ds01-pm completions zsh > ~/.zfunc/_ds01-pm   (with `fpath+=~/.zfunc` before compinit)\n  fish: ds01-pm completions fish > ~/.config/fish/completions/ds01-pm.fish"
@@ -148,6 +157,87 @@ pub enum Command {
         #[arg(long, requires = "dir")]
         force: bool,
     },
+}
+
+/// `import` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import the JSON of `gh issue list`: one item `gh-N` per issue.
+    ///
+    /// Estimates from labels (`reach:200`, `impact:2`, `confidence:80%` or `confidence:0.8`,
+    /// `effort:M` or `effort:3`, `status:in-progress`) or from a `+++` TOML front matter at the
+    /// start of the body, which wins over labels. Dependencies from "depends on #N",
+    /// "blocked by #N", "requires #N" (lists too) and task-list lines `- [ ] #N`; references
+    /// to issues not in the export are dropped with a warning. Closed issues are done; other
+    /// labels become tags; the issue URL is kept as `url`.
+    #[command(
+        after_help = "Examples:\n  gh issue list --json number,title,body,labels,state,url --limit 1000 > issues.json\n  ds01-pm import github issues.json -o backlog.toml\n  ds01-pm score backlog.toml\n  gh issue list --json number,title,body,labels,state,url | ds01-pm import github - > backlog.toml\nMissing estimates: reach = the median reach of the issues that give one (1 if none does), impact 1, confidence 50%, effort M, and needs_estimate = true."
+    )]
+    Github(ImportGithubArgs),
+    /// Import a spreadsheet export (CSV): one item per row, fields named by the header row.
+    ///
+    /// Columns named like a field (case-insensitive: id, title, description, reach, impact,
+    /// confidence, effort, depends_on, status, url, tags, needs_estimate) hold it; --map names
+    /// others. id and title are required. RFC 4180 quoting (quoted newlines, doubled quotes),
+    /// a UTF-8 BOM and `;` or tab delimiters are handled; cells are never evaluated
+    /// (`=1+2` is text). depends_on and tags cells list ids separated by `,`, `;` or spaces.
+    #[command(
+        after_help = "Examples:\n  ds01-pm import csv backlog.csv -o backlog.toml\n  ds01-pm import csv export.csv --map \"Effort=effort,Blocked by=depends_on\" -o backlog.toml\n  ds01-pm import csv sheet.csv --delimiter ';' > backlog.toml\nEmpty estimate cells get the defaults of `import github --help` and needs_estimate = true."
+    )]
+    Csv(ImportCsvArgs),
+}
+
+/// Where `import` writes.
+#[derive(Debug, Args)]
+pub struct ImportOutput {
+    /// Write the backlog to FILE (atomically) instead of standard output, and print its path.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+/// `import github` arguments.
+#[derive(Debug, Args)]
+pub struct ImportGithubArgs {
+    /// The JSON file `gh issue list --json number,title,body,labels,state,url` wrote; `-` is
+    /// standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub out: ImportOutput,
+}
+
+/// `import csv` arguments.
+#[derive(Debug, Args)]
+pub struct ImportCsvArgs {
+    /// The CSV file; `-` is standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Column names to fields, `Column=field` separated by commas (repeatable), e.g.
+    /// "Effort=effort,Blocked by=depends_on". Column names are case-insensitive.
+    #[arg(long, value_name = "COLUMN=FIELD,...")]
+    pub map: Vec<String>,
+    /// The cell delimiter: `,`, `;`, `tab` or another single character (default: the one the
+    /// header line uses most).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<char>,
+    #[command(flatten)]
+    pub out: ImportOutput,
+}
+
+fn parse_delimiter(s: &str) -> Result<char, String> {
+    if s.eq_ignore_ascii_case("tab") || s == "\\t" {
+        return Ok('\t');
+    }
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if !matches!(c, '"' | '\n' | '\r') => Ok(c),
+        _ => Err(format!(
+            "expected one character such as `,` or `;` (or `tab`), got `{s}`"
+        )),
+    }
 }
 
 /// `explain` arguments.

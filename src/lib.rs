@@ -97,6 +97,7 @@ fn without_llm(command: &Command) -> Option<&'static str> {
         Command::New(_) => "new",
         Command::Explain(_) => "explain",
         Command::Adr(_) => "adr",
+        Command::Import(_) => "import",
         Command::Completions { .. } => "completions",
         Command::Man { .. } => "man",
     })
@@ -116,6 +117,7 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<ExitStatus, Error> {
         Command::New(args) => commands::new::new(&args, ctx),
         Command::Explain(args) => commands::explain::run(&args, ctx),
         Command::Adr(args) => commands::adr::run(&args, ctx),
+        Command::Import(cmd) => commands::import::run(&cmd, ctx),
         Command::Completions { shell } => commands::shell::completions(shell),
         Command::Man { dir, force } => commands::shell::man(dir.as_deref(), force),
     }

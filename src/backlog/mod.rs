@@ -3,6 +3,7 @@
 //! `commands::backlog` wires them to the CLI and `report::backlog` renders them.
 pub mod concerns;
 pub mod graph;
+pub mod import;
 mod model;
 pub mod plan;
 pub mod rank;
@@ -132,6 +133,11 @@ pub struct Item {
     pub prereqs: Vec<usize>,
     pub status: Status,
     pub tags: Vec<String>,
+    /// Where the item is tracked (an issue's URL), if the file says.
+    pub url: Option<String>,
+    /// The estimates are defaults `import` put in for an unestimated issue or row: its rank
+    /// rests on guesses until someone estimates it.
+    pub needs_estimate: bool,
     /// Line of the item's `id` in the file.
     pub line: usize,
 }

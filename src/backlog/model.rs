@@ -68,6 +68,10 @@ pub(crate) struct RawItem {
     pub(crate) depends_on: Vec<Spanned<String>>,
     pub(crate) status: Option<Spanned<String>>,
     pub(crate) tags: Vec<String>,
+    /// Optional link to where the item is tracked (an issue's URL).
+    pub(crate) url: Option<Spanned<String>>,
+    /// Optional: the estimates are defaults put in by `import`, not someone's judgement.
+    pub(crate) needs_estimate: Option<Spanned<bool>>,
 }
 
 /// The whole file.
@@ -119,6 +123,8 @@ pub(crate) const ITEM_KEYS: &[&str] = &[
     "depends_on",
     "status",
     "tags",
+    "url",
+    "needs_estimate",
 ];
 const REQUIRED_ITEM_KEYS: &[&str] = &["id", "title", "reach", "impact", "confidence", "effort"];
 
@@ -339,6 +345,26 @@ impl Reader {
         }
     }
 
+    fn boolean(
+        &mut self,
+        v: &Spanned<DeValue<'_>>,
+        offset: usize,
+        what: &str,
+    ) -> Option<Spanned<bool>> {
+        let s = span(offset, v.span());
+        match v.get_ref() {
+            DeValue::Boolean(x) => Some(Spanned::new(s, *x)),
+            other => {
+                self.problem(
+                    s.start,
+                    codes::B014.code,
+                    format!("{what} must be true or false, got {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
     fn scalar(
         &mut self,
         v: &Spanned<DeValue<'_>>,
@@ -476,6 +502,10 @@ impl Reader {
                 "effort" => raw.effort = self.scalar(v, offset, "`effort`"),
                 "depends_on" => raw.depends_on = self.strings(v, offset, "`depends_on`"),
                 "status" => raw.status = self.string(v, offset, "`status`"),
+                "url" => raw.url = self.string(v, offset, "`url`"),
+                "needs_estimate" => {
+                    raw.needs_estimate = self.boolean(v, offset, "`needs_estimate`");
+                }
                 "tags" => {
                     raw.tags = self
                         .strings(v, offset, "`tags`")

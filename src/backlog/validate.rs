@@ -387,6 +387,11 @@ fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, scoring: &Scoring) -> Option<
         prereqs: Vec::new(),
         status,
         tags: raw.tags,
+        url: raw
+            .url
+            .map(|u| u.into_inner().trim().to_owned())
+            .filter(|u| !u.is_empty()),
+        needs_estimate: raw.needs_estimate.is_some_and(Spanned::into_inner),
         line,
     })
 }
@@ -577,6 +582,34 @@ mod tests {
             parse_reach(&Scalar::Other("a boolean"))
                 .unwrap_err()
                 .contains("a boolean")
+        );
+    }
+
+    #[test]
+    fn url_and_needs_estimate_are_optional_and_typed() {
+        let item = "[[item]]\nid = \"a\"\ntitle = \"A\"\nreach = 1\nimpact = 1\nconfidence = 1\neffort = 1\n";
+        let b = crate::backlog::parse(item).expect("valid");
+        assert_eq!(
+            (b.items[0].url.as_deref(), b.items[0].needs_estimate),
+            (None, false)
+        );
+        let b = crate::backlog::parse(&format!(
+            "{item}url = \" https://example.org/1 \"\nneeds_estimate = true\n"
+        ))
+        .expect("valid");
+        assert_eq!(b.items[0].url.as_deref(), Some("https://example.org/1"));
+        assert!(b.items[0].needs_estimate);
+        let Err(crate::backlog::LoadError::Findings(f)) =
+            crate::backlog::parse(&format!("{item}needs_estimate = \"yes\"\nurl = 3\n"))
+        else {
+            panic!("wrong types are findings");
+        };
+        assert_eq!(f.len(), 2);
+        assert!(f.iter().all(|x| x.code == codes::B014.code), "{f:?}");
+        assert!(
+            f[0].message
+                .contains("`needs_estimate` must be true or false"),
+            "{f:?}"
         );
     }
 

@@ -5,6 +5,7 @@ pub mod analyze;
 pub mod backlog;
 pub mod check;
 pub mod explain;
+pub mod import;
 pub mod llm;
 pub mod new;
 pub mod rules;
@@ -190,8 +191,12 @@ impl std::ops::Deref for Rules {
 /// Standard input as UTF-8 text of at most [`error::MAX_TEXT_BYTES`], without a BOM; `hint`
 /// says what to do instead when it cannot be read.
 pub(crate) fn read_stdin(hint: &str) -> Result<String, Error> {
+    read_stdin_max(hint, error::MAX_TEXT_BYTES)
+}
+
+/// [`read_stdin`] with another size limit.
+pub(crate) fn read_stdin_max(hint: &str, limit: u64) -> Result<String, Error> {
     let mut s = String::new();
-    let limit = error::MAX_TEXT_BYTES;
     std::io::stdin()
         .take(limit + 1)
         .read_to_string(&mut s)

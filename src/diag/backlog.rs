@@ -131,7 +131,7 @@ pub const B013: CodeInfo = code(
     "B013",
     "unknown-key",
     "A key is not part of the backlog format.",
-    "Unknown keys are refused rather than ignored, so a typo (`depend_on`, `confidance`) cannot silently drop a value. The message suggests the nearest known key. The top level holds `[scoring]` and `[[item]]`; an item takes id, title, description, reach, impact, confidence, effort, depends_on, status and tags.",
+    "Unknown keys are refused rather than ignored, so a typo (`depend_on`, `confidance`) cannot silently drop a value. The message suggests the nearest known key. The top level holds `[scoring]` and `[[item]]`; an item takes id, title, description, reach, impact, confidence, effort, depends_on, status, tags, url and needs_estimate.",
 );
 
 /// `B014` `wrong-type-or-missing-key`.

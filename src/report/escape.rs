@@ -162,6 +162,25 @@ pub fn finish_json(s: String) -> String {
     out
 }
 
+/// A URL to put in a link (Markdown `[text](<url>)`, HTML `href`) as it is, or `None`: only
+/// http and https, and nothing that could end the link, the attribute or a table cell (space,
+/// `<>"'()[]|\\` and backtick, controls, bidi marks). A URL outside that is shown unlinked
+/// rather than trusted.
+pub fn link_url(url: &str) -> Option<&str> {
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() <= 2000
+        && !url.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || is_hostile(c)
+                || matches!(
+                    c,
+                    '<' | '>' | '"' | '\'' | '(' | ')' | '[' | ']' | '|' | '\\' | '`' | '&'
+                )
+        });
+    ok.then_some(url)
+}
+
 /// A Markdown table cell: on one line, `|` escaped, controls visible.
 pub fn md_cell(s: &str) -> String {
     term(s).replace('|', "\\|")

@@ -75,7 +75,7 @@ fn score_human_csv_markdown_and_top() {
     assert_eq!(lines.len(), 4);
     assert_eq!(
         lines[0],
-        "rank,id,title,reach,impact,confidence,effort,own_score,effective_score,unblocks,blocked_by,layers,tiers,gpu_impact,status"
+        "rank,id,title,reach,impact,confidence,effort,own_score,effective_score,unblocks,blocked_by,layers,tiers,gpu_impact,status,needs_estimate,url"
     );
     assert!(lines[1].starts_with("1,"));
     let md = stdout(&["score", BACKLOG, "--format", "markdown", "--critical-path"]);
@@ -439,7 +439,10 @@ fn no_concerns_skips_the_analysis_but_not_the_scores() {
         "1",
     ]);
     assert!(
-        csv.lines().nth(1).expect("row").ends_with(",,,,todo"),
+        csv.lines()
+            .nth(1)
+            .expect("row")
+            .ends_with(",,,,todo,false,"),
         "{csv}"
     );
 }
@@ -505,7 +508,7 @@ fn work_in_progress_is_shown_and_stays_in_the_first_phase() {
     let csv = stdout(&["score", BACKLOG, "--format", "csv"]);
     assert!(
         csv.lines()
-            .any(|l| l.contains(",monitoring-stack,") && l.ends_with(",in-progress")),
+            .any(|l| l.contains(",monitoring-stack,") && l.ends_with(",in-progress,false,")),
         "{csv}"
     );
 }

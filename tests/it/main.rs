@@ -12,6 +12,7 @@ mod common;
 mod explain_cli;
 mod fuzz_regressions;
 mod hostile_output;
+mod import;
 mod layering;
 mod llm;
 mod new_cli;

@@ -49,6 +49,12 @@ struct ItemJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     concerns: Option<&'a ConcernSummary>,
     tags: &'a [String],
+    /// Where the item is tracked (an issue's URL), when the backlog says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    /// The estimates are defaults `import` put in: the rank rests on guesses. Absent when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    needs_estimate: bool,
 }
 
 #[derive(Serialize)]
@@ -156,6 +162,8 @@ fn item_json<'a>(v: &ScoreView<'a>, rank: usize, i: usize) -> ItemJson<'a> {
         chain_prev: r.chain_prev[i].map(|p| b.items[p].id.as_str()),
         concerns: v.concerns.map(|c| c.get(i)),
         tags: &it.tags,
+        url: it.url.as_deref(),
+        needs_estimate: it.needs_estimate,
     }
 }
 
@@ -193,7 +201,7 @@ fn score_in(v: &ScoreView<'_>, format: ScoreFormat) -> String {
         }
         ScoreFormat::Csv => {
             let mut out = String::from(
-                "rank,id,title,reach,impact,confidence,effort,own_score,effective_score,unblocks,blocked_by,layers,tiers,gpu_impact,status\n",
+                "rank,id,title,reach,impact,confidence,effort,own_score,effective_score,unblocks,blocked_by,layers,tiers,gpu_impact,status,needs_estimate,url\n",
             );
             // `--no-concerns` leaves the three concern columns empty.
             let none = ConcernSummary {
@@ -220,6 +228,8 @@ fn score_in(v: &ScoreView<'_>, format: ScoreFormat) -> String {
                     c.tiers.join(" "),
                     c.gpu_impact.clone(),
                     it.status.name().to_owned(),
+                    it.needs_estimate.to_string(),
+                    it.url.clone().unwrap_or_default(),
                 ];
                 // Numbers as they are (a negative number is no formula); text neutralised.
                 let line: Vec<String> = fields
@@ -247,7 +257,7 @@ fn score_in(v: &ScoreView<'_>, format: ScoreFormat) -> String {
                     out,
                     "| {k} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                     md_cell(&escape::md_code(&it.id)),
-                    md_cell(&it.title),
+                    md_title(it),
                     num(it.reach),
                     num(it.impact),
                     pct(it.confidence),
@@ -364,11 +374,7 @@ fn human_table(
             [
                 k.to_string(),
                 it.id.clone(),
-                if it.status == Status::InProgress {
-                    format!("{} [in-progress]", it.title)
-                } else {
-                    it.title.clone()
-                },
+                title_cell(it),
                 num(it.reach),
                 num(it.impact),
                 pct(it.confidence),
@@ -444,6 +450,39 @@ fn human_table(
     out
 }
 
+/// The title with its markers: `[in-progress]`, and `[needs estimate]` when the estimates are
+/// the defaults `import` put in (the rank rests on guesses).
+fn title_cell(it: &Item) -> String {
+    format!("{}{}", it.title, markers(it))
+}
+
+fn markers(it: &Item) -> &'static str {
+    match (it.status == Status::InProgress, it.needs_estimate) {
+        (true, true) => " [in-progress] [needs estimate]",
+        (true, false) => " [in-progress]",
+        (false, true) => " [needs estimate]",
+        (false, false) => "",
+    }
+}
+
+/// The Markdown title cell: the title linked to the item's `url` when that is a plain
+/// http(s) address (anything else is left unlinked rather than trusted), then its markers.
+fn md_title(it: &Item) -> String {
+    match it.url.as_deref().and_then(escape::link_url) {
+        Some(url) => format!(
+            "[{}](<{url}>){}",
+            md_cell(
+                &it.title
+                    .replace('\\', "\\\\")
+                    .replace('[', "\\[")
+                    .replace(']', "\\]")
+            ),
+            markers(it)
+        ),
+        None => md_cell(&title_cell(it)),
+    }
+}
+
 fn footer(v: &ScoreView<'_>) -> String {
     let s = &v.backlog.scoring;
     let total = v.ranking.order.len();
@@ -461,8 +500,21 @@ fn footer(v: &ScoreView<'_>) -> String {
             num(s.decay)
         ),
     };
+    let guessed = v
+        .backlog
+        .items
+        .iter()
+        .filter(|it| it.needs_estimate)
+        .count();
+    let guessed = if guessed > 0 {
+        format!(
+            " {guessed} item(s) marked [needs estimate] carry the default estimates of `import`: their ranks rest on guesses."
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{shown} of {total} open items; {done} done. RICE = reach ({}) × impact × confidence ÷ effort ({}); {strategy}. Never ranked above an unfinished prerequisite; ties: own score, then id. `--explain ID` shows the arithmetic.",
+        "{shown} of {total} open items; {done} done.{guessed} RICE = reach ({}) × impact × confidence ÷ effort ({}); {strategy}. Never ranked above an unfinished prerequisite; ties: own score, then id. `--explain ID` shows the arithmetic.",
         s.reach_period,
         s.effort_unit.short(),
     )

@@ -711,9 +711,15 @@ fn table_section(out: &mut String, v: &ReportView<'_>, rows: &TableRows) {
             "" => num(it.impact),
             w => format!("{} ({w})", num(it.impact)),
         };
+        // The estimates are `import` defaults: the rank rests on guesses.
+        let guess = if it.needs_estimate {
+            "<span class=\"pill todo\" title=\"default estimates from import\">needs estimate</span>"
+        } else {
+            ""
+        };
         let _ = write!(
             out,
-            "<tr{class}><td class=\"n\">{rank}</td><td><span class=\"id\">{}</span>{crit}<br><span class=\"t\">{}</span></td><td><span class=\"pill {status}\">{status}</span></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{eff_cell}</td><td class=\"deps\">{}</td><td class=\"deps\">{}</td>",
+            "<tr{class}><td class=\"n\">{rank}</td><td><span class=\"id\">{}</span>{crit}<br><span class=\"t\">{}</span>{guess}</td><td><span class=\"pill {status}\">{status}</span></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{eff_cell}</td><td class=\"deps\">{}</td><td class=\"deps\">{}</td>",
             esc(&it.id),
             esc(&it.title),
             num(it.reach),

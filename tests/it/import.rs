@@ -1,0 +1,500 @@
+//! `import github` and `import csv` end to end: the TOML written, its round trip through
+//! `score`, warnings, bad input (exit 2, the issue or row and column named, nothing written)
+//! and `--force`.
+use std::path::Path;
+
+use crate::common::{ROOT, ds01};
+
+const ISSUES: &str = "fixtures/import/issues.json";
+const SHEET: &str = "fixtures/import/sheet.csv";
+const SHEET_MAP: &str = "Size=effort,Blocked by=depends_on,Link=url";
+
+/// Standard output and standard error of a run that must succeed.
+fn ok(args: &[&str]) -> (String, String) {
+    let out = ds01().args(args).output().expect("run");
+    let stderr = String::from_utf8(out.stderr).expect("utf8");
+    assert!(out.status.success(), "{args:?}: {stderr}");
+    (String::from_utf8(out.stdout).expect("utf8"), stderr)
+}
+
+/// Exit code and standard error of a run that must fail.
+fn fails(args: &[&str]) -> (Option<i32>, String) {
+    let out = ds01().args(args).output().expect("run");
+    assert!(!out.status.success(), "{args:?} succeeded");
+    (
+        out.status.code(),
+        String::from_utf8(out.stderr).expect("utf8"),
+    )
+}
+
+/// `score --format json` of a backlog file, without the concern labels (they follow the
+/// default rules, which change independently).
+fn score_json(path: &Path) -> serde_json::Value {
+    let (out, _) = ok(&[
+        "score",
+        path.to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+        "--no-concerns",
+    ]);
+    let mut v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    v["backlog"] = "BACKLOG".into();
+    v
+}
+
+#[test]
+fn github_issues_become_a_backlog_that_score_reads() {
+    let (toml, stderr) = ok(&["import", "github", ISSUES]);
+    insta::assert_snapshot!("github_toml", toml);
+    insta::assert_snapshot!("github_stderr", stderr);
+    // References to issues outside the export and to the issue itself are dropped, naming
+    // both numbers; the unestimated items are listed with their issue numbers.
+    assert!(stderr.contains("issue #12: \"Depends on #8, #12 and #99\" names issue #99"));
+    assert!(stderr.contains("issue #12: \"- [ ] #42\" names issue #42"));
+    assert!(stderr.contains("names the issue itself"));
+    assert!(stderr.contains("issue #15 (no reach, impact, confidence, effort)"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backlog.toml");
+    std::fs::write(&path, &toml).expect("write");
+    let v = score_json(&path);
+    let items = v["items"].as_array().expect("items");
+    let item = |id: &str| {
+        items
+            .iter()
+            .find(|x| x["id"] == id)
+            .unwrap_or_else(|| panic!("{id} ranked"))
+    };
+    assert_eq!(
+        item("gh-12")["url"],
+        "https://github.com/ds01-lab/ds01-infra/issues/12"
+    );
+    assert_eq!(item("gh-12")["needs_estimate"], true);
+    assert!(item("gh-8").get("needs_estimate").is_none());
+    assert_eq!(v["done"], serde_json::json!(["gh-3"]));
+    // The front matter wins over the `impact:1` label.
+    assert_eq!(item("gh-5")["impact"], 2.0);
+    assert_eq!(item("gh-5")["status"], "in-progress");
+    insta::assert_json_snapshot!("github_score", v);
+    // The human table and the CSV show which ranks rest on guesses.
+    let p = path.to_str().expect("utf-8");
+    let (table, _) = ok(&["score", p, "--no-concerns"]);
+    assert!(table.contains("[needs estimate]"), "{table}");
+    assert!(
+        table.contains("3 item(s) marked [needs estimate]"),
+        "{table}"
+    );
+    let (csv, _) = ok(&["score", p, "--no-concerns", "--format", "csv"]);
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap_or("")
+            .ends_with(",status,needs_estimate,url")
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",gh-12,") && l.contains(",true,https://"))
+    );
+    let (html, _) = ok(&["report", p, "--no-concerns"]);
+    assert_eq!(html.matches(">needs estimate</span>").count(), 3);
+    let (md, _) = ok(&["score", p, "--no-concerns", "--format", "markdown"]);
+    assert!(md.contains("[GPU waste alerts](<https://github.com/ds01-lab/ds01-infra/issues/8>)"));
+}
+
+#[test]
+fn stdin_gives_the_same_backlog_as_the_file() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join(ISSUES)).expect("fixture");
+    let out = ds01()
+        .args(["import", "github", "-"])
+        .write_stdin(text)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let (file, _) = ok(&["import", "github", ISSUES]);
+    assert_eq!(
+        String::from_utf8(out.stdout).expect("utf8"),
+        file.replace(ISSUES, "<stdin>")
+    );
+}
+
+#[test]
+fn output_is_sorted_by_issue_number_whatever_the_export_order() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join(ISSUES)).expect("fixture");
+    let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    v.as_array_mut().expect("array").reverse();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reversed = dir.path().join("issues.json");
+    std::fs::write(&reversed, v.to_string()).expect("write");
+    let (a, _) = ok(&["import", "github", ISSUES]);
+    let (b, _) = ok(&["import", "github", reversed.to_str().expect("utf-8")]);
+    assert_eq!(a, b.replace(reversed.to_str().expect("utf-8"), ISSUES));
+}
+
+#[test]
+fn a_huge_unicode_body_is_cut_for_the_description_and_imports_fast() {
+    let body = format!(
+        "+++\nreach = 30\nimpact = \"low\"\nconfidence = 0.5\neffort = \"XS\"\n+++\nDépend de rien. 🚀 Blocked by #1.\n{}",
+        "Journal de GPU: la tranche MIG 3g.40gb est occupée. 日志 ".repeat(40_000)
+    );
+    assert!(body.len() > 2_000_000);
+    let issues = serde_json::json!([
+        {"number": 1, "title": "Prérequis", "body": "", "labels": [{"name": "reach:1"}, {"name": "impact:1"}, {"name": "confidence:1"}, {"name": "effort:1"}], "state": "OPEN"},
+        {"number": 2, "title": "Énorme 🚀", "body": body, "labels": [], "state": "OPEN", "url": "https://github.com/x/y/issues/2"},
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("huge.json");
+    std::fs::write(&input, issues.to_string()).expect("write");
+    let output = dir.path().join("backlog.toml");
+    let started = std::time::Instant::now();
+    let (stdout, stderr) = ok(&[
+        "import",
+        "github",
+        input.to_str().expect("utf-8"),
+        "-o",
+        output.to_str().expect("utf-8"),
+    ]);
+    assert!(started.elapsed().as_secs() < 20);
+    assert_eq!(stdout.trim(), output.to_str().expect("utf-8"));
+    assert!(
+        stderr.contains("issue #2: the description keeps the first"),
+        "{stderr}"
+    );
+    let toml = std::fs::read_to_string(&output).expect("written");
+    assert!(toml.len() < 10_000, "{} bytes", toml.len());
+    assert!(toml.contains("depends_on = [\"gh-1\"]"));
+    let v = score_json(&output);
+    assert_eq!(v["open"], 2);
+}
+
+#[test]
+fn a_cycle_through_references_is_reported_as_score_reports_it_and_nothing_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = dir.path().join("backlog.toml");
+    let (code, stderr) = fails(&[
+        "import",
+        "github",
+        "fixtures/import/cycle.json",
+        "-o",
+        output.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(!output.exists());
+    assert!(
+        stderr.starts_with("error: fixtures/import/cycle.json: issue #1: dependency cycle of 3 items: `gh-1`, `gh-2`, `gh-3`; the loop is closed by: `gh-1` depends on `gh-2`; `gh-2` depends on `gh-3`; `gh-3` depends on `gh-1`\nhint: "),
+        "{stderr}"
+    );
+    // The same message as `score` gives for the same backlog.
+    let edited = dir.path().join("cycle.toml");
+    std::fs::write(
+        &edited,
+        "[[item]]\nid = \"gh-1\"\ntitle = \"a\"\nreach = 1\nimpact = 1\nconfidence = 1\neffort = 1\ndepends_on = [\"gh-2\"]\n\
+         [[item]]\nid = \"gh-2\"\ntitle = \"b\"\nreach = 1\nimpact = 1\nconfidence = 1\neffort = 1\ndepends_on = [\"gh-3\"]\n\
+         [[item]]\nid = \"gh-3\"\ntitle = \"c\"\nreach = 1\nimpact = 1\nconfidence = 1\neffort = 1\ndepends_on = [\"gh-1\"]\n",
+    )
+    .expect("write");
+    let (code, score) = fails(&["score", edited.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(2));
+    let message = |s: &str| {
+        s.lines()
+            .next()
+            .and_then(|l| l.split_once("dependency cycle"))
+            .map(|(_, m)| m.to_owned())
+    };
+    assert_eq!(message(&stderr), message(&score));
+}
+
+#[test]
+fn bad_github_input_names_the_issue_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = dir.path().join("out.toml");
+    let out = output.to_str().expect("utf-8");
+    let cases: &[(&str, &str)] = &[(
+        "fixtures/import/bad-impact.json",
+        "issue #7, label `impact:7`: item `gh-7`: `impact` is off the scale",
+    )];
+    for (input, expect) in cases {
+        let (code, stderr) = fails(&["import", "github", input, "-o", out]);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains(expect), "{input}: {stderr}");
+        assert!(!output.exists(), "{input}");
+    }
+    // Generated inputs, each with the words its message must hold.
+    let generated: &[(&str, &str)] = &[
+        (
+            "{\"number\": 1}",
+            "expected a JSON array of issues, got an object",
+        ),
+        (
+            "[{\"number\": 1, \"title\": \"a\",]",
+            ":1:29: not valid JSON: key must be a string",
+        ),
+        (
+            "[{\"title\": \"No number\"}]",
+            "entry 1 (\"No number\") has no `number`",
+        ),
+        (
+            "[{\"number\": -4}]",
+            "entry 1: `number` must be a positive whole number, got -4",
+        ),
+        (
+            "[{\"number\": 4, \"title\": \"a\"}, {\"number\": 4, \"title\": \"b\"}]",
+            "issue #4 appears twice",
+        ),
+        (
+            "[{\"number\": 4, \"labels\": \"reach:3\"}]",
+            "issue #4: `labels` must be an array",
+        ),
+        (
+            "[{\"number\": 4, \"state\": \"DRAFT\"}]",
+            "issue #4: unknown `state` \"DRAFT\"",
+        ),
+        (
+            "[{\"number\": 4, \"labels\": [{\"name\": \"impact:1\"}, {\"name\": \"impact:2\"}]}]",
+            "issue #4: label `impact:1` and label `impact:2` disagree",
+        ),
+        (
+            "[{\"number\": 4, \"labels\": [{\"name\": \"confidence:30%\"}]}]",
+            "issue #4, label `confidence:30%`: item `gh-4`: `confidence` must be between 50% and 100%",
+        ),
+        (
+            "[{\"number\": 4, \"labels\": [{\"name\": \"effort:XXXL\"}]}]",
+            "issue #4, label `effort:XXXL`: item `gh-4`: `effort` \"XXXL\" is not a t-shirt size",
+        ),
+        (
+            "[{\"number\": 4, \"labels\": [{\"name\": \"reach:-3\"}]}]",
+            "issue #4, label `reach:-3`: item `gh-4`: `reach` must not be negative",
+        ),
+        (
+            "[{\"number\": 4, \"body\": \"+++\\nrech = 3\\n+++\\n\"}]",
+            "issue #4: unknown key `rech` in the front matter (did you mean `reach`?)",
+        ),
+        (
+            "[{\"number\": 4, \"body\": \"+++\\nreach = \\n+++\\n\"}]",
+            "issue #4: the front matter is not valid TOML (line 1",
+        ),
+        (
+            "[{\"number\": 4, \"body\": \"+++\\nreach = 3\\n\"}]",
+            "issue #4: the front matter opened with `+++` is never closed",
+        ),
+        ("[]", "nothing to import: no item in GitHub issues"),
+    ];
+    let input = dir.path().join("in.json");
+    for (text, expect) in generated {
+        std::fs::write(&input, text).expect("write");
+        let (code, stderr) = fails(&[
+            "import",
+            "github",
+            input.to_str().expect("utf-8"),
+            "-o",
+            out,
+        ]);
+        assert_eq!(code, Some(2), "{text}: {stderr}");
+        assert!(stderr.contains(expect), "{text}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(stderr.contains("\nhint: "), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(!output.exists(), "{text}");
+    }
+}
+
+#[test]
+fn a_spreadsheet_export_with_bom_semicolons_quoted_newlines_and_formulas() {
+    let (toml, stderr) = ok(&["import", "csv", SHEET, "--map", SHEET_MAP]);
+    insta::assert_snapshot!("csv_toml", toml);
+    assert!(
+        stderr.contains("row 5 (no reach, impact, confidence, effort)"),
+        "{stderr}"
+    );
+    // Formula-looking cells stay text, quoted newlines and doubled quotes survive, a decimal
+    // comma is read in a `;` export.
+    assert!(toml.contains("title = '=HYPERLINK(\"http://evil.example/\",\"GPU waste alerts\")'"));
+    assert!(toml.contains("title = \"@SUM(A1:A9) queue\""));
+    assert!(toml.contains("Read GPU allocations from container labels;\nno state file."));
+    assert!(toml.contains("title = 'Prometheus \"and\" Grafana'"));
+    assert!(toml.contains("effort = 1.5"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backlog.toml");
+    std::fs::write(&path, &toml).expect("write");
+    let v = score_json(&path);
+    insta::assert_json_snapshot!("csv_score", v);
+    // score's CSV neutralises the formula-looking title again on the way out.
+    let (csv, _) = ok(&[
+        "score",
+        path.to_str().expect("utf-8"),
+        "--format",
+        "csv",
+        "--no-concerns",
+    ]);
+    assert!(csv.contains("\"'=HYPERLINK("), "{csv}");
+    // --delimiter gives the same result as detection.
+    let (same, _) = ok(&[
+        "import",
+        "csv",
+        SHEET,
+        "--map",
+        SHEET_MAP,
+        "--delimiter",
+        ";",
+    ]);
+    assert_eq!(same, toml);
+}
+
+#[test]
+fn bad_csv_input_names_the_row_and_column_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = dir.path().join("out.toml");
+    let out = output.to_str().expect("utf-8");
+    let header = "id,title,reach,impact,confidence,effort,depends_on\n";
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "a,A,-3,1,0.8,2,\n",
+            &[],
+            "row 2, column `reach`: item `a`: `reach` must not be negative, got -3",
+        ),
+        (
+            "a,A,=1+2,1,0.8,2,\n",
+            &[],
+            "row 2, column `reach`: item `a`: `reach` must be a number (people per reach period), got \"=1+2\"",
+        ),
+        (
+            "a,A,1,1,0.8,2,\nb,B,1,7,0.8,2,\n",
+            &[],
+            "row 3, column `impact`: item `b`: `impact` is off the scale",
+        ),
+        (
+            "a,A,1,1,0.8,2,zz\n",
+            &[],
+            "row 2, column `depends_on`: item `a` depends on unknown item `zz`",
+        ),
+        (
+            "a,A,1,1,0.8,2,b\nb,B,1,1,0.8,2,a\n",
+            &[],
+            "row 2: dependency cycle of 2 items: `a`, `b`",
+        ),
+        (
+            "a,A,1,1,0.8,2,\na,B,1,1,0.8,2,\n",
+            &[],
+            "row 3, column `id`: duplicate id `a` (first on row 2)",
+        ),
+        (
+            "a,A,1,1,0.8,2,\n,B,1,1,0.8,2,\n",
+            &[],
+            "row 3, column `id`: the id is empty",
+        ),
+        (
+            "a,\"A,1,1,0.8,2,\n",
+            &[],
+            "row 2, column 2: the quoted cell opened on line 2 never closes",
+        ),
+        (
+            "a,A,1,1,0.8,2,,extra\n",
+            &[],
+            "row 2: 8 cells, but the header has 7 columns",
+        ),
+        (
+            "a,A,1,1,0.8,2,\n",
+            &["--map", "Size=effort"],
+            "--map names column `Size`, which the header row does not have",
+        ),
+        (
+            "a,A,1,1,0.8,2,\n",
+            &["--map", "reach=rech"],
+            "--map: unknown field `rech` for column `reach`",
+        ),
+    ];
+    let input = dir.path().join("in.csv");
+    for (rows, extra, expect) in cases {
+        std::fs::write(&input, format!("{header}{rows}")).expect("write");
+        let mut args = vec!["import", "csv", input.to_str().expect("utf-8"), "-o", out];
+        args.extend_from_slice(extra);
+        let (code, stderr) = fails(&args);
+        assert_eq!(code, Some(2), "{rows}: {stderr}");
+        assert!(stderr.contains(expect), "{rows}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(!output.exists(), "{rows}");
+    }
+    std::fs::write(&input, "name,reach\nx,3\n").expect("write");
+    let (_, stderr) = fails(&["import", "csv", input.to_str().expect("utf-8")]);
+    assert!(
+        stderr.contains("no column holds `id` (the header has `name`, `reach`)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--map \"Your column=id\""), "{stderr}");
+}
+
+#[test]
+fn an_existing_output_is_kept_without_force_and_replaced_with_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = dir.path().join("backlog.toml");
+    std::fs::write(&output, "keep me\n").expect("write");
+    let out = output.to_str().expect("utf-8");
+    let (code, stderr) = fails(&["import", "github", ISSUES, "-o", out]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&output).expect("kept"), "keep me\n");
+    let (stdout, _) = ok(&["import", "github", ISSUES, "-o", out, "--force"]);
+    assert_eq!(stdout.trim(), out);
+    let written = std::fs::read_to_string(&output).expect("written");
+    assert!(written.contains("id = \"gh-12\""));
+    // No temporary file is left beside it.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["backlog.toml"]);
+    // --force alone (no -o) is a usage error.
+    let (code, _) = fails(&["import", "github", ISSUES, "--force"]);
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn hostile_text_in_issues_stays_data() {
+    let issues = serde_json::json!([
+        {"number": 1, "title": "evil\u{1b}[31m title \u{202e} ]] \"\"\" ''' [[item]]", "body": "\"\"\"\n[[item]]\nid = \"x\"\n'''", "url": "javascript:alert(1)", "labels": [{"name": "=cmd|' /C calc'!A0"}]},
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, issues.to_string()).expect("write");
+    let output = dir.path().join("backlog.toml");
+    ok(&[
+        "import",
+        "github",
+        input.to_str().expect("utf-8"),
+        "-o",
+        output.to_str().expect("utf-8"),
+    ]);
+    let v = score_json(&output);
+    assert_eq!(v["open"], 1);
+    let item = &v["items"][0];
+    assert_eq!(item["url"], "javascript:alert(1)");
+    assert_eq!(item["tags"][0], "=cmd|' /C calc'!A0");
+    // A URL that is not plain http(s) is not linked in Markdown.
+    let (md, _) = ok(&[
+        "score",
+        output.to_str().expect("utf-8"),
+        "--format",
+        "markdown",
+        "--no-concerns",
+    ]);
+    assert!(!md.contains("javascript:"), "{md}");
+}
+
+#[test]
+fn help_shows_an_example_for_each_import_command() {
+    for (command, example) in [
+        (
+            "github",
+            "ds01-pm import github issues.json -o backlog.toml",
+        ),
+        (
+            "csv",
+            "ds01-pm import csv export.csv --map \"Effort=effort,Blocked by=depends_on\"",
+        ),
+    ] {
+        let (out, _) = ok(&["import", command, "--help"]);
+        assert!(out.contains(example), "{command}: {out}");
+        assert!(out.contains("needs_estimate = true"), "{command}: {out}");
+    }
+    let (man, _) = ok(&["man"]);
+    assert!(man.contains("import"), "the manual page lists import");
+}
