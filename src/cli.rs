@@ -192,12 +192,16 @@ pub struct AdrArgs {
 /// `check` arguments.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Proposal files, directories (every `*.md` inside) or quoted glob patterns. Decision
-    /// records (`ds01-pm adr`) found in directories or by globs are skipped.
+    /// Proposal files, directories (every `*.md` inside) or quoted glob patterns; `-` reads
+    /// standard input. A GitHub issue form's body (`### Field label` headings) is read as a
+    /// proposal too. Decision records (`ds01-pm adr`) found in directories or by globs are
+    /// skipped.
     #[arg(value_name = "PATH", required_unless_present = "list_checks")]
     pub paths: Vec<PathBuf>,
     /// Output format: human, json, sarif (GitHub code scanning), github (workflow
-    /// annotations), junit (XML), line (`path:line:col: severity code message`).
+    /// annotations), junit (XML), line (`path:line:col: severity code message`), comment (the
+    /// Markdown of one issue comment: what ds01-pm understood, the top questions, what is
+    /// missing; first line `<!-- ds01-pm:triage -->`).
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// The lowest severity that makes the run fail (exit 1); default from `[check]
@@ -221,6 +225,8 @@ pub enum CheckFormat {
     Github,
     Junit,
     Line,
+    /// The Markdown of an issue comment (see `examples/issue-triage.yml`).
+    Comment,
 }
 
 /// `--fail-level` values.
