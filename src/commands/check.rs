@@ -221,7 +221,13 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
             .iter()
             .map(|(_, t)| crate::check::checks::analysis(&set, &settings, t))
             .collect();
-        report::comment::comment(&outcome, &analyses, settings.top_questions)
+        // The questions P302 looks for; with P302's list turned off (`top_questions = 0`),
+        // those `analyze` puts first.
+        let top = match settings.top_questions {
+            0 => crate::analyze::questions::DEFAULT_TOP,
+            n => n,
+        };
+        report::comment::comment(&outcome, &analyses, top)
     } else {
         report::check::render(&outcome, args.format, ctx.color)
     };
