@@ -443,7 +443,9 @@ pub fn title_from(idea: &str) -> String {
         if title.is_empty() {
             title = words[0].chars().take(TITLE_MAX - 1).collect();
         }
-        let title = title.trim_end_matches([',', ';', ':', '-', '(', '—']).trim_end();
+        let title = title
+            .trim_end_matches([',', ';', ':', '-', '(', '—'])
+            .trim_end();
         format!("{title}…")
     };
     let mut chars = title.chars();
@@ -604,7 +606,12 @@ pub fn unknown_question_keys<'a>(answers: &'a Answers, draft: &Draft) -> Vec<&'a
         .keyed
         .iter()
         .filter(|k| k.target == Target::Question)
-        .filter(|k| !draft.asked.iter().any(|a| question_id(&a.question) == k.key.trim()))
+        .filter(|k| {
+            !draft
+                .asked
+                .iter()
+                .any(|a| question_id(&a.question) == k.key.trim())
+        })
         .collect()
 }
 
@@ -802,7 +809,10 @@ mod tests {
             "Open ds01.example.org (v1.2) for students, e.g. for TensorBoard"
         );
         let long = title_from(&"word ".repeat(40));
-        assert!(long.chars().count() <= TITLE_MAX && long.ends_with("word…"), "{long}");
+        assert!(
+            long.chars().count() <= TITLE_MAX && long.ends_with("word…"),
+            "{long}"
+        );
         // Never mid-word: every word of a cut title is a whole word of the idea.
         let idea = "Let researchers reserve a full A100 for a multi-day training run with checkpoints every hour";
         let cut = title_from(idea);

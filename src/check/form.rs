@@ -153,7 +153,9 @@ mod tests {
     fn recognises_form_bodies_only() {
         assert!(is_issue_form(FORM));
         assert!(is_issue_form(&format!("# A title\n\n{FORM}")));
-        assert!(!is_issue_form("# T\n\nIntro.\n\n### Problem\n\nx\n\n### Users\n"));
+        assert!(!is_issue_form(
+            "# T\n\nIntro.\n\n### Problem\n\nx\n\n### Users\n"
+        ));
         assert!(!is_issue_form("### Problem\nx\n## Users\ny\n### More\n"));
         assert!(!is_issue_form("### Only one\nx\n"));
         assert!(!is_issue_form(super::super::template::TEMPLATE));

@@ -637,7 +637,11 @@ pub(crate) fn scan<'a>(text: &'a str, synonyms: &[(String, Vec<String>)]) -> Doc
         }
         // A field left blank is a section missing, as when a Markdown proposal lacks it.
         for s in &mut sections {
-            if s.id.is_some() && masked.get(s.body.clone()).is_none_or(|b| b.iter().all(u8::is_ascii_whitespace)) {
+            if s.id.is_some()
+                && masked
+                    .get(s.body.clone())
+                    .is_none_or(|b| b.iter().all(u8::is_ascii_whitespace))
+            {
                 s.id = None;
             }
         }

@@ -206,7 +206,9 @@ pub fn md_text(s: &str) -> String {
                 out.push(':');
                 out.push_str(ZWSP);
             }
-            '.' if out.len() >= 3 && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") => {
+            '.' if out.len() >= 3
+                && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") =>
+            {
                 out.push_str(ZWSP);
                 out.push_str("\\.");
             }
@@ -356,9 +358,12 @@ mod tests {
         assert_eq!(md_text("plain words"), "plain words");
         assert_eq!(
             md_text("<!-- x --> @everyone #1"),
-            "&lt;!\\-\\- x \\-\\-&gt; @&#8203;everyone \\#&#8203;1"
+            "&lt;\\!\\-\\- x \\-\\-&gt; @&#8203;everyone \\#&#8203;1"
         );
-        assert_eq!(md_text("[a](https://e.x)"), "\\[a\\]\\(https:&#8203;//e\\.x\\)");
+        assert_eq!(
+            md_text("[a](https://e.x)"),
+            "\\[a\\]\\(https:&#8203;//e\\.x\\)"
+        );
         assert_eq!(md_text("www.x `c` *b*"), "www&#8203;\\.x \\`c\\` \\*b\\*");
         assert_eq!(md_text("a\n# h|"), "a\\\\u\\{a\\}\\#&#8203; h\\|");
     }

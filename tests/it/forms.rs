@@ -113,14 +113,22 @@ fn markdown_proposals_are_read_as_before() {
     let (_, out, _) = check(&["--format", "json", "-"], Some(md));
     let v: Value = serde_json::from_str(&out).expect("JSON");
     let found = findings(&v);
-    assert!(found.contains(&("P002".into(), Some("success-metrics".into()))), "{found:?}");
+    assert!(
+        found.contains(&("P002".into(), Some("success-metrics".into()))),
+        "{found:?}"
+    );
     assert!(!found.iter().any(|(c, _)| c == "P001"), "{found:?}");
 
-    let form = md.replace("## ", "### ").replace("# Queue\n\nA GPU queue for students.\n\n", "# Queue\n\n");
+    let form = md
+        .replace("## ", "### ")
+        .replace("# Queue\n\nA GPU queue for students.\n\n", "# Queue\n\n");
     let (_, out, _) = check(&["--format", "json", "-"], Some(&form));
     let v: Value = serde_json::from_str(&out).expect("JSON");
     let found = findings(&v);
-    assert!(found.contains(&("P001".into(), Some("success-metrics".into()))), "{found:?}");
+    assert!(
+        found.contains(&("P001".into(), Some("success-metrics".into()))),
+        "{found:?}"
+    );
     assert!(!found.iter().any(|(c, _)| c == "P002"), "{found:?}");
 }
 
@@ -135,7 +143,10 @@ fn the_example_forms_labels_map_to_the_sections() {
             l => format!("An answer about {}.", l.to_lowercase()),
         })
     });
-    let (_, out, _) = check(&["--format", "json", "-"], Some(&format!("# T\n\n{filled}")));
+    let (_, out, _) = check(
+        &["--format", "json", "-"],
+        Some(&format!("# T\n\n{filled}")),
+    );
     let v: Value = serde_json::from_str(&out).expect("JSON");
     let found = findings(&v);
     assert!(
@@ -172,7 +183,11 @@ fn analyze_reads_the_answers_not_the_labels() {
         .write_stdin(body.clone())
         .output()
         .expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_ne!(v["gpu_impact"]["value"], "mig", "{body}");
     assert_ne!(v["gpu_impact"]["value"], "both", "{body}");
@@ -200,8 +215,19 @@ fn a_hostile_body_cannot_inject_into_the_comment() {
     assert_eq!(out.matches("<!--").count(), 1, "one marker, ours:\n{out}");
     assert!(out.starts_with("<!-- ds01-pm:triage -->\n"));
     for bad in [
-        "<img", "<script", "</details>", "@everyone", "@admin", "](http", "https://", "www.evil",
-        "\u{1b}", "\u{7}", "\u{202e}", "**bold**", "#1",
+        "<img",
+        "<script",
+        "</details>",
+        "@everyone",
+        "@admin",
+        "](http",
+        "https://",
+        "www.evil",
+        "\u{1b}",
+        "\u{7}",
+        "\u{202e}",
+        "**bold**",
+        "#1",
     ] {
         assert!(!out.contains(bad), "`{bad}` in:\n{out}");
     }
@@ -210,7 +236,10 @@ fn a_hostile_body_cannot_inject_into_the_comment() {
     assert!(out.contains("**What the proposal still lacks**"), "{out}");
     // No line of the comment starts with a backtick fence or a heading made of input.
     for line in out.lines().skip(1) {
-        assert!(!line.starts_with("```") && !line.starts_with("# "), "{line}");
+        assert!(
+            !line.starts_with("```") && !line.starts_with("# "),
+            "{line}"
+        );
     }
 }
 
@@ -220,7 +249,10 @@ fn a_hostile_body_cannot_inject_into_the_comment() {
 fn the_triage_workflow_is_injection_safe_and_least_privilege() {
     let yaml = read(WORKFLOW);
     assert!(yaml.contains("\non:\n  issues:\n    types: [opened, edited]\n"));
-    assert!(yaml.contains("\npermissions:\n  issues: write\n\n"), "only issues: write");
+    assert!(
+        yaml.contains("\npermissions:\n  issues: write\n\n"),
+        "only issues: write"
+    );
     // Inside `run:` blocks (a `run:` line and the indented lines below it), no expression at
     // all: every value reaches the shell through `env:`.
     let mut in_run: Option<usize> = None;
@@ -277,13 +309,18 @@ fn the_issue_form_follows_the_schema() {
         }
         if let Some(id) = line.strip_prefix("id: ") {
             assert!(
-                id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                id.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
                 "{id}"
             );
             assert!(ids.insert(id.to_owned()), "duplicate id {id}");
         }
     }
-    assert_eq!(ids.len() + 1, types, "every item but the markdown one has an id");
+    assert_eq!(
+        ids.len() + 1,
+        types,
+        "every item but the markdown one has an id"
+    );
     // The checkboxes item says `required` per option instead.
     assert_eq!(yaml.matches("\n    validations:\n").count(), ids.len() - 1);
     assert!(yaml.contains("          required: true\n"));

@@ -34,7 +34,10 @@ fn check_codes(file: &Path) -> Vec<String> {
 /// An answers file for [`IDEA`] with `[answers]` keyed as given.
 fn write_answers(dir: &Path, answers: &[(&str, &str)]) -> std::path::PathBuf {
     let path = dir.join("answers.toml");
-    let table: Vec<String> = answers.iter().map(|(k, a)| format!("{k} = {a:?}\n")).collect();
+    let table: Vec<String> = answers
+        .iter()
+        .map(|(k, a)| format!("{k} = {a:?}\n"))
+        .collect();
     std::fs::write(
         &path,
         format!(
@@ -53,7 +56,9 @@ fn section_body<'a>(text: &'a str, heading: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no section {heading}"))
         + heading.len()
         + 5;
-    let end = text[start..].find("\n## ").map_or(text.len(), |e| start + e);
+    let end = text[start..]
+        .find("\n## ")
+        .map_or(text.len(), |e| start + e);
     &text[start..end]
 }
 
@@ -327,8 +332,11 @@ fn an_unknown_answers_key_names_the_file_line_and_the_valid_keys() {
 fn the_old_answers_list_is_refused_with_the_new_form() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("a.toml");
-    std::fs::write(&path, "# a comment naming answers\nidea = \"x y\"\nanswers = [\"a\", \"\"]\n")
-        .expect("write");
+    std::fs::write(
+        &path,
+        "# a comment naming answers\nidea = \"x y\"\nanswers = [\"a\", \"\"]\n",
+    )
+    .expect("write");
     ds01(dir.path())
         .args(["new", "--answers", "a.toml"])
         .assert()
@@ -363,14 +371,21 @@ fn each_answer_lands_under_the_section_its_key_names() {
         .iter()
         .map(|(k, _)| ((*k).to_owned(), format!("Answer-marker-{k}.")))
         .collect();
-    let pairs: Vec<(&str, &str)> = marks.iter().map(|(k, m)| (k.as_str(), m.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = marks
+        .iter()
+        .map(|(k, m)| (k.as_str(), m.as_str()))
+        .collect();
     let answers = write_answers(dir.path(), &pairs);
     let out = ds01(dir.path())
         .args(["new", "--answers"])
         .arg(&answers)
         .output()
         .expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).expect("utf-8");
     for (key, heading) in keys {
         let mark = format!("Answer-marker-{key}.");
@@ -407,7 +422,11 @@ fn each_answer_lands_under_the_section_its_key_names() {
         .arg(&answers)
         .output()
         .expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).expect("utf-8");
     let heading = keys
         .iter()
@@ -453,12 +472,21 @@ fn list_questions_prints_keys_sections_and_texts() {
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let keys = v.as_array().expect("array");
-    assert!(keys.iter().any(|k| k["key"] == "how-message-reach-user-who-not"
-        && k["kind"] == "question"
-        && k["section"] == "proposal"));
+    assert!(
+        keys.iter()
+            .any(|k| k["key"] == "how-message-reach-user-who-not"
+                && k["kind"] == "question"
+                && k["section"] == "proposal")
+    );
     // --format belongs to --list-questions.
     ds01(root)
-        .args(["new", "--format", "json", "--answers", "fixtures/new/answers.toml"])
+        .args([
+            "new",
+            "--format",
+            "json",
+            "--answers",
+            "fixtures/new/answers.toml",
+        ])
         .assert()
         .code(2);
 }
@@ -482,7 +510,11 @@ fn derived_titles_end_at_a_sentence_or_a_whole_word() {
             .args(["new", "--answers", "t.toml"])
             .output()
             .expect("run");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8(out.stdout).expect("utf-8");
         assert!(text.contains(&format!("\n# {title}\n")), "{title}:\n{text}");
     }
@@ -506,10 +538,14 @@ fn the_sample_answers_file_in_fixtures_works_as_documented() {
         "{text}"
     );
     assert!(
-        section_body(&text, "Users and current workflow").contains("retry `container deploy` by hand"),
+        section_body(&text, "Users and current workflow")
+            .contains("retry `container deploy` by hand"),
         "{text}"
     );
-    assert!(section_body(&text, "GPU and MIG impact").contains("A queue position"), "{text}");
+    assert!(
+        section_body(&text, "GPU and MIG impact").contains("A queue position"),
+        "{text}"
+    );
 }
 
 /// `new` and `check` read the same text: the questions `check` ranks first for the proposal
@@ -558,7 +594,10 @@ fn check_finds_no_top_question_that_new_did_not_ask() {
     let mut files: Vec<std::path::PathBuf> = vec![root.join("fixtures/new/answers.toml")];
     for (k, (idea, title, answers)) in cases.iter().enumerate() {
         let path = dir.path().join(format!("answers-{k}.toml"));
-        let table: Vec<String> = answers.iter().map(|(k, a)| format!("{k} = {a:?}\n")).collect();
+        let table: Vec<String> = answers
+            .iter()
+            .map(|(k, a)| format!("{k} = {a:?}\n"))
+            .collect();
         let title = title.map_or_else(String::new, |t| format!("title = {t:?}\n"));
         std::fs::write(
             &path,
@@ -577,7 +616,11 @@ fn check_finds_no_top_question_that_new_did_not_ask() {
                 .arg(&out)
                 .output()
                 .expect("run new");
-            assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+            assert!(
+                run.status.success(),
+                "{}",
+                String::from_utf8_lossy(&run.stderr)
+            );
             let text = std::fs::read_to_string(&out).expect("proposal");
             let codes = check_codes(&out);
             assert!(
