@@ -108,9 +108,11 @@ pub(crate) fn is_issue_form(text: &str) -> bool {
         if t.starts_with("### ") || t == "###" {
             fields += 1;
             before_first = false;
-        } else if t.starts_with("## ") || t == "+++" && before_first {
-            return false;
-        } else if before_first && !(t.trim().is_empty() || t.starts_with("# ")) {
+        } else if t.starts_with("## ")
+            || before_first && !(t.trim().is_empty() || t.starts_with("# "))
+        {
+            // A `##` section, or anything before the first field but the title (front
+            // matter, an introduction): a Markdown proposal.
             return false;
         }
     }

@@ -98,6 +98,13 @@ pub fn new(args: &NewArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     Ok(ExitStatus::Ok)
 }
 
+/// The interview as `new` runs it: a start draft and the answers' source in, the draft out.
+type Conduct<'a> = dyn Fn(
+        crate::interview::Draft,
+        &mut dyn FnMut(&Round<'_>) -> crate::interview::RoundAnswers,
+    ) -> Result<crate::interview::Draft, Error>
+    + 'a;
+
 /// `new --list-questions`: the keys an answers file may use. With `--answers FILE`, the
 /// questions the interview asks and lists for its idea and answers; without, the framework
 /// questions asked of every proposal.
@@ -105,10 +112,7 @@ fn list_questions(
     args: &NewArgs,
     set: &crate::rules::RuleSet,
     analyze: &dyn Fn(&str) -> crate::analyze::Analysis,
-    conduct: &dyn Fn(
-        crate::interview::Draft,
-        &mut dyn FnMut(&Round<'_>) -> crate::interview::RoundAnswers,
-    ) -> Result<crate::interview::Draft, Error>,
+    conduct: &Conduct<'_>,
 ) -> Result<ExitStatus, Error> {
     let keys = match &args.answers {
         Some(path) => {

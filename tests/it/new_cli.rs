@@ -558,7 +558,9 @@ fn check_finds_no_top_question_that_new_did_not_ask() {
     let dir = tempfile::tempdir().expect("tmp");
     // (idea, title, answers): a title that adds concerns the idea lacks, and answers that bring
     // up new ones (a scheduler, deleting workspaces, a MIG reconfiguration).
-    let cases: &[(&str, Option<&str>, &[(&str, &str)])] = &[
+    /// `[answers]` as (key, answer).
+    type Keyed<'a> = &'a [(&'a str, &'a str)];
+    let cases: &[(&str, Option<&str>, Keyed<'_>)] = &[
         (
             "Let students queue for a GPU and get an email when a MIG slice is free",
             Some("GPU queue with email notifications"),
