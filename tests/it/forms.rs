@@ -103,6 +103,11 @@ fn a_form_body_reads_the_same_from_standard_input() {
     );
     assert_eq!(b["files"][0]["path"], "<stdin>");
     assert_eq!(findings(&a), findings(&b));
+    // GitHub stores form bodies with CRLF line ends: read the same.
+    let crlf = read(BLANKS).replace('\n', "\r\n");
+    let (_, crlf_out, _) = check(&["--format", "json", "-"], Some(&crlf));
+    let c: Value = serde_json::from_str(&crlf_out).expect("JSON");
+    assert_eq!(findings(&a), findings(&c));
 }
 
 /// The same answers as a Markdown proposal with `##` sections: an empty section there is P002
