@@ -662,7 +662,7 @@ pub fn answer_keys<'a>(questions: impl IntoIterator<Item = &'a Item>) -> Vec<Ans
             kind: "dimension",
             section,
             dimension: Some(d.to_owned()),
-            text: format!("any answer to a {d} question"),
+            text: format!("answers to {d} questions"),
         });
     }
     for q in questions {

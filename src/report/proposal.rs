@@ -184,14 +184,23 @@ pub(crate) fn answer_keys(
     if format == crate::cli::ListFormat::Json {
         return super::json(&keys);
     }
-    let mut t = super::human::table_with_width(&["Key", "Kind", "Lands under", "Text"], 120);
+    let mut t = super::human::table_with_width(&["Key", "Lands under", "What it is"], 120);
     for k in keys {
+        let what = match (&k.dimension, k.kind) {
+            (Some(d), "question") => format!("[{}] {}", term(d), term(&k.text)),
+            (_, kind) => format!("[{kind}] {}", term(&k.text)),
+        };
         t.add_row(vec![
             term(&k.key).into_owned(),
-            k.kind.to_owned(),
-            k.section.heading().to_owned(),
-            term(&k.text).into_owned(),
+            k.section.id().to_owned(),
+            what,
         ]);
+    }
+    // Keys are copied into a file: never wrapped.
+    for i in 0..2 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
     }
     let note = if for_idea {
         "Question ids: the questions `new` asks or lists for this idea and these answers."
