@@ -610,7 +610,7 @@ pub fn unknown_question_keys<'a>(answers: &'a Answers, draft: &Draft) -> Vec<&'a
             !draft
                 .asked
                 .iter()
-                .any(|a| question_id(&a.question) == k.key.trim())
+                .any(|a| k.key.trim().eq_ignore_ascii_case(&question_id(&a.question)))
         })
         .collect()
 }
@@ -621,7 +621,7 @@ pub fn answer_to<'a>(answers: &'a Answers, q: &Item) -> Option<&'a str> {
     answers
         .keyed
         .iter()
-        .find(|k| k.target == Target::Question && k.key.trim() == id)
+        .find(|k| k.target == Target::Question && k.key.trim().eq_ignore_ascii_case(&id))
         .map(|k| k.text.as_str())
 }
 
@@ -796,6 +796,20 @@ mod tests {
             }
         }
         assert!(follow_ups > 0, "some answers bring up new questions");
+    }
+
+    #[test]
+    fn question_ids_are_short_and_do_not_change_with_the_text_cited() {
+        let mut q = item("solution-space", "You mention `SLURM`: could configuration do it?");
+        q.template = Some("You mention {first}: could configuration do it?".into());
+        let mut other = q.clone();
+        other.text = "You mention `a queue`: could configuration do it?".into();
+        assert_eq!(question_id(&q), "you-mention-could-configuration");
+        assert_eq!(question_id(&q), question_id(&other));
+        assert_eq!(
+            question_id(&item("technical", "What does a MIG-only student see?")),
+            "what-mig-only-student-see"
+        );
     }
 
     #[test]
