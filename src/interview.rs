@@ -800,7 +800,10 @@ mod tests {
 
     #[test]
     fn question_ids_are_short_and_do_not_change_with_the_text_cited() {
-        let mut q = item("solution-space", "You mention `SLURM`: could configuration do it?");
+        let mut q = item(
+            "solution-space",
+            "You mention `SLURM`: could configuration do it?",
+        );
         q.template = Some("You mention {first}: could configuration do it?".into());
         let mut other = q.clone();
         other.text = "You mention `a queue`: could configuration do it?".into();
