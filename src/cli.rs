@@ -110,7 +110,7 @@ pub enum Command {
     /// a terminal (CI, pipes) give the answers in a file with --answers, or write the blank
     /// template with --template.
     #[command(
-        after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  answers = [\"...\", \"\", \"...\"]              # the questions in the order asked; \"\" skips one\nThe Open questions list of the proposal written shows the questions in that order (run it once with the answers you have); fixtures/new/answers.toml is a sample."
+        after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --list-questions --answers answers.toml\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  [answers]\n  gpu-impact = \"...\"                         # a section: the answer lands there\n  user-context = \"...\"                       # a question dimension: under its section\n  what-mig-only-student-see-slice-free = \"...\"   # a question id: answers that question\n`ds01-pm new --list-questions --answers FILE` lists the keys and the section each lands in; an unknown key is an error. fixtures/new/answers.toml is a sample."
     )]
     New(NewArgs),
     /// Explain a DS01 term: a layer, tier, GPU impact value, principle, risk, RICE, the question
@@ -282,12 +282,16 @@ pub struct AdrArgs {
 /// `check` arguments.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Proposal files, directories (every `*.md` inside) or quoted glob patterns. Decision
-    /// records (`ds01-pm adr`) found in directories or by globs are skipped.
+    /// Proposal files, directories (every `*.md` inside) or quoted glob patterns; `-` reads
+    /// standard input. A GitHub issue form's body (`### Field label` headings) is read as a
+    /// proposal too. Decision records (`ds01-pm adr`) found in directories or by globs are
+    /// skipped.
     #[arg(value_name = "PATH", required_unless_present = "list_checks")]
     pub paths: Vec<PathBuf>,
     /// Output format: human, json, sarif (GitHub code scanning), github (workflow
-    /// annotations), junit (XML), line (`path:line:col: severity code message`).
+    /// annotations), junit (XML), line (`path:line:col: severity code message`), comment (the
+    /// Markdown of one issue comment: what ds01-pm understood, the top questions, what is
+    /// missing; first line `<!-- ds01-pm:triage -->`).
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// The lowest severity that makes the run fail (exit 1); default from `[check]
@@ -311,6 +315,8 @@ pub enum CheckFormat {
     Github,
     Junit,
     Line,
+    /// The Markdown of an issue comment (see `examples/issue-triage.yml`).
+    Comment,
 }
 
 /// `--fail-level` values.
@@ -325,11 +331,21 @@ pub enum FailLevel {
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// Write the blank proposal template (no questions asked).
-    #[arg(long, conflicts_with = "answers")]
+    #[arg(long, conflicts_with_all = ["answers", "list_questions"])]
     pub template: bool,
-    /// Take the idea and the answers from FILE instead of asking (for scripts and CI).
+    /// Take the idea and the answers from FILE instead of asking (for scripts and CI): TOML
+    /// with `idea`, optional `title` and `author`, and an `[answers]` table keyed by section,
+    /// question dimension or question id (see --list-questions).
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
+    /// Print the keys an answers file may use (sections, dimensions, question ids) with the
+    /// section each answer lands in, and exit. With --answers FILE, the questions of its idea
+    /// (and of its answers); without, the questions asked of every proposal.
+    #[arg(long)]
+    pub list_questions: bool,
+    /// Output format of --list-questions: human (the default) or json.
+    #[arg(long, value_enum, requires = "list_questions")]
+    pub format: Option<ListFormat>,
     /// How many of the top questions to ask in each round (at most 5); `check`'s other top
     /// questions are listed, unanswered.
     #[arg(long, value_name = "N", default_value_t = crate::analyze::questions::DEFAULT_TOP)]

@@ -21,27 +21,44 @@ use crate::analyze::Analysis;
 use crate::analyze::questions::Item;
 use crate::error::Error;
 
-/// Everything the author said: the idea, an optional title and author, and one answer per
-/// top question, in order (an empty answer skips the question).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Everything the author said: the idea, an optional title and author, and the answers, each
+/// keyed by the section it belongs to or by the id of the question it answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Answers {
     /// The feature idea, a sentence or two.
     pub idea: String,
     /// The proposal's title; derived from the idea when absent.
-    #[serde(default)]
     pub title: Option<String>,
     /// The author for the front matter; `$USER` when absent.
-    #[serde(default)]
     pub author: Option<String>,
-    /// Answers to the questions, in the order `new` asks them (the order of the Open questions
-    /// list of the proposal it writes).
-    #[serde(default)]
-    pub answers: Vec<String>,
+    /// The `[answers]` table of an answers file, in file order.
+    pub keyed: Vec<Keyed>,
+}
+
+/// One entry of an answers file's `[answers]` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyed {
+    /// The key as written.
+    pub key: String,
+    /// Where the answer goes.
+    pub target: Target,
+    pub text: String,
+    /// 1-based line of the key, for error messages.
+    pub line: usize,
+}
+
+/// What an answers-file key names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A section (by its id, or by the question dimension that answers go to).
+    Section(Section),
+    /// A question, by the id `new --list-questions` shows.
+    Question,
 }
 
 /// The proposal sections an answer can go to, as the template names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(into = "&'static str")]
 pub enum Section {
     Problem,
     Users,
@@ -49,7 +66,14 @@ pub enum Section {
     Metrics,
     Alternatives,
     Gpu,
+    Principles,
     Rollout,
+}
+
+impl From<Section> for &'static str {
+    fn from(s: Section) -> &'static str {
+        s.id()
+    }
 }
 
 impl Section {
@@ -62,8 +86,82 @@ impl Section {
             Section::Metrics => "Success metrics",
             Section::Alternatives => "Alternatives considered",
             Section::Gpu => "GPU and MIG impact",
+            Section::Principles => "Principles and exceptions",
             Section::Rollout => "Rollout and rollback",
         }
+    }
+
+    /// The section's id, as `check` names it (`check::proposal::SECTIONS`) and as an answers
+    /// file's key.
+    pub fn id(self) -> &'static str {
+        match self {
+            Section::Problem => "problem",
+            Section::Users => "users",
+            Section::Change => "proposal",
+            Section::Metrics => "success-metrics",
+            Section::Alternatives => "alternatives",
+            Section::Gpu => "gpu-impact",
+            Section::Principles => "principles",
+            Section::Rollout => "rollout",
+        }
+    }
+
+    /// Every section an answer can go to, in template order.
+    pub const ALL: [Section; 8] = [
+        Section::Problem,
+        Section::Users,
+        Section::Change,
+        Section::Metrics,
+        Section::Alternatives,
+        Section::Gpu,
+        Section::Principles,
+        Section::Rollout,
+    ];
+
+    /// The section a question dimension's answers go to (what [`section_for`] gives a question
+    /// of that dimension with no refinement).
+    pub fn of_dimension(dimension: &str) -> Option<Section> {
+        Some(match dimension {
+            "user-context" => Section::Users,
+            "problem-definition" => Section::Problem,
+            "solution-space" => Section::Alternatives,
+            "technical" => Section::Change,
+            "implementation" => Section::Rollout,
+            _ => return None,
+        })
+    }
+}
+
+/// The dimensions an answers file may use as keys, with the section each goes to.
+pub const DIMENSION_KEYS: [&str; 5] = [
+    "user-context",
+    "problem-definition",
+    "solution-space",
+    "technical",
+    "implementation",
+];
+
+/// The stable id of a question, as `new --list-questions` shows it and an answers file keys an
+/// answer by: the words of its text (of its template, for a question that cites the proposal,
+/// so the id does not change with the text cited), lowercase ASCII, without the small words,
+/// at most six of them, joined by `-`.
+pub fn question_id(q: &Item) -> String {
+    const SMALL: &[&str] = &[
+        "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "it", "be",
+        "do", "does", "this", "that", "with", "by", "at", "as", "from", "first", "second",
+    ];
+    let text = q.template.as_deref().unwrap_or(&q.text);
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .filter(|w| !SMALL.contains(&w.as_str()))
+        .take(6)
+        .collect();
+    if words.is_empty() {
+        "question".into()
+    } else {
+        words.join("-")
     }
 }
 
@@ -120,15 +218,25 @@ pub struct Draft {
     /// Concerns (`kind:id`) the answers brought up that the first reading of the draft did
     /// not have: what the interview learned.
     pub learned: Vec<String>,
+    /// Answers given for a whole section (an answers file's section and dimension keys), in
+    /// file order; they come before the answers to the questions of that section.
+    pub section_answers: Vec<(Section, String)>,
 }
 
 impl Draft {
     /// The answers that went to `section`, in question order.
     pub fn answers_for(&self, section: Section) -> impl Iterator<Item = &str> {
-        self.asked
+        let whole = self
+            .section_answers
             .iter()
-            .filter(move |a| a.section == section)
-            .filter_map(|a| a.answer.as_deref())
+            .filter(move |(s, _)| *s == section)
+            .map(|(_, a)| a.as_str());
+        whole.chain(
+            self.asked
+                .iter()
+                .filter(move |a| a.section == section)
+                .filter_map(|a| a.answer.as_deref()),
+        )
     }
 
     /// Take what ds01-pm read (tiers, layers, GPU impact, principles, summary) from `a`.
@@ -197,6 +305,15 @@ pub fn start(a: &Analysis, answers: &Answers) -> Draft {
         summary: String::new(),
         asked: Vec::new(),
         learned: Vec::new(),
+        section_answers: answers
+            .keyed
+            .iter()
+            .filter_map(|k| match k.target {
+                Target::Section(s) => Some((s, k.text.trim().to_owned())),
+                Target::Question => None,
+            })
+            .filter(|(_, t)| !t.is_empty())
+            .collect(),
     };
     draft.read_from(a);
     draft
@@ -296,28 +413,86 @@ pub fn conduct(
     Ok(draft)
 }
 
-/// A title from the idea: its first sentence, capitalised, cut at a word near 70 characters.
+/// The longest title [`title_from`] derives, in characters (the ellipsis included).
+pub const TITLE_MAX: usize = 70;
+
+/// A title from the idea: its first sentence, capitalised. A sentence ends at `.`, `!` or `?`
+/// followed by a space or the end, or at a line break, so `ds01.example.org`, `v1.2` or
+/// `e.g.` do not cut it. A sentence longer than [`TITLE_MAX`] characters is cut after its
+/// last whole word that fits and ends with `…`, always: a title never stops mid-word, and a
+/// cut one always says so. A single word too long to fit is cut, with the ellipsis.
 pub fn title_from(idea: &str) -> String {
-    let first = idea
-        .split_terminator(['.', '!', '?', '\n'])
-        .map(str::trim)
-        .find(|s| !s.is_empty())
-        .unwrap_or("New proposal");
-    let mut title = String::new();
-    for word in first.split_whitespace() {
-        if !title.is_empty() && title.len() + word.len() > 70 {
-            break;
+    let first = first_sentence(idea).unwrap_or("New proposal");
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let full = words.join(" ");
+    let title = if full.chars().count() <= TITLE_MAX {
+        full
+    } else {
+        // Room for the words and " …" → the words take at most TITLE_MAX - 1 characters.
+        let mut title = String::new();
+        for word in &words {
+            let extra = word.chars().count() + usize::from(!title.is_empty());
+            if title.chars().count() + extra > TITLE_MAX - 1 {
+                break;
+            }
+            if !title.is_empty() {
+                title.push(' ');
+            }
+            title.push_str(word);
         }
-        if !title.is_empty() {
-            title.push(' ');
+        if title.is_empty() {
+            title = words[0].chars().take(TITLE_MAX - 1).collect();
         }
-        title.push_str(word);
-    }
+        let title = title
+            .trim_end_matches([',', ';', ':', '-', '(', '—'])
+            .trim_end();
+        format!("{title}…")
+    };
     let mut chars = title.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
         None => "New proposal".into(),
     }
+}
+
+/// Whether the word before a `.` at the end of `before` is an abbreviation (`e.g`, `i.e`,
+/// `etc`, `vs`, `approx`), whose dot does not end the sentence.
+fn abbreviation(before: &str) -> bool {
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    word.contains('.')
+        || matches!(
+            word.as_str(),
+            "etc" | "vs" | "cf" | "approx" | "incl" | "resp" | "esp" | "dr" | "prof"
+        )
+}
+
+/// The first non-empty sentence of `text`, trimmed, without its final punctuation.
+fn first_sentence(text: &str) -> Option<&str> {
+    for line in text.lines() {
+        let mut start = 0;
+        let bytes = line.as_bytes();
+        for (i, c) in line.char_indices() {
+            let ends = matches!(c, '.' | '!' | '?')
+                && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
+                && !(c == '.' && abbreviation(&line[start..i]));
+            if ends {
+                let s = line[start..i].trim();
+                if !s.is_empty() {
+                    return Some(s);
+                }
+                start = i + 1;
+            }
+        }
+        let s = line[start..].trim();
+        if !s.is_empty() {
+            return Some(s);
+        }
+    }
+    None
 }
 
 /// A kebab-case id from a title: ASCII letters and digits, at most six words.
@@ -335,26 +510,175 @@ pub fn slug(title: &str) -> String {
     }
 }
 
-/// Read an `--answers` file: TOML with `idea`, optional `title` and `author`, and `answers`,
-/// one string per top question in order ("" skips one).
+/// The raw answers file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswersFile {
+    idea: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    answers: std::collections::BTreeMap<toml::Spanned<String>, String>,
+}
+
+/// The hint of every answers-file error: what the file looks like.
+pub const ANSWERS_HINT: &str = "an answers file has `idea = \"...\"`, optional `title` and `author`, and an `[answers]` table whose keys are sections (`problem`, `gpu-impact`, ...), question dimensions (`user-context`, ...) or question ids; `ds01-pm new --list-questions --answers FILE` lists them";
+
+/// Read an `--answers` file: TOML with `idea`, optional `title` and `author`, and an
+/// `[answers]` table keyed by section id, question dimension or question id. A key that is
+/// none of the sections or dimensions is taken as a question id: whether the interview asks
+/// that question is known only once it has run ([`unknown_question_keys`]).
+///
+/// The list form of earlier versions (`answers = ["...", ...]`, matched to the questions in the
+/// order they were asked, an order the author could not know) is refused with the new form.
 pub fn load_answers(path: &Path) -> Result<Answers, Error> {
     let text = crate::error::read_text(path)?;
     let name = path.display().to_string();
-    let answers: Answers = toml::from_str(&text).map_err(|e| {
-        Error::invalid(
-            crate::diag::toml_error(&name, &text, &e),
-            Some(
-                "an answers file has `idea = \"...\"` and optional `title`, `author` and `answers = [\"...\", ...]`",
-            ),
-        )
+    let raw: AnswersFile = toml::from_str(&text).map_err(|e| {
+        let listed = toml::from_str::<toml::Table>(&text)
+            .ok()
+            .and_then(|t| t.get("answers").map(toml::Value::is_array))
+            .unwrap_or(false);
+        if listed {
+            let at = text
+                .lines()
+                .scan(0, |off, l| {
+                    let start = *off;
+                    *off += l.len() + 1;
+                    Some((start, l))
+                })
+                .find(|(_, l)| l.trim_start().starts_with("answers"))
+                .map_or(0, |(start, _)| start);
+            return Error::invalid(
+                format!(
+                    "{name}:{}: `answers` is a list, matched to the questions in an order you cannot see; key each answer by its section or question instead",
+                    crate::text::line_col(&text, at).0
+                ),
+                Some(
+                    "replace `answers = [...]` with an `[answers]` table, e.g. `[answers]` then `gpu-impact = \"...\"` and `rollout = \"...\"`; `ds01-pm new --list-questions --answers FILE` lists the keys",
+                ),
+            );
+        }
+        Error::invalid(crate::diag::toml_error(&name, &text, &e), Some(ANSWERS_HINT))
     })?;
-    if answers.idea.trim().is_empty() {
+    if raw.idea.trim().is_empty() {
         return Err(Error::invalid(
             format!("{name}: `idea` is empty"),
             Some("describe the feature in a sentence or more"),
         ));
     }
-    Ok(answers)
+    let mut keyed: Vec<Keyed> = raw
+        .answers
+        .into_iter()
+        .map(|(key, text_)| {
+            let line = crate::text::line_col(&text, key.span().start).0;
+            let k = key.into_inner();
+            let norm = k.trim().to_ascii_lowercase();
+            let target = Section::ALL
+                .into_iter()
+                .find(|s| s.id() == norm)
+                .or_else(|| Section::of_dimension(&norm))
+                .map_or(Target::Question, Target::Section);
+            Keyed {
+                key: k,
+                target,
+                text: text_,
+                line,
+            }
+        })
+        .collect();
+    keyed.sort_by_key(|k| k.line);
+    Ok(Answers {
+        idea: raw.idea,
+        title: raw.title,
+        author: raw.author,
+        keyed,
+    })
+}
+
+/// The keys of `answers` that name a question the interview that produced `draft` neither
+/// asked nor listed: each is a typo or a question of another idea, and its answer would be
+/// lost.
+pub fn unknown_question_keys<'a>(answers: &'a Answers, draft: &Draft) -> Vec<&'a Keyed> {
+    answers
+        .keyed
+        .iter()
+        .filter(|k| k.target == Target::Question)
+        .filter(|k| {
+            !draft
+                .asked
+                .iter()
+                .any(|a| k.key.trim().eq_ignore_ascii_case(&question_id(&a.question)))
+        })
+        .collect()
+}
+
+/// The answer `answers` gives to question `q`, by its id.
+pub fn answer_to<'a>(answers: &'a Answers, q: &Item) -> Option<&'a str> {
+    let id = question_id(q);
+    answers
+        .keyed
+        .iter()
+        .find(|k| k.target == Target::Question && k.key.trim().eq_ignore_ascii_case(&id))
+        .map(|k| k.text.as_str())
+}
+
+/// One key an answers file may use, as `new --list-questions` lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AnswerKey {
+    /// The key to write in `[answers]`.
+    pub key: String,
+    /// `section`, `dimension` or `question`.
+    pub kind: &'static str,
+    /// The section the answer lands in (its id).
+    pub section: Section,
+    /// The question dimension (for a dimension or a question).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dimension: Option<String>,
+    /// The section's heading, or the question's text.
+    pub text: String,
+}
+
+/// The keys of an answers file: every section, every dimension, then the questions (those the
+/// interview asked or listed, or the framework questions asked of every proposal), each with
+/// the section its answer lands in.
+pub fn answer_keys<'a>(questions: impl IntoIterator<Item = &'a Item>) -> Vec<AnswerKey> {
+    let mut keys: Vec<AnswerKey> = Section::ALL
+        .iter()
+        .map(|s| AnswerKey {
+            key: s.id().to_owned(),
+            kind: "section",
+            section: *s,
+            dimension: None,
+            text: s.heading().to_owned(),
+        })
+        .collect();
+    for d in DIMENSION_KEYS {
+        let section = Section::of_dimension(d).expect("every dimension key has a section");
+        keys.push(AnswerKey {
+            key: d.to_owned(),
+            kind: "dimension",
+            section,
+            dimension: Some(d.to_owned()),
+            text: format!("answers to {d} questions"),
+        });
+    }
+    for q in questions {
+        let key = question_id(q);
+        if keys.iter().any(|k| k.key == key) {
+            continue;
+        }
+        keys.push(AnswerKey {
+            key,
+            kind: "question",
+            section: section_for(q),
+            dimension: Some(q.dimension.clone()),
+            text: q.text.clone(),
+        });
+    }
+    keys
 }
 
 #[cfg(test)]
@@ -442,7 +766,7 @@ mod tests {
                     idea: idea.clone(),
                     title: (k % 2 == 0).then(|| ideas[(k + 7) % ideas.len()].clone()),
                     author: Some("tester".into()),
-                    answers: Vec::new(),
+                    keyed: Vec::new(),
                 };
                 let start = start(&crate::analyze::analyze(set, idea), &answers);
                 let mut n = 0;
@@ -475,12 +799,48 @@ mod tests {
     }
 
     #[test]
+    fn question_ids_are_short_and_do_not_change_with_the_text_cited() {
+        let mut q = item(
+            "solution-space",
+            "You mention `SLURM`: could configuration do it?",
+        );
+        q.template = Some("You mention {first}: could configuration do it?".into());
+        let mut other = q.clone();
+        other.text = "You mention `a queue`: could configuration do it?".into();
+        assert_eq!(question_id(&q), "you-mention-could-configuration");
+        assert_eq!(question_id(&q), question_id(&other));
+        assert_eq!(
+            question_id(&item("technical", "What does a MIG-only student see?")),
+            "what-mig-only-student-see"
+        );
+    }
+
+    #[test]
     fn titles_and_slugs_come_from_the_idea() {
         assert_eq!(
             title_from("let students keep containers over the weekend. More later."),
             "Let students keep containers over the weekend"
         );
-        assert!(title_from(&"word ".repeat(40)).len() <= 75);
+        assert_eq!(
+            title_from("open ds01.example.org (v1.2) for students, e.g. for TensorBoard. Later."),
+            "Open ds01.example.org (v1.2) for students, e.g. for TensorBoard"
+        );
+        let long = title_from(&"word ".repeat(40));
+        assert!(
+            long.chars().count() <= TITLE_MAX && long.ends_with("word…"),
+            "{long}"
+        );
+        // Never mid-word: every word of a cut title is a whole word of the idea.
+        let idea = "Let researchers reserve a full A100 for a multi-day training run with checkpoints every hour";
+        let cut = title_from(idea);
+        assert_eq!(
+            cut,
+            "Let researchers reserve a full A100 for a multi-day training run with…"
+        );
+        for w in cut.trim_end_matches('…').split(' ') {
+            assert!(idea.split(' ').any(|i| i.eq_ignore_ascii_case(w)), "{w}");
+        }
+        assert_eq!(title_from(&"x".repeat(100)).chars().count(), TITLE_MAX);
         assert_eq!(
             slug("Weekend keep-alive for student containers!"),
             "weekend-keep-alive-for-student-containers"

@@ -381,6 +381,7 @@ pub fn check(data: &[u8]) -> Result<(), String> {
         CheckFormat::Github,
         CheckFormat::Junit,
         CheckFormat::Line,
+        CheckFormat::Comment,
     ] {
         let _ = report::check::render(&outcome, format, false);
     }

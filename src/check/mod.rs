@@ -3,6 +3,7 @@
 //! `commands::check` wires it to the CLI and `report::check` renders it.
 pub(crate) mod checks;
 pub(crate) mod config;
+pub(crate) mod form;
 pub(crate) mod proposal;
 pub(crate) mod suppress;
 pub(crate) mod template;

@@ -282,6 +282,9 @@ pub(crate) struct Document<'a> {
     pub(crate) index: crate::text::LineIndex<'a>,
     /// For each section, the nearest enclosing section (lower heading level), if any.
     parent: Vec<Option<usize>>,
+    /// The text is a GitHub issue form's body (`check::form`): its `###` labels name the
+    /// sections, and a blank answer is a missing section.
+    pub(crate) form: bool,
 }
 
 fn line_ranges(text: &str) -> Vec<Range<usize>> {
@@ -419,6 +422,18 @@ fn checkbox(line: &str) -> Option<(bool, usize, &str)> {
 
 /// Scan a proposal. `synonyms` are extra headings from the config.
 pub(crate) fn scan<'a>(text: &'a str, synonyms: &[(String, Vec<String>)]) -> Document<'a> {
+    let form = super::form::is_issue_form(text);
+    let with_labels: Vec<(String, Vec<String>)>;
+    let synonyms = if form {
+        with_labels = synonyms
+            .iter()
+            .chain(super::form::SYNONYMS.iter())
+            .cloned()
+            .collect();
+        &with_labels[..]
+    } else {
+        synonyms
+    };
     let lines = line_ranges(text);
     let mut masked = text.as_bytes().to_vec();
     let mut first_line = 0;
@@ -607,6 +622,30 @@ pub(crate) fn scan<'a>(text: &'a str, synonyms: &[(String, Vec<String>)]) -> Doc
         });
     }
 
+    if form {
+        // A form's labels are its questions, not the author's text, and `_No response_` is no
+        // answer: both blanked, so a field left blank is an empty body.
+        for h in &headings {
+            if h.level > 1 {
+                blank(&mut masked, h.line_start..h.end);
+            }
+        }
+        for r in &lines {
+            if super::form::is_no_response(&text[r.clone()]) {
+                blank(&mut masked, r.clone());
+            }
+        }
+        // A field left blank is a section missing, as when a Markdown proposal lacks it.
+        for s in &mut sections {
+            if s.id.is_some()
+                && masked
+                    .get(s.body.clone())
+                    .is_none_or(|b| b.iter().all(u8::is_ascii_whitespace))
+            {
+                s.id = None;
+            }
+        }
+    }
     let masked = String::from_utf8(masked).expect("only ASCII bytes of whole characters replaced");
     Document {
         text,
@@ -620,6 +659,7 @@ pub(crate) fn scan<'a>(text: &'a str, synonyms: &[(String, Vec<String>)]) -> Doc
         lines,
         index: crate::text::LineIndex::new(text),
         parent,
+        form,
     }
 }
 

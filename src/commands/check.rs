@@ -128,9 +128,23 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         report::emit(&report::check::list_checks(&settings, args.format))?;
         return Ok(ExitStatus::Ok);
     }
-    let files = expand(&args.paths, &settings)?;
+    // `-` is standard input (an issue body piped in by a workflow), shown as `<stdin>`.
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let files = expand(&paths, &settings)?;
     let set = ctx.rule_set()?;
     let mut texts = Vec::new();
+    if stdin {
+        texts.push((
+            "<stdin>".to_owned(),
+            super::read_stdin("pipe the proposal or issue body as UTF-8 text, or pass its file")?,
+        ));
+    }
     let mut problems = Vec::new();
     // Files named on the command line are always checked; found by walking or globbing,
     // decision records are skipped.
@@ -200,7 +214,24 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
             .map(|c| (c, settings.severity_of(c)))
             .collect(),
     };
-    report::emit(&report::check::render(&outcome, args.format, ctx.color))?;
+    let rendered = if args.format == crate::cli::CheckFormat::Comment {
+        // What ds01-pm understood, as `check` reads each proposal (its prose, without the
+        // form's labels and the checklists).
+        let analyses: Vec<crate::analyze::Analysis> = texts
+            .iter()
+            .map(|(_, t)| crate::check::checks::analysis(&set, &settings, t))
+            .collect();
+        // The questions P302 looks for; with P302's list turned off (`top_questions = 0`),
+        // those `analyze` puts first.
+        let top = match settings.top_questions {
+            0 => crate::analyze::questions::DEFAULT_TOP,
+            n => n,
+        };
+        report::comment::comment(&outcome, &analyses, top)
+    } else {
+        report::check::render(&outcome, args.format, ctx.color)
+    };
+    report::emit(&rendered)?;
     Ok(if outcome.failed() {
         ExitStatus::Findings
     } else {

@@ -27,31 +27,27 @@ pub fn new(args: &NewArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     let conduct = |start, answer: &mut dyn FnMut(&Round<'_>) -> _| {
         crate::interview::conduct(start, args.top, settings.top_questions, &view, answer)
     };
+    if args.list_questions {
+        return list_questions(args, &set, &analyze, &conduct);
+    }
     let (draft, interactive) = match &args.answers {
         Some(path) => {
             let answers = crate::interview::load_answers(path)?;
             let start = crate::interview::start(&analyze(&answers.idea), &answers);
-            // The answers in the order the questions are asked; `None` once they run out.
-            let mut given = answers.answers.iter();
-            let draft = conduct(start, &mut |round: &Round<'_>| {
+            let mut draft = conduct(start, &mut |round: &Round<'_>| {
                 Ok(round
                     .questions
                     .iter()
-                    .map(|_| given.next().cloned())
+                    .map(|q| crate::interview::answer_to(&answers, q).map(str::to_owned))
                     .collect())
             })?;
-            let asked = draft.asked.iter().filter(|a| a.asked).count();
-            if answers.answers.len() > asked {
-                return Err(Error::invalid(
-                    format!(
-                        "{}: `answers` has {} entries, but this idea has {asked} top question(s) to answer",
-                        path.display(),
-                        answers.answers.len(),
-                    ),
-                    Some(
-                        "one answer per question, in the order of the Open questions list `ds01-pm new --answers FILE` writes (at most 5, fewer with --top, and the follow-ups the answers bring up); put other text in the proposal itself",
-                    ),
-                ));
+            refuse_unknown_keys(path, &answers, &draft)?;
+            // A question past --top is listed, not asked; its answer, keyed by its id, still
+            // lands under its section.
+            for a in draft.asked.iter_mut().filter(|a| a.answer.is_none()) {
+                a.answer = crate::interview::answer_to(&answers, &a.question)
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty());
             }
             (draft, false)
         }
@@ -100,6 +96,103 @@ pub fn new(args: &NewArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     };
     write_proposal(output.as_deref(), &text, args.force)?;
     Ok(ExitStatus::Ok)
+}
+
+/// The interview as `new` runs it: a start draft and the answers' source in, the draft out.
+type Conduct<'a> = dyn Fn(
+        crate::interview::Draft,
+        &mut dyn FnMut(&Round<'_>) -> crate::interview::RoundAnswers,
+    ) -> Result<crate::interview::Draft, Error>
+    + 'a;
+
+/// `new --list-questions`: the keys an answers file may use. With `--answers FILE`, the
+/// questions the interview asks and lists for its idea and answers; without, the framework
+/// questions asked of every proposal.
+fn list_questions(
+    args: &NewArgs,
+    set: &crate::rules::RuleSet,
+    analyze: &dyn Fn(&str) -> crate::analyze::Analysis,
+    conduct: &Conduct<'_>,
+) -> Result<ExitStatus, Error> {
+    let keys = match &args.answers {
+        Some(path) => {
+            let answers = crate::interview::load_answers(path)?;
+            let start = crate::interview::start(&analyze(&answers.idea), &answers);
+            let draft = conduct(start, &mut |round: &Round<'_>| {
+                Ok(round
+                    .questions
+                    .iter()
+                    .map(|q| crate::interview::answer_to(&answers, q).map(str::to_owned))
+                    .collect())
+            })?;
+            crate::interview::answer_keys(draft.asked.iter().map(|a| &a.question))
+        }
+        None => {
+            let generic: Vec<crate::analyze::questions::Item> = set
+                .generic_questions
+                .iter()
+                .map(|g| crate::analyze::questions::Item {
+                    text: g.question.text.clone(),
+                    dimension: g.question.dimension.clone(),
+                    priority: g.question.priority,
+                    importance: 0.0,
+                    sources: vec![format!("framework:{}", g.id)],
+                    template: None,
+                    cited: Vec::new(),
+                })
+                .collect();
+            crate::interview::answer_keys(&generic)
+        }
+    };
+    report::emit(&report::proposal::answer_keys(
+        &keys,
+        args.answers.is_some(),
+        args.format.unwrap_or(crate::cli::ListFormat::Human),
+    ))?;
+    Ok(ExitStatus::Ok)
+}
+
+/// An `[answers]` key that names no section, dimension or question of this interview is an
+/// error: its answer would be lost. Each is named with its file and line, a "did you mean"
+/// when one is close, and the hint lists the valid keys.
+fn refuse_unknown_keys(
+    path: &Path,
+    answers: &crate::interview::Answers,
+    draft: &crate::interview::Draft,
+) -> Result<(), Error> {
+    let unknown = crate::interview::unknown_question_keys(answers, draft);
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let keys = crate::interview::answer_keys(draft.asked.iter().map(|a| &a.question));
+    let problems: Vec<String> = unknown
+        .iter()
+        .map(|k| {
+            let near = crate::text::did_you_mean(k.key.trim(), keys.iter().map(|v| v.key.as_str()))
+                .map(|m| format!(" (did you mean `{m}`?)"))
+                .unwrap_or_default();
+            format!(
+                "{}:{}: `[answers]` key `{}` is no section, no question dimension and no question this idea is asked{near}",
+                path.display(),
+                k.line,
+                k.key
+            )
+        })
+        .collect();
+    let listing: Vec<&str> = keys.iter().map(|k| k.key.as_str()).collect();
+    let hint = format!(
+        "valid keys: {}; `ds01-pm new --list-questions --answers {}` shows the section each lands in",
+        listing.join(", "),
+        path.display()
+    );
+    Err(if problems.len() == 1 {
+        Error::invalid(problems.into_iter().next().unwrap_or_default(), Some(&hint))
+    } else {
+        Error::Many {
+            problems,
+            hint: Some(hint),
+        }
+    })
 }
 
 /// Write a proposal to FILE (atomically, never overwriting without --force; its path goes to

@@ -24,6 +24,8 @@ pub fn render(o: &Outcome, format: CheckFormat, color: bool) -> String {
         CheckFormat::Github => super::escape::finish_github(github(o)),
         CheckFormat::Junit => finish_text(junit(o), false),
         CheckFormat::Line => finish_text(line(o), false),
+        // Without the analyses (the fuzz harness): the findings only.
+        CheckFormat::Comment => super::comment::comment(o, &[], 0),
     }
 }
 

@@ -192,6 +192,57 @@ pub fn md_line(s: &str) -> Cow<'_, str> {
     term(s)
 }
 
+/// Markdown text on one line that renders as exactly its characters, for text an untrusted
+/// author wrote that lands in a GitHub comment (`check --format comment` quotes an issue
+/// body's title, headings and words). [`md_line`] only keeps a value on its line, which is
+/// enough in a file the author pastes into their own proposal; a comment the bot posts must
+/// also carry no markup the author slipped in. So: controls visible as in [`term`]; `&`, `<`
+/// and `>` as entities (no HTML, and no `<!-- -->` that could forge or hide the comment's
+/// marker); every other ASCII character Markdown gives meaning to backslash-escaped (no
+/// emphasis, code, links, images, tables, headings, lists or breaks); and a zero-width space
+/// (`&#8203;`) after `@` and `#` and inside `://` and `www.`, so no mention (`@user`,
+/// `@everyone`), issue reference (`#1`) or autolink is made.
+pub fn md_text(s: &str) -> String {
+    const ZWSP: &str = "&#8203;";
+    let s = term(s);
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut rest = s.as_ref();
+    while let Some(c) = rest.chars().next() {
+        let next = &rest[c.len_utf8()..];
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '@' => {
+                out.push('@');
+                out.push_str(ZWSP);
+            }
+            '#' => {
+                out.push_str("\\#");
+                out.push_str(ZWSP);
+            }
+            ':' if next.starts_with("//") => {
+                out.push(':');
+                out.push_str(ZWSP);
+            }
+            '.' if out.len() >= 3
+                && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") =>
+            {
+                out.push_str(ZWSP);
+                out.push_str("\\.");
+            }
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '+' | '-' | '.' | '!'
+            | '|' | '~' | '=' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+        rest = next;
+    }
+    out
+}
+
 /// A Markdown code span holding `s` on one line, its backtick fence longer than any run of
 /// backticks inside, so the value cannot close it.
 pub fn md_code(s: &str) -> String {
@@ -319,6 +370,21 @@ mod tests {
             finish_json("\"a\u{85}\u{2066}\"".into()),
             "\"a\\u0085\\u2066\""
         );
+    }
+
+    #[test]
+    fn md_text_carries_no_markup() {
+        assert_eq!(md_text("plain words"), "plain words");
+        assert_eq!(
+            md_text("<!-- x --> @everyone #1"),
+            "&lt;\\!\\-\\- x \\-\\-&gt; @&#8203;everyone \\#&#8203;1"
+        );
+        assert_eq!(
+            md_text("[a](https://e.x)"),
+            "\\[a\\]\\(https:&#8203;//e\\.x\\)"
+        );
+        assert_eq!(md_text("www.x `c` *b*"), "www&#8203;\\.x \\`c\\` \\*b\\*");
+        assert_eq!(md_text("a\n# h|"), "a\\\\u\\{a\\}\\#&#8203; h\\|");
     }
 
     #[test]

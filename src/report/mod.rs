@@ -4,6 +4,7 @@
 pub mod adr;
 pub mod backlog;
 pub mod check;
+pub mod comment;
 pub mod escape;
 pub mod explain;
 pub mod html;

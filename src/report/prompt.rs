@@ -80,7 +80,7 @@ pub(crate) fn idea_and_title(
             idea,
             title: (!title.is_empty()).then_some(title),
             author: None,
-            answers: Vec::new(),
+            keyed: Vec::new(),
         },
         analysis,
     ))

@@ -126,7 +126,8 @@ pub(crate) fn render(draft: &Draft) -> String {
         }
     }
 
-    if !draft.strains.is_empty() || !draft.supports.is_empty() {
+    let principles: Vec<&str> = draft.answers_for(Section::Principles).collect();
+    if !draft.strains.is_empty() || !draft.supports.is_empty() || !principles.is_empty() {
         let list = |ids: &[String]| {
             if ids.is_empty() {
                 "none".to_owned()
@@ -134,11 +135,16 @@ pub(crate) fn render(draft: &Draft) -> String {
                 ids.join(", ")
             }
         };
+        let body = if principles.is_empty() {
+            PRINCIPLES_TODO.to_owned()
+        } else {
+            principles.join("\n\n")
+        };
         text = replace_line(
             &text,
             PRINCIPLES_TODO,
             &format!(
-                "<!-- ds01-pm reads: strains {}; supports {}. Justify each strained one. -->\n\n{PRINCIPLES_TODO}",
+                "<!-- ds01-pm reads: strains {}; supports {}. Justify each strained one. -->\n\n{body}",
                 list(&draft.strains),
                 list(&draft.supports)
             ),
@@ -165,6 +171,48 @@ pub(crate) fn render(draft: &Draft) -> String {
         text = replace_line(&text, OPEN_QUESTIONS_TODO, open.trim_end());
     }
     text
+}
+
+/// `new --list-questions`: the keys an answers file may use and the section each lands in.
+/// `for_idea`: the questions are those of an answers file's idea (else the framework's).
+pub(crate) fn answer_keys(
+    keys: &[crate::interview::AnswerKey],
+    for_idea: bool,
+    format: crate::cli::ListFormat,
+) -> String {
+    use super::escape::term;
+    if format == crate::cli::ListFormat::Json {
+        return super::json(&keys);
+    }
+    let mut t = super::human::table_with_width(&["Key", "Lands under", "What it is"], 120);
+    for k in keys {
+        let what = match (&k.dimension, k.kind) {
+            (Some(d), "question") => format!("[{}] {}", term(d), term(&k.text)),
+            (_, kind) => format!("[{kind}] {}", term(&k.text)),
+        };
+        t.add_row(vec![
+            term(&k.key).into_owned(),
+            k.section.id().to_owned(),
+            what,
+        ]);
+    }
+    // Keys are copied into a file: never wrapped.
+    for i in 0..2 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
+    }
+    let note = if for_idea {
+        "Question ids: the questions `new` asks or lists for this idea and these answers."
+    } else {
+        "Question ids: the questions asked of every proposal; `--answers FILE` (with its idea) lists that idea's own."
+    };
+    super::escape::finish_text(
+        format!(
+            "{t}\n{note}\nWrite `[answers]` then `key = \"answer\"` lines in the answers file.\n"
+        ),
+        false,
+    )
 }
 
 #[cfg(test)]

@@ -153,7 +153,9 @@ fn no_control_character_or_forged_line_reaches_any_format() {
             assert_clean(dir, &[cmd, "--format", f, &arg], false);
         }
     }
-    for f in ["human", "line", "github", "sarif", "junit", "json"] {
+    for f in [
+        "human", "line", "github", "sarif", "junit", "json", "comment",
+    ] {
         assert_clean(dir, &["check", "p.md", "--format", f], f == "github");
     }
     for cmd in ["score", "plan"] {

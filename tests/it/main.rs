@@ -10,6 +10,7 @@ mod check_cli;
 mod cli;
 mod common;
 mod explain_cli;
+mod forms;
 mod fuzz_regressions;
 mod hostile_output;
 mod import;

@@ -186,7 +186,12 @@ pub(crate) fn run(set: &RuleSet, settings: &Settings, path: &str, text: &str) ->
             0,
             None,
             "title",
-            "the proposal has no title: start it with a `# Title` heading",
+            if doc.form {
+                // An issue's title is not in its body: the triage workflow prepends it.
+                "the issue form's body has no title: write the issue's title before it as a `# Title` line (examples/issue-triage.yml does)"
+            } else {
+                "the proposal has no title: start it with a `# Title` heading"
+            },
         );
     }
     structure(&mut ctx);

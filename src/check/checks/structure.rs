@@ -161,14 +161,17 @@ pub(super) fn structure(ctx: &mut Ctx<'_>) {
     for id in &ctx.settings.required {
         if doc.section(id).is_none() {
             let title = section_title(id);
+            let fix = if doc.form {
+                format!("answer the form's `{title}` field (edit the issue)")
+            } else {
+                format!("add a `## {title}` heading and answer it")
+            };
             ctx.push(
                 &P001,
                 ctx.title_at,
                 Some(id),
                 *id,
-                format!(
-                    "missing required section `{title}`: add a `## {title}` heading and answer it"
-                ),
+                format!("missing required section `{title}`: {fix}"),
             );
         }
     }
