@@ -4,7 +4,8 @@
 //! against everything established so far, including what earlier inferences added, so
 //! inference chains (a GPU allocation change with no layer named → L0 → ...). `unless` is
 //! checked only against the concerns the text itself established (the unconditional pattern
-//! rules), never against inferred ones. So every rule only adds, the set of established
+//! rules, then the audiences of the components it names, a first stratum that depends on the
+//! pattern rules alone), never against inferred ones. So every rule only adds, the set of established
 //! concerns only grows, and the result is the same in whatever order the rules are tried: the
 //! least fixed point. Each rule fires at most once, so the loop ends after at most one round
 //! per rule.
@@ -20,13 +21,39 @@ pub(super) fn run(
     scores: &mut Scores,
     hits: &mut Vec<RuleHit>,
 ) {
-    let from_text = scores.established(set);
     let mut fired = vec![false; set.rules.len()];
     // Rules whose hits count so far (pattern rules, then each round's), for `follows`.
     let mut hit: Vec<Option<usize>> = vec![None; set.rules.len()];
     for (i, h) in hits.iter().enumerate() {
         hit[h.rule] = Some(i);
     }
+    // Stratum 1: the audiences of the components the text names. They depend only on the
+    // pattern rules, and they count as the text's own word on whom a change is for, so the
+    // generic defaults ("I", "containers", a user command → students and researchers) yield
+    // to them: a change to the jobs runner written in the first person is a researcher's.
+    let from_patterns = scores.established(set);
+    let mut audiences = Vec::new();
+    for (r, rule) in set.rules.iter().enumerate() {
+        let Some(f) = rule.follows else { continue };
+        if !rule.when.is_empty() || rule.unless.iter().any(|c| from_patterns.contains(c)) {
+            continue;
+        }
+        if let Some(i) = hit[f] {
+            fired[r] = true;
+            audiences.push(RuleHit {
+                rule: r,
+                evidence: hits[i].evidence.clone(),
+            });
+        }
+    }
+    for h in &audiences {
+        scores.add(h.rule, &set.rules[h.rule], &h.evidence);
+    }
+    for h in audiences {
+        hit[h.rule] = Some(hits.len());
+        hits.push(h);
+    }
+    let from_text = scores.established(set);
     loop {
         let now = scores.established(set);
         let mut round = Vec::new();

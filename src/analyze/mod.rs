@@ -501,7 +501,8 @@ fn round2(x: f64) -> f64 {
 }
 
 /// GPU impact: a MIG-specific and a full-GPU-specific signal together mean `both`; one alone
-/// names its mode; mode-agnostic GPU signals mean `both`; otherwise `none`.
+/// names its mode; mode-agnostic GPU signals mean `both`, unless the only mode evidence is
+/// implied (below the threshold) by a component that works in one mode; otherwise `none`.
 fn decide_gpu(set: &RuleSet, scores: &Scores) -> GpuImpact {
     let c = |id: &str| Concern {
         kind: Kind::Gpu,
@@ -521,6 +522,10 @@ fn decide_gpu(set: &RuleSet, scores: &Scores) -> GpuImpact {
         "mig"
     } else if full >= thr && full >= both {
         "full-gpu"
+    } else if both >= thr && mig < thr && full < thr && (mig > 0.0) != (full > 0.0) {
+        // No mode is named, but a component that works in one mode only is at stake (the
+        // jobs runner hands out whole GPUs): the allocation change is in that mode.
+        if mig > 0.0 { "mig" } else { "full-gpu" }
     } else if mig.max(full).max(both) >= thr {
         "both"
     } else {

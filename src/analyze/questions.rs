@@ -501,9 +501,16 @@ pub fn build(set: &RuleSet, a: &Analysis, fired: &[&Rule]) -> Checklist {
             c.all.iter().take(2).map(|k| cited(set, a, k)).collect();
         let quote = |n: usize| quotes.get(n).map(|q| q.0.clone()).unwrap_or_default();
         let (first, second) = (quote(0), quote(1));
+        // An inferred concern was not written by the author: the question must not say so.
+        let inferred_first = quotes.first().is_some_and(|q| q.1.is_none());
         for q in &c.questions {
-            let text = q
-                .text
+            let template = if inferred_first {
+                q.text
+                    .replace("You mention {first}", "This touches {first}")
+            } else {
+                q.text.clone()
+            };
+            let text = template
                 .replace("{first}", &first)
                 .replace("{second}", &second);
             let concern = c
@@ -514,7 +521,7 @@ pub fn build(set: &RuleSet, a: &Analysis, fired: &[&Rule]) -> Checklist {
             let i = b.add(q, text, source.clone(), concern, s);
             let cand = &mut b.items[i];
             if cand.primary == source && q.text.contains('{') {
-                cand.item.template = Some(q.text.clone());
+                cand.item.template = Some(template.clone());
                 cand.item.cited = quotes.iter().filter_map(|q| q.1.clone()).collect();
             }
         }

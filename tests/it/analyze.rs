@@ -245,3 +245,47 @@ fn labels_format_prints_one_label_per_line() {
     assert!(labels.contains("gpu:mig\n"), "{labels}");
     assert_eq!(run("hello world", "labels"), "");
 }
+
+#[test]
+fn a_one_mode_component_decides_the_mode_of_an_unnamed_gpu_change() {
+    // The jobs runner hands out whole GPUs (`ds01-submit run --gpus N`): freeing "the GPUs" of a
+    // job is a full-GPU change, while the same words about containers stay mode-agnostic.
+    let jobs = run("ds01-submit cancel should free the GPUs of a job at once");
+    assert_eq!(jobs.gpu_impact.value, "full-gpu");
+    let containers = run("container-stop should free the GPUs at once");
+    assert_eq!(containers.gpu_impact.value, "both");
+    // Named MIG evidence still wins over the implied mode.
+    let mig = run("ds01-submit jobs should run on a MIG slice and free it at once");
+    assert_eq!(mig.gpu_impact.value, "mig");
+}
+
+#[test]
+fn a_named_component_audience_outranks_the_generic_user_voice() {
+    // "I" alone means students and researchers; the jobs runner faces researchers.
+    let a = run("I want ds01-submit to show my place in the queue");
+    let tiers: Vec<&str> = a.tiers.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(tiers, ["researcher"]);
+    let plain = run("I want to see my place in the queue");
+    let tiers: Vec<&str> = plain.tiers.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(tiers, ["student", "researcher"]);
+}
+
+#[test]
+fn questions_never_say_the_author_mentioned_an_inferred_concern() {
+    for text in [
+        "Adopt SLURM as the batch scheduler for multi-GPU batch jobs",
+        "hand back an idle card after half an hour",
+    ] {
+        let a = run(text);
+        for q in a
+            .questions
+            .top
+            .iter()
+            .chain(a.questions.groups.iter().flat_map(|g| g.questions.iter()))
+        {
+            if let Some(rest) = q.text.strip_prefix("You mention ") {
+                assert!(rest.starts_with('`'), "{text}: {}", q.text);
+            }
+        }
+    }
+}
