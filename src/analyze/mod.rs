@@ -511,16 +511,21 @@ fn decide_gpu(set: &RuleSet, scores: &Scores) -> GpuImpact {
     let thr = set.threshold(Kind::Gpu) - 1e-9;
     let s = |id: &str| scores.score(&c(id));
     let (mig, full, both, none) = (s("mig"), s("full-gpu"), s("both"), s("none"));
+    // In the contest between a named mode and mode-agnostic evidence, a bare mention of GPUs
+    // (weight below the threshold) is no evidence that the change is mode-agnostic.
+    let both_specific: f64 = scores.by_concern.get(&c("both")).map_or(0.0, |m| {
+        m.values().map(|(w, _)| *w).filter(|w| *w >= thr).sum()
+    });
     let strongest = mig.max(full).max(both);
     let value = if none >= thr && none > strongest {
         "none"
     } else if mig >= thr && full >= thr {
         "both"
-    } else if mig >= thr && mig >= both {
+    } else if mig >= thr && mig >= both_specific {
         // One mode is the subject only when its evidence outweighs the mode-agnostic
         // allocation evidence (queue, quota, priority, scheduler, hand back).
         "mig"
-    } else if full >= thr && full >= both {
+    } else if full >= thr && full >= both_specific {
         "full-gpu"
     } else if both >= thr && mig < thr && full < thr && (mig > 0.0) != (full > 0.0) {
         // No mode is named, but a component that works in one mode only is at stake (the

@@ -289,3 +289,15 @@ fn questions_never_say_the_author_mentioned_an_inferred_concern() {
         }
     }
 }
+
+#[test]
+fn a_bare_gpu_mention_does_not_make_a_named_mode_mode_agnostic() {
+    // "GPU" alone is weak evidence of GPU impact, not evidence that the change spans both
+    // modes: the MIG change stays a MIG change; real allocation evidence still outweighs it.
+    let a = run(
+        "The docker wrapper, container-create and check-limits should put two MIG slices on one GPU",
+    );
+    assert_eq!(a.gpu_impact.value, "mig");
+    let b = run("Use the nvidia-smi mig commands from one admin tool to apply the layout");
+    assert_eq!(b.gpu_impact.value, "mig");
+}
