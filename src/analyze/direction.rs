@@ -108,6 +108,39 @@ fn finding_way(d: &Direction, text: &str, f: &Finding) -> Option<(Way, (usize, u
         .find_map(|s| decide(d, limits, text, (s[0], s[1])))
 }
 
+/// Whether the sentence holding `at` proposes something (has a proposal marker; `^` is the
+/// sentence's start).
+fn proposes(re: &crate::rules::LazyRegex, text: &str, at: usize) -> bool {
+    let (lo, hi) = sentence_bounds(text, at, at);
+    re.regex().is_match(text[lo..hi].trim_start())
+}
+
+/// Whether a relax cue at `cue` only describes today's problem: some sentence of the text
+/// proposes something, but not the cue's.
+fn describes_problem(d: &Direction, text: &str, cue: (usize, usize)) -> bool {
+    let Some(re) = &d.proposal else { return false };
+    if proposes(re, text, cue.0) {
+        return false;
+    }
+    let mut at = 0;
+    while at < text.len() {
+        let (_, hi) = sentence_bounds(text, at, at);
+        if proposes(re, text, at) {
+            return true;
+        }
+        // The next sentence starts after this one's end (always past `at`).
+        let next = text[hi..]
+            .chars()
+            .next()
+            .map_or(hi + 1, |c| hi + c.len_utf8());
+        at = next.max(at + 1);
+        while at < text.len() && !text.is_char_boundary(at) {
+            at += 1;
+        }
+    }
+    false
+}
+
 /// Turn supported principles whose limit the text relaxes into strained ones, and strained
 /// principles whose limit it tightens into supported ones.
 pub(super) fn apply(
@@ -119,7 +152,7 @@ pub(super) fn apply(
     let Some(d) = &set.direction else { return };
     let mut to_strained = Vec::new();
     supported.retain(|f| match finding_way(d, text, f) {
-        Some((Way::Relax, cue)) => {
+        Some((Way::Relax, cue)) if !describes_problem(d, text, cue) => {
             let mut f = f.clone();
             f.evidence.push(cue_evidence(text, Way::Relax, cue, &f.id));
             to_strained.push(f);

@@ -19,6 +19,11 @@ pub(crate) struct RawDirection {
     pub(crate) limits: std::collections::BTreeMap<String, Spanned<String>>,
     /// How many words apart a cue, the limit it acts on and a principle's evidence may stand.
     pub(crate) window: usize,
+    /// Words that make a sentence a proposal (should, let, make sure, could we, ...). When a
+    /// text has such a sentence, a relax cue in a sentence without one describes today's
+    /// problem ("jobs skip people's quotas"), which the proposal fixes: it strains nothing.
+    #[serde(default)]
+    pub(crate) proposal: Option<Spanned<String>>,
     /// Texts whose principles the cues must turn, and texts they must not (self-test).
     pub(crate) examples: DirectionExamples,
 }
@@ -40,6 +45,8 @@ pub struct Direction {
     /// (principle id, its limits).
     pub limits: Vec<(String, LazyRegex)>,
     pub window: usize,
+    /// Proposal markers: see `RawDirection::proposal`.
+    pub proposal: Option<LazyRegex>,
     /// (text, principle, expected strained) self-tests.
     pub examples: Vec<(String, String, bool)>,
     pub location: super::Location,
@@ -76,6 +83,7 @@ impl Direction {
                 .map(|(p, re)| (p, LazyRegex::new(re.into_inner(), false)))
                 .collect(),
             window: raw.window,
+            proposal: raw.proposal.map(|p| LazyRegex::new(p.into_inner(), false)),
             examples,
             location,
         }

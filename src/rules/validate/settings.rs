@@ -89,6 +89,7 @@ pub(super) fn direction(
     }
     for cue in [&raw.relax, &raw.tighten]
         .into_iter()
+        .chain(raw.proposal.as_ref())
         .chain(raw.limits.values())
     {
         if let Err(e) = check_regex(cue.get_ref(), false, ctx.src.embedded) {
