@@ -411,28 +411,17 @@ fn human_table(
         dropped.push(HEADER[c]);
     }
     let header: Vec<&str> = keep.iter().map(|&c| HEADER[c]).collect();
-    let mut t = super::super::human::table_with_width(&header, PIPE_WIDTH);
-    t.set_width(width);
-    // The cells move into the table rather than being copied (half the memory at 100k rows).
-    for mut row in cells {
-        t.add_row(
-            keep.iter()
-                .map(|&c| std::mem::take(&mut row[c]))
-                .collect::<Vec<_>>(),
-        );
-    }
-    for (pos, &c) in keep.iter().enumerate() {
-        if let Some(col) = t.column_mut(pos) {
-            col.set_constraint(if c == 1 {
-                ColumnConstraint::ContentWidth
-            } else {
-                // comfy-table's widths include the padding of one space on either side.
-                ColumnConstraint::LowerBoundary(Width::Fixed(
-                    u16::try_from(min_width[c] + 2).unwrap_or(u16::MAX),
-                ))
-            });
+    let constraint = |c: usize| {
+        if c == 1 {
+            ColumnConstraint::ContentWidth
+        } else {
+            // comfy-table's widths include the padding of one space on either side.
+            ColumnConstraint::LowerBoundary(Width::Fixed(
+                u16::try_from(min_width[c] + 2).unwrap_or(u16::MAX),
+            ))
         }
-    }
+    };
+    let t = fitted_table(&header, width, cells, &keep, &constraint, PIECE_ROWS);
     let mut out = format!("{t}\n{}\n", footer(v));
     if !dropped.is_empty() {
         let _ = writeln!(
@@ -441,6 +430,123 @@ fn human_table(
             dropped.join(", ")
         );
     }
+    out
+}
+
+/// Tables of more rows than this are laid out from a summary of their cells and rendered in
+/// pieces of this many rows (see [`fitted_table`]).
+const PIECE_ROWS: usize = 2048;
+
+/// One table row of the kept columns, moved out of `row`.
+fn row_of(mut row: [String; 12], keep: &[usize]) -> Vec<String> {
+    keep.iter().map(|&c| std::mem::take(&mut row[c])).collect()
+}
+
+/// The table as comfy-table lays it out, without holding more than `piece` rows in it.
+///
+/// comfy-table's dynamic layout of a column depends only on the lines of its cells: the widest
+/// one, and how wide each would be once split at a given width. An ASCII line splits the same
+/// as any other of the same pattern of spaces, so the layout is worked out on a small table
+/// holding each column's distinct line patterns (`x` for every other character); its column
+/// widths, read off its top border, are then fixed for pieces of `piece` rows, whose row
+/// lines are joined under one header. Small tables are rendered in one piece.
+fn fitted_table(
+    header: &[&str],
+    width: u16,
+    cells: Vec<[String; 12]>,
+    keep: &[usize],
+    constraint: &dyn Fn(usize) -> ColumnConstraint,
+    piece: usize,
+) -> String {
+    let new_table = |constrain: &dyn Fn(usize, usize) -> ColumnConstraint| {
+        let mut t = super::super::human::table_with_width(header, PIPE_WIDTH);
+        t.set_width(width);
+        for (pos, &c) in keep.iter().enumerate() {
+            if let Some(col) = t.column_mut(pos) {
+                col.set_constraint(constrain(pos, c));
+            }
+        }
+        t
+    };
+    if cells.len() <= piece {
+        let mut t = new_table(&|_, c| constraint(c));
+        // The cells move into the table rather than being copied.
+        for row in cells {
+            t.add_row(row_of(row, keep));
+        }
+        return t.to_string();
+    }
+    let pattern = |line: &str| -> String {
+        if line.is_ascii() {
+            line.bytes()
+                .map(|b| if b == b' ' { ' ' } else { 'x' })
+                .collect()
+        } else {
+            line.to_owned()
+        }
+    };
+    let mut patterns: Vec<Vec<String>> = keep
+        .iter()
+        .map(|&c| {
+            let mut seen: HashSet<String> = HashSet::new();
+            for row in &cells {
+                for line in row[c].split('\n') {
+                    seen.insert(pattern(line));
+                }
+            }
+            let mut v: Vec<String> = seen.into_iter().collect();
+            v.sort_unstable();
+            v
+        })
+        .collect();
+    let mut probe = new_table(&|_, c| constraint(c));
+    let rows = patterns.iter().map(Vec::len).max().unwrap_or(0);
+    for k in 0..rows {
+        probe.add_row(
+            patterns
+                .iter_mut()
+                .map(|p| p.get_mut(k).map(std::mem::take).unwrap_or_default())
+                .collect::<Vec<_>>(),
+        );
+    }
+    let probe = probe.to_string();
+    let widths: Vec<u16> = probe
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('┌')
+        .trim_end_matches('┐')
+        .split('┬')
+        .map(|s| u16::try_from(s.chars().count()).unwrap_or(u16::MAX))
+        .collect();
+    let fixed = |pos: usize, _| {
+        ColumnConstraint::Absolute(Width::Fixed(widths.get(pos).copied().unwrap_or(1)))
+    };
+    let mut out = String::new();
+    let mut bottom = String::new();
+    let mut cells = cells.into_iter().peekable();
+    let mut first = true;
+    while cells.peek().is_some() {
+        let mut t = new_table(&fixed);
+        for row in cells.by_ref().take(piece) {
+            t.add_row(row_of(row, keep));
+        }
+        let text = t.to_string();
+        let lines: Vec<&str> = text.split('\n').collect();
+        // Top border, header lines, the header separator, row lines, bottom border.
+        let body = lines
+            .iter()
+            .position(|l| !l.starts_with('┌') && !l.starts_with('│'))
+            .unwrap_or(0);
+        let (last, rest) = lines.split_last().unwrap_or((&"", &[]));
+        for line in if first { rest } else { &rest[body + 1..] } {
+            out.push_str(line);
+            out.push('\n');
+        }
+        (*last).clone_into(&mut bottom);
+        first = false;
+    }
+    out.push_str(&bottom);
     out
 }
 
@@ -589,5 +695,59 @@ mod tests {
             "{narrow}"
         );
         assert!(!narrow.lines().nth(1).unwrap_or("").contains("Concerns"));
+    }
+
+    /// Rows of every kind: long titles that wrap, several lines of ids, non-ASCII text.
+    fn many_cells(n: usize) -> Vec<[String; 12]> {
+        let words = [
+            "Let students keep a container running over the weekend",
+            "GPU",
+            "Researchers want to join a GPU queue when no GPU is free during the semester",
+            "Ünïcode títle with àccents and a very-long-hyphenated-word-that-must-split",
+            "短い",
+        ];
+        (0..n)
+            .map(|i| {
+                let ids = |k: usize| {
+                    (0..k % 4)
+                        .map(|j| format!("item-{}", i * 7 + j))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                [
+                    (i + 1).to_string(),
+                    format!("item-{i}"),
+                    format!("{} {i}", words[i % words.len()]),
+                    (i % 300).to_string(),
+                    ["3", "2", "0.5"][i % 3].to_owned(),
+                    "80%".to_owned(),
+                    ["1", "2 (M)", "0.5 (XS)"][i % 3].to_owned(),
+                    format!("{}.{}", i % 97, i % 10),
+                    format!("{} ↑", i % 1000),
+                    ids(i),
+                    ids(i / 3),
+                    ["", "L0 L1; gpu:partial", "L2"][i % 3].to_owned(),
+                ]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_table_rendered_in_pieces_is_the_table_rendered_whole() {
+        for width in [160u16, 110, 80, 50] {
+            for keep in [(0..12).collect::<Vec<_>>(), vec![0, 1, 2, 6, 8]] {
+                let header: Vec<&str> = keep.iter().map(|&c| HEADER[c]).collect();
+                let constraint = |c: usize| {
+                    if c == 1 {
+                        ColumnConstraint::ContentWidth
+                    } else {
+                        ColumnConstraint::LowerBoundary(Width::Fixed(5))
+                    }
+                };
+                let whole = fitted_table(&header, width, many_cells(500), &keep, &constraint, 1000);
+                let pieces = fitted_table(&header, width, many_cells(500), &keep, &constraint, 64);
+                assert_eq!(whole, pieces, "width {width}, columns {keep:?}");
+            }
+        }
     }
 }
