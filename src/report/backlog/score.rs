@@ -447,7 +447,7 @@ fn row_of(mut row: [String; 12], keep: &[usize]) -> Vec<String> {
 /// comfy-table's dynamic layout of a column depends only on the lines of its cells: the widest
 /// one, and how wide each would be once split at a given width. An ASCII line splits the same
 /// as any other of the same pattern of spaces, so the layout is worked out on a small table
-/// holding each column's distinct line patterns (`x` for every other character); its column
+/// holding each column's distinct line patterns (`x` for every other ASCII character); its column
 /// widths, read off its top border, are then fixed for pieces of `piece` rows, whose row
 /// lines are joined under one header. Small tables are rendered in one piece.
 fn fitted_table(
@@ -476,22 +476,31 @@ fn fitted_table(
         }
         return t.to_string();
     }
-    let pattern = |line: &str| -> String {
-        if line.is_ascii() {
-            line.bytes()
-                .map(|b| if b == b' ' { ' ' } else { 'x' })
-                .collect()
+    // A line's pattern: ASCII characters but the space become `x`; `↑` (the table's own
+    // marker) stays. A line with any other character is kept as it is (its widths, and how
+    // characters combine, are left to comfy-table).
+    let pattern = |line: &str, out: &mut String| {
+        out.clear();
+        if line.chars().all(|c| c.is_ascii() || c == '↑') {
+            out.extend(line.chars().map(|c| match c {
+                ' ' | '↑' => c,
+                _ => 'x',
+            }));
         } else {
-            line.to_owned()
+            out.push_str(line);
         }
     };
+    let mut buf = String::new();
     let mut patterns: Vec<Vec<String>> = keep
         .iter()
         .map(|&c| {
             let mut seen: HashSet<String> = HashSet::new();
             for row in &cells {
                 for line in row[c].split('\n') {
-                    seen.insert(pattern(line));
+                    pattern(line, &mut buf);
+                    if !seen.contains(buf.as_str()) {
+                        seen.insert(buf.clone());
+                    }
                 }
             }
             let mut v: Vec<String> = seen.into_iter().collect();
@@ -510,43 +519,99 @@ fn fitted_table(
         );
     }
     let probe = probe.to_string();
+    let probe: Vec<&str> = probe.split('\n').collect();
     let widths: Vec<u16> = probe
-        .lines()
-        .next()
+        .first()
+        .copied()
         .unwrap_or("")
         .trim_start_matches('┌')
         .trim_end_matches('┐')
         .split('┬')
         .map(|s| u16::try_from(s.chars().count()).unwrap_or(u16::MAX))
         .collect();
-    let fixed = |pos: usize, _| {
-        ColumnConstraint::Absolute(Width::Fixed(widths.get(pos).copied().unwrap_or(1)))
-    };
+    // The probe's top border, header and header separator are the table's; so is its bottom.
+    let head = probe.iter().position(|l| l.starts_with('╞')).unwrap_or(0);
     let mut out = String::new();
-    let mut bottom = String::new();
-    let mut cells = cells.into_iter().peekable();
-    let mut first = true;
-    while cells.peek().is_some() {
-        let mut t = new_table(&fixed);
-        for row in cells.by_ref().take(piece) {
-            t.add_row(row_of(row, keep));
-        }
-        let text = t.to_string();
-        let lines: Vec<&str> = text.split('\n').collect();
-        // Top border, header lines, the header separator, row lines, bottom border.
-        let body = lines
-            .iter()
-            .position(|l| !l.starts_with('┌') && !l.starts_with('│'))
-            .unwrap_or(0);
-        let (last, rest) = lines.split_last().unwrap_or((&"", &[]));
-        for line in if first { rest } else { &rest[body + 1..] } {
-            out.push_str(line);
-            out.push('\n');
-        }
-        (*last).clone_into(&mut bottom);
-        first = false;
+    for line in &probe[..=head] {
+        out.push_str(line);
+        out.push('\n');
     }
-    out.push_str(&bottom);
+    // Rows whose lines all fit their column are written here as comfy-table writes them (left
+    // aligned, one space of padding, `┆` between cells); the others (lines to split, text that
+    // is not plain ASCII) are rendered by comfy-table with the same fixed widths, a row
+    // separator marking where each row's lines end.
+    let content: Vec<usize> = widths
+        .iter()
+        .map(|&w| usize::from(w).saturating_sub(2).max(1))
+        .collect();
+    let plain = |row: &[String; 12]| {
+        keep.iter().zip(&content).all(|(&c, &w)| {
+            row[c].split('\n').all(|line| {
+                line.chars()
+                    .all(|ch| (' '..='~').contains(&ch) || ch == '↑')
+                    && line.chars().count() <= w
+            })
+        })
+    };
+    let mut cells = cells.into_iter().peekable();
+    while cells.peek().is_some() {
+        let rows: Vec<[String; 12]> = cells.by_ref().take(piece).collect();
+        let slow: Vec<bool> = rows.iter().map(|r| !plain(r)).collect();
+        let mut rendered = String::new();
+        if slow.contains(&true) {
+            let mut t = new_table(&|pos, _| {
+                ColumnConstraint::Absolute(Width::Fixed(widths.get(pos).copied().unwrap_or(1)))
+            });
+            t.load_style(comfy_table::presets::UTF8_FULL);
+            for (row, _) in rows.iter().zip(&slow).filter(|(_, s)| **s) {
+                t.add_row(row_of(row.clone(), keep));
+            }
+            rendered = t.to_string();
+        }
+        // Each slow row's lines, in order: after the header separator, up to each row
+        // separator (`├`) and to the bottom border.
+        let mut groups = rendered
+            .split('\n')
+            .skip_while(|l| !l.starts_with('╞'))
+            .skip(1)
+            .collect::<Vec<_>>()
+            .into_iter();
+        for (row, is_slow) in rows.into_iter().zip(slow) {
+            if is_slow {
+                for line in groups.by_ref() {
+                    if line.starts_with('├') || line.starts_with('└') {
+                        break;
+                    }
+                    out.push_str(line);
+                    out.push('\n');
+                }
+                continue;
+            }
+            let lines: Vec<Vec<&str>> =
+                keep.iter().map(|&c| row[c].split('\n').collect()).collect();
+            let height = lines.iter().map(Vec::len).max().unwrap_or(1);
+            for k in 0..height {
+                out.push('│');
+                for (pos, (cell, &w)) in lines.iter().zip(&content).enumerate() {
+                    if pos > 0 {
+                        out.push('┆');
+                    }
+                    let line = cell.get(k).copied().unwrap_or("");
+                    let pad = if k < cell.len() {
+                        w - line.chars().count()
+                    } else {
+                        w
+                    };
+                    out.push(' ');
+                    out.push_str(line);
+                    out.extend(std::iter::repeat_n(' ', pad + 1));
+                }
+                out.push('│');
+                out.push('\n');
+            }
+        }
+    }
+    out.push_str(probe.last().copied().unwrap_or(""));
     out
 }
 
@@ -723,6 +788,7 @@ mod tests {
                     "80%".to_owned(),
                     ["1", "2 (M)", "0.5 (XS)"][i % 3].to_owned(),
                     format!("{}.{}", i % 97, i % 10),
+                    // `↑` is kept in the patterns; other non-ASCII lines are kept whole.
                     format!("{} ↑", i % 1000),
                     ids(i),
                     ids(i / 3),
