@@ -144,6 +144,7 @@ fn read_in_chunks(
             if r.scoring.is_some() {
                 file.scoring = r.scoring;
             }
+            file.items.extend(r.full);
             file.items.push(r.items);
             problems.extend(r.problems);
         }
@@ -269,6 +270,9 @@ struct ChunkRead {
 #[derive(Default)]
 struct Reader {
     scoring: Option<RawScoring>,
+    /// Lists of items already full (the fast reader's, of [`fast::LIST_ITEMS`] each), before
+    /// `items`.
+    full: Vec<Vec<RawItem>>,
     items: Vec<RawItem>,
     problems: Vec<Problem>,
 }
@@ -657,6 +661,7 @@ mod tests {
             if r.scoring.is_some() {
                 file.scoring = r.scoring;
             }
+            file.items.extend(r.full);
             file.items.push(r.items);
             problems.extend(r.problems);
         }

@@ -309,6 +309,15 @@ fn scoring(ctx: &mut Ctx<'_>, file: &BacklogFile) -> Scoring {
     s
 }
 
+/// `s` without leading and trailing whitespace, reusing its allocation when there is none.
+fn trimmed(s: String) -> String {
+    if s.trim().len() == s.len() {
+        s
+    } else {
+        s.trim().to_owned()
+    }
+}
+
 /// Check one item's values; `None` when any of them is unusable.
 fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, line: usize, scoring: &Scoring) -> Option<Item> {
     let mut ok = raw.title.is_some()
@@ -375,11 +384,11 @@ fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, line: usize, scoring: &Scorin
         id: String::new(),
         title: raw
             .title
-            .map(|t| t.into_inner().trim().to_owned())
+            .map(|t| trimmed(t.into_inner()))
             .unwrap_or_default(),
         description: raw
             .description
-            .map(|d| d.into_inner().trim().to_owned())
+            .map(|d| trimmed(d.into_inner()))
             .unwrap_or_default(),
         reach,
         impact,

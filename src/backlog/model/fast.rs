@@ -81,6 +81,9 @@ impl<'v> Val for &'v Value<'_> {
     }
 }
 
+/// Items per list of raw items (see `items`).
+pub(super) const LIST_ITEMS: usize = 1 << 16;
+
 /// Files at least this large are read on two threads.
 const SPLIT_BYTES: usize = 1 << 20;
 
@@ -158,11 +161,11 @@ fn first_header(text: &str) -> Option<usize> {
 
 /// Read the items of `text[from..to]`, which starts with an `[[item]]` header, into `reader`.
 fn items(text: &str, from: usize, to: usize, reader: &mut Reader) -> Option<()> {
-    // Room for every item at once: a list grown by doubling could hold twice what it needs,
-    // at a million items the largest allocation of the run.
-    reader
-        .items
-        .reserve(1 + text[from..to].matches("\n[[item]]").count());
+    // Lists of at most LIST_ITEMS items, each allocated at its final size: validation frees
+    // each list once it is through it, and a list grown by doubling could hold twice what it
+    // needs (at a million items, the largest allocation of the run).
+    let mut left = 1 + text[from..to].matches("\n[[item]]").count();
+    reader.items.reserve(left.min(LIST_ITEMS));
     let mut fields: Vec<(&str, usize, Value<'_>)> = Vec::with_capacity(16);
     let mut start: Option<usize> = None;
     let mut at = from;
@@ -193,6 +196,12 @@ fn items(text: &str, from: usize, to: usize, reader: &mut Reader) -> Option<()> 
                 if let Some(s) = start.replace(header) {
                     reader.item(s, &fields_of(&fields));
                     fields.clear();
+                    left = left.saturating_sub(1);
+                    if reader.items.len() >= LIST_ITEMS {
+                        let next = Vec::with_capacity(left.clamp(1, LIST_ITEMS));
+                        let list = std::mem::replace(&mut reader.items, next);
+                        reader.full.push(list);
+                    }
                 }
                 continue;
             }
