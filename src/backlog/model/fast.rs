@@ -35,7 +35,7 @@ enum Kind<'t> {
     Array(Vec<Value<'t>>),
 }
 
-impl<'v> Val for &'v Value<'_> {
+impl Val for &Value<'_> {
     fn span(&self) -> Range<usize> {
         self.span.clone()
     }
