@@ -25,6 +25,7 @@ flags() {
     anywhere) echo "--no-preamble --no-descriptions --effort numeric --deps anywhere" ;;
     tshirt) echo "--no-descriptions --effort tshirt --deps anywhere" ;;
     repeat) echo "--no-preamble --titles repeating --no-descriptions" ;;
+    comment) echo "--no-preamble --comment --no-descriptions --deps anywhere" ;;
     *) echo "unknown shape $1" >&2 && exit 2 ;;
     esac
 }
