@@ -14,6 +14,7 @@
 #   anywhere     no preamble, no descriptions, numeric effort, deps anywhere earlier
 #   tshirt       preamble, no descriptions, t-shirt effort, deps anywhere earlier
 #   repeat       no preamble, repeating titles, no descriptions, local deps
+#   comment      a comment (no [scoring]) before the first item, no descriptions, deps anywhere
 #
 # Targets: 100k <= 1 s and <= 300 MB; 300k <= 3 s; 1M <= 10 s and <= 1 GB; 300k/100k <= 3.2x.
 set -euo pipefail
@@ -22,7 +23,7 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"100000 300000"}
 RUNS=${RUNS:-3}
 FORMAT=${FORMAT:-human}
-SHAPES=${SHAPES:-"default nopre chain-nopre anywhere tshirt repeat"}
+SHAPES=${SHAPES:-"default nopre chain-nopre anywhere tshirt repeat comment"}
 WORK=${WORK:-$(mktemp -d)}
 if [ -z "${BIN:-}" ]; then
     cargo build --release --quiet --bin ds01-pm --example gen_backlog
@@ -38,6 +39,7 @@ flags() {
     anywhere) echo "--no-preamble --no-descriptions --effort numeric --deps anywhere" ;;
     tshirt) echo "--no-descriptions --effort tshirt --deps anywhere" ;;
     repeat) echo "--no-preamble --titles repeating --no-descriptions" ;;
+    comment) echo "--no-preamble --comment --no-descriptions --deps anywhere" ;;
     *) echo "unknown shape $1" >&2 && exit 2 ;;
     esac
 }

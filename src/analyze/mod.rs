@@ -385,11 +385,23 @@ pub fn fired_rules<'a>(set: &'a RuleSet, text: &str) -> Vec<&'a str> {
 fn run_rules(set: &RuleSet, text: &str) -> (Vec<RuleHit>, Scores, Vec<Suppressed>) {
     let mut suppressed = Vec::new();
     let spans = pattern_hits(set, text, &mut suppressed);
+    let (hits, scores) = rules_on_spans(set, text, &spans);
+    (hits, scores, suppressed)
+}
+
+/// The rule stages after pattern matching: unconditional pattern rules on their hits, then
+/// inference. With no hits at all, nothing here reads the text (inference works on concerns
+/// and on hits), so every such text gets the same result.
+fn rules_on_spans(
+    set: &RuleSet,
+    text: &str,
+    spans: &BTreeMap<usize, Vec<(usize, usize)>>,
+) -> (Vec<RuleHit>, Scores) {
     let mut scores = Scores::default();
     let mut hits = Vec::new();
 
     // Stage 1: unconditional pattern rules.
-    for (&r, sp) in &spans {
+    for (&r, sp) in spans {
         let rule = &set.rules[r];
         if rule.is_conditional() {
             continue;
@@ -402,9 +414,9 @@ fn run_rules(set: &RuleSet, text: &str) -> (Vec<RuleHit>, Scores, Vec<Suppressed
         });
     }
     // Conditional rules, then inference rules, to a fixed point (see `infer`).
-    infer::run(set, text, &spans, &mut scores, &mut hits);
+    infer::run(set, text, spans, &mut scores, &mut hits);
     hits.sort_by_key(|h| h.rule);
-    (hits, scores, suppressed)
+    (hits, scores)
 }
 
 /// Analyze a feature description.
@@ -738,6 +750,33 @@ pub struct ConcernSummary {
 /// The layers, tiers and GPU impact of a text (cheaper than [`analyze`]).
 pub fn concern_summary(set: &RuleSet, text: &str) -> ConcernSummary {
     let (_, scores, _) = run_rules(set, text);
+    summary_of(set, &scores)
+}
+
+/// [`concern_summary`] of many texts in turn (the backlog's titles): a text in which no
+/// pattern matches gets the summary of no evidence, worked out once in `blank` and cloned,
+/// instead of running inference again on nothing.
+pub fn concern_summary_cached(
+    set: &RuleSet,
+    text: &str,
+    blank: &mut Option<ConcernSummary>,
+) -> ConcernSummary {
+    let mut suppressed = Vec::new();
+    let spans = pattern_hits(set, text, &mut suppressed);
+    if spans.is_empty() {
+        if let Some(b) = blank {
+            return b.clone();
+        }
+    }
+    let (_, scores) = rules_on_spans(set, text, &spans);
+    let summary = summary_of(set, &scores);
+    if spans.is_empty() {
+        *blank = Some(summary.clone());
+    }
+    summary
+}
+
+fn summary_of(set: &RuleSet, scores: &Scores) -> ConcernSummary {
     let established = scores.established(set);
     let ids = |kind: Kind| -> Vec<String> {
         established
@@ -755,7 +794,7 @@ pub fn concern_summary(set: &RuleSet, text: &str) -> ConcernSummary {
         gpu_impact: if nothing {
             UNKNOWN.to_owned()
         } else {
-            decide_gpu(set, &scores).value
+            decide_gpu(set, scores).value
         },
     }
 }

@@ -2,7 +2,7 @@
 //! scores.
 use std::collections::HashMap;
 
-use crate::analyze::{ConcernSummary, concern_summary};
+use crate::analyze::{ConcernSummary, concern_summary_cached};
 use crate::rules::RuleSet;
 
 use super::Backlog;
@@ -28,7 +28,8 @@ impl Concerns {
 /// [`concern_summary`] is the layer/tier/GPU part of [`crate::analyze::analyze`] (the same
 /// rules, scores and GPU decision, without the checklist, size and summary), about 35× cheaper
 /// per text; `tests/it/backlog.rs` checks that the two agree. Identical texts are analysed once,
-/// and the distinct ones are spread over the available cores (at most 4).
+/// and the distinct ones are spread over the available cores (at most 4); texts in which no
+/// pattern matches share one inference on no evidence ([`concern_summary_cached`]).
 pub fn annotate(b: &Backlog, set: &RuleSet) -> Concerns {
     let mut slot: HashMap<&str, usize> = HashMap::new();
     let mut unique: Vec<&str> = Vec::new();
@@ -55,10 +56,12 @@ pub fn annotate(b: &Backlog, set: &RuleSet) -> Concerns {
     let analyse = |part: &[&str]| -> (Vec<usize>, Vec<ConcernSummary>) {
         let mut seen: HashMap<Key, usize> = HashMap::new();
         let mut kept: Vec<ConcernSummary> = Vec::new();
+        // The summary of texts no pattern matches (most titles), worked out once.
+        let mut blank = None;
         let of_text = part
             .iter()
             .map(|t| {
-                let s = concern_summary(set, t);
+                let s = concern_summary_cached(set, t, &mut blank);
                 let key = (s.layers, s.tiers, s.gpu_impact);
                 if let Some(&k) = seen.get(&key) {
                     return k;

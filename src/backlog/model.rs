@@ -20,6 +20,8 @@ use toml::de::{DeTable, DeValue};
 use crate::diag::backlog as codes;
 use crate::text::did_you_mean;
 
+mod fast;
+
 /// A number or a word, as `reach`, `impact`, `confidence`, `effort` and `decay` accept.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Scalar {
@@ -56,8 +58,6 @@ pub(crate) struct RawScoring {
 /// One `[[item]]`.
 #[derive(Debug, Default)]
 pub(crate) struct RawItem {
-    /// Byte offset of the item's table, for problems about missing keys.
-    pub(crate) start: usize,
     pub(crate) id: Option<Spanned<String>>,
     pub(crate) title: Option<Spanned<String>>,
     pub(crate) description: Option<Spanned<String>>,
@@ -140,6 +140,28 @@ pub(crate) fn read(text: &str) -> Result<(BacklogFile, Vec<Problem>), toml::de::
 /// [`read`], parsing files of `chunk_bytes` or more in chunks of about a quarter of that (a
 /// parameter so that tests exercise the chunked path on small files).
 fn read_in_chunks(
+    text: &str,
+    chunk_bytes: usize,
+) -> Result<(BacklogFile, Vec<Problem>), toml::de::Error> {
+    if let Some(readers) = fast::read(text) {
+        let mut file = BacklogFile::default();
+        let mut problems = Vec::new();
+        for r in readers {
+            if r.scoring.is_some() {
+                file.scoring = r.scoring;
+            }
+            file.items.extend(r.full);
+            file.items.push(r.items);
+            problems.extend(r.problems);
+        }
+        return Ok((file, problems));
+    }
+    read_slow(text, chunk_bytes)
+}
+
+/// [`read_in_chunks`] with the toml crate only (the reference the fast reader is tested
+/// against, and its fallback).
+fn read_slow(
     text: &str,
     chunk_bytes: usize,
 ) -> Result<(BacklogFile, Vec<Problem>), toml::de::Error> {
@@ -254,6 +276,9 @@ struct ChunkRead {
 #[derive(Default)]
 struct Reader {
     scoring: Option<RawScoring>,
+    /// Lists of items already full (the fast reader's, of [`fast::LIST_ITEMS`] each), before
+    /// `items`.
+    full: Vec<Vec<RawItem>>,
     items: Vec<RawItem>,
     problems: Vec<Problem>,
 }
@@ -273,6 +298,89 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
         DeValue::Table(_) => "a table",
     }
 }
+
+/// A value as the field dispatch ([`Reader::item`]) sees it, whichever reader produced it: the
+/// toml crate's spanned tree ([`De`]) or the fast reader's values (`fast::Value`). Every key
+/// of an item goes through the same dispatch, so a field added there is read the same way by
+/// both.
+pub(crate) trait Val: Sized {
+    /// Byte range in the whole file.
+    fn span(&self) -> Range<usize>;
+    /// The TOML type, with its article, for error messages.
+    fn type_name(&self) -> &'static str;
+    /// The text of a string value.
+    fn as_str(&self) -> Option<&str>;
+    /// A boolean value (for boolean item fields).
+    fn as_bool(&self) -> Option<bool>;
+    /// An integer or float: the number, or why it could not be read. `None` for other types.
+    fn number(&self, what: &str) -> Option<Result<f64, String>>;
+    /// The entries of an array.
+    fn elements(&self) -> Option<Vec<Self>>;
+}
+
+/// A value of the toml crate's tree, with the offset of the chunk it was parsed from.
+#[derive(Clone, Copy)]
+pub(crate) struct De<'a, 'b> {
+    v: &'a Spanned<DeValue<'b>>,
+    offset: usize,
+}
+
+impl Val for De<'_, '_> {
+    fn span(&self) -> Range<usize> {
+        span(self.offset, self.v.span())
+    }
+
+    fn type_name(&self) -> &'static str {
+        type_name(self.v.get_ref())
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self.v.get_ref() {
+            DeValue::String(x) => Some(x.as_ref()),
+            _ => None,
+        }
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        match self.v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    fn number(&self, what: &str) -> Option<Result<f64, String>> {
+        match self.v.get_ref() {
+            DeValue::Integer(i) => Some(match i64::from_str_radix(i.as_str(), i.radix()) {
+                #[allow(clippy::cast_precision_loss)]
+                Ok(n) => Ok(n as f64),
+                Err(_) => Err(format!("{what}: integer out of range")),
+            }),
+            DeValue::Float(f) => Some(
+                f.as_str()
+                    .parse::<f64>()
+                    .map_err(|_| format!("{what}: unreadable number")),
+            ),
+            _ => None,
+        }
+    }
+
+    fn elements(&self) -> Option<Vec<Self>> {
+        match self.v.get_ref() {
+            DeValue::Array(a) => Some(
+                a.iter()
+                    .map(|v| De {
+                        v,
+                        offset: self.offset,
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// An item's keys in file order: name, byte offset of the key, value.
+pub(crate) type Fields<'k, V> = [(&'k str, usize, V)];
 
 impl Reader {
     /// The file read, as one list of items, and its problems.
@@ -308,7 +416,7 @@ impl Reader {
                 "item" => match v.get_ref() {
                     DeValue::Array(items) => {
                         for it in items.iter() {
-                            self.item(it, offset);
+                            self.de_item(it, offset);
                         }
                     }
                     other => self.problem(
@@ -325,102 +433,60 @@ impl Reader {
         }
     }
 
-    fn string(
-        &mut self,
-        v: &Spanned<DeValue<'_>>,
-        offset: usize,
-        what: &str,
-    ) -> Option<Spanned<String>> {
-        let s = span(offset, v.span());
-        match v.get_ref() {
-            DeValue::String(x) => Some(Spanned::new(s, x.to_string())),
-            other => {
-                self.problem(
-                    s.start,
-                    codes::B014.code,
-                    format!("{what} must be a string, got {}", type_name(other)),
-                );
-                None
-            }
+    fn string<V: Val>(&mut self, v: &V, what: &str) -> Option<Spanned<String>> {
+        let s = v.span();
+        if let Some(x) = v.as_str() {
+            return Some(Spanned::new(s, x.to_owned()));
         }
+        self.problem(
+            s.start,
+            codes::B014.code,
+            format!("{what} must be a string, got {}", v.type_name()),
+        );
+        None
     }
 
-    fn boolean(
-        &mut self,
-        v: &Spanned<DeValue<'_>>,
-        offset: usize,
-        what: &str,
-    ) -> Option<Spanned<bool>> {
-        let s = span(offset, v.span());
-        match v.get_ref() {
-            DeValue::Boolean(x) => Some(Spanned::new(s, *x)),
-            other => {
-                self.problem(
-                    s.start,
-                    codes::B014.code,
-                    format!("{what} must be true or false, got {}", type_name(other)),
-                );
-                None
-            }
+    fn boolean<V: Val>(&mut self, v: &V, what: &str) -> Option<Spanned<bool>> {
+        let s = v.span();
+        if let Some(x) = v.as_bool() {
+            return Some(Spanned::new(s, x));
         }
+        self.problem(
+            s.start,
+            codes::B014.code,
+            format!("{what} must be true or false, got {}", v.type_name()),
+        );
+        None
     }
 
-    fn scalar(
-        &mut self,
-        v: &Spanned<DeValue<'_>>,
-        offset: usize,
-        what: &str,
-    ) -> Option<Spanned<Scalar>> {
-        let s = span(offset, v.span());
-        let x = match v.get_ref() {
-            DeValue::String(x) => Scalar::Str(x.to_string()),
-            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
-                #[allow(clippy::cast_precision_loss)]
-                Ok(n) => Scalar::Num(n as f64),
-                Err(_) => {
-                    self.problem(
-                        s.start,
-                        codes::B014.code,
-                        format!("{what}: integer out of range"),
-                    );
+    fn scalar<V: Val>(&mut self, v: &V, what: &str) -> Option<Spanned<Scalar>> {
+        let s = v.span();
+        let x = if let Some(x) = v.as_str() {
+            Scalar::Str(x.to_owned())
+        } else {
+            match v.number(what) {
+                Some(Ok(x)) => Scalar::Num(x),
+                Some(Err(message)) => {
+                    self.problem(s.start, codes::B014.code, message);
                     return None;
                 }
-            },
-            DeValue::Float(f) => match f.as_str().parse::<f64>() {
-                Ok(x) => Scalar::Num(x),
-                Err(_) => {
-                    self.problem(
-                        s.start,
-                        codes::B014.code,
-                        format!("{what}: unreadable number"),
-                    );
-                    return None;
-                }
-            },
-            other => Scalar::Other(type_name(other)),
+                None => Scalar::Other(v.type_name()),
+            }
         };
         Some(Spanned::new(s, x))
     }
 
-    fn strings(
-        &mut self,
-        v: &Spanned<DeValue<'_>>,
-        offset: usize,
-        what: &str,
-    ) -> Vec<Spanned<String>> {
-        match v.get_ref() {
-            DeValue::Array(a) => a
-                .iter()
-                .filter_map(|x| self.string(x, offset, &format!("each entry of {what}")))
-                .collect(),
-            other => {
+    fn strings<V: Val>(&mut self, v: &V, what: &str) -> Vec<Spanned<String>> {
+        match v.elements() {
+            Some(a) => {
+                let each = format!("each entry of {what}");
+                a.iter().filter_map(|x| self.string(x, &each)).collect()
+            }
+            None => {
                 self.problem(
-                    span(offset, v.span()).start,
+                    v.span().start,
                     codes::B014.code,
-                    format!(
-                        "{what} must be an array of strings, got {}",
-                        type_name(other)
-                    ),
+                    format!("{what} must be an array of strings, got {}", v.type_name()),
                 );
                 Vec::new()
             }
@@ -436,14 +502,15 @@ impl Reader {
             );
             return;
         };
+        let de = |v| De { v, offset };
         let mut raw = RawScoring::default();
         for (k, v) in t {
             let at = span(offset, k.span()).start;
             match k.get_ref().as_ref() {
-                "reach_period" => raw.reach_period = self.string(v, offset, "`reach_period`"),
-                "effort_unit" => raw.effort_unit = self.string(v, offset, "`effort_unit`"),
-                "propagation" => raw.propagation = self.string(v, offset, "`propagation`"),
-                "decay" => raw.decay = self.scalar(v, offset, "`decay`"),
+                "reach_period" => raw.reach_period = self.string(&de(v), "`reach_period`"),
+                "effort_unit" => raw.effort_unit = self.string(&de(v), "`effort_unit`"),
+                "propagation" => raw.propagation = self.string(&de(v), "`propagation`"),
+                "decay" => raw.decay = self.scalar(&de(v), "`decay`"),
                 "tshirt" => {
                     let DeValue::Table(sizes) = v.get_ref() else {
                         self.problem(
@@ -458,7 +525,7 @@ impl Reader {
                     };
                     let mut list = Vec::new();
                     for (size, effort) in sizes {
-                        if let Some(e) = self.scalar(effort, offset, "a t-shirt size") {
+                        if let Some(e) = self.scalar(&de(effort), "a t-shirt size") {
                             list.push((
                                 Spanned::new(span(offset, size.span()), size.get_ref().to_string()),
                                 e,
@@ -473,7 +540,8 @@ impl Reader {
         self.scoring = Some(raw);
     }
 
-    fn item(&mut self, v: &Spanned<DeValue<'_>>, offset: usize) {
+    /// One `[[item]]` of the toml crate's tree.
+    fn de_item(&mut self, v: &Spanned<DeValue<'_>>, offset: usize) {
         let start = span(offset, v.span()).start;
         let DeValue::Table(t) = v.get_ref() else {
             self.problem(
@@ -486,47 +554,57 @@ impl Reader {
             );
             return;
         };
-        let mut raw = RawItem {
-            start,
-            ..RawItem::default()
-        };
-        for (k, v) in t {
-            let at = span(offset, k.span()).start;
-            match k.get_ref().as_ref() {
-                "id" => raw.id = self.string(v, offset, "`id`"),
-                "title" => raw.title = self.string(v, offset, "`title`"),
-                "description" => raw.description = self.string(v, offset, "`description`"),
-                "reach" => raw.reach = self.scalar(v, offset, "`reach`"),
-                "impact" => raw.impact = self.scalar(v, offset, "`impact`"),
-                "confidence" => raw.confidence = self.scalar(v, offset, "`confidence`"),
-                "effort" => raw.effort = self.scalar(v, offset, "`effort`"),
-                "depends_on" => raw.depends_on = self.strings(v, offset, "`depends_on`"),
-                "status" => raw.status = self.string(v, offset, "`status`"),
-                "url" => raw.url = self.string(v, offset, "`url`"),
-                "needs_estimate" => {
-                    raw.needs_estimate = self.boolean(v, offset, "`needs_estimate`");
-                }
+        let fields: Vec<(&str, usize, De<'_, '_>)> = t
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.get_ref().as_ref(),
+                    span(offset, k.span()).start,
+                    De { v, offset },
+                )
+            })
+            .collect();
+        self.item(start, &fields);
+    }
+
+    /// One `[[item]]` table, from either reader: its byte offset and its keys in file order.
+    pub(crate) fn item<V: Val>(&mut self, start: usize, t: &Fields<'_, V>) {
+        let mut raw = RawItem::default();
+        for (k, at, v) in t {
+            let at = *at;
+            match *k {
+                "id" => raw.id = self.string(v, "`id`"),
+                "title" => raw.title = self.string(v, "`title`"),
+                "description" => raw.description = self.string(v, "`description`"),
+                "reach" => raw.reach = self.scalar(v, "`reach`"),
+                "impact" => raw.impact = self.scalar(v, "`impact`"),
+                "confidence" => raw.confidence = self.scalar(v, "`confidence`"),
+                "effort" => raw.effort = self.scalar(v, "`effort`"),
+                "depends_on" => raw.depends_on = self.strings(v, "`depends_on`"),
+                "status" => raw.status = self.string(v, "`status`"),
+                "url" => raw.url = self.string(v, "`url`"),
+                "needs_estimate" => raw.needs_estimate = self.boolean(v, "`needs_estimate`"),
                 "tags" => {
                     raw.tags = self
-                        .strings(v, offset, "`tags`")
+                        .strings(v, "`tags`")
                         .into_iter()
                         .map(Spanned::into_inner)
                         .collect();
                 }
                 other => {
                     let name = t
-                        .get("id")
-                        .and_then(|id| id.get_ref().as_str())
+                        .iter()
+                        .find(|(k, _, _)| *k == "id")
+                        .and_then(|(_, _, id)| id.as_str())
                         .map_or_else(|| "an `[[item]]`".to_owned(), |id| format!("item `{id}`"));
                     self.unknown_key(at, other, &name, ITEM_KEYS);
                 }
             }
         }
-        let present: Vec<&str> = t.iter().map(|(k, _)| k.get_ref().as_ref()).collect();
         let missing: Vec<&str> = REQUIRED_ITEM_KEYS
             .iter()
             .copied()
-            .filter(|k| !present.contains(k))
+            .filter(|k| !t.iter().any(|(p, _, _)| p == k))
             .collect();
         if !missing.is_empty() {
             let name = raw.id.as_ref().map_or_else(
@@ -572,6 +650,181 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// Everything a read produced, in file order, spans included. Problems are sorted by
+    /// position as validation sorts them (the toml crate's tables iterate keys in their own
+    /// order).
+    fn dump(r: Result<(BacklogFile, Vec<Problem>), toml::de::Error>) -> String {
+        match r {
+            Ok((f, mut p)) => format!(
+                "{:?}\n{:#?}\n{:#?}",
+                f.scoring,
+                f.iter().collect::<Vec<_>>(),
+                {
+                    p.sort_by(|a, b| (a.at, &a.message).cmp(&(b.at, &b.message)));
+                    p
+                }
+            ),
+            Err(e) => format!("error {e}"),
+        }
+    }
+
+    /// The fast reader gives the same raw file and problems as the toml crate, or gives up.
+    fn same_as_toml(text: &str) -> bool {
+        let Some(readers) = fast::read(text) else {
+            return false;
+        };
+        let mut file = BacklogFile::default();
+        let mut problems = Vec::new();
+        for r in readers {
+            if r.scoring.is_some() {
+                file.scoring = r.scoring;
+            }
+            file.items.extend(r.full);
+            file.items.push(r.items);
+            problems.extend(r.problems);
+        }
+        let fast = dump(Ok((file, problems)));
+        let slow = dump(read_slow(text, usize::MAX));
+        assert_eq!(fast, slow, "fast reader differs on:\n{text}");
+        true
+    }
+
+    #[test]
+    fn the_fast_reader_reads_every_fixture_like_the_toml_crate() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+        let mut files = vec![format!("{root}/backlog.toml")];
+        for dir in ["backlog", "bad"] {
+            let mut names: Vec<_> = std::fs::read_dir(format!("{root}/{dir}"))
+                .expect("fixtures")
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.extension().is_some_and(|x| x == "toml")
+                        && (dir == "backlog"
+                            || p.file_name()
+                                .is_some_and(|n| n.to_string_lossy().starts_with("backlog")))
+                })
+                .collect();
+            names.sort();
+            files.extend(names.into_iter().map(|p| p.display().to_string()));
+        }
+        let mut fast = 0;
+        for f in &files {
+            let Ok(text) = std::fs::read_to_string(f) else {
+                continue;
+            };
+            if same_as_toml(&text) {
+                fast += 1;
+            }
+        }
+        // Most fixtures are in the subset; the syntax errors are not.
+        assert!(fast * 2 > files.len(), "{fast} of {}", files.len());
+    }
+
+    #[test]
+    fn the_fast_reader_reads_values_of_every_kind_like_the_toml_crate() {
+        let item = |extra: &str| {
+            format!(
+                "[[item]]\nid = \"a\"\ntitle = \"T\"\nreach = 1\nimpact = 1\nconfidence = 1.0\neffort = 1\n{extra}\n"
+            )
+        };
+        let fast = [
+            item(r#"description = "tab\t, quote \", \u00e9 \U0001F600 é"  # c"#),
+            item(r"description = 'lit \ eral'"),
+            item("depends_on = []"),
+            item(r#"depends_on = [ "x" , 'y', ]"#),
+            item("tags = [\"a\",\"b\"]\n# comment\n\n"),
+            item("reach2 = true"),
+            item("url = \"https://example.org\"\nneeds_estimate = false"),
+            item("description = 12"),
+            item("depends_on = \"x\""),
+            item("depends_on = [\"x\", \"\"]"),
+            format!("# preamble\n\n{}", item("")),
+            format!(
+                "[scoring]\npropagation = \"sum\"\n[scoring.tshirt]\nM = 3\n\n{}",
+                item("")
+            ),
+            format!("top = 1\n{}", item("")),
+            item("").replace('\n', "\r\n"),
+            format!("  [[item]]  # indented\n\tid = \"x\"\n{}", item("")),
+            "[[item]]\n".to_owned(),
+            "[[item]]\n[[item]]\nid = 'only'\n".to_owned(),
+        ];
+        for text in &fast {
+            assert!(same_as_toml(text), "fast reader gave up on:\n{text}");
+        }
+        for effort in [
+            "-0.5e3",
+            "+7",
+            "9223372036854775807",
+            "1E-2",
+            "0",
+            "-0",
+            "0.0",
+        ] {
+            let text = item("").replace("effort = 1", &format!("effort = {effort}"));
+            assert!(same_as_toml(&text), "fast reader gave up on:\n{text}");
+        }
+        let fallback = [
+            item("description = \"\"\"multi\nline\"\"\""),
+            item("description = '''lit'''"),
+            item("depends_on = [\n\"x\"]"),
+            item("depends_on = [1, 2]"),
+            item("meta = { a = 1 }"),
+            item("a.b = 1"),
+            item("\"quoted\" = 1"),
+            item("day = 2024-01-01"),
+            item("id = \"dup\""),
+            item(r#"title2 = "bad \q escape""#),
+            item("title2 = \"ctl \u{1} char\""),
+            item("title2 = \"unterminated"),
+            item("title2 = \"x\" y"),
+            item("truex = truey"),
+            format!("{}[other]\nx = 1\n", item("")),
+            format!("{}[[item.sub]]\nx = 1\n", item("")),
+            format!("item = []\n{}", item("")),
+            format!("\u{feff}{}", item("")),
+            "no items = here\n".to_owned(),
+            format!("{}# bad \u{7f} comment\n", item("")),
+            format!("{}x = 1\rtitle2 = 'y'\n", item("")),
+        ];
+        for text in &fallback {
+            assert!(fast::read(text).is_none(), "fast reader accepted:\n{text}");
+        }
+        for effort in [
+            "1_000",
+            "01",
+            "inf",
+            "nan",
+            "0x10",
+            "1.",
+            ".5",
+            "99999999999999999999",
+            "1e",
+            "+",
+        ] {
+            let text = item("").replace("effort = 1", &format!("effort = {effort}"));
+            assert!(fast::read(&text).is_none(), "fast reader accepted:\n{text}");
+        }
+    }
+
+    #[test]
+    fn the_fast_reader_reads_generated_backlogs_like_the_toml_crate() {
+        // Two threads from 1 MB on: a file of about 1.5 MB, with a preamble and without.
+        let mut text = String::from("[scoring]\npropagation = \"max\"\n\n");
+        for i in 0..9000 {
+            text.push_str(&item(i, &format!(r#""Item {i} \"q\" é""#)));
+            if i % 7 == 0 {
+                text.push_str("[[item]]\nid = 'x'\nstatus = \"done\"\ntags = ['x', \"y\"]\n\n");
+            }
+        }
+        assert!(text.len() > 1 << 20);
+        assert!(same_as_toml(&text));
+        let (f, _) = read(&text).expect("valid");
+        assert_eq!(f.items.len(), 2, "read on two threads");
+        let nopre = &text[text.find("[[item]]").expect("items")..];
+        assert!(same_as_toml(nopre));
     }
 
     /// Small chunks: the chunked path on a few hundred items instead of a megabyte.
@@ -621,7 +874,7 @@ mod tests {
         }
         text.push_str("[scoring.tshirt]\nM = 3\n");
         assert!(read_chunked(&text, TEST_CHUNK).is_none());
-        let (f, p) = read_in_chunks(&text, TEST_CHUNK).expect("valid TOML");
+        let (f, p) = read_slow(&text, TEST_CHUNK).expect("valid TOML");
         assert!(p.is_empty());
         assert_eq!(
             f.scoring.and_then(|s| s.tshirt).map(|t| t.get_ref().len()),
@@ -636,7 +889,7 @@ mod tests {
             text.push_str(&item(i, "\"\"\"multi\n[[item]]\nline\"\"\""));
         }
         assert!(text.len() > 4 * TEST_CHUNK);
-        let (f, p) = read_in_chunks(&text, TEST_CHUNK).expect("valid TOML");
+        let (f, p) = read_slow(&text, TEST_CHUNK).expect("valid TOML");
         assert!(p.is_empty());
         assert_eq!(f.len(), 300);
         assert!(f.iter().all(|it| {

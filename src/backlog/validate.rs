@@ -40,6 +40,11 @@ impl<'a> Lines<'a> {
         Lines { text, starts }
     }
 
+    /// The 1-based line of a byte offset.
+    pub(crate) fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset).max(1)
+    }
+
     /// Line and column (in characters) of a byte offset.
     pub(crate) fn locate(&self, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
@@ -304,8 +309,17 @@ fn scoring(ctx: &mut Ctx<'_>, file: &BacklogFile) -> Scoring {
     s
 }
 
+/// `s` without leading and trailing whitespace, reusing its allocation when there is none.
+fn trimmed(s: String) -> String {
+    if s.trim().len() == s.len() {
+        s
+    } else {
+        s.trim().to_owned()
+    }
+}
+
 /// Check one item's values; `None` when any of them is unusable.
-fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, scoring: &Scoring) -> Option<Item> {
+fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, line: usize, scoring: &Scoring) -> Option<Item> {
     let mut ok = raw.title.is_some()
         && raw.reach.is_some()
         && raw.impact.is_some()
@@ -357,9 +371,6 @@ fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, scoring: &Scoring) -> Option<
             Status::Todo
         }),
     };
-    let (line, _) = ctx
-        .lines
-        .locate(raw.id.as_ref().map_or(raw.start, |x| x.span().start));
     let (Some(reach), Some(impact), Some(confidence), Some((effort, effort_label))) =
         (reach, impact, confidence, effort)
     else {
@@ -373,11 +384,11 @@ fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, scoring: &Scoring) -> Option<
         id: String::new(),
         title: raw
             .title
-            .map(|t| t.into_inner().trim().to_owned())
+            .map(|t| trimmed(t.into_inner()))
             .unwrap_or_default(),
         description: raw
             .description
-            .map(|d| d.into_inner().trim().to_owned())
+            .map(|d| trimmed(d.into_inner()))
             .unwrap_or_default(),
         reach,
         impact,
@@ -446,7 +457,7 @@ pub(crate) fn validate(
                 slot.push(None);
             } else {
                 let s = names.len();
-                first_line.push(ctx.lines.locate(id.span().start).0);
+                first_line.push(ctx.lines.line(id.span().start));
                 names.push(name.to_owned());
                 seen.insert(name, s);
                 slot.push(Some(s));
@@ -501,7 +512,8 @@ pub(crate) fn validate(
         }
         edges[s] = mine;
         debug_assert_eq!(s, items.len(), "slots follow file order");
-        items.push(item(&mut ctx, raw, id, &scoring));
+        // The item's line is its id's, the first (and only) place the id is defined.
+        items.push(item(&mut ctx, raw, id, first_line[s], &scoring));
     }
     if no_items {
         ctx.findings.push(Finding {

@@ -372,6 +372,40 @@ fn concern_summary_agrees_with_the_full_analysis() {
     }
 }
 
+#[test]
+fn cached_concern_summaries_are_the_summaries() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/backlog.toml"
+    ))
+    .expect("fixture");
+    let Ok(b) = parse(&text) else {
+        panic!("fixture parses")
+    };
+    let set = ds01_pm::rules::defaults().expect("default rules");
+    let mut texts: Vec<String> = vec![
+        "Item 1".into(),
+        String::new(),
+        "Item 2 with nothing in it".into(),
+        "Let students get a MIG slice for the course".into(),
+        "Item 3".into(),
+    ];
+    for it in &b.items {
+        texts.push(it.title.clone());
+        texts.push(it.description.clone());
+        texts.push(format!("Item {}", it.id));
+    }
+    let mut blank = None;
+    for t in &texts {
+        assert_eq!(
+            ds01_pm::analyze::concern_summary_cached(set, t, &mut blank),
+            ds01_pm::analyze::concern_summary(set, t),
+            "{t}"
+        );
+    }
+    assert!(blank.is_some(), "some texts match nothing");
+}
+
 fn random_dag() -> impl Strategy<Value = Vec<(u32, u32, Vec<usize>, bool)>> {
     (1usize..40).prop_flat_map(|n| {
         proptest::collection::vec(

@@ -417,28 +417,17 @@ fn human_table(
         dropped.push(HEADER[c]);
     }
     let header: Vec<&str> = keep.iter().map(|&c| HEADER[c]).collect();
-    let mut t = super::super::human::table_with_width(&header, PIPE_WIDTH);
-    t.set_width(width);
-    // The cells move into the table rather than being copied (half the memory at 100k rows).
-    for mut row in cells {
-        t.add_row(
-            keep.iter()
-                .map(|&c| std::mem::take(&mut row[c]))
-                .collect::<Vec<_>>(),
-        );
-    }
-    for (pos, &c) in keep.iter().enumerate() {
-        if let Some(col) = t.column_mut(pos) {
-            col.set_constraint(if c == 1 {
-                ColumnConstraint::ContentWidth
-            } else {
-                // comfy-table's widths include the padding of one space on either side.
-                ColumnConstraint::LowerBoundary(Width::Fixed(
-                    u16::try_from(min_width[c] + 2).unwrap_or(u16::MAX),
-                ))
-            });
+    let constraint = |c: usize| {
+        if c == 1 {
+            ColumnConstraint::ContentWidth
+        } else {
+            // comfy-table's widths include the padding of one space on either side.
+            ColumnConstraint::LowerBoundary(Width::Fixed(
+                u16::try_from(min_width[c] + 2).unwrap_or(u16::MAX),
+            ))
         }
-    }
+    };
+    let t = fitted_table(&header, width, cells, &keep, &constraint, PIECE_ROWS);
     let mut out = format!("{t}\n{}\n", footer(v));
     if !dropped.is_empty() {
         let _ = writeln!(
@@ -481,6 +470,199 @@ fn md_title(it: &Item) -> String {
         ),
         None => md_cell(&title_cell(it)),
     }
+}
+
+/// Tables of more rows than this are laid out from a summary of their cells and rendered in
+/// pieces of this many rows (see [`fitted_table`]).
+const PIECE_ROWS: usize = 2048;
+
+/// One table row of the kept columns, moved out of `row`.
+fn row_of(mut row: [String; 12], keep: &[usize]) -> Vec<String> {
+    keep.iter().map(|&c| std::mem::take(&mut row[c])).collect()
+}
+
+/// The table as comfy-table lays it out, without holding more than `piece` rows in it.
+///
+/// comfy-table's dynamic layout of a column depends only on the lines of its cells: the widest
+/// one, and how wide each would be once split at a given width. An ASCII line splits the same
+/// as any other of the same pattern of spaces, so the layout is worked out on a small table
+/// holding each column's distinct line patterns (`x` for every other ASCII character); its column
+/// widths, read off its top border, are then fixed for pieces of `piece` rows, whose row
+/// lines are joined under one header. Small tables are rendered in one piece.
+fn fitted_table(
+    header: &[&str],
+    width: u16,
+    cells: Vec<[String; 12]>,
+    keep: &[usize],
+    constraint: &dyn Fn(usize) -> ColumnConstraint,
+    piece: usize,
+) -> String {
+    let new_table = |constrain: &dyn Fn(usize, usize) -> ColumnConstraint| {
+        let mut t = super::super::human::table_with_width(header, PIPE_WIDTH);
+        t.set_width(width);
+        for (pos, &c) in keep.iter().enumerate() {
+            if let Some(col) = t.column_mut(pos) {
+                col.set_constraint(constrain(pos, c));
+            }
+        }
+        t
+    };
+    if cells.len() <= piece {
+        let mut t = new_table(&|_, c| constraint(c));
+        // The cells move into the table rather than being copied.
+        for row in cells {
+            t.add_row(row_of(row, keep));
+        }
+        return t.to_string();
+    }
+    // A line's pattern: ASCII characters but the space become `x`; `↑` (the table's own
+    // marker) stays. A line with any other character is kept as it is (its widths, and how
+    // characters combine, are left to comfy-table).
+    let pattern = |line: &str, out: &mut String| {
+        out.clear();
+        if line.chars().all(|c| c.is_ascii() || c == '↑') {
+            out.extend(line.chars().map(|c| match c {
+                ' ' | '↑' => c,
+                _ => 'x',
+            }));
+        } else {
+            out.push_str(line);
+        }
+    };
+    let mut buf = String::new();
+    let mut patterns: Vec<Vec<String>> = keep
+        .iter()
+        .map(|&c| {
+            let mut seen: HashSet<String> = HashSet::new();
+            for row in &cells {
+                for line in row[c].split('\n') {
+                    pattern(line, &mut buf);
+                    if !seen.contains(buf.as_str()) {
+                        seen.insert(buf.clone());
+                    }
+                }
+            }
+            let mut v: Vec<String> = seen.into_iter().collect();
+            v.sort_unstable();
+            v
+        })
+        .collect();
+    let mut probe = new_table(&|_, c| constraint(c));
+    let rows = patterns.iter().map(Vec::len).max().unwrap_or(0);
+    for k in 0..rows {
+        probe.add_row(
+            patterns
+                .iter_mut()
+                .map(|p| p.get_mut(k).map(std::mem::take).unwrap_or_default())
+                .collect::<Vec<_>>(),
+        );
+    }
+    let probe = probe.to_string();
+    let probe: Vec<&str> = probe.split('\n').collect();
+    let widths: Vec<u16> = probe
+        .first()
+        .copied()
+        .unwrap_or("")
+        .trim_start_matches('┌')
+        .trim_end_matches('┐')
+        .split('┬')
+        .map(|s| u16::try_from(s.chars().count()).unwrap_or(u16::MAX))
+        .collect();
+    // The probe's top border, header and header separator are the table's; so is its bottom.
+    let head = probe.iter().position(|l| l.starts_with('╞')).unwrap_or(0);
+    let mut out = String::new();
+    for line in &probe[..=head] {
+        out.push_str(line);
+        out.push('\n');
+    }
+    // Rows whose lines all fit their column are written here as comfy-table writes them (left
+    // aligned, one space of padding, `┆` between cells); the others (lines to split, text that
+    // is not plain ASCII) are rendered by comfy-table with the same fixed widths, a row
+    // separator marking where each row's lines end.
+    let content: Vec<usize> = widths
+        .iter()
+        .map(|&w| usize::from(w).saturating_sub(2).max(1))
+        .collect();
+    let plain = |row: &[String; 12]| {
+        keep.iter().zip(&content).all(|(&c, &w)| {
+            row[c].split('\n').all(|line| {
+                line.chars()
+                    .all(|ch| (' '..='~').contains(&ch) || ch == '↑')
+                    && line.chars().count() <= w
+            })
+        })
+    };
+    // With many rows to split, comfy-table renders the whole table at once: pieces of
+    // wrapped rows, each rendered and freed in turn, leave glibc's heap so fragmented that
+    // allocation grows slower with the table (about 9x the time for 3x the rows).
+    let slow_rows = cells.iter().filter(|r| !plain(r)).count();
+    if slow_rows > cells.len() / 8 {
+        let mut t = new_table(&|_, c| constraint(c));
+        for row in cells {
+            t.add_row(row_of(row, keep));
+        }
+        return t.to_string();
+    }
+    let mut cells = cells.into_iter().peekable();
+    while cells.peek().is_some() {
+        let rows: Vec<[String; 12]> = cells.by_ref().take(piece).collect();
+        let slow: Vec<bool> = rows.iter().map(|r| !plain(r)).collect();
+        let mut rendered = String::new();
+        if slow.contains(&true) {
+            let mut t = new_table(&|pos, _| {
+                ColumnConstraint::Absolute(Width::Fixed(widths.get(pos).copied().unwrap_or(1)))
+            });
+            t.load_style(comfy_table::presets::UTF8_FULL);
+            for (row, _) in rows.iter().zip(&slow).filter(|(_, s)| **s) {
+                t.add_row(row_of(row.clone(), keep));
+            }
+            rendered = t.to_string();
+        }
+        // Each slow row's lines, in order: after the header separator, up to each row
+        // separator (`├`) and to the bottom border.
+        let mut groups = rendered
+            .split('\n')
+            .skip_while(|l| !l.starts_with('╞'))
+            .skip(1)
+            .collect::<Vec<_>>()
+            .into_iter();
+        for (row, is_slow) in rows.into_iter().zip(slow) {
+            if is_slow {
+                for line in groups.by_ref() {
+                    if line.starts_with('├') || line.starts_with('└') {
+                        break;
+                    }
+                    out.push_str(line);
+                    out.push('\n');
+                }
+                continue;
+            }
+            let lines: Vec<Vec<&str>> =
+                keep.iter().map(|&c| row[c].split('\n').collect()).collect();
+            let height = lines.iter().map(Vec::len).max().unwrap_or(1);
+            for k in 0..height {
+                out.push('│');
+                for (pos, (cell, &w)) in lines.iter().zip(&content).enumerate() {
+                    if pos > 0 {
+                        out.push('┆');
+                    }
+                    let line = cell.get(k).copied().unwrap_or("");
+                    let pad = if k < cell.len() {
+                        w - line.chars().count()
+                    } else {
+                        w
+                    };
+                    out.push(' ');
+                    out.push_str(line);
+                    out.extend(std::iter::repeat_n(' ', pad + 1));
+                }
+                out.push('│');
+                out.push('\n');
+            }
+        }
+    }
+    out.push_str(probe.last().copied().unwrap_or(""));
+    out
 }
 
 fn footer(v: &ScoreView<'_>) -> String {
@@ -641,5 +823,75 @@ mod tests {
             "{narrow}"
         );
         assert!(!narrow.lines().nth(1).unwrap_or("").contains("Concerns"));
+    }
+
+    /// Rows of every kind: long titles that wrap, several lines of ids, non-ASCII text.
+    fn many_cells(n: usize, odd: usize) -> Vec<[String; 12]> {
+        let words = [
+            "Let students keep a container running over the weekend",
+            "GPU",
+            "Researchers want to join a GPU queue when no GPU is free during the semester",
+            "Ünïcode títle with àccents and a very-long-hyphenated-word-that-must-split",
+            "短い",
+        ];
+        (0..n)
+            .map(|i| {
+                let ids = |k: usize| {
+                    (0..k % 4)
+                        .map(|j| format!("item-{}", i * 7 + j))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                [
+                    (i + 1).to_string(),
+                    format!("item-{i}"),
+                    if i % odd == 0 {
+                        format!("{} {i}", words[(i / odd) % words.len()])
+                    } else {
+                        format!("Item {i}")
+                    },
+                    (i % 300).to_string(),
+                    ["3", "2", "0.5"][i % 3].to_owned(),
+                    "80%".to_owned(),
+                    ["1", "2 (M)", "0.5 (XS)"][i % 3].to_owned(),
+                    format!("{}.{}", i % 97, i % 10),
+                    // `↑` is kept in the patterns; other non-ASCII lines are kept whole.
+                    format!("{} ↑", i % 1000),
+                    ids(i),
+                    ids(i / 3),
+                    ["", "L0 L1; gpu:partial", "L2"][i % 3].to_owned(),
+                ]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_table_rendered_in_pieces_is_the_table_rendered_whole() {
+        for width in [160u16, 110, 80, 50] {
+            for keep in [(0..12).collect::<Vec<_>>(), vec![0, 1, 2, 6, 8]] {
+                let header: Vec<&str> = keep.iter().map(|&c| HEADER[c]).collect();
+                let constraint = |c: usize| {
+                    if c == 1 {
+                        ColumnConstraint::ContentWidth
+                    } else {
+                        ColumnConstraint::LowerBoundary(Width::Fixed(5))
+                    }
+                };
+                // Every row odd (whole-table path past 1 in 8), or one in 20 (pieces).
+                for odd in [1, 20] {
+                    let whole = fitted_table(
+                        &header,
+                        width,
+                        many_cells(500, odd),
+                        &keep,
+                        &constraint,
+                        1000,
+                    );
+                    let pieces =
+                        fitted_table(&header, width, many_cells(500, odd), &keep, &constraint, 64);
+                    assert_eq!(whole, pieces, "width {width}, columns {keep:?}, odd {odd}");
+                }
+            }
+        }
     }
 }
