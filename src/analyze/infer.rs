@@ -21,17 +21,20 @@ pub(super) fn run(
     hits: &mut Vec<RuleHit>,
 ) {
     let from_text = scores.established(set);
-    let mut fired = vec![false; set.rules.len()];
+    let conditional = set.conditional_rules();
+    // Per conditional rule (by its place in `conditional`), whether it has fired.
+    let mut fired = vec![false; conditional.len()];
     // Rules whose hits count so far (pattern rules, then each round's), for `follows`.
-    let mut hit: Vec<Option<usize>> = vec![None; set.rules.len()];
+    let mut hit: BTreeMap<usize, usize> = BTreeMap::new();
     for (i, h) in hits.iter().enumerate() {
-        hit[h.rule] = Some(i);
+        hit.insert(h.rule, i);
     }
     loop {
         let now = scores.established(set);
         let mut round = Vec::new();
-        for (r, rule) in set.rules.iter().enumerate() {
-            if fired[r] || !rule.is_conditional() {
+        for (k, &r) in conditional.iter().enumerate() {
+            let rule = &set.rules[r];
+            if fired[k] {
                 continue;
             }
             let when_ok = rule.when.is_empty() || rule.when.iter().any(|c| now.contains(c));
@@ -41,8 +44,8 @@ pub(super) fn run(
             }
             let evidence = if let Some(f) = rule.follows {
                 // A component's audience: the component's own hits, if it fired.
-                match hit[f] {
-                    Some(i) => hits[i].evidence.clone(),
+                match hit.get(&f) {
+                    Some(&i) => hits[i].evidence.clone(),
                     None => continue,
                 }
             } else if rule.patterns.is_empty() {
@@ -63,7 +66,7 @@ pub(super) fn run(
             } else {
                 continue;
             };
-            fired[r] = true;
+            fired[k] = true;
             round.push(RuleHit { rule: r, evidence });
         }
         if round.is_empty() {
@@ -73,7 +76,7 @@ pub(super) fn run(
             scores.add(h.rule, &set.rules[h.rule], &h.evidence);
         }
         for h in round {
-            hit[h.rule] = Some(hits.len());
+            hit.insert(h.rule, hits.len());
             hits.push(h);
         }
     }

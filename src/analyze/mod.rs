@@ -14,7 +14,7 @@ mod infer;
 use crate::rules::{Family, Rule, RuleSet};
 use crate::taxonomy::{Concern, Kind};
 use questions::Checklist;
-pub use self_test::{ExampleFailure, prove_user_rules, self_test};
+pub use self_test::{ExampleFailure, prove_user_rules, self_test, self_test_embedded};
 
 /// Version of the JSON shape of [`Analysis`]; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -521,6 +521,9 @@ pub struct RuleSet {
     pub sources: Vec<Source>,
     /// The normalised text of every question the rules can ask, built on first use.
     pub(crate) question_keys: OnceLock<std::collections::HashSet<String>>,
+    /// The indices of the conditional rules ([`Rule::is_conditional`]), in rule order, built on
+    /// first use: inference visits only these, whatever the number of pattern rules.
+    pub(crate) conditional: OnceLock<Vec<usize>>,
     /// Questions for pairs of concerns (`rules/combinations.toml`), sorted by id.
     pub combinations: Vec<Combination>,
     /// What the options of rules support and strain, their effort and admin burden
@@ -546,17 +549,20 @@ impl RuleSet {
         })
     }
 
-    /// Compile every pattern and exclusion now, under the size limit, and return the failures
-    /// as `file:line: rule `id`: message`. Loading skips this for the embedded defaults; `rules
-    /// check` and the test suite do not.
+    /// Compile every pattern and exclusion of the embedded rules now, under the size limit, and
+    /// return the failures as `file:line: rule `id`: message`. Loading skips this for the
+    /// embedded defaults; `rules check` and the test suite do not. Patterns of other files were
+    /// compiled the same way when they were loaded (a failure there fails the load), so they
+    /// are not compiled again.
     pub fn compile_all(&self) -> Vec<String> {
         let mut problems = Vec::new();
+        let embedded = |file: &str| self.sources.iter().any(|s| s.embedded && s.name == file);
         for rule in &self.rules {
+            if !embedded(&rule.location.file) {
+                continue;
+            }
             for p in rule.patterns.iter().chain(&rule.exclude) {
-                if let Err(e) = regex::RegexBuilder::new(&p.effective())
-                    .size_limit(validate::REGEX_SIZE_LIMIT)
-                    .build()
-                {
+                if let Some(e) = cost::regex_build_error(&p.effective()) {
                     let last = e.to_string().lines().last().unwrap_or_default().to_owned();
                     problems.push(format!(
                         "{}: rule `{}`: regex `{}`: {last}",
@@ -592,6 +598,15 @@ impl RuleSet {
                 ((r, p), c.matches(re, text).map(|m| m.range()).collect())
             })
             .collect()
+    }
+
+    /// The indices of the conditional rules, in rule order.
+    pub(crate) fn conditional_rules(&self) -> &[usize] {
+        self.conditional.get_or_init(|| {
+            (0..self.rules.len())
+                .filter(|&r| self.rules[r].is_conditional())
+                .collect()
+        })
     }
 
     /// A rule by id.
