@@ -436,6 +436,7 @@ fn compile(pattern: &str, lean: bool) -> meta::Regex {
             .auto_prefilter(false)
             .dfa(false)
             .backtrack(false)
+            .onepass(false)
     } else {
         as_regex_crate.clone().dfa(false)
     };
