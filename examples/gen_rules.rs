@@ -12,6 +12,7 @@
 //! `examples.match` and two `examples.no_match` that pass, so the rule set loads. Rules are
 //! written 500 to a file (`extra-000.toml`, ...). A fixed seed: every run writes the same bytes.
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 const SYLLABLES: &[&str] = &[
@@ -67,17 +68,23 @@ fn main() {
                     .max(1);
             }
             _ => {
-                eprintln!("usage: gen_rules --out DIR [--rules N] [--per-file N]");
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "usage: gen_rules --out DIR [--rules N] [--per-file N]"
+                );
                 std::process::exit(2);
             }
         }
     }
     let Some(out) = out else {
-        eprintln!("usage: gen_rules --out DIR [--rules N] [--per-file N]");
+        let _ = writeln!(
+            std::io::stderr(),
+            "usage: gen_rules --out DIR [--rules N] [--per-file N]"
+        );
         std::process::exit(2);
     };
     if let Err(e) = std::fs::create_dir_all(&out) {
-        eprintln!("gen_rules: {}: {e}", out.display());
+        let _ = writeln!(std::io::stderr(), "gen_rules: {}: {e}", out.display());
         std::process::exit(1);
     }
     let mut files = 0;
@@ -119,12 +126,13 @@ examples.no_match = ["{lead} a {kind} for the NLP course", "the {w}x tool"]
         }
         let path = out.join(format!("extra-{f:03}.toml"));
         if let Err(e) = std::fs::write(&path, s) {
-            eprintln!("gen_rules: {}: {e}", path.display());
+            let _ = writeln!(std::io::stderr(), "gen_rules: {}: {e}", path.display());
             std::process::exit(1);
         }
         files += 1;
     }
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "gen_rules: {n} rules in {files} files under {}",
         out.display()
     );

@@ -299,7 +299,7 @@ impl Prefilter {
                         let slot = &mut slots[p];
                         // A slot left over by a scan that panicked points at no entry of this
                         // one: checked, it is simply taken anew.
-                        if !found.get(slot.wrapping_sub(1)).is_some_and(|e| e.0 == p) {
+                        if found.get(slot.wrapping_sub(1)).is_none_or(|e| e.0 != p) {
                             found.push((p, Vec::new(), None));
                             *slot = found.len();
                         }
