@@ -345,6 +345,19 @@ pub struct LazyRegex {
     compiled: OnceLock<meta::Regex>,
     searcher: OnceLock<meta::Regex>,
     shape: OnceLock<literals::Shape>,
+    /// A forward lazy DFA for anchored searches ([`LazyRegex::anchored_search`]), or `None`
+    /// when it cannot be built (the pattern is then searched by [`LazyRegex::regex`]).
+    forward: OnceLock<Option<Forward>>,
+}
+
+/// A forward-only lazy DFA and its cache. An anchored search knows where its match starts, so
+/// it needs no reverse automaton, one-pass DFA or PikeVM, which a `meta::Regex` builds for
+/// every pattern: this costs about half as much to build, and the first use of a pattern is
+/// what most of a one-sentence run, and the self-test of many user rules, pay for.
+#[derive(Debug)]
+struct Forward {
+    dfa: regex_automata::hybrid::dfa::DFA,
+    cache: std::sync::Mutex<regex_automata::hybrid::dfa::Cache>,
 }
 
 impl LazyRegex {
@@ -355,7 +368,58 @@ impl LazyRegex {
             compiled: OnceLock::new(),
             searcher: OnceLock::new(),
             shape: OnceLock::new(),
+            forward: OnceLock::new(),
         }
+    }
+
+    /// The leftmost-first match of an anchored `input`, exactly as
+    /// `self.regex().search(input)` finds it, through the forward lazy DFA when it can answer:
+    /// it cannot when it meets a non-ASCII byte next to a Unicode `\b`, when its cache thrashes,
+    /// or when another thread holds it; the full regex answers then. Only for patterns whose
+    /// every match is non-empty (those with prefix literals): an empty match would need the
+    /// regex's UTF-8 handling of empty matches.
+    pub(crate) fn anchored_search(
+        &self,
+        input: &regex_automata::Input<'_>,
+    ) -> Option<regex_automata::Match> {
+        if let Some(f) = self.forward.get_or_init(|| self.build_forward()) {
+            if let Ok(mut cache) = f.cache.try_lock() {
+                match f.dfa.try_search_fwd(&mut cache, input) {
+                    Ok(None) => return None,
+                    Ok(Some(hm)) => {
+                        return Some(regex_automata::Match::new(
+                            hm.pattern(),
+                            input.start()..hm.offset(),
+                        ));
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+        self.regex().search(input)
+    }
+
+    fn build_forward(&self) -> Option<Forward> {
+        use regex_automata::hybrid::dfa::DFA;
+        use regex_automata::nfa::thompson;
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(validate::REGEX_SIZE_LIMIT)),
+            )
+            .build(&self.effective())
+            .ok()?;
+        let dfa = DFA::builder()
+            .configure(
+                DFA::config()
+                    .unicode_word_boundary(true)
+                    .cache_capacity(2 << 20),
+            )
+            .build_from_nfa(nfa)
+            .ok()?;
+        let cache = std::sync::Mutex::new(dfa.create_cache());
+        Some(Forward { dfa, cache })
     }
 
     /// The pattern as handed to the regex engine: the source, wrapped in `(?i:...)` unless

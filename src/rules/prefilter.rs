@@ -255,7 +255,7 @@ impl Candidates<'_> {
                                 .max_len
                                 .map_or(text.len(), |m| s.saturating_add(m).min(text.len()));
                             let input = Input::new(text).range(s..end).anchored(Anchored::Yes);
-                            if let Some(m) = re.regex().search(&input) {
+                            if let Some(m) = re.anchored_search(&input) {
                                 last_end = m.end();
                                 return Some(m);
                             }
