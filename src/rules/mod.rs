@@ -134,7 +134,8 @@ pub fn load(spec: &RuleSource) -> Result<RuleSet, Error> {
     validate(&sources(spec)?)
 }
 
-/// The source of `src/rules/prefix_table.rs` for the embedded rules: what
+/// The source of `src/rules/prefix_table.rs` for the embedded rules' patterns and exclusions:
+/// what
 /// `cargo run --example prefix_table` writes and a unit test compares.
 #[doc(hidden)]
 pub fn prefix_table_source() -> Result<String, Error> {
@@ -142,7 +143,13 @@ pub fn prefix_table_source() -> Result<String, Error> {
     let patterns: Vec<String> = set
         .rules
         .iter()
-        .flat_map(|r| r.patterns.iter().map(LazyRegex::effective))
+        // Exclusions too: `LazyRegex::is_match` looks their literals up before compiling them.
+        .flat_map(|r| {
+            r.patterns
+                .iter()
+                .chain(&r.exclude)
+                .map(LazyRegex::effective)
+        })
         .collect();
     Ok(literals::render_table(&patterns))
 }
@@ -345,6 +352,8 @@ pub struct LazyRegex {
     compiled: OnceLock<meta::Regex>,
     searcher: OnceLock<meta::Regex>,
     shape: OnceLock<literals::Shape>,
+    /// Its prefix literals, for [`LazyRegex::is_match`].
+    literals: OnceLock<Option<Vec<Vec<u8>>>>,
     /// A forward lazy DFA for anchored searches ([`LazyRegex::anchored_search`]), or `None`
     /// when it cannot be built (the pattern is then searched by [`LazyRegex::regex`]).
     forward: OnceLock<Option<Forward>>,
@@ -368,6 +377,7 @@ impl LazyRegex {
             compiled: OnceLock::new(),
             searcher: OnceLock::new(),
             shape: OnceLock::new(),
+            literals: OnceLock::new(),
             forward: OnceLock::new(),
         }
     }
@@ -454,11 +464,35 @@ impl LazyRegex {
     /// Unicode `\b` (in nearly every pattern) stops the lazy DFA, and the searcher's literal
     /// prefilter spares most texts the slower engines.
     pub fn is_match(&self, text: &str) -> bool {
+        // Every match starts with one of the prefix literals (ASCII case ignored): where none
+        // occurs, nothing needs compiling. Exclusions are checked in every sentence with a hit
+        // of their rule, and most sentences do not hold them.
+        if let Some(lits) = self.prefix_literals() {
+            let bytes = text.as_bytes();
+            let occurs = |l: &[u8]| bytes.windows(l.len()).any(|w| w.eq_ignore_ascii_case(l));
+            if !lits.iter().any(|l| occurs(l)) {
+                return false;
+            }
+        }
         if text.is_ascii() {
             self.regex().is_match(text)
         } else {
             self.searcher().is_match(text)
         }
+    }
+
+    /// The pattern's prefix literals (see `literals`), if it has useful ones: looked up for
+    /// embedded patterns, extracted on first call for others.
+    fn prefix_literals(&self) -> Option<&[Vec<u8>]> {
+        self.literals
+            .get_or_init(|| {
+                let pattern = self.effective();
+                match literals::precomputed(&pattern) {
+                    Some(lits) => lits.map(|l| l.iter().map(|b| b.to_vec()).collect()),
+                    None => literals::for_user_pattern(&pattern).ok().flatten(),
+                }
+            })
+            .as_deref()
     }
 
     /// What the anchored searches need to know of the pattern: how long its matches can be,
