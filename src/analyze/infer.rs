@@ -21,11 +21,13 @@ pub(super) fn run(
     scores: &mut Scores,
     hits: &mut Vec<RuleHit>,
 ) {
-    let mut fired = vec![false; set.rules.len()];
+    let conditional = set.conditional_rules();
+    // Per conditional rule (by its place in `conditional`), whether it has fired.
+    let mut fired = vec![false; conditional.len()];
     // Rules whose hits count so far (pattern rules, then each round's), for `follows`.
-    let mut hit: Vec<Option<usize>> = vec![None; set.rules.len()];
+    let mut hit: BTreeMap<usize, usize> = BTreeMap::new();
     for (i, h) in hits.iter().enumerate() {
-        hit[h.rule] = Some(i);
+        hit.insert(h.rule, i);
     }
     // Stratum 1: the audiences of the components the text names. They depend only on the
     // pattern rules, and they count as the text's own word on whom a change is for, so the
@@ -33,13 +35,14 @@ pub(super) fn run(
     // to them: a change to the jobs runner written in the first person is a researcher's.
     let from_patterns = scores.established(set);
     let mut audiences = Vec::new();
-    for (r, rule) in set.rules.iter().enumerate() {
+    for (k, &r) in conditional.iter().enumerate() {
+        let rule = &set.rules[r];
         let Some(f) = rule.follows else { continue };
         if !rule.when.is_empty() || rule.unless.iter().any(|c| from_patterns.contains(c)) {
             continue;
         }
-        if let Some(i) = hit[f] {
-            fired[r] = true;
+        if let Some(&i) = hit.get(&f) {
+            fired[k] = true;
             audiences.push(RuleHit {
                 rule: r,
                 evidence: hits[i].evidence.clone(),
@@ -50,15 +53,16 @@ pub(super) fn run(
         scores.add(h.rule, &set.rules[h.rule], &h.evidence);
     }
     for h in audiences {
-        hit[h.rule] = Some(hits.len());
+        hit.insert(h.rule, hits.len());
         hits.push(h);
     }
     let from_text = scores.established(set);
     loop {
         let now = scores.established(set);
         let mut round = Vec::new();
-        for (r, rule) in set.rules.iter().enumerate() {
-            if fired[r] || !rule.is_conditional() {
+        for (k, &r) in conditional.iter().enumerate() {
+            let rule = &set.rules[r];
+            if fired[k] {
                 continue;
             }
             let when_ok = rule.when.is_empty() || rule.when.iter().any(|c| now.contains(c));
@@ -68,8 +72,8 @@ pub(super) fn run(
             }
             let evidence = if let Some(f) = rule.follows {
                 // A component's audience: the component's own hits, if it fired.
-                match hit[f] {
-                    Some(i) => hits[i].evidence.clone(),
+                match hit.get(&f) {
+                    Some(&i) => hits[i].evidence.clone(),
                     None => continue,
                 }
             } else if rule.patterns.is_empty() {
@@ -90,7 +94,7 @@ pub(super) fn run(
             } else {
                 continue;
             };
-            fired[r] = true;
+            fired[k] = true;
             round.push(RuleHit { rule: r, evidence });
         }
         if round.is_empty() {
@@ -100,7 +104,7 @@ pub(super) fn run(
             scores.add(h.rule, &set.rules[h.rule], &h.evidence);
         }
         for h in round {
-            hit[h.rule] = Some(hits.len());
+            hit.insert(h.rule, hits.len());
             hits.push(h);
         }
     }

@@ -26,14 +26,25 @@ impl ExampleFailure {
 
 /// Run every rule's examples through the full analyzer; return what failed.
 pub fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
+    self_test_where(set, |embedded| !(only_user_rules && embedded))
+}
+
+/// The self-test of the embedded rules only, in the set they were loaded with: what `rules
+/// check` runs on a set from `Ctx::rule_set`, whose user rules already proved their examples
+/// while loading ([`prove_user_rules`]: a failure there fails the load), so running them again
+/// could only find nothing. (The embedded rules are tested again because user rules may
+/// change what they fire on, through `when` and `unless`.)
+pub fn self_test_embedded(set: &RuleSet) -> Vec<ExampleFailure> {
+    self_test_where(set, |embedded| embedded)
+}
+
+/// Run the examples of the rules, direction cues and combinations whose file passes `test`
+/// (given whether the file is embedded).
+fn self_test_where(set: &RuleSet, test: impl Fn(bool) -> bool) -> Vec<ExampleFailure> {
+    let embedded_file = |file: &str| set.sources.iter().any(|s| s.embedded && s.name == file);
     let mut failures = Vec::new();
     for rule in &set.rules {
-        if only_user_rules
-            && set
-                .sources
-                .iter()
-                .any(|s| s.embedded && s.name == rule.location.file)
-        {
+        if !test(embedded_file(&rule.location.file)) {
             continue;
         }
         let cases = rule
@@ -54,11 +65,7 @@ pub fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
         }
     }
     if let Some(d) = &set.direction {
-        let embedded = set
-            .sources
-            .iter()
-            .any(|s| s.embedded && s.name == d.location.file);
-        if !(only_user_rules && embedded) {
+        if test(embedded_file(&d.location.file)) {
             for (text, principle, strained) in &d.examples {
                 let a = super::analyze(set, text);
                 let got = a.principles.strained.iter().any(|f| &f.id == principle);
@@ -77,20 +84,16 @@ pub fn self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
             }
         }
     }
-    failures.extend(combinations_self_test(set, only_user_rules));
+    failures.extend(combinations_where(set, &test));
     failures
 }
 
-/// Run every combination's examples through the analyzer; return what failed.
-pub(crate) fn combinations_self_test(set: &RuleSet, only_user_rules: bool) -> Vec<ExampleFailure> {
+/// Run the examples of every combination whose file passes `test`; return what failed.
+fn combinations_where(set: &RuleSet, test: impl Fn(bool) -> bool) -> Vec<ExampleFailure> {
+    let embedded_file = |file: &str| set.sources.iter().any(|s| s.embedded && s.name == file);
     let mut failures = Vec::new();
     for c in &set.combinations {
-        if only_user_rules
-            && set
-                .sources
-                .iter()
-                .any(|s| s.embedded && s.name == c.location.file)
-        {
+        if !test(embedded_file(&c.location.file)) {
             continue;
         }
         let cases = c

@@ -94,7 +94,14 @@ pub struct Combination {
 impl Combination {
     /// Whether it fires on these established concerns (`kind:id`, as `Analysis::concerns`).
     pub fn fires(&self, concerns: &[String]) -> bool {
-        let has = |c: &Concern| concerns.iter().any(|x| *x == c.to_string());
+        // `x == c.to_string()` without formatting a string per comparison (it ran for every
+        // combination and concern of every analysis).
+        let is = |x: &String, c: &Concern| {
+            x.strip_prefix(c.kind.prefix())
+                .and_then(|r| r.strip_prefix(':'))
+                .is_some_and(|id| id == c.id)
+        };
+        let has = |c: &Concern| concerns.iter().any(|x| is(x, c));
         self.all.iter().all(has) && !self.unless.iter().any(has)
     }
 }

@@ -37,33 +37,46 @@ pub(crate) fn shown(pattern: &str) -> String {
 }
 
 /// The cost [`check`] found for each user pattern (by effective pattern; 0 for a word list),
-/// so that [`check_total`] does not compile them again.
-static SEEN: std::sync::Mutex<Vec<(String, usize)>> = std::sync::Mutex::new(Vec::new());
+/// so that [`check_total`] does not compile them again. A hash map: 5,000 user rules have
+/// 15,000 patterns, and a list searched per pattern made loading them quadratic.
+static SEEN: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, usize>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Entries kept in [`SEEN`]: a process loads one rule set; a long-lived one (the fuzzer) must
+/// not grow forever.
+const SEEN_MAX: usize = 1 << 17;
 
 fn remember(effective: &str, states: usize) {
     if let Ok(mut seen) = SEEN.lock() {
-        // A process loads one rule set; a long-lived one (the fuzzer) must not grow forever.
-        if seen.len() >= 4096 {
+        if seen.len() >= SEEN_MAX {
             seen.clear();
         }
-        seen.push((effective.to_owned(), states));
+        seen.insert(effective.to_owned(), states);
     }
 }
 
 fn cost_of(effective: &str, source: &str) -> usize {
-    if let Some(n) = SEEN.lock().ok().and_then(|seen| {
-        seen.iter()
-            .rev()
-            .find(|(p, _)| p == effective)
-            .map(|&(_, n)| n)
-    }) {
+    if let Some(n) = SEEN
+        .lock()
+        .ok()
+        .and_then(|seen| seen.get(effective).copied())
+    {
         return n;
     }
-    if is_literal_set(effective) || is_literal_set(source) {
+    if is_word_list(effective, source) {
         0
     } else {
         nfa_states(effective).unwrap_or(0)
     }
+}
+
+/// Whether the pattern (as written, or as searched) is a word list ([`is_literal_set`]). The
+/// source is tried first: it is the same answer unless only the case-insensitive form is a
+/// literal set, and `(?i)` multiplies the literals of every word by its case variants (`k`,
+/// `K` and the Kelvin sign), so the effective pattern of a long word list can cost the
+/// extractor a million literals before it gives up, ~0.3 s a pattern.
+fn is_word_list(effective: &str, source: &str) -> bool {
+    is_literal_set(source) || is_literal_set(effective)
 }
 
 /// The number of states of the pattern's Thompson NFA, or why it does not compile.
@@ -98,9 +111,63 @@ fn is_literal_set(effective: &str) -> bool {
 pub(crate) fn check(pattern: &str, case_sensitive: bool) -> Result<(), String> {
     let effective = effective_pattern(pattern, case_sensitive);
     let shown = shown(pattern);
-    regex::RegexBuilder::new(&effective)
+    let forward = forward_nfa(&effective);
+    if forward.is_none() {
+        regex_crate_verdict(&effective, &shown)?;
+    }
+    if is_word_list(&effective, pattern) {
+        // A plain alternation of words (in any case): searched by Aho-Corasick, whatever the
+        // size of its NFA.
+        remember(&effective, 0);
+        return Ok(());
+    }
+    let states = match forward {
+        Some(nfa) => nfa.states().len(),
+        None => {
+            nfa_states(&effective).map_err(|e| format!("regex `{shown}` does not compile: {e}"))?
+        }
+    };
+    remember(&effective, states);
+    if states > MAX_NFA_STATES {
+        return Err(format!(
+            "regex `{shown}` would cost {states} automaton states per byte of text searched (the limit is {MAX_NFA_STATES}): reduce nested or large repetition counts such as `{{0,1000}}`, or split the pattern"
+        ));
+    }
+    Ok(())
+}
+
+/// The pattern's forward Thompson NFA under the size limit, if it builds and stays under half
+/// the limit. That NFA is what decides whether the regex crate accepts a pattern (syntax
+/// errors come from the same parser), and building it alone is far cheaper than a whole
+/// `regex::Regex` (reverse NFA, literal prefilter). When it fails, or comes near the limit
+/// (the reverse NFA may be larger), the caller asks the regex crate itself
+/// ([`regex_build_error`]), so verdicts and messages are the regex crate's.
+fn forward_nfa(effective: &str) -> Option<thompson::NFA> {
+    thompson::Compiler::new()
+        .configure(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+        .build(effective)
+        .ok()
+        .filter(|nfa| nfa.memory_usage() <= REGEX_SIZE_LIMIT / 2)
+}
+
+/// Whether `regex::RegexBuilder::new(effective).size_limit(REGEX_SIZE_LIMIT)` fails, and how:
+/// the regex crate is asked only when the forward NFA alone does not settle it.
+pub(crate) fn regex_build_error(effective: &str) -> Option<regex::Error> {
+    if forward_nfa(effective).is_some() {
+        return None;
+    }
+    regex::RegexBuilder::new(effective)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
+        .err()
+}
+
+/// Compile the pattern with the regex crate under the size limit: its error, as a message.
+fn regex_crate_verdict(effective: &str, shown: &str) -> Result<(), String> {
+    regex::RegexBuilder::new(effective)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map(|_| ())
         .map_err(|e| match e {
             regex::Error::CompiledTooBig(limit) => format!(
                 "regex `{shown}` is too large once compiled (over {} KiB): reduce repetition counts such as `{{1000}}`",
@@ -119,22 +186,7 @@ pub(crate) fn check(pattern: &str, case_sensitive: bool) -> Result<(), String> {
                     last.trim_start_matches("error: ")
                 )
             }
-        })?;
-    if is_literal_set(&effective) || is_literal_set(pattern) {
-        // A plain alternation of words (in any case): searched by Aho-Corasick, whatever the
-        // size of its NFA.
-        remember(&effective, 0);
-        return Ok(());
-    }
-    let states =
-        nfa_states(&effective).map_err(|e| format!("regex `{shown}` does not compile: {e}"))?;
-    remember(&effective, states);
-    if states > MAX_NFA_STATES {
-        return Err(format!(
-            "regex `{shown}` would cost {states} automaton states per byte of text searched (the limit is {MAX_NFA_STATES}): reduce nested or large repetition counts such as `{{0,1000}}`, or split the pattern"
-        ));
-    }
-    Ok(())
+        })
 }
 
 /// Check the user rules of a loaded set together: their patterns' automata may not exceed

@@ -40,14 +40,100 @@ pub(crate) fn from_hir(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     extractor
         .kind(ExtractKind::Prefix)
         .limit_total(EXTRACT_LIMIT);
-    let seq = extractor.extract(hir);
-    let mut lits: Vec<Vec<u8>> = seq
-        .literals()?
-        .iter()
-        .map(|l| {
-            let b = l.as_bytes();
-            b[..b.len().min(MAX_LEN)].to_ascii_lowercase()
-        })
+    cut(&extractor.extract(hir))
+}
+
+/// The prefix literals of a user pattern (an effective pattern, see
+/// `rules::effective_pattern`), with the same guarantee as [`from_hir`]: every match starts
+/// with one of them, ASCII case ignored. Computed more cheaply than [`from_hir`], which the
+/// embedded patterns keep (precomputed in `prefix_table.rs`):
+///
+/// - literals are cut to [`MAX_LEN`] bytes while they are extracted, not after;
+/// - for a case-insensitive pattern `(?i:X)`, the literals are extracted from `X` as written
+///   (case-sensitive) and then given the only non-ASCII case variants an ASCII letter has
+///   (`k`: the Kelvin sign, `s`: the long s; a unit test checks every ASCII character), since
+///   the prefilter already ignores ASCII case. Extracting from `(?i:X)` itself expands every
+///   letter into its case variants first, thousands of literals for a long word list
+///   (2.5M instructions a pattern). When `X`'s literals are not all ASCII, the literals of
+///   `(?i:X)` are extracted as they are.
+pub(crate) fn for_user_pattern(effective: &str) -> Result<Option<Vec<Vec<u8>>>, String> {
+    let full = || Ok(cut(&extract_cut(&parse(effective)?)));
+    let Some(inner) = effective
+        .strip_prefix("(?i:")
+        .and_then(|x| x.strip_suffix(')'))
+    else {
+        return full();
+    };
+    // `(?i:X)` with `X` a valid pattern is the group of all of `X` (tokenised alike, the group
+    // cannot close early and leave `X` balanced).
+    let Ok(hir) = parse(inner) else {
+        return full();
+    };
+    let seq = extract_cut(&hir);
+    let Some(lits) = seq.literals() else {
+        return Ok(None);
+    };
+    if lits.iter().any(|l| !l.as_bytes().is_ascii()) {
+        return full();
+    }
+    let mut out = Vec::new();
+    for l in lits {
+        fold_variants(l.as_bytes(), &mut Vec::new(), &mut out);
+    }
+    Ok(minimise(out))
+}
+
+/// The non-ASCII characters that Unicode simple case folding puts with an ASCII one.
+fn non_ascii_fold(b: u8) -> Option<&'static str> {
+    match b.to_ascii_lowercase() {
+        b'k' => Some("\u{212a}"),
+        b's' => Some("\u{17f}"),
+        _ => None,
+    }
+}
+
+/// Push every variant of `rest` (after `prefix`) with `k`/`s` also replaced by their non-ASCII
+/// case variants, each cut to [`MAX_LEN`] bytes.
+fn fold_variants(rest: &[u8], prefix: &mut Vec<u8>, out: &mut Vec<Vec<u8>>) {
+    if prefix.len() >= MAX_LEN || rest.is_empty() {
+        out.push(prefix[..prefix.len().min(MAX_LEN)].to_vec());
+        return;
+    }
+    let n = prefix.len();
+    prefix.push(rest[0]);
+    fold_variants(&rest[1..], prefix, out);
+    prefix.truncate(n);
+    if let Some(v) = non_ascii_fold(rest[0]) {
+        prefix.extend_from_slice(v.as_bytes());
+        fold_variants(&rest[1..], prefix, out);
+        prefix.truncate(n);
+    }
+}
+
+fn extract_cut(hir: &Hir) -> regex_syntax::hir::literal::Seq {
+    let mut extractor = Extractor::new();
+    extractor
+        .kind(ExtractKind::Prefix)
+        .limit_literal_len(MAX_LEN)
+        .limit_total(EXTRACT_LIMIT);
+    extractor.extract(hir)
+}
+
+fn cut(seq: &regex_syntax::hir::literal::Seq) -> Option<Vec<Vec<u8>>> {
+    minimise(
+        seq.literals()?
+            .iter()
+            .map(|l| l.as_bytes().to_vec())
+            .collect(),
+    )
+}
+
+/// Cut to [`MAX_LEN`] bytes, lowercase, sort and minimise extracted literals (see
+/// [`from_hir`]).
+fn minimise(lits: Vec<Vec<u8>>) -> Option<Vec<Vec<u8>>> {
+    let mut lits: Vec<Vec<u8>> = lits
+        .into_iter()
+        .map(|b| b[..b.len().min(MAX_LEN)].to_ascii_lowercase())
         .collect();
     lits.sort_unstable();
     lits.dedup();
@@ -187,7 +273,60 @@ pub(crate) fn render_table(patterns: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{from_hir, may_scan_far, parse};
+    use super::{for_user_pattern, from_hir, may_scan_far, non_ascii_fold, parse};
+
+    /// `for_user_pattern` relies on this: under `(?i)`, an ASCII character matches itself, its
+    /// ASCII case pair and at most the one non-ASCII character `non_ascii_fold` names.
+    #[test]
+    fn ascii_case_folds_are_known() {
+        for b in 0x20u8..0x7f {
+            let c = b as char;
+            let re = regex::Regex::new(&format!("^(?i:{})$", regex::escape(&c.to_string())))
+                .expect("regex");
+            let matched: Vec<char> = (0..0x11_0000u32)
+                .filter_map(char::from_u32)
+                .filter(|&x| !x.is_ascii() && re.is_match(&x.to_string()))
+                .collect();
+            let expected: Vec<char> = non_ascii_fold(b)
+                .map(|v| v.chars().collect())
+                .unwrap_or_default();
+            assert_eq!(matched, expected, "{c:?}");
+        }
+    }
+
+    /// The cheaper literals of user patterns are prefixes of every match, like `from_hir`'s.
+    #[test]
+    fn user_pattern_literals_start_every_match() {
+        let cases = [
+            (
+                r"(?i:\bkalomir[- ](cluster|service)s?\b)",
+                "a KALOMIR clu\u{17f}ter, kalomir-service",
+            ),
+            (r"(?i:\bsks\b)", "\u{17f}\u{212a}\u{17f} SKS sks"),
+            (
+                r"(?i:\b(kubeflow|kube-flow)\b)",
+                "\u{212a}ubeflow KUBE-FLOW",
+            ),
+            ("(?i:caf\u{e9})", "CAF\u{c9} caf\u{e9}"),
+            (r"(?i:a)(?i:b)", "ab AB"),
+            (r"\bGPU\b", "GPU gpu"),
+        ];
+        for (p, text) in cases {
+            let lits = for_user_pattern(p).expect("parses").expect("literals");
+            let re = regex::Regex::new(p).expect("regex");
+            let mut n = 0;
+            for m in re.find_iter(text) {
+                n += 1;
+                let at = text.as_bytes()[m.start()..].to_ascii_lowercase();
+                assert!(
+                    lits.iter().any(|l| at.starts_with(l)),
+                    "{p} at {:?}: {lits:?}",
+                    m.as_str()
+                );
+            }
+            assert!(n > 0, "{p} should match {text:?}");
+        }
+    }
 
     fn lits(pattern: &str) -> Option<Vec<String>> {
         from_hir(&parse(pattern).expect("pattern")).map(|v| {

@@ -134,7 +134,8 @@ pub fn load(spec: &RuleSource) -> Result<RuleSet, Error> {
     validate(&sources(spec)?)
 }
 
-/// The source of `src/rules/prefix_table.rs` for the embedded rules: what
+/// The source of `src/rules/prefix_table.rs` for the embedded rules' patterns and exclusions:
+/// what
 /// `cargo run --example prefix_table` writes and a unit test compares.
 #[doc(hidden)]
 pub fn prefix_table_source() -> Result<String, Error> {
@@ -142,7 +143,13 @@ pub fn prefix_table_source() -> Result<String, Error> {
     let patterns: Vec<String> = set
         .rules
         .iter()
-        .flat_map(|r| r.patterns.iter().map(LazyRegex::effective))
+        // Exclusions too: `LazyRegex::is_match` looks their literals up before compiling them.
+        .flat_map(|r| {
+            r.patterns
+                .iter()
+                .chain(&r.exclude)
+                .map(LazyRegex::effective)
+        })
         .collect();
     Ok(literals::render_table(&patterns))
 }
@@ -345,6 +352,21 @@ pub struct LazyRegex {
     compiled: OnceLock<meta::Regex>,
     searcher: OnceLock<meta::Regex>,
     shape: OnceLock<literals::Shape>,
+    /// Its prefix literals, for [`LazyRegex::is_match`].
+    literals: OnceLock<Option<Vec<Vec<u8>>>>,
+    /// A forward lazy DFA for anchored searches ([`LazyRegex::anchored_search`]), or `None`
+    /// when it cannot be built (the pattern is then searched by [`LazyRegex::regex`]).
+    forward: OnceLock<Option<Forward>>,
+}
+
+/// A forward-only lazy DFA and its cache. An anchored search knows where its match starts, so
+/// it needs no reverse automaton, one-pass DFA or PikeVM, which a `meta::Regex` builds for
+/// every pattern: this costs about half as much to build, and the first use of a pattern is
+/// what most of a one-sentence run, and the self-test of many user rules, pay for.
+#[derive(Debug)]
+struct Forward {
+    dfa: regex_automata::hybrid::dfa::DFA,
+    cache: std::sync::Mutex<regex_automata::hybrid::dfa::Cache>,
 }
 
 impl LazyRegex {
@@ -355,7 +377,59 @@ impl LazyRegex {
             compiled: OnceLock::new(),
             searcher: OnceLock::new(),
             shape: OnceLock::new(),
+            literals: OnceLock::new(),
+            forward: OnceLock::new(),
         }
+    }
+
+    /// The leftmost-first match of an anchored `input`, exactly as
+    /// `self.regex().search(input)` finds it, through the forward lazy DFA when it can answer:
+    /// it cannot when it meets a non-ASCII byte next to a Unicode `\b`, when its cache thrashes,
+    /// or when another thread holds it; the full regex answers then. Only for patterns whose
+    /// every match is non-empty (those with prefix literals): an empty match would need the
+    /// regex's UTF-8 handling of empty matches.
+    pub(crate) fn anchored_search(
+        &self,
+        input: &regex_automata::Input<'_>,
+    ) -> Option<regex_automata::Match> {
+        if let Some(f) = self.forward.get_or_init(|| self.build_forward()) {
+            if let Ok(mut cache) = f.cache.try_lock() {
+                match f.dfa.try_search_fwd(&mut cache, input) {
+                    Ok(None) => return None,
+                    Ok(Some(hm)) => {
+                        return Some(regex_automata::Match::new(
+                            hm.pattern(),
+                            input.start()..hm.offset(),
+                        ));
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+        self.regex().search(input)
+    }
+
+    fn build_forward(&self) -> Option<Forward> {
+        use regex_automata::hybrid::dfa::DFA;
+        use regex_automata::nfa::thompson;
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(validate::REGEX_SIZE_LIMIT)),
+            )
+            .build(&self.effective())
+            .ok()?;
+        let dfa = DFA::builder()
+            .configure(
+                DFA::config()
+                    .unicode_word_boundary(true)
+                    .cache_capacity(2 << 20),
+            )
+            .build_from_nfa(nfa)
+            .ok()?;
+        let cache = std::sync::Mutex::new(dfa.create_cache());
+        Some(Forward { dfa, cache })
     }
 
     /// The pattern as handed to the regex engine: the source, wrapped in `(?i:...)` unless
@@ -390,11 +464,35 @@ impl LazyRegex {
     /// Unicode `\b` (in nearly every pattern) stops the lazy DFA, and the searcher's literal
     /// prefilter spares most texts the slower engines.
     pub fn is_match(&self, text: &str) -> bool {
+        // Every match starts with one of the prefix literals (ASCII case ignored): where none
+        // occurs, nothing needs compiling. Exclusions are checked in every sentence with a hit
+        // of their rule, and most sentences do not hold them.
+        if let Some(lits) = self.prefix_literals() {
+            let bytes = text.as_bytes();
+            let occurs = |l: &[u8]| bytes.windows(l.len()).any(|w| w.eq_ignore_ascii_case(l));
+            if !lits.iter().any(|l| occurs(l)) {
+                return false;
+            }
+        }
         if text.is_ascii() {
             self.regex().is_match(text)
         } else {
             self.searcher().is_match(text)
         }
+    }
+
+    /// The pattern's prefix literals (see `literals`), if it has useful ones: looked up for
+    /// embedded patterns, extracted on first call for others.
+    fn prefix_literals(&self) -> Option<&[Vec<u8>]> {
+        self.literals
+            .get_or_init(|| {
+                let pattern = self.effective();
+                match literals::precomputed(&pattern) {
+                    Some(lits) => lits.map(|l| l.iter().map(|b| b.to_vec()).collect()),
+                    None => literals::for_user_pattern(&pattern).ok().flatten(),
+                }
+            })
+            .as_deref()
     }
 
     /// What the anchored searches need to know of the pattern: how long its matches can be,
@@ -436,6 +534,7 @@ fn compile(pattern: &str, lean: bool) -> meta::Regex {
             .auto_prefilter(false)
             .dfa(false)
             .backtrack(false)
+            .onepass(false)
     } else {
         as_regex_crate.clone().dfa(false)
     };
@@ -521,6 +620,9 @@ pub struct RuleSet {
     pub sources: Vec<Source>,
     /// The normalised text of every question the rules can ask, built on first use.
     pub(crate) question_keys: OnceLock<std::collections::HashSet<String>>,
+    /// The indices of the conditional rules ([`Rule::is_conditional`]), in rule order, built on
+    /// first use: inference visits only these, whatever the number of pattern rules.
+    pub(crate) conditional: OnceLock<Vec<usize>>,
     /// Questions for pairs of concerns (`rules/combinations.toml`), sorted by id.
     pub combinations: Vec<Combination>,
     /// What the options of rules support and strain, their effort and admin burden
@@ -546,17 +648,20 @@ impl RuleSet {
         })
     }
 
-    /// Compile every pattern and exclusion now, under the size limit, and return the failures
-    /// as `file:line: rule `id`: message`. Loading skips this for the embedded defaults; `rules
-    /// check` and the test suite do not.
+    /// Compile every pattern and exclusion of the embedded rules now, under the size limit, and
+    /// return the failures as `file:line: rule `id`: message`. Loading skips this for the
+    /// embedded defaults; `rules check` and the test suite do not. Patterns of other files were
+    /// compiled the same way when they were loaded (a failure there fails the load), so they
+    /// are not compiled again.
     pub fn compile_all(&self) -> Vec<String> {
         let mut problems = Vec::new();
+        let embedded = |file: &str| self.sources.iter().any(|s| s.embedded && s.name == file);
         for rule in &self.rules {
+            if !embedded(&rule.location.file) {
+                continue;
+            }
             for p in rule.patterns.iter().chain(&rule.exclude) {
-                if let Err(e) = regex::RegexBuilder::new(&p.effective())
-                    .size_limit(validate::REGEX_SIZE_LIMIT)
-                    .build()
-                {
+                if let Some(e) = cost::regex_build_error(&p.effective()) {
                     let last = e.to_string().lines().last().unwrap_or_default().to_owned();
                     problems.push(format!(
                         "{}: rule `{}`: regex `{}`: {last}",
@@ -592,6 +697,15 @@ impl RuleSet {
                 ((r, p), c.matches(re, text).map(|m| m.range()).collect())
             })
             .collect()
+    }
+
+    /// The indices of the conditional rules, in rule order.
+    pub(crate) fn conditional_rules(&self) -> &[usize] {
+        self.conditional.get_or_init(|| {
+            (0..self.rules.len())
+                .filter(|&r| self.rules[r].is_conditional())
+                .collect()
+        })
     }
 
     /// A rule by id.

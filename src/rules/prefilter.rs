@@ -158,13 +158,15 @@ pub(crate) enum Candidates<'s> {
     Anywhere,
 }
 
-/// The result of scanning one text: the candidates of every pattern that may match.
+/// The result of scanning one text: the candidates of every pattern that may match. Only the
+/// patterns with a literal in the text have an entry, so a scan costs what the text holds,
+/// not the size of the rule set (5,000 user rules have 15,000 patterns, and the self-test of
+/// their examples scans 20,000 short texts).
 #[derive(Debug, Default)]
 pub(crate) struct Scan {
-    /// Per pattern, the starts of its literals, in text order.
-    starts: Vec<Vec<usize>>,
-    /// Per pattern, the smallest start that was not kept, if any was dropped.
-    rest: Vec<Option<usize>>,
+    /// Per pattern with a literal start, sorted by pattern: the pattern, the starts of its
+    /// literals in text order, and the smallest start that was not kept, if any was dropped.
+    found: Vec<(usize, Vec<usize>, Option<usize>)>,
     /// Fallback patterns that may match, sorted.
     anywhere: Vec<usize>,
 }
@@ -172,21 +174,43 @@ pub(crate) struct Scan {
 impl Scan {
     /// The patterns that may match, in pattern order, with their candidates.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, Candidates<'_>)> + '_ {
-        let mut anywhere = self.anywhere.iter().peekable();
-        (0..self.starts.len()).filter_map(move |p| {
-            if anywhere.next_if_eq(&&p).is_some() {
-                return Some((p, Candidates::Anywhere));
+        let mut found = self.found.iter().peekable();
+        let mut anywhere = self.anywhere.iter().copied().peekable();
+        std::iter::from_fn(move || {
+            let next_found = found.peek().map(|(p, _, _)| *p);
+            match (next_found, anywhere.peek().copied()) {
+                (None, None) => None,
+                (Some(f), Some(a)) if a <= f => {
+                    anywhere.next();
+                    if a == f {
+                        // A pattern is in one of the two lists only; be safe all the same.
+                        found.next();
+                    }
+                    Some((a, Candidates::Anywhere))
+                }
+                (None, Some(a)) => {
+                    anywhere.next();
+                    Some((a, Candidates::Anywhere))
+                }
+                (Some(_), _) => {
+                    let (p, starts, rest) = found.next()?;
+                    Some((
+                        *p,
+                        Candidates::At {
+                            starts,
+                            rest: *rest,
+                        },
+                    ))
+                }
             }
-            let starts = &self.starts[p];
-            (!starts.is_empty()).then_some((
-                p,
-                Candidates::At {
-                    starts,
-                    rest: self.rest[p],
-                },
-            ))
         })
     }
+}
+
+thread_local! {
+    /// Per pattern, 1 + its index in the scan being built (0: none yet). Kept between scans
+    /// and reset entry by entry, so a scan does not clear one slot per pattern of the set.
+    static SLOTS: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl Candidates<'_> {
@@ -231,7 +255,7 @@ impl Candidates<'_> {
                                 .max_len
                                 .map_or(text.len(), |m| s.saturating_add(m).min(text.len()));
                             let input = Input::new(text).range(s..end).anchored(Anchored::Yes);
-                            if let Some(m) = re.regex().search(&input) {
+                            if let Some(m) = re.anchored_search(&input) {
                                 last_end = m.end();
                                 return Some(m);
                             }
@@ -261,29 +285,43 @@ impl Candidates<'_> {
 impl Prefilter {
     /// Scan `text` once: which patterns may match it, and where.
     pub(crate) fn scan(&self, text: &str) -> Scan {
-        let mut scan = Scan {
-            starts: vec![Vec::new(); self.patterns],
-            rest: vec![None; self.patterns],
-            anywhere: Vec::new(),
-        };
+        let mut scan = Scan::default();
         if let Some(lit) = &self.literals {
-            for m in lit.ac.find_overlapping_iter(text) {
-                let i = m.pattern().as_usize();
-                for &p in &lit.owners[lit.owner_at[i]..lit.owner_at[i + 1]] {
-                    let starts = &mut scan.starts[p];
-                    if starts.len() < MAX_STARTS {
-                        starts.push(m.start());
-                    } else {
-                        let rest = scan.rest[p].get_or_insert(m.start());
-                        *rest = (*rest).min(m.start());
+            SLOTS.with(|slots| {
+                let mut slots = slots.borrow_mut();
+                if slots.len() < self.patterns {
+                    slots.resize(self.patterns, 0);
+                }
+                let found = &mut scan.found;
+                for m in lit.ac.find_overlapping_iter(text) {
+                    let i = m.pattern().as_usize();
+                    for &p in &lit.owners[lit.owner_at[i]..lit.owner_at[i + 1]] {
+                        let slot = &mut slots[p];
+                        // A slot left over by a scan that panicked points at no entry of this
+                        // one: checked, it is simply taken anew.
+                        if found.get(slot.wrapping_sub(1)).is_none_or(|e| e.0 != p) {
+                            found.push((p, Vec::new(), None));
+                            *slot = found.len();
+                        }
+                        let (_, starts, rest) = &mut found[*slot - 1];
+                        if starts.len() < MAX_STARTS {
+                            starts.push(m.start());
+                        } else {
+                            let rest = rest.get_or_insert(m.start());
+                            *rest = (*rest).min(m.start());
+                        }
                     }
                 }
-            }
+                for (p, _, _) in found.iter() {
+                    slots[*p] = 0;
+                }
+            });
             // Overlapping matches come in order of their ends; literals of different lengths
             // can put starts slightly out of order.
-            for starts in &mut scan.starts {
+            for (_, starts, _) in &mut scan.found {
                 starts.sort_unstable();
             }
+            scan.found.sort_unstable_by_key(|(p, _, _)| *p);
         }
         scan.anywhere = self.fallback_matches(text);
         scan
@@ -340,7 +378,7 @@ pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter,
         match super::literals::precomputed(pattern) {
             Some(Some(lits)) => pairs.extend(lits.iter().map(|l| ((*l).into(), p))),
             Some(None) => fallback.push(p),
-            None => match super::literals::from_hir(&super::literals::parse(pattern)?) {
+            None => match super::literals::for_user_pattern(pattern)? {
                 Some(lits) => pairs.extend(lits.into_iter().map(|l| (l.into(), p))),
                 None => fallback.push(p),
             },

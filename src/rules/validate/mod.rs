@@ -16,7 +16,6 @@ use toml::Spanned;
 use super::model::RuleFile;
 use super::{
     Band, Family, GenericQuestion, Label, Location, Negation, Rule, RuleSet, Source, Topic,
-    effective_pattern,
 };
 use crate::diag::toml_error;
 use crate::error::Error;
@@ -60,9 +59,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// `file:line:col` of a byte offset, as `text::line_col` gives it, but with the line
+    /// found in the newline index: topics record where each is defined at every load, and a
+    /// scan from the start of the file per topic cost 3.2M instructions at each start.
     fn at(&self, offset: usize) -> String {
-        let (line, col) = line_col(&self.src.text, offset);
-        format!("{}:{line}:{col}", self.src.name)
+        let text = &self.src.text;
+        let line = self
+            .newlines
+            .partition_point(|&n| n < offset.min(text.len()));
+        let start = if line == 0 {
+            0
+        } else {
+            self.newlines[line - 1] + 1
+        };
+        let (_, col) = line_col(&text[start..], offset.min(text.len()) - start);
+        format!("{}:{}:{col}", self.src.name, line + 1)
     }
 
     fn push<T>(&mut self, spanned: &Spanned<T>, msg: impl AsRef<str>) {
@@ -99,30 +110,16 @@ fn fixed_ids(family: Family) -> Option<&'static [&'static str]> {
     }
 }
 
-/// Compile a pattern under the size limit to report its problems at the rule's location. The
-/// embedded defaults (`trusted`) skip this at run time: the test suite compiles every one of
-/// their patterns, and compiling ~550 patterns at every start dominated start-up time.
+/// Check a pattern (it compiles under the size limit, its automaton is affordable: see
+/// `cost::check`) to report its problems at the rule's location. The embedded defaults
+/// (`trusted`) skip this at run time: the test suite compiles every one of their patterns, and
+/// compiling ~550 patterns at every start dominated start-up time. (`cost::check` compiles the
+/// pattern as the regex crate would, so it is not compiled a second time here.)
 fn check_regex(pattern: &str, case_sensitive: bool, trusted: bool) -> Result<(), String> {
     if trusted {
         return Ok(());
     }
-    super::cost::check(pattern, case_sensitive)?; // compile errors, cost; pattern abbreviated
-    regex::RegexBuilder::new(&effective_pattern(pattern, case_sensitive))
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map(|_| ())
-        .map_err(|e| match e {
-            regex::Error::CompiledTooBig(limit) => format!(
-                "regex `{pattern}` is too large once compiled (over {} KiB): reduce repetition counts such as `{{1000}}`",
-                limit / 1024
-            ),
-            other => {
-                let text = other.to_string();
-                // regex's syntax errors span several lines with a caret; keep the last line.
-                let last = text.lines().rev().find(|l| l.starts_with("error:")).unwrap_or(&text);
-                format!("invalid regex `{pattern}`: {}", last.trim_start_matches("error: "))
-            }
-        })
+    super::cost::check(pattern, case_sensitive)
 }
 
 /// Validate and compile rule files. Every problem is reported at once (exit 2).
@@ -195,6 +192,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         direction,
         sources: sources.to_vec(),
         question_keys: std::sync::OnceLock::new(),
+        conditional: std::sync::OnceLock::new(),
         combinations,
         tradeoffs,
     };
