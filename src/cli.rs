@@ -171,7 +171,7 @@ pub enum ImportCommand {
     /// to issues not in the export are dropped with a warning. Closed issues are done; other
     /// labels become tags; the issue URL is kept as `url`.
     #[command(
-        after_help = "Examples:\n  gh issue list --json number,title,body,labels,state,url --limit 1000 > issues.json\n  ds01-pm import github issues.json -o backlog.toml\n  ds01-pm score backlog.toml\n  gh issue list --json number,title,body,labels,state,url | ds01-pm import github - > backlog.toml\nMissing estimates: reach = the median reach of the issues that give one (1 if none does), impact 1, confidence 50%, effort M, and needs_estimate = true."
+        after_help = "Examples:\n  gh issue list --state all --json number,title,body,labels,state,url --limit 1000 > issues.json\n  ds01-pm import github issues.json -o backlog.toml\n  ds01-pm score backlog.toml\n  gh issue list --state all --json number,title,body,labels,state,url --limit 1000 | ds01-pm import github - > backlog.toml\nMissing estimates: reach = the median reach of the issues that give one (1 if none does), impact 1, confidence 50%, effort M, and needs_estimate = true."
     )]
     Github(ImportGithubArgs),
     /// Import a spreadsheet export (CSV): one item per row, fields named by the header row.
@@ -201,7 +201,7 @@ pub struct ImportOutput {
 /// `import github` arguments.
 #[derive(Debug, Args)]
 pub struct ImportGithubArgs {
-    /// The JSON file `gh issue list --json number,title,body,labels,state,url` wrote; `-` is
+    /// The JSON file `gh issue list --state all --json number,title,body,labels,state,url` wrote; `-` is
     /// standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,

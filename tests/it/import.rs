@@ -495,6 +495,21 @@ fn help_shows_an_example_for_each_import_command() {
         assert!(out.contains(example), "{command}: {out}");
         assert!(out.contains("needs_estimate = true"), "{command}: {out}");
     }
+    // Without --state all, gh exports open issues only and closed issues never become done.
+    let (out, _) = ok(&["import", "github", "--help"]);
+    assert!(
+        out.contains("gh issue list --state all --json number,title,body,labels,state,url --limit 1000 > issues.json"),
+        "{out}"
+    );
+    assert!(!out.contains("gh issue list --json"), "{out}");
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).expect("README");
+    assert!(readme.contains(
+        "gh issue list --state all --json number,title,body,labels,state,url --limit 1000"
+    ));
+    assert!(
+        !readme.contains("gh issue list --json number"),
+        "README: --state all"
+    );
     let (man, _) = ok(&["man"]);
     assert!(man.contains("import"), "the manual page lists import");
 }

@@ -1,4 +1,4 @@
-//! GitHub issues, as `gh issue list --json number,title,body,labels,state,url --limit 1000`
+//! GitHub issues, as `gh issue list --state all --json number,title,body,labels,state,url --limit 1000`
 //! writes them, to backlog items `gh-<number>`.
 //!
 //! Estimates come from labels (`reach:200`, `impact:2`, `confidence:80%`, `effort:M`,
@@ -21,7 +21,8 @@ use crate::text::did_you_mean;
 const KEYS: &[&str] = &["reach", "impact", "confidence", "effort", "status"];
 
 /// The `gh` command whose output this reads, for hints.
-pub const GH_COMMAND: &str = "gh issue list --json number,title,body,labels,state,url --limit 1000";
+pub const GH_COMMAND: &str =
+    "gh issue list --state all --json number,title,body,labels,state,url --limit 1000";
 
 static DEPENDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
