@@ -513,3 +513,29 @@ fn help_shows_an_example_for_each_import_command() {
     let (man, _) = ok(&["man"]);
     assert!(man.contains("import"), "the manual page lists import");
 }
+
+/// A closed issue is done: it is not ranked, so a missing estimate gets the defaults silently,
+/// without `needs_estimate` and without being listed as needing an estimate.
+#[test]
+fn closed_issues_without_estimates_are_not_flagged() {
+    let issues = serde_json::json!([
+        {"number": 1, "title": "Open one", "body": "", "state": "OPEN"},
+        {"number": 2, "title": "Closed one", "body": "", "state": "CLOSED"},
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, issues.to_string()).expect("write");
+    let (toml, stderr) = ok(&["import", "github", input.to_str().expect("utf-8")]);
+    assert!(stderr.contains("1 of 2 items need an estimate"), "{stderr}");
+    assert!(stderr.contains("issue #1"), "{stderr}");
+    assert!(!stderr.contains("issue #2"), "{stderr}");
+    let doc: toml::Table = toml::from_str(&toml).expect("toml");
+    let items = doc["item"].as_array().expect("items");
+    assert_eq!(items[0]["needs_estimate"].as_bool(), Some(true));
+    assert_eq!(items[1]["status"].as_str(), Some("done"));
+    assert!(items[1].get("needs_estimate").is_none(), "{toml}");
+    assert!(
+        items[1].get("effort").is_some(),
+        "defaults are written: {toml}"
+    );
+}

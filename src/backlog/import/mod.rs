@@ -247,6 +247,15 @@ pub(crate) fn finish(
                 "the default effort",
             ));
         }
+        // A done item is not ranked: its estimates do not matter, so it gets the defaults
+        // silently (no flag, not listed) unless the input itself flagged it.
+        let done = d
+            .status
+            .as_ref()
+            .is_some_and(|s| s.value.trim().eq_ignore_ascii_case("done"));
+        if done && !d.needs_estimate {
+            continue;
+        }
         if !missing.is_empty() || d.needs_estimate {
             d.needs_estimate = true;
             unestimated.push((d.origin.clone(), missing));
