@@ -539,3 +539,34 @@ fn closed_issues_without_estimates_are_not_flagged() {
         "defaults are written: {toml}"
     );
 }
+
+/// Bidi overrides and other invisible format characters never reach `backlog.toml` raw: they
+/// are escaped (`\u202E`) like ESC, and `score` reads the same text back.
+#[test]
+fn bidi_controls_are_escaped_in_the_file_and_read_back() {
+    let title = "Fix \u{202e}gpj.exe\u{202c} and \u{200f}\u{2066}x\u{2069}";
+    let body = "Body \u{202e}reversed\u{200e} text";
+    let issues = serde_json::json!([{"number": 1, "title": title, "body": body}]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, issues.to_string()).expect("write");
+    let output = dir.path().join("backlog.toml");
+    ok(&[
+        "import",
+        "github",
+        input.to_str().expect("utf-8"),
+        "-o",
+        output.to_str().expect("utf-8"),
+    ]);
+    let text = std::fs::read_to_string(&output).expect("written");
+    for c in [
+        '\u{202e}', '\u{202c}', '\u{200f}', '\u{200e}', '\u{2066}', '\u{2069}',
+    ] {
+        assert!(!text.contains(c), "raw U+{:04X}: {text}", u32::from(c));
+    }
+    assert!(text.contains("\\u202E"), "{text}");
+    let v = score_json(&output);
+    assert_eq!(v["items"][0]["title"], title);
+    let doc: toml::Table = toml::from_str(&text).expect("toml");
+    assert_eq!(doc["item"][0]["description"].as_str(), Some(body));
+}

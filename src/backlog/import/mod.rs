@@ -78,9 +78,41 @@ fn number(s: &str) -> Option<f64> {
     s.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
-/// A TOML string literal (escaped by the toml crate).
+/// A TOML string literal (escaped by the toml crate). Text holding an invisible format or
+/// bidi control character ([`invisible`]) is written as a basic string with those characters
+/// (and controls) escaped as `\uXXXX`, so none reaches the file raw: a U+202E in a title
+/// cannot reorder what a reviewer sees in `backlog.toml`.
 fn string(s: &str) -> String {
-    toml::Value::String(s.to_owned()).to_string()
+    if !s.chars().any(invisible) {
+        return toml::Value::String(s.to_owned()).to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || invisible(c) => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Unicode format and bidi control characters: the bidi marks, embeddings, overrides and
+/// isolates (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069), zero-width and other invisible
+/// format characters (U+180E, U+200B–U+200D, U+2060–U+206F, U+FEFF, U+FFF9–U+FFFB) and the
+/// line and paragraph separators (U+2028/9).
+pub(crate) fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
 /// A value and where it came from (`label \`impact:2\``, `column \`Effort\``).
@@ -301,7 +333,7 @@ fn render(name: &str, kind: &str, drafts: &[Draft], reach: &Value) -> (String, L
     let _ = writeln!(
         out,
         "# Imported by ds01-pm from {} ({kind}); `ds01-pm score` ranks it.",
-        name.replace(['\n', '\r'], " ")
+        name.replace(|c: char| c.is_control() || invisible(c), " ")
     );
     let _ = writeln!(
         out,
@@ -407,6 +439,20 @@ mod tests {
         assert_eq!(Value::Num(2.0).toml(), "2");
         assert_eq!(Value::Num(0.5).toml(), "0.5");
         assert_eq!(Value::Num(1e20).toml(), "100000000000000000000.0");
+    }
+
+    #[test]
+    fn bidi_and_format_characters_are_escaped() {
+        for c in [
+            '\u{202E}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{2066}', '\u{2069}',
+        ] {
+            let text = format!("a{c}b \"q\" \\ \u{1b}\nnext");
+            let lit = string(&text);
+            assert!(!lit.contains(c), "{lit}");
+            assert!(lit.contains(&format!("\\u{:04X}", u32::from(c))), "{lit}");
+            let back: toml::Table = toml::from_str(&format!("x = {lit}")).expect("valid TOML");
+            assert_eq!(back["x"].as_str(), Some(text.as_str()));
+        }
     }
 
     #[test]
