@@ -570,3 +570,29 @@ fn bidi_controls_are_escaped_in_the_file_and_read_back() {
     let doc: toml::Table = toml::from_str(&text).expect("toml");
     assert_eq!(doc["item"][0]["description"].as_str(), Some(body));
 }
+
+/// A line break in a title (a quoted CSV cell, a GitHub title) becomes one space; the
+/// description keeps its newlines.
+#[test]
+fn line_breaks_in_titles_fold_to_a_space() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("sheet.csv");
+    std::fs::write(
+        &csv,
+        "id,title,description\r\na,\"Multi\r\nline\",\"one\r\ntwo\"\r\nb,\"LF\nonly\rCR \r\n\r\n x\",\r\n",
+    )
+    .expect("write");
+    let (toml, _) = ok(&["import", "csv", csv.to_str().expect("utf-8")]);
+    let doc: toml::Table = toml::from_str(&toml).expect("toml");
+    let items = doc["item"].as_array().expect("items");
+    assert_eq!(items[0]["title"].as_str(), Some("Multi line"));
+    assert_eq!(items[0]["description"].as_str(), Some("one\ntwo"));
+    assert_eq!(items[1]["title"].as_str(), Some("LF only CR x"));
+    let issues = serde_json::json!([{"number": 1, "title": "Two\r\nlines\nhere", "body": "a\nb"}]);
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, issues.to_string()).expect("write");
+    let (toml, _) = ok(&["import", "github", input.to_str().expect("utf-8")]);
+    let doc: toml::Table = toml::from_str(&toml).expect("toml");
+    assert_eq!(doc["item"][0]["title"].as_str(), Some("Two lines here"));
+    assert_eq!(doc["item"][0]["description"].as_str(), Some("a\nb"));
+}

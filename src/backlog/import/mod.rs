@@ -216,6 +216,20 @@ pub(crate) fn description(body: &str) -> (String, Option<usize>) {
     (format!("{} […]", out[..end].trim_end()), Some(body.len()))
 }
 
+/// A title on one line: each line break (CR, LF, CRLF, and runs of them) with the blanks
+/// around it becomes one space. Descriptions keep their newlines.
+pub(crate) fn one_line(title: &str) -> String {
+    if !title.contains(['\r', '\n']) {
+        return title.to_owned();
+    }
+    title
+        .split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `text` without `<!-- ... -->` comments (an unclosed one runs to the end).
 pub(crate) fn strip_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -253,6 +267,7 @@ pub(crate) fn finish(
     let reach = default_reach(&drafts);
     let mut unestimated = Vec::new();
     for d in &mut drafts {
+        d.title.value = one_line(&d.title.value);
         let mut missing = Vec::new();
         if d.reach.is_none() {
             missing.push("reach");
