@@ -167,7 +167,8 @@ pub enum ImportCommand {
     /// Estimates from labels (`reach:200`, `impact:2`, `confidence:80%` or `confidence:0.8`,
     /// `effort:M` or `effort:3`, `status:in-progress`) or from a `+++` TOML front matter at the
     /// start of the body, which wins over labels. Dependencies from "depends on #N",
-    /// "blocked by #N", "requires #N" (lists too) and task-list lines `- [ ] #N`; references
+    /// "blocked by #N", "requires #N" (lists too) and open task-list lines `- [ ] #N` (not
+    /// ticked ones, not in fenced or indented code blocks); references
     /// to issues not in the export are dropped with a warning. Closed issues are done; other
     /// labels become tags; the issue URL is kept as `url`.
     #[command(

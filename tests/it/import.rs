@@ -596,3 +596,25 @@ fn line_breaks_in_titles_fold_to_a_space() {
     assert_eq!(doc["item"][0]["title"].as_str(), Some("Two lines here"));
     assert_eq!(doc["item"][0]["description"].as_str(), Some("a\nb"));
 }
+
+/// Indented code blocks are code: a dependency phrase in one is not read. A ticked task
+/// (`- [x] #N`) is a finished prerequisite, not a dependency.
+#[test]
+fn indented_code_and_ticked_tasks_are_not_dependencies() {
+    let issues = serde_json::json!([
+        {"number": 1, "title": "One", "body": "Example of syntax:\n\n    requires #2\n"},
+        {"number": 2, "title": "Two", "body": "- [x] #1\n- [ ] #3\n"},
+        {"number": 3, "title": "Three", "body": ""},
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, issues.to_string()).expect("write");
+    let (toml, _) = ok(&["import", "github", input.to_str().expect("utf-8")]);
+    let doc: toml::Table = toml::from_str(&toml).expect("toml");
+    let items = doc["item"].as_array().expect("items");
+    assert!(items[0].get("depends_on").is_none(), "{toml}");
+    assert_eq!(
+        items[1]["depends_on"].as_array().expect("deps"),
+        &[toml::Value::String("gh-3".into())]
+    );
+}
