@@ -179,7 +179,9 @@ pub enum ImportCommand {
     ///
     /// Columns named like a field (case-insensitive: id, title, description, reach, impact,
     /// confidence, effort, depends_on, status, url, tags, needs_estimate) hold it; --map names
-    /// others. id and title are required. RFC 4180 quoting (quoted newlines, doubled quotes),
+    /// others. id and title are required. One column per field: two columns for one field
+    /// (`reach` and `Reach`, or a --map column plus one named like its field) exit 2 naming
+    /// both; give one another field with --map or rename it. RFC 4180 quoting (quoted newlines, doubled quotes),
     /// a UTF-8 BOM and `;` or tab delimiters are handled; cells are never evaluated
     /// (`=1+2` is text). depends_on and tags cells list ids separated by `,`, `;` or spaces.
     #[command(

@@ -618,3 +618,40 @@ fn indented_code_and_ticked_tasks_are_not_dependencies() {
         &[toml::Value::String("gh-3".into())]
     );
 }
+
+/// One column per field: two columns named like one field (case-insensitively), or a column
+/// `--map` gives a field plus another named like it, exit 2 naming both columns.
+#[test]
+fn two_columns_for_one_field_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("sheet.csv");
+    let path = csv.to_str().expect("utf-8");
+    std::fs::write(&csv, "id,title,reach,Reach\na,A,5,7\n").expect("write");
+    let (code, stderr) = fails(&["import", "csv", path]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("columns `reach` and `Reach` both hold `reach`"),
+        "{stderr}"
+    );
+    std::fs::write(&csv, "id,title,Effort,effort\na,A,S,L\n").expect("write");
+    let (code, stderr) = fails(&["import", "csv", path, "--map", "Effort=effort"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("--map gives `effort` column `Effort`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("column `effort` is named `effort` too"),
+        "{stderr}"
+    );
+    // Giving the same-named column another field resolves it.
+    let (toml, _) = ok(&[
+        "import",
+        "csv",
+        path,
+        "--map",
+        "Effort=effort,effort=description",
+    ]);
+    assert!(toml.contains("effort = \"S\""), "{toml}");
+    assert!(toml.contains("description = \"L\""), "{toml}");
+}

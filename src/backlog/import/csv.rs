@@ -3,6 +3,8 @@
 //! The header row names the fields: by default a column whose name is a field name
 //! (case-insensitive: id, title, description, reach, impact, confidence, effort, depends_on,
 //! status, url, tags, needs_estimate) holds that field; `--map "Column=field"` names others.
+//! One column per field: two columns that would hold one field (by name, or one by `--map` and
+//! one by name) are refused, naming both.
 //! Quoted cells may hold the delimiter, doubled quotes and newlines; a UTF-8 BOM is skipped;
 //! the delimiter (`,`, `;` or tab) is read from the header line unless given. Cells are text:
 //! nothing is evaluated, so `=1+2` is the text `=1+2` (and an invalid number where one is
@@ -216,10 +218,30 @@ fn columns(
     header: &[String],
     map: &[(String, String)],
 ) -> Result<HashMap<&'static str, usize>, Error> {
-    let find = |column: &str| {
-        header
+    // The column `--map` names: the one spelled exactly so, else the only one equal to it
+    // ignoring case (two such, e.g. `Reach` and `reach` for `REACH`, are refused below).
+    let find = |column: &str| -> Result<Option<usize>, Error> {
+        let column = column.trim();
+        if let Some(c) = header.iter().position(|h| h.trim() == column) {
+            return Ok(Some(c));
+        }
+        let mut matches = header
             .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(column.trim()))
+            .enumerate()
+            .filter(|(_, h)| h.trim().eq_ignore_ascii_case(column))
+            .map(|(c, _)| c);
+        let first = matches.next();
+        if let (Some(a), Some(b)) = (first, matches.next()) {
+            return Err(Error::invalid(
+                format!(
+                    "{name}: --map column `{column}` matches two columns: `{}` and `{}`",
+                    header[a].trim(),
+                    header[b].trim()
+                ),
+                Some("spell the column exactly as the header row does"),
+            ));
+        }
+        Ok(first)
     };
     let header_list = || {
         header
@@ -238,7 +260,7 @@ fn columns(
     let mut out: HashMap<&'static str, usize> = HashMap::new();
     let mut mapped: Vec<usize> = Vec::new();
     for (column, f) in map {
-        let Some(c) = find(column) else {
+        let Some(c) = find(column)? else {
             let hint = did_you_mean(column, header.iter().map(|h| h.trim())).map_or_else(
                 || format!("the header has {}", header_list()),
                 |s| format!("did you mean `{s}`?"),
@@ -270,8 +292,35 @@ fn columns(
         }
         let h = h.trim().to_ascii_lowercase();
         if let Some(f) = FIELDS.iter().copied().find(|f| *f == h) {
-            // A column `--map` gave another field's role keeps the explicit mapping.
-            out.entry(f).or_insert(c);
+            // One column per field: a second column named like the field, or one named like a
+            // field `--map` gave to another column, is refused rather than one silently
+            // winning. (A column `--map` gives another field no longer holds its own.)
+            if let Some(&prev) = out.get(f) {
+                let how = if mapped.contains(&prev) {
+                    format!("--map gives `{f}` column `{}`", header[prev].trim())
+                } else {
+                    format!("columns `{}` and", header[prev].trim())
+                };
+                let message = if mapped.contains(&prev) {
+                    format!(
+                        "{name}: {how}, and column `{}` is named `{f}` too: two columns hold `{f}`",
+                        header[c].trim()
+                    )
+                } else {
+                    format!(
+                        "{name}: {how} `{}` both hold `{f}` (column names are case-insensitive)",
+                        header[c].trim()
+                    )
+                };
+                return Err(Error::invalid(
+                    message,
+                    Some(&format!(
+                        "keep one column for `{f}`: rename or delete the other in the header row, or give it another field with --map \"{}=FIELD\"",
+                        header[c].trim()
+                    )),
+                ));
+            }
+            out.insert(f, c);
         }
     }
     for required in ["id", "title"] {
