@@ -182,7 +182,8 @@ pub enum ImportCommand {
     /// others. id and title are required. One column per field: two columns for one field
     /// (`reach` and `Reach`, or a --map column plus one named like its field) exit 2 naming
     /// both; give one another field with --map or rename it. RFC 4180 quoting (quoted newlines, doubled quotes),
-    /// a UTF-8 BOM and `;` or tab delimiters are handled; cells are never evaluated
+    /// a UTF-8 BOM and `;` or tab delimiters are handled (with `;`, `1,5` is 1.5 and `1.000` is
+    /// refused as ambiguous: remove the thousands separator); cells are never evaluated
     /// (`=1+2` is text). depends_on and tags cells list ids separated by `,`, `;` or spaces.
     #[command(
         after_help = "Examples:\n  ds01-pm import csv backlog.csv -o backlog.toml\n  ds01-pm import csv export.csv --map \"Effort=effort,Blocked by=depends_on\" -o backlog.toml\n  ds01-pm import csv sheet.csv --delimiter ';' > backlog.toml\nEmpty estimate cells get the defaults of `import github --help` and needs_estimate = true."

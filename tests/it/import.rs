@@ -655,3 +655,31 @@ fn two_columns_for_one_field_are_refused() {
     assert!(toml.contains("effort = \"S\""), "{toml}");
     assert!(toml.contains("description = \"L\""), "{toml}");
 }
+
+/// In a `;`-separated file (a comma-decimal locale) `1.000` may be a thousand: refused with
+/// the row and column, not read as 1. `1,5` and `0.125` are still numbers.
+#[test]
+fn a_thousands_separator_in_a_semicolon_file_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("sheet.csv");
+    let path = csv.to_str().expect("utf-8");
+    std::fs::write(&csv, "id;title;reach;impact\na;A;1,5;1\nb;B;1.000;1\n").expect("write");
+    let (code, stderr) = fails(&["import", "csv", path]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("row 3, column `reach`"), "{stderr}");
+    assert!(stderr.contains("`1.000` is ambiguous"), "{stderr}");
+    assert!(
+        stderr.contains("remove the thousands separator"),
+        "{stderr}"
+    );
+    std::fs::write(
+        &csv,
+        "id;title;reach;confidence\na;A;1000;0.8\nb;B;2,5;0,5\n",
+    )
+    .expect("write");
+    ok(&["import", "csv", path]);
+    // With `,` as the delimiter `1.000` is the decimal 1.
+    std::fs::write(&csv, "id,title,reach\na,A,1.000\n").expect("write");
+    let (toml, _) = ok(&["import", "csv", path]);
+    assert!(toml.contains("reach = 1\n"), "{toml}");
+}

@@ -128,6 +128,24 @@ pub fn import(name: &str, text: &str, options: &Options) -> Result<Import, Error
                 .filter(|(v, _)| !v.is_empty())
                 .map(|(v, from)| Sourced::new(Value::parse(&v, decimal_comma), from))
         };
+        if decimal_comma {
+            for field in ["reach", "impact", "confidence", "effort"] {
+                if let Some((v, from)) = cell(field) {
+                    if thousands_like(&v) {
+                        return Err(Error::invalid(
+                            format!(
+                                "{name}: {origin}, {from}: `{v}` is ambiguous in a `;`-separated file: {} (a `.` thousands separator, as a German sheet writes it) or {}",
+                                v.replace('.', ""),
+                                v
+                            ),
+                            Some(
+                                "remove the thousands separator (1000), or write a decimal with a comma (1,5)",
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
         let (id, id_from) = cell("id").expect("the id column is required");
         if id.is_empty() {
             return Err(Error::invalid(
@@ -339,6 +357,24 @@ fn columns(
     Ok(out)
 }
 
+/// `1.000`, `12.500`, `-1.000.000`: digits (not starting with 0) grouped by `.` in threes
+/// and no `,`. In a `;`-separated file (a locale that writes decimals with a comma) that is
+/// more likely a thousands separator than a decimal point, so it is refused, not guessed.
+fn thousands_like(s: &str) -> bool {
+    let t = s.trim();
+    let t = t.strip_prefix('-').unwrap_or(t);
+    let mut groups = t.split('.');
+    let first = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    !rest.is_empty()
+        && (1..=3).contains(&first.len())
+        && !first.starts_with('0')
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The delimiter the header line uses most: `,`, `;` or tab (`,` on a tie or none).
 fn detect(text: &str) -> char {
     let mut counts = [(',', 0usize), (';', 0), ('\t', 0)];
@@ -486,6 +522,18 @@ mod tests {
         assert_eq!(detect("id,title\n"), ',');
         assert_eq!(detect("id\ttitle\n"), '\t');
         assert_eq!(detect("id\n"), ',');
+    }
+
+    #[test]
+    fn thousands_separators_are_recognised() {
+        for s in ["1.000", "12.500", "-1.000", "1.000.000", " 100.000 "] {
+            assert!(thousands_like(s), "{s}");
+        }
+        for s in [
+            "0.125", "1.5", "1.25", "1.0000", "1000", "1,000", "1.000,5", "x.000", ".000",
+        ] {
+            assert!(!thousands_like(s), "{s}");
+        }
     }
 
     #[test]
