@@ -167,19 +167,23 @@ pub enum ImportCommand {
     /// Estimates from labels (`reach:200`, `impact:2`, `confidence:80%` or `confidence:0.8`,
     /// `effort:M` or `effort:3`, `status:in-progress`) or from a `+++` TOML front matter at the
     /// start of the body, which wins over labels. Dependencies from "depends on #N",
-    /// "blocked by #N", "requires #N" (lists too) and task-list lines `- [ ] #N`; references
+    /// "blocked by #N", "requires #N" (lists too) and open task-list lines `- [ ] #N` (not
+    /// ticked ones, not in fenced or indented code blocks); references
     /// to issues not in the export are dropped with a warning. Closed issues are done; other
     /// labels become tags; the issue URL is kept as `url`.
     #[command(
-        after_help = "Examples:\n  gh issue list --json number,title,body,labels,state,url --limit 1000 > issues.json\n  ds01-pm import github issues.json -o backlog.toml\n  ds01-pm score backlog.toml\n  gh issue list --json number,title,body,labels,state,url | ds01-pm import github - > backlog.toml\nMissing estimates: reach = the median reach of the issues that give one (1 if none does), impact 1, confidence 50%, effort M, and needs_estimate = true."
+        after_help = "Examples:\n  gh issue list --state all --json number,title,body,labels,state,url --limit 1000 > issues.json\n  ds01-pm import github issues.json -o backlog.toml\n  ds01-pm score backlog.toml\n  gh issue list --state all --json number,title,body,labels,state,url --limit 1000 | ds01-pm import github - > backlog.toml\nMissing estimates: reach = the median reach of the issues that give one (1 if none does), impact 1, confidence 50%, effort M, and needs_estimate = true."
     )]
     Github(ImportGithubArgs),
     /// Import a spreadsheet export (CSV): one item per row, fields named by the header row.
     ///
     /// Columns named like a field (case-insensitive: id, title, description, reach, impact,
     /// confidence, effort, depends_on, status, url, tags, needs_estimate) hold it; --map names
-    /// others. id and title are required. RFC 4180 quoting (quoted newlines, doubled quotes),
-    /// a UTF-8 BOM and `;` or tab delimiters are handled; cells are never evaluated
+    /// others. id and title are required. One column per field: two columns for one field
+    /// (`reach` and `Reach`, or a --map column plus one named like its field) exit 2 naming
+    /// both; give one another field with --map or rename it. RFC 4180 quoting (quoted newlines, doubled quotes),
+    /// a UTF-8 BOM and `;` or tab delimiters are handled (with `;`, `1,5` is 1.5 and `1.000` is
+    /// refused as ambiguous: remove the thousands separator); cells are never evaluated
     /// (`=1+2` is text). depends_on and tags cells list ids separated by `,`, `;` or spaces.
     #[command(
         after_help = "Examples:\n  ds01-pm import csv backlog.csv -o backlog.toml\n  ds01-pm import csv export.csv --map \"Effort=effort,Blocked by=depends_on\" -o backlog.toml\n  ds01-pm import csv sheet.csv --delimiter ';' > backlog.toml\nEmpty estimate cells get the defaults of `import github --help` and needs_estimate = true."
@@ -201,7 +205,7 @@ pub struct ImportOutput {
 /// `import github` arguments.
 #[derive(Debug, Args)]
 pub struct ImportGithubArgs {
-    /// The JSON file `gh issue list --json number,title,body,labels,state,url` wrote; `-` is
+    /// The JSON file `gh issue list --state all --json number,title,body,labels,state,url` wrote; `-` is
     /// standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,

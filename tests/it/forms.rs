@@ -294,6 +294,39 @@ fn the_triage_workflow_is_injection_safe_and_least_privilege() {
     assert!(!yaml.contains("curl "), "gh CLI only");
 }
 
+/// ds01-pm is installed from a full commit SHA (a tag can move), a check step fails while the
+/// placeholder is unfilled, actions/cache is pinned by SHA and the cache key holds the pin.
+#[test]
+fn the_triage_workflow_pins_ds01_pm_and_the_cache_by_commit() {
+    let yaml = read(WORKFLOW);
+    assert!(yaml.contains("DS01_PM_REV: REPLACE_WITH_FULL_COMMIT_SHA\n"));
+    assert!(
+        yaml.contains(
+            "cargo install --locked --git \"$DS01_PM_GIT\" --rev \"$DS01_PM_REV\" ds01-pm"
+        )
+    );
+    assert!(!yaml.contains("--tag"), "never installed from a tag");
+    assert!(
+        yaml.contains("grep -qxE '[0-9a-f]{40}'"),
+        "the pin is checked"
+    );
+    let check = yaml
+        .find("name: Check the ds01-pm pin")
+        .expect("check step");
+    let cache = yaml.find("name: Cache ds01-pm").expect("cache step");
+    assert!(check < cache, "the pin is checked first");
+    for line in yaml.lines().filter(|l| l.trim_start().starts_with("uses:")) {
+        let r#ref = line.split('@').nth(1).expect("uses: x@ref");
+        let r#ref = r#ref.split_whitespace().next().unwrap_or("");
+        assert!(
+            r#ref.len() == 40 && r#ref.bytes().all(|b| b.is_ascii_hexdigit())
+                || r#ref.starts_with("REPLACE_WITH_"),
+            "pinned by full commit SHA: {line}"
+        );
+    }
+    assert!(yaml.contains("key: ds01-pm-issue-triage-${{ runner.os }}-${{ env.DS01_PM_REV }}\n"));
+}
+
 #[test]
 fn the_issue_form_follows_the_schema() {
     let yaml = read(FORM);

@@ -495,6 +495,191 @@ fn help_shows_an_example_for_each_import_command() {
         assert!(out.contains(example), "{command}: {out}");
         assert!(out.contains("needs_estimate = true"), "{command}: {out}");
     }
+    // Without --state all, gh exports open issues only and closed issues never become done.
+    let (out, _) = ok(&["import", "github", "--help"]);
+    assert!(
+        out.contains("gh issue list --state all --json number,title,body,labels,state,url --limit 1000 > issues.json"),
+        "{out}"
+    );
+    assert!(!out.contains("gh issue list --json"), "{out}");
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).expect("README");
+    assert!(readme.contains(
+        "gh issue list --state all --json number,title,body,labels,state,url --limit 1000"
+    ));
+    assert!(
+        !readme.contains("gh issue list --json number"),
+        "README: --state all"
+    );
     let (man, _) = ok(&["man"]);
     assert!(man.contains("import"), "the manual page lists import");
+}
+
+/// A closed issue is done: it is not ranked, so a missing estimate gets the defaults silently,
+/// without `needs_estimate` and without being listed as needing an estimate.
+#[test]
+fn closed_issues_without_estimates_are_not_flagged() {
+    let issues = serde_json::json!([
+        {"number": 1, "title": "Open one", "body": "", "state": "OPEN"},
+        {"number": 2, "title": "Closed one", "body": "", "state": "CLOSED"},
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, issues.to_string()).expect("write");
+    let (toml, stderr) = ok(&["import", "github", input.to_str().expect("utf-8")]);
+    assert!(stderr.contains("1 of 2 items need an estimate"), "{stderr}");
+    assert!(stderr.contains("issue #1"), "{stderr}");
+    assert!(!stderr.contains("issue #2"), "{stderr}");
+    let doc: toml::Table = toml::from_str(&toml).expect("toml");
+    let items = doc["item"].as_array().expect("items");
+    assert_eq!(items[0]["needs_estimate"].as_bool(), Some(true));
+    assert_eq!(items[1]["status"].as_str(), Some("done"));
+    assert!(items[1].get("needs_estimate").is_none(), "{toml}");
+    assert!(
+        items[1].get("effort").is_some(),
+        "defaults are written: {toml}"
+    );
+}
+
+/// Bidi overrides and other invisible format characters never reach `backlog.toml` raw: they
+/// are escaped (`\u202E`) like ESC, and `score` reads the same text back.
+#[test]
+fn bidi_controls_are_escaped_in_the_file_and_read_back() {
+    let title = "Fix \u{202e}gpj.exe\u{202c} and \u{200f}\u{2066}x\u{2069}";
+    let body = "Body \u{202e}reversed\u{200e} text";
+    let issues = serde_json::json!([{"number": 1, "title": title, "body": body}]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, issues.to_string()).expect("write");
+    let output = dir.path().join("backlog.toml");
+    ok(&[
+        "import",
+        "github",
+        input.to_str().expect("utf-8"),
+        "-o",
+        output.to_str().expect("utf-8"),
+    ]);
+    let text = std::fs::read_to_string(&output).expect("written");
+    for c in [
+        '\u{202e}', '\u{202c}', '\u{200f}', '\u{200e}', '\u{2066}', '\u{2069}',
+    ] {
+        assert!(!text.contains(c), "raw U+{:04X}: {text}", u32::from(c));
+    }
+    assert!(text.contains("\\u202E"), "{text}");
+    let v = score_json(&output);
+    assert_eq!(v["items"][0]["title"], title);
+    let doc: toml::Table = toml::from_str(&text).expect("toml");
+    assert_eq!(doc["item"][0]["description"].as_str(), Some(body));
+}
+
+/// A line break in a title (a quoted CSV cell, a GitHub title) becomes one space; the
+/// description keeps its newlines.
+#[test]
+fn line_breaks_in_titles_fold_to_a_space() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("sheet.csv");
+    std::fs::write(
+        &csv,
+        "id,title,description\r\na,\"Multi\r\nline\",\"one\r\ntwo\"\r\nb,\"LF\nonly\rCR \r\n\r\n x\",\r\n",
+    )
+    .expect("write");
+    let (toml, _) = ok(&["import", "csv", csv.to_str().expect("utf-8")]);
+    let doc: toml::Table = toml::from_str(&toml).expect("toml");
+    let items = doc["item"].as_array().expect("items");
+    assert_eq!(items[0]["title"].as_str(), Some("Multi line"));
+    assert_eq!(items[0]["description"].as_str(), Some("one\ntwo"));
+    assert_eq!(items[1]["title"].as_str(), Some("LF only CR x"));
+    let issues = serde_json::json!([{"number": 1, "title": "Two\r\nlines\nhere", "body": "a\nb"}]);
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, issues.to_string()).expect("write");
+    let (toml, _) = ok(&["import", "github", input.to_str().expect("utf-8")]);
+    let doc: toml::Table = toml::from_str(&toml).expect("toml");
+    assert_eq!(doc["item"][0]["title"].as_str(), Some("Two lines here"));
+    assert_eq!(doc["item"][0]["description"].as_str(), Some("a\nb"));
+}
+
+/// Indented code blocks are code: a dependency phrase in one is not read. A ticked task
+/// (`- [x] #N`) is a finished prerequisite, not a dependency.
+#[test]
+fn indented_code_and_ticked_tasks_are_not_dependencies() {
+    let issues = serde_json::json!([
+        {"number": 1, "title": "One", "body": "Example of syntax:\n\n    requires #2\n"},
+        {"number": 2, "title": "Two", "body": "- [x] #1\n- [ ] #3\n"},
+        {"number": 3, "title": "Three", "body": ""},
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, issues.to_string()).expect("write");
+    let (toml, _) = ok(&["import", "github", input.to_str().expect("utf-8")]);
+    let doc: toml::Table = toml::from_str(&toml).expect("toml");
+    let items = doc["item"].as_array().expect("items");
+    assert!(items[0].get("depends_on").is_none(), "{toml}");
+    assert_eq!(
+        items[1]["depends_on"].as_array().expect("deps"),
+        &[toml::Value::String("gh-3".into())]
+    );
+}
+
+/// One column per field: two columns named like one field (case-insensitively), or a column
+/// `--map` gives a field plus another named like it, exit 2 naming both columns.
+#[test]
+fn two_columns_for_one_field_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("sheet.csv");
+    let path = csv.to_str().expect("utf-8");
+    std::fs::write(&csv, "id,title,reach,Reach\na,A,5,7\n").expect("write");
+    let (code, stderr) = fails(&["import", "csv", path]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("columns `reach` and `Reach` both hold `reach`"),
+        "{stderr}"
+    );
+    std::fs::write(&csv, "id,title,Effort,effort\na,A,S,L\n").expect("write");
+    let (code, stderr) = fails(&["import", "csv", path, "--map", "Effort=effort"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("--map gives `effort` column `Effort`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("column `effort` is named `effort` too"),
+        "{stderr}"
+    );
+    // Giving the same-named column another field resolves it.
+    let (toml, _) = ok(&[
+        "import",
+        "csv",
+        path,
+        "--map",
+        "Effort=effort,effort=description",
+    ]);
+    assert!(toml.contains("effort = \"S\""), "{toml}");
+    assert!(toml.contains("description = \"L\""), "{toml}");
+}
+
+/// In a `;`-separated file (a comma-decimal locale) `1.000` may be a thousand: refused with
+/// the row and column, not read as 1. `1,5` and `0.125` are still numbers.
+#[test]
+fn a_thousands_separator_in_a_semicolon_file_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("sheet.csv");
+    let path = csv.to_str().expect("utf-8");
+    std::fs::write(&csv, "id;title;reach;impact\na;A;1,5;1\nb;B;1.000;1\n").expect("write");
+    let (code, stderr) = fails(&["import", "csv", path]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("row 3, column `reach`"), "{stderr}");
+    assert!(stderr.contains("`1.000` is ambiguous"), "{stderr}");
+    assert!(
+        stderr.contains("remove the thousands separator"),
+        "{stderr}"
+    );
+    std::fs::write(
+        &csv,
+        "id;title;reach;confidence\na;A;1000;0.8\nb;B;2,5;0,5\n",
+    )
+    .expect("write");
+    ok(&["import", "csv", path]);
+    // With `,` as the delimiter `1.000` is the decimal 1.
+    std::fs::write(&csv, "id,title,reach\na,A,1.000\n").expect("write");
+    let (toml, _) = ok(&["import", "csv", path]);
+    assert!(toml.contains("reach = 1\n"), "{toml}");
 }

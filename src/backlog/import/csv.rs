@@ -3,6 +3,8 @@
 //! The header row names the fields: by default a column whose name is a field name
 //! (case-insensitive: id, title, description, reach, impact, confidence, effort, depends_on,
 //! status, url, tags, needs_estimate) holds that field; `--map "Column=field"` names others.
+//! One column per field: two columns that would hold one field (by name, or one by `--map` and
+//! one by name) are refused, naming both.
 //! Quoted cells may hold the delimiter, doubled quotes and newlines; a UTF-8 BOM is skipped;
 //! the delimiter (`,`, `;` or tab) is read from the header line unless given. Cells are text:
 //! nothing is evaluated, so `=1+2` is the text `=1+2` (and an invalid number where one is
@@ -126,6 +128,24 @@ pub fn import(name: &str, text: &str, options: &Options) -> Result<Import, Error
                 .filter(|(v, _)| !v.is_empty())
                 .map(|(v, from)| Sourced::new(Value::parse(&v, decimal_comma), from))
         };
+        if decimal_comma {
+            for field in ["reach", "impact", "confidence", "effort"] {
+                if let Some((v, from)) = cell(field) {
+                    if thousands_like(&v) {
+                        return Err(Error::invalid(
+                            format!(
+                                "{name}: {origin}, {from}: `{v}` is ambiguous in a `;`-separated file: {} (a `.` thousands separator, as a German sheet writes it) or {}",
+                                v.replace('.', ""),
+                                v
+                            ),
+                            Some(
+                                "remove the thousands separator (1000), or write a decimal with a comma (1,5)",
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
         let (id, id_from) = cell("id").expect("the id column is required");
         if id.is_empty() {
             return Err(Error::invalid(
@@ -216,10 +236,30 @@ fn columns(
     header: &[String],
     map: &[(String, String)],
 ) -> Result<HashMap<&'static str, usize>, Error> {
-    let find = |column: &str| {
-        header
+    // The column `--map` names: the one spelled exactly so, else the only one equal to it
+    // ignoring case (two such, e.g. `Reach` and `reach` for `REACH`, are refused below).
+    let find = |column: &str| -> Result<Option<usize>, Error> {
+        let column = column.trim();
+        if let Some(c) = header.iter().position(|h| h.trim() == column) {
+            return Ok(Some(c));
+        }
+        let mut matches = header
             .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(column.trim()))
+            .enumerate()
+            .filter(|(_, h)| h.trim().eq_ignore_ascii_case(column))
+            .map(|(c, _)| c);
+        let first = matches.next();
+        if let (Some(a), Some(b)) = (first, matches.next()) {
+            return Err(Error::invalid(
+                format!(
+                    "{name}: --map column `{column}` matches two columns: `{}` and `{}`",
+                    header[a].trim(),
+                    header[b].trim()
+                ),
+                Some("spell the column exactly as the header row does"),
+            ));
+        }
+        Ok(first)
     };
     let header_list = || {
         header
@@ -238,7 +278,7 @@ fn columns(
     let mut out: HashMap<&'static str, usize> = HashMap::new();
     let mut mapped: Vec<usize> = Vec::new();
     for (column, f) in map {
-        let Some(c) = find(column) else {
+        let Some(c) = find(column)? else {
             let hint = did_you_mean(column, header.iter().map(|h| h.trim())).map_or_else(
                 || format!("the header has {}", header_list()),
                 |s| format!("did you mean `{s}`?"),
@@ -270,8 +310,35 @@ fn columns(
         }
         let h = h.trim().to_ascii_lowercase();
         if let Some(f) = FIELDS.iter().copied().find(|f| *f == h) {
-            // A column `--map` gave another field's role keeps the explicit mapping.
-            out.entry(f).or_insert(c);
+            // One column per field: a second column named like the field, or one named like a
+            // field `--map` gave to another column, is refused rather than one silently
+            // winning. (A column `--map` gives another field no longer holds its own.)
+            if let Some(&prev) = out.get(f) {
+                let how = if mapped.contains(&prev) {
+                    format!("--map gives `{f}` column `{}`", header[prev].trim())
+                } else {
+                    format!("columns `{}` and", header[prev].trim())
+                };
+                let message = if mapped.contains(&prev) {
+                    format!(
+                        "{name}: {how}, and column `{}` is named `{f}` too: two columns hold `{f}`",
+                        header[c].trim()
+                    )
+                } else {
+                    format!(
+                        "{name}: {how} `{}` both hold `{f}` (column names are case-insensitive)",
+                        header[c].trim()
+                    )
+                };
+                return Err(Error::invalid(
+                    message,
+                    Some(&format!(
+                        "keep one column for `{f}`: rename or delete the other in the header row, or give it another field with --map \"{}=FIELD\"",
+                        header[c].trim()
+                    )),
+                ));
+            }
+            out.insert(f, c);
         }
     }
     for required in ["id", "title"] {
@@ -288,6 +355,24 @@ fn columns(
         }
     }
     Ok(out)
+}
+
+/// `1.000`, `12.500`, `-1.000.000`: digits (not starting with 0) grouped by `.` in threes
+/// and no `,`. In a `;`-separated file (a locale that writes decimals with a comma) that is
+/// more likely a thousands separator than a decimal point, so it is refused, not guessed.
+fn thousands_like(s: &str) -> bool {
+    let t = s.trim();
+    let t = t.strip_prefix('-').unwrap_or(t);
+    let mut groups = t.split('.');
+    let first = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    !rest.is_empty()
+        && (1..=3).contains(&first.len())
+        && !first.starts_with('0')
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The delimiter the header line uses most: `,`, `;` or tab (`,` on a tie or none).
@@ -437,6 +522,18 @@ mod tests {
         assert_eq!(detect("id,title\n"), ',');
         assert_eq!(detect("id\ttitle\n"), '\t');
         assert_eq!(detect("id\n"), ',');
+    }
+
+    #[test]
+    fn thousands_separators_are_recognised() {
+        for s in ["1.000", "12.500", "-1.000", "1.000.000", " 100.000 "] {
+            assert!(thousands_like(s), "{s}");
+        }
+        for s in [
+            "0.125", "1.5", "1.25", "1.0000", "1000", "1,000", "1.000,5", "x.000", ".000",
+        ] {
+            assert!(!thousands_like(s), "{s}");
+        }
     }
 
     #[test]

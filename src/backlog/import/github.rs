@@ -1,12 +1,14 @@
-//! GitHub issues, as `gh issue list --json number,title,body,labels,state,url --limit 1000`
+//! GitHub issues, as `gh issue list --state all --json number,title,body,labels,state,url --limit 1000`
 //! writes them, to backlog items `gh-<number>`.
 //!
 //! Estimates come from labels (`reach:200`, `impact:2`, `confidence:80%`, `effort:M`,
 //! `status:in-progress`) or from a `+++` TOML front matter at the start of the body; the front
 //! matter wins where both give a value (it is written on purpose, one issue at a time, and can
 //! hold what a label name cannot). Dependencies come from "depends on #N", "blocked by #N" and
-//! "requires #N" (lists too: "depends on #3, #4 and #5") and from task-list lines `- [ ] #N`,
-//! outside code blocks and HTML comments. Other labels become tags. Closed issues are done.
+//! "requires #N" (lists too: "depends on #3, #4 and #5") and from open task-list lines
+//! `- [ ] #N` (a ticked `- [x] #N` is a finished prerequisite, not a dependency), outside code
+//! blocks (fenced, indented: see [`without_code`]), inline code and HTML comments. Other
+//! labels become tags. Closed issues are done.
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
@@ -21,7 +23,8 @@ use crate::text::did_you_mean;
 const KEYS: &[&str] = &["reach", "impact", "confidence", "effort", "status"];
 
 /// The `gh` command whose output this reads, for hints.
-pub const GH_COMMAND: &str = "gh issue list --json number,title,body,labels,state,url --limit 1000";
+pub const GH_COMMAND: &str =
+    "gh issue list --state all --json number,title,body,labels,state,url --limit 1000";
 
 static DEPENDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -30,8 +33,11 @@ static DEPENDS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("dependency pattern compiles")
 });
 static TASK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[[ xX]\][ \t]+#(\d+)\b")
+    Regex::new(r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[ \][ \t]+#(\d+)\b")
         .expect("task-list pattern compiles")
+});
+static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)").expect("list-item pattern compiles")
 });
 static NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"#(\d+)").expect("number pattern compiles"));
@@ -407,12 +413,48 @@ fn references(body: &str) -> Vec<(u64, String)> {
     refs
 }
 
-/// `text` without fenced code blocks (```` ``` ```` or `~~~`) and inline code spans.
+/// `text` without fenced code blocks (```` ``` ```` or `~~~`), indented code blocks and inline
+/// code spans (each dropped line leaves its line break).
+///
+/// Indented code, approximately as CommonMark has it: a line indented by 4 columns or more (a
+/// tab counts as 4) that follows a blank line (or starts the text) opens a block, unless it
+/// continues a list item (the last non-blank line before it was a list item or indented under
+/// one); the block runs over indented and blank lines up to the first line indented less.
+/// Indented lines right after a paragraph line continue the paragraph and are read.
 fn without_code(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut fence: Option<&str> = None;
+    let mut prev_blank = true;
+    let mut in_list = false;
+    let mut indented_code = false;
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
+        let blank = t.trim().is_empty();
+        let indent = line
+            .chars()
+            .take_while(|c| matches!(c, ' ' | '\t'))
+            .fold(0, |w, c| if c == '\t' { w + 4 - w % 4 } else { w + 1 });
+        if fence.is_none() {
+            if indented_code && (blank || indent >= 4) {
+                out.push('\n');
+                continue;
+            }
+            indented_code = false;
+            if !blank && indent >= 4 && prev_blank && !in_list {
+                indented_code = true;
+                prev_blank = false;
+                out.push('\n');
+                continue;
+            }
+            if !blank {
+                if LIST_ITEM.is_match(line) {
+                    in_list = true;
+                } else if indent == 0 {
+                    in_list = false;
+                }
+            }
+            prev_blank = blank;
+        }
         match fence {
             Some(f) => {
                 if t.starts_with(f) {
@@ -448,7 +490,22 @@ mod tests {
     fn references_in_prose_lists_and_task_lists() {
         let body = "Depends on #3, #4 and #5.\nBlocked by: #6\nrequires #7 & #8\n\n- [ ] #9\n- [x] #10 done\n* [ ] #11\nSee #12 (not a dependency). other/repo#13 is not ours: depends on other/repo#14\n```\ndepends on #15\n```\n`blocked by #16`\n<!-- requires #17 -->";
         let got: Vec<u64> = references(body).into_iter().map(|(n, _)| n).collect();
-        assert_eq!(got, [3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        assert_eq!(got, [3, 4, 5, 6, 7, 8, 9, 11]);
+    }
+
+    #[test]
+    fn indented_code_blocks_are_not_read() {
+        let got =
+            |body: &str| -> Vec<u64> { references(body).into_iter().map(|(n, _)| n).collect() };
+        assert!(got("Example of syntax:\n\n    requires #2\n").is_empty());
+        assert!(got("Example:\n\n\trequires #2\n\n    blocked by #3\nDepends on #4").len() == 1);
+        assert!(got("    requires #2\n").is_empty(), "code at the start");
+        // A paragraph continuation and a list item's continuation are read.
+        assert_eq!(got("Some text\n    requires #2\n"), [2]);
+        assert_eq!(got("- item\n\n    requires #3\n"), [3]);
+        assert_eq!(got("1. item\n   more\n\n    blocked by #4\n"), [4]);
+        // After the list ends, indented lines after a blank are code again.
+        assert!(got("- item\n\nParagraph.\n\n    requires #5\n").is_empty());
     }
 
     #[test]

@@ -78,9 +78,41 @@ fn number(s: &str) -> Option<f64> {
     s.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
-/// A TOML string literal (escaped by the toml crate).
+/// A TOML string literal (escaped by the toml crate). Text holding an invisible format or
+/// bidi control character ([`invisible`]) is written as a basic string with those characters
+/// (and controls) escaped as `\uXXXX`, so none reaches the file raw: a U+202E in a title
+/// cannot reorder what a reviewer sees in `backlog.toml`.
 fn string(s: &str) -> String {
-    toml::Value::String(s.to_owned()).to_string()
+    if !s.chars().any(invisible) {
+        return toml::Value::String(s.to_owned()).to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || invisible(c) => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Unicode format and bidi control characters: the bidi marks, embeddings, overrides and
+/// isolates (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069), zero-width and other invisible
+/// format characters (U+180E, U+200B–U+200D, U+2060–U+206F, U+FEFF, U+FFF9–U+FFFB) and the
+/// line and paragraph separators (U+2028/9).
+pub(crate) fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
 /// A value and where it came from (`label \`impact:2\``, `column \`Effort\``).
@@ -184,6 +216,20 @@ pub(crate) fn description(body: &str) -> (String, Option<usize>) {
     (format!("{} […]", out[..end].trim_end()), Some(body.len()))
 }
 
+/// A title on one line: each line break (CR, LF, CRLF, and runs of them) with the blanks
+/// around it becomes one space. Descriptions keep their newlines.
+pub(crate) fn one_line(title: &str) -> String {
+    if !title.contains(['\r', '\n']) {
+        return title.to_owned();
+    }
+    title
+        .split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `text` without `<!-- ... -->` comments (an unclosed one runs to the end).
 pub(crate) fn strip_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -221,6 +267,7 @@ pub(crate) fn finish(
     let reach = default_reach(&drafts);
     let mut unestimated = Vec::new();
     for d in &mut drafts {
+        d.title.value = one_line(&d.title.value);
         let mut missing = Vec::new();
         if d.reach.is_none() {
             missing.push("reach");
@@ -246,6 +293,15 @@ pub(crate) fn finish(
                 Value::Str(DEFAULT_EFFORT.into()),
                 "the default effort",
             ));
+        }
+        // A done item is not ranked: its estimates do not matter, so it gets the defaults
+        // silently (no flag, not listed) unless the input itself flagged it.
+        let done = d
+            .status
+            .as_ref()
+            .is_some_and(|s| s.value.trim().eq_ignore_ascii_case("done"));
+        if done && !d.needs_estimate {
+            continue;
         }
         if !missing.is_empty() || d.needs_estimate {
             d.needs_estimate = true;
@@ -292,7 +348,7 @@ fn render(name: &str, kind: &str, drafts: &[Draft], reach: &Value) -> (String, L
     let _ = writeln!(
         out,
         "# Imported by ds01-pm from {} ({kind}); `ds01-pm score` ranks it.",
-        name.replace(['\n', '\r'], " ")
+        name.replace(|c: char| c.is_control() || invisible(c), " ")
     );
     let _ = writeln!(
         out,
@@ -398,6 +454,20 @@ mod tests {
         assert_eq!(Value::Num(2.0).toml(), "2");
         assert_eq!(Value::Num(0.5).toml(), "0.5");
         assert_eq!(Value::Num(1e20).toml(), "100000000000000000000.0");
+    }
+
+    #[test]
+    fn bidi_and_format_characters_are_escaped() {
+        for c in [
+            '\u{202E}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{2066}', '\u{2069}',
+        ] {
+            let text = format!("a{c}b \"q\" \\ \u{1b}\nnext");
+            let lit = string(&text);
+            assert!(!lit.contains(c), "{lit}");
+            assert!(lit.contains(&format!("\\u{:04X}", u32::from(c))), "{lit}");
+            let back: toml::Table = toml::from_str(&format!("x = {lit}")).expect("valid TOML");
+            assert_eq!(back["x"].as_str(), Some(text.as_str()));
+        }
     }
 
     #[test]
