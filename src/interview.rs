@@ -615,6 +615,35 @@ pub fn unknown_question_keys<'a>(answers: &'a Answers, draft: &Draft) -> Vec<&'a
         .collect()
 }
 
+/// Answers to framework questions (asked of every proposal, listed by `new --list-questions`
+/// without `--answers`) that this interview neither asked nor listed: each is added to the
+/// draft as a listed question with its answer, under that question's section, so an id the
+/// listing gives is accepted for any idea.
+pub fn add_framework_answers(draft: &mut Draft, answers: &Answers, framework: &[Item]) {
+    for q in framework {
+        let id = question_id(q);
+        if draft
+            .asked
+            .iter()
+            .any(|a| question_id(&a.question).eq_ignore_ascii_case(&id))
+        {
+            continue;
+        }
+        let Some(text) = answer_to(answers, q)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        else {
+            continue;
+        };
+        draft.asked.push(Asked {
+            question: q.clone(),
+            section: section_for(q),
+            answer: Some(text.to_owned()),
+            asked: false,
+        });
+    }
+}
+
 /// The answer `answers` gives to question `q`, by its id.
 pub fn answer_to<'a>(answers: &'a Answers, q: &Item) -> Option<&'a str> {
     let id = question_id(q);
