@@ -503,6 +503,14 @@ fn derived_titles_end_at_a_sentence_or_a_whole_word() {
             "Let researchers reserve a full A100 for a multi-day training run with checkpoints every hour",
             "Let researchers reserve a full A100 for a multi-day training run with…",
         ),
+        (
+            "Mirror wheels for torch v1.2. Then more.",
+            "Mirror wheels for torch v1.2",
+        ),
+        (
+            "Add a queue (see https://example.org/a.b). More.",
+            "Add a queue (see https://example.org/a.b)",
+        ),
     ] {
         let path = dir.path().join("t.toml");
         std::fs::write(&path, format!("idea = {idea:?}\n")).expect("write");
@@ -751,4 +759,36 @@ fn the_answers_file_in_new_help_works_as_printed() {
         text.contains("\n# GPU queue with notifications\n"),
         "{text}"
     );
+}
+
+/// The id (and so the file name) of a proposal keeps what it can of a title in other Latin
+/// scripts: letters with diacritics transliterated, digits kept; nothing left gives a sane id.
+#[test]
+fn ids_transliterate_latin_letters_with_diacritics() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (idea, id) in [
+        (
+            "Ünïcödé ideas für GPU-Nutzung in 2027",
+            "unicode-ideas-fur-gpu-nutzung-in",
+        ),
+        ("Große Åsen Øl Æble", "grosse-asen-ol-aeble"),
+        ("日本語のアイデア", "new-proposal"),
+    ] {
+        let path = dir.path().join("t.toml");
+        std::fs::write(&path, format!("idea = {idea:?}\n")).expect("write");
+        let out = ds01(dir.path())
+            .args(["new", "--answers", "t.toml"])
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(
+            text.contains(&format!("\nid = \"{id}\"\n")),
+            "{id}:\n{text}"
+        );
+    }
 }
