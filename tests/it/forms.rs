@@ -390,3 +390,42 @@ fn the_issue_form_follows_the_schema() {
         assert!(yaml.contains(&format!("- type: {field}\n")), "{field}");
     }
 }
+
+/// `GH-1` in an issue title is no issue link in the comment: GitHub links `GH-N` after
+/// parsing the Markdown, so an escaped `GH\-1` would still link; a zero-width space breaks it
+/// as it breaks `#1`.
+#[test]
+fn gh_references_in_the_issue_are_not_linked_in_the_comment() {
+    let body = "# Fix GH-1 and gh-22 for the queue\n\n### Problem\n\nLike GH-3, students wait.\n";
+    let (code, out, err) = check(&["--format", "comment", "-"], Some(body));
+    assert!(code == 0 || code == 1, "{err}");
+    assert!(out.contains("GH&#8203;\\-1"), "{out}");
+    for bad in ["GH-1", "GH\\-1", "gh\\-22", "gh-22", "GH\\-3", "GH-3"] {
+        assert!(!out.contains(bad), "`{bad}` in:\n{out}");
+    }
+}
+
+/// An issue body that quotes ds01-pm's own triage marker (an author pasting the bot's
+/// comment) is not told of an unknown directive: the marker is ds01-pm's, not a directive.
+#[test]
+fn the_triage_marker_in_a_body_is_no_unknown_directive() {
+    let body = format!(
+        "# T\n\n<!-- ds01-pm:triage -->\n\n{}",
+        rendered_form(|_| Some("Students wait for GPUs.".to_owned()))
+    );
+    for format in ["json", "comment"] {
+        let (code, out, err) = check(&["--format", format, "-"], Some(&body));
+        assert!(code == 0 || code == 1, "{err}");
+        assert!(!out.contains("P902"), "{format}:\n{out}");
+        assert!(
+            !out.contains("unknown ds01-pm directive"),
+            "{format}:\n{out}"
+        );
+    }
+    // A real unknown directive is still reported.
+    let (_, out, _) = check(
+        &["--format", "json", "-"],
+        Some(&body.replace("ds01-pm:triage", "ds01-pm:disable P201")),
+    );
+    assert!(out.contains("P902"), "{out}");
+}
