@@ -110,7 +110,7 @@ pub enum Command {
     /// a terminal (CI, pipes) give the answers in a file with --answers, or write the blank
     /// template with --template.
     #[command(
-        after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --list-questions --answers answers.toml\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  [answers]\n  gpu-impact = \"...\"                         # a section: the answer lands there\n  user-context = \"...\"                       # a question dimension: under its section\n  what-mig-only-student-see-slice-free = \"...\"   # a question id: answers that question\n`ds01-pm new --list-questions --answers FILE` lists the keys and the section each lands in; an unknown key is an error. fixtures/new/answers.toml is a sample."
+        after_help = "Examples:\n  ds01-pm new                                    # interview, then save under docs/proposals/\n  ds01-pm new -o docs/proposals/gpu-queue.md\n  ds01-pm new --answers answers.toml -o docs/proposals/gpu-queue.md\n  ds01-pm new --list-questions --answers answers.toml\n  ds01-pm new --template > docs/proposals/gpu-queue.md\n\nAn answers file (TOML):\n  idea = \"Let students queue for a GPU and get notified when it is free\"\n  title = \"GPU queue with notifications\"      # optional\n  [answers]\n  gpu-impact = \"...\"                         # a section: the answer lands there\n  user-context = \"...\"                       # a question dimension: under its section\n  how-message-reach-user-who-not = \"...\"         # a question id: answers that question\n`ds01-pm new --list-questions --answers FILE` lists the keys and the section each lands in; an unknown key is an error. fixtures/new/answers.toml is a sample."
     )]
     New(NewArgs),
     /// Explain a DS01 term: a layer, tier, GPU impact value, principle, risk, RICE, the question
@@ -344,7 +344,8 @@ pub struct NewArgs {
     pub answers: Option<PathBuf>,
     /// Print the keys an answers file may use (sections, dimensions, question ids) with the
     /// section each answer lands in, and exit. With --answers FILE, the questions of its idea
-    /// (and of its answers); without, the questions asked of every proposal.
+    /// (and of its answers), then the framework questions; without, the framework questions
+    /// asked of every proposal, which an answers file may answer for any idea.
     #[arg(long)]
     pub list_questions: bool,
     /// Output format of --list-questions: human (the default) or json.

@@ -456,18 +456,38 @@ pub fn title_from(idea: &str) -> String {
 }
 
 /// Whether the word before a `.` at the end of `before` is an abbreviation (`e.g`, `i.e`,
-/// `etc`, `vs`, `approx`), whose dot does not end the sentence.
-fn abbreviation(before: &str) -> bool {
+/// `etc`, `vs`, `approx`), whose dot does not end the sentence. A word with dots inside that
+/// is not dotted letters (`v1.2`, `ds01.example.org`) ends the sentence when `after` (the text
+/// after the `.`) starts with a capital letter; a word ending in `)` or a quote is no
+/// abbreviation.
+fn abbreviation(before: &str, after: &str) -> bool {
     let word = before
         .rsplit(|c: char| c.is_whitespace() || c == '(')
         .next()
         .unwrap_or("")
         .to_ascii_lowercase();
-    word.contains('.')
-        || matches!(
-            word.as_str(),
-            "etc" | "vs" | "cf" | "approx" | "incl" | "resp" | "esp" | "dr" | "prof"
-        )
+    if word.ends_with([')', ']', '"', '\'', '`']) {
+        return false;
+    }
+    if matches!(
+        word.as_str(),
+        "etc" | "vs" | "cf" | "approx" | "incl" | "resp" | "esp" | "dr" | "prof"
+    ) {
+        return true;
+    }
+    if !word.contains('.') {
+        return false;
+    }
+    // `e.g`, `i.e`, `u.s`: dotted letters, an abbreviation whatever follows.
+    let dotted_letters = word
+        .split('.')
+        .all(|p| !p.is_empty() && p.len() <= 2 && p.chars().all(char::is_alphabetic));
+    dotted_letters
+        || !after
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
 }
 
 /// The first non-empty sentence of `text`, trimmed, without its final punctuation.
@@ -478,7 +498,7 @@ fn first_sentence(text: &str) -> Option<&str> {
         for (i, c) in line.char_indices() {
             let ends = matches!(c, '.' | '!' | '?')
                 && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
-                && !(c == '.' && abbreviation(&line[start..i]));
+                && !(c == '.' && abbreviation(&line[start..i], &line[i + 1..]));
             if ends {
                 let s = line[start..i].trim();
                 if !s.is_empty() {
@@ -495,9 +515,10 @@ fn first_sentence(text: &str) -> Option<&str> {
     None
 }
 
-/// A kebab-case id from a title: ASCII letters and digits, at most six words.
+/// A kebab-case id from a title: ASCII letters and digits (Latin letters with diacritics
+/// transliterated, other letters dropped), at most six words; `new-proposal` when none is left.
 pub fn slug(title: &str) -> String {
-    let words: Vec<String> = title
+    let words: Vec<String> = crate::text::ascii_fold(title)
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(6)
@@ -613,6 +634,35 @@ pub fn unknown_question_keys<'a>(answers: &'a Answers, draft: &Draft) -> Vec<&'a
                 .any(|a| k.key.trim().eq_ignore_ascii_case(&question_id(&a.question)))
         })
         .collect()
+}
+
+/// Answers to framework questions (asked of every proposal, listed by `new --list-questions`
+/// without `--answers`) that this interview neither asked nor listed: each is added to the
+/// draft as a listed question with its answer, under that question's section, so an id the
+/// listing gives is accepted for any idea.
+pub fn add_framework_answers(draft: &mut Draft, answers: &Answers, framework: &[Item]) {
+    for q in framework {
+        let id = question_id(q);
+        if draft
+            .asked
+            .iter()
+            .any(|a| question_id(&a.question).eq_ignore_ascii_case(&id))
+        {
+            continue;
+        }
+        let Some(text) = answer_to(answers, q)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        else {
+            continue;
+        };
+        draft.asked.push(Asked {
+            question: q.clone(),
+            section: section_for(q),
+            answer: Some(text.to_owned()),
+            asked: false,
+        });
+    }
 }
 
 /// The answer `answers` gives to question `q`, by its id.
@@ -846,5 +896,43 @@ mod tests {
             "weekend-keep-alive-for-student-containers"
         );
         assert_eq!(slug("¿¡!"), "new-proposal");
+    }
+
+    #[test]
+    fn a_dot_after_a_version_or_a_parenthesis_ends_the_sentence() {
+        assert_eq!(
+            title_from("Mirror wheels for torch v1.2. Then more."),
+            "Mirror wheels for torch v1.2"
+        );
+        assert_eq!(
+            title_from("Add a queue (see https://example.org/a.b). More."),
+            "Add a queue (see https://example.org/a.b)"
+        );
+        // A dot inside a version, a host name or after a dotted abbreviation does not.
+        assert_eq!(
+            title_from("Pin torch v1.2.3 for the course. Later."),
+            "Pin torch v1.2.3 for the course"
+        );
+        assert_eq!(
+            title_from("Mirror wheels for torch v1.2. then more"),
+            "Mirror wheels for torch v1.2. then more"
+        );
+        assert_eq!(
+            title_from("Use MIG, e.g. For the course. Later."),
+            "Use MIG, e.g. For the course"
+        );
+    }
+
+    #[test]
+    fn slugs_transliterate_latin_letters_and_keep_digits() {
+        assert_eq!(
+            slug("Ünïcödé ideas für GPU-Nutzung"),
+            "unicode-ideas-fur-gpu-nutzung"
+        );
+        assert_eq!(slug("Straße Åse Øl Æble"), "strasse-ase-ol-aeble");
+        assert_eq!(slug("Çava ñandú œuvre 2 A100"), "cava-nandu-oeuvre-2-a100");
+        // Letters with no mapping are dropped; nothing left falls back to a sane id.
+        assert_eq!(slug("日本 GPU"), "gpu");
+        assert_eq!(slug("日本語"), "new-proposal");
     }
 }

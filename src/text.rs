@@ -1,4 +1,5 @@
-//! Small text helpers shared by the loaders: byte offsets to line/column, near-miss suggestions.
+//! Small text helpers shared by the loaders: byte offsets to line/column, near-miss suggestions,
+//! ASCII transliteration for ids.
 
 /// 1-based line and column (in characters) of a byte offset in `src`.
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
@@ -201,6 +202,48 @@ pub(crate) fn normalize(text: &str) -> String {
             }
             out.extend(c.to_lowercase());
         }
+    }
+    out
+}
+
+/// `text` in ASCII for an id or a file name: ASCII kept, the common Latin letters with
+/// diacritics and ligatures transliterated (`ü` → `u`, `ß` → `ss`, `æ` → `ae`, `ø` → `o`),
+/// every other character replaced by a space.
+pub fn ascii_fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        let folded = match lower {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+            'æ' => "ae",
+            'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+            'ď' | 'đ' | 'ð' => "d",
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+            'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+            'ĥ' | 'ħ' => "h",
+            'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
+            'ĵ' => "j",
+            'ķ' => "k",
+            'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+            'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
+            'œ' => "oe",
+            'ŕ' | 'ŗ' | 'ř' => "r",
+            'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
+            'ß' => "ss",
+            'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
+            'þ' => "th",
+            'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+            'ŵ' => "w",
+            'ý' | 'ÿ' | 'ŷ' => "y",
+            'ź' | 'ż' | 'ž' => "z",
+            _ => " ",
+        };
+        out.push_str(folded);
     }
     out
 }

@@ -11,6 +11,11 @@ use super::checks::Raw;
 use super::config::{find_check, suggest_check};
 use super::proposal::Document;
 
+/// The word of ds01-pm's own triage marker, `<!-- ds01-pm:triage -->` (the first line of the
+/// comment `check --format comment` writes): no directive, so a body that quotes it (an
+/// author pasting the bot's comment into their issue) is not told of an unknown directive.
+pub(crate) const TRIAGE_MARKER: &str = "triage";
+
 /// A valid suppression.
 #[derive(Debug, Clone)]
 pub(crate) struct Suppression {
@@ -41,6 +46,9 @@ pub(crate) fn parse(doc: &Document<'_>) -> (Vec<Suppression>, Vec<Invalid>) {
         let Some(rest) = strip_prefix_ci(body, "ds01-pm:") else {
             continue;
         };
+        if rest.trim().eq_ignore_ascii_case(TRIAGE_MARKER) {
+            continue;
+        }
         let at = whole.start;
         match directive(rest.trim()) {
             Ok((codes, reason)) => {

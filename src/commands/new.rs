@@ -41,7 +41,9 @@ pub fn new(args: &NewArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
                     .map(|q| crate::interview::answer_to(&answers, q).map(str::to_owned))
                     .collect())
             })?;
-            refuse_unknown_keys(path, &answers, &draft)?;
+            let framework = framework_questions(&set);
+            crate::interview::add_framework_answers(&mut draft, &answers, &framework);
+            refuse_unknown_keys(path, &answers, &draft, &framework)?;
             // A question past --top is listed, not asked; its answer, keyed by its id, still
             // lands under its section.
             for a in draft.asked.iter_mut().filter(|a| a.answer.is_none()) {
@@ -106,8 +108,8 @@ type Conduct<'a> = dyn Fn(
     + 'a;
 
 /// `new --list-questions`: the keys an answers file may use. With `--answers FILE`, the
-/// questions the interview asks and lists for its idea and answers; without, the framework
-/// questions asked of every proposal.
+/// questions the interview asks and lists for its idea and answers, then the framework
+/// questions; without, the framework questions asked of every proposal (accepted for any idea).
 fn list_questions(
     args: &NewArgs,
     set: &crate::rules::RuleSet,
@@ -125,24 +127,12 @@ fn list_questions(
                     .map(|q| crate::interview::answer_to(&answers, q).map(str::to_owned))
                     .collect())
             })?;
-            crate::interview::answer_keys(draft.asked.iter().map(|a| &a.question))
+            // This idea's questions, then the framework questions it did not ask: an answer to
+            // one of those is accepted too and lands under that question's section.
+            let framework = framework_questions(set);
+            crate::interview::answer_keys(draft.asked.iter().map(|a| &a.question).chain(&framework))
         }
-        None => {
-            let generic: Vec<crate::analyze::questions::Item> = set
-                .generic_questions
-                .iter()
-                .map(|g| crate::analyze::questions::Item {
-                    text: g.question.text.clone(),
-                    dimension: g.question.dimension.clone(),
-                    priority: g.question.priority,
-                    importance: 0.0,
-                    sources: vec![format!("framework:{}", g.id)],
-                    template: None,
-                    cited: Vec::new(),
-                })
-                .collect();
-            crate::interview::answer_keys(&generic)
-        }
+        None => crate::interview::answer_keys(&framework_questions(set)),
     };
     report::emit(&report::proposal::answer_keys(
         &keys,
@@ -152,6 +142,22 @@ fn list_questions(
     Ok(ExitStatus::Ok)
 }
 
+/// The framework questions asked of every proposal, as interview questions.
+fn framework_questions(set: &crate::rules::RuleSet) -> Vec<crate::analyze::questions::Item> {
+    set.generic_questions
+        .iter()
+        .map(|g| crate::analyze::questions::Item {
+            text: g.question.text.clone(),
+            dimension: g.question.dimension.clone(),
+            priority: g.question.priority,
+            importance: 0.0,
+            sources: vec![format!("framework:{}", g.id)],
+            template: None,
+            cited: Vec::new(),
+        })
+        .collect()
+}
+
 /// An `[answers]` key that names no section, dimension or question of this interview is an
 /// error: its answer would be lost. Each is named with its file and line, a "did you mean"
 /// when one is close, and the hint lists the valid keys.
@@ -159,12 +165,14 @@ fn refuse_unknown_keys(
     path: &Path,
     answers: &crate::interview::Answers,
     draft: &crate::interview::Draft,
+    framework: &[crate::analyze::questions::Item],
 ) -> Result<(), Error> {
     let unknown = crate::interview::unknown_question_keys(answers, draft);
     if unknown.is_empty() {
         return Ok(());
     }
-    let keys = crate::interview::answer_keys(draft.asked.iter().map(|a| &a.question));
+    let keys =
+        crate::interview::answer_keys(draft.asked.iter().map(|a| &a.question).chain(framework));
     let problems: Vec<String> = unknown
         .iter()
         .map(|k| {
@@ -172,7 +180,7 @@ fn refuse_unknown_keys(
                 .map(|m| format!(" (did you mean `{m}`?)"))
                 .unwrap_or_default();
             format!(
-                "{}:{}: `[answers]` key `{}` is no section, no question dimension and no question this idea is asked{near}",
+                "{}:{}: `[answers]` key `{}` is no section, no question dimension, no question this idea is asked and no framework question{near}",
                 path.display(),
                 k.line,
                 k.key

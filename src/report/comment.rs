@@ -13,7 +13,8 @@ use super::escape::{finish_text, md_text};
 use crate::analyze::{Analysis, Finding as Concern};
 use crate::check::{Outcome, Severity};
 
-/// The hidden first line that marks ds01-pm's triage comment.
+/// The hidden first line that marks ds01-pm's triage comment; `check` ignores it in a
+/// document (`check::suppress::TRIAGE_MARKER`).
 pub const MARKER: &str = "<!-- ds01-pm:triage -->";
 
 fn ids(list: &[Concern]) -> String {
@@ -124,4 +125,15 @@ pub fn comment(o: &Outcome, analyses: &[Analysis], top: usize) -> String {
         "<sub>ds01-pm check: {e} error(s), {w} warning(s), {i} info(s); {verdict}. Edit the issue to update this comment; `ds01-pm explain CODE` explains a finding.</sub>"
     );
     finish_text(out, false)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_marker_is_the_one_check_ignores() {
+        assert_eq!(
+            super::MARKER,
+            format!("<!-- ds01-pm:{} -->", crate::check::suppress::TRIAGE_MARKER)
+        );
+    }
 }

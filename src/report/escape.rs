@@ -200,8 +200,9 @@ pub fn md_line(s: &str) -> Cow<'_, str> {
 /// and `>` as entities (no HTML, and no `<!-- -->` that could forge or hide the comment's
 /// marker); every other ASCII character Markdown gives meaning to backslash-escaped (no
 /// emphasis, code, links, images, tables, headings, lists or breaks); and a zero-width space
-/// (`&#8203;`) after `@` and `#` and inside `://` and `www.`, so no mention (`@user`,
-/// `@everyone`), issue reference (`#1`) or autolink is made.
+/// (`&#8203;`) after `@` and `#`, between `GH` and `-` and inside `://` and `www.`, so no
+/// mention (`@user`, `@everyone`), issue reference (`#1`, `GH-1`, which GitHub links after the
+/// Markdown is parsed, escaped or not) or autolink is made.
 pub fn md_text(s: &str) -> String {
     const ZWSP: &str = "&#8203;";
     let s = term(s);
@@ -224,6 +225,14 @@ pub fn md_text(s: &str) -> String {
             ':' if next.starts_with("//") => {
                 out.push(':');
                 out.push_str(ZWSP);
+            }
+            '-' if out.len() >= 2
+                && out.as_bytes()[out.len() - 2..].eq_ignore_ascii_case(b"gh")
+                && (out.len() == 2 || !out.as_bytes()[out.len() - 3].is_ascii_alphanumeric())
+                && next.starts_with(|d: char| d.is_ascii_digit()) =>
+            {
+                out.push_str(ZWSP);
+                out.push_str("\\-");
             }
             '.' if out.len() >= 3
                 && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") =>
@@ -385,6 +394,8 @@ mod tests {
         );
         assert_eq!(md_text("www.x `c` *b*"), "www&#8203;\\.x \\`c\\` \\*b\\*");
         assert_eq!(md_text("a\n# h|"), "a\\\\u\\{a\\}\\#&#8203; h\\|");
+        assert_eq!(md_text("GH-1 gh-22"), "GH&#8203;\\-1 gh&#8203;\\-22");
+        assert_eq!(md_text("GH-x high-5"), "GH\\-x high\\-5");
     }
 
     #[test]

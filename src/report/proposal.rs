@@ -203,9 +203,9 @@ pub(crate) fn answer_keys(
         }
     }
     let note = if for_idea {
-        "Question ids: the questions `new` asks or lists for this idea and these answers."
+        "Question ids: the questions `new` asks or lists for this idea and these answers, then the framework questions asked of every proposal."
     } else {
-        "Question ids: the questions asked of every proposal; `--answers FILE` (with its idea) lists that idea's own."
+        "Question ids: the questions asked of every proposal, accepted for any idea; `--answers FILE` (with its idea) also lists that idea's own."
     };
     super::escape::finish_text(
         format!(

@@ -137,6 +137,63 @@ fn markdown_proposals_are_read_as_before() {
     assert!(!found.iter().any(|(c, _)| c == "P002"), "{found:?}");
 }
 
+/// The labels of the example form's `textarea`, `input` and `dropdown` items marked
+/// `required: true`.
+fn required_labels() -> Vec<String> {
+    let yaml = read(FORM);
+    let mut out = Vec::new();
+    let (mut kind, mut label) = ("", None::<String>);
+    for line in yaml.lines() {
+        let t = line.trim();
+        if let Some(k) = t.strip_prefix("- type: ") {
+            kind = k;
+            label = None;
+        } else if let Some(l) = t.strip_prefix("label: ") {
+            label.get_or_insert_with(|| l.to_owned());
+        } else if t == "required: true" && matches!(kind, "textarea" | "input" | "dropdown") {
+            out.extend(label.take());
+        }
+    }
+    out
+}
+
+/// The sections `check` reports missing (P001) for a form body.
+fn missing_sections(body: &str) -> BTreeSet<String> {
+    let (_, out, _) = check(&["--format", "json", "-"], Some(&format!("# T\n\n{body}")));
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    findings(&v)
+        .into_iter()
+        .filter(|(c, _)| c == "P001")
+        .filter_map(|(_, s)| s)
+        .collect()
+}
+
+/// The form's required fields are exactly the sections `check` requires: a request with only
+/// the required fields filled has no missing section, and leaving out any one of them (were
+/// it optional) is a missing section.
+#[test]
+fn the_example_forms_required_fields_are_the_sections_check_requires() {
+    let required = required_labels();
+    let minimal = rendered_form(|label| {
+        required
+            .iter()
+            .any(|r| r == label)
+            .then(|| "Students wait for GPUs.".to_owned())
+    });
+    assert_eq!(missing_sections(&minimal), BTreeSet::new(), "{minimal}");
+    for left_out in &required {
+        let body = rendered_form(|label| {
+            (label != left_out && required.iter().any(|r| r == label))
+                .then(|| "Students wait for GPUs.".to_owned())
+        });
+        assert_eq!(
+            missing_sections(&body).len(),
+            1,
+            "`{left_out}` is required by the form but no section check requires"
+        );
+    }
+}
+
 /// Every section field of the example form maps to its section: filled in, no section is
 /// missing; left blank, each required section is.
 #[test]
@@ -365,4 +422,43 @@ fn the_issue_form_follows_the_schema() {
     for field in ["textarea", "input", "dropdown", "checkboxes"] {
         assert!(yaml.contains(&format!("- type: {field}\n")), "{field}");
     }
+}
+
+/// `GH-1` in an issue title is no issue link in the comment: GitHub links `GH-N` after
+/// parsing the Markdown, so an escaped `GH\-1` would still link; a zero-width space breaks it
+/// as it breaks `#1`.
+#[test]
+fn gh_references_in_the_issue_are_not_linked_in_the_comment() {
+    let body = "# Fix GH-1 and gh-22 for the queue\n\n### Problem\n\nLike GH-3, students wait.\n";
+    let (code, out, err) = check(&["--format", "comment", "-"], Some(body));
+    assert!(code == 0 || code == 1, "{err}");
+    assert!(out.contains("GH&#8203;\\-1"), "{out}");
+    for bad in ["GH-1", "GH\\-1", "gh\\-22", "gh-22", "GH\\-3", "GH-3"] {
+        assert!(!out.contains(bad), "`{bad}` in:\n{out}");
+    }
+}
+
+/// An issue body that quotes ds01-pm's own triage marker (an author pasting the bot's
+/// comment) is not told of an unknown directive: the marker is ds01-pm's, not a directive.
+#[test]
+fn the_triage_marker_in_a_body_is_no_unknown_directive() {
+    let body = format!(
+        "# T\n\n<!-- ds01-pm:triage -->\n\n{}",
+        rendered_form(|_| Some("Students wait for GPUs.".to_owned()))
+    );
+    for format in ["json", "comment"] {
+        let (code, out, err) = check(&["--format", format, "-"], Some(&body));
+        assert!(code == 0 || code == 1, "{err}");
+        assert!(!out.contains("P902"), "{format}:\n{out}");
+        assert!(
+            !out.contains("unknown ds01-pm directive"),
+            "{format}:\n{out}"
+        );
+    }
+    // A real unknown directive is still reported.
+    let (_, out, _) = check(
+        &["--format", "json", "-"],
+        Some(&body.replace("ds01-pm:triage", "ds01-pm:disable P201")),
+    );
+    assert!(out.contains("P902"), "{out}");
 }

@@ -503,6 +503,14 @@ fn derived_titles_end_at_a_sentence_or_a_whole_word() {
             "Let researchers reserve a full A100 for a multi-day training run with checkpoints every hour",
             "Let researchers reserve a full A100 for a multi-day training run with…",
         ),
+        (
+            "Mirror wheels for torch v1.2. Then more.",
+            "Mirror wheels for torch v1.2",
+        ),
+        (
+            "Add a queue (see https://example.org/a.b). More.",
+            "Add a queue (see https://example.org/a.b)",
+        ),
     ] {
         let path = dir.path().join("t.toml");
         std::fs::write(&path, format!("idea = {idea:?}\n")).expect("write");
@@ -631,5 +639,156 @@ fn check_finds_no_top_question_that_new_did_not_ask() {
                 answers.display()
             );
         }
+    }
+}
+
+/// Every question id `new --list-questions` prints without `--answers` (the framework
+/// questions asked of every proposal) is accepted in an answers file for any idea, and its
+/// answer lands under the section the listing names.
+#[test]
+fn every_listed_framework_question_id_is_accepted_for_any_idea() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = ds01(root)
+        .args(["new", "--list-questions", "--format", "json"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let questions: Vec<(String, String)> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|k| k["kind"] == "question")
+        .map(|k| {
+            (
+                k["key"].as_str().expect("key").to_owned(),
+                k["section"].as_str().expect("section").to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        questions
+            .iter()
+            .any(|(k, _)| k == "what-evidence-we-have-real-problem")
+    );
+    let dir = tempfile::tempdir().expect("tmp");
+    for idea in ["Improve the docs", IDEA] {
+        let path = dir.path().join("a.toml");
+        let table: Vec<String> = questions
+            .iter()
+            .map(|(k, _)| format!("{k} = \"Answer to {k}.\"\n"))
+            .collect();
+        std::fs::write(
+            &path,
+            format!("idea = {idea:?}\n\n[answers]\n{}", table.concat()),
+        )
+        .expect("write");
+        let out = ds01(dir.path())
+            .args(["new", "--answers", "a.toml"])
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{idea}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(
+            text.contains("Answer to what-evidence-we-have-real-problem."),
+            "{text}"
+        );
+        // And what --list-questions --answers lists for the idea includes them all.
+        let listed = ds01(dir.path())
+            .args([
+                "new",
+                "--list-questions",
+                "--format",
+                "json",
+                "--answers",
+                "a.toml",
+            ])
+            .output()
+            .expect("run");
+        assert!(listed.status.success());
+        let v: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("json");
+        for (k, _) in &questions {
+            assert!(
+                v.as_array()
+                    .expect("array")
+                    .iter()
+                    .any(|x| x["key"] == k.as_str()),
+                "{idea}: {k} not listed"
+            );
+        }
+    }
+}
+
+/// The answers file printed in `new --help` works as printed.
+#[test]
+fn the_answers_file_in_new_help_works_as_printed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = ds01(dir.path())
+        .args(["new", "--help"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).expect("utf-8");
+    let start = help
+        .find("An answers file (TOML):\n")
+        .expect("the help shows an answers file")
+        + "An answers file (TOML):\n".len();
+    let example: String = help[start..]
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
+    assert!(example.contains("idea = "), "{example}");
+    assert!(example.contains("[answers]"), "{example}");
+    std::fs::write(dir.path().join("answers.toml"), &example).expect("write");
+    let out = ds01(dir.path())
+        .args(["new", "--answers", "answers.toml"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{example}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        text.contains("\n# GPU queue with notifications\n"),
+        "{text}"
+    );
+}
+
+/// The id (and so the file name) of a proposal keeps what it can of a title in other Latin
+/// scripts: letters with diacritics transliterated, digits kept; nothing left gives a sane id.
+#[test]
+fn ids_transliterate_latin_letters_with_diacritics() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (idea, id) in [
+        (
+            "Ünïcödé ideas für GPU-Nutzung in 2027",
+            "unicode-ideas-fur-gpu-nutzung-in",
+        ),
+        ("Große Åsen Øl Æble", "grosse-asen-ol-aeble"),
+        ("日本語のアイデア", "new-proposal"),
+    ] {
+        let path = dir.path().join("t.toml");
+        std::fs::write(&path, format!("idea = {idea:?}\n")).expect("write");
+        let out = ds01(dir.path())
+            .args(["new", "--answers", "t.toml"])
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(
+            text.contains(&format!("\nid = \"{id}\"\n")),
+            "{id}:\n{text}"
+        );
     }
 }
