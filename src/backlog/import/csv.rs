@@ -15,21 +15,8 @@ use super::{Draft, Import, Sourced, Value};
 use crate::error::Error;
 use crate::text::did_you_mean;
 
-/// The fields a column may hold.
-pub const FIELDS: &[&str] = &[
-    "id",
-    "title",
-    "description",
-    "reach",
-    "impact",
-    "confidence",
-    "effort",
-    "depends_on",
-    "status",
-    "url",
-    "tags",
-    "needs_estimate",
-];
+/// The fields a column may hold: the keys of an `[[item]]`, as `score` reads them.
+pub const FIELDS: &[&str] = super::super::model::ITEM_KEYS;
 
 /// How to read the file.
 #[derive(Debug, Default, Clone)]
