@@ -49,6 +49,22 @@ fn write_answers(dir: &Path, answers: &[(&str, &str)]) -> std::path::PathBuf {
     path
 }
 
+/// `ds01-pm new --answers FILE` in `dir`: it must succeed (`context` and stderr otherwise);
+/// its stdout, the proposal.
+fn new_with_answers(dir: &Path, answers: impl AsRef<std::ffi::OsStr>, context: &str) -> String {
+    let out = ds01(dir)
+        .args(["new", "--answers"])
+        .arg(answers)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{context}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
 /// The body of the `## heading` section of a proposal, without its HTML comments.
 fn section_body<'a>(text: &'a str, heading: &str) -> &'a str {
     let start = text
@@ -376,17 +392,7 @@ fn each_answer_lands_under_the_section_its_key_names() {
         .map(|(k, m)| (k.as_str(), m.as_str()))
         .collect();
     let answers = write_answers(dir.path(), &pairs);
-    let out = ds01(dir.path())
-        .args(["new", "--answers"])
-        .arg(&answers)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let text = new_with_answers(dir.path(), &answers, "");
     for (key, heading) in keys {
         let mark = format!("Answer-marker-{key}.");
         assert!(
@@ -417,17 +423,7 @@ fn each_answer_lands_under_the_section_its_key_names() {
     let mut pairs = pairs.clone();
     pairs.push((id, "Answer-marker-question."));
     let answers = write_answers(dir.path(), &pairs);
-    let out = ds01(dir.path())
-        .args(["new", "--answers"])
-        .arg(&answers)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let text = new_with_answers(dir.path(), &answers, "");
     let heading = keys
         .iter()
         .find(|(k, _)| *k == section)
@@ -514,16 +510,7 @@ fn derived_titles_end_at_a_sentence_or_a_whole_word() {
     ] {
         let path = dir.path().join("t.toml");
         std::fs::write(&path, format!("idea = {idea:?}\n")).expect("write");
-        let out = ds01(dir.path())
-            .args(["new", "--answers", "t.toml"])
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8(out.stdout).expect("utf-8");
+        let text = new_with_answers(dir.path(), "t.toml", "");
         assert!(text.contains(&format!("\n# {title}\n")), "{title}:\n{text}");
     }
 }
@@ -683,16 +670,7 @@ fn every_listed_framework_question_id_is_accepted_for_any_idea() {
             format!("idea = {idea:?}\n\n[answers]\n{}", table.concat()),
         )
         .expect("write");
-        let out = ds01(dir.path())
-            .args(["new", "--answers", "a.toml"])
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
-            "{idea}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8(out.stdout).expect("utf-8");
+        let text = new_with_answers(dir.path(), "a.toml", idea);
         assert!(
             text.contains("Answer to what-evidence-we-have-real-problem."),
             "{text}"
@@ -745,16 +723,7 @@ fn the_answers_file_in_new_help_works_as_printed() {
     assert!(example.contains("idea = "), "{example}");
     assert!(example.contains("[answers]"), "{example}");
     std::fs::write(dir.path().join("answers.toml"), &example).expect("write");
-    let out = ds01(dir.path())
-        .args(["new", "--answers", "answers.toml"])
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{example}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let text = new_with_answers(dir.path(), "answers.toml", &example);
     assert!(
         text.contains("\n# GPU queue with notifications\n"),
         "{text}"
@@ -776,16 +745,7 @@ fn ids_transliterate_latin_letters_with_diacritics() {
     ] {
         let path = dir.path().join("t.toml");
         std::fs::write(&path, format!("idea = {idea:?}\n")).expect("write");
-        let out = ds01(dir.path())
-            .args(["new", "--answers", "t.toml"])
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8(out.stdout).expect("utf-8");
+        let text = new_with_answers(dir.path(), "t.toml", "");
         assert!(
             text.contains(&format!("\nid = \"{id}\"\n")),
             "{id}:\n{text}"
