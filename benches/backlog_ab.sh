@@ -17,18 +17,8 @@ GEN=${GEN:-target/release/examples/gen_backlog}
 WORK=${WORK:-/tmp/ds01-backlog-ab}
 mkdir -p "$WORK"
 
-flags() {
-    case "$1" in
-    default) echo "" ;;
-    nopre) echo "--no-preamble" ;;
-    chain-nopre) echo "--no-preamble --no-descriptions --deps chain" ;;
-    anywhere) echo "--no-preamble --no-descriptions --effort numeric --deps anywhere" ;;
-    tshirt) echo "--no-descriptions --effort tshirt --deps anywhere" ;;
-    repeat) echo "--no-preamble --titles repeating --no-descriptions" ;;
-    comment) echo "--no-preamble --comment --no-descriptions --deps anywhere" ;;
-    *) echo "unknown shape $1" >&2 && exit 2 ;;
-    esac
-}
+# shellcheck source=benches/backlog_shapes.inc.sh
+. benches/backlog_shapes.inc.sh
 
 for spec in "$@"; do
     IFS=: read -r shape n format runs <<<"$spec"

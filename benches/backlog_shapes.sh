@@ -31,18 +31,8 @@ if [ -z "${BIN:-}" ]; then
 fi
 GEN=${GEN:-target/release/examples/gen_backlog}
 
-flags() {
-    case "$1" in
-    default) echo "" ;;
-    nopre) echo "--no-preamble" ;;
-    chain-nopre) echo "--no-preamble --no-descriptions --deps chain" ;;
-    anywhere) echo "--no-preamble --no-descriptions --effort numeric --deps anywhere" ;;
-    tshirt) echo "--no-descriptions --effort tshirt --deps anywhere" ;;
-    repeat) echo "--no-preamble --titles repeating --no-descriptions" ;;
-    comment) echo "--no-preamble --comment --no-descriptions --deps anywhere" ;;
-    *) echo "unknown shape $1" >&2 && exit 2 ;;
-    esac
-}
+# shellcheck source=benches/backlog_shapes.inc.sh
+. benches/backlog_shapes.inc.sh
 
 printf '%s cores, load %s; ds01-pm score --format %s\n\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$FORMAT"
 printf '| shape | items | MB | wall median (s) | runs (s) | peak RSS (MB) | -v stages (ms) |\n|---|---:|---:|---:|---|---:|---|\n'

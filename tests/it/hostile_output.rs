@@ -288,6 +288,24 @@ fn csv_cells_cannot_start_a_formula() {
     }
 }
 
+/// `check --format json` of one proposal with the default settings.
+fn check_json(text: &str) -> serde_json::Value {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("long.md"), text).unwrap();
+    let out = ds01_in(tmp.path())
+        .args([
+            "check",
+            "long.md",
+            "--format",
+            "json",
+            "--config",
+            "/dev/null",
+        ])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// A long proposal (thousands of findings, many sections, suppressions in some): every
 /// finding at the line and section it is on, every suppression applied in its own section
 /// only. The behaviour the line, code and section indexes of `check` must keep; their speed
@@ -332,20 +350,7 @@ fn long_proposals_keep_every_location() {
             }
         }
     }
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("long.md"), &text).unwrap();
-    let out = ds01_in(tmp.path())
-        .args([
-            "check",
-            "long.md",
-            "--format",
-            "json",
-            "--config",
-            "/dev/null",
-        ])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = check_json(&text);
     let file = &v["files"][0];
     let lines = |key: &str| -> Vec<usize> {
         file[key]
@@ -373,20 +378,7 @@ fn findings_on_one_long_line_keep_their_columns() {
     let head = "+++\nid = \"x\"\ntitle = \"X\"\nstatus = \"proposed\"\nauthor = \"a\"\ntiers = [\"admin\"]\n+++\n\n# X\n\n## Problem\n\n";
     let n = 3000;
     let text = format!("{head}{}\n", "é TODO ".repeat(n));
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("long.md"), &text).unwrap();
-    let out = ds01_in(tmp.path())
-        .args([
-            "check",
-            "long.md",
-            "--format",
-            "json",
-            "--config",
-            "/dev/null",
-        ])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = check_json(&text);
     let p003: Vec<&serde_json::Value> = v["files"][0]["findings"]
         .as_array()
         .unwrap()

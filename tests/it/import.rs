@@ -27,6 +27,16 @@ fn fails(args: &[&str]) -> (Option<i32>, String) {
     )
 }
 
+/// Write `issues` as a `gh` export in `dir` and import it (`extra`: more arguments, such as
+/// `-o FILE`); the run must succeed. Standard output and standard error.
+fn import_issues(dir: &Path, issues: &serde_json::Value, extra: &[&str]) -> (String, String) {
+    let input = dir.join("in.json");
+    std::fs::write(&input, issues.to_string()).expect("write");
+    let mut args = vec!["import", "github", input.to_str().expect("utf-8")];
+    args.extend_from_slice(extra);
+    ok(&args)
+}
+
 /// `score --format json` of a backlog file, without the concern labels (they follow the
 /// default rules, which change independently).
 fn score_json(path: &Path) -> serde_json::Value {
@@ -453,16 +463,12 @@ fn hostile_text_in_issues_stays_data() {
         {"number": 1, "title": "evil\u{1b}[31m title \u{202e} ]] \"\"\" ''' [[item]]", "body": "\"\"\"\n[[item]]\nid = \"x\"\n'''", "url": "javascript:alert(1)", "labels": [{"name": "=cmd|' /C calc'!A0"}]},
     ]);
     let dir = tempfile::tempdir().expect("tempdir");
-    let input = dir.path().join("in.json");
-    std::fs::write(&input, issues.to_string()).expect("write");
     let output = dir.path().join("backlog.toml");
-    ok(&[
-        "import",
-        "github",
-        input.to_str().expect("utf-8"),
-        "-o",
-        output.to_str().expect("utf-8"),
-    ]);
+    import_issues(
+        dir.path(),
+        &issues,
+        &["-o", output.to_str().expect("utf-8")],
+    );
     let v = score_json(&output);
     assert_eq!(v["open"], 1);
     let item = &v["items"][0];
@@ -523,9 +529,7 @@ fn closed_issues_without_estimates_are_not_flagged() {
         {"number": 2, "title": "Closed one", "body": "", "state": "CLOSED"},
     ]);
     let dir = tempfile::tempdir().expect("tempdir");
-    let input = dir.path().join("in.json");
-    std::fs::write(&input, issues.to_string()).expect("write");
-    let (toml, stderr) = ok(&["import", "github", input.to_str().expect("utf-8")]);
+    let (toml, stderr) = import_issues(dir.path(), &issues, &[]);
     assert!(stderr.contains("1 of 2 items need an estimate"), "{stderr}");
     assert!(stderr.contains("issue #1"), "{stderr}");
     assert!(!stderr.contains("issue #2"), "{stderr}");
@@ -548,16 +552,12 @@ fn bidi_controls_are_escaped_in_the_file_and_read_back() {
     let body = "Body \u{202e}reversed\u{200e} text";
     let issues = serde_json::json!([{"number": 1, "title": title, "body": body}]);
     let dir = tempfile::tempdir().expect("tempdir");
-    let input = dir.path().join("in.json");
-    std::fs::write(&input, issues.to_string()).expect("write");
     let output = dir.path().join("backlog.toml");
-    ok(&[
-        "import",
-        "github",
-        input.to_str().expect("utf-8"),
-        "-o",
-        output.to_str().expect("utf-8"),
-    ]);
+    import_issues(
+        dir.path(),
+        &issues,
+        &["-o", output.to_str().expect("utf-8")],
+    );
     let text = std::fs::read_to_string(&output).expect("written");
     for c in [
         '\u{202e}', '\u{202c}', '\u{200f}', '\u{200e}', '\u{2066}', '\u{2069}',
@@ -589,9 +589,7 @@ fn line_breaks_in_titles_fold_to_a_space() {
     assert_eq!(items[0]["description"].as_str(), Some("one\ntwo"));
     assert_eq!(items[1]["title"].as_str(), Some("LF only CR x"));
     let issues = serde_json::json!([{"number": 1, "title": "Two\r\nlines\nhere", "body": "a\nb"}]);
-    let input = dir.path().join("in.json");
-    std::fs::write(&input, issues.to_string()).expect("write");
-    let (toml, _) = ok(&["import", "github", input.to_str().expect("utf-8")]);
+    let (toml, _) = import_issues(dir.path(), &issues, &[]);
     let doc: toml::Table = toml::from_str(&toml).expect("toml");
     assert_eq!(doc["item"][0]["title"].as_str(), Some("Two lines here"));
     assert_eq!(doc["item"][0]["description"].as_str(), Some("a\nb"));
@@ -607,9 +605,7 @@ fn indented_code_and_ticked_tasks_are_not_dependencies() {
         {"number": 3, "title": "Three", "body": ""},
     ]);
     let dir = tempfile::tempdir().expect("tempdir");
-    let input = dir.path().join("in.json");
-    std::fs::write(&input, issues.to_string()).expect("write");
-    let (toml, _) = ok(&["import", "github", input.to_str().expect("utf-8")]);
+    let (toml, _) = import_issues(dir.path(), &issues, &[]);
     let doc: toml::Table = toml::from_str(&toml).expect("toml");
     let items = doc["item"].as_array().expect("items");
     assert!(items[0].get("depends_on").is_none(), "{toml}");
