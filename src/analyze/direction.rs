@@ -5,7 +5,7 @@
 //! principle (`limits.<principle>`, within `window` words of the cue) near the principle's
 //! evidence (within `window` words) turns that principle.
 //! The nearest such cue decides; the cue is added to the finding's evidence.
-use super::{Evidence, Finding, sentence_bounds};
+use super::{Evidence, Finding, sentence_bounds, sentences};
 use crate::rules::{Direction, RuleSet};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -115,30 +115,22 @@ fn proposes(re: &crate::rules::LazyRegex, text: &str, at: usize) -> bool {
     re.regex().is_match(text[lo..hi].trim_start())
 }
 
+/// Whether any sentence of the text proposes something.
+fn text_proposes(re: &crate::rules::LazyRegex, text: &str) -> bool {
+    sentences(text).any(|s| re.regex().is_match(s.trim_start()))
+}
+
 /// Whether a relax cue at `cue` only describes today's problem: some sentence of the text
-/// proposes something, but not the cue's.
-fn describes_problem(d: &Direction, text: &str, cue: (usize, usize)) -> bool {
+/// proposes something (`anywhere`, computed once per text and only when needed), but not
+/// the cue's.
+fn describes_problem(
+    d: &Direction,
+    text: &str,
+    cue: (usize, usize),
+    anywhere: &std::cell::OnceCell<bool>,
+) -> bool {
     let Some(re) = &d.proposal else { return false };
-    if proposes(re, text, cue.0) {
-        return false;
-    }
-    let mut at = 0;
-    while at < text.len() {
-        let (_, hi) = sentence_bounds(text, at, at);
-        if proposes(re, text, at) {
-            return true;
-        }
-        // The next sentence starts after this one's end (always past `at`).
-        let next = text[hi..]
-            .chars()
-            .next()
-            .map_or(hi + 1, |c| hi + c.len_utf8());
-        at = next.max(at + 1);
-        while at < text.len() && !text.is_char_boundary(at) {
-            at += 1;
-        }
-    }
-    false
+    !proposes(re, text, cue.0) && *anywhere.get_or_init(|| text_proposes(re, text))
 }
 
 /// Turn supported principles whose limit the text relaxes into strained ones, and strained
@@ -150,9 +142,10 @@ pub(super) fn apply(
     strained: &mut Vec<Finding>,
 ) {
     let Some(d) = &set.direction else { return };
+    let anywhere = std::cell::OnceCell::new();
     let mut to_strained = Vec::new();
     supported.retain(|f| match finding_way(d, text, f) {
-        Some((Way::Relax, cue)) if !describes_problem(d, text, cue) => {
+        Some((Way::Relax, cue)) if !describes_problem(d, text, cue, &anywhere) => {
             let mut f = f.clone();
             f.evidence.push(cue_evidence(text, Way::Relax, cue, &f.id));
             to_strained.push(f);

@@ -291,6 +291,21 @@ fn char_ceil(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// The sentences of a text, in order, each without its end mark.
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut ends = (0..text.len()).filter(|&i| is_sentence_end(text, i));
+    std::iter::from_fn(move || {
+        if start > text.len() {
+            return None;
+        }
+        let end = ends.next().unwrap_or(text.len());
+        let s = &text[start..end];
+        start = end + 1;
+        Some(s)
+    })
+}
+
 fn sentence_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
     let lo = char_ceil(text, start.saturating_sub(SENTENCE_WINDOW));
     let hi = char_floor(text, (end + SENTENCE_WINDOW).min(text.len()));
