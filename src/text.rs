@@ -248,6 +248,16 @@ pub fn ascii_fold(text: &str) -> String {
     out
 }
 
+/// Unicode format and bidi control characters: the bidi marks, embeddings, overrides and
+/// isolates (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069), zero-width and other invisible
+/// format characters (U+180E, U+200B–U+200D, U+2060–U+206F, U+FEFF, U+FFF9–U+FFFB) and the
+/// line and paragraph separators (U+2028/9).
+pub fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

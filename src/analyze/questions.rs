@@ -375,7 +375,7 @@ pub(crate) fn code_span(text: &str) -> String {
             if !clean.ends_with(' ') && !clean.is_empty() {
                 clean.push(' ');
             }
-        } else if !c.is_control() && !is_format_char(c) {
+        } else if !c.is_control() && !crate::text::invisible(c) {
             clean.push(c);
         }
     }
@@ -397,11 +397,6 @@ pub(crate) fn code_span(text: &str) -> String {
         ""
     };
     format!("{fence}{pad}{clean}{pad}{fence}")
-}
-
-/// Unicode format characters that reorder or hide text (bidi controls, zero-width joiners).
-fn is_format_char(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Whether a combination fires on an analysis: its concerns are established, and a user tier

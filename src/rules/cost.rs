@@ -101,6 +101,8 @@ fn is_literal_set(effective: &str) -> bool {
         .limit_class(4)
         .limit_repeat(4)
         .limit_literal_len(256)
+        // A word list longer than this is judged by its NFA like any pattern; a larger bound
+        // let the literal cross product of case-insensitive patterns cost seconds per rule.
         .limit_total(1 << 14);
     let seq = extractor.extract(&hir);
     seq.is_finite() && seq.is_exact()

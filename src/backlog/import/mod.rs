@@ -15,6 +15,7 @@ use std::fmt::Write;
 use super::{Finding, LoadError};
 use crate::diag::backlog as codes;
 use crate::error::Error;
+use crate::text::invisible;
 
 /// Impact of an item without one: 1, medium, the middle of the RICE scale.
 pub const DEFAULT_IMPACT: f64 = 1.0;
@@ -103,16 +104,6 @@ fn string(s: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// Unicode format and bidi control characters: the bidi marks, embeddings, overrides and
-/// isolates (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069), zero-width and other invisible
-/// format characters (U+180E, U+200B–U+200D, U+2060–U+206F, U+FEFF, U+FFF9–U+FFFB) and the
-/// line and paragraph separators (U+2028/9).
-pub(crate) fn invisible(c: char) -> bool {
-    matches!(c,
-        '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
-        | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
 /// A value and where it came from (`label \`impact:2\``, `column \`Effort\``).
