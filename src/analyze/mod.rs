@@ -355,12 +355,24 @@ impl Scores {
             .map_or(0.0, |rules| rules.values().map(|(w, _)| w).sum())
     }
 
+    /// The concerns whose evidence reaches their family's threshold. For GPU impact, only the
+    /// mode the contest decides (`decide_gpu`), so that inference and combinations follow the
+    /// reading the user sees: a logging change to the idle checker is not a GPU change.
     fn established(&self, set: &RuleSet) -> BTreeSet<Concern> {
-        self.by_concern
+        let mut out: BTreeSet<Concern> = self
+            .by_concern
             .keys()
-            .filter(|c| self.score(c) >= set.threshold(c.kind) - 1e-9)
+            .filter(|c| c.kind != Kind::Gpu && self.score(c) >= set.threshold(c.kind) - 1e-9)
             .cloned()
-            .collect()
+            .collect();
+        let gpu = gpu_value(set, self);
+        if gpu != "none" {
+            out.insert(Concern {
+                kind: Kind::Gpu,
+                id: gpu.to_owned(),
+            });
+        }
+        out
     }
 
     fn evidence(&self, c: &Concern) -> Vec<Evidence> {
@@ -535,34 +547,8 @@ fn decide_gpu(set: &RuleSet, scores: &Scores) -> GpuImpact {
         kind: Kind::Gpu,
         id: id.to_owned(),
     };
-    let thr = set.threshold(Kind::Gpu) - 1e-9;
     let s = |id: &str| scores.score(&c(id));
-    let (mig, full, both, none) = (s("mig"), s("full-gpu"), s("both"), s("none"));
-    // In the contest between a named mode and mode-agnostic evidence, a bare mention of GPUs
-    // (weight below the threshold) is no evidence that the change is mode-agnostic.
-    let both_specific: f64 = scores.by_concern.get(&c("both")).map_or(0.0, |m| {
-        m.values().map(|(w, _)| *w).filter(|w| *w >= thr).sum()
-    });
-    let strongest = mig.max(full).max(both);
-    let value = if none >= thr && none > strongest {
-        "none"
-    } else if mig >= thr && full >= thr {
-        "both"
-    } else if mig >= thr && mig >= both_specific {
-        // One mode is the subject only when its evidence outweighs the mode-agnostic
-        // allocation evidence (queue, quota, priority, scheduler, hand back).
-        "mig"
-    } else if full >= thr && full >= both_specific {
-        "full-gpu"
-    } else if both >= thr && mig < thr && full < thr && (mig > 0.0) != (full > 0.0) {
-        // No mode is named, but a component that works in one mode only is at stake (the
-        // jobs runner hands out whole GPUs): the allocation change is in that mode.
-        if mig > 0.0 { "mig" } else { "full-gpu" }
-    } else if mig.max(full).max(both) >= thr {
-        "both"
-    } else {
-        "none"
-    };
+    let value = gpu_value(set, scores);
     let evidence = match value {
         "both" => ["both", "mig", "full-gpu"]
             .iter()
@@ -581,6 +567,51 @@ fn decide_gpu(set: &RuleSet, scores: &Scores) -> GpuImpact {
             .map_or_else(|| value.to_owned(), |l| l.name.clone()),
         evidence,
         scores: scores_map,
+    }
+}
+
+/// The GPU impact the evidence decides: `none`, `mig`, `full-gpu` or `both`.
+fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
+    let c = |id: &str| Concern {
+        kind: Kind::Gpu,
+        id: id.to_owned(),
+    };
+    let thr = set.threshold(Kind::Gpu) - 1e-9;
+    let s = |id: &str| scores.score(&c(id));
+    let (mig, full, both, none) = (s("mig"), s("full-gpu"), s("both"), s("none"));
+    // Specific evidence: what says the change alters allocation in a mode. A bare mention of
+    // GPUs (weight below the threshold) and context (a component named, a lifecycle word) place
+    // the text but are no evidence of which mode changes, nor that anything changes at all.
+    let specific = |id: &str| -> f64 {
+        scores.by_concern.get(&c(id)).map_or(0.0, |m| {
+            m.iter()
+                .filter(|(r, (w, _))| *w >= thr && !set.rules[**r].context)
+                .map(|(_, (w, _))| *w)
+                .sum()
+        })
+    };
+    let both_specific = specific("both");
+    let strongest = specific("mig").max(specific("full-gpu")).max(both_specific);
+    // A cue that the change is not about allocation (documentation, logging, a refactor that
+    // keeps behaviour) decides `none` unless specific allocation evidence outweighs it.
+    if none >= thr && none > strongest {
+        "none"
+    } else if mig >= thr && full >= thr {
+        "both"
+    } else if mig >= thr && mig >= both_specific {
+        // One mode is the subject only when its evidence outweighs the mode-agnostic
+        // allocation evidence (queue, quota, priority, scheduler, hand back).
+        "mig"
+    } else if full >= thr && full >= both_specific {
+        "full-gpu"
+    } else if both >= thr && mig < thr && full < thr && (mig > 0.0) != (full > 0.0) {
+        // No mode is named, but a component that works in one mode only is at stake (the
+        // jobs runner hands out whole GPUs): the allocation change is in that mode.
+        if mig > 0.0 { "mig" } else { "full-gpu" }
+    } else if mig.max(full).max(both) >= thr {
+        "both"
+    } else {
+        "none"
     }
 }
 

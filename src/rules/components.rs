@@ -200,6 +200,7 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
                 must_match: c.examples.must_match.clone(),
                 must_not_match: c.examples.must_not_match.clone(),
             },
+            context: true,
             follows,
         };
         let main = format!("component-{id}");

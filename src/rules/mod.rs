@@ -576,6 +576,9 @@ pub struct Rule {
     /// For the audience rule of a component: the index of the component's rule, whose hits
     /// this rule shares instead of matching patterns of its own.
     pub follows: Option<usize>,
+    /// Context evidence (components, lifecycle words): it places a text, but in the GPU
+    /// contest it never outweighs a cue that the change is not about allocation.
+    pub context: bool,
 }
 
 impl Rule {

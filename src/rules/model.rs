@@ -92,6 +92,12 @@ pub(crate) struct RawRule {
     #[serde(default)]
     pub(crate) options: Vec<RawOption>,
     pub(crate) examples: RawExamples,
+    /// Context evidence: the rule says what a text is about (a component it names, a lifecycle
+    /// word), not that the change alters it. In the GPU contest, context never outweighs a cue
+    /// that the change is not about allocation, and never decides between modes. Component
+    /// rules are context.
+    #[serde(default)]
+    pub(crate) context: bool,
     /// Set only for rules generated from components: fire when this rule (by id) fired, with
     /// its evidence, instead of matching patterns of its own.
     #[serde(skip)]

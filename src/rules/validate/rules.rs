@@ -191,6 +191,7 @@ fn rule(
         examples_no_match: raw.examples.must_not_match,
         location,
         follows: None,
+        context: raw.context,
     };
     (rule, raw.follows)
 }
