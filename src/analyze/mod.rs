@@ -326,26 +326,32 @@ fn clause_start(text: &str, start: usize) -> usize {
         .map_or(lo, |i| i + 1)
 }
 
-/// Accumulated evidence per concern: (rule index -> evidence), so a rule counts once.
+/// Accumulated evidence per concern: (rule index -> (weight, evidence)), so a rule counts
+/// once. A rule's evidence is shared by the concerns it signals and gets each concern's weight
+/// only when [`Scores::evidence`] hands it out, for the concerns that are reported: copying it
+/// per signalled concern, weighted, cost 4% of the instructions of a corpus.
 #[derive(Default)]
 struct Scores {
-    by_concern: BTreeMap<Concern, BTreeMap<usize, (f64, Vec<Evidence>)>>,
+    by_concern: BTreeMap<Concern, BTreeMap<usize, (f64, SharedEvidence)>>,
 }
+
+/// The evidence of one rule, shared by the concerns it signals.
+type SharedEvidence = std::rc::Rc<[Evidence]>;
 
 impl Scores {
     fn add(&mut self, rule_idx: usize, rule: &Rule, evidence: &[Evidence]) {
+        let shared: SharedEvidence = evidence.into();
         for (concern, weight) in &rule.signals {
-            let ev: Vec<Evidence> = evidence
-                .iter()
-                .map(|e| Evidence {
-                    weight: *weight,
-                    ..e.clone()
-                })
-                .collect();
-            self.by_concern
-                .entry(concern.clone())
-                .or_default()
-                .insert(rule_idx, (*weight, ev));
+            let entry = (*weight, shared.clone());
+            match self.by_concern.get_mut(concern) {
+                Some(rules) => {
+                    rules.insert(rule_idx, entry);
+                }
+                None => {
+                    self.by_concern
+                        .insert(concern.clone(), BTreeMap::from([(rule_idx, entry)]));
+                }
+            }
         }
     }
 
@@ -368,7 +374,14 @@ impl Scores {
             .by_concern
             .get(c)
             .into_iter()
-            .flat_map(|m| m.values().flat_map(|(_, e)| e.iter().cloned()))
+            .flat_map(|m| {
+                m.values().flat_map(|(weight, e)| {
+                    e.iter().map(|e| Evidence {
+                        weight: *weight,
+                        ..e.clone()
+                    })
+                })
+            })
             .collect();
         ev.sort_by(|a, b| {
             (a.span.is_none(), a.span, &a.rule).cmp(&(b.span.is_none(), b.span, &b.rule))
