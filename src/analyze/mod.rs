@@ -4,7 +4,7 @@ pub mod questions;
 mod self_test;
 pub mod tradeoffs;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -193,7 +193,7 @@ fn pattern_hits(
                         rule: rule.id.clone(),
                         matched: text[m.range()].to_owned(),
                         span: [span.0, span.1],
-                        reason,
+                        reason: reason.to_string(),
                     });
                 }
                 continue;
@@ -223,18 +223,34 @@ fn pattern_hits(
     by_rule
 }
 
+/// Why a hit does not count: the exclusion that matches in its sentence, or the negation cue
+/// before it. Written out only for the hits kept as suppressed.
+enum Cancel<'a> {
+    Excluded(&'a str),
+    Negated(&'a str),
+}
+
+impl std::fmt::Display for Cancel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cancel::Excluded(source) => write!(f, "excluded by `{source}` in the same sentence"),
+            Cancel::Negated(cue) => write!(f, "negated by `{cue}`"),
+        }
+    }
+}
+
 /// Why a hit does not count, if it does not.
-fn cancelled(
-    set: &RuleSet,
-    rule: &Rule,
-    text: &str,
+fn cancelled<'a>(
+    set: &'a RuleSet,
+    rule: &'a Rule,
+    text: &'a str,
     (start, end): (usize, usize),
-) -> Option<String> {
+) -> Option<Cancel<'a>> {
     if !rule.exclude.is_empty() {
         let (s, e) = sentence_bounds(text, start, end);
         let sentence = &text[s..e];
         if let Some(x) = rule.exclude.iter().find(|x| x.is_match(sentence)) {
-            return Some(format!("excluded by `{}` in the same sentence", x.source));
+            return Some(Cancel::Excluded(&x.source));
         }
     }
     if rule.negatable {
@@ -257,7 +273,7 @@ fn cancelled(
                 .filter(is_cue)
                 .last()
             {
-                return Some(format!("negated by `{cue}`"));
+                return Some(Cancel::Negated(cue));
             }
         }
     }
@@ -335,6 +351,21 @@ struct Scores {
     by_concern: BTreeMap<Concern, BTreeMap<usize, (f64, SharedEvidence)>>,
 }
 
+/// The concerns whose evidence reached their threshold, sorted (the keys of
+/// `Scores::by_concern` come in order): a sorted vector rather than a `BTreeSet`, since
+/// inference builds it again every round.
+struct Established(Vec<Concern>);
+
+impl Established {
+    fn contains(&self, c: &Concern) -> bool {
+        self.0.binary_search(c).is_ok()
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, Concern> {
+        self.0.iter()
+    }
+}
+
 /// The evidence of one rule, shared by the concerns it signals.
 type SharedEvidence = std::rc::Rc<[Evidence]>;
 
@@ -361,12 +392,14 @@ impl Scores {
             .map_or(0.0, |rules| rules.values().map(|(w, _)| w).sum())
     }
 
-    fn established(&self, set: &RuleSet) -> BTreeSet<Concern> {
-        self.by_concern
-            .keys()
-            .filter(|c| self.score(c) >= set.threshold(c.kind) - 1e-9)
-            .cloned()
-            .collect()
+    fn established(&self, set: &RuleSet) -> Established {
+        Established(
+            self.by_concern
+                .keys()
+                .filter(|c| self.score(c) >= set.threshold(c.kind) - 1e-9)
+                .cloned()
+                .collect(),
+        )
     }
 
     fn evidence(&self, c: &Concern) -> Vec<Evidence> {

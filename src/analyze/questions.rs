@@ -314,15 +314,18 @@ fn tier_is_subject(set: &RuleSet, a: &Analysis, tier: &str) -> bool {
     })
 }
 
-/// The distinct (rule, span) of the matched evidence of the findings, sorted (a rule's hit
-/// appears once per concern it signals in the findings, once here).
+/// The distinct (rule, span) of the matched evidence of the findings, sorted by rule (a rule's
+/// hit appears once per concern it signals in the findings, once here). Deduplicated in span
+/// order first, where nearly every comparison is of two integers, so rule ids are compared
+/// only for equal spans and then in the shorter deduplicated list.
 fn matched_spans(a: &Analysis) -> Vec<(&str, [usize; 2])> {
     let mut v: Vec<(&str, [usize; 2])> = a
         .all_evidence()
         .filter_map(|e| e.span.map(|s| (e.rule.as_str(), s)))
         .collect();
-    v.sort_unstable();
+    v.sort_unstable_by(|x, y| x.1.cmp(&y.1).then_with(|| x.0.cmp(y.0)));
     v.dedup();
+    v.sort_unstable_by(|x, y| x.0.cmp(y.0));
     v
 }
 
