@@ -238,27 +238,27 @@ struct Candidate {
     best: f64,
 }
 
-struct Builder {
+struct Builder<'q> {
     items: Vec<Candidate>,
     /// Normalised text -> index in `items`, so finding a duplicate does not re-normalise
     /// every question asked so far (that made the checklist quadratic: half of the time of
-    /// analysing a long proposal went to `normalize`).
-    index: HashMap<String, usize>,
+    /// analysing a long proposal went to `normalize`). The keys are the rule set's own.
+    index: HashMap<&'q str, usize>,
 }
 
-impl Builder {
+impl<'q> Builder<'q> {
     /// Add a question from a source whose evidence has `strength` (1 = just enough).
     /// Returns the index of the question's candidate.
     fn add(
         &mut self,
-        q: &Question,
+        q: &'q Question,
         text: String,
         source: String,
         concern: String,
         strength: f64,
     ) -> usize {
         let score = strength * specificity(&source) * priority_weight(q.priority);
-        if let Some(&i) = self.index.get(&q.key) {
+        if let Some(&i) = self.index.get(q.key.as_str()) {
             let c = &mut self.items[i];
             if !c.item.sources.contains(&source) {
                 c.item.sources.push(source.clone());
@@ -275,7 +275,7 @@ impl Builder {
             return i;
         }
         let order = self.items.len();
-        self.index.insert(q.key.clone(), order);
+        self.index.insert(&q.key, order);
         self.items.push(Candidate {
             item: Item {
                 text,
@@ -314,11 +314,19 @@ fn tier_is_subject(set: &RuleSet, a: &Analysis, tier: &str) -> bool {
     })
 }
 
-/// Every piece of evidence of the findings (a rule's hit appears once per concern it signals).
-fn all_evidence(a: &Analysis) -> impl Iterator<Item = &crate::analyze::Evidence> {
-    let mut seen = std::collections::HashSet::new();
-    a.all_evidence()
-        .filter(move |e| seen.insert((e.rule.as_str(), e.span)))
+/// The distinct (rule, span) of the matched evidence of the findings, sorted by rule (a rule's
+/// hit appears once per concern it signals in the findings, once here). Deduplicated in span
+/// order first, where nearly every comparison is of two integers, so rule ids are compared
+/// only for equal spans and then in the shorter deduplicated list.
+fn matched_spans(a: &Analysis) -> Vec<(&str, [usize; 2])> {
+    let mut v: Vec<(&str, [usize; 2])> = a
+        .all_evidence()
+        .filter_map(|e| e.span.map(|s| (e.rule.as_str(), s)))
+        .collect();
+    v.sort_unstable_by(|x, y| x.1.cmp(&y.1).then_with(|| x.0.cmp(y.0)));
+    v.dedup();
+    v.sort_unstable_by(|x, y| x.0.cmp(y.0));
+    v
 }
 
 /// The finding of an established concern, if the analysis keeps one.
@@ -345,19 +353,18 @@ fn concern_strength(set: &RuleSet, a: &Analysis, c: &Concern) -> f64 {
 /// How a question cites a concern: the longest text the proposal matched for it, as a code span
 /// (safe in Markdown, plain in a terminal, a string in JSON), or the concern's name when it
 /// was inferred rather than matched; and the matched text itself, if any.
-fn cited(set: &RuleSet, a: &Analysis, c: &Concern) -> (String, Option<String>) {
-    let longest = |ev: &'_ [crate::analyze::Evidence]| {
+fn cited<'a>(set: &RuleSet, a: &'a Analysis, c: &Concern) -> (String, Option<&'a str>) {
+    let longest = |ev: &'a [crate::analyze::Evidence]| {
         ev.iter()
             .filter(|e| e.span.is_some())
             .max_by_key(|e| (e.matched.trim().chars().count(), std::cmp::Reverse(e.span)))
-            .cloned()
     };
     let evidence = match c.kind {
         Kind::Gpu => longest(&a.gpu_impact.evidence),
         _ => finding(a, c).and_then(|f| longest(&f.evidence)),
     };
     match evidence {
-        Some(e) if !e.matched.trim().is_empty() => (code_span(&e.matched), Some(e.matched)),
+        Some(e) if !e.matched.trim().is_empty() => (code_span(&e.matched), Some(&e.matched)),
         _ => (set.name_of(c).to_lowercase(), None),
     }
 }
@@ -409,15 +416,43 @@ pub fn combination_fires(
     c: &crate::rules::Combination,
     concerns: &[String],
 ) -> bool {
+    fires_with(c, concerns, |tier| tier_is_subject(set, a, tier))
+}
+
+fn fires_with(
+    c: &crate::rules::Combination,
+    concerns: &[String],
+    is_subject: impl Fn(&str) -> bool,
+) -> bool {
     c.fires(concerns)
         && c.all
             .iter()
             .filter(|k| k.kind == Kind::Tier && k.id != "admin")
-            .all(|k| tier_is_subject(set, a, &k.id))
+            .all(|k| is_subject(&k.id))
+}
+
+/// [`tier_is_subject`] of every tier of the analysis, worked out once per checklist: it looks
+/// each piece of a tier's evidence up among all the rules, and the opening questions and the
+/// combinations asked it again for every candidate.
+struct Subjects<'a>(Vec<(&'a str, bool)>);
+
+impl<'a> Subjects<'a> {
+    fn of(set: &RuleSet, a: &'a Analysis) -> Self {
+        Subjects(
+            a.tiers
+                .iter()
+                .map(|f| (f.id.as_str(), tier_is_subject(set, a, &f.id)))
+                .collect(),
+        )
+    }
+
+    fn get(&self, tier: &str) -> bool {
+        self.0.iter().any(|(t, s)| *s && *t == tier)
+    }
 }
 
 /// Build the checklist for an analysis and the rules that fired.
-pub fn build(set: &RuleSet, a: &Analysis, fired: &[&Rule]) -> Checklist {
+pub fn build<'s>(set: &'s RuleSet, a: &Analysis, fired: &[&'s Rule]) -> Checklist {
     let mut b = Builder {
         items: Vec::new(),
         index: HashMap::new(),
@@ -454,14 +489,13 @@ pub fn build(set: &RuleSet, a: &Analysis, fired: &[&Rule]) -> Checklist {
         }
     }
     // Rule questions: stronger with more hits of the rule.
-    let mut hits: HashMap<&str, usize> = HashMap::new();
-    for e in all_evidence(a) {
-        if e.span.is_some() {
-            *hits.entry(e.rule.as_str()).or_default() += 1;
-        }
-    }
+    let spans = matched_spans(a);
+    let hits = |id: &str| {
+        let lo = spans.partition_point(|(r, _)| *r < id);
+        spans[lo..].partition_point(|(r, _)| *r == id)
+    };
     for rule in fired {
-        let h = hits.get(rule.id.as_str()).copied().unwrap_or(1).clamp(1, 3);
+        let h = hits(rule.id.as_str()).clamp(1, 3);
         let s = 1.0 + 0.15 * (h as f64 - 1.0);
         // The rule's strongest signal is the concern its questions are about.
         let concern = rule
@@ -484,16 +518,30 @@ pub fn build(set: &RuleSet, a: &Analysis, fired: &[&Rule]) -> Checklist {
     }
     // Combinations: the questions an expert asks when two concerns meet, citing the text.
     let concerns = a.concerns();
+    let subjects = Subjects::of(set, a);
+    // Each concern is cited the same way by every combination that names it.
+    let mut citations: Vec<(&Concern, (String, Option<&str>))> = Vec::new();
     for c in set
         .combinations
         .iter()
-        .filter(|c| combination_fires(set, a, c, &concerns))
+        .filter(|c| fires_with(c, &concerns, |t| subjects.get(t)))
     {
         let strengths: Vec<f64> = c.all.iter().map(|k| concern_strength(set, a, k)).collect();
         // A pair is more specific than either concern alone, and its questions cite the text.
         let s = COMBINATION_BONUS * strengths.iter().sum::<f64>() / strengths.len().max(1) as f64;
-        let quotes: Vec<(String, Option<String>)> =
-            c.all.iter().take(2).map(|k| cited(set, a, k)).collect();
+        let quotes: Vec<(String, Option<&str>)> = c
+            .all
+            .iter()
+            .take(2)
+            .map(|k| match citations.iter().find(|(c, _)| *c == k) {
+                Some((_, q)) => q.clone(),
+                None => {
+                    let q = cited(set, a, k);
+                    citations.push((k, q.clone()));
+                    q
+                }
+            })
+            .collect();
         let quote = |n: usize| quotes.get(n).map(|q| q.0.clone()).unwrap_or_default();
         let (first, second) = (quote(0), quote(1));
         // An inferred concern was not written by the author: the question must not say so.
@@ -517,7 +565,10 @@ pub fn build(set: &RuleSet, a: &Analysis, fired: &[&Rule]) -> Checklist {
             let cand = &mut b.items[i];
             if cand.primary == source && q.text.contains('{') {
                 cand.item.template = Some(template.clone());
-                cand.item.cited = quotes.iter().filter_map(|q| q.1.clone()).collect();
+                cand.item.cited = quotes
+                    .iter()
+                    .filter_map(|q| q.1.map(str::to_owned))
+                    .collect();
             }
         }
     }
@@ -543,19 +594,24 @@ pub fn build(set: &RuleSet, a: &Analysis, fired: &[&Rule]) -> Checklist {
         c.item.importance = (c.item.importance * 1000.0).round() / 1000.0;
     }
 
-    let top = diversify(set, a, &items);
+    let top = diversify(a, &subjects, &items);
+    // Each item moves into its dimension's group, in order (an item of no known dimension is
+    // in no group).
+    let mut by_dimension: Vec<Vec<Item>> = DIMENSIONS.iter().map(|_| Vec::new()).collect();
+    for c in items {
+        if let Some(d) = DIMENSIONS.iter().position(|d| c.item.dimension == *d) {
+            by_dimension[d].push(c.item);
+        }
+    }
     let groups = DIMENSIONS
         .iter()
-        .map(|d| Group {
+        .zip(by_dimension)
+        .map(|(d, questions)| Group {
             dimension: (*d).to_owned(),
             name: set
                 .label(Family::Questions, d)
                 .map_or_else(|| (*d).to_owned(), |l| l.name.clone()),
-            questions: items
-                .iter()
-                .filter(|c| c.item.dimension == *d)
-                .map(|c| c.item.clone())
-                .collect(),
+            questions,
         })
         .collect();
     Checklist { top, groups }
@@ -564,15 +620,13 @@ pub fn build(set: &RuleSet, a: &Analysis, fired: &[&Rule]) -> Checklist {
 /// The opening questions: the best-scored first, at most one per concern, a tier's
 /// own question only when that tier is the subject, and each further question of a dimension
 /// already present weighed down, so the list spreads over the framework.
-fn diversify(set: &RuleSet, a: &Analysis, items: &[Candidate]) -> Vec<Item> {
+fn diversify(a: &Analysis, subjects: &Subjects<'_>, items: &[Candidate]) -> Vec<Item> {
     let mut top: Vec<Item> = Vec::new();
     let mut used_concerns: Vec<&str> = Vec::new();
     let mut taken = vec![false; items.len()];
     let generic = |c: &Candidate| c.item.sources.iter().all(|s| s.starts_with("framework:"));
     let tier_ok = |c: &Candidate| match c.primary.strip_prefix("tier:") {
-        Some(tier) if c.item.sources.iter().all(|s| s.starts_with("tier:")) => {
-            tier_is_subject(set, a, tier)
-        }
+        Some(tier) if c.item.sources.iter().all(|s| s.starts_with("tier:")) => subjects.get(tier),
         _ => true,
     };
     // Three passes, each only while the list is short: the best question per concern; then

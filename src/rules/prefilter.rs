@@ -260,7 +260,16 @@ impl Candidates<'_> {
                                 return Some(m);
                             }
                             misses += 1;
-                            if misses == MAX_MISSES || (misses == MAX_MISSES_FAR && shape.far) {
+                            // A pattern with a longest match reads at most that far per miss,
+                            // so its misses stay cheap and it keeps to its starts: the search
+                            // of the rest would run the same lazy DFA at each of its literals'
+                            // occurrences, after a prefilter pass over the rest of the text.
+                            let bound = if shape.max_len.is_some() {
+                                usize::MAX
+                            } else {
+                                MAX_MISSES
+                            };
+                            if misses == bound || (misses == MAX_MISSES_FAR && shape.far) {
                                 // Every start up to `s` has been tried.
                                 let next = text[s..].chars().next().map_or(1, char::len_utf8);
                                 tail_from = Some(s + next);
