@@ -81,11 +81,23 @@ fn is_word_list(effective: &str, source: &str) -> bool {
 
 /// The number of states of the pattern's Thompson NFA, or why it does not compile.
 pub(crate) fn nfa_states(effective: &str) -> Result<usize, String> {
-    thompson::Compiler::new()
-        .configure(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
-        .build(effective)
-        .map(|nfa| nfa.states().len())
-        .map_err(|e| e.to_string())
+    build_nfa(effective).map(|nfa| nfa.states().len())
+}
+
+/// The pattern's Thompson NFA as the regex crate builds it (all captures), under the size
+/// limit. Through one compiler per thread, reused: a new compiler allocates and initialises a
+/// 10,000-entry cache for the first Unicode class it compiles (and `(?i)` makes nearly every
+/// letter one: `k`, `K` and the Kelvin sign), which was about half of the cost of compiling a
+/// short pattern; a reused one clears it by bumping a version. The NFA is the same.
+fn build_nfa(effective: &str) -> Result<thompson::NFA, String> {
+    thread_local! {
+        static COMPILER: thompson::Compiler = {
+            let mut c = thompson::Compiler::new();
+            c.configure(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)));
+            c
+        };
+    }
+    COMPILER.with(|c| c.build(effective).map_err(|e| e.to_string()))
 }
 
 /// Whether the pattern matches exactly a finite set of literal strings (a word list): the
@@ -145,9 +157,7 @@ pub(crate) fn check(pattern: &str, case_sensitive: bool) -> Result<(), String> {
 /// (the reverse NFA may be larger), the caller asks the regex crate itself
 /// ([`regex_build_error`]), so verdicts and messages are the regex crate's.
 fn forward_nfa(effective: &str) -> Option<thompson::NFA> {
-    thompson::Compiler::new()
-        .configure(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
-        .build(effective)
+    build_nfa(effective)
         .ok()
         .filter(|nfa| nfa.memory_usage() <= REGEX_SIZE_LIMIT / 2)
 }

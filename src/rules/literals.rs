@@ -224,11 +224,19 @@ pub(crate) fn precomputed_shape(pattern: &str) -> Option<Shape> {
 }
 
 fn table_entry(pattern: &str) -> Option<&'static super::prefix_table::Entry> {
-    let table = super::prefix_table::TABLE;
-    table
+    table_index(pattern).map(|i| &super::prefix_table::TABLE[i])
+}
+
+/// The literals of the table's entry `i` (`None`: no useful literals).
+pub(crate) fn precomputed_at(i: usize) -> Option<&'static [&'static [u8]]> {
+    super::prefix_table::TABLE[i].1
+}
+
+/// The index of a pattern's entry in the table, if it has one.
+pub(crate) fn table_index(pattern: &str) -> Option<usize> {
+    super::prefix_table::TABLE
         .binary_search_by(|(p, _, _)| (*p).cmp(pattern))
         .ok()
-        .map(|i| &table[i])
 }
 
 /// The source of `prefix_table.rs` for these effective patterns.

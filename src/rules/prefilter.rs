@@ -123,14 +123,38 @@ struct Group {
     cache: Mutex<Cache>,
 }
 
-/// The literal part: one Aho-Corasick automaton over the prefix literals of every pattern
-/// that has them.
+/// The literal part: one automaton over the prefix literals of every pattern that has them.
 #[derive(Debug)]
 struct Literals {
-    ac: AhoCorasick,
-    /// The patterns literal `i` of `ac` starts: `owners[owner_at[i]..owner_at[i + 1]]`.
+    automaton: Automaton,
+    /// The patterns literal `i` of the automaton starts: `owners[owner_at[i]..owner_at[i + 1]]`.
     owner_at: Vec<usize>,
     owners: Vec<usize>,
+}
+
+/// Where the literals are searched.
+#[derive(Debug)]
+enum Automaton {
+    /// The automaton `build.rs` built over every literal of the embedded patterns (see
+    /// `prefix_automaton`): when every pattern is an embedded one, nothing is built at start.
+    Embedded,
+    /// Built at load: Aho-Corasick over the literals of these patterns.
+    Built(AhoCorasick),
+}
+
+impl Literals {
+    /// Every occurrence of every literal in `text`, as (literal, start), in the order of
+    /// Aho-Corasick's overlapping search.
+    fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize)) {
+        match &self.automaton {
+            Automaton::Embedded => super::prefix_automaton::for_each_match(text.as_bytes(), found),
+            Automaton::Built(ac) => {
+                for m in ac.find_overlapping_iter(text) {
+                    found(m.pattern().as_usize(), m.start());
+                }
+            }
+        }
+    }
 }
 
 /// The compiled prefilter. Patterns with prefix literals (nearly all of the defaults) are
@@ -153,6 +177,9 @@ pub(crate) enum Candidates<'s> {
     At {
         starts: &'s [usize],
         rest: Option<usize>,
+        /// Whether the whole text is ASCII: the anchored searches may then use the pattern's
+        /// ASCII automaton ([`crate::rules::LazyRegex::anchored_search`]).
+        ascii: bool,
     },
     /// Anywhere.
     Anywhere,
@@ -169,6 +196,8 @@ pub(crate) struct Scan {
     found: Vec<(usize, Vec<usize>, Option<usize>)>,
     /// Fallback patterns that may match, sorted.
     anywhere: Vec<usize>,
+    /// Whether the text is ASCII.
+    ascii: bool,
 }
 
 impl Scan {
@@ -199,6 +228,7 @@ impl Scan {
                         Candidates::At {
                             starts,
                             rest: *rest,
+                            ascii: self.ascii,
                         },
                     ))
                 }
@@ -228,7 +258,11 @@ impl Candidates<'_> {
     {
         match self {
             Candidates::Anywhere => Box::new(re.searcher().find_iter(text)),
-            Candidates::At { starts, rest } => {
+            Candidates::At {
+                starts,
+                rest,
+                ascii,
+            } => {
                 let limit = rest.unwrap_or(usize::MAX);
                 let mut last_end = 0;
                 let mut starts = starts.iter().copied().filter(move |&s| s < limit);
@@ -255,7 +289,7 @@ impl Candidates<'_> {
                                 .max_len
                                 .map_or(text.len(), |m| s.saturating_add(m).min(text.len()));
                             let input = Input::new(text).range(s..end).anchored(Anchored::Yes);
-                            if let Some(m) = re.anchored_search(&input) {
+                            if let Some(m) = re.anchored_search(&input, ascii) {
                                 last_end = m.end();
                                 return Some(m);
                             }
@@ -285,7 +319,10 @@ impl Candidates<'_> {
 impl Prefilter {
     /// Scan `text` once: which patterns may match it, and where.
     pub(crate) fn scan(&self, text: &str) -> Scan {
-        let mut scan = Scan::default();
+        let mut scan = Scan {
+            ascii: text.is_ascii(),
+            ..Scan::default()
+        };
         if let Some(lit) = &self.literals {
             SLOTS.with(|slots| {
                 let mut slots = slots.borrow_mut();
@@ -293,8 +330,7 @@ impl Prefilter {
                     slots.resize(self.patterns, 0);
                 }
                 let found = &mut scan.found;
-                for m in lit.ac.find_overlapping_iter(text) {
-                    let i = m.pattern().as_usize();
+                lit.for_each_match(text, |i, start| {
                     for &p in &lit.owners[lit.owner_at[i]..lit.owner_at[i + 1]] {
                         let slot = &mut slots[p];
                         // A slot left over by a scan that panicked points at no entry of this
@@ -305,13 +341,13 @@ impl Prefilter {
                         }
                         let (_, starts, rest) = &mut found[*slot - 1];
                         if starts.len() < MAX_STARTS {
-                            starts.push(m.start());
+                            starts.push(start);
                         } else {
-                            let rest = rest.get_or_insert(m.start());
-                            *rest = (*rest).min(m.start());
+                            let rest = rest.get_or_insert(start);
+                            *rest = (*rest).min(start);
                         }
                     }
-                }
+                });
                 for (p, _, _) in found.iter() {
                     slots[*p] = 0;
                 }
@@ -372,6 +408,60 @@ impl Prefilter {
 /// one-pass or backtracking engine), since all we ask is which patterns match. Groups are
 /// independent, so when there are several they are built on two threads.
 pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter, String> {
+    use super::literals;
+    let entries: Vec<Option<usize>> = patterns.iter().map(|p| literals::table_index(p)).collect();
+    let literals = if entries.iter().all(Option::is_some) {
+        // Every pattern is an embedded one: their literals are all in the automaton `build.rs`
+        // built, and only which patterns each literal starts is left to do.
+        let mut pairs: Vec<(u16, usize)> = Vec::new();
+        let mut fallback = Vec::new();
+        for (p, entry) in entries.iter().enumerate() {
+            let entry = entry.unwrap_or_default();
+            let ids = super::prefix_automaton::entry_literals(entry);
+            if literals::precomputed_at(entry).is_some() {
+                pairs.extend(ids.iter().map(|&id| (id, p)));
+            } else {
+                fallback.push(p);
+            }
+        }
+        pairs.sort_unstable();
+        let count = super::prefix_automaton::literal_count();
+        let mut owner_at = Vec::with_capacity(count + 1);
+        let mut owners = Vec::with_capacity(pairs.len());
+        let mut pair = pairs.iter().peekable();
+        for id in 0..count {
+            owner_at.push(owners.len());
+            while let Some(&(_, p)) = pair.next_if(|(i, _)| usize::from(*i) == id) {
+                owners.push(p);
+            }
+        }
+        owner_at.push(owners.len());
+        let literals = (!pairs.is_empty()).then_some(Literals {
+            automaton: Automaton::Embedded,
+            owner_at,
+            owners,
+        });
+        (literals, fallback)
+    } else {
+        built_literals(patterns)?
+    };
+    let (literals, fallback) = literals;
+    let chunks: Vec<Vec<String>> = fallback
+        .chunks(GROUP)
+        .map(|c| c.iter().map(|&p| patterns[p].clone()).collect())
+        .collect();
+    let groups = build_groups(&chunks, size_limit)?;
+    Ok(Prefilter {
+        patterns: patterns.len(),
+        literals,
+        fallback,
+        groups,
+    })
+}
+
+/// The literal part built at load, when some pattern is not an embedded one: the literals of
+/// the patterns that have them in one Aho-Corasick automaton; and the patterns without.
+fn built_literals(patterns: &[String]) -> Result<(Option<Literals>, Vec<usize>), String> {
     let mut pairs: Vec<(std::borrow::Cow<'static, [u8]>, usize)> = Vec::new();
     let mut fallback = Vec::new();
     for (p, pattern) in patterns.iter().enumerate() {
@@ -384,46 +474,37 @@ pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter,
             },
         }
     }
-    let literals = if pairs.is_empty() {
-        None
-    } else {
-        pairs.sort_unstable();
-        let mut lits: Vec<&[u8]> = Vec::new();
-        let mut owner_at = Vec::new();
-        let mut owners = Vec::with_capacity(pairs.len());
-        for (lit, p) in &pairs {
-            if lits.last() != Some(&&**lit) {
-                lits.push(lit);
-                owner_at.push(owners.len());
-            }
-            owners.push(*p);
+    if pairs.is_empty() {
+        return Ok((None, fallback));
+    }
+    pairs.sort_unstable();
+    let mut lits: Vec<&[u8]> = Vec::new();
+    let mut owner_at = Vec::new();
+    let mut owners = Vec::with_capacity(pairs.len());
+    for (lit, p) in &pairs {
+        if lits.last() != Some(&&**lit) {
+            lits.push(lit);
+            owner_at.push(owners.len());
         }
-        owner_at.push(owners.len());
-        let ac = AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            // A DFA searched no faster on the 10 MB corpus and took four times as long to
-            // build (40M instructions against 10M, at every start).
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&lits)
-            .map_err(|e| e.to_string())?;
+        owners.push(*p);
+    }
+    owner_at.push(owners.len());
+    let ac = AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::Standard)
+        .ascii_case_insensitive(true)
+        // A DFA searched no faster on the 10 MB corpus and took four times as long to
+        // build (40M instructions against 10M, at every start).
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(&lits)
+        .map_err(|e| e.to_string())?;
+    Ok((
         Some(Literals {
-            ac,
+            automaton: Automaton::Built(ac),
             owner_at,
             owners,
-        })
-    };
-    let chunks: Vec<Vec<String>> = fallback
-        .chunks(GROUP)
-        .map(|c| c.iter().map(|&p| patterns[p].clone()).collect())
-        .collect();
-    let groups = build_groups(&chunks, size_limit)?;
-    Ok(Prefilter {
-        patterns: patterns.len(),
-        literals,
+        }),
         fallback,
-        groups,
-    })
+    ))
 }
 
 /// Build the lazy DFAs of the fallback patterns, group by group, on two threads when there
