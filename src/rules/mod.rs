@@ -363,6 +363,9 @@ pub struct LazyRegex {
     /// The lean regex compiled without Unicode, for ASCII text only, or `None` when the
     /// pattern needs Unicode to compile (`\pL`, a non-ASCII class member).
     ascii: OnceLock<Option<meta::Regex>>,
+    /// The forward NFA validation built for a user pattern (see `cost::Checked`), which the
+    /// forward lazy DFA is then built from, whatever the text.
+    nfa: Option<regex_automata::nfa::thompson::NFA>,
 }
 
 /// A forward-only lazy DFA and its cache. An anchored search knows where its match starts, so
@@ -387,7 +390,31 @@ impl LazyRegex {
             forward: OnceLock::new(),
             forward_ascii: OnceLock::new(),
             ascii: OnceLock::new(),
+            nfa: None,
         }
+    }
+
+    /// A pattern validation checked (`cost::check`), with what the check learnt of it.
+    pub(crate) fn checked(source: String, case_sensitive: bool, checked: cost::Checked) -> Self {
+        let shape = OnceLock::new();
+        if let Some(s) = checked.shape {
+            let _ = shape.set(s);
+        }
+        let literals = OnceLock::new();
+        if let Some(l) = checked.literals {
+            let _ = literals.set(l);
+        }
+        LazyRegex {
+            shape,
+            literals,
+            nfa: checked.nfa,
+            ..LazyRegex::new(source, case_sensitive)
+        }
+    }
+
+    /// Its prefix literals, when validation already extracted them (user patterns).
+    pub(crate) fn known_literals(&self) -> Option<Option<Vec<Vec<u8>>>> {
+        self.literals.get().cloned()
     }
 
     /// The leftmost-first match of an anchored `input`, exactly as
@@ -423,7 +450,9 @@ impl LazyRegex {
     /// haystack is ASCII) and the pattern compiles without Unicode, else the Unicode one.
     fn forward(&self, ascii: bool) -> Option<&Forward> {
         let unicode = || self.forward.get_or_init(|| self.build_forward(false));
-        if ascii {
+        // A user pattern's NFA is already built: building the ASCII one would cost more than
+        // the Unicode one saves.
+        if ascii && self.nfa.is_none() {
             if let Some(f) = self.forward_ascii.get_or_init(|| self.build_forward(true)) {
                 return Some(f);
             }
@@ -448,9 +477,14 @@ impl LazyRegex {
             static UNICODE: thompson::Compiler = compiler(false);
             static ASCII: thompson::Compiler = compiler(true);
         }
-        let pattern = self.effective();
-        let compiler = if ascii { &ASCII } else { &UNICODE };
-        let nfa = compiler.with(|c| c.build(&pattern).ok())?;
+        let nfa = match &self.nfa {
+            Some(nfa) if !ascii => nfa.clone(),
+            _ => {
+                let pattern = self.effective();
+                let compiler = if ascii { &ASCII } else { &UNICODE };
+                compiler.with(|c| c.build(&pattern).ok())?
+            }
+        };
         let dfa = DFA::builder()
             .configure(
                 DFA::config()

@@ -399,6 +399,12 @@ impl Prefilter {
     }
 }
 
+/// The prefilter of `patterns`, none of whose literals is known (see [`build_known`]).
+#[cfg(test)]
+pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter, String> {
+    build_known(patterns, |_| None, size_limit)
+}
+
 /// Build the prefilter from the effective patterns.
 ///
 /// Patterns with prefix literals (see `literals`) share one Aho-Corasick automaton, ASCII case
@@ -407,7 +413,14 @@ impl Prefilter {
 /// Thompson NFA without capture states; nothing else is compiled for them (no reverse NFA, no
 /// one-pass or backtracking engine), since all we ask is which patterns match. Groups are
 /// independent, so when there are several they are built on two threads.
-pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter, String> {
+///
+/// `known(i)` gives the literals of pattern `i` when validation already extracted them (as
+/// `literals::for_user_pattern` does); the others not in the table are extracted here.
+pub(crate) fn build_known(
+    patterns: &[String],
+    known: impl Fn(usize) -> Option<Option<Vec<Vec<u8>>>>,
+    size_limit: usize,
+) -> Result<Prefilter, String> {
     use super::literals;
     let entries: Vec<Option<usize>> = patterns.iter().map(|p| literals::table_index(p)).collect();
     let literals = if entries.iter().all(Option::is_some) {
@@ -443,7 +456,7 @@ pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter,
         });
         (literals, fallback)
     } else {
-        built_literals(patterns)?
+        built_literals(patterns, known)?
     };
     let (literals, fallback) = literals;
     let chunks: Vec<Vec<String>> = fallback
@@ -461,17 +474,22 @@ pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter,
 
 /// The literal part built at load, when some pattern is not an embedded one: the literals of
 /// the patterns that have them in one Aho-Corasick automaton; and the patterns without.
-fn built_literals(patterns: &[String]) -> Result<(Option<Literals>, Vec<usize>), String> {
+fn built_literals(
+    patterns: &[String],
+    known: impl Fn(usize) -> Option<Option<Vec<Vec<u8>>>>,
+) -> Result<(Option<Literals>, Vec<usize>), String> {
     let mut pairs: Vec<(std::borrow::Cow<'static, [u8]>, usize)> = Vec::new();
     let mut fallback = Vec::new();
     for (p, pattern) in patterns.iter().enumerate() {
         match super::literals::precomputed(pattern) {
             Some(Some(lits)) => pairs.extend(lits.iter().map(|l| ((*l).into(), p))),
             Some(None) => fallback.push(p),
-            None => match super::literals::for_user_pattern(pattern)? {
-                Some(lits) => pairs.extend(lits.into_iter().map(|l| (l.into(), p))),
-                None => fallback.push(p),
-            },
+            None => {
+                match known(p).map_or_else(|| super::literals::for_user_pattern(pattern), Ok)? {
+                    Some(lits) => pairs.extend(lits.into_iter().map(|l| (l.into(), p))),
+                    None => fallback.push(p),
+                }
+            }
         }
     }
     if pairs.is_empty() {
