@@ -9,33 +9,31 @@
 //! literals).
 use std::fmt::Write as _;
 
-mod rules {
-    pub(crate) mod literals {
-        /// The table's `Shape`, unused here.
-        #[allow(dead_code)]
-        #[derive(Debug, Clone, Copy)]
-        pub(crate) struct Shape {
-            pub(crate) max_len: Option<usize>,
-            pub(crate) far: bool,
-        }
+/// The table's `Shape`, unused here (`prefix_table.rs` names it `super::literals::Shape`).
+mod literals {
+    #[allow(dead_code)]
+    #[derive(Debug, Clone, Copy)]
+    pub(crate) struct Shape {
+        pub(crate) max_len: Option<usize>,
+        pub(crate) far: bool,
     }
+}
 
-    #[path = "../src/rules/prefix_table.rs"]
-    mod prefix_table;
+#[path = "src/rules/prefix_table.rs"]
+mod prefix_table;
 
-    /// Each table entry's literals (empty for `None`).
-    pub(crate) fn entries() -> Vec<&'static [&'static [u8]]> {
-        prefix_table::TABLE
-            .iter()
-            .map(|e| e.1.unwrap_or_default())
-            .collect()
-    }
+/// Each table entry's literals (empty for `None`).
+fn entries() -> Vec<&'static [&'static [u8]]> {
+    prefix_table::TABLE
+        .iter()
+        .map(|e| e.1.unwrap_or_default())
+        .collect()
 }
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/rules/prefix_table.rs");
-    let entries = rules::entries();
+    let entries = entries();
     let mut literals: Vec<&[u8]> = entries.iter().flat_map(|e| e.iter().copied()).collect();
     literals.sort_unstable();
     literals.dedup();
