@@ -1126,3 +1126,51 @@ mod adversarial {
         }
     }
 }
+
+#[cfg(test)]
+mod embedded_automaton {
+    use super::{Automaton, Literals, build, built_literals};
+
+    /// (pattern, start) of every literal match, in the order the scan sees them.
+    fn events(lit: &Literals, text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        lit.for_each_match(text, |i, start| {
+            out.extend(
+                lit.owners[lit.owner_at[i]..lit.owner_at[i + 1]]
+                    .iter()
+                    .map(|&p| (p, start)),
+            );
+        });
+        out
+    }
+
+    /// The automaton `build.rs` builds reports, for the default patterns, the same literal
+    /// starts in the same order as an Aho-Corasick automaton built at load from the same
+    /// literals (the path user rules take).
+    #[test]
+    fn the_embedded_automaton_finds_what_aho_corasick_finds() {
+        let set = crate::rules::defaults().expect("rules");
+        let patterns: Vec<String> = set
+            .owners
+            .iter()
+            .map(|&(r, p)| set.rules[r].patterns[p].effective())
+            .collect();
+        let embedded = build(&patterns, 1 << 24).expect("prefilter");
+        let embedded = embedded.literals.expect("literals");
+        assert!(matches!(embedded.automaton, Automaton::Embedded));
+        let (built, _) = built_literals(&patterns, |_| None).expect("built");
+        let built = built.expect("literals");
+        assert!(matches!(built.automaton, Automaton::Built(_)));
+        let mut texts: Vec<String> = set
+            .rules
+            .iter()
+            .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match))
+            .cloned()
+            .collect();
+        texts.push(texts.join(". ").to_uppercase());
+        texts.push("GPU gpu GpU \u{212a}ubernetes --\u{212a}eep ma\u{17f}k naïve café ~/wor\u{e9} \u{0}\u{ff}".into());
+        for text in &texts {
+            assert_eq!(events(&embedded, text), events(&built, text), "{text:?}");
+        }
+    }
+}
