@@ -42,8 +42,9 @@ fn gap(starts: &[usize], a: (usize, usize), b: (usize, usize)) -> usize {
 fn matches(re: &crate::rules::LazyRegex, text: &str, lo: usize, hi: usize) -> Vec<(usize, usize)> {
     // The lean regex: a sentence is short, and building the searcher's literal prefilter for
     // these long alternations would cost more than the search.
-    re.regex()
-        .find_iter(&text[lo..hi])
+    let hay = &text[lo..hi];
+    re.regex_for(hay)
+        .find_iter(hay)
         .filter(|m| m.start() < m.end())
         .map(|m| (lo + m.start(), lo + m.end()))
         .collect()
@@ -112,12 +113,16 @@ fn finding_way(d: &Direction, text: &str, f: &Finding) -> Option<(Way, (usize, u
 /// sentence's start).
 fn proposes(re: &crate::rules::LazyRegex, text: &str, at: usize) -> bool {
     let (lo, hi) = sentence_bounds(text, at, at);
-    re.regex().is_match(text[lo..hi].trim_start())
+    let s = text[lo..hi].trim_start();
+    re.regex_for(s).is_match(s)
 }
 
 /// Whether any sentence of the text proposes something.
 fn text_proposes(re: &crate::rules::LazyRegex, text: &str) -> bool {
-    sentences(text).any(|s| re.regex().is_match(s.trim_start()))
+    sentences(text).any(|s| {
+        let s = s.trim_start();
+        re.regex_for(s).is_match(s)
+    })
 }
 
 /// Whether a relax cue at `cue` only describes today's problem: some sentence of the text

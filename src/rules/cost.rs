@@ -81,21 +81,37 @@ fn is_word_list(effective: &str, source: &str) -> bool {
 
 /// The number of states of the pattern's Thompson NFA, or why it does not compile.
 pub(crate) fn nfa_states(effective: &str) -> Result<usize, String> {
-    thompson::Compiler::new()
-        .configure(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
-        .build(effective)
-        .map(|nfa| nfa.states().len())
-        .map_err(|e| e.to_string())
+    build_nfa(effective).map(|nfa| nfa.states().len())
+}
+
+/// The pattern's Thompson NFA as the regex crate builds it (all captures), under the size
+/// limit. Through one compiler per thread, reused: a new compiler allocates and initialises a
+/// 10,000-entry cache for the first Unicode class it compiles (and `(?i)` makes nearly every
+/// letter one: `k`, `K` and the Kelvin sign), which was about half of the cost of compiling a
+/// short pattern; a reused one clears it by bumping a version. The NFA is the same.
+fn build_nfa(effective: &str) -> Result<thompson::NFA, String> {
+    COMPILER.with(|c| c.build(effective).map_err(|e| e.to_string()))
+}
+
+thread_local! {
+    /// The compiler of [`build_nfa`], one per thread.
+    static COMPILER: thompson::Compiler = {
+        let mut c = thompson::Compiler::new();
+        c.configure(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)));
+        c
+    };
 }
 
 /// Whether the pattern matches exactly a finite set of literal strings (a word list): the
 /// regex crate searches those with Aho-Corasick, never walking an NFA, so their cost does not
 /// follow the NFA's size.
 fn is_literal_set(effective: &str) -> bool {
+    regex_syntax::parse(effective).is_ok_and(|hir| is_literal_set_hir(&hir))
+}
+
+/// [`is_literal_set`] of a parsed pattern.
+fn is_literal_set_hir(hir: &regex_syntax::hir::Hir) -> bool {
     use regex_syntax::hir::literal::Extractor;
-    let Ok(hir) = regex_syntax::parse(effective) else {
-        return false;
-    };
     let mut extractor = Extractor::new();
     extractor
         .limit_class(4)
@@ -104,26 +120,59 @@ fn is_literal_set(effective: &str) -> bool {
         // A word list longer than this is judged by its NFA like any pattern; a larger bound
         // let the literal cross product of case-insensitive patterns cost seconds per rule.
         .limit_total(1 << 14);
-    let seq = extractor.extract(&hir);
+    let seq = extractor.extract(hir);
     seq.is_finite() && seq.is_exact()
 }
 
+/// What checking a user pattern learnt that its searches need again: its forward NFA (as the
+/// regex crate builds it, when it was small enough to settle the check alone) and its
+/// [`Shape`](super::literals::Shape). Kept by its [`LazyRegex`](super::LazyRegex), so the
+/// self-test of the user examples neither parses nor compiles the pattern again.
+#[derive(Debug, Default)]
+pub(crate) struct Checked {
+    pub(crate) nfa: Option<thompson::NFA>,
+    pub(crate) shape: Option<super::literals::Shape>,
+    /// Its prefix literals (`literals::for_user_pattern`), for the prefilter and `is_match`.
+    pub(crate) literals: Option<Option<Vec<Vec<u8>>>>,
+}
+
 /// Check a user pattern: it compiles under the size limit, and its automaton is small enough
-/// to search any text quickly. The messages name the pattern abbreviated.
-pub(crate) fn check(pattern: &str, case_sensitive: bool) -> Result<(), String> {
+/// to search any text quickly. The messages name the pattern abbreviated. The pattern is
+/// parsed once, for the NFA, the word-list test and its shape.
+pub(crate) fn check(pattern: &str, case_sensitive: bool) -> Result<Checked, String> {
     let effective = effective_pattern(pattern, case_sensitive);
     let shown = shown(pattern);
-    let forward = forward_nfa(&effective);
+    // The parser the regex crate uses, with its defaults.
+    let hir = super::literals::parse(&effective).ok();
+    let forward = hir.as_ref().and_then(forward_nfa_of);
     if forward.is_none() {
         regex_crate_verdict(&effective, &shown)?;
     }
-    if is_word_list(&effective, pattern) {
+    let shape = hir.as_ref().map(super::literals::Shape::of);
+    // The pattern as written, parsed once for the word-list test and the prefilter literals
+    // (which extract from `X` of `(?i:X)`).
+    let source = super::literals::parse(pattern).ok();
+    let literals = hir.as_ref().and_then(|h| {
+        let inner = match super::literals::inner_of(&effective) {
+            Some(x) if x == pattern => source.as_ref().map(std::borrow::Cow::Borrowed),
+            Some(x) => super::literals::parse(x).ok().map(std::borrow::Cow::Owned),
+            None => None,
+        };
+        super::literals::for_user_parsed(|| Ok(h), inner.as_deref()).ok()
+    });
+    if source.as_ref().is_some_and(is_literal_set_hir)
+        || hir.as_ref().is_some_and(is_literal_set_hir)
+    {
         // A plain alternation of words (in any case): searched by Aho-Corasick, whatever the
         // size of its NFA.
         remember(&effective, 0);
-        return Ok(());
+        return Ok(Checked {
+            nfa: forward,
+            shape,
+            literals,
+        });
     }
-    let states = match forward {
+    let states = match &forward {
         Some(nfa) => nfa.states().len(),
         None => {
             nfa_states(&effective).map_err(|e| format!("regex `{shown}` does not compile: {e}"))?
@@ -135,7 +184,11 @@ pub(crate) fn check(pattern: &str, case_sensitive: bool) -> Result<(), String> {
             "regex `{shown}` would cost {states} automaton states per byte of text searched (the limit is {MAX_NFA_STATES}): reduce nested or large repetition counts such as `{{0,1000}}`, or split the pattern"
         ));
     }
-    Ok(())
+    Ok(Checked {
+        nfa: forward,
+        shape,
+        literals,
+    })
 }
 
 /// The pattern's forward Thompson NFA under the size limit, if it builds and stays under half
@@ -145,10 +198,16 @@ pub(crate) fn check(pattern: &str, case_sensitive: bool) -> Result<(), String> {
 /// (the reverse NFA may be larger), the caller asks the regex crate itself
 /// ([`regex_build_error`]), so verdicts and messages are the regex crate's.
 fn forward_nfa(effective: &str) -> Option<thompson::NFA> {
-    thompson::Compiler::new()
-        .configure(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
-        .build(effective)
+    build_nfa(effective)
         .ok()
+        .filter(|nfa| nfa.memory_usage() <= REGEX_SIZE_LIMIT / 2)
+}
+
+/// [`forward_nfa`] of a parsed pattern (the same NFA: the compiler parses with the same
+/// parser and defaults, then compiles the same `Hir`).
+fn forward_nfa_of(hir: &regex_syntax::hir::Hir) -> Option<thompson::NFA> {
+    COMPILER
+        .with(|c| c.build_from_hir(hir).ok())
         .filter(|nfa| nfa.memory_usage() <= REGEX_SIZE_LIMIT / 2)
 }
 

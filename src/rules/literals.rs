@@ -57,19 +57,30 @@ pub(crate) fn from_hir(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 ///   (2.5M instructions a pattern). When `X`'s literals are not all ASCII, the literals of
 ///   `(?i:X)` are extracted as they are.
 pub(crate) fn for_user_pattern(effective: &str) -> Result<Option<Vec<Vec<u8>>>, String> {
-    let full = || Ok(cut(&extract_cut(&parse(effective)?)));
-    let Some(inner) = effective
+    let inner = inner_of(effective).and_then(|x| parse(x).ok());
+    for_user_parsed(|| parse(effective), inner.as_ref())
+}
+
+/// `X` of a case-insensitive effective pattern `(?i:X)`.
+pub(crate) fn inner_of(effective: &str) -> Option<&str> {
+    effective
         .strip_prefix("(?i:")
         .and_then(|x| x.strip_suffix(')'))
-    else {
-        return full();
-    };
+}
+
+/// [`for_user_pattern`] from the parsed pattern (parsed only when needed) and, when it is
+/// `(?i:X)` with `X` a valid pattern, the parsed `X` (`inner`): validation has both already.
+pub(crate) fn for_user_parsed<H: std::borrow::Borrow<Hir>>(
+    effective: impl FnOnce() -> Result<H, String>,
+    inner: Option<&Hir>,
+) -> Result<Option<Vec<Vec<u8>>>, String> {
+    let full = || Ok(cut(&extract_cut(effective()?.borrow())));
     // `(?i:X)` with `X` a valid pattern is the group of all of `X` (tokenised alike, the group
     // cannot close early and leave `X` balanced).
-    let Ok(hir) = parse(inner) else {
+    let Some(hir) = inner else {
         return full();
     };
-    let seq = extract_cut(&hir);
+    let seq = extract_cut(hir);
     let Some(lits) = seq.literals() else {
         return Ok(None);
     };
@@ -224,11 +235,19 @@ pub(crate) fn precomputed_shape(pattern: &str) -> Option<Shape> {
 }
 
 fn table_entry(pattern: &str) -> Option<&'static super::prefix_table::Entry> {
-    let table = super::prefix_table::TABLE;
-    table
+    table_index(pattern).map(|i| &super::prefix_table::TABLE[i])
+}
+
+/// The literals of the table's entry `i` (`None`: no useful literals).
+pub(crate) fn precomputed_at(i: usize) -> Option<&'static [&'static [u8]]> {
+    super::prefix_table::TABLE[i].1
+}
+
+/// The index of a pattern's entry in the table, if it has one.
+pub(crate) fn table_index(pattern: &str) -> Option<usize> {
+    super::prefix_table::TABLE
         .binary_search_by(|(p, _, _)| (*p).cmp(pattern))
         .ok()
-        .map(|i| &table[i])
 }
 
 /// The source of `prefix_table.rs` for these effective patterns.

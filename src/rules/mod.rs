@@ -7,6 +7,7 @@ mod direction;
 mod literals;
 mod model;
 mod prefilter;
+mod prefix_automaton;
 mod prefix_table;
 mod validate;
 
@@ -357,6 +358,14 @@ pub struct LazyRegex {
     /// A forward lazy DFA for anchored searches ([`LazyRegex::anchored_search`]), or `None`
     /// when it cannot be built (the pattern is then searched by [`LazyRegex::regex`]).
     forward: OnceLock<Option<Forward>>,
+    /// The same for ASCII text, compiled without Unicode (see [`LazyRegex::ascii_regex`]).
+    forward_ascii: OnceLock<Option<Forward>>,
+    /// The lean regex compiled without Unicode, for ASCII text only, or `None` when the
+    /// pattern needs Unicode to compile (`\pL`, a non-ASCII class member).
+    ascii: OnceLock<Option<meta::Regex>>,
+    /// The forward NFA validation built for a user pattern (see `cost::Checked`), which the
+    /// forward lazy DFA is then built from, whatever the text.
+    nfa: Option<regex_automata::nfa::thompson::NFA>,
 }
 
 /// A forward-only lazy DFA and its cache. An anchored search knows where its match starts, so
@@ -379,7 +388,35 @@ impl LazyRegex {
             shape: OnceLock::new(),
             literals: OnceLock::new(),
             forward: OnceLock::new(),
+            forward_ascii: OnceLock::new(),
+            ascii: OnceLock::new(),
+            nfa: None,
         }
+    }
+
+    /// A pattern validation checked (`cost::check`), with what the check learnt of it.
+    pub(crate) fn checked(source: String, case_sensitive: bool, checked: cost::Checked) -> Self {
+        let shape = OnceLock::new();
+        if let Some(s) = checked.shape {
+            let _ = shape.set(s);
+        }
+        let literals = OnceLock::new();
+        if let Some(l) = checked.literals {
+            let _ = literals.set(l.map(PrefixLiterals::new));
+        }
+        LazyRegex {
+            shape,
+            literals,
+            nfa: checked.nfa,
+            ..LazyRegex::new(source, case_sensitive)
+        }
+    }
+
+    /// Its prefix literals, when validation already extracted them (user patterns).
+    pub(crate) fn known_literals(&self) -> Option<Option<Vec<Vec<u8>>>> {
+        self.literals
+            .get()
+            .map(|l| l.as_ref().map(|p| p.literals.clone()))
     }
 
     /// The leftmost-first match of an anchored `input`, exactly as
@@ -387,12 +424,14 @@ impl LazyRegex {
     /// it cannot when it meets a non-ASCII byte next to a Unicode `\b`, when its cache thrashes,
     /// or when another thread holds it; the full regex answers then. Only for patterns whose
     /// every match is non-empty (those with prefix literals): an empty match would need the
-    /// regex's UTF-8 handling of empty matches.
+    /// regex's UTF-8 handling of empty matches. `ascii` says the whole haystack is ASCII: the
+    /// DFA compiled without Unicode then answers (see [`LazyRegex::ascii_regex`]).
     pub(crate) fn anchored_search(
         &self,
         input: &regex_automata::Input<'_>,
+        ascii: bool,
     ) -> Option<regex_automata::Match> {
-        if let Some(f) = self.forward.get_or_init(|| self.build_forward()) {
+        if let Some(f) = self.forward(ascii) {
             if let Ok(mut cache) = f.cache.try_lock() {
                 match f.dfa.try_search_fwd(&mut cache, input) {
                     Ok(None) => return None,
@@ -409,17 +448,45 @@ impl LazyRegex {
         self.regex().search(input)
     }
 
-    fn build_forward(&self) -> Option<Forward> {
+    /// The forward lazy DFA, built on first use: the one without Unicode when `ascii` (the
+    /// haystack is ASCII) and the pattern compiles without Unicode, else the Unicode one.
+    fn forward(&self, ascii: bool) -> Option<&Forward> {
+        let unicode = || self.forward.get_or_init(|| self.build_forward(false));
+        // A user pattern's NFA is already built: building the ASCII one would cost more than
+        // the Unicode one saves.
+        if ascii && self.nfa.is_none() {
+            if let Some(f) = self.forward_ascii.get_or_init(|| self.build_forward(true)) {
+                return Some(f);
+            }
+        }
+        unicode().as_ref()
+    }
+
+    fn build_forward(&self, ascii: bool) -> Option<Forward> {
         use regex_automata::hybrid::dfa::DFA;
         use regex_automata::nfa::thompson;
-        let nfa = thompson::Compiler::new()
-            .configure(
+        /// One compiler per thread and mode, reused (see `cost::build_nfa`).
+        fn compiler(ascii: bool) -> thompson::Compiler {
+            let mut c = thompson::Compiler::new();
+            c.syntax(syntax_config(ascii)).configure(
                 thompson::Config::new()
                     .which_captures(thompson::WhichCaptures::None)
                     .nfa_size_limit(Some(validate::REGEX_SIZE_LIMIT)),
-            )
-            .build(&self.effective())
-            .ok()?;
+            );
+            c
+        }
+        thread_local! {
+            static UNICODE: thompson::Compiler = compiler(false);
+            static ASCII: thompson::Compiler = compiler(true);
+        }
+        let nfa = match &self.nfa {
+            Some(nfa) if !ascii => nfa.clone(),
+            _ => {
+                let pattern = self.effective();
+                let compiler = if ascii { &ASCII } else { &UNICODE };
+                compiler.with(|c| c.build(&pattern).ok())?
+            }
+        };
         let dfa = DFA::builder()
             .configure(
                 DFA::config()
@@ -430,6 +497,36 @@ impl LazyRegex {
             .ok()?;
         let cache = std::sync::Mutex::new(dfa.create_cache());
         Some(Forward { dfa, cache })
+    }
+
+    /// The lean regex (see [`LazyRegex::regex`]) compiled without Unicode: `\w`, `\b`, `\s`,
+    /// `.`, negated classes and `(?i)` then mean their ASCII (byte) versions, which compile to
+    /// automata several times smaller and faster to build. On a haystack that is all ASCII it
+    /// finds exactly the matches of the Unicode regex: there, every class and case fold
+    /// restricted to ASCII is the same set, every word boundary sees the same characters, and
+    /// a non-ASCII literal matches in neither. `None` when the pattern does not compile
+    /// without Unicode (`\pL`, a non-ASCII member of a class) or hits the size limit.
+    pub(crate) fn ascii_regex(&self) -> Option<&meta::Regex> {
+        self.ascii
+            .get_or_init(|| {
+                meta::Regex::builder()
+                    .syntax(syntax_config(true))
+                    .configure(lean_config())
+                    .build(&self.effective())
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// The regex to search `haystack` with, when the search sees nothing outside it: the ASCII
+    /// one for an ASCII haystack when there is one, else [`LazyRegex::regex`]. Same matches.
+    pub(crate) fn regex_for(&self, haystack: &str) -> &meta::Regex {
+        if haystack.is_ascii() {
+            if let Some(re) = self.ascii_regex() {
+                return re;
+            }
+        }
+        self.regex()
     }
 
     /// The pattern as handed to the regex engine: the source, wrapped in `(?i:...)` unless
@@ -473,6 +570,15 @@ impl LazyRegex {
             }
         }
         if text.is_ascii() {
+            // The ASCII forward DFA alone answers "is there a match" (see `ascii_regex`).
+            if let Some(f) = self.forward(true) {
+                if let Ok(mut cache) = f.cache.try_lock() {
+                    let input = regex_automata::Input::new(text).earliest(true);
+                    if let Ok(found) = f.dfa.try_search_fwd(&mut cache, &input) {
+                        return found.is_some();
+                    }
+                }
+            }
             self.regex().is_match(text)
         } else {
             self.searcher().is_match(text)
@@ -554,10 +660,7 @@ impl PrefixLiterals {
 /// the searcher, no full DFA) fails where that one succeeded, this builds exactly what it built.
 fn compile(pattern: &str, lean: bool) -> meta::Regex {
     // What `regex::RegexBuilder::new(p).size_limit(REGEX_SIZE_LIMIT)` configures.
-    let as_regex_crate = meta::Config::new()
-        .nfa_size_limit(Some(validate::REGEX_SIZE_LIMIT))
-        .hybrid_cache_capacity(2 << 20)
-        .utf8_empty(true);
+    let as_regex_crate = regex_crate_config();
     let build = |config| {
         meta::Regex::builder()
             .configure(config)
@@ -569,12 +672,7 @@ fn compile(pattern: &str, lean: bool) -> meta::Regex {
         // non-ASCII text), it would clear a bit per NFA state and haystack byte on every
         // search, and anchored searches of patterns without a longest match span the rest of
         // the text. The PikeVM's cost follows the bytes it actually reads.
-        as_regex_crate
-            .clone()
-            .auto_prefilter(false)
-            .dfa(false)
-            .backtrack(false)
-            .onepass(false)
+        lean_config()
     } else {
         as_regex_crate.clone().dfa(false)
     };
@@ -584,6 +682,32 @@ fn compile(pattern: &str, lean: bool) -> meta::Regex {
         // of 3,000 or more literals with Aho-Corasick alone and builds no NFA, so the
         // size limit that the leaner build hits never applies to it.
         .unwrap_or_else(|| build(as_regex_crate).expect("pattern was compiled during validation"))
+}
+
+/// What `regex::RegexBuilder::new(p).size_limit(REGEX_SIZE_LIMIT)` configures.
+fn regex_crate_config() -> meta::Config {
+    meta::Config::new()
+        .nfa_size_limit(Some(validate::REGEX_SIZE_LIMIT))
+        .hybrid_cache_capacity(2 << 20)
+        .utf8_empty(true)
+}
+
+/// The lean regex: no literal prefilter, no full DFA, no backtracker, no one-pass DFA (see
+/// `compile`).
+fn lean_config() -> meta::Config {
+    regex_crate_config()
+        .auto_prefilter(false)
+        .dfa(false)
+        .backtrack(false)
+        .onepass(false)
+}
+
+/// The regex crate's syntax, or, for `ascii`, the same without Unicode (and so allowed to
+/// match bytes that are not UTF-8, as `[^a]` then does: never on an ASCII haystack).
+fn syntax_config(ascii: bool) -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new()
+        .unicode(!ascii)
+        .utf8(!ascii)
 }
 
 pub(crate) fn effective_pattern(source: &str, case_sensitive: bool) -> String {

@@ -123,14 +123,38 @@ struct Group {
     cache: Mutex<Cache>,
 }
 
-/// The literal part: one Aho-Corasick automaton over the prefix literals of every pattern
-/// that has them.
+/// The literal part: one automaton over the prefix literals of every pattern that has them.
 #[derive(Debug)]
 struct Literals {
-    ac: AhoCorasick,
-    /// The patterns literal `i` of `ac` starts: `owners[owner_at[i]..owner_at[i + 1]]`.
+    automaton: Automaton,
+    /// The patterns literal `i` of the automaton starts: `owners[owner_at[i]..owner_at[i + 1]]`.
     owner_at: Vec<usize>,
     owners: Vec<usize>,
+}
+
+/// Where the literals are searched.
+#[derive(Debug)]
+enum Automaton {
+    /// The automaton `build.rs` built over every literal of the embedded patterns (see
+    /// `prefix_automaton`): when every pattern is an embedded one, nothing is built at start.
+    Embedded,
+    /// Built at load: Aho-Corasick over the literals of these patterns.
+    Built(AhoCorasick),
+}
+
+impl Literals {
+    /// Every occurrence of every literal in `text`, as (literal, start), in the order of
+    /// Aho-Corasick's overlapping search.
+    fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize)) {
+        match &self.automaton {
+            Automaton::Embedded => super::prefix_automaton::for_each_match(text.as_bytes(), found),
+            Automaton::Built(ac) => {
+                for m in ac.find_overlapping_iter(text) {
+                    found(m.pattern().as_usize(), m.start());
+                }
+            }
+        }
+    }
 }
 
 /// The compiled prefilter. Patterns with prefix literals (nearly all of the defaults) are
@@ -153,6 +177,9 @@ pub(crate) enum Candidates<'s> {
     At {
         starts: &'s [usize],
         rest: Option<usize>,
+        /// Whether the whole text is ASCII: the anchored searches may then use the pattern's
+        /// ASCII automaton ([`crate::rules::LazyRegex::anchored_search`]).
+        ascii: bool,
     },
     /// Anywhere.
     Anywhere,
@@ -169,6 +196,8 @@ pub(crate) struct Scan {
     found: Vec<(usize, Vec<usize>, Option<usize>)>,
     /// Fallback patterns that may match, sorted.
     anywhere: Vec<usize>,
+    /// Whether the text is ASCII.
+    ascii: bool,
 }
 
 impl Scan {
@@ -199,6 +228,7 @@ impl Scan {
                         Candidates::At {
                             starts,
                             rest: *rest,
+                            ascii: self.ascii,
                         },
                     ))
                 }
@@ -228,7 +258,11 @@ impl Candidates<'_> {
     {
         match self {
             Candidates::Anywhere => Box::new(re.searcher().find_iter(text)),
-            Candidates::At { starts, rest } => {
+            Candidates::At {
+                starts,
+                rest,
+                ascii,
+            } => {
                 let limit = rest.unwrap_or(usize::MAX);
                 let mut last_end = 0;
                 let mut starts = starts.iter().copied().filter(move |&s| s < limit);
@@ -255,7 +289,7 @@ impl Candidates<'_> {
                                 .max_len
                                 .map_or(text.len(), |m| s.saturating_add(m).min(text.len()));
                             let input = Input::new(text).range(s..end).anchored(Anchored::Yes);
-                            if let Some(m) = re.anchored_search(&input) {
+                            if let Some(m) = re.anchored_search(&input, ascii) {
                                 last_end = m.end();
                                 return Some(m);
                             }
@@ -294,7 +328,10 @@ impl Candidates<'_> {
 impl Prefilter {
     /// Scan `text` once: which patterns may match it, and where.
     pub(crate) fn scan(&self, text: &str) -> Scan {
-        let mut scan = Scan::default();
+        let mut scan = Scan {
+            ascii: text.is_ascii(),
+            ..Scan::default()
+        };
         if let Some(lit) = &self.literals {
             SLOTS.with(|slots| {
                 let mut slots = slots.borrow_mut();
@@ -302,8 +339,7 @@ impl Prefilter {
                     slots.resize(self.patterns, 0);
                 }
                 let found = &mut scan.found;
-                for m in lit.ac.find_overlapping_iter(text) {
-                    let i = m.pattern().as_usize();
+                lit.for_each_match(text, |i, start| {
                     for &p in &lit.owners[lit.owner_at[i]..lit.owner_at[i + 1]] {
                         let slot = &mut slots[p];
                         // A slot left over by a scan that panicked points at no entry of this
@@ -314,13 +350,13 @@ impl Prefilter {
                         }
                         let (_, starts, rest) = &mut found[*slot - 1];
                         if starts.len() < MAX_STARTS {
-                            starts.push(m.start());
+                            starts.push(start);
                         } else {
-                            let rest = rest.get_or_insert(m.start());
-                            *rest = (*rest).min(m.start());
+                            let rest = rest.get_or_insert(start);
+                            *rest = (*rest).min(start);
                         }
                     }
-                }
+                });
                 for (p, _, _) in found.iter() {
                     slots[*p] = 0;
                 }
@@ -372,6 +408,12 @@ impl Prefilter {
     }
 }
 
+/// The prefilter of `patterns`, none of whose literals is known (see [`build_known`]).
+#[cfg(test)]
+pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter, String> {
+    build_known(patterns, |_| None, size_limit)
+}
+
 /// Build the prefilter from the effective patterns.
 ///
 /// Patterns with prefix literals (see `literals`) share one Aho-Corasick automaton, ASCII case
@@ -380,48 +422,52 @@ impl Prefilter {
 /// Thompson NFA without capture states; nothing else is compiled for them (no reverse NFA, no
 /// one-pass or backtracking engine), since all we ask is which patterns match. Groups are
 /// independent, so when there are several they are built on two threads.
-pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter, String> {
-    let mut pairs: Vec<(std::borrow::Cow<'static, [u8]>, usize)> = Vec::new();
-    let mut fallback = Vec::new();
-    for (p, pattern) in patterns.iter().enumerate() {
-        match super::literals::precomputed(pattern) {
-            Some(Some(lits)) => pairs.extend(lits.iter().map(|l| ((*l).into(), p))),
-            Some(None) => fallback.push(p),
-            None => match super::literals::for_user_pattern(pattern)? {
-                Some(lits) => pairs.extend(lits.into_iter().map(|l| (l.into(), p))),
-                None => fallback.push(p),
-            },
-        }
-    }
-    let literals = if pairs.is_empty() {
-        None
-    } else {
-        pairs.sort_unstable();
-        let mut lits: Vec<&[u8]> = Vec::new();
-        let mut owner_at = Vec::new();
-        let mut owners = Vec::with_capacity(pairs.len());
-        for (lit, p) in &pairs {
-            if lits.last() != Some(&&**lit) {
-                lits.push(lit);
-                owner_at.push(owners.len());
+///
+/// `known(i)` gives the literals of pattern `i` when validation already extracted them (as
+/// `literals::for_user_pattern` does); the others not in the table are extracted here.
+pub(crate) fn build_known(
+    patterns: &[String],
+    known: impl Fn(usize) -> Option<Option<Vec<Vec<u8>>>>,
+    size_limit: usize,
+) -> Result<Prefilter, String> {
+    use super::literals;
+    let entries: Vec<Option<usize>> = patterns.iter().map(|p| literals::table_index(p)).collect();
+    let literals = if entries.iter().all(Option::is_some) {
+        // Every pattern is an embedded one: their literals are all in the automaton `build.rs`
+        // built, and only which patterns each literal starts is left to do.
+        let mut pairs: Vec<(u16, usize)> = Vec::new();
+        let mut fallback = Vec::new();
+        for (p, entry) in entries.iter().enumerate() {
+            let entry = entry.unwrap_or_default();
+            let ids = super::prefix_automaton::entry_literals(entry);
+            if literals::precomputed_at(entry).is_some() {
+                pairs.extend(ids.iter().map(|&id| (id, p)));
+            } else {
+                fallback.push(p);
             }
-            owners.push(*p);
+        }
+        pairs.sort_unstable();
+        let count = super::prefix_automaton::literal_count();
+        let mut owner_at = Vec::with_capacity(count + 1);
+        let mut owners = Vec::with_capacity(pairs.len());
+        let mut pair = pairs.iter().peekable();
+        for id in 0..count {
+            owner_at.push(owners.len());
+            while let Some(&(_, p)) = pair.next_if(|(i, _)| usize::from(*i) == id) {
+                owners.push(p);
+            }
         }
         owner_at.push(owners.len());
-        let ac = AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            // A DFA searched no faster on the 10 MB corpus and took four times as long to
-            // build (40M instructions against 10M, at every start).
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&lits)
-            .map_err(|e| e.to_string())?;
-        Some(Literals {
-            ac,
+        let literals = (!pairs.is_empty()).then_some(Literals {
+            automaton: Automaton::Embedded,
             owner_at,
             owners,
-        })
+        });
+        (literals, fallback)
+    } else {
+        built_literals(patterns, known)?
     };
+    let (literals, fallback) = literals;
     let chunks: Vec<Vec<String>> = fallback
         .chunks(GROUP)
         .map(|c| c.iter().map(|&p| patterns[p].clone()).collect())
@@ -433,6 +479,59 @@ pub(crate) fn build(patterns: &[String], size_limit: usize) -> Result<Prefilter,
         fallback,
         groups,
     })
+}
+
+/// The literal part built at load, when some pattern is not an embedded one: the literals of
+/// the patterns that have them in one Aho-Corasick automaton; and the patterns without.
+fn built_literals(
+    patterns: &[String],
+    known: impl Fn(usize) -> Option<Option<Vec<Vec<u8>>>>,
+) -> Result<(Option<Literals>, Vec<usize>), String> {
+    let mut pairs: Vec<(std::borrow::Cow<'static, [u8]>, usize)> = Vec::new();
+    let mut fallback = Vec::new();
+    for (p, pattern) in patterns.iter().enumerate() {
+        match super::literals::precomputed(pattern) {
+            Some(Some(lits)) => pairs.extend(lits.iter().map(|l| ((*l).into(), p))),
+            Some(None) => fallback.push(p),
+            None => {
+                match known(p).map_or_else(|| super::literals::for_user_pattern(pattern), Ok)? {
+                    Some(lits) => pairs.extend(lits.into_iter().map(|l| (l.into(), p))),
+                    None => fallback.push(p),
+                }
+            }
+        }
+    }
+    if pairs.is_empty() {
+        return Ok((None, fallback));
+    }
+    pairs.sort_unstable();
+    let mut lits: Vec<&[u8]> = Vec::new();
+    let mut owner_at = Vec::new();
+    let mut owners = Vec::with_capacity(pairs.len());
+    for (lit, p) in &pairs {
+        if lits.last() != Some(&&**lit) {
+            lits.push(lit);
+            owner_at.push(owners.len());
+        }
+        owners.push(*p);
+    }
+    owner_at.push(owners.len());
+    let ac = AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::Standard)
+        .ascii_case_insensitive(true)
+        // A DFA searched no faster on the 10 MB corpus and took four times as long to
+        // build (40M instructions against 10M, at every start).
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(&lits)
+        .map_err(|e| e.to_string())?;
+    Ok((
+        Some(Literals {
+            automaton: Automaton::Built(ac),
+            owner_at,
+            owners,
+        }),
+        fallback,
+    ))
 }
 
 /// Build the lazy DFAs of the fallback patterns, group by group, on two threads when there
@@ -1033,6 +1132,54 @@ mod adversarial {
             let effective: Vec<String> =
                 patterns.iter().map(|(p, cs)| effective_pattern(p, *cs)).collect();
             check(&patterns, &mix(&effective, &words, seed))?;
+        }
+    }
+}
+
+#[cfg(test)]
+mod embedded_automaton {
+    use super::{Automaton, Literals, build, built_literals};
+
+    /// (pattern, start) of every literal match, in the order the scan sees them.
+    fn events(lit: &Literals, text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        lit.for_each_match(text, |i, start| {
+            out.extend(
+                lit.owners[lit.owner_at[i]..lit.owner_at[i + 1]]
+                    .iter()
+                    .map(|&p| (p, start)),
+            );
+        });
+        out
+    }
+
+    /// The automaton `build.rs` builds reports, for the default patterns, the same literal
+    /// starts in the same order as an Aho-Corasick automaton built at load from the same
+    /// literals (the path user rules take).
+    #[test]
+    fn the_embedded_automaton_finds_what_aho_corasick_finds() {
+        let set = crate::rules::defaults().expect("rules");
+        let patterns: Vec<String> = set
+            .owners
+            .iter()
+            .map(|&(r, p)| set.rules[r].patterns[p].effective())
+            .collect();
+        let embedded = build(&patterns, 1 << 24).expect("prefilter");
+        let embedded = embedded.literals.expect("literals");
+        assert!(matches!(embedded.automaton, Automaton::Embedded));
+        let (built, _) = built_literals(&patterns, |_| None).expect("built");
+        let built = built.expect("literals");
+        assert!(matches!(built.automaton, Automaton::Built(_)));
+        let mut texts: Vec<String> = set
+            .rules
+            .iter()
+            .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match))
+            .cloned()
+            .collect();
+        texts.push(texts.join(". ").to_uppercase());
+        texts.push("GPU gpu GpU \u{212a}ubernetes --\u{212a}eep ma\u{17f}k naïve café ~/wor\u{e9} \u{0}\u{ff}".into());
+        for text in &texts {
+            assert_eq!(events(&embedded, text), events(&built, text), "{text:?}");
         }
     }
 }

@@ -115,9 +115,13 @@ fn fixed_ids(family: Family) -> Option<&'static [&'static str]> {
 /// (`trusted`) skip this at run time: the test suite compiles every one of their patterns, and
 /// compiling ~550 patterns at every start dominated start-up time. (`cost::check` compiles the
 /// pattern as the regex crate would, so it is not compiled a second time here.)
-fn check_regex(pattern: &str, case_sensitive: bool, trusted: bool) -> Result<(), String> {
+fn check_regex(
+    pattern: &str,
+    case_sensitive: bool,
+    trusted: bool,
+) -> Result<super::cost::Checked, String> {
     if trusted {
-        return Ok(());
+        return Ok(super::cost::Checked::default());
     }
     super::cost::check(pattern, case_sensitive)
 }
@@ -172,12 +176,17 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         });
     }
 
-    let set = super::prefilter::build(&compiled.set_patterns, SET_SIZE_LIMIT).map_err(|e| {
-        Error::invalid(
-            format!("rules: the combined pattern set does not compile: {e}"),
-            Some("remove very large patterns"),
-        )
-    })?;
+    let known = |i: usize| {
+        let (r, p) = compiled.owners[i];
+        compiled.rules[r].patterns[p].known_literals()
+    };
+    let set = super::prefilter::build_known(&compiled.set_patterns, known, SET_SIZE_LIMIT)
+        .map_err(|e| {
+            Error::invalid(
+                format!("rules: the combined pattern set does not compile: {e}"),
+                Some("remove very large patterns"),
+            )
+        })?;
 
     let rule_set = RuleSet {
         rules: compiled.rules,

@@ -157,12 +157,16 @@ fn rule(
     let mut patterns = Vec::new();
     for p in &raw.patterns {
         match check_regex(p.get_ref(), raw.case_sensitive, embedded) {
-            Ok(()) => {
+            Ok(checked) => {
                 compiled.owners.push((compiled.rules.len(), patterns.len()));
                 compiled
                     .set_patterns
                     .push(effective_pattern(p.get_ref(), raw.case_sensitive));
-                patterns.push(LazyRegex::new(p.get_ref().clone(), raw.case_sensitive));
+                patterns.push(LazyRegex::checked(
+                    p.get_ref().clone(),
+                    raw.case_sensitive,
+                    checked,
+                ));
             }
             Err(e) => ctx.push(p, format!("{who}: {e}")),
         }
@@ -170,7 +174,11 @@ fn rule(
     let mut exclude = Vec::new();
     for p in &raw.exclude {
         match check_regex(p.get_ref(), raw.case_sensitive, embedded) {
-            Ok(()) => exclude.push(LazyRegex::new(p.get_ref().clone(), raw.case_sensitive)),
+            Ok(checked) => exclude.push(LazyRegex::checked(
+                p.get_ref().clone(),
+                raw.case_sensitive,
+                checked,
+            )),
             Err(e) => ctx.push(p, format!("{who}: in `exclude`: {e}")),
         }
     }

@@ -55,7 +55,7 @@ pub(super) fn negation(ctx: &mut Ctx<'_>, n: RawNegation, negation: &mut Option<
     // User cues are checked like user patterns (for the same messages), then
     // compiled anchored; the embedded ones skip the check, as embedded patterns do.
     match check_regex(n.cues.get_ref(), false, ctx.src.embedded) {
-        Ok(()) => {
+        Ok(_) => {
             match regex::RegexBuilder::new(&format!("^(?:{})$", n.cues.get_ref()))
                 .case_insensitive(true)
                 .size_limit(REGEX_SIZE_LIMIT)
