@@ -17,7 +17,7 @@ use crate::analyze::ConcernSummary;
 use crate::backlog::concerns::Concerns;
 use crate::backlog::plan::{Plan, Reason};
 use crate::backlog::rank::{Ranking, Sensitivity};
-use crate::backlog::{Backlog, Finding, Item, Propagation, Scoring, Status};
+use crate::backlog::{Backlog, Finding, Item, Propagation, Status};
 use crate::cli::{GraphFormat, ScoreFormat};
 
 /// Version of the JSON shapes of `score`, `score --check` and `plan`.
