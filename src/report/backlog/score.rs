@@ -702,6 +702,16 @@ fn human_table(
     out
 }
 
+/// `n` spaces, pushed a slice at a time (not a character at a time).
+fn spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
 /// The title with its markers: `[in-progress]`, and `[needs estimate]` when the estimates are
 /// the defaults `import` put in (the rank rests on guesses).
 fn title_cell(it: &Item) -> String {
@@ -917,7 +927,7 @@ fn fitted_table(
                     };
                     out.push(' ');
                     out.push_str(line);
-                    out.extend(std::iter::repeat_n(' ', pad + 1));
+                    spaces(&mut out, pad + 1);
                 }
                 out.push('│');
                 out.push('\n');
