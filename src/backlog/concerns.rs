@@ -20,6 +20,12 @@ impl Concerns {
     pub fn get(&self, i: usize) -> &ConcernSummary {
         &self.unique[self.of_item[i]]
     }
+
+    /// Which distinct summary item `i` has (an index below the number of distinct summaries):
+    /// items with the same slot have the same summary, so renderers can format it once.
+    pub fn slot(&self, i: usize) -> usize {
+        self.of_item[i]
+    }
 }
 
 /// Layers, tiers and GPU impact of each item, from its description (its title when it has

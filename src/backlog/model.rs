@@ -91,6 +91,7 @@ impl BacklogFile {
     }
 
     /// The items in file order.
+    #[cfg(test)]
     pub(crate) fn iter(&self) -> impl Iterator<Item = &RawItem> {
         self.items.iter().flatten()
     }
@@ -479,8 +480,17 @@ impl Reader {
     fn strings<V: Val>(&mut self, v: &V, what: &str) -> Vec<Spanned<String>> {
         match v.elements() {
             Some(a) => {
-                let each = format!("each entry of {what}");
-                a.iter().filter_map(|x| self.string(x, &each)).collect()
+                let mut out = Vec::with_capacity(a.len());
+                for x in &a {
+                    // The message is only written for an entry that is not a string.
+                    match x.as_str() {
+                        Some(s) => out.push(Spanned::new(x.span(), s.to_owned())),
+                        None => {
+                            let _ = self.string(x, &format!("each entry of {what}"));
+                        }
+                    }
+                }
+                out
             }
             None => {
                 self.problem(

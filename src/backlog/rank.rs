@@ -37,29 +37,44 @@ impl Ranking {
 
     /// Open direct dependents of `i`, in ranked order.
     pub fn unblocks(&self, i: usize) -> Vec<usize> {
-        let mut v: Vec<usize> = graph::dependents(&self.graph, i)
-            .filter(|&j| self.open[j])
-            .collect();
-        v.sort_unstable_by_key(|&j| self.rank[j]);
+        let mut v = Vec::new();
+        self.unblocks_into(i, &mut v);
         v
+    }
+
+    /// [`Ranking::unblocks`] into `v` (cleared first), so a renderer can reuse one buffer.
+    pub fn unblocks_into(&self, i: usize, v: &mut Vec<usize>) {
+        v.clear();
+        v.extend(graph::dependents(&self.graph, i).filter(|&j| self.open[j]));
+        v.sort_unstable_by_key(|&j| self.rank[j]);
     }
 
     /// Open direct prerequisites of `i`, in ranked order.
     pub fn blocked_by(&self, i: usize) -> Vec<usize> {
-        let mut v: Vec<usize> = graph::prerequisites(&self.graph, i)
-            .filter(|&j| self.open[j])
-            .collect();
-        v.sort_unstable_by_key(|&j| self.rank[j]);
+        let mut v = Vec::new();
+        self.blocked_by_into(i, &mut v);
         v
+    }
+
+    /// [`Ranking::blocked_by`] into `v` (cleared first).
+    pub fn blocked_by_into(&self, i: usize, v: &mut Vec<usize>) {
+        v.clear();
+        v.extend(graph::prerequisites(&self.graph, i).filter(|&j| self.open[j]));
+        v.sort_unstable_by_key(|&j| self.rank[j]);
     }
 
     /// Done direct prerequisites of `i` (satisfied).
     pub fn satisfied(&self, i: usize) -> Vec<usize> {
-        let mut v: Vec<usize> = graph::prerequisites(&self.graph, i)
-            .filter(|&j| !self.open[j])
-            .collect();
-        v.sort_unstable();
+        let mut v = Vec::new();
+        self.satisfied_into(i, &mut v);
         v
+    }
+
+    /// [`Ranking::satisfied`] into `v` (cleared first).
+    pub fn satisfied_into(&self, i: usize, v: &mut Vec<usize>) {
+        v.clear();
+        v.extend(graph::prerequisites(&self.graph, i).filter(|&j| !self.open[j]));
+        v.sort_unstable();
     }
 
     /// The critical chain ending at `i`, first prerequisite first.

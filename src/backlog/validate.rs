@@ -54,14 +54,52 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// The lines of a text, worked out only when a position has to be located (a finding, or an
+/// out-of-order lookup): a valid backlog never needs them.
+struct LazyLines<'a> {
+    text: &'a str,
+    lines: std::cell::OnceCell<Lines<'a>>,
+}
+
+impl<'a> LazyLines<'a> {
+    fn get(&self) -> &Lines<'a> {
+        self.lines.get_or_init(|| Lines::new(self.text))
+    }
+}
+
+/// Line numbers of increasing byte offsets (the items' ids, in file order), by counting the
+/// newlines between one offset and the next instead of indexing every line of the file.
+#[derive(Default)]
+struct LineCounter {
+    /// A byte offset and its 0-based line.
+    at: usize,
+    newlines: usize,
+}
+
+impl LineCounter {
+    /// The 1-based line of `offset`, as [`Lines::line`] gives it.
+    fn line(&mut self, lines: &LazyLines<'_>, offset: usize) -> usize {
+        let bytes = lines.text.as_bytes();
+        if offset < self.at || offset > bytes.len() {
+            return lines.get().line(offset);
+        }
+        self.newlines += bytes[self.at..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.at = offset;
+        self.newlines + 1
+    }
+}
+
 struct Ctx<'a> {
-    lines: Lines<'a>,
+    lines: LazyLines<'a>,
     findings: Vec<Finding>,
 }
 
 impl Ctx<'_> {
     fn at(&mut self, offset: usize, code: &'static str, message: impl Into<String>) {
-        let (line, col) = self.lines.locate(offset);
+        let (line, col) = self.lines.get().locate(offset);
         self.findings.push(Finding {
             code,
             message: message.into(),
@@ -415,7 +453,10 @@ pub(crate) fn validate(
     problems: Vec<Problem>,
 ) -> Result<Backlog, Vec<Finding>> {
     let mut ctx = Ctx {
-        lines: Lines::new(text),
+        lines: LazyLines {
+            text,
+            lines: std::cell::OnceCell::new(),
+        },
         findings: Vec::new(),
     };
     for p in problems {
@@ -425,59 +466,62 @@ pub(crate) fn validate(
     let count = file.len();
     let no_items = count == 0;
 
-    // Ids first, so dependencies can be resolved against every declared item.
-    let mut names: Vec<String> = Vec::with_capacity(count);
+    // Ids first, so dependencies can be resolved against every declared item. They are moved
+    // out of the raw items (nothing else reads them) into one list that the one id map
+    // borrows, and become the validated items' ids at the end: no copy of any id is made.
+    let mut file = file;
+    let mut raw_ids: Vec<Option<Spanned<String>>> = file
+        .items
+        .iter_mut()
+        .flatten()
+        .map(|raw| raw.id.take())
+        .collect();
+    // Per slot (unique, usable id, in file order): the id, its line and its raw item's index.
+    let mut names: Vec<&str> = Vec::with_capacity(count);
     let mut first_line: Vec<usize> = Vec::with_capacity(count);
-    // Per raw item: its slot among the unique ids, if it has a usable, first-seen id.
-    let mut slot: Vec<Option<usize>> = Vec::with_capacity(count);
-    {
-        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(count);
-        for raw in file.iter() {
-            let Some(id) = &raw.id else {
-                slot.push(None);
-                continue;
-            };
-            let name = id.get_ref().trim();
-            if name.is_empty() || name.chars().any(char::is_whitespace) {
-                ctx.push(
-                    id,
-                    codes::B002.code,
-                    format!("item id \"{name}\" must be non-empty and without spaces"),
-                );
-                slot.push(None);
-            } else if let Some(&s) = seen.get(name) {
-                ctx.push(
-                    id,
-                    codes::B002.code,
-                    format!(
-                        "duplicate item id `{name}` (first defined on line {})",
-                        first_line[s]
-                    ),
-                );
-                slot.push(None);
-            } else {
-                let s = names.len();
-                first_line.push(ctx.lines.line(id.span().start));
-                names.push(name.to_owned());
-                seen.insert(name, s);
-                slot.push(Some(s));
-            }
+    let mut slot_of_raw: Vec<Option<usize>> = Vec::with_capacity(count);
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(count);
+    let mut lines = LineCounter::default();
+    for id in &raw_ids {
+        let Some(id) = id else {
+            slot_of_raw.push(None);
+            continue;
+        };
+        let name = id.get_ref().trim();
+        if name.is_empty() || name.chars().any(char::is_whitespace) {
+            ctx.push(
+                id,
+                codes::B002.code,
+                format!("item id \"{name}\" must be non-empty and without spaces"),
+            );
+            slot_of_raw.push(None);
+        } else if let Some(&s) = index.get(name) {
+            ctx.push(
+                id,
+                codes::B002.code,
+                format!(
+                    "duplicate item id `{name}` (first defined on line {})",
+                    first_line[s]
+                ),
+            );
+            slot_of_raw.push(None);
+        } else {
+            let s = names.len();
+            first_line.push(lines.line(&ctx.lines, id.span().start));
+            names.push(name);
+            index.insert(name, s);
+            slot_of_raw.push(Some(s));
         }
     }
 
-    let index: HashMap<&str, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(s, n)| (n.as_str(), s))
-        .collect();
     // Filled in slot order (slots are handed out in file order), as the raw items are used
     // up: each chunk's raw list is freed when the loop leaves it.
     let mut items: Vec<Option<Item>> = Vec::with_capacity(names.len());
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
     let mut suggestions = SUGGESTIONS;
-    for (raw, s) in file.items.into_iter().flatten().zip(slot) {
-        let Some(s) = s else { continue };
-        let id = names[s].as_str();
+    for (raw, s) in file.items.into_iter().flatten().zip(&slot_of_raw) {
+        let Some(s) = *s else { continue };
+        let id = names[s];
         let mut mine: Vec<usize> = Vec::with_capacity(raw.depends_on.len());
         for dep in &raw.depends_on {
             let d = dep.get_ref().trim();
@@ -496,7 +540,7 @@ pub(crate) fn validate(
                 None => {
                     let hint = if suggestions > 0 {
                         suggestions -= 1;
-                        did_you_mean(d, names.iter().map(String::as_str).filter(|x| *x != id))
+                        did_you_mean(d, names.iter().copied().filter(|x| *x != id))
                             .map(|x| format!(" (did you mean `{x}`?)"))
                             .unwrap_or_default()
                     } else {
@@ -526,19 +570,25 @@ pub(crate) fn validate(
 
     // Cycles among all declared items (even ones with bad values), so they show up together
     // with the other problems.
-    let ids: Vec<&str> = names.iter().map(String::as_str).collect();
     ctx.findings
-        .extend(super::graph::cycles(&ids, &first_line, &edges));
+        .extend(super::graph::cycles(&names, &first_line, &edges));
 
     if !ctx.findings.is_empty() {
         ctx.findings.sort_by_key(|f| (f.line, f.col));
         return Err(ctx.findings);
     }
     drop(index);
+    drop(names);
+    // Each slot's id, moved out of its raw item's id (trimmed only when it has to be).
+    let ids = slot_of_raw
+        .iter()
+        .zip(&mut raw_ids)
+        .filter_map(|(s, id)| s.and(id.take()))
+        .map(|id| trimmed(id.into_inner()));
     let items: Vec<Item> = items
         .into_iter()
         .zip(edges)
-        .zip(names)
+        .zip(ids)
         .map(|((it, prereqs), id)| {
             let mut it = it.expect("no findings means every item validated");
             it.id = id;

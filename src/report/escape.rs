@@ -104,7 +104,7 @@ fn neutralise_commands(s: String) -> String {
 }
 
 fn finish_controls(s: String, color: bool) -> String {
-    if !s.chars().any(is_hostile_in_block) {
+    if !any_hostile_in_block(&s) {
         return s;
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -129,6 +129,37 @@ fn finish_controls(s: String, color: bool) -> String {
 
 fn is_hostile_in_block(c: char) -> bool {
     is_hostile(c) && c != '\n' && c != '\t'
+}
+
+/// `s.chars().any(is_hostile_in_block)`, cheaply for the common case: a table of 100k rows
+/// is tens of megabytes, mostly ASCII and box-drawing characters, and decoding every character
+/// cost more than rendering it. In UTF-8 the hostile characters are the bytes 0x00-0x1F and
+/// 0x7F, C1 (`C2 80`-`C2 9F`), U+2028-U+202E (`E2 80 A8`-`E2 80 AE`) and U+2066-U+2069
+/// (`E2 81 A6`-`E2 81 A9`). A branch-free pass over each block of bytes (which the compiler
+/// vectorizes) looks for any of those bytes, or an `E2` followed by `80` or `81` (the whole of
+/// U+2000-U+207F); only when one is found are the characters decoded and checked exactly.
+fn any_hostile_in_block(s: &str) -> bool {
+    const BLOCK: usize = 4096;
+    let b = s.as_bytes();
+    let mut at = 0;
+    while at < b.len() {
+        // One byte of overlap, so a pair split between blocks is seen.
+        let end = (at + BLOCK + 1).min(b.len());
+        let block = &b[at..end];
+        let single = block.iter().fold(0u8, |acc, &c| {
+            acc | (u8::from(c < 0x20) & u8::from(c != b'\n') & u8::from(c != b'\t'))
+                | u8::from(c == 0x7f)
+        });
+        let pair = block.iter().zip(&block[1..]).fold(0u8, |acc, (&c, &n)| {
+            acc | (u8::from(c == 0xe2) & u8::from(n <= 0x81))
+                | (u8::from(c == 0xc2) & u8::from(n <= 0x9f))
+        });
+        if single | pair != 0 {
+            return s.chars().any(is_hostile_in_block);
+        }
+        at += BLOCK;
+    }
+    false
 }
 
 /// The length of an SGR sequence (`ESC [ [0-9;]* m`) at the start of `s`.
@@ -340,6 +371,46 @@ pub fn html(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn hostile_bytes_are_hostile_characters() {
+        let mut samples: Vec<String> = Vec::new();
+        let chars: Vec<char> = (0u32..0x3000)
+            .chain(0xfef0..0x10000)
+            .chain([0x1_f600, 0x10_ffff])
+            .filter_map(char::from_u32)
+            .collect();
+        for &c in &chars {
+            samples.push(format!("a{c}b"));
+            samples.push(c.to_string());
+            samples.push(format!("│ x ┆ {c}↑ │"));
+        }
+        samples.push("plain │ table ┆ ↑ line\n\twith tab".to_owned());
+        let long = "│ x ┆ ↑ – “quoted” ─┬─ é\n".repeat(500);
+        for c in [
+            '\u{7}', '\u{7f}', '\u{85}', '\u{2028}', '\u{202e}', '\u{2066}', '\u{2069}',
+        ] {
+            for at in [0, 4095, 4096, 4097, 8191, long.len()] {
+                let mut t = long.clone();
+                let at = (0..=at.min(t.len()))
+                    .rev()
+                    .find(|&k| t.is_char_boundary(k))
+                    .unwrap_or(0);
+                t.insert(at, c);
+                samples.push(t);
+            }
+        }
+        samples.push(long);
+        for s in &samples {
+            assert_eq!(
+                any_hostile_in_block(s),
+                s.chars().any(is_hostile_in_block),
+                "{:?}",
+                s.chars().map(u32::from).collect::<Vec<_>>()
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -17,7 +17,7 @@ use crate::analyze::ConcernSummary;
 use crate::backlog::concerns::Concerns;
 use crate::backlog::plan::{Plan, Reason};
 use crate::backlog::rank::{Ranking, Sensitivity};
-use crate::backlog::{Backlog, Finding, Item, Propagation, Scoring, Status};
+use crate::backlog::{Backlog, Finding, Item, Propagation, Status};
 use crate::cli::{GraphFormat, ScoreFormat};
 
 /// Version of the JSON shapes of `score`, `score --check` and `plan`.
@@ -38,8 +38,33 @@ fn table(header: &[&str]) -> Table {
 
 /// A number for people: at most two decimals, no trailing zeros.
 pub(super) fn num(x: f64) -> String {
+    if let Some(s) = num_exact(x) {
+        return s;
+    }
     let s = format!("{x:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// [`num`] without formatting a float (`{:.2}` takes the slow exact path, the largest cost of
+/// a 100k-row table) when the rounding to two decimals is certain: `x` positive, `x` × 100
+/// below 2^36 (so its rounding error is under 2^-17) and not within 10^-4 of a tie. Then the
+/// hundredths are `(x × 100).round()`, as `{:.2}` would round them; anything else (ties,
+/// huge values, negatives, -0, NaN, infinities) goes through `format!`.
+fn num_exact(x: f64) -> Option<String> {
+    let y = x * 100.0;
+    if !(x.is_sign_positive() && y < 68_719_476_736.0) || (y.fract() - 0.5).abs() < 1e-4 {
+        return None;
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let k = y.round() as u64;
+    let (int, frac) = (k / 100, k % 100);
+    Some(if frac == 0 {
+        int.to_string()
+    } else if frac % 10 == 0 {
+        format!("{int}.{}", frac / 10)
+    } else {
+        format!("{int}.{frac:02}")
+    })
 }
 
 /// A number for machines: three decimals, so snapshots do not churn on float noise.
@@ -116,4 +141,76 @@ pub(super) fn one_line(b: &Backlog) -> std::borrow::Cow<'_, Backlog> {
 
 fn ids<'a>(b: &'a Backlog, list: &[usize]) -> Vec<&'a str> {
     list.iter().map(|&i| b.items[i].id.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn num_without_float_formatting_is_num_with_it() {
+        let slow = |x: f64| {
+            let s = format!("{x:.2}");
+            s.trim_end_matches('0').trim_end_matches('.').to_owned()
+        };
+        let mut xs: Vec<f64> = vec![
+            0.0,
+            -0.0,
+            0.001,
+            0.004,
+            0.005,
+            0.0051,
+            0.015,
+            0.125,
+            0.375,
+            1.005,
+            2.675,
+            1.115,
+            0.045,
+            10.0,
+            100.0,
+            99.995,
+            99.994_999,
+            1e9,
+            6.8e8,
+            6.9e8,
+            7e8,
+            1e15,
+            1e300,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            -1.5,
+            -0.001,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1.0 / 3.0,
+            2.0 / 3.0,
+        ];
+        // RICE-like values: reach × impact × confidence ÷ effort.
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        #[allow(clippy::cast_precision_loss)]
+        for _ in 0..200_000 {
+            let reach = (next() % 5000) as f64;
+            let impact = [0.25, 0.5, 1.0, 2.0, 3.0][(next() % 5) as usize];
+            let confidence = (50 + next() % 51) as f64 / 100.0;
+            let effort = [0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 8.0, 0.3][(next() % 8) as usize];
+            xs.push(reach * impact * confidence / effort);
+            xs.push((next() % 10_000_000) as f64 / 1000.0);
+            xs.push(f64::from_bits(next() >> 2));
+        }
+        for k in 0..100_000u32 {
+            xs.push(f64::from(k) / 1000.0);
+            xs.push(f64::from(k) / 200.0);
+        }
+        for x in xs {
+            assert_eq!(num(x), slow(x), "{x:e} ({:#x})", x.to_bits());
+        }
+    }
 }

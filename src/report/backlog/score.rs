@@ -25,6 +25,7 @@ struct InheritJson<'a> {
     value: f64,
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct ItemJson<'a> {
     rank: usize,
@@ -57,6 +58,7 @@ struct ItemJson<'a> {
     needs_estimate: bool,
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct CriticalJson<'a> {
     items: Vec<&'a str>,
@@ -79,11 +81,13 @@ struct SensitivityJson<'a> {
 }
 
 /// The ranked items, serialized one at a time (100k items never exist as JSON structs at once).
+#[cfg(test)]
 struct ItemsJson<'v, 'a> {
     view: &'v ScoreView<'a>,
     count: usize,
 }
 
+#[cfg(test)]
 impl Serialize for ItemsJson<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(
@@ -98,11 +102,12 @@ impl Serialize for ItemsJson<'_, '_> {
     }
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct ScoreJson<'v, 'a> {
     schema_version: u32,
     backlog: &'a str,
-    scoring: &'a Scoring,
+    scoring: &'a crate::backlog::Scoring,
     open: usize,
     items: ItemsJson<'v, 'a>,
     done: Vec<&'a str>,
@@ -138,6 +143,7 @@ fn inherits<'a>(b: &'a Backlog, r: &Ranking, i: usize) -> Vec<InheritJson<'a>> {
     }
 }
 
+#[cfg(test)]
 fn item_json<'a>(v: &ScoreView<'a>, rank: usize, i: usize) -> ItemJson<'a> {
     let b = v.backlog;
     let r = v.ranking;
@@ -286,10 +292,313 @@ fn score_in(v: &ScoreView<'_>, format: ScoreFormat) -> String {
     }
 }
 
-/// `score --format json`, written to `w` as it is serialized: at a million items the document
+/// `score --format json`, written to `w` as it is produced: at a million items the document
 /// is about 600 MB, which need not be held in memory next to the backlog. The same bytes as
 /// [`score`] with [`ScoreFormat::Json`].
+///
+/// The items are written by hand in `serde_json`'s pretty format (two spaces an indent level,
+/// `"key": value`, `[]` for an empty list), the way `serde_json` writes them: strings that need
+/// no escape as they are and the others through `serde_json`, numbers through `serde_json`,
+/// and the small nested values (`scoring`, `concerns`, `sensitivity`) serialized by
+/// `serde_json` and indented to their depth. Through serde, keys and strings went byte by
+/// byte through the escaper and the pretty printer: a third of a 100k-item run. A test holds
+/// this to the serde rendering ([`score_json_serde_to`]).
 pub fn score_json_to<W: std::io::Write>(v: &ScoreView<'_>, mut w: W) -> std::io::Result<()> {
+    let b = v.backlog;
+    let r = v.ranking;
+    let n = v.top.unwrap_or(usize::MAX);
+    let count = n.min(r.order.len());
+    let mut o = JsonOut {
+        buf: Vec::with_capacity(1 << 17),
+        tmp: Vec::new(),
+    };
+    o.raw("{\n  \"schema_version\": ");
+    o.int(SCHEMA_VERSION as usize);
+    o.raw(",\n  \"backlog\": ");
+    o.str(v.path);
+    o.raw(",\n  \"scoring\": ");
+    o.value(&b.scoring, "  ");
+    o.raw(",\n  \"open\": ");
+    o.int(r.order.len());
+    o.raw(",\n  \"items\": ");
+    if count == 0 {
+        o.raw("[]");
+    } else {
+        o.raw("[\n");
+        // Each distinct concern summary, rendered once.
+        let mut concerns: Vec<Option<Vec<u8>>> = Vec::new();
+        let mut ids = Vec::new();
+        let literals = IdLiterals::of(b);
+        for (k, &i) in r.order.iter().take(count).enumerate() {
+            if k > 0 {
+                o.raw(",\n");
+            }
+            o.item(v, k + 1, i, &mut concerns, &mut ids, &literals);
+            if o.buf.len() >= 1 << 16 {
+                w.write_all(&o.buf)?;
+                o.buf.clear();
+            }
+        }
+        o.raw("\n  ]");
+    }
+    o.raw(",\n  \"done\": ");
+    o.strs(
+        b.items
+            .iter()
+            .filter(|it| !it.is_open())
+            .map(|it| it.id.as_str()),
+        "  ",
+    );
+    o.raw(",\n  \"critical_path\": {\n    \"items\": ");
+    o.strs(r.critical.iter().map(|&i| b.items[i].id.as_str()), "    ");
+    o.raw(",\n    \"effort\": ");
+    o.f64(round(r.critical_effort));
+    o.raw("\n  }");
+    if let Some(s) = v.sensitivity {
+        let s: Vec<SensitivityJson<'_>> = s
+            .iter()
+            .map(|x| SensitivityJson {
+                id: &b.items[x.index].id,
+                rank: x.rank,
+                changes: x
+                    .changes
+                    .iter()
+                    .map(|c| ChangeJson {
+                        estimate: c.estimate,
+                        from: round(c.from),
+                        to: round(c.to),
+                        new_rank: c.new_rank,
+                    })
+                    .collect(),
+            })
+            .collect();
+        o.raw(",\n  \"sensitivity\": ");
+        o.value(&s, "  ");
+    }
+    o.raw("\n}\n");
+    w.write_all(&o.buf)
+}
+
+/// Pretty JSON as `serde_json` writes it, into a buffer.
+struct JsonOut {
+    buf: Vec<u8>,
+    /// Scratch space for values serialized by `serde_json`.
+    tmp: Vec<u8>,
+}
+
+impl JsonOut {
+    fn raw(&mut self, s: &str) {
+        self.buf.extend_from_slice(s.as_bytes());
+    }
+
+    /// A string: as it is when nothing in it needs an escape (`"`, backslash, C0), else through
+    /// `serde_json`, which escapes exactly those.
+    fn str(&mut self, s: &str) {
+        if s.bytes().any(|c| c < 0x20 || c == b'"' || c == b'\\') {
+            serde_json::to_writer(&mut self.buf, s).expect("writing to memory does not fail");
+        } else {
+            self.buf.push(b'"');
+            self.buf.extend_from_slice(s.as_bytes());
+            self.buf.push(b'"');
+        }
+    }
+
+    fn f64(&mut self, x: f64) {
+        serde_json::to_writer(&mut self.buf, &x).expect("writing to memory does not fail");
+    }
+
+    fn int(&mut self, x: usize) {
+        let _ = std::io::Write::write_fmt(&mut self.buf, format_args!("{x}"));
+    }
+
+    /// A list of item ids whose key is at the items' field indent.
+    fn ids(&mut self, list: &[usize], ids: &IdLiterals) {
+        if list.is_empty() {
+            self.raw("[]");
+            return;
+        }
+        for (k, &j) in list.iter().enumerate() {
+            self.raw(if k == 0 { "[\n        " } else { ",\n        " });
+            self.buf.extend_from_slice(ids.get(j));
+        }
+        self.raw("\n      ]");
+    }
+
+    /// A list of strings whose key is at `indent`.
+    fn strs<'s>(&mut self, list: impl Iterator<Item = &'s str>, indent: &str) {
+        let mut empty = true;
+        for s in list {
+            self.raw(if empty { "[\n" } else { ",\n" });
+            empty = false;
+            self.raw(indent);
+            self.raw("  ");
+            self.str(s);
+        }
+        if empty {
+            self.raw("[]");
+        } else {
+            self.raw("\n");
+            self.raw(indent);
+            self.raw("]");
+        }
+    }
+
+    /// A value serialized by `serde_json`, its lines indented by `indent` (a newline in JSON
+    /// text is always formatting: inside strings it is escaped).
+    fn value<T: Serialize + ?Sized>(&mut self, v: &T, indent: &str) {
+        self.tmp.clear();
+        serde_json::to_writer_pretty(&mut self.tmp, v).expect("backlog values serialize to JSON");
+        indented(&self.tmp, indent, &mut self.buf);
+    }
+
+    fn item(
+        &mut self,
+        v: &ScoreView<'_>,
+        rank: usize,
+        i: usize,
+        concerns: &mut Vec<Option<Vec<u8>>>,
+        list: &mut Vec<usize>,
+        ids: &IdLiterals,
+    ) {
+        const F: &str = "      ";
+        let b = v.backlog;
+        let r = v.ranking;
+        let it = &b.items[i];
+        self.raw("    {\n      \"rank\": ");
+        self.int(rank);
+        self.raw(",\n      \"id\": ");
+        self.buf.extend_from_slice(ids.get(i));
+        self.raw(",\n      \"title\": ");
+        self.str(&it.title);
+        self.raw(",\n      \"status\": ");
+        self.str(it.status.name());
+        self.raw(",\n      \"reach\": ");
+        self.f64(it.reach);
+        self.raw(",\n      \"impact\": ");
+        self.f64(it.impact);
+        self.raw(",\n      \"confidence\": ");
+        self.f64(it.confidence);
+        self.raw(",\n      \"effort\": ");
+        self.f64(it.effort);
+        if let Some(l) = &it.effort_label {
+            self.raw(",\n      \"effort_label\": ");
+            self.str(l);
+        }
+        self.raw(",\n      \"own_score\": ");
+        self.f64(round(r.own[i]));
+        self.raw(",\n      \"effective_score\": ");
+        self.f64(round(r.effective.score[i]));
+        self.raw(",\n      \"inherits\": ");
+        let inh = inherits(b, r, i);
+        if inh.is_empty() {
+            self.raw("[]");
+        } else {
+            for (k, x) in inh.iter().enumerate() {
+                self.raw(if k == 0 { "[\n" } else { ",\n" });
+                self.raw("        {\n          \"from\": ");
+                self.str(x.from);
+                if let Some(via) = x.via {
+                    self.raw(",\n          \"via\": ");
+                    self.str(via);
+                }
+                self.raw(",\n          \"value\": ");
+                self.f64(x.value);
+                self.raw("\n        }");
+            }
+            self.raw("\n      ]");
+        }
+        self.raw(",\n      \"unblocks\": ");
+        r.unblocks_into(i, list);
+        self.ids(list, ids);
+        self.raw(",\n      \"blocked_by\": ");
+        r.blocked_by_into(i, list);
+        self.ids(list, ids);
+        self.raw(",\n      \"satisfied\": ");
+        r.satisfied_into(i, list);
+        self.ids(list, ids);
+        self.raw(",\n      \"chain_effort\": ");
+        self.f64(round(r.chain_effort[i]));
+        self.raw(",\n      \"chain_prev\": ");
+        match r.chain_prev[i] {
+            Some(p) => self.buf.extend_from_slice(ids.get(p)),
+            None => self.raw("null"),
+        }
+        if let Some(c) = v.concerns {
+            self.raw(",\n      \"concerns\": ");
+            let slot = c.slot(i);
+            if concerns.len() <= slot {
+                concerns.resize(slot + 1, None);
+            }
+            let json = concerns[slot].get_or_insert_with(|| {
+                let mut tmp = Vec::new();
+                serde_json::to_writer_pretty(&mut tmp, c.get(i))
+                    .expect("a concern summary serializes to JSON");
+                let mut out = Vec::with_capacity(tmp.len() + 64);
+                indented(&tmp, F, &mut out);
+                out
+            });
+            self.buf.extend_from_slice(json);
+        }
+        self.raw(",\n      \"tags\": ");
+        self.strs(it.tags.iter().map(String::as_str), F);
+        if let Some(u) = &it.url {
+            self.raw(",\n      \"url\": ");
+            self.str(u);
+        }
+        if it.needs_estimate {
+            self.raw(",\n      \"needs_estimate\": true");
+        }
+        self.raw("\n    }");
+    }
+}
+
+/// Every item's id as a JSON string (quoted, escaped), one after the other in item order. The
+/// ranked items name their neighbours by id; read from the items, each of those ids is a cache
+/// miss in a heap of millions of small allocations (at 300k items most of the render's time),
+/// read from here they are a few megabytes in one place.
+struct IdLiterals {
+    text: Vec<u8>,
+    /// Item `i`'s literal is `text[start[i]..start[i + 1]]`.
+    start: Vec<usize>,
+}
+
+impl IdLiterals {
+    fn of(b: &Backlog) -> IdLiterals {
+        let bytes: usize = b.items.iter().map(|it| it.id.len() + 2).sum();
+        let mut o = JsonOut {
+            buf: Vec::with_capacity(bytes),
+            tmp: Vec::new(),
+        };
+        let mut start = Vec::with_capacity(b.items.len() + 1);
+        start.push(0);
+        for it in &b.items {
+            o.str(&it.id);
+            start.push(o.buf.len());
+        }
+        IdLiterals { text: o.buf, start }
+    }
+
+    fn get(&self, i: usize) -> &[u8] {
+        &self.text[self.start[i]..self.start[i + 1]]
+    }
+}
+
+/// `json` with `indent` after every newline.
+fn indented(json: &[u8], indent: &str, out: &mut Vec<u8>) {
+    let mut lines = json.split(|&c| c == b'\n');
+    if let Some(first) = lines.next() {
+        out.extend_from_slice(first);
+    }
+    for line in lines {
+        out.push(b'\n');
+        out.extend_from_slice(indent.as_bytes());
+        out.extend_from_slice(line);
+    }
+}
+
+/// The serde rendering [`score_json_to`] writes by hand: the reference it is tested against.
+#[cfg(test)]
+fn score_json_serde_to<W: std::io::Write>(v: &ScoreView<'_>, mut w: W) -> std::io::Result<()> {
     let b = v.backlog;
     let r = v.ranking;
     let n = v.top.unwrap_or(usize::MAX);
@@ -437,6 +746,16 @@ fn human_table(
         );
     }
     out
+}
+
+/// `n` spaces, pushed a slice at a time (not a character at a time).
+fn spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// The title with its markers: `[in-progress]`, and `[needs estimate]` when the estimates are
@@ -654,7 +973,7 @@ fn fitted_table(
                     };
                     out.push(' ');
                     out.push_str(line);
-                    out.extend(std::iter::repeat_n(' ', pad + 1));
+                    spaces(&mut out, pad + 1);
                 }
                 out.push('│');
                 out.push('\n');
@@ -863,6 +1182,99 @@ mod tests {
                 ]
             })
             .collect()
+    }
+
+    /// A backlog with every optional field, hostile and escaped strings, done items and
+    /// t-shirt efforts, under `propagation`.
+    fn odd_backlog(propagation: &str) -> String {
+        let mut t = format!(
+            "[scoring]\nreach_period = \"users \\\"per\\\" term\"\npropagation = \"{propagation}\"\n"
+        );
+        let titles = [
+            "Plain title",
+            "Quote \\\" and backslash \\\\ inside",
+            "Tab\\tand newline\\n and bell \\u0007 and DEL \\u007f",
+            "Bidi \\u202e and C1 \\u0085 and é and 短い",
+            "GPU queue for students with MIG slices",
+        ];
+        for i in 0..12 {
+            let _ = write!(
+                t,
+                "[[item]]\nid = \"it-{i}\"\ntitle = \"{}\"\nreach = {}\nimpact = {}\nconfidence = 0.8\neffort = {}\n",
+                titles[i % titles.len()],
+                i * 7 % 50,
+                ["1", "2", "0.5", "\"massive\""][i % 4],
+                ["1", "\"M\"", "2.5", "\"xs\""][i % 4],
+            );
+            if i % 5 == 3 {
+                t.push_str("status = \"done\"\n");
+            } else if i % 5 == 1 {
+                t.push_str("status = \"in-progress\"\n");
+            }
+            if i % 3 == 0 {
+                t.push_str("tags = [\"a\", \"b\\\"c\"]\nurl = \"https://example.org/1\"\n");
+            }
+            if i % 4 == 2 {
+                t.push_str("needs_estimate = true\n");
+            }
+            if i > 0 {
+                let deps: Vec<String> = (0..i)
+                    .filter(|j| (i + j) % 3 == 0)
+                    .map(|j| format!("\"it-{j}\""))
+                    .collect();
+                let _ = writeln!(t, "depends_on = [{}]", deps.join(", "));
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn json_written_by_hand_is_serde_json_s() {
+        let set = crate::rules::defaults().expect("rules");
+        let mut texts: Vec<String> = ["none", "max", "sum", "chain"]
+            .iter()
+            .map(|p| odd_backlog(p))
+            .collect();
+        for f in [
+            "backlog.toml",
+            "backlog/enabler-chain.toml",
+            "backlog/ok-minimal.toml",
+        ] {
+            texts.push(
+                std::fs::read_to_string(format!("{}/fixtures/{f}", env!("CARGO_MANIFEST_DIR")))
+                    .expect("fixture"),
+            );
+        }
+        for text in &texts {
+            let b = crate::backlog::parse(text).expect("valid");
+            let r = crate::backlog::rank::rank(&b);
+            let c = crate::backlog::concerns::annotate(&b, set);
+            let sens = crate::backlog::rank::sensitivity(&b, &r, 3);
+            for (concerns, top, critical_path, sensitivity) in [
+                (Some(&c), None, false, None),
+                (None, Some(0), true, Some(&sens[..])),
+                (Some(&c), Some(2), true, Some(&[][..])),
+                (None, Some(usize::MAX), false, Some(&sens[..])),
+            ] {
+                let v = ScoreView {
+                    path: "dir/\"odd\"\tname.toml",
+                    backlog: &b,
+                    ranking: &r,
+                    concerns,
+                    top,
+                    critical_path,
+                    sensitivity,
+                };
+                let (mut by_hand, mut by_serde) = (Vec::new(), Vec::new());
+                score_json_to(&v, &mut by_hand).expect("in memory");
+                score_json_serde_to(&v, &mut by_serde).expect("in memory");
+                assert_eq!(
+                    String::from_utf8(by_hand).expect("UTF-8"),
+                    String::from_utf8(by_serde).expect("UTF-8"),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]
