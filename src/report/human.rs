@@ -380,6 +380,15 @@ pub(super) fn rule_detail(r: &Rule) -> String {
     if !r.negatable {
         let _ = writeln!(out, "\nNegation cues do not cancel this rule.");
     }
+    if r.context {
+        out.push('\n');
+        out.push_str(&wrap(
+            "Context: its evidence places a text, but in the GPU contest it never outweighs a cue \
+             that the change is not about allocation, nor decides the mode.",
+            96,
+            "",
+        ));
+    }
     out
 }
 

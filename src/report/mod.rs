@@ -313,6 +313,8 @@ pub(crate) struct RuleJson<'a> {
     patterns: Vec<&'a str>,
     exclude: Vec<&'a str>,
     negatable: bool,
+    /// Context evidence: it places a text but never outweighs a `none` cue in the GPU contest.
+    context: bool,
     when: Vec<String>,
     unless: Vec<String>,
     signals: Vec<(String, f64)>,
@@ -338,6 +340,7 @@ pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
         patterns: r.patterns.iter().map(|p| p.source.as_str()).collect(),
         exclude: r.exclude.iter().map(|p| p.source.as_str()).collect(),
         negatable: r.negatable,
+        context: r.context,
         when: r.when.iter().map(ToString::to_string).collect(),
         unless: r.unless.iter().map(ToString::to_string).collect(),
         signals: r.signals.iter().map(|(c, w)| (c.to_string(), *w)).collect(),

@@ -301,3 +301,41 @@ fn a_bare_gpu_mention_does_not_make_a_named_mode_mode_agnostic() {
     let b = run("Use the nvidia-smi mig commands from one admin tool to apply the layout");
     assert_eq!(b.gpu_impact.value, "mig");
 }
+
+/// Components and lifecycle words are context: a change to what the idle checker logs is not a
+/// GPU change, while a change to the idle timeout is; documentation outweighs one allocation
+/// word; "MIG is off" means whole GPUs.
+#[test]
+fn context_evidence_does_not_make_a_gpu_change() {
+    let log = run("Print the username next to each container in the idle-check log.");
+    assert_eq!(log.gpu_impact.value, "none", "{:?}", log.gpu_impact);
+    // Inference follows the decided mode: no GPU change, no gpu-efficiency inferred from one.
+    assert!(
+        log.principles
+            .supported
+            .iter()
+            .flat_map(|f| &f.evidence)
+            .all(|e| e.rule != "infer-gpu-efficiency"),
+        "{:?}",
+        log.principles
+    );
+    let timeout = run("Cut the idle timeout to 30 minutes so idle GPUs come back sooner.");
+    assert_eq!(timeout.gpu_impact.value, "both");
+    let docs = run("Add a --concepts page that explains gpueq and what a GPU slot is.");
+    assert_eq!(docs.gpu_impact.value, "none");
+    let display = run("Fix the colours of the banner and the GPU quota display.");
+    assert_eq!(display.gpu_impact.value, "both");
+    let whole = run("With MIG off, limit students to one full GPU per container.");
+    assert_eq!(whole.gpu_impact.value, "full-gpu");
+}
+
+/// A policy value is set by the admin, whoever asks for it; maintainer work is the admin's.
+#[test]
+fn policy_values_and_maintainer_work_have_the_admin_as_audience() {
+    let runtime = run("Could researcher max runtime go to 96 h during thesis season?");
+    assert!(has(&runtime, "tier:admin"));
+    assert!(has(&runtime, "tier:researcher"));
+    let refactor = run("Delete the fallback code in mlc-patched.py and add unit tests for it.");
+    assert!(has(&refactor, "tier:admin"));
+    assert!(!has(&refactor, "tier:student"), "{:?}", refactor.tiers);
+}

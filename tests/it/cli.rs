@@ -284,7 +284,27 @@ fn rules_list_show_check_and_eval() {
         .args(["rules", "show", "gpu-mig", "--format", "json"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("\"patterns\""));
+        .stdout(predicate::str::contains("\"patterns\""))
+        .stdout(predicate::str::contains("\"context\": false"));
+    // Component rules are context evidence, and say so.
+    ds01()
+        .args([
+            "rules",
+            "show",
+            "component-gpu-allocator",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"context\": true"));
+    ds01()
+        .args(["rules", "show", "component-gpu-allocator"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Context: its evidence places a text",
+        ));
     ds01()
         .args(["rules", "show", "gpu-mgi"])
         .assert()
