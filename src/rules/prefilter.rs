@@ -732,18 +732,22 @@ mod anchored {
         }
     }
 
+    /// Every example text of every rule, must-match and must-not-match.
+    pub(super) fn example_texts(set: &crate::rules::RuleSet) -> Vec<String> {
+        set.rules
+            .iter()
+            .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match))
+            .cloned()
+            .collect()
+    }
+
     /// On the rule examples, each alone and all joined, and on texts long enough to overflow
     /// the kept starts, every pattern's matches through the prefilter are exactly its
     /// `find_iter` matches, and a pattern the prefilter leaves out has none.
     #[test]
     fn default_patterns_match_the_same_through_the_prefilter() {
         let set = crate::rules::defaults().expect("rules");
-        let mut texts: Vec<String> = set
-            .rules
-            .iter()
-            .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match))
-            .cloned()
-            .collect();
+        let mut texts = example_texts(set);
         let joined = texts.join(". ");
         texts.push(joined.repeat(3));
         for text in &texts {
@@ -1170,12 +1174,7 @@ mod embedded_automaton {
         let (built, _) = built_literals(&patterns, |_| None).expect("built");
         let built = built.expect("literals");
         assert!(matches!(built.automaton, Automaton::Built(_)));
-        let mut texts: Vec<String> = set
-            .rules
-            .iter()
-            .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match))
-            .cloned()
-            .collect();
+        let mut texts = super::anchored::example_texts(set);
         texts.push(texts.join(". ").to_uppercase());
         texts.push("GPU gpu GpU \u{212a}ubernetes --\u{212a}eep ma\u{17f}k naïve café ~/wor\u{e9} \u{0}\u{ff}".into());
         for text in &texts {

@@ -80,6 +80,29 @@ struct SensitivityJson<'a> {
     changes: Vec<ChangeJson>,
 }
 
+/// The `sensitivity` array of `score --format json`, for both JSON writers.
+fn sensitivity_json<'a>(
+    b: &'a crate::backlog::Backlog,
+    s: &[crate::backlog::rank::Sensitivity],
+) -> Vec<SensitivityJson<'a>> {
+    s.iter()
+        .map(|x| SensitivityJson {
+            id: &b.items[x.index].id,
+            rank: x.rank,
+            changes: x
+                .changes
+                .iter()
+                .map(|c| ChangeJson {
+                    estimate: c.estimate,
+                    from: round(c.from),
+                    to: round(c.to),
+                    new_rank: c.new_rank,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// The ranked items, serialized one at a time (100k items never exist as JSON structs at once).
 #[cfg(test)]
 struct ItemsJson<'v, 'a> {
@@ -355,23 +378,7 @@ pub fn score_json_to<W: std::io::Write>(v: &ScoreView<'_>, mut w: W) -> std::io:
     o.f64(round(r.critical_effort));
     o.raw("\n  }");
     if let Some(s) = v.sensitivity {
-        let s: Vec<SensitivityJson<'_>> = s
-            .iter()
-            .map(|x| SensitivityJson {
-                id: &b.items[x.index].id,
-                rank: x.rank,
-                changes: x
-                    .changes
-                    .iter()
-                    .map(|c| ChangeJson {
-                        estimate: c.estimate,
-                        from: round(c.from),
-                        to: round(c.to),
-                        new_rank: c.new_rank,
-                    })
-                    .collect(),
-            })
-            .collect();
+        let s = sensitivity_json(b, s);
         o.raw(",\n  \"sensitivity\": ");
         o.value(&s, "  ");
     }
@@ -621,24 +628,7 @@ fn score_json_serde_to<W: std::io::Write>(v: &ScoreView<'_>, mut w: W) -> std::i
                 items: ids(b, &r.critical),
                 effort: round(r.critical_effort),
             },
-            sensitivity: v.sensitivity.map(|s| {
-                s.iter()
-                    .map(|x| SensitivityJson {
-                        id: &b.items[x.index].id,
-                        rank: x.rank,
-                        changes: x
-                            .changes
-                            .iter()
-                            .map(|c| ChangeJson {
-                                estimate: c.estimate,
-                                from: round(c.from),
-                                to: round(c.to),
-                                new_rank: c.new_rank,
-                            })
-                            .collect(),
-                    })
-                    .collect()
-            }),
+            sensitivity: v.sensitivity.map(|s| sensitivity_json(b, s)),
         },
     )?;
     w.write_all(b"\n")
