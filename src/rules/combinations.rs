@@ -109,8 +109,15 @@ impl Combination {
 /// Whether a rule file holds combinations or trade-offs (`family = "combinations"` or
 /// `"tradeoffs"`): such files are read here, after the reading rules they refer to.
 pub(crate) fn is_combinations(text: &str) -> bool {
-    text.lines().any(|l| {
-        let l = l.trim();
+    // Only the lines where `family` occurs, found by substring search: splitting every line of
+    // the embedded files was 1M instructions of each start.
+    text.match_indices("family").any(|(at, _)| {
+        let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        if !text[start..at].chars().all(char::is_whitespace) {
+            return false;
+        }
+        let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        let l = text[at..end].trim();
         l.strip_prefix("family")
             .map(|r| r.trim_start())
             .and_then(|r| r.strip_prefix('='))
@@ -401,6 +408,10 @@ mod tests {
         assert!(is_combinations("# x\nfamily = \"combinations\"\n"));
         assert!(is_combinations("family='combinations'"));
         assert!(!is_combinations("family = \"risks\"\n# combinations\n"));
+        assert!(is_combinations("a = 1\r\n \tfamily = \"tradeoffs\"\r\n"));
+        assert!(!is_combinations(
+            "x family = \"combinations\"\nfamily family = \"tradeoffs\""
+        ));
     }
 }
 

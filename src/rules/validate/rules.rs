@@ -6,6 +6,7 @@ use toml::Spanned;
 
 use super::questions::{options, questions};
 use super::{Ctx, RULE_ID, check_regex, ctx_for};
+use crate::rules::cost::Checked;
 use crate::rules::model::RawRule;
 use crate::rules::{Family, Label, LazyRegex, Location, Rule, Source, effective_pattern};
 use crate::taxonomy::Concern;
@@ -99,10 +100,36 @@ pub(super) fn rules(
         set_patterns: Vec::new(),
         owners: Vec::new(),
     };
+    // The user patterns' checks (`cost::check`, most of the cost of loading user rules), in
+    // rule order, patterns then exclusions, worked out on several threads: each is independent.
+    // The embedded defaults skip them (see `check_regex`).
+    let embedded = |name: &str| sources.iter().any(|s| s.embedded && s.name == name);
+    let jobs: Vec<(&str, bool)> = raw_rules
+        .iter()
+        .filter(|r| !embedded(&r.0))
+        .flat_map(|(_, _, raw, _)| {
+            raw.patterns
+                .iter()
+                .chain(&raw.exclude)
+                .map(|p| (p.get_ref().as_str(), raw.case_sensitive))
+        })
+        .collect();
+    let checks = crate::rules::par_map(&jobs, |&(p, case_sensitive)| {
+        check_regex(p, case_sensitive, false)
+    });
+    let mut checks = checks.into_iter();
     let mut follows: Vec<Option<String>> = Vec::new();
     for (name, family, raw, location) in raw_rules {
         let mut ctx = ctx_for(sources, newlines, &name);
-        let (rule, follow) = rule(&mut ctx, family, raw, location, labels, &mut compiled);
+        let (rule, follow) = rule(
+            &mut ctx,
+            family,
+            raw,
+            location,
+            labels,
+            &mut compiled,
+            &mut checks,
+        );
         problems.append(&mut ctx.problems);
         compiled.rules.push(rule);
         follows.push(follow);
@@ -127,8 +154,18 @@ fn rule(
     location: Location,
     labels: &BTreeMap<(Family, String), Label>,
     compiled: &mut Compiled,
+    checks: &mut impl Iterator<Item = Result<Checked, String>>,
 ) -> (Rule, Option<String>) {
     let embedded = ctx.src.embedded;
+    // The check of the next pattern: worked out by [`rules`] for user patterns, skipped for
+    // the embedded ones.
+    let mut check = |p: &str| {
+        if embedded {
+            check_regex(p, raw.case_sensitive, true)
+        } else {
+            checks.next().expect("one check per user pattern")
+        }
+    };
     let id = raw.id.get_ref().clone();
     let who = format!("rule `{id}`");
     if raw.summary.trim().is_empty() || raw.why.trim().is_empty() {
@@ -156,7 +193,7 @@ fn rule(
     }
     let mut patterns = Vec::new();
     for p in &raw.patterns {
-        match check_regex(p.get_ref(), raw.case_sensitive, embedded) {
+        match check(p.get_ref()) {
             Ok(checked) => {
                 compiled.owners.push((compiled.rules.len(), patterns.len()));
                 compiled
@@ -173,7 +210,7 @@ fn rule(
     }
     let mut exclude = Vec::new();
     for p in &raw.exclude {
-        match check_regex(p.get_ref(), raw.case_sensitive, embedded) {
+        match check(p.get_ref()) {
             Ok(checked) => exclude.push(LazyRegex::checked(
                 p.get_ref().clone(),
                 raw.case_sensitive,
