@@ -434,7 +434,7 @@ fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, line: usize, scoring: &Scorin
             .title
             .map(|t| trimmed(t.into_inner()))
             .unwrap_or_default(),
-        description: extra
+        description: raw
             .description
             .map(|d| trimmed(d.into_inner()))
             .unwrap_or_default(),
