@@ -60,18 +60,33 @@ pub(crate) struct RawScoring {
 pub(crate) struct RawItem {
     pub(crate) id: Option<Spanned<String>>,
     pub(crate) title: Option<Spanned<String>>,
-    pub(crate) description: Option<Spanned<String>>,
     pub(crate) reach: Option<Spanned<Scalar>>,
     pub(crate) impact: Option<Spanned<Scalar>>,
     pub(crate) confidence: Option<Spanned<Scalar>>,
     pub(crate) effort: Option<Spanned<Scalar>>,
     pub(crate) depends_on: Vec<Spanned<String>>,
+    pub(crate) description: Option<Spanned<String>>,
+    /// The rarer optional keys, boxed once an item has any of them: every raw item of the
+    /// file is alive at once, and inline they would add 120 bytes to each (120 MB at a
+    /// million).
+    pub(crate) extra: Option<Box<RawExtra>>,
+}
+
+/// The optional keys of an `[[item]]` other than `depends_on` and `description`.
+#[derive(Debug, Default)]
+pub(crate) struct RawExtra {
     pub(crate) status: Option<Spanned<String>>,
     pub(crate) tags: Vec<String>,
     /// Optional link to where the item is tracked (an issue's URL).
     pub(crate) url: Option<Spanned<String>>,
     /// Optional: the estimates are defaults put in by `import`, not someone's judgement.
     pub(crate) needs_estimate: Option<Spanned<bool>>,
+}
+
+impl RawItem {
+    fn extra(&mut self) -> &mut RawExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
 }
 
 /// The whole file.
@@ -315,8 +330,12 @@ pub(crate) trait Val: Sized {
     fn as_bool(&self) -> Option<bool>;
     /// An integer or float: the number, or why it could not be read. `None` for other types.
     fn number(&self, what: &str) -> Option<Result<f64, String>>;
+    /// An entry of an array.
+    type Elem<'e>: Val
+    where
+        Self: 'e;
     /// The entries of an array.
-    fn elements(&self) -> Option<Vec<Self>>;
+    fn elements(&self) -> Option<Vec<Self::Elem<'_>>>;
 }
 
 /// A value of the toml crate's tree, with the offset of the chunk it was parsed from.
@@ -326,7 +345,12 @@ pub(crate) struct De<'a, 'b> {
     offset: usize,
 }
 
-impl Val for De<'_, '_> {
+impl<'a, 'b> Val for De<'a, 'b> {
+    type Elem<'e>
+        = De<'a, 'b>
+    where
+        Self: 'e;
+
     fn span(&self) -> Range<usize> {
         span(self.offset, self.v.span())
     }
@@ -365,7 +389,7 @@ impl Val for De<'_, '_> {
         }
     }
 
-    fn elements(&self) -> Option<Vec<Self>> {
+    fn elements(&self) -> Option<Vec<De<'a, 'b>>> {
         match self.v.get_ref() {
             DeValue::Array(a) => Some(
                 a.iter()
@@ -591,11 +615,13 @@ impl Reader {
                 "confidence" => raw.confidence = self.scalar(v, "`confidence`"),
                 "effort" => raw.effort = self.scalar(v, "`effort`"),
                 "depends_on" => raw.depends_on = self.strings(v, "`depends_on`"),
-                "status" => raw.status = self.string(v, "`status`"),
-                "url" => raw.url = self.string(v, "`url`"),
-                "needs_estimate" => raw.needs_estimate = self.boolean(v, "`needs_estimate`"),
+                "status" => raw.extra().status = self.string(v, "`status`"),
+                "url" => raw.extra().url = self.string(v, "`url`"),
+                "needs_estimate" => {
+                    raw.extra().needs_estimate = self.boolean(v, "`needs_estimate`");
+                }
                 "tags" => {
-                    raw.tags = self
+                    raw.extra().tags = self
                         .strings(v, "`tags`")
                         .into_iter()
                         .map(Spanned::into_inner)

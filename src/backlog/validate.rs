@@ -148,12 +148,15 @@ pub(crate) fn parse_impact(v: &Scalar) -> Result<f64, String> {
     let scale = "3, 2, 1, 0.5 or 0.25 (or massive, high, medium, low, minimal)";
     match v {
         Scalar::Str(s) => {
-            let w = s.trim().to_ascii_lowercase();
+            // The words are lower case ASCII: comparing ignoring ASCII case is comparing the
+            // lower-cased text, without a String per item.
+            let t = s.trim();
             IMPACT_WORDS
                 .iter()
-                .find(|(k, _)| *k == w)
+                .find(|(k, _)| k.eq_ignore_ascii_case(t))
                 .map(|(_, x)| *x)
                 .ok_or_else(|| {
+                    let w = t.to_ascii_lowercase();
                     let hint = did_you_mean(&w, IMPACT_WORDS.iter().map(|(k, _)| *k))
                         .map(|s| format!(" (did you mean `{s}`?)"))
                         .unwrap_or_default();
@@ -220,8 +223,14 @@ pub(crate) fn parse_effort(
 ) -> Result<(f64, Option<String>), String> {
     match v {
         Scalar::Str(s) => {
-            let k = s.trim().to_ascii_uppercase();
-            tshirt.get(&k).map(|x| (*x, Some(k.clone()))).ok_or_else(|| {
+            // The map's sizes are upper-cased: a size written in upper case (the usual way) is
+            // looked up as it is, and the label is the map's own key (one String, not three).
+            let t = s.trim();
+            if let Some((k, x)) = tshirt.get_key_value(t) {
+                return Ok((*x, Some(k.clone())));
+            }
+            let k = t.to_ascii_uppercase();
+            tshirt.get_key_value(&k).map(|(k, x)| (*x, Some(k.clone()))).ok_or_else(|| {
                 let sizes: Vec<&str> = tshirt.keys().map(String::as_str).collect();
                 format!(
                     "`effort` \"{s}\" is not a t-shirt size of [scoring.tshirt]: expected a number or one of {}",
@@ -401,7 +410,8 @@ fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, line: usize, scoring: &Scorin
                     None
                 }
             });
-    let status = match &raw.status {
+    let extra = raw.extra.map(|e| *e).unwrap_or_default();
+    let status = match &extra.status {
         None => Status::Todo,
         Some(s) => parse_status(s.get_ref()).unwrap_or_else(|e| {
             ctx.push(s, codes::B009.code, format!("item `{id}`: {e}"));
@@ -435,12 +445,12 @@ fn item(ctx: &mut Ctx<'_>, raw: RawItem, id: &str, line: usize, scoring: &Scorin
         effort_label,
         prereqs: Vec::new(),
         status,
-        tags: raw.tags,
-        url: raw
+        tags: extra.tags,
+        url: extra
             .url
             .map(|u| u.into_inner().trim().to_owned())
             .filter(|u| !u.is_empty()),
-        needs_estimate: raw.needs_estimate.is_some_and(Spanned::into_inner),
+        needs_estimate: extra.needs_estimate.is_some_and(Spanned::into_inner),
         line,
     })
 }

@@ -35,7 +35,12 @@ enum Kind<'t> {
     Array(Vec<Value<'t>>),
 }
 
-impl Val for &Value<'_> {
+impl<'t> Val for Value<'t> {
+    type Elem<'e>
+        = &'e Value<'t>
+    where
+        Self: 'e;
+
     fn span(&self) -> Range<usize> {
         self.span.clone()
     }
@@ -73,11 +78,43 @@ impl Val for &Value<'_> {
         }
     }
 
-    fn elements(&self) -> Option<Vec<Self>> {
+    fn elements(&self) -> Option<Vec<&Value<'t>>> {
         match &self.kind {
             Kind::Array(a) => Some(a.iter().collect()),
             _ => None,
         }
+    }
+}
+
+/// An array's entries, as [`Val`]s.
+impl<'t> Val for &Value<'t> {
+    type Elem<'e>
+        = &'e Value<'t>
+    where
+        Self: 'e;
+
+    fn span(&self) -> Range<usize> {
+        <Value<'t> as Val>::span(self)
+    }
+
+    fn type_name(&self) -> &'static str {
+        <Value<'t> as Val>::type_name(self)
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        <Value<'t> as Val>::as_str(self)
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        <Value<'t> as Val>::as_bool(self)
+    }
+
+    fn number(&self, what: &str) -> Option<Result<f64, String>> {
+        <Value<'t> as Val>::number(self, what)
+    }
+
+    fn elements(&self) -> Option<Vec<&Value<'t>>> {
+        <Value<'t> as Val>::elements(self)
     }
 }
 
@@ -201,7 +238,7 @@ fn items(text: &str, from: usize, to: usize, reader: &mut Reader) -> Option<()> 
                 p.pos += 8;
                 p.end_of_line()?;
                 if let Some(s) = start.replace(header) {
-                    reader.item(s, &fields_of(&fields));
+                    reader.item(s, &fields);
                     fields.clear();
                     left = left.saturating_sub(1);
                     if reader.items.len() >= LIST_ITEMS {
@@ -231,15 +268,9 @@ fn items(text: &str, from: usize, to: usize, reader: &mut Reader) -> Option<()> 
         fields.push((key, key_at, value));
     }
     if let Some(s) = start {
-        reader.item(s, &fields_of(&fields));
+        reader.item(s, &fields);
     }
     Some(())
-}
-
-fn fields_of<'a, 't>(
-    fields: &'a [(&'t str, usize, Value<'t>)],
-) -> Vec<(&'t str, usize, &'a Value<'t>)> {
-    fields.iter().map(|(k, at, v)| (*k, *at, v)).collect()
 }
 
 /// A position in one line of the text (`end` is the line's end, without its newline).
