@@ -405,10 +405,7 @@ impl Scores {
             .collect();
         let gpu = gpu_value(set, self);
         if gpu != "none" {
-            let c = Concern {
-                kind: Kind::Gpu,
-                id: gpu.to_owned(),
-            };
+            let c = gpu_concern(gpu);
             let at = out.binary_search(&c).unwrap_or_else(|i| i);
             out.insert(at, c);
         }
@@ -590,10 +587,7 @@ fn round2(x: f64) -> f64 {
 /// names its mode; mode-agnostic GPU signals mean `both`, unless the only mode evidence is
 /// implied (below the threshold) by a component that works in one mode; otherwise `none`.
 fn decide_gpu(set: &RuleSet, scores: &Scores) -> GpuImpact {
-    let c = |id: &str| Concern {
-        kind: Kind::Gpu,
-        id: id.to_owned(),
-    };
+    let c = gpu_concern;
     let s = |id: &str| scores.score(&c(id));
     let value = gpu_value(set, scores);
     let evidence = match value {
@@ -617,12 +611,16 @@ fn decide_gpu(set: &RuleSet, scores: &Scores) -> GpuImpact {
     }
 }
 
-/// The GPU impact the evidence decides: `none`, `mig`, `full-gpu` or `both`.
-fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
-    let c = |id: &str| Concern {
+fn gpu_concern(id: &str) -> Concern {
+    Concern {
         kind: Kind::Gpu,
         id: id.to_owned(),
-    };
+    }
+}
+
+/// The GPU impact the evidence decides: `none`, `mig`, `full-gpu` or `both`.
+fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
+    let c = gpu_concern;
     let thr = set.threshold(Kind::Gpu) - 1e-9;
     let s = |id: &str| scores.score(&c(id));
     let (mig, full, both, none) = (s("mig"), s("full-gpu"), s("both"), s("none"));

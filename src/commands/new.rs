@@ -32,15 +32,7 @@ pub fn new(args: &NewArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     }
     let (draft, interactive) = match &args.answers {
         Some(path) => {
-            let answers = crate::interview::load_answers(path)?;
-            let start = crate::interview::start(&analyze(&answers.idea), &answers);
-            let mut draft = conduct(start, &mut |round: &Round<'_>| {
-                Ok(round
-                    .questions
-                    .iter()
-                    .map(|q| crate::interview::answer_to(&answers, q).map(str::to_owned))
-                    .collect())
-            })?;
+            let (answers, mut draft) = interview_from_file(path, &analyze, &conduct)?;
             let framework = framework_questions(&set);
             crate::interview::add_framework_answers(&mut draft, &answers, &framework);
             refuse_unknown_keys(path, &answers, &draft, &framework)?;
@@ -107,6 +99,25 @@ type Conduct<'a> = dyn Fn(
     ) -> Result<crate::interview::Draft, Error>
     + 'a;
 
+/// The interview run from an answers file: its idea analysed, each round answered from the
+/// file's keys. Returns the answers too, for what the rounds did not ask.
+fn interview_from_file(
+    path: &Path,
+    analyze: &dyn Fn(&str) -> crate::analyze::Analysis,
+    conduct: &Conduct<'_>,
+) -> Result<(crate::interview::Answers, crate::interview::Draft), Error> {
+    let answers = crate::interview::load_answers(path)?;
+    let start = crate::interview::start(&analyze(&answers.idea), &answers);
+    let draft = conduct(start, &mut |round: &Round<'_>| {
+        Ok(round
+            .questions
+            .iter()
+            .map(|q| crate::interview::answer_to(&answers, q).map(str::to_owned))
+            .collect())
+    })?;
+    Ok((answers, draft))
+}
+
 /// `new --list-questions`: the keys an answers file may use. With `--answers FILE`, the
 /// questions the interview asks and lists for its idea and answers, then the framework
 /// questions; without, the framework questions asked of every proposal (accepted for any idea).
@@ -118,15 +129,7 @@ fn list_questions(
 ) -> Result<ExitStatus, Error> {
     let keys = match &args.answers {
         Some(path) => {
-            let answers = crate::interview::load_answers(path)?;
-            let start = crate::interview::start(&analyze(&answers.idea), &answers);
-            let draft = conduct(start, &mut |round: &Round<'_>| {
-                Ok(round
-                    .questions
-                    .iter()
-                    .map(|q| crate::interview::answer_to(&answers, q).map(str::to_owned))
-                    .collect())
-            })?;
+            let (_, draft) = interview_from_file(path, analyze, conduct)?;
             // This idea's questions, then the framework questions it did not ask: an answer to
             // one of those is accepted too and lands under that question's section.
             let framework = framework_questions(set);

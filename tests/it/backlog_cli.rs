@@ -7,13 +7,7 @@ use predicates::prelude::*;
 const BACKLOG: &str = "fixtures/backlog.toml";
 
 fn stdout(args: &[&str]) -> String {
-    let out = ds01().args(args).output().expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf8")
+    crate::common::stdout_of(ds01().args(args), &format!("{args:?}"))
 }
 
 fn json(args: &[&str]) -> serde_json::Value {

@@ -19,3 +19,15 @@ pub(crate) fn ds01_in(cwd: &Path) -> Command {
 pub(crate) fn ds01() -> Command {
     ds01_in(Path::new(ROOT))
 }
+
+/// Runs `cmd`, which must succeed (`context` and its standard error otherwise), and returns
+/// its standard output.
+pub(crate) fn stdout_of(cmd: &mut Command, context: &str) -> String {
+    let out = cmd.output().expect("run");
+    assert!(
+        out.status.success(),
+        "{context}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}

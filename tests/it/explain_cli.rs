@@ -18,13 +18,8 @@ fn assert_suggests(topic: &str, suggestion: &str) {
 }
 
 fn json(args: &[&str]) -> Value {
-    let out = ds01().args(args).output().expect("run");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON")
+    let out = crate::common::stdout_of(ds01().args(args), &format!("{args:?}"));
+    serde_json::from_str(&out).expect("JSON")
 }
 
 /// `ds01-pm explain TOPIC` in-process: the library calls the command makes (default rules,

@@ -240,17 +240,13 @@ fn analyze_reads_the_answers_not_the_labels() {
     let body = rendered_form(|label| {
         (label == "Problem").then(|| "Students forget their passwords.".to_owned())
     });
-    let out = ds01()
-        .args(["analyze", "--format", "json", "-"])
-        .write_stdin(body.clone())
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::common::stdout_of(
+        ds01()
+            .args(["analyze", "--format", "json", "-"])
+            .write_stdin(body.clone()),
+        &body,
     );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let v: Value = serde_json::from_str(&out).expect("JSON");
     assert_ne!(v["gpu_impact"]["value"], "mig", "{body}");
     assert_ne!(v["gpu_impact"]["value"], "both", "{body}");
     let evidence = v.to_string();

@@ -37,6 +37,16 @@ fn import_issues(dir: &Path, issues: &serde_json::Value, extra: &[&str]) -> (Str
     ok(&args)
 }
 
+/// Writes an imported backlog to a temporary file and scores it (see `score_json`); the
+/// directory lives as long as the returned guard.
+fn write_and_score(toml: &str) -> (tempfile::TempDir, std::path::PathBuf, serde_json::Value) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backlog.toml");
+    std::fs::write(&path, toml).expect("write");
+    let v = score_json(&path);
+    (dir, path, v)
+}
+
 /// `score --format json` of a backlog file, without the concern labels (they follow the
 /// default rules, which change independently).
 fn score_json(path: &Path) -> serde_json::Value {
@@ -63,10 +73,7 @@ fn github_issues_become_a_backlog_that_score_reads() {
     assert!(stderr.contains("issue #12: \"- [ ] #42\" names issue #42"));
     assert!(stderr.contains("names the issue itself"));
     assert!(stderr.contains("issue #15 (no reach, impact, confidence, effort)"));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("backlog.toml");
-    std::fs::write(&path, &toml).expect("write");
-    let v = score_json(&path);
+    let (_dir, path, v) = write_and_score(&toml);
     let items = v["items"].as_array().expect("items");
     let item = |id: &str| {
         items
@@ -321,10 +328,7 @@ fn a_spreadsheet_export_with_bom_semicolons_quoted_newlines_and_formulas() {
     assert!(toml.contains("Read GPU allocations from container labels;\nno state file."));
     assert!(toml.contains("title = 'Prometheus \"and\" Grafana'"));
     assert!(toml.contains("effort = 1.5"));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("backlog.toml");
-    std::fs::write(&path, &toml).expect("write");
-    let v = score_json(&path);
+    let (_dir, path, v) = write_and_score(&toml);
     insta::assert_json_snapshot!("csv_score", v);
     // score's CSV neutralises the formula-looking title again on the way out.
     let (csv, _) = ok(&[

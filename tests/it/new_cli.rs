@@ -52,17 +52,7 @@ fn write_answers(dir: &Path, answers: &[(&str, &str)]) -> std::path::PathBuf {
 /// `ds01-pm new --answers FILE` in `dir`: it must succeed (`context` and stderr otherwise);
 /// its stdout, the proposal.
 fn new_with_answers(dir: &Path, answers: impl AsRef<std::ffi::OsStr>, context: &str) -> String {
-    let out = ds01(dir)
-        .args(["new", "--answers"])
-        .arg(answers)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{context}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
+    crate::common::stdout_of(ds01(dir).args(["new", "--answers"]).arg(answers), context)
 }
 
 /// The body of the `## heading` section of a proposal, without its HTML comments.
@@ -519,16 +509,10 @@ fn derived_titles_end_at_a_sentence_or_a_whole_word() {
 #[test]
 fn the_sample_answers_file_in_fixtures_works_as_documented() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = ds01(root)
-        .args(["new", "--answers", "fixtures/new/answers.toml"])
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let text = crate::common::stdout_of(
+        ds01(root).args(["new", "--answers", "fixtures/new/answers.toml"]),
+        "new --answers fixtures/new/answers.toml",
     );
-    let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(
         text.contains("# GPU queue with email notifications"),
         "{text}"

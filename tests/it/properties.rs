@@ -4,7 +4,6 @@
 //! analysis depends only on the text and the rules, not on the order the rule files load in.
 //! The ordering property over small-integer DAGs (where ties hide bugs) is in
 //! `tests/it/backlog.rs`; this file covers the whole range of valid estimates.
-use assert_cmd::Command;
 use ds01_pm::analyze::analyze;
 use ds01_pm::backlog::{LoadError, concerns, parse, plan, rank};
 use ds01_pm::check::{self, CHECKS, Outcome, Settings, Severity};
@@ -316,19 +315,12 @@ fn rules_dir_with_files_in_another_order_gives_the_same_json() {
         std::fs::write(dir.path().join(format!("{}-{name}", n - k)), text).expect("write");
     }
     let run = |extra: &[&str], text: &str| {
-        let out = Command::cargo_bin("ds01-pm")
-            .expect("binary")
-            .env_remove("DS01_PM_RULES")
-            .args(extra)
-            .args(["analyze", "--format", "json", text])
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf8")
+        crate::common::stdout_of(
+            crate::common::ds01()
+                .args(extra)
+                .args(["analyze", "--format", "json", text]),
+            text,
+        )
     };
     let rules_dir = dir.path().to_str().expect("utf8 path");
     // One text: loading a `--rules` directory runs every rule example (a few seconds in a
