@@ -9,6 +9,10 @@
 //! concerns only grows, and the result is the same in whatever order the rules are tried: the
 //! least fixed point. Each rule fires at most once, so the loop ends after at most one round
 //! per rule.
+//!
+//! Default audiences (a rule with `default_audience`) do not fire at all when the text names
+//! the admin's own tooling and no user tier (see `admin_tooling_decides`): that is decided on
+//! the pattern hits before any rule here runs, so it does not depend on order either.
 use std::collections::BTreeMap;
 
 use super::{Evidence, RuleHit, Scores, hit_evidence};
@@ -20,6 +24,8 @@ pub(super) fn run(
     spans: &BTreeMap<usize, Vec<(usize, usize)>>,
     scores: &mut Scores,
     hits: &mut Vec<RuleHit>,
+    // The admin's own tooling decides the audience: default audiences do not fire.
+    yielding: bool,
 ) {
     let conditional = set.conditional_rules();
     // Per conditional rule (by its place in `conditional`), whether it has fired.
@@ -38,7 +44,10 @@ pub(super) fn run(
     for (k, &r) in conditional.iter().enumerate() {
         let rule = &set.rules[r];
         let Some(f) = rule.follows else { continue };
-        if !rule.when.is_empty() || rule.unless.iter().any(|c| from_patterns.contains(c)) {
+        if (yielding && rule.default_audience)
+            || !rule.when.is_empty()
+            || rule.unless.iter().any(|c| from_patterns.contains(c))
+        {
             continue;
         }
         if let Some(&i) = hit.get(&f) {
@@ -62,7 +71,7 @@ pub(super) fn run(
         let mut round = Vec::new();
         for (k, &r) in conditional.iter().enumerate() {
             let rule = &set.rules[r];
-            if fired[k] {
+            if fired[k] || (yielding && rule.default_audience) {
                 continue;
             }
             let when_ok = rule.when.is_empty() || rule.when.iter().any(|c| now.contains(c));

@@ -456,8 +456,78 @@ pub fn fired_rules<'a>(set: &'a RuleSet, text: &str) -> Vec<&'a str> {
 fn run_rules(set: &RuleSet, text: &str) -> (Vec<RuleHit>, Scores, Vec<Suppressed>) {
     let mut suppressed = Vec::new();
     let spans = pattern_hits(set, text, &mut suppressed);
-    let (hits, scores) = rules_on_spans(set, text, &spans);
+    let (hits, scores, yielded) = rules_on_spans(set, text, &spans);
+    if !yielded.is_empty() {
+        suppressed.extend(yielded);
+        suppressed.sort_by(|a, b| (a.span, &a.rule).cmp(&(b.span, &b.rule)));
+    }
     (hits, scores, suppressed)
+}
+
+/// The admin's own tooling decides the audience: when a text names it (the dashboard, the
+/// alerts, the event log, an admin command, a config file, CI, maintainer work) and no rule
+/// names a user tier outright, the default audiences (first person, "containers", "users", a
+/// user command or component) yield, so that "I want the alerts by email" is the admin's.
+/// Decided on the pattern hits (`spans`), before any conditional rule runs. Returns the
+/// admin-tooling rule and the span of its first hit.
+fn admin_tooling_decides(
+    set: &RuleSet,
+    spans: &BTreeMap<usize, Vec<(usize, usize)>>,
+) -> Option<(usize, (usize, usize))> {
+    let user_tier_named = spans.keys().any(|&r| {
+        let rule = &set.rules[r];
+        !rule.default_audience
+            && rule
+                .signals
+                .iter()
+                .any(|(c, _)| c.kind == Kind::Tier && c.id != "admin")
+    });
+    if user_tier_named {
+        return None;
+    }
+    spans
+        .iter()
+        .find(|(r, _)| set.rules[**r].admin_tooling)
+        .and_then(|(r, v)| v.first().map(|s| (*r, *s)))
+}
+
+/// The hits of the default audiences that yielded, as suppressed evidence that says why.
+fn yielded_audiences(
+    set: &RuleSet,
+    text: &str,
+    spans: &BTreeMap<usize, Vec<(usize, usize)>>,
+    hits: &[RuleHit],
+    (tooling, (ts, te)): (usize, (usize, usize)),
+) -> Vec<Suppressed> {
+    let reason = format!(
+        "a default audience: it yields to the admin's own tooling named here (`{}` matched '{}'), since the text names no user tier",
+        set.rules[tooling].id,
+        &text[ts..te]
+    );
+    let mut out = Vec::new();
+    for (r, rule) in set.rules.iter().enumerate() {
+        if !rule.default_audience {
+            continue;
+        }
+        let span = match rule.follows {
+            Some(f) => hits
+                .iter()
+                .find(|h| h.rule == f)
+                .and_then(|h| h.evidence.first())
+                .and_then(|e| e.span)
+                .map(|[s, e]| (s, e)),
+            None => spans.get(&r).and_then(|v| v.first()).copied(),
+        };
+        if let Some((s, e)) = span {
+            out.push(Suppressed {
+                rule: rule.id.clone(),
+                matched: text[s..e].to_owned(),
+                span: [s, e],
+                reason: reason.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// The rule stages after pattern matching: unconditional pattern rules on their hits, then
@@ -467,7 +537,7 @@ fn rules_on_spans(
     set: &RuleSet,
     text: &str,
     spans: &BTreeMap<usize, Vec<(usize, usize)>>,
-) -> (Vec<RuleHit>, Scores) {
+) -> (Vec<RuleHit>, Scores, Vec<Suppressed>) {
     let mut scores = Scores::default();
     let mut hits = Vec::new();
 
@@ -478,16 +548,27 @@ fn rules_on_spans(
             continue;
         }
         let ev = hit_evidence(rule, text, sp);
-        scores.add(r, rule, &ev);
         hits.push(RuleHit {
             rule: r,
             evidence: ev,
         });
     }
+    // Default audiences yield to the admin's own tooling (decided on the pattern hits).
+    let (yielding, yielded) = match admin_tooling_decides(set, spans) {
+        Some(tooling) => {
+            let y = yielded_audiences(set, text, spans, &hits, tooling);
+            hits.retain(|h| !set.rules[h.rule].default_audience);
+            (true, y)
+        }
+        None => (false, Vec::new()),
+    };
+    for h in &hits {
+        scores.add(h.rule, &set.rules[h.rule], &h.evidence);
+    }
     // Conditional rules, then inference rules, to a fixed point (see `infer`).
-    infer::run(set, text, spans, &mut scores, &mut hits);
+    infer::run(set, text, spans, &mut scores, &mut hits, yielding);
     hits.sort_by_key(|h| h.rule);
-    (hits, scores)
+    (hits, scores, yielded)
 }
 
 /// Analyze a feature description.
@@ -861,7 +942,7 @@ pub fn concern_summary_cached(
             return b.clone();
         }
     }
-    let (_, scores) = rules_on_spans(set, text, &spans);
+    let (_, scores, _) = rules_on_spans(set, text, &spans);
     let summary = summary_of(set, &scores);
     if spans.is_empty() {
         *blank = Some(summary.clone());

@@ -389,6 +389,24 @@ pub(super) fn rule_detail(r: &Rule) -> String {
             "",
         ));
     }
+    if r.default_audience {
+        out.push('\n');
+        out.push_str(&wrap(
+            "Default audience: it says whom a change is for only when nothing more specific is \
+             said, and yields when the text names the admin's own tooling and no user tier.",
+            96,
+            "",
+        ));
+    }
+    if r.admin_tooling {
+        out.push('\n');
+        out.push_str(&wrap(
+            "Admin tooling: naming it makes the admin the audience; default audiences (first \
+             person, \"containers\", \"users\") yield to it unless the text names a user tier.",
+            96,
+            "",
+        ));
+    }
     out
 }
 

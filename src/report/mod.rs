@@ -315,6 +315,10 @@ pub(crate) struct RuleJson<'a> {
     negatable: bool,
     /// Context evidence: it places a text but never outweighs a `none` cue in the GPU contest.
     context: bool,
+    /// A default audience: it yields to the admin's own tooling.
+    default_audience: bool,
+    /// Names the admin's own tooling: default audiences yield to it.
+    admin_tooling: bool,
     when: Vec<String>,
     unless: Vec<String>,
     signals: Vec<(String, f64)>,
@@ -341,6 +345,8 @@ pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
         exclude: r.exclude.iter().map(|p| p.source.as_str()).collect(),
         negatable: r.negatable,
         context: r.context,
+        default_audience: r.default_audience,
+        admin_tooling: r.admin_tooling,
         when: r.when.iter().map(ToString::to_string).collect(),
         unless: r.unless.iter().map(ToString::to_string).collect(),
         signals: r.signals.iter().map(|(c, w)| (c.to_string(), *w)).collect(),

@@ -72,6 +72,10 @@ pub(crate) struct RawComponent {
     /// Risk ids changing it raises.
     #[serde(default)]
     pub(crate) risks: Vec<Spanned<String>>,
+    /// The admin's own tooling (monitoring, alerts, logs, admin commands, config files, CI):
+    /// naming it makes default audiences yield (see `RawRule::admin_tooling`).
+    #[serde(default)]
+    pub(crate) admin_tooling: bool,
     pub(crate) examples: RawExamples,
 }
 
@@ -154,6 +158,14 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
                 )),
             }
         }
+        if c.admin_tooling
+            && (!c.tiers.iter().any(|t| t.get_ref() == "admin") || !user_tiers.is_empty())
+        {
+            problems.push((
+                at.start,
+                format!("{who}: `admin_tooling` needs `tiers = [\"admin\"]`: the admin's own tooling faces the admin only"),
+            ));
+        }
         if signals.is_empty() && user_tiers.is_empty() {
             problems.push((
                 at.start,
@@ -201,6 +213,10 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
                 must_not_match: c.examples.must_not_match.clone(),
             },
             context: true,
+            // A component's audience is what the text says by naming it only when it names
+            // no user tier: a default that yields to the admin's tooling.
+            default_audience: follows.is_some(),
+            admin_tooling: c.admin_tooling && follows.is_none(),
             follows,
         };
         let main = format!("component-{id}");

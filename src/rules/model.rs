@@ -98,6 +98,16 @@ pub(crate) struct RawRule {
     /// rules are context.
     #[serde(default)]
     pub(crate) context: bool,
+    /// A default audience: the rule names students and researchers only because nothing more
+    /// specific was said (first person, "containers", "users"). It yields when the text is
+    /// about the admin's own tooling (`admin_tooling`) and names no user tier itself.
+    #[serde(default)]
+    pub(crate) default_audience: bool,
+    /// The rule names the admin's own tooling (monitoring, alerts, the event log, admin
+    /// commands, config files, CI, maintainer work): such a text is the admin's, whoever
+    /// writes "I" or mentions containers, so default audiences yield to it.
+    #[serde(default)]
+    pub(crate) admin_tooling: bool,
     /// Set only for rules generated from components: fire when this rule (by id) fired, with
     /// its evidence, instead of matching patterns of its own.
     #[serde(skip)]

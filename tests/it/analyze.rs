@@ -339,3 +339,39 @@ fn policy_values_and_maintainer_work_have_the_admin_as_audience() {
     assert!(has(&refactor, "tier:admin"));
     assert!(!has(&refactor, "tier:student"), "{:?}", refactor.tiers);
 }
+
+/// The admin's own tooling decides the audience: the first person, "containers" and user
+/// components are default readings that yield to it, unless the text names a user tier or
+/// says the users are told something.
+#[test]
+fn default_audiences_yield_to_the_admins_own_tooling() {
+    let alerts = run(
+        "Critical alerts only reach me through the Teams webhook. Add an email receiver to Alertmanager.",
+    );
+    assert!(has(&alerts, "tier:admin"), "{:?}", alerts.tiers);
+    assert!(!has(&alerts, "tier:student"), "{:?}", alerts.tiers);
+    assert!(!has(&alerts, "tier:researcher"), "{:?}", alerts.tiers);
+    // The yielded default is reported, with the tooling it yielded to.
+    let voice = alerts
+        .suppressed
+        .iter()
+        .find(|s| s.rule == "tier-user-voice")
+        .expect("the first person is reported as yielded");
+    assert!(
+        voice.reason.contains("admin's own tooling"),
+        "{}",
+        voice.reason
+    );
+    // The same voice about a user command keeps its default audience.
+    let user = run("I want container-list to show my GPU next to each container.");
+    assert!(has(&user, "tier:student"), "{:?}", user.tiers);
+    // A named tier is not a default: it stands next to the tooling.
+    let named = run("Show students their GPU-hours on the Grafana dashboard.");
+    assert!(has(&named, "tier:student"), "{:?}", named.tiers);
+    // Users who are told something are an audience too.
+    let told = run(
+        "When the MIG mapping alert fires, list the affected containers and tell each owner to redeploy.",
+    );
+    assert!(has(&told, "tier:student"), "{:?}", told.tiers);
+    assert!(has(&told, "tier:admin"), "{:?}", told.tiers);
+}

@@ -9,7 +9,7 @@ use super::{Ctx, RULE_ID, check_regex, ctx_for};
 use crate::rules::cost::Checked;
 use crate::rules::model::RawRule;
 use crate::rules::{Family, Label, LazyRegex, Location, Rule, Source, effective_pattern};
-use crate::taxonomy::Concern;
+use crate::taxonomy::{Concern, Kind};
 use crate::text::did_you_mean;
 
 /// A rule, as read from its file and waiting for every label to be known: source name,
@@ -183,6 +183,18 @@ fn rule(
     let when = concerns(ctx, labels, &raw.when, "when", &who);
     let unless = concerns(ctx, labels, &raw.unless, "unless", &who);
     let signals = signals(ctx, labels, &raw.signals, &who);
+    if raw.default_audience
+        && !signals
+            .iter()
+            .any(|(c, _)| c.kind == Kind::Tier && c.id != "admin")
+    {
+        ctx.push(
+            &raw.id,
+            format!(
+                "{who}: `default_audience` needs a user tier in `signals` (`tier:student` or `tier:researcher`): it is a default reading of whom a change is for"
+            ),
+        );
+    }
     let rule_questions = questions(ctx, &raw.questions, &who);
     let options = options(ctx, &raw.options, &who);
     if raw.examples.must_match.is_empty() || raw.examples.must_not_match.is_empty() {
@@ -237,6 +249,8 @@ fn rule(
         location,
         follows: None,
         context: raw.context,
+        default_audience: raw.default_audience,
+        admin_tooling: raw.admin_tooling,
     };
     (rule, raw.follows)
 }
