@@ -368,6 +368,9 @@ fn default_audiences_yield_to_the_admins_own_tooling() {
     // A named tier is not a default: it stands next to the tooling.
     let named = run("Show students their GPU-hours on the Grafana dashboard.");
     assert!(has(&named, "tier:student"), "{:?}", named.tiers);
+    // Writing about one's own container or usage is a user's voice, whatever tool it names.
+    let own = run("I keep getting alerts about my idle container, can they stop?");
+    assert!(has(&own, "tier:student"), "{:?}", own.tiers);
     // Users who are told something are an audience too.
     let told = run(
         "When the MIG mapping alert fires, list the affected containers and tell each owner to redeploy.",
