@@ -38,33 +38,50 @@ fn table(header: &[&str]) -> Table {
 
 /// A number for people: at most two decimals, no trailing zeros.
 pub(super) fn num(x: f64) -> String {
-    if let Some(s) = num_exact(x) {
-        return s;
+    let mut s = String::new();
+    push_num(&mut s, x);
+    s
+}
+
+/// [`num`] appended to `out` (no String of its own: the human table formats 100k rows).
+pub(super) fn push_num(out: &mut String, x: f64) {
+    if push_num_exact(out, x) {
+        return;
     }
-    let s = format!("{x:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    let start = out.len();
+    let _ = write!(out, "{x:.2}");
+    // `{:.2}` always writes a `.` for a finite number, so the trim stops there (as
+    // `trim_end_matches('0').trim_end_matches('.')` on the number alone would).
+    while out.len() > start && out.ends_with('0') {
+        out.pop();
+    }
+    while out.len() > start && out.ends_with('.') {
+        out.pop();
+    }
 }
 
 /// [`num`] without formatting a float (`{:.2}` takes the slow exact path, the largest cost of
 /// a 100k-row table) when the rounding to two decimals is certain: `x` positive, `x` × 100
 /// below 2^36 (so its rounding error is under 2^-17) and not within 10^-4 of a tie. Then the
 /// hundredths are `(x × 100).round()`, as `{:.2}` would round them; anything else (ties,
-/// huge values, negatives, -0, NaN, infinities) goes through `format!`.
-fn num_exact(x: f64) -> Option<String> {
+/// huge values, negatives, -0, NaN, infinities) goes through `format!` (false: nothing
+/// written).
+fn push_num_exact(out: &mut String, x: f64) -> bool {
     let y = x * 100.0;
     if !(x.is_sign_positive() && y < 68_719_476_736.0) || (y.fract() - 0.5).abs() < 1e-4 {
-        return None;
+        return false;
     }
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let k = y.round() as u64;
     let (int, frac) = (k / 100, k % 100);
-    Some(if frac == 0 {
-        int.to_string()
+    let _ = if frac == 0 {
+        write!(out, "{int}")
     } else if frac % 10 == 0 {
-        format!("{int}.{}", frac / 10)
+        write!(out, "{int}.{}", frac / 10)
     } else {
-        format!("{int}.{frac:02}")
-    })
+        write!(out, "{int}.{frac:02}")
+    };
+    true
 }
 
 /// A number for machines: three decimals, so snapshots do not churn on float noise.
@@ -79,10 +96,24 @@ pub(super) fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
+/// [`pct`] appended to `out`.
+pub(super) fn push_pct(out: &mut String, x: f64) {
+    let _ = write!(out, "{:.0}%", x * 100.0);
+}
+
 pub(super) fn effort(it: &Item) -> String {
-    match &it.effort_label {
-        Some(l) => format!("{} ({l})", num(it.effort)),
-        None => num(it.effort),
+    let mut s = String::new();
+    push_effort(&mut s, it);
+    s
+}
+
+/// [`effort`] appended to `out`.
+pub(super) fn push_effort(out: &mut String, it: &Item) {
+    push_num(out, it.effort);
+    if let Some(l) = &it.effort_label {
+        out.push_str(" (");
+        out.push_str(l);
+        out.push(')');
     }
 }
 
