@@ -681,7 +681,7 @@ fn human_table(
             cell.clear();
         }
         let it = &b.items[i];
-        let _ = write!(cells[0], "{k}");
+        push_u64(&mut cells[0], k as u64);
         cells[1].push_str(&it.id);
         cells[2].push_str(&it.title);
         cells[2].push_str(markers(it));
@@ -799,10 +799,29 @@ type Cells = [String; 12];
 struct Layout {
     /// Each column's longest word, in characters.
     longest_word: [usize; 12],
-    /// Each column's distinct line patterns (see [`fitted_table`]).
+    /// Each column's distinct line patterns with a space or a character that is not ASCII (see
+    /// [`fitted_table`]).
     patterns: Vec<HashSet<String>>,
+    /// Each column's lengths of ASCII lines without a space (their pattern is that many `x`).
+    solid: Vec<Vec<bool>>,
     /// For each row, a bit for each column with a line that is not a [`plain_line`].
     odd: Vec<u16>,
+}
+
+impl Layout {
+    /// Column `c`'s distinct line patterns, sorted.
+    fn patterns(&self, c: usize) -> Vec<String> {
+        let mut v: Vec<String> = self.patterns[c].iter().cloned().collect();
+        v.extend(
+            self.solid[c]
+                .iter()
+                .enumerate()
+                .filter(|(_, seen)| **seen)
+                .map(|(n, _)| "x".repeat(n)),
+        );
+        v.sort_unstable();
+        v
+    }
 }
 
 /// The rows of a table: how many there are and their [`Layout`].
@@ -834,6 +853,7 @@ fn measure(n: usize, fill: &mut dyn FnMut(usize, &mut Cells)) -> Layout {
     let mut layout = Layout {
         longest_word: [0; 12],
         patterns: (0..12).map(|_| HashSet::new()).collect(),
+        solid: vec![Vec::new(); 12],
         odd: Vec::with_capacity(n),
     };
     let mut buf = String::new();
@@ -841,17 +861,42 @@ fn measure(n: usize, fill: &mut dyn FnMut(usize, &mut Cells)) -> Layout {
         fill(pos, &mut cells);
         let mut odd = 0u16;
         for (c, cell) in cells.iter().enumerate() {
-            let w = longest_word(cell);
-            if w > layout.longest_word[c] {
-                layout.longest_word[c] = w;
-            }
             for line in cell.split('\n') {
-                if !plain_line(line) {
+                let (word, space, plain) = if line.is_ascii() {
+                    // The longest word (split at ASCII whitespace, as `split_whitespace`
+                    // splits ASCII text), whether there is a space, whether all is printable.
+                    let (mut word, mut run, mut space, mut plain) = (0, 0, false, true);
+                    for &b in line.as_bytes() {
+                        if matches!(b, b' ' | b'\t'..=b'\r') {
+                            word = word.max(run);
+                            run = 0;
+                            space |= b == b' ';
+                        } else {
+                            run += 1;
+                        }
+                        plain &= (b' '..=b'~').contains(&b);
+                    }
+                    (word.max(run), space, plain)
+                } else {
+                    (longest_word(line), true, plain_line(line))
+                };
+                if word > layout.longest_word[c] {
+                    layout.longest_word[c] = word;
+                }
+                if !plain {
                     odd |= 1 << c;
                 }
-                pattern(line, &mut buf);
-                if !layout.patterns[c].contains(buf.as_str()) {
-                    layout.patterns[c].insert(buf.clone());
+                if space {
+                    pattern(line, &mut buf);
+                    if !layout.patterns[c].contains(buf.as_str()) {
+                        layout.patterns[c].insert(buf.clone());
+                    }
+                } else {
+                    let solid = &mut layout.solid[c];
+                    if solid.len() <= line.len() {
+                        solid.resize(line.len() + 1, false);
+                    }
+                    solid[line.len()] = true;
                 }
             }
         }
@@ -911,20 +956,13 @@ fn fitted_table(
         return whole(fill);
     }
     let mut probe = new_table(&|_, c| constraint(c));
-    let mut patterns: Vec<Vec<&str>> = keep
-        .iter()
-        .map(|&c| {
-            let mut v: Vec<&str> = rows.layout.patterns[c].iter().map(String::as_str).collect();
-            v.sort_unstable();
-            v
-        })
-        .collect();
+    let patterns: Vec<Vec<String>> = keep.iter().map(|&c| rows.layout.patterns(c)).collect();
     let height = patterns.iter().map(Vec::len).max().unwrap_or(0);
     for k in 0..height {
         probe.add_row(
             patterns
-                .iter_mut()
-                .map(|p| p.get(k).copied().unwrap_or_default())
+                .iter()
+                .map(|p| p.get(k).map_or("", String::as_str))
                 .collect::<Vec<_>>(),
         );
     }
