@@ -674,8 +674,7 @@ fn human_table(
         .concerns
         .map(|c| c.summaries().iter().map(concerns_cell).collect())
         .unwrap_or_default();
-    let mut deps: Vec<usize> = Vec::new();
-    let mut fill = |pos: usize, cells: &mut Cells| {
+    let fill = |pos: usize, cells: &mut Cells, deps: &mut Vec<usize>| {
         let (k, i) = rows[pos];
         for cell in cells.iter_mut() {
             cell.clear();
@@ -694,15 +693,15 @@ fn human_table(
         if r.effective.score[i] > r.own[i] + 1e-9 {
             cells[8].push_str(" ↑");
         }
-        r.unblocks_into(i, &mut deps);
-        push_ids(&mut cells[9], b, &deps);
-        r.blocked_by_into(i, &mut deps);
-        push_ids(&mut cells[10], b, &deps);
+        r.unblocks_into(i, deps);
+        push_ids(&mut cells[9], b, deps);
+        r.blocked_by_into(i, deps);
+        push_ids(&mut cells[10], b, deps);
         if let Some(c) = v.concerns {
             cells[11].push_str(&concern_cells[c.slot(i)]);
         }
     };
-    let layout = measure(rows.len(), &mut fill);
+    let layout = measure(rows.len(), &fill);
     // The narrowest each column can be without splitting a word (ids are one word).
     let min_width: Vec<usize> = (0..HEADER.len())
         .map(|c| layout.longest_word[c].max(longest_word(HEADER[c])))
@@ -736,7 +735,7 @@ fn human_table(
             n: rows.len(),
             layout: &layout,
         },
-        &mut fill,
+        &fill,
         &keep,
         &constraint,
         PIECE_ROWS,
@@ -795,6 +794,18 @@ fn plain_line(line: &str) -> bool {
 /// One row's twelve cells, formatted into buffers reused from row to row.
 type Cells = [String; 12];
 
+/// Formats row `pos` (0-based, in rank order) into the cells, with a scratch list.
+type Fill<'f> = dyn Fn(usize, &mut Cells, &mut Vec<usize>) + Sync + 'f;
+
+/// Tables of at least this many rows are measured and written on two threads, each taking
+/// half of the rows (the output is the same: each half is laid out with the same widths).
+const PARALLEL_ROWS: usize = 8192;
+
+/// Whether a second thread is worth starting for `n` rows.
+fn two_threads(n: usize) -> bool {
+    n >= PARALLEL_ROWS && std::thread::available_parallelism().is_ok_and(|k| k.get() > 1)
+}
+
 /// What the layout of the columns needs from every row, gathered in one pass.
 struct Layout {
     /// Each column's longest word, in characters.
@@ -847,18 +858,49 @@ fn pattern(line: &str, out: &mut String) {
     }
 }
 
-/// The [`Layout`] of `n` rows, each formatted by `fill`.
-fn measure(n: usize, fill: &mut dyn FnMut(usize, &mut Cells)) -> Layout {
+/// The [`Layout`] of `n` rows, each formatted by `fill`; two halves on two threads for large
+/// tables.
+fn measure(n: usize, fill: &Fill<'_>) -> Layout {
+    if !two_threads(n) {
+        return measure_rows(0..n, fill);
+    }
+    let (first, second) = std::thread::scope(|s| {
+        let first = s.spawn(|| measure_rows(0..n / 2, fill));
+        let second = measure_rows(n / 2..n, fill);
+        (first.join(), second)
+    });
+    let Ok(mut layout) = first else {
+        // A panic in the thread: measured again here, so it is reported from this thread.
+        return measure_rows(0..n, fill);
+    };
+    for c in 0..12 {
+        layout.longest_word[c] = layout.longest_word[c].max(second.longest_word[c]);
+        layout.patterns[c].extend(second.patterns[c].iter().cloned());
+        let (solid, more) = (&mut layout.solid[c], &second.solid[c]);
+        if solid.len() < more.len() {
+            solid.resize(more.len(), false);
+        }
+        for (seen, &also) in solid.iter_mut().zip(more) {
+            *seen |= also;
+        }
+    }
+    layout.odd.extend_from_slice(&second.odd);
+    layout
+}
+
+/// The [`Layout`] of rows `range`.
+fn measure_rows(range: std::ops::Range<usize>, fill: &Fill<'_>) -> Layout {
     let mut cells: Cells = Default::default();
+    let mut deps = Vec::new();
     let mut layout = Layout {
         longest_word: [0; 12],
         patterns: (0..12).map(|_| HashSet::new()).collect(),
         solid: vec![Vec::new(); 12],
-        odd: Vec::with_capacity(n),
+        odd: Vec::with_capacity(range.len()),
     };
     let mut buf = String::new();
-    for pos in 0..n {
-        fill(pos, &mut cells);
+    for pos in range {
+        fill(pos, &mut cells, &mut deps);
         let mut odd = 0u16;
         for (c, cell) in cells.iter().enumerate() {
             for line in cell.split('\n') {
@@ -923,7 +965,7 @@ fn fitted_table(
     header: &[&str],
     width: u16,
     rows: &TableRows<'_>,
-    fill: &mut dyn FnMut(usize, &mut Cells),
+    fill: &Fill<'_>,
     keep: &[usize],
     constraint: &dyn Fn(usize) -> ColumnConstraint,
     piece: usize,
@@ -938,11 +980,11 @@ fn fitted_table(
         }
         t
     };
-    let mut cells: Cells = Default::default();
-    let mut whole = |fill: &mut dyn FnMut(usize, &mut Cells)| {
+    let whole = || {
+        let (mut cells, mut deps): (Cells, _) = Default::default();
         let mut t = new_table(&|_, c| constraint(c));
         for pos in 0..rows.n {
-            fill(pos, &mut cells);
+            fill(pos, &mut cells, &mut deps);
             t.add_row(keep.iter().map(|&c| std::mem::take(&mut cells[c])));
         }
         t.to_string()
@@ -953,7 +995,7 @@ fn fitted_table(
     // them, each rendered and freed in turn, leave glibc's heap so fragmented that
     // allocation grows slower with the table (about 9x the time for 3x the rows).
     if rows.n <= piece || (0..rows.n).filter(|&pos| odd(pos)).count() > rows.n / 8 {
-        return whole(fill);
+        return whole();
     }
     let mut probe = new_table(&|_, c| constraint(c));
     let patterns: Vec<Vec<String>> = keep.iter().map(|&c| rows.layout.patterns(c)).collect();
@@ -984,14 +1026,52 @@ fn fitted_table(
         out.push_str(line);
         out.push('\n');
     }
+    let write = |range: std::ops::Range<usize>| {
+        let mut out = String::new();
+        write_rows(
+            range, fill, &odd, &new_table, keep, &widths, piece, &mut out,
+        );
+        out
+    };
+    if two_threads(rows.n) {
+        let (first, second) = std::thread::scope(|s| {
+            let first = s.spawn(|| write(0..rows.n / 2));
+            let second = write(rows.n / 2..rows.n);
+            (first.join(), second)
+        });
+        // A panic in the thread: written again here, so it is reported from this thread.
+        out.push_str(&first.unwrap_or_else(|_| write(0..rows.n / 2)));
+        out.push_str(&second);
+    } else {
+        out.push_str(&write(0..rows.n));
+    }
+    out.push_str(probe.last().copied().unwrap_or(""));
+    out
+}
+
+/// Rows `range` of a table laid out at `widths`, appended to `out`: rows of [`plain_line`]s
+/// written by hand, the others (`odd`) rendered by comfy-table a piece of `piece` rows at a
+/// time.
+#[allow(clippy::too_many_arguments)]
+fn write_rows(
+    range: std::ops::Range<usize>,
+    fill: &Fill<'_>,
+    odd: &(dyn Fn(usize) -> bool + Sync),
+    new_table: &(dyn Fn(&dyn Fn(usize, usize) -> ColumnConstraint) -> Table + Sync),
+    keep: &[usize],
+    widths: &[u16],
+    piece: usize,
+    out: &mut String,
+) {
     let content: Vec<usize> = widths
         .iter()
         .map(|&w| usize::from(w).saturating_sub(2).max(1))
         .collect();
+    let (mut cells, mut deps): (Cells, _) = Default::default();
     let mut wrap = Wrapped::default();
-    let mut start = 0;
-    while start < rows.n {
-        let end = (start + piece).min(rows.n);
+    let mut start = range.start;
+    while start < range.end {
+        let end = (start + piece).min(range.end);
         // The rows of other text, rendered by comfy-table with the same fixed widths, a row
         // separator marking where each row's lines end.
         let mut rendered = String::new();
@@ -1001,7 +1081,7 @@ fn fitted_table(
             });
             t.load_style(comfy_table::presets::UTF8_FULL);
             for pos in (start..end).filter(|&pos| odd(pos)) {
-                fill(pos, &mut cells);
+                fill(pos, &mut cells, &mut deps);
                 t.add_row(keep.iter().map(|&c| std::mem::take(&mut cells[c])));
             }
             rendered = t.to_string();
@@ -1023,14 +1103,12 @@ fn fitted_table(
                 }
                 continue;
             }
-            fill(pos, &mut cells);
+            fill(pos, &mut cells, &mut deps);
             wrap.row(&cells, keep, &content);
-            wrap.write(&mut out, &content);
+            wrap.write(out, &content);
         }
         start = end;
     }
-    out.push_str(probe.last().copied().unwrap_or(""));
-    out
 }
 
 /// One row's lines, column by column, as comfy-table splits them: the text of every line in
@@ -1518,13 +1596,13 @@ mod tests {
         constraint: &dyn Fn(usize) -> ColumnConstraint,
         piece: usize,
     ) -> String {
-        let mut fill = |pos: usize, out: &mut Cells| out.clone_from(&cells[pos]);
-        let layout = measure(cells.len(), &mut fill);
+        let fill = |pos: usize, out: &mut Cells, _: &mut Vec<usize>| out.clone_from(&cells[pos]);
+        let layout = measure(cells.len(), &fill);
         let rows = TableRows {
             n: cells.len(),
             layout: &layout,
         };
-        fitted_table(header, width, &rows, &mut fill, keep, constraint, piece)
+        fitted_table(header, width, &rows, &fill, keep, constraint, piece)
     }
 
     /// ASCII titles that wrap, with runs of spaces, leading and trailing spaces, words longer
@@ -1580,6 +1658,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Past `PARALLEL_ROWS`, each half of the rows is measured and written on its own thread.
+    #[test]
+    fn a_table_written_on_two_threads_is_the_table_rendered_whole() {
+        let keep: Vec<usize> = (0..12).collect();
+        let constraint = |c: usize| {
+            if c == 1 {
+                ColumnConstraint::ContentWidth
+            } else {
+                ColumnConstraint::LowerBoundary(Width::Fixed(5))
+            }
+        };
+        let mut cells = wrapping_cells(PARALLEL_ROWS + 808);
+        // A few rows of other text in both halves, and a first half with wider ids.
+        for (i, row) in cells.iter_mut().enumerate() {
+            if i % 997 == 0 {
+                row[2] = format!("Ünïcode títle {i}");
+            }
+            if i < 100 {
+                row[9] = format!("a-much-longer-id-{i}");
+            }
+        }
+        let whole = fitted(&HEADER, 140, &cells, &keep, &constraint, usize::MAX);
+        let halves = fitted(&HEADER, 140, &cells, &keep, &constraint, 500);
+        assert_eq!(whole, halves);
     }
 
     /// The hand-written split is comfy-table's, on plain lines of every width.
