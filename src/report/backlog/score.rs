@@ -817,6 +817,8 @@ struct Layout {
     solid: Vec<Vec<bool>>,
     /// For each row, a bit for each column with a line that is not a [`plain_line`].
     odd: Vec<u16>,
+    /// For each row, its number of lines before any is split (to size the output).
+    height: Vec<u16>,
 }
 
 impl Layout {
@@ -885,6 +887,7 @@ fn measure(n: usize, fill: &Fill<'_>) -> Layout {
         }
     }
     layout.odd.extend_from_slice(&second.odd);
+    layout.height.extend_from_slice(&second.height);
     layout
 }
 
@@ -897,13 +900,16 @@ fn measure_rows(range: std::ops::Range<usize>, fill: &Fill<'_>) -> Layout {
         patterns: (0..12).map(|_| HashSet::new()).collect(),
         solid: vec![Vec::new(); 12],
         odd: Vec::with_capacity(range.len()),
+        height: Vec::with_capacity(range.len()),
     };
     let mut buf = String::new();
     for pos in range {
         fill(pos, &mut cells, &mut deps);
-        let mut odd = 0u16;
+        let (mut odd, mut height) = (0u16, 1u16);
         for (c, cell) in cells.iter().enumerate() {
+            let mut lines = 0u16;
             for line in cell.split('\n') {
+                lines = lines.saturating_add(1);
                 let (word, space, plain) = if line.is_ascii() {
                     // The longest word (split at ASCII whitespace, as `split_whitespace`
                     // splits ASCII text), whether there is a space, whether all is printable.
@@ -941,8 +947,10 @@ fn measure_rows(range: std::ops::Range<usize>, fill: &Fill<'_>) -> Layout {
                     solid[line.len()] = true;
                 }
             }
+            height = height.max(lines);
         }
         layout.odd.push(odd);
+        layout.height.push(height);
     }
     layout
 }
@@ -1026,24 +1034,36 @@ fn fitted_table(
         out.push_str(line);
         out.push('\n');
     }
-    let write = |range: std::ops::Range<usize>| {
-        let mut out = String::new();
-        write_rows(
-            range, fill, &odd, &new_table, keep, &widths, piece, &mut out,
-        );
-        out
+    // A line of the table: `│`, each cell and its padding, `┆` between cells, `│` and `\n`
+    // (more when a cell holds `↑` or other text; fewer lines than rows hold once lines split).
+    let line_bytes = 7 + widths.iter().map(|&w| usize::from(w) + 3).sum::<usize>();
+    let write = |range: std::ops::Range<usize>, out: &mut String| {
+        let lines: usize = rows.layout.height[range.clone()]
+            .iter()
+            .map(|&h| usize::from(h))
+            .sum();
+        out.reserve(lines * line_bytes);
+        write_rows(range, fill, &odd, &new_table, keep, &widths, piece, out);
     };
     if two_threads(rows.n) {
-        let (first, second) = std::thread::scope(|s| {
-            let first = s.spawn(|| write(0..rows.n / 2));
-            let second = write(rows.n / 2..rows.n);
-            (first.join(), second)
+        // The first half straight into `out`, the second into its own buffer on the other
+        // thread (the output is held one and a half times, not twice).
+        let second = std::thread::scope(|s| {
+            let second = s.spawn(|| {
+                let mut second = String::new();
+                write(rows.n / 2..rows.n, &mut second);
+                second
+            });
+            write(0..rows.n / 2, &mut out);
+            second.join()
         });
         // A panic in the thread: written again here, so it is reported from this thread.
-        out.push_str(&first.unwrap_or_else(|_| write(0..rows.n / 2)));
-        out.push_str(&second);
+        match second {
+            Ok(second) => out.push_str(&second),
+            Err(_) => write(rows.n / 2..rows.n, &mut out),
+        }
     } else {
-        out.push_str(&write(0..rows.n));
+        write(0..rows.n, &mut out);
     }
     out.push_str(probe.last().copied().unwrap_or(""));
     out
