@@ -701,7 +701,10 @@ fn human_table(
             cells[11].push_str(&concern_cells[c.slot(i)]);
         }
     };
-    let layout = measure(rows.len(), &fill);
+    // Rows in file order for the measuring pass.
+    let mut visit: Vec<usize> = (0..rows.len()).collect();
+    visit.sort_unstable_by_key(|&pos| rows[pos].1);
+    let layout = measure(&visit, &fill);
     // The narrowest each column can be without splitting a word (ids are one word).
     let min_width: Vec<usize> = (0..HEADER.len())
         .map(|c| layout.longest_word[c].max(longest_word(HEADER[c])))
@@ -860,20 +863,22 @@ fn pattern(line: &str, out: &mut String) {
     }
 }
 
-/// The [`Layout`] of `n` rows, each formatted by `fill`; two halves on two threads for large
-/// tables.
-fn measure(n: usize, fill: &Fill<'_>) -> Layout {
+/// The [`Layout`] of the rows, each formatted by `fill`, visited in the order of `visit` (row
+/// positions: the table's items in file order, so that neighbouring rows' data is close in
+/// memory); two halves on two threads for large tables.
+fn measure(visit: &[usize], fill: &Fill<'_>) -> Layout {
+    let n = visit.len();
     if !two_threads(n) {
-        return measure_rows(0..n, fill);
+        return measure_rows(visit, n, fill);
     }
     let (first, second) = std::thread::scope(|s| {
-        let first = s.spawn(|| measure_rows(0..n / 2, fill));
-        let second = measure_rows(n / 2..n, fill);
+        let first = s.spawn(|| measure_rows(&visit[..n / 2], n, fill));
+        let second = measure_rows(&visit[n / 2..], n, fill);
         (first.join(), second)
     });
     let Ok(mut layout) = first else {
         // A panic in the thread: measured again here, so it is reported from this thread.
-        return measure_rows(0..n, fill);
+        return measure_rows(visit, n, fill);
     };
     for c in 0..12 {
         layout.longest_word[c] = layout.longest_word[c].max(second.longest_word[c]);
@@ -886,24 +891,29 @@ fn measure(n: usize, fill: &Fill<'_>) -> Layout {
             *seen |= also;
         }
     }
-    layout.odd.extend_from_slice(&second.odd);
-    layout.height.extend_from_slice(&second.height);
+    // Each half filled in its own rows' entries.
+    for (a, b) in layout.odd.iter_mut().zip(&second.odd) {
+        *a |= b;
+    }
+    for (a, b) in layout.height.iter_mut().zip(&second.height) {
+        *a = (*a).max(*b);
+    }
     layout
 }
 
-/// The [`Layout`] of rows `range`.
-fn measure_rows(range: std::ops::Range<usize>, fill: &Fill<'_>) -> Layout {
+/// The [`Layout`] of the rows at positions `visit`, of `n` rows.
+fn measure_rows(visit: &[usize], n: usize, fill: &Fill<'_>) -> Layout {
     let mut cells: Cells = Default::default();
     let mut deps = Vec::new();
     let mut layout = Layout {
         longest_word: [0; 12],
         patterns: (0..12).map(|_| HashSet::new()).collect(),
         solid: vec![Vec::new(); 12],
-        odd: Vec::with_capacity(range.len()),
-        height: Vec::with_capacity(range.len()),
+        odd: vec![0; n],
+        height: vec![0; n],
     };
     let mut buf = String::new();
-    for pos in range {
+    for &pos in visit {
         fill(pos, &mut cells, &mut deps);
         let (mut odd, mut height) = (0u16, 1u16);
         for (c, cell) in cells.iter().enumerate() {
@@ -949,8 +959,8 @@ fn measure_rows(range: std::ops::Range<usize>, fill: &Fill<'_>) -> Layout {
             }
             height = height.max(lines);
         }
-        layout.odd.push(odd);
-        layout.height.push(height);
+        layout.odd[pos] = odd;
+        layout.height[pos] = height;
     }
     layout
 }
@@ -1617,7 +1627,8 @@ mod tests {
         piece: usize,
     ) -> String {
         let fill = |pos: usize, out: &mut Cells, _: &mut Vec<usize>| out.clone_from(&cells[pos]);
-        let layout = measure(cells.len(), &fill);
+        let visit: Vec<usize> = (0..cells.len()).rev().collect();
+        let layout = measure(&visit, &fill);
         let rows = TableRows {
             n: cells.len(),
             layout: &layout,
