@@ -1079,6 +1079,10 @@ fn fitted_table(
     out
 }
 
+/// A comfy-table with the table's header and width, each column constrained by its position
+/// in the table and its column number.
+type NewTable<'f> = dyn Fn(&dyn Fn(usize, usize) -> ColumnConstraint) -> Table + Sync + 'f;
+
 /// Rows `range` of a table laid out at `widths`, appended to `out`: rows of [`plain_line`]s
 /// written by hand, the others (`odd`) rendered by comfy-table a piece of `piece` rows at a
 /// time.
@@ -1087,7 +1091,7 @@ fn write_rows(
     range: std::ops::Range<usize>,
     fill: &Fill<'_>,
     odd: &(dyn Fn(usize) -> bool + Sync),
-    new_table: &(dyn Fn(&dyn Fn(usize, usize) -> ColumnConstraint) -> Table + Sync),
+    new_table: &NewTable<'_>,
     keep: &[usize],
     widths: &[u16],
     piece: usize,
