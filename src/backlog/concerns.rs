@@ -26,6 +26,11 @@ impl Concerns {
     pub fn slot(&self, i: usize) -> usize {
         self.of_item[i]
     }
+
+    /// The distinct summaries, indexed by [`Concerns::slot`].
+    pub fn summaries(&self) -> &[ConcernSummary] {
+        &self.unique
+    }
 }
 
 /// Layers, tiers and GPU impact of each item, from its description (its title when it has

@@ -312,10 +312,10 @@ impl<'t> Cursor<'t> {
 
     fn bare_key(&mut self) -> Option<&'t str> {
         let from = self.pos;
-        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
-        {
-            self.pos += 1;
-        }
+        self.pos += self.text.as_bytes()[from..self.end]
+            .iter()
+            .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_' || c == b'-'))
+            .unwrap_or(self.end - from);
         (self.pos > from).then(|| &self.text[from..self.pos])
     }
 
@@ -429,6 +429,12 @@ impl<'t> Cursor<'t> {
         let mut owned: Option<String> = None;
         let mut run = from;
         loop {
+            // The run of ordinary bytes up to the next quote, backslash or control byte, in
+            // one pass over the slice (not a bounds-checked `peek` a byte).
+            self.pos += b[self.pos..self.end]
+                .iter()
+                .position(|&c| c == quote || c == b'\\' || c < 0x20 || c == 0x7f)
+                .unwrap_or(self.end - self.pos);
             let c = self.peek()?;
             if c == quote {
                 let s = &self.text[run..self.pos];

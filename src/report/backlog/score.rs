@@ -658,6 +658,9 @@ const HEADER: [&str; 12] = [
 const DROP_ORDER: [usize; 7] = [11, 10, 9, 5, 4, 3, 7];
 
 /// The ranked table, fitted to `width` columns: no header or id is ever split mid-word.
+///
+/// No cell is kept: each row's twelve cells are formatted into the same buffers, once to
+/// measure the columns ([`measure`]) and once to write the row ([`fitted_table`]).
 fn human_table(
     v: &ScoreView<'_>,
     rows: impl Iterator<Item = (usize, usize)>,
@@ -665,44 +668,46 @@ fn human_table(
 ) -> String {
     let b = v.backlog;
     let r = v.ranking;
-    let cells: Vec<[String; 12]> = rows
-        .map(|(k, i)| {
-            let it = &b.items[i];
-            let eff = num(r.effective.score[i]);
-            let inherited = r.effective.score[i] > r.own[i] + 1e-9;
-            [
-                k.to_string(),
-                it.id.clone(),
-                title_cell(it),
-                num(it.reach),
-                num(it.impact),
-                pct(it.confidence),
-                effort(it),
-                num(r.own[i]),
-                if inherited { format!("{eff} ↑") } else { eff },
-                ids(b, &r.unblocks(i)).join("\n"),
-                ids(b, &r.blocked_by(i)).join("\n"),
-                v.concerns
-                    .map_or_else(String::new, |c| concerns_cell(c.get(i))),
-            ]
-        })
-        .collect();
-    // The narrowest each column can be without splitting a word (ids are one word).
-    let longest_word = |s: &str| {
-        s.split_whitespace()
-            .map(|w| w.chars().count())
-            .max()
-            .unwrap_or(0)
+    let rows: Vec<(usize, usize)> = rows.collect();
+    // Each distinct concern summary formatted once.
+    let concern_cells: Vec<String> = v
+        .concerns
+        .map(|c| c.summaries().iter().map(concerns_cell).collect())
+        .unwrap_or_default();
+    let fill = |pos: usize, cells: &mut Cells, deps: &mut Vec<usize>| {
+        let (k, i) = rows[pos];
+        for cell in cells.iter_mut() {
+            cell.clear();
+        }
+        let it = &b.items[i];
+        push_u64(&mut cells[0], k as u64);
+        cells[1].push_str(&it.id);
+        cells[2].push_str(&it.title);
+        cells[2].push_str(markers(it));
+        push_num(&mut cells[3], it.reach);
+        push_num(&mut cells[4], it.impact);
+        push_pct(&mut cells[5], it.confidence);
+        push_effort(&mut cells[6], it);
+        push_num(&mut cells[7], r.own[i]);
+        push_num(&mut cells[8], r.effective.score[i]);
+        if r.effective.score[i] > r.own[i] + 1e-9 {
+            cells[8].push_str(" ↑");
+        }
+        r.unblocks_into(i, deps);
+        push_ids(&mut cells[9], b, deps);
+        r.blocked_by_into(i, deps);
+        push_ids(&mut cells[10], b, deps);
+        if let Some(c) = v.concerns {
+            cells[11].push_str(&concern_cells[c.slot(i)]);
+        }
     };
+    // Rows in file order for the measuring pass.
+    let mut visit: Vec<usize> = (0..rows.len()).collect();
+    visit.sort_unstable_by_key(|&pos| rows[pos].1);
+    let layout = measure(&visit, &fill);
+    // The narrowest each column can be without splitting a word (ids are one word).
     let min_width: Vec<usize> = (0..HEADER.len())
-        .map(|c| {
-            cells
-                .iter()
-                .map(|row| longest_word(&row[c]))
-                .chain([longest_word(HEADER[c])])
-                .max()
-                .unwrap_or(0)
-        })
+        .map(|c| layout.longest_word[c].max(longest_word(HEADER[c])))
         .collect();
     // Each column adds a separator and one space of padding on either side; plus the left border.
     let needed = |keep: &[usize]| 1 + keep.iter().map(|&c| min_width[c] + 3).sum::<usize>();
@@ -726,8 +731,21 @@ fn human_table(
             ))
         }
     };
-    let t = fitted_table(&header, width, cells, &keep, &constraint, PIECE_ROWS);
-    let mut out = format!("{t}\n{}\n", footer(v));
+    let mut out = fitted_table(
+        &header,
+        width,
+        &TableRows {
+            n: rows.len(),
+            layout: &layout,
+        },
+        &fill,
+        &keep,
+        &constraint,
+        PIECE_ROWS,
+    );
+    out.push('\n');
+    out.push_str(&footer(v));
+    out.push('\n');
     if !dropped.is_empty() {
         let _ = writeln!(
             out,
@@ -736,6 +754,535 @@ fn human_table(
         );
     }
     out
+}
+
+/// The ids of `list`, one a line.
+fn push_ids(out: &mut String, b: &Backlog, list: &[usize]) {
+    for (k, &j) in list.iter().enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str(&b.items[j].id);
+    }
+}
+
+/// The longest word of `s`, in characters.
+fn longest_word(s: &str) -> usize {
+    s.split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The characters of `s`, counted without decoding when it is ASCII.
+fn chars(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// A line the table writes (and splits) itself: printable ASCII and the table's own `↑`,
+/// each one column wide. Any other character goes through comfy-table.
+fn plain_line(line: &str) -> bool {
+    if line.is_ascii() {
+        line.bytes().all(|c| (b' '..=b'~').contains(&c))
+    } else {
+        line.chars()
+            .all(|ch| (' '..='~').contains(&ch) || ch == '↑')
+    }
+}
+
+/// One row's twelve cells, formatted into buffers reused from row to row.
+type Cells = [String; 12];
+
+/// Formats row `pos` (0-based, in rank order) into the cells, with a scratch list.
+type Fill<'f> = dyn Fn(usize, &mut Cells, &mut Vec<usize>) + Sync + 'f;
+
+/// Tables of at least this many rows are measured and written on two threads, each taking
+/// half of the rows (the output is the same: each half is laid out with the same widths).
+const PARALLEL_ROWS: usize = 8192;
+
+/// Whether a second thread is worth starting for `n` rows.
+fn two_threads(n: usize) -> bool {
+    n >= PARALLEL_ROWS && std::thread::available_parallelism().is_ok_and(|k| k.get() > 1)
+}
+
+/// What the layout of the columns needs from every row, gathered in one pass.
+struct Layout {
+    /// Each column's longest word, in characters.
+    longest_word: [usize; 12],
+    /// Each column's distinct line patterns with a space or a character that is not ASCII (see
+    /// [`fitted_table`]).
+    patterns: Vec<HashSet<String>>,
+    /// Each column's lengths of ASCII lines without a space (their pattern is that many `x`).
+    solid: Vec<Vec<bool>>,
+    /// For each row, a bit for each column with a line that is not a [`plain_line`].
+    odd: Vec<u16>,
+    /// For each row, its number of lines before any is split (to size the output).
+    height: Vec<u16>,
+}
+
+impl Layout {
+    /// Column `c`'s distinct line patterns, sorted.
+    fn patterns(&self, c: usize) -> Vec<String> {
+        let mut v: Vec<String> = self.patterns[c].iter().cloned().collect();
+        v.extend(
+            self.solid[c]
+                .iter()
+                .enumerate()
+                .filter(|(_, seen)| **seen)
+                .map(|(n, _)| "x".repeat(n)),
+        );
+        v.sort_unstable();
+        v
+    }
+}
+
+/// The rows of a table: how many there are and their [`Layout`].
+struct TableRows<'l> {
+    n: usize,
+    layout: &'l Layout,
+}
+
+/// A line's pattern: ASCII characters but the space become `x`; `↑` (the table's own marker)
+/// stays. A line with any other character is kept as it is (its widths, and how characters
+/// combine, are left to comfy-table).
+fn pattern(line: &str, out: &mut String) {
+    out.clear();
+    if line.is_ascii() {
+        out.extend(line.bytes().map(|c| if c == b' ' { ' ' } else { 'x' }));
+    } else if line.chars().all(|c| c.is_ascii() || c == '↑') {
+        out.extend(line.chars().map(|c| match c {
+            ' ' | '↑' => c,
+            _ => 'x',
+        }));
+    } else {
+        out.push_str(line);
+    }
+}
+
+/// The [`Layout`] of the rows, each formatted by `fill`, visited in the order of `visit` (row
+/// positions: the table's items in file order, so that neighbouring rows' data is close in
+/// memory); two halves on two threads for large tables.
+fn measure(visit: &[usize], fill: &Fill<'_>) -> Layout {
+    let n = visit.len();
+    if !two_threads(n) {
+        return measure_rows(visit, n, fill);
+    }
+    let (first, second) = std::thread::scope(|s| {
+        let first = s.spawn(|| measure_rows(&visit[..n / 2], n, fill));
+        let second = measure_rows(&visit[n / 2..], n, fill);
+        (first.join(), second)
+    });
+    let Ok(mut layout) = first else {
+        // A panic in the thread: measured again here, so it is reported from this thread.
+        return measure_rows(visit, n, fill);
+    };
+    for c in 0..12 {
+        layout.longest_word[c] = layout.longest_word[c].max(second.longest_word[c]);
+        layout.patterns[c].extend(second.patterns[c].iter().cloned());
+        let (solid, more) = (&mut layout.solid[c], &second.solid[c]);
+        if solid.len() < more.len() {
+            solid.resize(more.len(), false);
+        }
+        for (seen, &also) in solid.iter_mut().zip(more) {
+            *seen |= also;
+        }
+    }
+    // Each half filled in its own rows' entries.
+    for (a, b) in layout.odd.iter_mut().zip(&second.odd) {
+        *a |= b;
+    }
+    for (a, b) in layout.height.iter_mut().zip(&second.height) {
+        *a = (*a).max(*b);
+    }
+    layout
+}
+
+/// The [`Layout`] of the rows at positions `visit`, of `n` rows.
+fn measure_rows(visit: &[usize], n: usize, fill: &Fill<'_>) -> Layout {
+    let mut cells: Cells = Default::default();
+    let mut deps = Vec::new();
+    let mut layout = Layout {
+        longest_word: [0; 12],
+        patterns: (0..12).map(|_| HashSet::new()).collect(),
+        solid: vec![Vec::new(); 12],
+        odd: vec![0; n],
+        height: vec![0; n],
+    };
+    let mut buf = String::new();
+    for &pos in visit {
+        fill(pos, &mut cells, &mut deps);
+        let (mut odd, mut height) = (0u16, 1u16);
+        for (c, cell) in cells.iter().enumerate() {
+            let mut lines = 0u16;
+            for line in cell.split('\n') {
+                lines = lines.saturating_add(1);
+                let (word, space, plain) = if line.is_ascii() {
+                    // The longest word (split at ASCII whitespace, as `split_whitespace`
+                    // splits ASCII text), whether there is a space, whether all is printable.
+                    let (mut word, mut run, mut space, mut plain) = (0, 0, false, true);
+                    for &b in line.as_bytes() {
+                        if matches!(b, b' ' | b'\t'..=b'\r') {
+                            word = word.max(run);
+                            run = 0;
+                            space |= b == b' ';
+                        } else {
+                            run += 1;
+                        }
+                        plain &= (b' '..=b'~').contains(&b);
+                    }
+                    (word.max(run), space, plain)
+                } else {
+                    (longest_word(line), true, plain_line(line))
+                };
+                if word > layout.longest_word[c] {
+                    layout.longest_word[c] = word;
+                }
+                if !plain {
+                    odd |= 1 << c;
+                }
+                if space {
+                    pattern(line, &mut buf);
+                    if !layout.patterns[c].contains(buf.as_str()) {
+                        layout.patterns[c].insert(buf.clone());
+                    }
+                } else {
+                    let solid = &mut layout.solid[c];
+                    if solid.len() <= line.len() {
+                        solid.resize(line.len() + 1, false);
+                    }
+                    solid[line.len()] = true;
+                }
+            }
+            height = height.max(lines);
+        }
+        layout.odd[pos] = odd;
+        layout.height[pos] = height;
+    }
+    layout
+}
+
+/// Tables of more rows than this are laid out from a summary of their cells and written row
+/// by row (see [`fitted_table`]).
+const PIECE_ROWS: usize = 2048;
+
+/// The table as comfy-table lays it out, without holding its rows.
+///
+/// comfy-table's dynamic layout of a column depends only on the lines of its cells: the widest
+/// one, and how wide each would be once split at a given width. An ASCII line splits the same
+/// as any other of the same pattern of spaces, so the layout is worked out on a small table
+/// holding each column's distinct line patterns (`x` for every other ASCII character); its
+/// column widths, read off its top border, are then fixed. Rows whose lines are all
+/// [`plain_line`]s are written here, split as comfy-table splits them ([`split_line`]); the
+/// others are rendered by comfy-table at the same widths, in pieces of `piece` rows. Small
+/// tables, and tables with many rows of other text, are rendered by comfy-table whole.
+fn fitted_table(
+    header: &[&str],
+    width: u16,
+    rows: &TableRows<'_>,
+    fill: &Fill<'_>,
+    keep: &[usize],
+    constraint: &dyn Fn(usize) -> ColumnConstraint,
+    piece: usize,
+) -> String {
+    let new_table = |constrain: &dyn Fn(usize, usize) -> ColumnConstraint| {
+        let mut t = super::super::human::table_with_width(header, PIPE_WIDTH);
+        t.set_width(width);
+        for (pos, &c) in keep.iter().enumerate() {
+            if let Some(col) = t.column_mut(pos) {
+                col.set_constraint(constrain(pos, c));
+            }
+        }
+        t
+    };
+    let whole = || {
+        let (mut cells, mut deps): (Cells, _) = Default::default();
+        let mut t = new_table(&|_, c| constraint(c));
+        for pos in 0..rows.n {
+            fill(pos, &mut cells, &mut deps);
+            t.add_row(keep.iter().map(|&c| std::mem::take(&mut cells[c])));
+        }
+        t.to_string()
+    };
+    let kept_mask: u16 = keep.iter().map(|&c| 1u16 << c).sum();
+    let odd = |pos: usize| rows.layout.odd[pos] & kept_mask != 0;
+    // With many rows of other text, comfy-table renders the whole table at once: pieces of
+    // them, each rendered and freed in turn, leave glibc's heap so fragmented that
+    // allocation grows slower with the table (about 9x the time for 3x the rows).
+    if rows.n <= piece || (0..rows.n).filter(|&pos| odd(pos)).count() > rows.n / 8 {
+        return whole();
+    }
+    let mut probe = new_table(&|_, c| constraint(c));
+    let patterns: Vec<Vec<String>> = keep.iter().map(|&c| rows.layout.patterns(c)).collect();
+    let height = patterns.iter().map(Vec::len).max().unwrap_or(0);
+    for k in 0..height {
+        probe.add_row(
+            patterns
+                .iter()
+                .map(|p| p.get(k).map_or("", String::as_str))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let probe = probe.to_string();
+    let probe: Vec<&str> = probe.split('\n').collect();
+    let widths: Vec<u16> = probe
+        .first()
+        .copied()
+        .unwrap_or("")
+        .trim_start_matches('┌')
+        .trim_end_matches('┐')
+        .split('┬')
+        .map(|s| u16::try_from(s.chars().count()).unwrap_or(u16::MAX))
+        .collect();
+    // The probe's top border, header and header separator are the table's; so is its bottom.
+    let head = probe.iter().position(|l| l.starts_with('╞')).unwrap_or(0);
+    let mut out = String::new();
+    for line in &probe[..=head] {
+        out.push_str(line);
+        out.push('\n');
+    }
+    // A line of the table: `│`, each cell and its padding, `┆` between cells, `│` and `\n`
+    // (more when a cell holds `↑` or other text; fewer lines than rows hold once lines split).
+    let line_bytes = 7 + widths.iter().map(|&w| usize::from(w) + 3).sum::<usize>();
+    let write = |range: std::ops::Range<usize>, out: &mut String| {
+        let lines: usize = rows.layout.height[range.clone()]
+            .iter()
+            .map(|&h| usize::from(h))
+            .sum();
+        out.reserve(lines * line_bytes);
+        write_rows(range, fill, &odd, &new_table, keep, &widths, piece, out);
+    };
+    if two_threads(rows.n) {
+        // The first half straight into `out`, the second into its own buffer on the other
+        // thread (the output is held one and a half times, not twice).
+        let second = std::thread::scope(|s| {
+            let second = s.spawn(|| {
+                let mut second = String::new();
+                write(rows.n / 2..rows.n, &mut second);
+                second
+            });
+            write(0..rows.n / 2, &mut out);
+            second.join()
+        });
+        // A panic in the thread: written again here, so it is reported from this thread.
+        match second {
+            Ok(second) => out.push_str(&second),
+            Err(_) => write(rows.n / 2..rows.n, &mut out),
+        }
+    } else {
+        write(0..rows.n, &mut out);
+    }
+    out.push_str(probe.last().copied().unwrap_or(""));
+    out
+}
+
+/// A comfy-table with the table's header and width, each column constrained by its position
+/// in the table and its column number.
+type NewTable<'f> = dyn Fn(&dyn Fn(usize, usize) -> ColumnConstraint) -> Table + Sync + 'f;
+
+/// Rows `range` of a table laid out at `widths`, appended to `out`: rows of [`plain_line`]s
+/// written by hand, the others (`odd`) rendered by comfy-table a piece of `piece` rows at a
+/// time.
+#[allow(clippy::too_many_arguments)]
+fn write_rows(
+    range: std::ops::Range<usize>,
+    fill: &Fill<'_>,
+    odd: &(dyn Fn(usize) -> bool + Sync),
+    new_table: &NewTable<'_>,
+    keep: &[usize],
+    widths: &[u16],
+    piece: usize,
+    out: &mut String,
+) {
+    let content: Vec<usize> = widths
+        .iter()
+        .map(|&w| usize::from(w).saturating_sub(2).max(1))
+        .collect();
+    let (mut cells, mut deps): (Cells, _) = Default::default();
+    let mut wrap = Wrapped::default();
+    let mut start = range.start;
+    while start < range.end {
+        let end = (start + piece).min(range.end);
+        // The rows of other text, rendered by comfy-table with the same fixed widths, a row
+        // separator marking where each row's lines end.
+        let mut rendered = String::new();
+        if (start..end).any(odd) {
+            let mut t = new_table(&|pos, _| {
+                ColumnConstraint::Absolute(Width::Fixed(widths.get(pos).copied().unwrap_or(1)))
+            });
+            t.load_style(comfy_table::presets::UTF8_FULL);
+            for pos in (start..end).filter(|&pos| odd(pos)) {
+                fill(pos, &mut cells, &mut deps);
+                t.add_row(keep.iter().map(|&c| std::mem::take(&mut cells[c])));
+            }
+            rendered = t.to_string();
+        }
+        // Each such row's lines, in order: after the header separator, up to each row
+        // separator (`├`) and to the bottom border.
+        let mut groups = rendered
+            .split('\n')
+            .skip_while(|l| !l.starts_with('╞'))
+            .skip(1);
+        for pos in start..end {
+            if odd(pos) {
+                for line in groups.by_ref() {
+                    if line.starts_with('├') || line.starts_with('└') {
+                        break;
+                    }
+                    out.push_str(line);
+                    out.push('\n');
+                }
+                continue;
+            }
+            fill(pos, &mut cells, &mut deps);
+            wrap.row(&cells, keep, &content);
+            wrap.write(out, &content);
+        }
+        start = end;
+    }
+}
+
+/// One row's lines, column by column, as comfy-table splits them: the text of every line in
+/// one buffer, and for each kept column its lines as (start, end, characters) in it.
+#[derive(Default)]
+struct Wrapped {
+    text: String,
+    lines: Vec<Vec<(usize, usize, usize)>>,
+}
+
+impl Wrapped {
+    /// The lines of the kept columns of a row of [`plain_line`]s, each split to its column's
+    /// `content` width.
+    fn row(&mut self, cells: &Cells, keep: &[usize], content: &[usize]) {
+        self.text.clear();
+        self.lines.resize_with(keep.len(), Vec::new);
+        for (pos, (&c, &w)) in keep.iter().zip(content).enumerate() {
+            let lines = &mut self.lines[pos];
+            lines.clear();
+            for line in cells[c].split('\n') {
+                let n = chars(line);
+                if n > w {
+                    split_line(line, w, &mut self.text, lines);
+                } else {
+                    let at = self.text.len();
+                    self.text.push_str(line);
+                    lines.push((at, self.text.len(), n));
+                }
+            }
+        }
+    }
+
+    /// The row's lines as comfy-table writes them: left aligned, one space of padding, `┆`
+    /// between cells, blank cells below a column's last line.
+    fn write(&self, out: &mut String, content: &[usize]) {
+        let height = self.lines.iter().map(Vec::len).max().unwrap_or(1);
+        for k in 0..height {
+            out.push('│');
+            for (pos, (cell, &w)) in self.lines.iter().zip(content).enumerate() {
+                if pos > 0 {
+                    out.push('┆');
+                }
+                out.push(' ');
+                let pad = match cell.get(k) {
+                    Some(&(a, b, n)) => {
+                        out.push_str(&self.text[a..b]);
+                        w.saturating_sub(n)
+                    }
+                    None => w,
+                };
+                spaces(out, pad + 1);
+            }
+            out.push('│');
+            out.push('\n');
+        }
+    }
+}
+
+/// comfy-table's `split_line` (8.0, `content_split/normal.rs`) for a [`plain_line`] wider than
+/// `width`, with the space as delimiter: its words are added to a line while they fit, a line
+/// with at most 2 columns left is closed, and a word wider than the column is cut. Each
+/// resulting line is appended to `text` and listed in `lines` as (start, end, characters).
+/// Every character of a plain line is one column wide, so widths are character counts.
+fn split_line(line: &str, width: usize, text: &mut String, lines: &mut Vec<(usize, usize, usize)>) {
+    const MIN_FREE_CHARS: usize = 2;
+    let mut elements: Vec<&str> = line.split(' ').collect();
+    elements.reverse();
+    // The current line is text[start..], `len` characters long.
+    let mut start = text.len();
+    let mut len = 0;
+    let close = |text: &mut String,
+                 lines: &mut Vec<(usize, usize, usize)>,
+                 start: &mut usize,
+                 len: &mut usize| {
+        lines.push((*start, text.len(), *len));
+        *start = text.len();
+        *len = 0;
+    };
+    while let Some(next) = elements.pop() {
+        let next_len = chars(next);
+        let empty = text.len() == start;
+        let mut added = next_len + len;
+        if !empty {
+            added += 1;
+        }
+        let mut remaining = width.saturating_sub(len);
+        if !empty {
+            remaining = remaining.saturating_sub(1);
+        }
+        if added <= width {
+            if !empty {
+                text.push(' ');
+                len += 1;
+            }
+            text.push_str(next);
+            len += next_len;
+            if len > width.saturating_sub(MIN_FREE_CHARS) {
+                close(text, lines, &mut start, &mut len);
+            }
+            continue;
+        }
+        if !empty && remaining <= MIN_FREE_CHARS {
+            elements.push(next);
+            close(text, lines, &mut start, &mut len);
+            continue;
+        }
+        if next_len > width {
+            if !empty {
+                text.push(' ');
+                len += 1;
+            }
+            // The first `remaining` characters (each one column wide) and the rest.
+            let cut = next
+                .char_indices()
+                .nth(remaining)
+                .map_or(next.len(), |(at, _)| at);
+            let (head, tail) = next.split_at(cut);
+            if empty && head.is_empty() {
+                let first = tail.chars().next().map_or(0, char::len_utf8);
+                text.push_str(&tail[..first]);
+                len += chars(&tail[..first]);
+                elements.push(&tail[first..]);
+            } else {
+                text.push_str(head);
+                len += chars(head);
+                elements.push(tail);
+            }
+            close(text, lines, &mut start, &mut len);
+            continue;
+        }
+        close(text, lines, &mut start, &mut len);
+        text.push_str(next);
+        len = next_len;
+        if len > width.saturating_sub(MIN_FREE_CHARS) {
+            close(text, lines, &mut start, &mut len);
+        }
+    }
+    if text.len() > start {
+        close(text, lines, &mut start, &mut len);
+    }
 }
 
 /// `n` spaces, pushed a slice at a time (not a character at a time).
@@ -779,199 +1326,6 @@ fn md_title(it: &Item) -> String {
         ),
         None => md_cell(&title_cell(it)),
     }
-}
-
-/// Tables of more rows than this are laid out from a summary of their cells and rendered in
-/// pieces of this many rows (see [`fitted_table`]).
-const PIECE_ROWS: usize = 2048;
-
-/// One table row of the kept columns, moved out of `row`.
-fn row_of(mut row: [String; 12], keep: &[usize]) -> Vec<String> {
-    keep.iter().map(|&c| std::mem::take(&mut row[c])).collect()
-}
-
-/// The table as comfy-table lays it out, without holding more than `piece` rows in it.
-///
-/// comfy-table's dynamic layout of a column depends only on the lines of its cells: the widest
-/// one, and how wide each would be once split at a given width. An ASCII line splits the same
-/// as any other of the same pattern of spaces, so the layout is worked out on a small table
-/// holding each column's distinct line patterns (`x` for every other ASCII character); its column
-/// widths, read off its top border, are then fixed for pieces of `piece` rows, whose row
-/// lines are joined under one header. Small tables are rendered in one piece.
-fn fitted_table(
-    header: &[&str],
-    width: u16,
-    cells: Vec<[String; 12]>,
-    keep: &[usize],
-    constraint: &dyn Fn(usize) -> ColumnConstraint,
-    piece: usize,
-) -> String {
-    let new_table = |constrain: &dyn Fn(usize, usize) -> ColumnConstraint| {
-        let mut t = super::super::human::table_with_width(header, PIPE_WIDTH);
-        t.set_width(width);
-        for (pos, &c) in keep.iter().enumerate() {
-            if let Some(col) = t.column_mut(pos) {
-                col.set_constraint(constrain(pos, c));
-            }
-        }
-        t
-    };
-    if cells.len() <= piece {
-        let mut t = new_table(&|_, c| constraint(c));
-        // The cells move into the table rather than being copied.
-        for row in cells {
-            t.add_row(row_of(row, keep));
-        }
-        return t.to_string();
-    }
-    // A line's pattern: ASCII characters but the space become `x`; `↑` (the table's own
-    // marker) stays. A line with any other character is kept as it is (its widths, and how
-    // characters combine, are left to comfy-table).
-    let pattern = |line: &str, out: &mut String| {
-        out.clear();
-        if line.chars().all(|c| c.is_ascii() || c == '↑') {
-            out.extend(line.chars().map(|c| match c {
-                ' ' | '↑' => c,
-                _ => 'x',
-            }));
-        } else {
-            out.push_str(line);
-        }
-    };
-    let mut buf = String::new();
-    let mut patterns: Vec<Vec<String>> = keep
-        .iter()
-        .map(|&c| {
-            let mut seen: HashSet<String> = HashSet::new();
-            for row in &cells {
-                for line in row[c].split('\n') {
-                    pattern(line, &mut buf);
-                    if !seen.contains(buf.as_str()) {
-                        seen.insert(buf.clone());
-                    }
-                }
-            }
-            let mut v: Vec<String> = seen.into_iter().collect();
-            v.sort_unstable();
-            v
-        })
-        .collect();
-    let mut probe = new_table(&|_, c| constraint(c));
-    let rows = patterns.iter().map(Vec::len).max().unwrap_or(0);
-    for k in 0..rows {
-        probe.add_row(
-            patterns
-                .iter_mut()
-                .map(|p| p.get_mut(k).map(std::mem::take).unwrap_or_default())
-                .collect::<Vec<_>>(),
-        );
-    }
-    let probe = probe.to_string();
-    let probe: Vec<&str> = probe.split('\n').collect();
-    let widths: Vec<u16> = probe
-        .first()
-        .copied()
-        .unwrap_or("")
-        .trim_start_matches('┌')
-        .trim_end_matches('┐')
-        .split('┬')
-        .map(|s| u16::try_from(s.chars().count()).unwrap_or(u16::MAX))
-        .collect();
-    // The probe's top border, header and header separator are the table's; so is its bottom.
-    let head = probe.iter().position(|l| l.starts_with('╞')).unwrap_or(0);
-    let mut out = String::new();
-    for line in &probe[..=head] {
-        out.push_str(line);
-        out.push('\n');
-    }
-    // Rows whose lines all fit their column are written here as comfy-table writes them (left
-    // aligned, one space of padding, `┆` between cells); the others (lines to split, text that
-    // is not plain ASCII) are rendered by comfy-table with the same fixed widths, a row
-    // separator marking where each row's lines end.
-    let content: Vec<usize> = widths
-        .iter()
-        .map(|&w| usize::from(w).saturating_sub(2).max(1))
-        .collect();
-    let plain = |row: &[String; 12]| {
-        keep.iter().zip(&content).all(|(&c, &w)| {
-            row[c].split('\n').all(|line| {
-                line.chars()
-                    .all(|ch| (' '..='~').contains(&ch) || ch == '↑')
-                    && line.chars().count() <= w
-            })
-        })
-    };
-    // With many rows to split, comfy-table renders the whole table at once: pieces of
-    // wrapped rows, each rendered and freed in turn, leave glibc's heap so fragmented that
-    // allocation grows slower with the table (about 9x the time for 3x the rows).
-    let slow_rows = cells.iter().filter(|r| !plain(r)).count();
-    if slow_rows > cells.len() / 8 {
-        let mut t = new_table(&|_, c| constraint(c));
-        for row in cells {
-            t.add_row(row_of(row, keep));
-        }
-        return t.to_string();
-    }
-    let mut cells = cells.into_iter().peekable();
-    while cells.peek().is_some() {
-        let rows: Vec<[String; 12]> = cells.by_ref().take(piece).collect();
-        let slow: Vec<bool> = rows.iter().map(|r| !plain(r)).collect();
-        let mut rendered = String::new();
-        if slow.contains(&true) {
-            let mut t = new_table(&|pos, _| {
-                ColumnConstraint::Absolute(Width::Fixed(widths.get(pos).copied().unwrap_or(1)))
-            });
-            t.load_style(comfy_table::presets::UTF8_FULL);
-            for (row, _) in rows.iter().zip(&slow).filter(|(_, s)| **s) {
-                t.add_row(row_of(row.clone(), keep));
-            }
-            rendered = t.to_string();
-        }
-        // Each slow row's lines, in order: after the header separator, up to each row
-        // separator (`├`) and to the bottom border.
-        let mut groups = rendered
-            .split('\n')
-            .skip_while(|l| !l.starts_with('╞'))
-            .skip(1)
-            .collect::<Vec<_>>()
-            .into_iter();
-        for (row, is_slow) in rows.into_iter().zip(slow) {
-            if is_slow {
-                for line in groups.by_ref() {
-                    if line.starts_with('├') || line.starts_with('└') {
-                        break;
-                    }
-                    out.push_str(line);
-                    out.push('\n');
-                }
-                continue;
-            }
-            let lines: Vec<Vec<&str>> =
-                keep.iter().map(|&c| row[c].split('\n').collect()).collect();
-            let height = lines.iter().map(Vec::len).max().unwrap_or(1);
-            for k in 0..height {
-                out.push('│');
-                for (pos, (cell, &w)) in lines.iter().zip(&content).enumerate() {
-                    if pos > 0 {
-                        out.push('┆');
-                    }
-                    let line = cell.get(k).copied().unwrap_or("");
-                    let pad = if k < cell.len() {
-                        w - line.chars().count()
-                    } else {
-                        w
-                    };
-                    out.push(' ');
-                    out.push_str(line);
-                    spaces(&mut out, pad + 1);
-                }
-                out.push('│');
-                out.push('\n');
-            }
-        }
-    }
-    out.push_str(probe.last().copied().unwrap_or(""));
-    out
 }
 
 fn footer(v: &ScoreView<'_>) -> String {
@@ -1267,9 +1621,56 @@ mod tests {
         }
     }
 
+    /// `fitted_table` over `cells`, in pieces of `piece` rows.
+    fn fitted(
+        header: &[&str],
+        width: u16,
+        cells: &[[String; 12]],
+        keep: &[usize],
+        constraint: &dyn Fn(usize) -> ColumnConstraint,
+        piece: usize,
+    ) -> String {
+        let fill = |pos: usize, out: &mut Cells, _: &mut Vec<usize>| out.clone_from(&cells[pos]);
+        let visit: Vec<usize> = (0..cells.len()).rev().collect();
+        let layout = measure(&visit, &fill);
+        let rows = TableRows {
+            n: cells.len(),
+            layout: &layout,
+        };
+        fitted_table(header, width, &rows, &fill, keep, constraint, piece)
+    }
+
+    /// ASCII titles that wrap, with runs of spaces, leading and trailing spaces, words longer
+    /// than any column, and `↑`.
+    fn wrapping_cells(n: usize) -> Vec<[String; 12]> {
+        let titles = [
+            "Let students keep a container running over the weekend",
+            "  two leading spaces and  double  spaces   and trailing  ",
+            "averyveryveryveryveryverylongwordthatcannotfitinanycolumnatallreally and more",
+            "a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n o p",
+            "x ↑ yy ↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑↑ zz",
+            " ",
+            "",
+            "ab  cd ef gh ij kl mn op qr st uv wx yz ab cd ef gh ij kl mn op qr st uv wx",
+        ];
+        let mut cells = many_cells(n, 1_000_000);
+        for (i, row) in cells.iter_mut().enumerate() {
+            let t = titles[i % titles.len()];
+            row[2] = if i % 3 == 0 {
+                format!("{t} {i}")
+            } else {
+                t.to_owned()
+            };
+            if i % 5 == 0 {
+                row[11] = format!("L0 L1 L2 L3 L4; student researcher admin; gpu:{t}");
+            }
+        }
+        cells
+    }
+
     #[test]
     fn a_table_rendered_in_pieces_is_the_table_rendered_whole() {
-        for width in [160u16, 110, 80, 50] {
+        for width in [160u16, 110, 80, 50, 30] {
             for keep in [(0..12).collect::<Vec<_>>(), vec![0, 1, 2, 6, 8]] {
                 let header: Vec<&str> = keep.iter().map(|&c| HEADER[c]).collect();
                 let constraint = |c: usize| {
@@ -1279,21 +1680,93 @@ mod tests {
                         ColumnConstraint::LowerBoundary(Width::Fixed(5))
                     }
                 };
-                // Every row odd (whole-table path past 1 in 8), or one in 20 (pieces).
-                for odd in [1, 20] {
-                    let whole = fitted_table(
-                        &header,
-                        width,
-                        many_cells(500, odd),
-                        &keep,
-                        &constraint,
-                        1000,
-                    );
-                    let pieces =
-                        fitted_table(&header, width, many_cells(500, odd), &keep, &constraint, 64);
-                    assert_eq!(whole, pieces, "width {width}, columns {keep:?}, odd {odd}");
+                // Every row odd (whole-table path past 1 in 8), or one in 20 (pieces); ASCII
+                // rows that wrap, written by hand.
+                for (what, cells) in [
+                    ("odd 1", many_cells(500, 1)),
+                    ("odd 20", many_cells(500, 20)),
+                    ("wrapping", wrapping_cells(500)),
+                ] {
+                    let whole = fitted(&header, width, &cells, &keep, &constraint, 1000);
+                    let pieces = fitted(&header, width, &cells, &keep, &constraint, 64);
+                    assert_eq!(whole, pieces, "width {width}, columns {keep:?}, {what}");
                 }
             }
+        }
+    }
+
+    /// Past `PARALLEL_ROWS`, each half of the rows is measured and written on its own thread.
+    #[test]
+    fn a_table_written_on_two_threads_is_the_table_rendered_whole() {
+        let keep: Vec<usize> = (0..12).collect();
+        let constraint = |c: usize| {
+            if c == 1 {
+                ColumnConstraint::ContentWidth
+            } else {
+                ColumnConstraint::LowerBoundary(Width::Fixed(5))
+            }
+        };
+        let mut cells = wrapping_cells(PARALLEL_ROWS + 808);
+        // A few rows of other text in both halves, and a first half with wider ids.
+        for (i, row) in cells.iter_mut().enumerate() {
+            if i % 997 == 0 {
+                row[2] = format!("Ünïcode títle {i}");
+            }
+            if i < 100 {
+                row[9] = format!("a-much-longer-id-{i}");
+            }
+        }
+        let whole = fitted(&HEADER, 140, &cells, &keep, &constraint, usize::MAX);
+        let halves = fitted(&HEADER, 140, &cells, &keep, &constraint, 500);
+        assert_eq!(whole, halves);
+    }
+
+    /// The hand-written split is comfy-table's, on plain lines of every width.
+    #[test]
+    fn lines_split_as_comfy_table_splits_them() {
+        let words = ["a", "bb", "ccc", "dddd", "", "↑", "eeeeeeeeeeeee", "ff↑ff"];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |k: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % k as u64).unwrap_or(0)
+        };
+        for _ in 0..3000 {
+            let line: Vec<&str> = (0..1 + next(12))
+                .map(|_| words[next(words.len())])
+                .collect();
+            let line = line.join(" ");
+            let width = 1 + next(14);
+            let mut t = comfy_table::Table::new();
+            t.load_style(comfy_table::presets::ASCII_FULL);
+            t.add_row([line.as_str()]);
+            t.column_mut(0)
+                .expect("one column")
+                .set_constraint(ColumnConstraint::Absolute(Width::Fixed(
+                    u16::try_from(width + 2).expect("small"),
+                )));
+            let theirs: Vec<String> = t
+                .to_string()
+                .lines()
+                .filter(|l| l.starts_with('|'))
+                .map(|l| l[2..l.len() - 2].trim_end().to_owned())
+                .collect();
+            let (mut text, mut lines) = (String::new(), Vec::new());
+            if chars(&line) > width {
+                split_line(&line, width, &mut text, &mut lines);
+            } else {
+                text.push_str(&line);
+                lines.push((0, line.len(), chars(&line)));
+            }
+            let ours: Vec<String> = lines
+                .iter()
+                .map(|&(a, b, n)| {
+                    assert_eq!(n, chars(&text[a..b]));
+                    text[a..b].trim_end().to_owned()
+                })
+                .collect();
+            assert_eq!(ours, theirs, "{line:?} at width {width}");
         }
     }
 }
