@@ -467,7 +467,8 @@ fn run_rules(set: &RuleSet, text: &str) -> (Vec<RuleHit>, Scores, Vec<Suppressed
 /// The admin's own tooling decides the audience: when a text names it (the dashboard, the
 /// alerts, the event log, an admin command, a config file, CI, maintainer work) and no rule
 /// names a user tier outright, the default audiences (first person, "containers", "users", a
-/// user command or component) yield, so that "I want the alerts by email" is the admin's.
+/// user command or component) yield, so that "I want the alerts by email" is the admin's. A
+/// user command or wizard named (a rule voting for L2-L4) keeps them: it is the users' side.
 /// Decided on the pattern hits (`spans`), before any conditional rule runs. Returns the
 /// admin-tooling rule and the span of its first hit.
 fn admin_tooling_decides(
@@ -482,7 +483,14 @@ fn admin_tooling_decides(
                 .iter()
                 .any(|(c, _)| c.kind == Kind::Tier && c.id != "admin")
     });
-    if user_tier_named {
+    // A user command or wizard named (L2-L4) is the user side of the change.
+    let user_layer_named = spans.keys().any(|&r| {
+        set.rules[r]
+            .signals
+            .iter()
+            .any(|(c, w)| c.kind == Kind::Layer && c.id != "L0" && c.id != "L1" && *w >= 1.0)
+    });
+    if user_tier_named || user_layer_named {
         return None;
     }
     spans
