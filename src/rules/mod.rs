@@ -9,6 +9,7 @@ mod model;
 mod prefilter;
 mod prefix_automaton;
 mod prefix_table;
+mod preparsed;
 mod validate;
 
 use std::collections::BTreeMap;
