@@ -378,19 +378,22 @@ pub struct GenericQuestion {
 pub struct LazyRegex {
     pub source: String,
     case_sensitive: bool,
-    compiled: OnceLock<meta::Regex>,
-    searcher: OnceLock<meta::Regex>,
+    // What is built on first use is boxed: a rule set holds about a thousand of these, and
+    // unboxed (a `meta::Regex` holds a cache pool, a lazy DFA and its cache are large) each
+    // took 3.4 KB, 3.6 MB for the embedded rules, allocated, copied and touched at every start.
+    compiled: OnceLock<Box<meta::Regex>>,
+    searcher: OnceLock<Box<meta::Regex>>,
     shape: OnceLock<literals::Shape>,
     /// Its prefix literals, for [`LazyRegex::is_match`].
-    literals: OnceLock<Option<PrefixLiterals>>,
+    literals: OnceLock<Option<Box<PrefixLiterals>>>,
     /// A forward lazy DFA for anchored searches ([`LazyRegex::anchored_search`]), or `None`
     /// when it cannot be built (the pattern is then searched by [`LazyRegex::regex`]).
-    forward: OnceLock<Option<Forward>>,
+    forward: OnceLock<Option<Box<Forward>>>,
     /// The same for ASCII text, compiled without Unicode (see [`LazyRegex::ascii_regex`]).
-    forward_ascii: OnceLock<Option<Forward>>,
+    forward_ascii: OnceLock<Option<Box<Forward>>>,
     /// The lean regex compiled without Unicode, for ASCII text only, or `None` when the
     /// pattern needs Unicode to compile (`\pL`, a non-ASCII class member).
-    ascii: OnceLock<Option<meta::Regex>>,
+    ascii: OnceLock<Option<Box<meta::Regex>>>,
     /// The forward NFA validation built for a user pattern (see `cost::Checked`), which the
     /// forward lazy DFA is then built from, whatever the text.
     nfa: Option<regex_automata::nfa::thompson::NFA>,
@@ -430,7 +433,7 @@ impl LazyRegex {
         }
         let literals = OnceLock::new();
         if let Some(l) = checked.literals {
-            let _ = literals.set(l.map(PrefixLiterals::new));
+            let _ = literals.set(l.map(|l| Box::new(PrefixLiterals::new(l))));
         }
         LazyRegex {
             shape,
@@ -502,10 +505,10 @@ impl LazyRegex {
                 return Some(f);
             }
         }
-        unicode().as_ref()
+        unicode().as_deref()
     }
 
-    fn build_forward(&self, ascii: bool) -> Option<Forward> {
+    fn build_forward(&self, ascii: bool) -> Option<Box<Forward>> {
         use regex_automata::hybrid::dfa::DFA;
         use regex_automata::nfa::thompson;
         /// One compiler per thread and mode, reused (see `cost::build_nfa`).
@@ -539,7 +542,7 @@ impl LazyRegex {
             .build_from_nfa(nfa)
             .ok()?;
         let cache = std::sync::Mutex::new(dfa.create_cache());
-        Some(Forward { dfa, cache })
+        Some(Box::new(Forward { dfa, cache }))
     }
 
     /// The lean regex (see [`LazyRegex::regex`]) compiled without Unicode: `\w`, `\b`, `\s`,
@@ -557,8 +560,9 @@ impl LazyRegex {
                     .configure(lean_config())
                     .build(&self.effective())
                     .ok()
+                    .map(Box::new)
             })
-            .as_ref()
+            .as_deref()
     }
 
     /// The regex to search `haystack` with, when the search sees nothing outside it: the ASCII
@@ -586,7 +590,7 @@ impl LazyRegex {
     /// (see `compile`).
     pub fn regex(&self) -> &meta::Regex {
         self.compiled
-            .get_or_init(|| compile(&self.effective(), true))
+            .get_or_init(|| Box::new(compile(&self.effective(), true)))
     }
 
     /// The same regex with its own literal prefilter, for unanchored searches: of the rest of a
@@ -596,7 +600,7 @@ impl LazyRegex {
     /// of German.
     pub fn searcher(&self) -> &meta::Regex {
         self.searcher
-            .get_or_init(|| compile(&self.effective(), false))
+            .get_or_init(|| Box::new(compile(&self.effective(), false)))
     }
 
     /// Whether the pattern matches somewhere in a short text, such as a sentence. On ASCII text
@@ -638,9 +642,9 @@ impl LazyRegex {
                     Some(lits) => lits.map(|l| l.iter().map(|b| b.to_vec()).collect()),
                     None => literals::for_user_pattern(&pattern).ok().flatten(),
                 };
-                lits.map(PrefixLiterals::new)
+                lits.map(|l| Box::new(PrefixLiterals::new(l)))
             })
-            .as_ref()
+            .as_deref()
     }
 
     /// What the anchored searches need to know of the pattern: how long its matches can be,
