@@ -386,6 +386,8 @@ pub struct LazyRegex {
     shape: OnceLock<literals::Shape>,
     /// Its prefix literals, for [`LazyRegex::is_match`].
     literals: OnceLock<Option<Box<PrefixLiterals>>>,
+    /// Its suffix literals, for [`LazyRegex::may_match`] (embedded patterns only).
+    suffixes: OnceLock<Option<Box<PrefixLiterals>>>,
     /// A forward lazy DFA for anchored searches ([`LazyRegex::anchored_search`]), or `None`
     /// when it cannot be built (the pattern is then searched by [`LazyRegex::regex`]).
     forward: OnceLock<Option<Box<Forward>>>,
@@ -418,6 +420,7 @@ impl LazyRegex {
             searcher: OnceLock::new(),
             shape: OnceLock::new(),
             literals: OnceLock::new(),
+            suffixes: OnceLock::new(),
             forward: OnceLock::new(),
             forward_ascii: OnceLock::new(),
             ascii: OnceLock::new(),
@@ -616,6 +619,9 @@ impl LazyRegex {
                 return false;
             }
         }
+        if !self.may_match(text) {
+            return false;
+        }
         if text.is_ascii() {
             // The ASCII forward DFA alone answers "is there a match" (see `ascii_regex`).
             if let Some(f) = self.forward(true) {
@@ -630,6 +636,22 @@ impl LazyRegex {
         } else {
             self.searcher().is_match(text)
         }
+    }
+
+    /// Whether the pattern may match somewhere in `text`: `false` when it has suffix literals
+    /// (precomputed for the embedded patterns, see `literals::suffixes_from_hir`) and none
+    /// occurs in `text`, since every match ends with one. Asked before a pattern the prefilter
+    /// let through is compiled: most such patterns do not match a sentence.
+    pub(crate) fn may_match(&self, text: &str) -> bool {
+        let suffixes = self
+            .suffixes
+            .get_or_init(|| {
+                literals::precomputed_suffixes(&self.effective())
+                    .flatten()
+                    .map(|l| Box::new(PrefixLiterals::new(l.iter().map(|b| b.to_vec()).collect())))
+            })
+            .as_deref();
+        suffixes.is_none_or(|s| s.occur_in(text.as_bytes()))
     }
 
     /// The pattern's prefix literals (see `literals`), if it has useful ones: looked up for
@@ -893,14 +915,14 @@ impl RuleSet {
     /// instructions of 48M). Each automaton is built once (a `OnceLock`), by whichever thread
     /// gets there first, so the searches and their results are the same. Only when at least
     /// eight are missing: later texts of a run find them built.
-    pub(crate) fn warm_up(&self, scan: &prefilter::Scan) {
+    pub(crate) fn warm_up(&self, scan: &prefilter::Scan, text: &str) {
         let cold: Vec<(&LazyRegex, bool)> = scan
             .iter()
             .filter_map(|(idx, candidates)| match candidates {
                 prefilter::Candidates::At { ascii, .. } => {
                     let (r, p) = self.owners[idx];
                     let re = &self.rules[r].patterns[p];
-                    (!re.forward_built(ascii)).then_some((re, ascii))
+                    (!re.forward_built(ascii) && re.may_match(text)).then_some((re, ascii))
                 }
                 prefilter::Candidates::Anywhere => None,
             })

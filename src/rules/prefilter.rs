@@ -263,6 +263,12 @@ impl Candidates<'_> {
                 rest,
                 ascii,
             } => {
+                // A pattern not compiled yet whose suffix literals do not occur cannot match:
+                // it stays uncompiled (compiling was most of a sentence's analysis). Once
+                // built, its anchored searches answer as cheaply as this check.
+                if !re.forward_built(ascii) && !re.may_match(text) {
+                    return Box::new(std::iter::empty());
+                }
                 let limit = rest.unwrap_or(usize::MAX);
                 let mut last_end = 0;
                 let mut starts = starts.iter().copied().filter(move |&s| s < limit);
