@@ -203,12 +203,7 @@ pub(crate) fn parse(
                 ));
                 continue;
             }
-            questions.push(Question {
-                dimension: dim.clone(),
-                priority: p,
-                key: crate::text::normalize(text),
-                text: text.to_owned(),
-            });
+            questions.push(Question::new(dim.clone(), p, text.to_owned()));
         }
         if raw.questions.is_empty() {
             problems.push(format!("{here}: {who}: give at least one question"));

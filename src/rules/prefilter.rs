@@ -452,18 +452,22 @@ pub(crate) fn build_known(
                 fallback.push(p);
             }
         }
-        pairs.sort_unstable();
+        // Grouped by literal id, each group in pattern order (`pairs` is in pattern order): a
+        // counting sort, where sorting the pairs cost 0.65M instructions of every start.
         let count = super::prefix_automaton::literal_count();
-        let mut owner_at = Vec::with_capacity(count + 1);
-        let mut owners = Vec::with_capacity(pairs.len());
-        let mut pair = pairs.iter().peekable();
-        for id in 0..count {
-            owner_at.push(owners.len());
-            while let Some(&(_, p)) = pair.next_if(|(i, _)| usize::from(*i) == id) {
-                owners.push(p);
-            }
+        let mut owner_at = vec![0usize; count + 1];
+        for &(id, _) in &pairs {
+            owner_at[usize::from(id) + 1] += 1;
         }
-        owner_at.push(owners.len());
+        for i in 0..count {
+            owner_at[i + 1] += owner_at[i];
+        }
+        let mut next = owner_at.clone();
+        let mut owners = vec![0usize; pairs.len()];
+        for &(id, p) in &pairs {
+            owners[next[usize::from(id)]] = p;
+            next[usize::from(id)] += 1;
+        }
         let literals = (!pairs.is_empty()).then_some(Literals {
             automaton: Automaton::Embedded,
             owner_at,

@@ -96,12 +96,7 @@ pub(super) fn questions(ctx: &mut Ctx<'_>, raw: &[RawQuestion], who: &str) -> Ve
             continue;
         }
         let text = q.text.trim().to_owned();
-        out.push(Question {
-            dimension: dim.clone(),
-            priority: p,
-            key: crate::text::normalize(&text),
-            text,
-        });
+        out.push(Question::new(dim.clone(), p, text));
     }
     out
 }
