@@ -179,6 +179,15 @@ pub fn prefix_table_source() -> Result<String, Error> {
                 .chain(&r.exclude)
                 .map(LazyRegex::effective)
         })
+        // And the direction cues: `LazyRegex::cannot_match` spares compiling those whose
+        // literals a sentence does not hold.
+        .chain(set.direction.iter().flat_map(|d| {
+            [&d.relax, &d.tighten]
+                .into_iter()
+                .chain(d.limits.iter().map(|(_, re)| re))
+                .chain(d.proposal.as_ref())
+                .map(LazyRegex::effective)
+        }))
         .collect();
     Ok(literals::render_table(&patterns))
 }
@@ -406,6 +415,8 @@ pub struct LazyRegex {
     literals: OnceLock<Option<Box<PrefixLiterals>>>,
     /// Its suffix literals, for [`LazyRegex::may_match`] (embedded patterns only).
     suffixes: OnceLock<Option<Box<PrefixLiterals>>>,
+    /// Whether `prefix_table.rs` has its entry (see [`LazyRegex::cannot_match`]).
+    in_table: OnceLock<bool>,
     /// A forward lazy DFA for anchored searches ([`LazyRegex::anchored_search`]), or `None`
     /// when it cannot be built (the pattern is then searched by [`LazyRegex::regex`]).
     forward: OnceLock<Option<Box<Forward>>>,
@@ -439,6 +450,7 @@ impl LazyRegex {
             shape: OnceLock::new(),
             literals: OnceLock::new(),
             suffixes: OnceLock::new(),
+            in_table: OnceLock::new(),
             forward: OnceLock::new(),
             forward_ascii: OnceLock::new(),
             ascii: OnceLock::new(),
@@ -670,6 +682,21 @@ impl LazyRegex {
             })
             .as_deref();
         suffixes.is_none_or(|s| s.occur_in(text.as_bytes()))
+    }
+
+    /// Whether the precomputed literals of the pattern (`prefix_table.rs`: embedded patterns,
+    /// exclusions and direction cues) show that it has no non-empty match in `text`: none of
+    /// its prefix literals or none of its suffix literals occurs there. `false` for a pattern
+    /// the table does not hold (nothing is parsed to find out).
+    pub(crate) fn cannot_match(&self, text: &str) -> bool {
+        let in_table = *self
+            .in_table
+            .get_or_init(|| literals::table_index(&self.effective()).is_some());
+        in_table
+            && (self
+                .prefix_literals()
+                .is_some_and(|l| !l.occur_in(text.as_bytes()))
+                || !self.may_match(text))
     }
 
     /// The pattern's prefix literals (see `literals`), if it has useful ones: looked up for
