@@ -42,6 +42,16 @@ pub(crate) fn is_rule_id(id: &str) -> bool {
     RULE_ID.is_match(id)
 }
 
+/// `kind `id`` (`rule `gpu-mig``), as messages name what they are about: formatted only when
+/// a message is, not once per rule and label at every load.
+struct Who<'a>(&'static str, &'a str);
+
+impl std::fmt::Display for Who<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} `{}`", self.0, self.1)
+    }
+}
+
 /// Collects problems, each already prefixed with `file:line:col`.
 struct Ctx<'a> {
     src: &'a Source,
@@ -211,12 +221,9 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
 
 /// Byte offsets of the newlines of `src.text`.
 fn newline_offsets(src: &Source) -> Vec<usize> {
-    src.text
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i)
-        .collect()
+    // `match_indices` of a char searches with memchr: a byte-by-byte filter over the 200 KB of
+    // embedded rules was 1.2M instructions of every start.
+    src.text.match_indices('\n').map(|(i, _)| i).collect()
 }
 
 /// The context of the source named `name` (the file a rule or topic came from).

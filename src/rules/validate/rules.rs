@@ -167,7 +167,7 @@ fn rule(
         }
     };
     let id = raw.id.get_ref().clone();
-    let who = format!("rule `{id}`");
+    let who = super::Who("rule", &id);
     if raw.summary.trim().is_empty() || raw.why.trim().is_empty() {
         ctx.push(
             &raw.id,
@@ -250,7 +250,7 @@ fn unknown_concern(
     labels: &BTreeMap<(Family, String), Label>,
     c: &Concern,
     what: &str,
-    who: &str,
+    who: &dyn std::fmt::Display,
 ) -> String {
     let fam = Family::of_kind(c.kind);
     let ids: Vec<&str> = labels
@@ -274,7 +274,7 @@ fn concerns(
     labels: &BTreeMap<(Family, String), Label>,
     list: &[Spanned<String>],
     what: &str,
-    who: &str,
+    who: &dyn std::fmt::Display,
 ) -> Vec<Concern> {
     list.iter()
         .filter_map(|s| match Concern::parse(s.get_ref()) {
@@ -295,7 +295,7 @@ fn signals(
     ctx: &mut Ctx<'_>,
     labels: &BTreeMap<(Family, String), Label>,
     raw: &Spanned<BTreeMap<String, f64>>,
-    who: &str,
+    who: &dyn std::fmt::Display,
 ) -> Vec<(Concern, f64)> {
     let mut signals = Vec::new();
     for (key, weight) in raw.get_ref() {
