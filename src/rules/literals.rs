@@ -275,6 +275,39 @@ pub(crate) fn precomputed_at(i: usize) -> Option<&'static [&'static [u8]]> {
     super::prefix_table::TABLE[i].1
 }
 
+/// [`table_index`] of the effective pattern of `source` (see `rules::effective_pattern`),
+/// without formatting it.
+pub(crate) fn table_index_of(source: &str, case_sensitive: bool) -> Option<usize> {
+    if case_sensitive {
+        return table_index(source);
+    }
+    let parts: [&[u8]; 3] = [b"(?i:", source.as_bytes(), b")"];
+    super::prefix_table::TABLE
+        .binary_search_by(|(p, _, _, _)| cmp_concat(p.as_bytes(), &parts))
+        .ok()
+}
+
+/// `a` compared with the concatenation of `parts`.
+fn cmp_concat(mut a: &[u8], parts: &[&[u8]]) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    for part in parts {
+        let n = a.len().min(part.len());
+        match a[..n].cmp(&part[..n]) {
+            Ordering::Equal => {}
+            o => return o,
+        }
+        if a.len() < part.len() {
+            return Ordering::Less;
+        }
+        a = &a[n..];
+    }
+    if a.is_empty() {
+        Ordering::Equal
+    } else {
+        Ordering::Greater
+    }
+}
+
 /// The index of a pattern's entry in the table, if it has one.
 pub(crate) fn table_index(pattern: &str) -> Option<usize> {
     super::prefix_table::TABLE
@@ -421,6 +454,20 @@ mod tests {
         assert_eq!(lits(r"\w+ing"), None);
         assert_eq!(lits(r"\b(I|I'd)\b"), None, "one-byte literal");
         assert_eq!(lits(r"[^\x00-\x{10FFFF}]"), None, "never matches");
+    }
+
+    #[test]
+    fn table_lookups_without_formatting_find_the_same_entries() {
+        for (p, ..) in super::super::prefix_table::TABLE {
+            let i = super::table_index(p);
+            assert!(i.is_some());
+            assert_eq!(super::table_index_of(p, true), i);
+            if let Some(inner) = p.strip_prefix("(?i:").and_then(|x| x.strip_suffix(')')) {
+                assert_eq!(super::table_index_of(inner, false), i, "{p}");
+            }
+        }
+        assert_eq!(super::table_index_of("no such pattern", false), None);
+        assert_eq!(super::table_index_of("", false), None);
     }
 
     /// The table of precomputed literals must be what `from_hir` computes for the embedded

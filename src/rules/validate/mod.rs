@@ -190,7 +190,15 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         let (r, p) = compiled.owners[i];
         compiled.rules[r].patterns[p].known_literals()
     };
-    let set = super::prefilter::build_known(&compiled.set_patterns, known, SET_SIZE_LIMIT)
+    let set_patterns: Vec<(&str, bool)> = compiled
+        .owners
+        .iter()
+        .map(|&(r, p)| {
+            let re = &compiled.rules[r].patterns[p];
+            (re.source.as_str(), re.case_sensitive)
+        })
+        .collect();
+    let set = super::prefilter::build_known(&set_patterns, known, SET_SIZE_LIMIT)
         .map_err(|e| {
             Error::invalid(
                 format!("rules: the combined pattern set does not compile: {e}"),

@@ -8,7 +8,7 @@ use super::questions::{options, questions};
 use super::{Ctx, RULE_ID, check_regex, ctx_for};
 use crate::rules::cost::Checked;
 use crate::rules::model::RawRule;
-use crate::rules::{Family, Label, LazyRegex, Location, Rule, Source, effective_pattern};
+use crate::rules::{Family, Label, LazyRegex, Location, Rule, Source};
 use crate::taxonomy::Concern;
 use crate::text::did_you_mean;
 
@@ -74,10 +74,9 @@ pub(super) fn rule_ids(
     }
 }
 
-/// The checked rules, with the patterns of the prefilter set and the owner of each.
+/// The checked rules, with the owner of each pattern of the prefilter set.
 pub(super) struct Compiled {
     pub(super) rules: Vec<Rule>,
-    pub(super) set_patterns: Vec<String>,
     pub(super) owners: Vec<(usize, usize)>,
 }
 
@@ -97,7 +96,6 @@ pub(super) fn rules(
 
     let mut compiled = Compiled {
         rules: Vec::new(),
-        set_patterns: Vec::new(),
         owners: Vec::new(),
     };
     // The user patterns' checks (`cost::check`, most of the cost of loading user rules), in
@@ -196,9 +194,6 @@ fn rule(
         match check(p.get_ref()) {
             Ok(checked) => {
                 compiled.owners.push((compiled.rules.len(), patterns.len()));
-                compiled
-                    .set_patterns
-                    .push(effective_pattern(p.get_ref(), raw.case_sensitive));
                 patterns.push(LazyRegex::checked(
                     p.get_ref().clone(),
                     raw.case_sensitive,
