@@ -29,6 +29,8 @@ const ARRAY: u8 = 4;
 const TABLE: u8 = 5;
 const UNSIGNED: u8 = 6;
 
+// The build fails with the problems on stderr, which cargo shows for a failed build script.
+#[allow(clippy::print_stderr)]
 pub(crate) fn write() {
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=src/rules/model.rs");
@@ -84,7 +86,9 @@ pub(crate) fn write() {
 }
 
 fn u32_of(n: usize) -> [u8; 4] {
-    u32::try_from(n).expect("rule files are under 4 GiB").to_le_bytes()
+    u32::try_from(n)
+        .expect("rule files are under 4 GiB")
+        .to_le_bytes()
 }
 
 fn header(blob: &mut Vec<u8>, tag: u8, span: std::ops::Range<usize>) {
@@ -211,7 +215,7 @@ const FAMILIES: &[&str] = &[
 ];
 
 enum Parsed {
-    Rules(model::RuleFile),
+    Rules(Box<model::RuleFile>),
     Combinations(model::RawFile),
 }
 
@@ -219,14 +223,16 @@ enum Parsed {
 fn check(files: &[(String, String)], problems: &mut Vec<String>) {
     let mut parsed = Vec::new();
     for (name, text) in files {
-        let family = DeTable::parse(text)
-            .ok()
-            .and_then(|t| t.get_ref().get("family").and_then(|f| f.get_ref().as_str().map(str::to_owned)));
+        let family = DeTable::parse(text).ok().and_then(|t| {
+            t.get_ref()
+                .get("family")
+                .and_then(|f| f.get_ref().as_str().map(str::to_owned))
+        });
         let combinations = matches!(family.as_deref(), Some("combinations" | "tradeoffs"));
         let result = if combinations {
             toml::from_str(text).map(Parsed::Combinations)
         } else {
-            toml::from_str(text).map(Parsed::Rules)
+            toml::from_str(text).map(|f| Parsed::Rules(Box::new(f)))
         };
         match result {
             Ok(p) => parsed.push((name, text, p)),
@@ -273,11 +279,16 @@ fn check(files: &[(String, String)], problems: &mut Vec<String>) {
                 problems.push(format!("{who}: ids are lowercase kebab-case"));
             }
             if let Some(prev) = rule_ids.insert(id.clone(), who.clone()) {
-                problems.push(format!("{who}: duplicate rule id (first defined at {prev})"));
+                problems.push(format!(
+                    "{who}: duplicate rule id (first defined at {prev})"
+                ));
             }
             rule_options.insert(
                 id.clone(),
-                r.options.iter().map(|o| o.name.get_ref().trim().to_owned()).collect(),
+                r.options
+                    .iter()
+                    .map(|o| o.name.get_ref().trim().to_owned())
+                    .collect(),
             );
             if r.summary.trim().is_empty() || r.why.trim().is_empty() {
                 problems.push(format!("{who}: `summary` and `why` must not be empty"));
@@ -285,7 +296,11 @@ fn check(files: &[(String, String)], problems: &mut Vec<String>) {
             if r.patterns.is_empty() && r.when.is_empty() {
                 problems.push(format!("{who}: give `patterns` or `when`"));
             }
-            if r.patterns.iter().chain(&r.exclude).any(|p| p.get_ref().is_empty()) {
+            if r.patterns
+                .iter()
+                .chain(&r.exclude)
+                .any(|p| p.get_ref().is_empty())
+            {
                 problems.push(format!("{who}: an empty pattern matches everything"));
             }
             if r.examples.must_match.is_empty() || r.examples.must_not_match.is_empty() {
@@ -301,7 +316,11 @@ fn check(files: &[(String, String)], problems: &mut Vec<String>) {
                 .get_ref()
                 .keys()
                 .map(|k| ("signals", k.as_str(), r.signals.span().start))
-                .chain(r.when.iter().map(|c| ("when", c.get_ref().as_str(), c.span().start)))
+                .chain(
+                    r.when
+                        .iter()
+                        .map(|c| ("when", c.get_ref().as_str(), c.span().start)),
+                )
                 .chain(
                     r.unless
                         .iter()
@@ -321,10 +340,15 @@ fn check(files: &[(String, String)], problems: &mut Vec<String>) {
                     here(c.id.span().start)
                 ));
             }
-            for rule in [format!("component-{id}"), format!("component-{id}-audience")] {
+            for rule in [
+                format!("component-{id}"),
+                format!("component-{id}-audience"),
+            ] {
                 let who = format!("{}: component `{id}`", here(c.id.span().start));
                 if let Some(prev) = rule_ids.insert(rule.clone(), who.clone()) {
-                    problems.push(format!("{who}: duplicate rule id `{rule}` (first defined at {prev})"));
+                    problems.push(format!(
+                        "{who}: duplicate rule id `{rule}` (first defined at {prev})"
+                    ));
                 }
             }
         }

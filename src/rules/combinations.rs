@@ -15,7 +15,6 @@ use super::{Family, Label, Location, Question, Source};
 use crate::taxonomy::Concern;
 use crate::text::did_you_mean;
 
-
 /// Effort sizes of an option, smallest first.
 pub const EFFORTS: &[&str] = &["XS", "S", "M", "L", "XL"];
 /// Admin burden of an option, lightest first.
@@ -34,7 +33,6 @@ pub struct OptionAssessment {
     /// `none`, `low`, `medium` or `high`.
     pub admin_burden: String,
 }
-
 
 /// A validated combination rule.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -36,7 +36,6 @@ pub(crate) const KINDS: &[&str] = &[
     "variable",
 ];
 
-
 fn spanned<T>(range: Range<usize>, value: T) -> Spanned<T> {
     Spanned::new(range, value)
 }

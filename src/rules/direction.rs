@@ -4,7 +4,6 @@ pub(crate) use super::model::RawDirection;
 
 use super::LazyRegex;
 
-
 /// Compiled direction cues.
 #[derive(Debug)]
 pub struct Direction {

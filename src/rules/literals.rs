@@ -328,7 +328,7 @@ pub(crate) fn render_table(patterns: &[String]) -> String {
          //! prefix literals as computed by `rules::literals::from_hir`, or `None`, its\n\
          //! `rules::literals::Shape`, and its suffix literals (`rules::literals::suffixes_from_hir`).\n\
          use super::literals::Shape;\n\
-         pub(super) type Entry = (&'static str, Option<&'static [&'static [u8]]>, Shape, Option<&'static [&'static [u8]]>);\n\
+         pub(super) type Entry = (\n    &'static str,\n    Option<&'static [&'static [u8]]>,\n    Shape,\n    Option<&'static [&'static [u8]]>,\n);\n\
          #[rustfmt::skip]\n\
          pub(super) static TABLE: &[Entry] = &[\n",
     );

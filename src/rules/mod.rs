@@ -387,8 +387,7 @@ impl Question {
     /// up by. Computed on first use: an analysis asks only the questions of what it
     /// established, and normalising all ~1,400 at load was 1.2M instructions of every start.
     pub(crate) fn key(&self) -> &str {
-        self.key
-            .get_or_init(|| crate::text::normalize(&self.text))
+        self.key.get_or_init(|| crate::text::normalize(&self.text))
     }
 }
 

@@ -4,7 +4,12 @@
 //! prefix literals as computed by `rules::literals::from_hir`, or `None`, its
 //! `rules::literals::Shape`, and its suffix literals (`rules::literals::suffixes_from_hir`).
 use super::literals::Shape;
-pub(super) type Entry = (&'static str, Option<&'static [&'static [u8]]>, Shape, Option<&'static [&'static [u8]]>);
+pub(super) type Entry = (
+    &'static str,
+    Option<&'static [&'static [u8]]>,
+    Shape,
+    Option<&'static [&'static [u8]]>,
+);
 #[rustfmt::skip]
 pub(super) static TABLE: &[Entry] = &[
     ("(?i)\\b(?:(for|to) (the )?(admin|lab manager|operator)s?|as (the |an )?(admin|administrator|lab manager)|(the )?(admin|lab manager) (wants?|needs?|should|can|could|has to|must|gets?|sees?|reads?|runs?)|admin[- ](only|side|tools?|commands?|views?|scripts?|dashboards?)|(our|the) (admin|monitoring|enforcement|maintenance) scripts|(the |admin |grafana |monitoring )?dashboards?|refactor\\w*|reimplement\\w*|(git )?submodules?|codebase|(our|the|fallback|duplicated?|dead|legacy) code|code paths?|upstream|our (fork|patch(es)?|copy)|mlc-patched(\\.py)?|shell=true|(unit|integration|system|regression|end[- ]to[- ]end) tests?|(no|our|the) tests|test suite|debug (lines|output|statements|echo\\w*)|echo lines)\\b", None, Shape { max_len: None, far: false }, None),

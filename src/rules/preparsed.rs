@@ -329,7 +329,10 @@ impl<'de> MapAccess<'de> for Entries<'de> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let value = self.value.take().ok_or_else(|| Error("value before key".into()))?;
+        let value = self
+            .value
+            .take()
+            .ok_or_else(|| Error("value before key".into()))?;
         seed.deserialize(value)
     }
 

@@ -198,13 +198,12 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
             (re.source.as_str(), re.case_sensitive)
         })
         .collect();
-    let set = super::prefilter::build_known(&set_patterns, known, SET_SIZE_LIMIT)
-        .map_err(|e| {
-            Error::invalid(
-                format!("rules: the combined pattern set does not compile: {e}"),
-                Some("remove very large patterns"),
-            )
-        })?;
+    let set = super::prefilter::build_known(&set_patterns, known, SET_SIZE_LIMIT).map_err(|e| {
+        Error::invalid(
+            format!("rules: the combined pattern set does not compile: {e}"),
+            Some("remove very large patterns"),
+        )
+    })?;
 
     let rule_set = RuleSet {
         rules: compiled.rules,
