@@ -6,7 +6,10 @@
 //! program reads, unknown fields refused), and the checks that need no regex engine (families,
 //! id shapes, duplicate ids, the concerns that rules and combinations name, empty prose,
 //! missing examples, trade-offs naming a rule). The complete validation (patterns compiled
-//! under the size limit, every example proved) is `ds01-pm rules check` and the test suite.
+//! under the size limit, every example proved) is `ds01-pm rules check` and the test suite;
+//! start-up still runs the same validation code while it builds the rule set from the trees
+//! (its checks are a small part of that cost), so these build-time checks are a subset and
+//! never the authority.
 //!
 //! Each file becomes `OUT_DIR/rules/<name>.bin`: the document tree as `toml` parses it, with
 //! the byte span of every value and key, in the layout `src/rules/preparsed.rs` reads (and
@@ -296,13 +299,6 @@ fn check(files: &[(String, String)], problems: &mut Vec<String>) {
             if r.patterns.is_empty() && r.when.is_empty() {
                 problems.push(format!("{who}: give `patterns` or `when`"));
             }
-            if r.patterns
-                .iter()
-                .chain(&r.exclude)
-                .any(|p| p.get_ref().is_empty())
-            {
-                problems.push(format!("{who}: an empty pattern matches everything"));
-            }
             if r.examples.must_match.is_empty() || r.examples.must_not_match.is_empty() {
                 problems.push(format!(
                     "{who}: needs at least one `examples.match` and one `examples.no_match`"
@@ -340,16 +336,14 @@ fn check(files: &[(String, String)], problems: &mut Vec<String>) {
                     here(c.id.span().start)
                 ));
             }
-            for rule in [
-                format!("component-{id}"),
-                format!("component-{id}-audience"),
-            ] {
-                let who = format!("{}: component `{id}`", here(c.id.span().start));
-                if let Some(prev) = rule_ids.insert(rule.clone(), who.clone()) {
-                    problems.push(format!(
-                        "{who}: duplicate rule id `{rule}` (first defined at {prev})"
-                    ));
-                }
+            // Its audience rule (`-audience`) exists only when it faces a user tier: the main
+            // rule's id alone is checked here, the runtime validation checks both.
+            let rule = format!("component-{id}");
+            let who = format!("{}: component `{id}`", here(c.id.span().start));
+            if let Some(prev) = rule_ids.insert(rule.clone(), who.clone()) {
+                problems.push(format!(
+                    "{who}: duplicate rule id `{rule}` (first defined at {prev})"
+                ));
             }
         }
     }
