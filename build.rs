@@ -4,10 +4,15 @@
 //! instructions, a fifth of a one-sentence run). Nothing but the standard library: the table
 //! is Rust source, included here as a module.
 //!
+//! It also pre-parses the embedded rule files (`rules/*.toml`): see [`embedded_rules`].
+//!
 //! Output, in `OUT_DIR`: `prefix_automaton.bin` (read by `src/rules/prefix_automaton.rs`,
 //! which documents its layout) and `prefix_automaton.rs` (per table entry, the ids of its
 //! literals).
 use std::fmt::Write as _;
+
+#[path = "build/embedded_rules.rs"]
+mod embedded_rules;
 
 /// The table's `Shape`, unused here (`prefix_table.rs` names it `super::literals::Shape`).
 mod literals {
@@ -33,6 +38,7 @@ fn entries() -> Vec<&'static [&'static [u8]]> {
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/rules/prefix_table.rs");
+    embedded_rules::write();
     let entries = entries();
     let mut literals: Vec<&[u8]> = entries.iter().flat_map(|e| e.iter().copied()).collect();
     literals.sort_unstable();

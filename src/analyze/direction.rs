@@ -43,6 +43,11 @@ fn matches(re: &crate::rules::LazyRegex, text: &str, lo: usize, hi: usize) -> Ve
     // The lean regex: a sentence is short, and building the searcher's literal prefilter for
     // these long alternations would cost more than the search.
     let hay = &text[lo..hi];
+    // Every match kept is non-empty, so it starts with one of the cue's prefix literals and
+    // ends with one of its suffix literals: without them in `hay`, nothing is compiled.
+    if re.cannot_match(hay) {
+        return Vec::new();
+    }
     re.regex_for(hay)
         .find_iter(hay)
         .filter(|m| m.start() < m.end())

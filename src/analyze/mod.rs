@@ -173,7 +173,7 @@ fn pattern_hits(
 ) -> BTreeMap<usize, Vec<(usize, usize)>> {
     let mut by_rule: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
     let scan = set.set.scan(text);
-    set.warm_up(&scan);
+    set.warm_up(&scan, text);
     for (idx, candidates) in scan.iter() {
         let (r, p) = set.owners[idx];
         let rule = &set.rules[r];

@@ -258,7 +258,7 @@ impl<'q> Builder<'q> {
         strength: f64,
     ) -> usize {
         let score = strength * specificity(&source) * priority_weight(q.priority);
-        if let Some(&i) = self.index.get(q.key.as_str()) {
+        if let Some(&i) = self.index.get(q.key()) {
             let c = &mut self.items[i];
             if !c.item.sources.contains(&source) {
                 c.item.sources.push(source.clone());
@@ -275,7 +275,7 @@ impl<'q> Builder<'q> {
             return i;
         }
         let order = self.items.len();
-        self.index.insert(&q.key, order);
+        self.index.insert(q.key(), order);
         self.items.push(Candidate {
             item: Item {
                 text,

@@ -8,39 +8,12 @@
 //! Trade-offs (`family = "tradeoffs"`, `[[tradeoff]]`) weigh the options a reading rule lists
 //! (`options` on the rule): which principles each supports and strains, its effort and its
 //! admin burden, for the trade-off table and recommendation of `analyze`.
-use serde::Deserialize;
 use toml::Spanned;
 
-use super::model::RawQuestion;
+use super::model::{RawFile, RawTradeoff};
 use super::{Family, Label, Location, Question, Source};
 use crate::taxonomy::Concern;
 use crate::text::did_you_mean;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFile {
-    family: Spanned<String>,
-    #[serde(default)]
-    combination: Vec<RawCombination>,
-    #[serde(default)]
-    tradeoff: Vec<RawTradeoff>,
-}
-
-/// How one option of a rule's design choice weighs: `[[tradeoff]]` in `rules/tradeoffs.toml`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTradeoff {
-    /// The rule whose `options` list holds the option.
-    rule: Spanned<String>,
-    /// The option's `name`, exactly as the rule gives it.
-    option: Spanned<String>,
-    #[serde(default)]
-    supports: Vec<Spanned<String>>,
-    #[serde(default)]
-    strains: Vec<Spanned<String>>,
-    effort: Spanned<String>,
-    admin_burden: Spanned<String>,
-}
 
 /// Effort sizes of an option, smallest first.
 pub const EFFORTS: &[&str] = &["XS", "S", "M", "L", "XL"];
@@ -59,21 +32,6 @@ pub struct OptionAssessment {
     pub effort: String,
     /// `none`, `low`, `medium` or `high`.
     pub admin_burden: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCombination {
-    id: Spanned<String>,
-    summary: String,
-    why: String,
-    /// Concerns that must all be established (`kind:id`), one to three.
-    all: Spanned<Vec<Spanned<String>>>,
-    /// Concerns that stop it.
-    #[serde(default)]
-    unless: Vec<Spanned<String>>,
-    questions: Vec<RawQuestion>,
-    examples: super::model::RawExamples,
 }
 
 /// A validated combination rule.
@@ -143,7 +101,10 @@ pub(crate) fn parse(
         let (line, col) = index.line_col(offset);
         format!("{}:{line}:{col}", src.name)
     };
-    let file: RawFile = match toml::from_str(&src.text) {
+    // The embedded files from the tree `build.rs` pre-parsed (see `preparsed.rs`).
+    let tree = super::preparsed::tree(&src.name, &src.text)
+        .and_then(|t| super::preparsed::from_tree::<RawFile>(t).ok());
+    let file: RawFile = match tree.map_or_else(|| toml::from_str(&src.text), Ok) {
         Ok(f) => f,
         Err(e) => {
             problems.push(crate::diag::toml_error(&src.name, &src.text, &e));
@@ -240,12 +201,7 @@ pub(crate) fn parse(
                 ));
                 continue;
             }
-            questions.push(Question {
-                dimension: dim.clone(),
-                priority: p,
-                key: crate::text::normalize(text),
-                text: text.to_owned(),
-            });
+            questions.push(Question::new(dim.clone(), p, text.to_owned()));
         }
         if raw.questions.is_empty() {
             problems.push(format!("{here}: {who}: give at least one question"));

@@ -13,9 +13,9 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use serde::Deserialize;
 use toml::Spanned;
 
+pub(crate) use super::model::RawComponent;
 use super::model::{RawExamples, RawRule};
 
 /// What kind of thing a component is; shown in explanations, checked at load.
@@ -35,49 +35,6 @@ pub(crate) const KINDS: &[&str] = &[
     "api",
     "variable",
 ];
-
-/// One `[[component]]` entry.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
-pub(crate) struct RawComponent {
-    pub(crate) id: Spanned<String>,
-    pub(crate) kind: Spanned<String>,
-    /// What it is, in one line (becomes the rule summary).
-    pub(crate) summary: String,
-    /// Regexes naming it: the command, its aliases, its path.
-    pub(crate) names: Vec<Spanned<String>>,
-    /// Regexes that cancel a hit in the same sentence.
-    #[serde(default)]
-    pub(crate) exclude: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub(crate) case_sensitive: bool,
-    /// The layer it lives in (`L0`..`L4`); absent for things outside the numbered layers.
-    #[serde(default)]
-    pub(crate) layer: Option<Spanned<String>>,
-    /// Further layers it spans (the docker labels are written at L1 and read at L0).
-    #[serde(default)]
-    pub(crate) also_layers: Vec<Spanned<String>>,
-    /// The tiers that face it.
-    #[serde(default)]
-    pub(crate) tiers: Vec<Spanned<String>>,
-    /// Its GPU relevance: `mig`, `full-gpu` or `both`; absent when it has none.
-    #[serde(default)]
-    pub(crate) gpu: Option<Spanned<String>>,
-    /// How much naming it says about GPU impact (1.0 decides alone; less needs other evidence).
-    #[serde(default)]
-    pub(crate) gpu_weight: Option<f64>,
-    /// Principles it embodies (signalled as `supports:`; direction cues may turn them).
-    #[serde(default)]
-    pub(crate) principles: Vec<Spanned<String>>,
-    /// Risk ids changing it raises.
-    #[serde(default)]
-    pub(crate) risks: Vec<Spanned<String>>,
-    /// The admin's own tooling (monitoring, alerts, logs, admin commands, config files, CI):
-    /// naming it makes default audiences yield (see `RawRule::admin_tooling`).
-    #[serde(default)]
-    pub(crate) admin_tooling: bool,
-    pub(crate) examples: RawExamples,
-}
 
 fn spanned<T>(range: Range<usize>, value: T) -> Spanned<T> {
     Spanned::new(range, value)

@@ -43,6 +43,32 @@ pub(crate) fn from_hir(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     cut(&extractor.extract(hir))
 }
 
+/// The suffix literals of a parsed pattern: every match ends with one of them, ASCII case
+/// ignored (each cut to its last [`MAX_LEN`] bytes, lowercase ASCII, sorted), or `None` when
+/// they would not make a useful filter. A text that holds none of them holds no match: the
+/// analyzer then neither compiles nor searches the pattern (most patterns the prefix literals
+/// let through for a sentence do not match it, and compiling them was most of its analysis).
+pub(crate) fn suffixes_from_hir(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut extractor = Extractor::new();
+    extractor
+        .kind(ExtractKind::Suffix)
+        .limit_total(EXTRACT_LIMIT);
+    let mut lits: Vec<Vec<u8>> = extractor
+        .extract(hir)
+        .literals()?
+        .iter()
+        .map(|l| {
+            let b = l.as_bytes();
+            b[b.len().saturating_sub(MAX_LEN)..].to_ascii_lowercase()
+        })
+        .collect();
+    lits.sort_unstable();
+    lits.dedup();
+    let useful =
+        !lits.is_empty() && lits.len() <= MAX_LITERALS && lits.iter().all(|l| l.len() >= MIN_LEN);
+    useful.then_some(lits)
+}
+
 /// The prefix literals of a user pattern (an effective pattern, see
 /// `rules::effective_pattern`), with the same guarantee as [`from_hir`]: every match starts
 /// with one of them, ASCII case ignored. Computed more cheaply than [`from_hir`], which the
@@ -229,6 +255,12 @@ pub(crate) fn precomputed(pattern: &str) -> Option<Option<&'static [&'static [u8
     table_entry(pattern).map(|e| e.1)
 }
 
+/// The suffix literals of a pattern (see [`suffixes_from_hir`]), if the table has its entry
+/// (`Some(None)`: no useful ones).
+pub(crate) fn precomputed_suffixes(pattern: &str) -> Option<Option<&'static [&'static [u8]]>> {
+    table_entry(pattern).map(|e| e.3)
+}
+
 /// The [`Shape`] of a pattern, if the table has it.
 pub(crate) fn precomputed_shape(pattern: &str) -> Option<Shape> {
     table_entry(pattern).map(|e| e.2)
@@ -243,10 +275,43 @@ pub(crate) fn precomputed_at(i: usize) -> Option<&'static [&'static [u8]]> {
     super::prefix_table::TABLE[i].1
 }
 
+/// [`table_index`] of the effective pattern of `source` (see `rules::effective_pattern`),
+/// without formatting it.
+pub(crate) fn table_index_of(source: &str, case_sensitive: bool) -> Option<usize> {
+    if case_sensitive {
+        return table_index(source);
+    }
+    let parts: [&[u8]; 3] = [b"(?i:", source.as_bytes(), b")"];
+    super::prefix_table::TABLE
+        .binary_search_by(|(p, _, _, _)| cmp_concat(p.as_bytes(), &parts))
+        .ok()
+}
+
+/// `a` compared with the concatenation of `parts`.
+fn cmp_concat(mut a: &[u8], parts: &[&[u8]]) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    for part in parts {
+        let n = a.len().min(part.len());
+        match a[..n].cmp(&part[..n]) {
+            Ordering::Equal => {}
+            o => return o,
+        }
+        if a.len() < part.len() {
+            return Ordering::Less;
+        }
+        a = &a[n..];
+    }
+    if a.is_empty() {
+        Ordering::Equal
+    } else {
+        Ordering::Greater
+    }
+}
+
 /// The index of a pattern's entry in the table, if it has one.
 pub(crate) fn table_index(pattern: &str) -> Option<usize> {
     super::prefix_table::TABLE
-        .binary_search_by(|(p, _, _)| (*p).cmp(pattern))
+        .binary_search_by(|(p, _, _, _)| (*p).cmp(pattern))
         .ok()
 }
 
@@ -260,16 +325,16 @@ pub(crate) fn render_table(patterns: &[String]) -> String {
         "//! @generated from the embedded rules by `cargo run --example prefix_table`; the test\n\
          //! `rules::literals::tests::prefix_table_is_current` fails when a default pattern\n\
          //! changes and this file is out of date: do not edit. For each effective pattern (sorted), its\n\
-         //! prefix literals as computed by `rules::literals::from_hir`, or `None`, and its\n\
-         //! `rules::literals::Shape`.\n\
+         //! prefix literals as computed by `rules::literals::from_hir`, or `None`, its\n\
+         //! `rules::literals::Shape`, and its suffix literals (`rules::literals::suffixes_from_hir`).\n\
          use super::literals::Shape;\n\
-         pub(super) type Entry = (&'static str, Option<&'static [&'static [u8]]>, Shape);\n\
+         pub(super) type Entry = (\n    &'static str,\n    Option<&'static [&'static [u8]]>,\n    Shape,\n    Option<&'static [&'static [u8]]>,\n);\n\
          #[rustfmt::skip]\n\
          pub(super) static TABLE: &[Entry] = &[\n",
     );
     for p in patterns {
         let hir = parse(p).expect("embedded patterns parse");
-        let lits = match from_hir(&hir) {
+        let render = |lits: Option<Vec<Vec<u8>>>| match lits {
             None => "None".to_owned(),
             Some(lits) => {
                 let items: Vec<String> = lits
@@ -279,10 +344,12 @@ pub(crate) fn render_table(patterns: &[String]) -> String {
                 format!("Some(&[{}])", items.join(", "))
             }
         };
+        let lits = render(from_hir(&hir));
+        let suffixes = render(suffixes_from_hir(&hir));
         let Shape { max_len, far } = Shape::of(&hir);
         writeln!(
             out,
-            "    ({p:?}, {lits}, Shape {{ max_len: {max_len:?}, far: {far} }}),"
+            "    ({p:?}, {lits}, Shape {{ max_len: {max_len:?}, far: {far} }}, {suffixes}),"
         )
         .expect("write to a String");
     }
@@ -387,6 +454,20 @@ mod tests {
         assert_eq!(lits(r"\w+ing"), None);
         assert_eq!(lits(r"\b(I|I'd)\b"), None, "one-byte literal");
         assert_eq!(lits(r"[^\x00-\x{10FFFF}]"), None, "never matches");
+    }
+
+    #[test]
+    fn table_lookups_without_formatting_find_the_same_entries() {
+        for (p, ..) in super::super::prefix_table::TABLE {
+            let i = super::table_index(p);
+            assert!(i.is_some());
+            assert_eq!(super::table_index_of(p, true), i);
+            if let Some(inner) = p.strip_prefix("(?i:").and_then(|x| x.strip_suffix(')')) {
+                assert_eq!(super::table_index_of(inner, false), i, "{p}");
+            }
+        }
+        assert_eq!(super::table_index_of("no such pattern", false), None);
+        assert_eq!(super::table_index_of("", false), None);
     }
 
     /// The table of precomputed literals must be what `from_hir` computes for the embedded

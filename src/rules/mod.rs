@@ -9,6 +9,7 @@ mod model;
 mod prefilter;
 mod prefix_automaton;
 mod prefix_table;
+mod preparsed;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -178,6 +179,15 @@ pub fn prefix_table_source() -> Result<String, Error> {
                 .chain(&r.exclude)
                 .map(LazyRegex::effective)
         })
+        // And the direction cues: `LazyRegex::cannot_match` spares compiling those whose
+        // literals a sentence does not hold.
+        .chain(set.direction.iter().flat_map(|d| {
+            [&d.relax, &d.tighten]
+                .into_iter()
+                .chain(d.limits.iter().map(|(_, re)| re))
+                .chain(d.proposal.as_ref())
+                .map(LazyRegex::effective)
+        }))
         .collect();
     Ok(literals::render_table(&patterns))
 }
@@ -358,10 +368,27 @@ pub struct Question {
     pub dimension: String,
     pub priority: u8,
     pub text: String,
-    /// `questions::normalize(text)`, computed once at load: the checklist of every analysis
-    /// looks questions up by it.
+    /// `questions::normalize(text)`, computed on first use (see [`Question::key`]).
     #[serde(skip)]
-    pub(crate) key: String,
+    pub(crate) key: OnceLock<String>,
+}
+
+impl Question {
+    pub(crate) fn new(dimension: String, priority: u8, text: String) -> Self {
+        Question {
+            dimension,
+            priority,
+            text,
+            key: OnceLock::new(),
+        }
+    }
+
+    /// The normalised text (`text::normalize`) the checklist of an analysis looks questions
+    /// up by. Computed on first use: an analysis asks only the questions of what it
+    /// established, and normalising all ~1,400 at load was 1.2M instructions of every start.
+    pub(crate) fn key(&self) -> &str {
+        self.key.get_or_init(|| crate::text::normalize(&self.text))
+    }
 }
 
 /// A generic framework question, asked of every proposal.
@@ -377,19 +404,26 @@ pub struct GenericQuestion {
 pub struct LazyRegex {
     pub source: String,
     case_sensitive: bool,
-    compiled: OnceLock<meta::Regex>,
-    searcher: OnceLock<meta::Regex>,
+    // What is built on first use is boxed: a rule set holds about a thousand of these, and
+    // unboxed (a `meta::Regex` holds a cache pool, a lazy DFA and its cache are large) each
+    // took 3.4 KB, 3.6 MB for the embedded rules, allocated, copied and touched at every start.
+    compiled: OnceLock<Box<meta::Regex>>,
+    searcher: OnceLock<Box<meta::Regex>>,
     shape: OnceLock<literals::Shape>,
     /// Its prefix literals, for [`LazyRegex::is_match`].
-    literals: OnceLock<Option<PrefixLiterals>>,
+    literals: OnceLock<Option<Box<PrefixLiterals>>>,
+    /// Its suffix literals, for [`LazyRegex::may_match`] (embedded patterns only).
+    suffixes: OnceLock<Option<Box<PrefixLiterals>>>,
+    /// Whether `prefix_table.rs` has its entry (see [`LazyRegex::cannot_match`]).
+    in_table: OnceLock<bool>,
     /// A forward lazy DFA for anchored searches ([`LazyRegex::anchored_search`]), or `None`
     /// when it cannot be built (the pattern is then searched by [`LazyRegex::regex`]).
-    forward: OnceLock<Option<Forward>>,
+    forward: OnceLock<Option<Box<Forward>>>,
     /// The same for ASCII text, compiled without Unicode (see [`LazyRegex::ascii_regex`]).
-    forward_ascii: OnceLock<Option<Forward>>,
+    forward_ascii: OnceLock<Option<Box<Forward>>>,
     /// The lean regex compiled without Unicode, for ASCII text only, or `None` when the
     /// pattern needs Unicode to compile (`\pL`, a non-ASCII class member).
-    ascii: OnceLock<Option<meta::Regex>>,
+    ascii: OnceLock<Option<Box<meta::Regex>>>,
     /// The forward NFA validation built for a user pattern (see `cost::Checked`), which the
     /// forward lazy DFA is then built from, whatever the text.
     nfa: Option<regex_automata::nfa::thompson::NFA>,
@@ -414,6 +448,8 @@ impl LazyRegex {
             searcher: OnceLock::new(),
             shape: OnceLock::new(),
             literals: OnceLock::new(),
+            suffixes: OnceLock::new(),
+            in_table: OnceLock::new(),
             forward: OnceLock::new(),
             forward_ascii: OnceLock::new(),
             ascii: OnceLock::new(),
@@ -429,7 +465,7 @@ impl LazyRegex {
         }
         let literals = OnceLock::new();
         if let Some(l) = checked.literals {
-            let _ = literals.set(l.map(PrefixLiterals::new));
+            let _ = literals.set(l.map(|l| Box::new(PrefixLiterals::new(l))));
         }
         LazyRegex {
             shape,
@@ -501,10 +537,10 @@ impl LazyRegex {
                 return Some(f);
             }
         }
-        unicode().as_ref()
+        unicode().as_deref()
     }
 
-    fn build_forward(&self, ascii: bool) -> Option<Forward> {
+    fn build_forward(&self, ascii: bool) -> Option<Box<Forward>> {
         use regex_automata::hybrid::dfa::DFA;
         use regex_automata::nfa::thompson;
         /// One compiler per thread and mode, reused (see `cost::build_nfa`).
@@ -538,7 +574,7 @@ impl LazyRegex {
             .build_from_nfa(nfa)
             .ok()?;
         let cache = std::sync::Mutex::new(dfa.create_cache());
-        Some(Forward { dfa, cache })
+        Some(Box::new(Forward { dfa, cache }))
     }
 
     /// The lean regex (see [`LazyRegex::regex`]) compiled without Unicode: `\w`, `\b`, `\s`,
@@ -556,8 +592,9 @@ impl LazyRegex {
                     .configure(lean_config())
                     .build(&self.effective())
                     .ok()
+                    .map(Box::new)
             })
-            .as_ref()
+            .as_deref()
     }
 
     /// The regex to search `haystack` with, when the search sees nothing outside it: the ASCII
@@ -585,7 +622,7 @@ impl LazyRegex {
     /// (see `compile`).
     pub fn regex(&self) -> &meta::Regex {
         self.compiled
-            .get_or_init(|| compile(&self.effective(), true))
+            .get_or_init(|| Box::new(compile(&self.effective(), true)))
     }
 
     /// The same regex with its own literal prefilter, for unanchored searches: of the rest of a
@@ -595,7 +632,7 @@ impl LazyRegex {
     /// of German.
     pub fn searcher(&self) -> &meta::Regex {
         self.searcher
-            .get_or_init(|| compile(&self.effective(), false))
+            .get_or_init(|| Box::new(compile(&self.effective(), false)))
     }
 
     /// Whether the pattern matches somewhere in a short text, such as a sentence. On ASCII text
@@ -610,6 +647,9 @@ impl LazyRegex {
             if !lits.occur_in(text.as_bytes()) {
                 return false;
             }
+        }
+        if !self.may_match(text) {
+            return false;
         }
         if text.is_ascii() {
             // The ASCII forward DFA alone answers "is there a match" (see `ascii_regex`).
@@ -627,6 +667,37 @@ impl LazyRegex {
         }
     }
 
+    /// Whether the pattern may match somewhere in `text`: `false` when it has suffix literals
+    /// (precomputed for the embedded patterns, see `literals::suffixes_from_hir`) and none
+    /// occurs in `text`, since every match ends with one. Asked before a pattern the prefilter
+    /// let through is compiled: most such patterns do not match a sentence.
+    pub(crate) fn may_match(&self, text: &str) -> bool {
+        let suffixes = self
+            .suffixes
+            .get_or_init(|| {
+                literals::precomputed_suffixes(&self.effective())
+                    .flatten()
+                    .map(|l| Box::new(PrefixLiterals::new(l.iter().map(|b| b.to_vec()).collect())))
+            })
+            .as_deref();
+        suffixes.is_none_or(|s| s.occur_in(text.as_bytes()))
+    }
+
+    /// Whether the precomputed literals of the pattern (`prefix_table.rs`: embedded patterns,
+    /// exclusions and direction cues) show that it has no non-empty match in `text`: none of
+    /// its prefix literals or none of its suffix literals occurs there. `false` for a pattern
+    /// the table does not hold (nothing is parsed to find out).
+    pub(crate) fn cannot_match(&self, text: &str) -> bool {
+        let in_table = *self
+            .in_table
+            .get_or_init(|| literals::table_index(&self.effective()).is_some());
+        in_table
+            && (self
+                .prefix_literals()
+                .is_some_and(|l| !l.occur_in(text.as_bytes()))
+                || !self.may_match(text))
+    }
+
     /// The pattern's prefix literals (see `literals`), if it has useful ones: looked up for
     /// embedded patterns, extracted on first call for others.
     fn prefix_literals(&self) -> Option<&PrefixLiterals> {
@@ -637,9 +708,9 @@ impl LazyRegex {
                     Some(lits) => lits.map(|l| l.iter().map(|b| b.to_vec()).collect()),
                     None => literals::for_user_pattern(&pattern).ok().flatten(),
                 };
-                lits.map(PrefixLiterals::new)
+                lits.map(|l| Box::new(PrefixLiterals::new(l)))
             })
-            .as_ref()
+            .as_deref()
     }
 
     /// What the anchored searches need to know of the pattern: how long its matches can be,
@@ -857,7 +928,7 @@ impl RuleSet {
                 .chain(labels)
                 .chain(rules)
                 .chain(combinations)
-                .map(|q| q.key.clone())
+                .map(|q| q.key().to_owned())
                 .collect()
         })
     }
@@ -893,14 +964,14 @@ impl RuleSet {
     /// instructions of 48M). Each automaton is built once (a `OnceLock`), by whichever thread
     /// gets there first, so the searches and their results are the same. Only when at least
     /// eight are missing: later texts of a run find them built.
-    pub(crate) fn warm_up(&self, scan: &prefilter::Scan) {
+    pub(crate) fn warm_up(&self, scan: &prefilter::Scan, text: &str) {
         let cold: Vec<(&LazyRegex, bool)> = scan
             .iter()
             .filter_map(|(idx, candidates)| match candidates {
                 prefilter::Candidates::At { ascii, .. } => {
                     let (r, p) = self.owners[idx];
                     let re = &self.rules[r].patterns[p];
-                    (!re.forward_built(ascii)).then_some((re, ascii))
+                    (!re.forward_built(ascii) && re.may_match(text)).then_some((re, ascii))
                 }
                 prefilter::Candidates::Anywhere => None,
             })

@@ -35,10 +35,10 @@ pub(crate) struct RuleFile {
     pub(crate) topic: Vec<RawTopic>,
     /// DS01 components (only in the `components` family), loaded as rules.
     #[serde(default)]
-    pub(crate) component: Vec<super::components::RawComponent>,
+    pub(crate) component: Vec<RawComponent>,
     /// Direction cues: relaxing or tightening the limit behind a principle.
     #[serde(default)]
-    pub(crate) direction: Option<Spanned<super::direction::RawDirection>>,
+    pub(crate) direction: Option<Spanned<RawDirection>>,
 }
 
 /// A taxonomy entry: `L0`, `student`, `mig`, `gpu-efficiency`, `data-loss`, `technical`, ...
@@ -193,4 +193,122 @@ pub(crate) struct RawNegation {
     pub(crate) cues: Spanned<String>,
     /// How many words before the hit a cue may stand.
     pub(crate) window: usize,
+}
+
+/// One `[[component]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) struct RawComponent {
+    pub(crate) id: Spanned<String>,
+    pub(crate) kind: Spanned<String>,
+    /// What it is, in one line (becomes the rule summary).
+    pub(crate) summary: String,
+    /// Regexes naming it: the command, its aliases, its path.
+    pub(crate) names: Vec<Spanned<String>>,
+    /// Regexes that cancel a hit in the same sentence.
+    #[serde(default)]
+    pub(crate) exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) case_sensitive: bool,
+    /// The layer it lives in (`L0`..`L4`); absent for things outside the numbered layers.
+    #[serde(default)]
+    pub(crate) layer: Option<Spanned<String>>,
+    /// Further layers it spans (the docker labels are written at L1 and read at L0).
+    #[serde(default)]
+    pub(crate) also_layers: Vec<Spanned<String>>,
+    /// The tiers that face it.
+    #[serde(default)]
+    pub(crate) tiers: Vec<Spanned<String>>,
+    /// Its GPU relevance: `mig`, `full-gpu` or `both`; absent when it has none.
+    #[serde(default)]
+    pub(crate) gpu: Option<Spanned<String>>,
+    /// How much naming it says about GPU impact (1.0 decides alone; less needs other evidence).
+    #[serde(default)]
+    pub(crate) gpu_weight: Option<f64>,
+    /// Principles it embodies (signalled as `supports:`; direction cues may turn them).
+    #[serde(default)]
+    pub(crate) principles: Vec<Spanned<String>>,
+    /// Risk ids changing it raises.
+    #[serde(default)]
+    pub(crate) risks: Vec<Spanned<String>>,
+    /// The admin's own tooling (monitoring, alerts, logs, admin commands, config files, CI):
+    /// naming it makes default audiences yield (see `RawRule::admin_tooling`).
+    #[serde(default)]
+    pub(crate) admin_tooling: bool,
+    pub(crate) examples: RawExamples,
+}
+
+/// The raw `[direction]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) struct RawDirection {
+    /// Verbs and modifiers that loosen a limit: raise, extend, exempt, bypass, skip, ...
+    pub(crate) relax: Spanned<String>,
+    /// Verbs and modifiers that tighten one: enforce, shorten, reclaim, cap, ...
+    pub(crate) tighten: Spanned<String>,
+    /// Per principle, the limits, checks and guards behind it that a cue must act on (timeouts
+    /// for ephemeral-containers, the wrapper's filtering for multi-tenant-isolation, ...).
+    /// Principles without an entry have no limit to relax: direction leaves them alone.
+    pub(crate) limits: BTreeMap<String, Spanned<String>>,
+    /// How many words apart a cue, the limit it acts on and a principle's evidence may stand.
+    pub(crate) window: usize,
+    /// Words that make a sentence a proposal (should, let, make sure, could we, ...). When a
+    /// text has such a sentence, a relax cue in a sentence without one describes today's
+    /// problem ("jobs skip people's quotas"), which the proposal fixes: it strains nothing.
+    #[serde(default)]
+    pub(crate) proposal: Option<Spanned<String>>,
+    /// Texts whose principles the cues must turn, and texts they must not (self-test).
+    pub(crate) examples: DirectionExamples,
+}
+
+/// Self-tests of the direction cues: `strains` texts must strain `principle`; `supports`
+/// texts must support it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DirectionExamples {
+    pub(crate) strains: Vec<(String, String)>,
+    pub(crate) supports: Vec<(String, String)>,
+}
+
+/// A combinations or trade-offs file (`family = "combinations"` or `"tradeoffs"`: see
+/// `combinations.rs`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFile {
+    pub(crate) family: Spanned<String>,
+    #[serde(default)]
+    pub(crate) combination: Vec<RawCombination>,
+    #[serde(default)]
+    pub(crate) tradeoff: Vec<RawTradeoff>,
+}
+
+/// How one option of a rule's design choice weighs: `[[tradeoff]]` in `rules/tradeoffs.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTradeoff {
+    /// The rule whose `options` list holds the option.
+    pub(crate) rule: Spanned<String>,
+    /// The option's `name`, exactly as the rule gives it.
+    pub(crate) option: Spanned<String>,
+    #[serde(default)]
+    pub(crate) supports: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) strains: Vec<Spanned<String>>,
+    pub(crate) effort: Spanned<String>,
+    pub(crate) admin_burden: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCombination {
+    pub(crate) id: Spanned<String>,
+    pub(crate) summary: String,
+    pub(crate) why: String,
+    /// Concerns that must all be established (`kind:id`), one to three.
+    pub(crate) all: Spanned<Vec<Spanned<String>>>,
+    /// Concerns that stop it.
+    #[serde(default)]
+    pub(crate) unless: Vec<Spanned<String>>,
+    pub(crate) questions: Vec<RawQuestion>,
+    pub(crate) examples: RawExamples,
 }

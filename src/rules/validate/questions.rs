@@ -25,7 +25,11 @@ pub(super) fn generic_questions(
     }
 }
 
-pub(super) fn options(ctx: &mut Ctx<'_>, raw: &[RawOption], who: &str) -> Vec<DesignOption> {
+pub(super) fn options(
+    ctx: &mut Ctx<'_>,
+    raw: &[RawOption],
+    who: &dyn std::fmt::Display,
+) -> Vec<DesignOption> {
     let mut out: Vec<DesignOption> = Vec::new();
     for o in raw {
         let name = o.name.get_ref().trim();
@@ -63,7 +67,11 @@ pub(super) fn options(ctx: &mut Ctx<'_>, raw: &[RawOption], who: &str) -> Vec<De
     out
 }
 
-pub(super) fn questions(ctx: &mut Ctx<'_>, raw: &[RawQuestion], who: &str) -> Vec<Question> {
+pub(super) fn questions(
+    ctx: &mut Ctx<'_>,
+    raw: &[RawQuestion],
+    who: &dyn std::fmt::Display,
+) -> Vec<Question> {
     let mut out = Vec::new();
     for q in raw {
         let dim = q.dimension.get_ref();
@@ -96,12 +104,7 @@ pub(super) fn questions(ctx: &mut Ctx<'_>, raw: &[RawQuestion], who: &str) -> Ve
             continue;
         }
         let text = q.text.trim().to_owned();
-        out.push(Question {
-            dimension: dim.clone(),
-            priority: p,
-            key: crate::text::normalize(&text),
-            text,
-        });
+        out.push(Question::new(dim.clone(), p, text));
     }
     out
 }

@@ -8,7 +8,7 @@ use super::questions::{options, questions};
 use super::{Ctx, RULE_ID, check_regex, ctx_for};
 use crate::rules::cost::Checked;
 use crate::rules::model::RawRule;
-use crate::rules::{Family, Label, LazyRegex, Location, Rule, Source, effective_pattern};
+use crate::rules::{Family, Label, LazyRegex, Location, Rule, Source};
 use crate::taxonomy::{Concern, Kind};
 use crate::text::did_you_mean;
 
@@ -74,10 +74,9 @@ pub(super) fn rule_ids(
     }
 }
 
-/// The checked rules, with the patterns of the prefilter set and the owner of each.
+/// The checked rules, with the owner of each pattern of the prefilter set.
 pub(super) struct Compiled {
     pub(super) rules: Vec<Rule>,
-    pub(super) set_patterns: Vec<String>,
     pub(super) owners: Vec<(usize, usize)>,
 }
 
@@ -97,7 +96,6 @@ pub(super) fn rules(
 
     let mut compiled = Compiled {
         rules: Vec::new(),
-        set_patterns: Vec::new(),
         owners: Vec::new(),
     };
     // The user patterns' checks (`cost::check`, most of the cost of loading user rules), in
@@ -167,7 +165,7 @@ fn rule(
         }
     };
     let id = raw.id.get_ref().clone();
-    let who = format!("rule `{id}`");
+    let who = super::Who("rule", &id);
     if raw.summary.trim().is_empty() || raw.why.trim().is_empty() {
         ctx.push(
             &raw.id,
@@ -208,9 +206,6 @@ fn rule(
         match check(p.get_ref()) {
             Ok(checked) => {
                 compiled.owners.push((compiled.rules.len(), patterns.len()));
-                compiled
-                    .set_patterns
-                    .push(effective_pattern(p.get_ref(), raw.case_sensitive));
                 patterns.push(LazyRegex::checked(
                     p.get_ref().clone(),
                     raw.case_sensitive,
@@ -264,7 +259,7 @@ fn unknown_concern(
     labels: &BTreeMap<(Family, String), Label>,
     c: &Concern,
     what: &str,
-    who: &str,
+    who: &dyn std::fmt::Display,
 ) -> String {
     let fam = Family::of_kind(c.kind);
     let ids: Vec<&str> = labels
@@ -288,7 +283,7 @@ fn concerns(
     labels: &BTreeMap<(Family, String), Label>,
     list: &[Spanned<String>],
     what: &str,
-    who: &str,
+    who: &dyn std::fmt::Display,
 ) -> Vec<Concern> {
     list.iter()
         .filter_map(|s| match Concern::parse(s.get_ref()) {
@@ -309,7 +304,7 @@ fn signals(
     ctx: &mut Ctx<'_>,
     labels: &BTreeMap<(Family, String), Label>,
     raw: &Spanned<BTreeMap<String, f64>>,
-    who: &str,
+    who: &dyn std::fmt::Display,
 ) -> Vec<(Concern, f64)> {
     let mut signals = Vec::new();
     for (key, weight) in raw.get_ref() {
