@@ -188,7 +188,7 @@ fn pattern_hits(
                 continue;
             }
             let span = (m.start(), m.end());
-            if let Some(reason) = cancelled(set, rule, text, span) {
+            if let Some(reason) = cancelled(set, rule, text, span, &scan) {
                 if suppressed.iter().filter(|x| x.rule == rule.id).count() < MAX_HITS_PER_RULE {
                     suppressed.push(Suppressed {
                         rule: rule.id.clone(),
@@ -246,11 +246,15 @@ fn cancelled<'a>(
     rule: &'a Rule,
     text: &'a str,
     (start, end): (usize, usize),
+    scan: &crate::rules::prefilter::Scan,
 ) -> Option<Cancel<'a>> {
     if !rule.exclude.is_empty() {
-        let (s, e) = sentence_bounds(text, start, end);
-        let sentence = &text[s..e];
-        if let Some(x) = rule.exclude.iter().find(|x| x.is_match(sentence)) {
+        let sentence = sentence_bounds(text, start, end);
+        if let Some(x) = rule
+            .exclude
+            .iter()
+            .find(|x| x.is_match_within(text, sentence, scan))
+        {
             return Some(Cancel::Excluded(&x.source));
         }
     }

@@ -6,7 +6,7 @@ pub(crate) mod cost;
 mod direction;
 mod literals;
 mod model;
-mod prefilter;
+pub(crate) mod prefilter;
 mod prefix_automaton;
 mod prefix_table;
 mod validate;
@@ -429,7 +429,7 @@ impl LazyRegex {
         }
         let literals = OnceLock::new();
         if let Some(l) = checked.literals {
-            let _ = literals.set(l.map(PrefixLiterals::new));
+            let _ = literals.set(l.map(|l| PrefixLiterals::new(l, None)));
         }
         LazyRegex {
             shape,
@@ -611,6 +611,35 @@ impl LazyRegex {
                 return false;
             }
         }
+        self.is_match_past_literals(text)
+    }
+
+    /// [`LazyRegex::is_match`] of `text[start..end]`, a part of a text `scan` scanned: the
+    /// scan already knows where the embedded literals occur, so whether one of this pattern's
+    /// prefix literals lies in the part is a look-up among them rather than a pass over its
+    /// bytes (that pass was 7% of the instructions of the 10 MB corpus). Same answer.
+    pub(crate) fn is_match_within(
+        &self,
+        text: &str,
+        (start, end): (usize, usize),
+        scan: &prefilter::Scan,
+    ) -> bool {
+        let part = &text[start..end];
+        if let Some(lits) = self.prefix_literals() {
+            let found = lits
+                .ids
+                .as_deref()
+                .and_then(|ids| scan.literal_within(ids, start, end))
+                .unwrap_or_else(|| lits.occur_in(part.as_bytes()));
+            if !found {
+                return false;
+            }
+        }
+        self.is_match_past_literals(part)
+    }
+
+    /// [`LazyRegex::is_match`] once one of the prefix literals is known to occur in `text`.
+    fn is_match_past_literals(&self, text: &str) -> bool {
         if text.is_ascii() {
             // The ASCII forward DFA alone answers "is there a match" (see `ascii_regex`).
             if let Some(f) = self.forward(true) {
@@ -633,11 +662,18 @@ impl LazyRegex {
         self.literals
             .get_or_init(|| {
                 let pattern = self.effective();
-                let lits = match literals::precomputed(&pattern) {
-                    Some(lits) => lits.map(|l| l.iter().map(|b| b.to_vec()).collect()),
-                    None => literals::for_user_pattern(&pattern).ok().flatten(),
+                let (lits, ids) = match literals::precomputed(&pattern) {
+                    Some(lits) => (
+                        lits.map(|l| l.iter().map(|b| b.to_vec()).collect()),
+                        literals::table_index(&pattern).map(|entry| {
+                            let mut ids = prefix_automaton::entry_literals(entry).to_vec();
+                            ids.sort_unstable();
+                            ids
+                        }),
+                    ),
+                    None => (literals::for_user_pattern(&pattern).ok().flatten(), None),
                 };
-                lits.map(PrefixLiterals::new)
+                lits.map(|l| PrefixLiterals::new(l, ids))
             })
             .as_ref()
     }
@@ -664,10 +700,14 @@ impl LazyRegex {
 struct PrefixLiterals {
     literals: Vec<Vec<u8>>,
     first: [bool; 256],
+    /// For an embedded pattern, the ids of its literals in the embedded automaton, sorted
+    /// (see [`prefilter::Scan::literal_within`]); `None` for others or with an empty literal.
+    ids: Option<Vec<u16>>,
 }
 
 impl PrefixLiterals {
-    fn new(literals: Vec<Vec<u8>>) -> Self {
+    fn new(literals: Vec<Vec<u8>>, ids: Option<Vec<u16>>) -> Self {
+        let ids = ids.filter(|_| literals.iter().all(|l| !l.is_empty()));
         let mut first = [false; 256];
         for l in &literals {
             match l.first() {
@@ -679,7 +719,11 @@ impl PrefixLiterals {
                 None => first = [true; 256],
             }
         }
-        PrefixLiterals { literals, first }
+        PrefixLiterals {
+            literals,
+            first,
+            ids,
+        }
     }
 
     /// Whether one of the literals occurs in `hay`, ASCII case ignored.

@@ -145,12 +145,12 @@ enum Automaton {
 impl Literals {
     /// Every occurrence of every literal in `text`, as (literal, start), in the order of
     /// Aho-Corasick's overlapping search.
-    fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize)) {
+    fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
         match &self.automaton {
             Automaton::Embedded => super::prefix_automaton::for_each_match(text.as_bytes(), found),
             Automaton::Built(ac) => {
                 for m in ac.find_overlapping_iter(text) {
-                    found(m.pattern().as_usize(), m.start());
+                    found(m.pattern().as_usize(), m.start(), m.end());
                 }
             }
         }
@@ -198,9 +198,36 @@ pub(crate) struct Scan {
     anywhere: Vec<usize>,
     /// Whether the text is ASCII.
     ascii: bool,
+    /// Every occurrence of a literal of the embedded automaton, as (end, start, literal id), by
+    /// end: where an exclusion's literals occur ([`Scan::literal_within`]). Empty when the
+    /// automaton was built at load (its ids are not the embedded ones) or past
+    /// [`MAX_EVENTS`], and then `events_ok` is false.
+    events: Vec<(usize, usize, u16)>,
+    events_ok: bool,
 }
 
+/// At most this many literal occurrences are kept per scan for [`Scan::literal_within`], so a
+/// long text of one keyword does not keep one entry per word; past them, callers look at the
+/// text instead. The 10 MB corpus has ~1,050 per file.
+const MAX_EVENTS: usize = 1 << 16;
+
 impl Scan {
+    /// Whether one of the embedded automaton's literals `ids` (sorted) occurs wholly inside
+    /// `text[start..end]`, ASCII case ignored; `None` when the scan cannot tell (see
+    /// `events`).
+    pub(crate) fn literal_within(&self, ids: &[u16], start: usize, end: usize) -> Option<bool> {
+        if !self.events_ok {
+            return None;
+        }
+        let from = self.events.partition_point(|e| e.0 <= start);
+        Some(
+            self.events[from..]
+                .iter()
+                .take_while(|e| e.0 <= end)
+                .any(|e| e.1 >= start && ids.binary_search(&e.2).is_ok()),
+        )
+    }
+
     /// The patterns that may match, in pattern order, with their candidates.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, Candidates<'_>)> + '_ {
         let mut found = self.found.iter().peekable();
@@ -339,7 +366,19 @@ impl Prefilter {
                     slots.resize(self.patterns, 0);
                 }
                 let found = &mut scan.found;
-                lit.for_each_match(text, |i, start| {
+                let embedded = matches!(lit.automaton, Automaton::Embedded);
+                let events = &mut scan.events;
+                let mut events_ok = embedded;
+                lit.for_each_match(text, |i, start, end| {
+                    if events_ok {
+                        if events.len() < MAX_EVENTS {
+                            // Literal ids fit u16 (`build.rs` checks it).
+                            events.push((end, start, i as u16));
+                        } else {
+                            events_ok = false;
+                            events.clear();
+                        }
+                    }
                     for &p in &lit.owners[lit.owner_at[i]..lit.owner_at[i + 1]] {
                         let slot = &mut slots[p];
                         // A slot left over by a scan that panicked points at no entry of this
@@ -360,6 +399,7 @@ impl Prefilter {
                 for (p, _, _) in found.iter() {
                     slots[*p] = 0;
                 }
+                scan.events_ok = events_ok;
             });
             // Overlapping matches come in order of their ends; literals of different lengths
             // can put starts slightly out of order.
@@ -1147,7 +1187,7 @@ mod embedded_automaton {
     /// (pattern, start) of every literal match, in the order the scan sees them.
     fn events(lit: &Literals, text: &str) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        lit.for_each_match(text, |i, start| {
+        lit.for_each_match(text, |i, start, _| {
             out.extend(
                 lit.owners[lit.owner_at[i]..lit.owner_at[i + 1]]
                     .iter()

@@ -67,9 +67,9 @@ impl Layout {
     }
 }
 
-/// Every occurrence of every literal in `text`, as (literal id, start), by end and, at the
-/// same end, the longest first.
-pub(super) fn for_each_match(text: &[u8], mut found: impl FnMut(usize, usize)) {
+/// Every occurrence of every literal in `text`, as (literal id, start, end), by end and, at
+/// the same end, the longest first.
+pub(super) fn for_each_match(text: &[u8], mut found: impl FnMut(usize, usize, usize)) {
     let l = Layout::get();
     let class = &BLOB[l.class..l.class + 256];
     let mut s = 0usize;
@@ -80,7 +80,7 @@ pub(super) fn for_each_match(text: &[u8], mut found: impl FnMut(usize, usize)) {
         for k in from..to {
             let id = u16_at(l.lists + 2 * k);
             let len = usize::from(BLOB[l.lens + id]);
-            found(id, i + 1 - len);
+            found(id, i + 1 - len, i + 1);
         }
     }
 }
