@@ -24,12 +24,23 @@ const MAX_HITS_PER_RULE: usize = 3;
 /// in which every occurrence is cancelled by negation or exclusion).
 const MAX_CANDIDATES: usize = 10_000;
 
+/// A string shared by the pieces of evidence that quote it: a rule's hit is reported once per
+/// concern it signals, and copying its rule id and matched text each time (allocations and
+/// their frees) cost 6% of the instructions of the 10 MB corpus. Serialised as a string.
+pub type SharedStr = std::sync::Arc<str>;
+
+fn serialize_shared<S: serde::Serializer>(s: &SharedStr, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(s)
+}
+
 /// One piece of evidence: which rule fired on which part of the input.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Evidence {
-    pub rule: String,
+    #[serde(serialize_with = "serialize_shared")]
+    pub rule: SharedStr,
     /// The matched text; empty for rules inferred from other concerns.
-    pub matched: String,
+    #[serde(serialize_with = "serialize_shared")]
+    pub matched: SharedStr,
     /// Byte range `[start, end)` in the input; absent for inferred evidence.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<[usize; 2]>,
@@ -442,8 +453,8 @@ fn hit_evidence(rule: &Rule, text: &str, spans: &[(usize, usize)]) -> Vec<Eviden
         .iter()
         .take(MAX_HITS_PER_RULE)
         .map(|&(s, e)| Evidence {
-            rule: rule.id.clone(),
-            matched: text[s..e].to_owned(),
+            rule: rule.id.as_str().into(),
+            matched: text[s..e].into(),
             span: Some([s, e]),
             weight: 0.0,
             inferred_from: Vec::new(),

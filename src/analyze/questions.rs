@@ -321,7 +321,7 @@ fn tier_is_subject(set: &RuleSet, a: &Analysis, tier: &str) -> bool {
 fn matched_spans(a: &Analysis) -> Vec<(&str, [usize; 2])> {
     let mut v: Vec<(&str, [usize; 2])> = a
         .all_evidence()
-        .filter_map(|e| e.span.map(|s| (e.rule.as_str(), s)))
+        .filter_map(|e| e.span.map(|s| (&*e.rule, s)))
         .collect();
     v.sort_unstable_by(|x, y| x.1.cmp(&y.1).then_with(|| x.0.cmp(y.0)));
     v.dedup();

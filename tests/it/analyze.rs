@@ -79,7 +79,7 @@ fn evidence_spans_point_at_the_matched_text() {
     for f in all {
         for e in &f.evidence {
             if let Some([s, e2]) = e.span {
-                assert_eq!(&text[s..e2], e.matched);
+                assert_eq!(&text[s..e2], &*e.matched);
                 seen += 1;
             }
         }
