@@ -315,7 +315,7 @@ fn context_evidence_does_not_make_a_gpu_change() {
             .supported
             .iter()
             .flat_map(|f| &f.evidence)
-            .all(|e| e.rule != "infer-gpu-efficiency"),
+            .all(|e| &*e.rule != "infer-gpu-efficiency"),
         "{:?}",
         log.principles
     );
