@@ -5,6 +5,7 @@ mod self_test;
 pub mod tradeoffs;
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -364,26 +365,29 @@ fn clause_start(text: &str, start: usize) -> usize {
 /// per signalled concern, weighted, cost 4% of the instructions of a corpus.
 #[derive(Default)]
 struct Scores {
-    by_concern: BTreeMap<Concern, BTreeMap<usize, (f64, SharedEvidence)>>,
+    /// Keyed by shared concerns, so that [`Scores::established`], built again every round of
+    /// inference, copies no concern id.
+    by_concern: BTreeMap<Rc<Concern>, BTreeMap<usize, (f64, SharedEvidence)>>,
 }
 
 /// The concerns whose evidence reached their threshold, sorted (the keys of
 /// `Scores::by_concern` come in order): a sorted vector rather than a `BTreeSet`, since
 /// inference builds it again every round.
-struct Established(Vec<Concern>);
+struct Established(Vec<Rc<Concern>>);
 
 impl Established {
     fn contains(&self, c: &Concern) -> bool {
-        self.0.binary_search(c).is_ok()
+        self.0.binary_search_by(|x| (**x).cmp(c)).is_ok()
     }
 
-    fn iter(&self) -> std::slice::Iter<'_, Concern> {
-        self.0.iter()
+    fn iter(&self) -> impl Iterator<Item = &Concern> {
+        self.0.iter().map(|c| &**c)
     }
 }
 
+
 /// The evidence of one rule, shared by the concerns it signals.
-type SharedEvidence = std::rc::Rc<[Evidence]>;
+type SharedEvidence = Rc<[Evidence]>;
 
 impl Scores {
     fn add(&mut self, rule_idx: usize, rule: &Rule, evidence: &[Evidence]) {
@@ -396,7 +400,7 @@ impl Scores {
                 }
                 None => {
                     self.by_concern
-                        .insert(concern.clone(), BTreeMap::from([(rule_idx, entry)]));
+                        .insert(Rc::new(concern.clone()), BTreeMap::from([(rule_idx, entry)]));
                 }
             }
         }
@@ -412,17 +416,20 @@ impl Scores {
     /// mode the contest decides (`decide_gpu`), so that inference and combinations follow the
     /// reading the user sees: a logging change to the idle checker is not a GPU change.
     fn established(&self, set: &RuleSet) -> Established {
-        let mut out: Vec<Concern> = self
+        let mut out: Vec<Rc<Concern>> = self
             .by_concern
-            .keys()
-            .filter(|c| c.kind != Kind::Gpu && self.score(c) >= set.threshold(c.kind) - 1e-9)
-            .cloned()
+            .iter()
+            .filter(|(c, rules)| {
+                c.kind != Kind::Gpu
+                    && rules.values().map(|(w, _)| w).sum::<f64>() >= set.threshold(c.kind) - 1e-9
+            })
+            .map(|(c, _)| c.clone())
             .collect();
         let gpu = gpu_value(set, self);
         if gpu != "none" {
             let c = gpu_concern(gpu);
-            let at = out.binary_search(&c).unwrap_or_else(|i| i);
-            out.insert(at, c);
+            let at = out.binary_search_by(|x| (**x).cmp(c)).unwrap_or_else(|i| i);
+            out.insert(at, Rc::new(c.clone()));
         }
         Established(out)
     }
@@ -603,14 +610,14 @@ fn round2(x: f64) -> f64 {
 /// implied (below the threshold) by a component that works in one mode; otherwise `none`.
 fn decide_gpu(set: &RuleSet, scores: &Scores) -> GpuImpact {
     let c = gpu_concern;
-    let s = |id: &str| scores.score(&c(id));
+    let s = |id: &str| scores.score(c(id));
     let value = gpu_value(set, scores);
     let evidence = match value {
         "both" => ["both", "mig", "full-gpu"]
             .iter()
-            .flat_map(|v| scores.evidence(&c(v)))
+            .flat_map(|v| scores.evidence(c(v)))
             .collect(),
-        v => scores.evidence(&c(v)),
+        v => scores.evidence(c(v)),
     };
     let scores_map = ["none", "mig", "full-gpu", "both"]
         .iter()
@@ -626,24 +633,38 @@ fn decide_gpu(set: &RuleSet, scores: &Scores) -> GpuImpact {
     }
 }
 
-fn gpu_concern(id: &str) -> Concern {
-    Concern {
-        kind: Kind::Gpu,
-        id: id.to_owned(),
-    }
+/// The GPU concern of a value (`none`, `mig`, `full-gpu`, `both`), built once: the contest
+/// looks each up several times per round of inference.
+fn gpu_concern(id: &str) -> &'static Concern {
+    const VALUES: [&str; 4] = ["none", "mig", "full-gpu", "both"];
+    static CONCERNS: std::sync::OnceLock<Vec<Concern>> = std::sync::OnceLock::new();
+    let all = CONCERNS.get_or_init(|| {
+        VALUES
+            .iter()
+            .map(|v| Concern {
+                kind: Kind::Gpu,
+                id: (*v).to_owned(),
+            })
+            .collect()
+    });
+    let i = VALUES
+        .iter()
+        .position(|v| *v == id)
+        .expect("a GPU impact value");
+    &all[i]
 }
 
 /// The GPU impact the evidence decides: `none`, `mig`, `full-gpu` or `both`.
 fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
     let c = gpu_concern;
     let thr = set.threshold(Kind::Gpu) - 1e-9;
-    let s = |id: &str| scores.score(&c(id));
+    let s = |id: &str| scores.score(c(id));
     let (mig, full, both, none) = (s("mig"), s("full-gpu"), s("both"), s("none"));
     // Specific evidence: what says the change alters allocation in a mode. A bare mention of
     // GPUs (weight below the threshold) and context (a component named, a lifecycle word) place
     // the text but are no evidence of which mode changes, nor that anything changes at all.
     let specific = |id: &str| -> f64 {
-        scores.by_concern.get(&c(id)).map_or(0.0, |m| {
+        scores.by_concern.get(c(id)).map_or(0.0, |m| {
             m.iter()
                 .filter(|(r, (w, _))| *w >= thr && !set.rules[**r].context)
                 .map(|(_, (w, _))| *w)
