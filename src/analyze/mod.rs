@@ -283,13 +283,26 @@ fn cancelled<'a>(
                     neg.cues.is_match(w)
                 }
             };
-            if let Some(cue) = before
-                .rsplit(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
-                .filter(|w| !w.is_empty())
-                .take(neg.window)
-                .filter(is_cue)
-                .last()
-            {
+            let cue = if before.is_ascii() {
+                // The same words, split on bytes: in ASCII text a character is alphanumeric
+                // when its byte is, and there is no '’'.
+                before
+                    .as_bytes()
+                    .rsplit(|b| !(b.is_ascii_alphanumeric() || *b == b'\'' || *b == b'-'))
+                    .filter(|w| !w.is_empty())
+                    .take(neg.window)
+                    .filter_map(|w| std::str::from_utf8(w).ok())
+                    .filter(|w| neg.cues.is_match(w))
+                    .last()
+            } else {
+                before
+                    .rsplit(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+                    .filter(|w| !w.is_empty())
+                    .take(neg.window)
+                    .filter(is_cue)
+                    .last()
+            };
+            if let Some(cue) = cue {
                 return Some(Cancel::Negated(cue));
             }
         }

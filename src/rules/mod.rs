@@ -403,6 +403,10 @@ pub struct LazyRegex {
 struct Forward {
     dfa: regex_automata::hybrid::dfa::DFA,
     cache: std::sync::Mutex<regex_automata::hybrid::dfa::Cache>,
+    /// Whether every match begins with a word boundary (`\b...`, as nearly every default
+    /// pattern does), so that none starts between two word characters (see
+    /// [`LazyRegex::cannot_start_at`]).
+    word_start: bool,
 }
 
 impl LazyRegex {
@@ -475,6 +479,19 @@ impl LazyRegex {
         self.regex().search(input)
     }
 
+    /// Whether no match can start at byte `start` of `text`, without a search: every match
+    /// begins with a word boundary, and `start` lies between two ASCII word characters (word
+    /// characters in Unicode and ASCII alike), where there is none. The literal "key" occurs in
+    /// "monkey", "a " at the end of "data ": one anchored search in seven of the 10 MB corpus
+    /// started at such a place. `ascii` as for [`LazyRegex::anchored_search`].
+    pub(crate) fn cannot_start_at(&self, text: &[u8], start: usize, ascii: bool) -> bool {
+        let word = |i: usize| text.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        start > 0
+            && word(start - 1)
+            && word(start)
+            && self.forward(ascii).is_some_and(|f| f.word_start)
+    }
+
     /// Whether the forward lazy DFA an anchored search of a text (`ascii`: all ASCII) would use
     /// is built already.
     fn forward_built(&self, ascii: bool) -> bool {
@@ -521,12 +538,21 @@ impl LazyRegex {
             static UNICODE: thompson::Compiler = compiler(false);
             static ASCII: thompson::Compiler = compiler(true);
         }
-        let nfa = match &self.nfa {
-            Some(nfa) if !ascii => nfa.clone(),
+        let (nfa, word_start) = match &self.nfa {
+            Some(nfa) if !ascii => (nfa.clone(), false),
             _ => {
+                // Parsed here rather than by the compiler (which would parse it the same way),
+                // to read from the syntax whether every match begins with `\b`.
                 let pattern = self.effective();
+                let hir =
+                    regex_automata::util::syntax::parse_with(&pattern, &syntax_config(ascii))
+                        .ok()?;
+                let prefix = hir.properties().look_set_prefix();
+                let word_start = prefix.contains(regex_syntax::hir::Look::WordUnicode)
+                    || prefix.contains(regex_syntax::hir::Look::WordAscii);
                 let compiler = if ascii { &ASCII } else { &UNICODE };
-                compiler.with(|c| c.build(&pattern).ok())?
+                let nfa = compiler.with(|c| c.build_from_hir(&hir).ok())?;
+                (nfa, word_start)
             }
         };
         let dfa = DFA::builder()
@@ -538,7 +564,11 @@ impl LazyRegex {
             .build_from_nfa(nfa)
             .ok()?;
         let cache = std::sync::Mutex::new(dfa.create_cache());
-        Some(Forward { dfa, cache })
+        Some(Forward {
+            dfa,
+            cache,
+            word_start,
+        })
     }
 
     /// The lean regex (see [`LazyRegex::regex`]) compiled without Unicode: `\w`, `\b`, `\s`,

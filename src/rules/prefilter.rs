@@ -317,10 +317,14 @@ impl Candidates<'_> {
                             let end = shape
                                 .max_len
                                 .map_or(text.len(), |m| s.saturating_add(m).min(text.len()));
-                            let input = Input::new(text).range(s..end).anchored(Anchored::Yes);
-                            if let Some(m) = re.anchored_search(&input, ascii) {
-                                last_end = m.end();
-                                return Some(m);
+                            // A start where no match can begin counts as a failed search.
+                            if !re.cannot_start_at(text.as_bytes(), s, ascii) {
+                                let input =
+                                    Input::new(text).range(s..end).anchored(Anchored::Yes);
+                                if let Some(m) = re.anchored_search(&input, ascii) {
+                                    last_end = m.end();
+                                    return Some(m);
+                                }
                             }
                             misses += 1;
                             // A pattern with a longest match reads at most that far per miss,
