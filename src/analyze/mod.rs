@@ -186,6 +186,7 @@ fn pattern_hits(
     let mut by_rule: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
     let scan = set.set.scan(text);
     set.warm_up(&scan);
+    let marks = std::cell::OnceCell::new();
     for (idx, candidates) in scan.iter() {
         let (r, p) = set.owners[idx];
         let rule = &set.rules[r];
@@ -200,7 +201,7 @@ fn pattern_hits(
                 continue;
             }
             let span = (m.start(), m.end());
-            if let Some(reason) = cancelled(set, rule, text, span, &scan) {
+            if let Some(reason) = cancelled(set, rule, text, span, &scan, &marks) {
                 if suppressed.iter().filter(|x| x.rule == rule.id).count() < MAX_HITS_PER_RULE {
                     suppressed.push(Suppressed {
                         rule: rule.id.clone(),
@@ -259,9 +260,12 @@ fn cancelled<'a>(
     text: &'a str,
     (start, end): (usize, usize),
     scan: &crate::rules::prefilter::Scan,
+    marks: &std::cell::OnceCell<Marks>,
 ) -> Option<Cancel<'a>> {
     if !rule.exclude.is_empty() {
-        let sentence = sentence_bounds(text, start, end);
+        let sentence = marks
+            .get_or_init(|| Marks::of(text))
+            .sentence_bounds(text, start, end);
         if let Some(x) = rule
             .exclude
             .iter()
@@ -272,7 +276,9 @@ fn cancelled<'a>(
     }
     if rule.negatable {
         if let Some(neg) = &set.negation {
-            let clause_start = clause_start(text, start);
+            let clause_start = marks
+                .get_or_init(|| Marks::of(text))
+                .clause_start(text, start);
             let before = &text[clause_start..start];
             // The last `window` words before the hit, read backwards; the cue reported is the
             // earliest one among them.
@@ -363,6 +369,66 @@ fn sentence_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
     (s, e)
 }
 
+/// Where the sentences and clauses of a text end, found in one pass, so that the sentence or
+/// clause around each hit is a binary search instead of a walk over up to
+/// [`SENTENCE_WINDOW`] bytes each way (3% of the instructions of the 10 MB corpus). The same
+/// bounds as [`sentence_bounds`] and [`clause_start`].
+struct Marks {
+    /// Every `i` with `is_sentence_end(text, i)`, in order.
+    sentence: Vec<usize>,
+    /// The same and every `,`, `;`, `:`, `(` and `)`, in order.
+    clause: Vec<usize>,
+}
+
+impl Marks {
+    fn of(text: &str) -> Marks {
+        let b = text.as_bytes();
+        let (mut sentence, mut clause) = (Vec::new(), Vec::new());
+        for (i, &c) in b.iter().enumerate() {
+            match c {
+                b'\n' | b'!' | b'?' => {
+                    sentence.push(i);
+                    clause.push(i);
+                }
+                b'.' if b.get(i + 1).is_none_or(|c| c.is_ascii_whitespace()) => {
+                    sentence.push(i);
+                    clause.push(i);
+                }
+                b',' | b';' | b':' | b'(' | b')' => clause.push(i),
+                _ => {}
+            }
+        }
+        Marks { sentence, clause }
+    }
+
+    /// [`sentence_bounds`].
+    fn sentence_bounds(&self, text: &str, start: usize, end: usize) -> (usize, usize) {
+        let lo = char_ceil(text, start.saturating_sub(SENTENCE_WINDOW));
+        let hi = char_floor(text, (end + SENTENCE_WINDOW).min(text.len()));
+        let before = self.sentence.partition_point(|&i| i < start);
+        let s = match before.checked_sub(1).map(|k| self.sentence[k]) {
+            Some(i) if i >= lo => i + 1,
+            _ => lo,
+        };
+        let e = match self.sentence.get(self.sentence.partition_point(|&i| i < end)) {
+            Some(&i) if i < hi => i,
+            _ => hi,
+        };
+        (s, e)
+    }
+
+    /// [`clause_start`].
+    fn clause_start(&self, text: &str, start: usize) -> usize {
+        let lo = char_ceil(text, start.saturating_sub(SENTENCE_WINDOW));
+        let before = self.clause.partition_point(|&i| i < start);
+        match before.checked_sub(1).map(|k| self.clause[k]) {
+            Some(i) if i >= lo => i + 1,
+            _ => lo,
+        }
+    }
+}
+
+#[cfg(test)]
 fn clause_start(text: &str, start: usize) -> usize {
     let b = text.as_bytes();
     let lo = char_ceil(text, start.saturating_sub(SENTENCE_WINDOW));
@@ -938,5 +1004,50 @@ fn summary_of(set: &RuleSet, scores: &Scores) -> ConcernSummary {
         } else {
             decide_gpu(set, scores).value
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Marks, SENTENCE_WINDOW, char_ceil, clause_start, sentence_bounds};
+
+    /// The bounds looked up among the marks are those the walks find, at every position of
+    /// texts with every kind of mark, non-ASCII characters and stretches longer than the
+    /// window.
+    #[test]
+    fn marks_give_the_bounds_the_walks_give() {
+        let pieces = [
+            "word ", "GPU. ", "e.g.", "end.", "x.y ", "why? ", "yes! ", "a, b", "(c) ", "d; ", "e: ",
+            "\n", "thé ", "日本 ", "naïve.", ".", "...", "tail",
+        ];
+        let mut seed = 7u64;
+        let mut texts = vec![String::new(), ".".to_owned(), "a.".to_owned()];
+        for len in [3, 40, 400] {
+            let mut t = String::new();
+            for _ in 0..len {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            texts.push(t);
+        }
+        texts.push(format!("{}. {} end", "long ".repeat(SENTENCE_WINDOW), "é".repeat(500)));
+        for text in &texts {
+            let marks = Marks::of(text);
+            let starts = (0..=text.len()).filter(|&i| text.is_char_boundary(i));
+            for start in starts {
+                assert_eq!(
+                    marks.clause_start(text, start),
+                    clause_start(text, start),
+                    "{text:?} at {start}"
+                );
+                for end in [start, char_ceil(text, start + 1), char_ceil(text, start + 7)] {
+                    assert_eq!(
+                        marks.sentence_bounds(text, start, end),
+                        sentence_bounds(text, start, end),
+                        "{text:?} at {start}..{end}"
+                    );
+                }
+            }
+        }
     }
 }
