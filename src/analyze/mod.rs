@@ -284,9 +284,9 @@ fn cancelled<'a>(
             // earliest one among them.
             let is_cue = |w: &&str| {
                 if w.contains('’') {
-                    neg.cues.is_match(&w.replace('’', "'"))
+                    neg.is_cue(&w.replace('’', "'"))
                 } else {
-                    neg.cues.is_match(w)
+                    neg.is_cue(w)
                 }
             };
             let cue = if before.is_ascii() {
@@ -298,7 +298,7 @@ fn cancelled<'a>(
                     .filter(|w| !w.is_empty())
                     .take(neg.window)
                     .filter_map(|w| std::str::from_utf8(w).ok())
-                    .filter(|w| neg.cues.is_match(w))
+                    .filter(|w| neg.is_cue(w))
                     .last()
             } else {
                 before
