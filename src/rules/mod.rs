@@ -382,7 +382,7 @@ pub struct LazyRegex {
     shape: OnceLock<literals::Shape>,
     /// Its prefix literals, for [`LazyRegex::is_match`].
     literals: OnceLock<Option<PrefixLiterals>>,
-    /// A forward lazy DFA for anchored searches ([`LazyRegex::anchored_search`]), or `None`
+    /// A forward lazy DFA for anchored searches ([`LazyRegex::anchored`]), or `None`
     /// when it cannot be built (the pattern is then searched by [`LazyRegex::regex`]).
     forward: OnceLock<Option<Forward>>,
     /// The same for ASCII text, compiled without Unicode (see [`LazyRegex::ascii_regex`]).
@@ -407,6 +407,55 @@ struct Forward {
     /// pattern does), so that none starts between two word characters (see
     /// [`LazyRegex::cannot_start_at`]).
     word_start: bool,
+}
+
+/// Anchored searches of one pattern in one text (see [`LazyRegex::anchored`]).
+pub(crate) struct AnchoredSearches<'r> {
+    re: &'r LazyRegex,
+    ascii: bool,
+    /// The forward DFA and its locked cache, once the first search has looked for them; `None`
+    /// inside when there is none or another thread holds the cache (the searches then go
+    /// through [`LazyRegex::regex`]).
+    #[allow(clippy::type_complexity)]
+    dfa: Option<
+        Option<(
+            &'r regex_automata::hybrid::dfa::DFA,
+            std::sync::MutexGuard<'r, regex_automata::hybrid::dfa::Cache>,
+        )>,
+    >,
+}
+
+impl AnchoredSearches<'_> {
+    /// The leftmost-first match of an anchored `input`, exactly as
+    /// `self.regex().search(input)` finds it, through the forward lazy DFA when it can answer:
+    /// it cannot when it meets a non-ASCII byte next to a Unicode `\b`, when its cache thrashes,
+    /// or when another thread holds it; the full regex answers then. Only for patterns whose
+    /// every match is non-empty (those with prefix literals): an empty match would need the
+    /// regex's UTF-8 handling of empty matches. `ascii` says the whole haystack is ASCII: the
+    /// DFA compiled without Unicode then answers (see [`LazyRegex::ascii_regex`]).
+    pub(crate) fn search(
+        &mut self,
+        input: &regex_automata::Input<'_>,
+    ) -> Option<regex_automata::Match> {
+        let (re, ascii) = (self.re, self.ascii);
+        let dfa = self.dfa.get_or_insert_with(|| {
+            re.forward(ascii)
+                .and_then(|f| f.cache.try_lock().ok().map(|cache| (&f.dfa, cache)))
+        });
+        if let Some((dfa, cache)) = dfa {
+            match dfa.try_search_fwd(cache, input) {
+                Ok(None) => return None,
+                Ok(Some(hm)) => {
+                    return Some(regex_automata::Match::new(
+                        hm.pattern(),
+                        input.start()..hm.offset(),
+                    ));
+                }
+                Err(_) => {}
+            }
+        }
+        re.regex().search(input)
+    }
 }
 
 impl LazyRegex {
@@ -450,46 +499,27 @@ impl LazyRegex {
             .map(|l| l.as_ref().map(|p| p.literals.clone()))
     }
 
-    /// The leftmost-first match of an anchored `input`, exactly as
-    /// `self.regex().search(input)` finds it, through the forward lazy DFA when it can answer:
-    /// it cannot when it meets a non-ASCII byte next to a Unicode `\b`, when its cache thrashes,
-    /// or when another thread holds it; the full regex answers then. Only for patterns whose
-    /// every match is non-empty (those with prefix literals): an empty match would need the
-    /// regex's UTF-8 handling of empty matches. `ascii` says the whole haystack is ASCII: the
-    /// DFA compiled without Unicode then answers (see [`LazyRegex::ascii_regex`]).
-    pub(crate) fn anchored_search(
-        &self,
-        input: &regex_automata::Input<'_>,
-        ascii: bool,
-    ) -> Option<regex_automata::Match> {
-        if let Some(f) = self.forward(ascii) {
-            if let Ok(mut cache) = f.cache.try_lock() {
-                match f.dfa.try_search_fwd(&mut cache, input) {
-                    Ok(None) => return None,
-                    Ok(Some(hm)) => {
-                        return Some(regex_automata::Match::new(
-                            hm.pattern(),
-                            input.start()..hm.offset(),
-                        ));
-                    }
-                    Err(_) => {}
-                }
-            }
-        }
-        self.regex().search(input)
-    }
-
     /// Whether no match can start at byte `start` of `text`, without a search: every match
     /// begins with a word boundary, and `start` lies between two ASCII word characters (word
     /// characters in Unicode and ASCII alike), where there is none. The literal "key" occurs in
     /// "monkey", "a " at the end of "data ": one anchored search in seven of the 10 MB corpus
-    /// started at such a place. `ascii` as for [`LazyRegex::anchored_search`].
+    /// started at such a place. `ascii` as for [`LazyRegex::anchored`].
     pub(crate) fn cannot_start_at(&self, text: &[u8], start: usize, ascii: bool) -> bool {
         let word = |i: usize| text.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
         start > 0
             && word(start - 1)
             && word(start)
             && self.forward(ascii).is_some_and(|f| f.word_start)
+    }
+
+    /// Anchored searches of this pattern ([`AnchoredSearches::search`]), many in a row: the
+    /// forward DFA's cache is locked once for all of them (at the first), not once per search.
+    pub(crate) fn anchored(&self, ascii: bool) -> AnchoredSearches<'_> {
+        AnchoredSearches {
+            re: self,
+            ascii,
+            dfa: None,
+        }
     }
 
     /// Whether the forward lazy DFA an anchored search of a text (`ascii`: all ASCII) would use

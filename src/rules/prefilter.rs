@@ -178,7 +178,7 @@ pub(crate) enum Candidates<'s> {
         starts: &'s [usize],
         rest: Option<usize>,
         /// Whether the whole text is ASCII: the anchored searches may then use the pattern's
-        /// ASCII automaton ([`crate::rules::LazyRegex::anchored_search`]).
+        /// ASCII automaton ([`crate::rules::LazyRegex::anchored`]).
         ascii: bool,
     },
     /// Anywhere.
@@ -302,6 +302,7 @@ impl Candidates<'_> {
                 let mut tried = usize::MAX;
                 let mut misses = 0;
                 let shape = re.shape();
+                let mut searches = re.anchored(ascii);
                 Box::new(std::iter::from_fn(move || {
                     if tail.is_none() {
                         for s in starts.by_ref() {
@@ -321,7 +322,7 @@ impl Candidates<'_> {
                             if !re.cannot_start_at(text.as_bytes(), s, ascii) {
                                 let input =
                                     Input::new(text).range(s..end).anchored(Anchored::Yes);
-                                if let Some(m) = re.anchored_search(&input, ascii) {
+                                if let Some(m) = searches.search(&input) {
                                     last_end = m.end();
                                     return Some(m);
                                 }
