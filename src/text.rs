@@ -376,5 +376,4 @@ impl std::hash::Hasher for FxHasher {
 }
 
 /// A `HashMap` with [`FxHasher`].
-pub type FxHashMap<K, V> =
-    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+pub type FxHashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;

@@ -410,7 +410,10 @@ impl Marks {
             Some(i) if i >= lo => i + 1,
             _ => lo,
         };
-        let e = match self.sentence.get(self.sentence.partition_point(|&i| i < end)) {
+        let e = match self
+            .sentence
+            .get(self.sentence.partition_point(|&i| i < end))
+        {
             Some(&i) if i < hi => i,
             _ => hi,
         };
@@ -464,7 +467,6 @@ impl Established {
     }
 }
 
-
 /// The evidence of one rule, shared by the concerns it signals.
 type SharedEvidence = Rc<[Evidence]>;
 
@@ -478,8 +480,10 @@ impl Scores {
                     rules.insert(rule_idx, entry);
                 }
                 None => {
-                    self.by_concern
-                        .insert(Rc::new(concern.clone()), BTreeMap::from([(rule_idx, entry)]));
+                    self.by_concern.insert(
+                        Rc::new(concern.clone()),
+                        BTreeMap::from([(rule_idx, entry)]),
+                    );
                 }
             }
         }
@@ -1017,8 +1021,8 @@ mod tests {
     #[test]
     fn marks_give_the_bounds_the_walks_give() {
         let pieces = [
-            "word ", "GPU. ", "e.g.", "end.", "x.y ", "why? ", "yes! ", "a, b", "(c) ", "d; ", "e: ",
-            "\n", "thé ", "日本 ", "naïve.", ".", "...", "tail",
+            "word ", "GPU. ", "e.g.", "end.", "x.y ", "why? ", "yes! ", "a, b", "(c) ", "d; ",
+            "e: ", "\n", "thé ", "日本 ", "naïve.", ".", "...", "tail",
         ];
         let mut seed = 7u64;
         let mut texts = vec![String::new(), ".".to_owned(), "a.".to_owned()];
@@ -1030,7 +1034,11 @@ mod tests {
             }
             texts.push(t);
         }
-        texts.push(format!("{}. {} end", "long ".repeat(SENTENCE_WINDOW), "é".repeat(500)));
+        texts.push(format!(
+            "{}. {} end",
+            "long ".repeat(SENTENCE_WINDOW),
+            "é".repeat(500)
+        ));
         for text in &texts {
             let marks = Marks::of(text);
             let starts = (0..=text.len()).filter(|&i| text.is_char_boundary(i));
@@ -1040,7 +1048,11 @@ mod tests {
                     clause_start(text, start),
                     "{text:?} at {start}"
                 );
-                for end in [start, char_ceil(text, start + 1), char_ceil(text, start + 7)] {
+                for end in [
+                    start,
+                    char_ceil(text, start + 1),
+                    char_ceil(text, start + 7),
+                ] {
                     assert_eq!(
                         marks.sentence_bounds(text, start, end),
                         sentence_bounds(text, start, end),

@@ -505,7 +505,10 @@ impl LazyRegex {
     /// "monkey", "a " at the end of "data ": one anchored search in seven of the 10 MB corpus
     /// started at such a place. `ascii` as for [`LazyRegex::anchored`].
     pub(crate) fn cannot_start_at(&self, text: &[u8], start: usize, ascii: bool) -> bool {
-        let word = |i: usize| text.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        let word = |i: usize| {
+            text.get(i)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        };
         start > 0
             && word(start - 1)
             && word(start)
@@ -574,9 +577,8 @@ impl LazyRegex {
                 // Parsed here rather than by the compiler (which would parse it the same way),
                 // to read from the syntax whether every match begins with `\b`.
                 let pattern = self.effective();
-                let hir =
-                    regex_automata::util::syntax::parse_with(&pattern, &syntax_config(ascii))
-                        .ok()?;
+                let hir = regex_automata::util::syntax::parse_with(&pattern, &syntax_config(ascii))
+                    .ok()?;
                 let prefix = hir.properties().look_set_prefix();
                 let word_start = prefix.contains(regex_syntax::hir::Look::WordUnicode)
                     || prefix.contains(regex_syntax::hir::Look::WordAscii);

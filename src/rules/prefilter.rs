@@ -320,8 +320,7 @@ impl Candidates<'_> {
                                 .map_or(text.len(), |m| s.saturating_add(m).min(text.len()));
                             // A start where no match can begin counts as a failed search.
                             if !re.cannot_start_at(text.as_bytes(), s, ascii) {
-                                let input =
-                                    Input::new(text).range(s..end).anchored(Anchored::Yes);
+                                let input = Input::new(text).range(s..end).anchored(Anchored::Yes);
                                 if let Some(m) = searches.search(&input) {
                                     last_end = m.end();
                                     return Some(m);
