@@ -382,9 +382,24 @@ struct Marks {
 
 impl Marks {
     fn of(text: &str) -> Marks {
+        /// The bytes that may end a sentence or a clause: most bytes are neither, and one
+        /// look-up tells.
+        const MARK: [bool; 256] = {
+            let mut t = [false; 256];
+            let marks = *b"\n!?.,;:()";
+            let mut k = 0;
+            while k < marks.len() {
+                t[marks[k] as usize] = true;
+                k += 1;
+            }
+            t
+        };
         let b = text.as_bytes();
         let (mut sentence, mut clause) = (Vec::new(), Vec::new());
         for (i, &c) in b.iter().enumerate() {
+            if !MARK[usize::from(c)] {
+                continue;
+            }
             match c {
                 b'\n' | b'!' | b'?' => {
                     sentence.push(i);
