@@ -533,23 +533,26 @@ impl Scores {
     }
 
     fn evidence(&self, c: &Concern) -> Vec<Evidence> {
-        let mut ev: Vec<Evidence> = self
+        // Sorted as references (stable, so in the same order as the pieces themselves would
+        // be), then copied: moving whole pieces of evidence during the sort cost more.
+        let mut ev: Vec<(&Evidence, f64)> = self
             .by_concern
             .get(c)
             .into_iter()
             .flat_map(|m| {
-                m.values().flat_map(|(weight, e)| {
-                    e.iter().map(|e| Evidence {
-                        weight: *weight,
-                        ..e.clone()
-                    })
-                })
+                m.values()
+                    .flat_map(|(weight, e)| e.iter().map(|e| (e, *weight)))
             })
             .collect();
-        ev.sort_by(|a, b| {
+        ev.sort_by(|(a, _), (b, _)| {
             (a.span.is_none(), a.span, &a.rule).cmp(&(b.span.is_none(), b.span, &b.rule))
         });
-        ev
+        ev.into_iter()
+            .map(|(e, weight)| Evidence {
+                weight,
+                ..e.clone()
+            })
+            .collect()
     }
 }
 
