@@ -76,7 +76,9 @@ fn main() {
 /// of states. Layout, all integers little-endian:
 ///
 /// - `u32` number of states `n`, `u32` number of byte classes `k`, `u32` number of literals
-///   `m`, `u32` total length of the match lists `t`;
+///   `m`, `u32` total length of the match lists `t`, `u32` the first state with matches `f`:
+///   states are numbered so that exactly those from `f` on have matches, and the search
+///   looks at match lists only there;
 /// - 256 bytes: the class of each byte (an ASCII letter's two cases share one; class 0 is
 ///   every byte no literal holds);
 /// - `n * k` `u16`: the next state per state and class (state 0 is the start);
@@ -142,11 +144,28 @@ fn automaton(literals: &[&[u8]]) -> (Vec<u8>, usize) {
             }
         }
     }
+    // Renumber: the start first, then the states without matches, then those with.
+    assert!(matches[0].is_empty(), "no literal is empty");
+    let mut order: Vec<usize> = (0..next.len()).collect();
+    order.sort_by_key(|&s| (s != 0, !matches[s].is_empty(), s));
+    let mut new_id = vec![0u32; next.len()];
+    for (n, &s) in order.iter().enumerate() {
+        new_id[s] = u32::try_from(n).expect("states fit u32");
+    }
+    let next: Vec<Vec<u32>> = order
+        .iter()
+        .map(|&s| next[s].iter().map(|&t| new_id[t as usize]).collect())
+        .collect();
+    let matches: Vec<Vec<u16>> = order.iter().map(|&s| matches[s].clone()).collect();
+    let first_match = matches
+        .iter()
+        .position(|m| !m.is_empty())
+        .unwrap_or(matches.len());
     let states = next.len();
     assert!(states < usize::from(u16::MAX), "states fit u16");
     let total: usize = matches.iter().map(Vec::len).sum();
     let mut blob = Vec::new();
-    for n in [states, classes, literals.len(), total] {
+    for n in [states, classes, literals.len(), total, first_match] {
         blob.extend(u32::try_from(n).expect("fits u32").to_le_bytes());
     }
     blob.extend(class);

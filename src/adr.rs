@@ -81,7 +81,7 @@ fn evidence_lines(ev: &[Evidence]) -> Vec<String> {
 /// Where a rule's evidence first starts in the analysed text (`usize::MAX` if inferred only).
 fn first_span(a: &Analysis, rule: &str) -> usize {
     a.all_evidence()
-        .filter(|e| e.rule == rule)
+        .filter(|e| &*e.rule == rule)
         .filter_map(|e| e.span.map(|s| s[0]))
         .min()
         .unwrap_or(usize::MAX)

@@ -37,7 +37,7 @@ fn assert_evidence(text: &str, ev: &Evidence) {
     if let Some([s, e]) = ev.span {
         assert!(s < e && e <= text.len(), "span {s}..{e} of {}", text.len());
         assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
-        assert_eq!(&text[s..e], ev.matched, "span does not point at its text");
+        assert_eq!(&text[s..e], &*ev.matched, "span does not point at its text");
     }
 }
 

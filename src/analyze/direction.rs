@@ -96,8 +96,8 @@ fn cue_evidence(text: &str, way: Way, cue: (usize, usize), principle: &str) -> E
         Way::Tighten => ("direction-tighten", format!("strains:{principle}")),
     };
     Evidence {
-        rule: rule.to_owned(),
-        matched: text[cue.0..cue.1].to_owned(),
+        rule: rule.into(),
+        matched: text[cue.0..cue.1].into(),
         span: Some([cue.0, cue.1]),
         weight: 0.0,
         inferred_from: vec![from],

@@ -87,8 +87,8 @@ pub(super) fn run(
                 }
             } else if rule.patterns.is_empty() {
                 vec![Evidence {
-                    rule: rule.id.clone(),
-                    matched: String::new(),
+                    rule: rule.id.as_str().into(),
+                    matched: "".into(),
                     span: None,
                     weight: 0.0,
                     inferred_from: rule

@@ -1,12 +1,14 @@
 //! The question checklist: generic framework questions plus those the findings add,
 //! deduplicated and ordered by importance.
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::rc::Rc;
 
 use serde::Serialize;
 
 use crate::analyze::{Analysis, Finding};
 use crate::rules::{Family, Question, Rule, RuleSet};
 use crate::taxonomy::{Concern, DIMENSIONS, Kind};
+use crate::text::FxHashMap;
 
 /// How many questions open the checklist unless the user asks otherwise.
 pub const DEFAULT_TOP: usize = 5;
@@ -158,14 +160,14 @@ const SPECIFICITY_TABLE: &str = include_str!(concat!(
 
 struct FireCounts {
     corpus: usize,
-    fires: HashMap<String, usize>,
+    fires: FxHashMap<String, usize>,
 }
 
 fn fire_counts() -> &'static FireCounts {
     static COUNTS: std::sync::OnceLock<FireCounts> = std::sync::OnceLock::new();
     COUNTS.get_or_init(|| {
         let mut corpus = 0;
-        let mut fires = HashMap::new();
+        let mut fires = FxHashMap::default();
         for line in SPECIFICITY_TABLE.lines() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
@@ -231,10 +233,10 @@ struct Candidate {
     item: Item,
     order: usize,
     /// The source that gave the best score.
-    primary: String,
+    primary: Rc<str>,
     /// The concern behind that source (`strains:ephemeral-containers`; a rule's strongest
     /// signal; a combination's first concern): at most one top question per concern.
-    concern: String,
+    concern: Rc<str>,
     best: f64,
 }
 
@@ -243,32 +245,34 @@ struct Builder<'q> {
     /// Normalised text -> index in `items`, so finding a duplicate does not re-normalise
     /// every question asked so far (that made the checklist quadratic: half of the time of
     /// analysing a long proposal went to `normalize`). The keys are the rule set's own.
-    index: HashMap<&'q str, usize>,
+    index: FxHashMap<&'q str, usize>,
 }
 
 impl<'q> Builder<'q> {
     /// Add a question from a source whose evidence has `strength` (1 = just enough).
     /// Returns the index of the question's candidate.
+    /// The source, its concern and the text are shared or borrowed: most questions are asked
+    /// once, and a duplicate copies nothing unless it scores better.
     fn add(
         &mut self,
         q: &'q Question,
-        text: String,
-        source: String,
-        concern: String,
+        text: Cow<'_, str>,
+        source: &Rc<str>,
+        concern: &Rc<str>,
         strength: f64,
     ) -> usize {
-        let score = strength * specificity(&source) * priority_weight(q.priority);
+        let score = strength * specificity(source) * priority_weight(q.priority);
         if let Some(&i) = self.index.get(q.key()) {
             let c = &mut self.items[i];
-            if !c.item.sources.contains(&source) {
-                c.item.sources.push(source.clone());
+            if !c.item.sources.iter().any(|s| **s == **source) {
+                c.item.sources.push(source.to_string());
             }
             // Asked by several concerns: a little more important, at the best priority given.
             if score > c.best {
                 c.best = score;
-                c.primary = source;
-                c.concern = concern;
-                c.item.text = text;
+                c.primary = source.clone();
+                c.concern = concern.clone();
+                c.item.text = text.into_owned();
             }
             c.item.importance = c.best * 1.1;
             c.item.priority = c.item.priority.min(q.priority);
@@ -278,17 +282,17 @@ impl<'q> Builder<'q> {
         self.index.insert(q.key(), order);
         self.items.push(Candidate {
             item: Item {
-                text,
+                text: text.into_owned(),
                 dimension: q.dimension.clone(),
                 priority: q.priority,
                 importance: score,
-                sources: vec![source.clone()],
+                sources: vec![source.to_string()],
                 template: None,
                 cited: Vec::new(),
             },
             order,
-            primary: source,
-            concern,
+            primary: source.clone(),
+            concern: concern.clone(),
             best: score,
         });
         order
@@ -314,19 +318,21 @@ fn tier_is_subject(set: &RuleSet, a: &Analysis, tier: &str) -> bool {
     })
 }
 
-/// The distinct (rule, span) of the matched evidence of the findings, sorted by rule (a rule's
-/// hit appears once per concern it signals in the findings, once here). Deduplicated in span
-/// order first, where nearly every comparison is of two integers, so rule ids are compared
-/// only for equal spans and then in the shorter deduplicated list.
-fn matched_spans(a: &Analysis) -> Vec<(&str, [usize; 2])> {
+/// How many distinct spans of matched evidence each rule has in the findings (a rule's hit
+/// appears once per concern it signals in the findings, once here). Deduplicated in span
+/// order, where nearly every comparison is of two integers, then counted per rule id.
+fn matched_spans(a: &Analysis) -> FxHashMap<&str, usize> {
     let mut v: Vec<(&str, [usize; 2])> = a
         .all_evidence()
-        .filter_map(|e| e.span.map(|s| (e.rule.as_str(), s)))
+        .filter_map(|e| e.span.map(|s| (&*e.rule, s)))
         .collect();
     v.sort_unstable_by(|x, y| x.1.cmp(&y.1).then_with(|| x.0.cmp(y.0)));
     v.dedup();
-    v.sort_unstable_by(|x, y| x.0.cmp(y.0));
-    v
+    let mut counts = FxHashMap::default();
+    for (rule, _) in v {
+        *counts.entry(rule).or_insert(0) += 1;
+    }
+    counts
 }
 
 /// The finding of an established concern, if the analysis keeps one.
@@ -455,14 +461,14 @@ impl<'a> Subjects<'a> {
 pub fn build<'s>(set: &'s RuleSet, a: &Analysis, fired: &[&'s Rule]) -> Checklist {
     let mut b = Builder {
         items: Vec::new(),
-        index: HashMap::new(),
+        index: FxHashMap::default(),
     };
     let mut concern = |family: Family, kind: Kind, prefix: &str, f: &Finding| {
         if let Some(label) = set.label(family, &f.id) {
             let s = strength(f.score, set.threshold(kind));
-            let source = format!("{prefix}:{}", f.id);
+            let source: Rc<str> = format!("{prefix}:{}", f.id).into();
             for q in &label.questions {
-                b.add(q, q.text.clone(), source.clone(), source.clone(), s);
+                b.add(q, Cow::Borrowed(&q.text), &source, &source, s);
             }
         }
     };
@@ -482,38 +488,34 @@ pub fn build<'s>(set: &'s RuleSet, a: &Analysis, fired: &[&'s Rule]) -> Checklis
         if let Some(label) = set.label(Family::Gpu, &a.gpu_impact.value) {
             let score = a.gpu_impact.scores.get(&a.gpu_impact.value).copied();
             let s = strength(score.unwrap_or(1.0), set.threshold(Kind::Gpu));
-            let source = format!("gpu:{}", a.gpu_impact.value);
+            let source: Rc<str> = format!("gpu:{}", a.gpu_impact.value).into();
             for q in &label.questions {
-                b.add(q, q.text.clone(), source.clone(), source.clone(), s);
+                b.add(q, Cow::Borrowed(&q.text), &source, &source, s);
             }
         }
     }
     // Rule questions: stronger with more hits of the rule.
     let spans = matched_spans(a);
-    let hits = |id: &str| {
-        let lo = spans.partition_point(|(r, _)| *r < id);
-        spans[lo..].partition_point(|(r, _)| *r == id)
-    };
+    let hits = |id: &str| spans.get(id).copied().unwrap_or(0);
     for rule in fired {
         let h = hits(rule.id.as_str()).clamp(1, 3);
         let s = 1.0 + 0.15 * (h as f64 - 1.0);
         // The rule's strongest signal is the concern its questions are about.
-        let concern = rule
+        if rule.questions.is_empty() {
+            continue;
+        }
+        let concern: Rc<str> = rule
             .signals
             .iter()
             .fold(None::<&(Concern, f64)>, |best, x| match best {
                 Some(b) if b.1 >= x.1 => Some(b),
                 _ => Some(x),
             })
-            .map_or_else(|| format!("rule:{}", rule.id), |(c, _)| c.to_string());
+            .map_or_else(|| format!("rule:{}", rule.id), |(c, _)| c.to_string())
+            .into();
+        let source: Rc<str> = format!("rule:{}", rule.id).into();
         for q in &rule.questions {
-            b.add(
-                q,
-                q.text.clone(),
-                format!("rule:{}", rule.id),
-                concern.clone(),
-                s,
-            );
+            b.add(q, Cow::Borrowed(&q.text), &source, &concern, s);
         }
     }
     // Combinations: the questions an expert asks when two concerns meet, citing the text.
@@ -556,12 +558,13 @@ pub fn build<'s>(set: &'s RuleSet, a: &Analysis, fired: &[&'s Rule]) -> Checklis
             let text = template
                 .replace("{first}", &first)
                 .replace("{second}", &second);
-            let concern = c
+            let concern: Rc<str> = c
                 .all
                 .first()
-                .map_or_else(|| format!("combo:{}", c.id), ToString::to_string);
-            let source = format!("combo:{}", c.id);
-            let i = b.add(q, text, source.clone(), concern, s);
+                .map_or_else(|| format!("combo:{}", c.id), ToString::to_string)
+                .into();
+            let source: Rc<str> = format!("combo:{}", c.id).into();
+            let i = b.add(q, Cow::Owned(text), &source, &concern, s);
             let cand = &mut b.items[i];
             if cand.primary == source && q.text.contains('{') {
                 cand.item.template = Some(template.clone());
@@ -573,12 +576,12 @@ pub fn build<'s>(set: &'s RuleSet, a: &Analysis, fired: &[&'s Rule]) -> Checklis
         }
     }
     for g in &set.generic_questions {
-        let source = format!("framework:{}", g.id);
+        let source: Rc<str> = format!("framework:{}", g.id).into();
         b.add(
             &g.question,
-            g.question.text.clone(),
-            source.clone(),
-            source,
+            Cow::Borrowed(&g.question.text),
+            &source,
+            &source,
             1.0,
         );
     }
@@ -642,7 +645,7 @@ fn diversify(a: &Analysis, subjects: &Subjects<'_>, items: &[Candidate]) -> Vec<
             let mut best: Option<(usize, f64)> = None;
             for (i, c) in items.iter().enumerate() {
                 let eligible = match pass {
-                    0 => !generic(c) && !used_concerns.contains(&c.concern.as_str()),
+                    0 => !generic(c) && !used_concerns.contains(&&*c.concern),
                     1 => !generic(c) && specificity(&c.primary) >= SECOND_QUESTION_SPECIFICITY,
                     _ => generic(c) && (a.is_empty() || !generic_in_top),
                 };
@@ -668,7 +671,7 @@ fn diversify(a: &Analysis, subjects: &Subjects<'_>, items: &[Candidate]) -> Vec<
                 break;
             }
             taken[i] = true;
-            used_concerns.push(items[i].concern.as_str());
+            used_concerns.push(&items[i].concern);
             top.push(items[i].item.clone());
         }
     }

@@ -92,7 +92,7 @@ fn evidence_cell(ev: &[Evidence]) -> String {
         } else {
             format!("inferred from {}", e.inferred_from.join(", "))
         };
-        match by_rule.iter_mut().find(|(r, _)| *r == e.rule) {
+        match by_rule.iter_mut().find(|(r, _)| *r == &*e.rule) {
             Some((_, texts)) if !texts.contains(&text) => texts.push(text),
             Some(_) => {}
             None => by_rule.push((&e.rule, vec![text])),

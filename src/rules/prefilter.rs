@@ -145,12 +145,12 @@ enum Automaton {
 impl Literals {
     /// Every occurrence of every literal in `text`, as (literal, start), in the order of
     /// Aho-Corasick's overlapping search.
-    fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize)) {
+    fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
         match &self.automaton {
             Automaton::Embedded => super::prefix_automaton::for_each_match(text.as_bytes(), found),
             Automaton::Built(ac) => {
                 for m in ac.find_overlapping_iter(text) {
-                    found(m.pattern().as_usize(), m.start());
+                    found(m.pattern().as_usize(), m.start(), m.end());
                 }
             }
         }
@@ -178,7 +178,7 @@ pub(crate) enum Candidates<'s> {
         starts: &'s [usize],
         rest: Option<usize>,
         /// Whether the whole text is ASCII: the anchored searches may then use the pattern's
-        /// ASCII automaton ([`crate::rules::LazyRegex::anchored_search`]).
+        /// ASCII automaton ([`crate::rules::LazyRegex::anchored`]).
         ascii: bool,
     },
     /// Anywhere.
@@ -193,14 +193,43 @@ pub(crate) enum Candidates<'s> {
 pub(crate) struct Scan {
     /// Per pattern with a literal start, sorted by pattern: the pattern, the starts of its
     /// literals in text order, and the smallest start that was not kept, if any was dropped.
-    found: Vec<(usize, Vec<usize>, Option<usize>)>,
+    found: Vec<(usize, std::ops::Range<usize>, Option<usize>)>,
+    /// The kept starts of every pattern of `found`, each pattern's in its range.
+    starts: Vec<usize>,
     /// Fallback patterns that may match, sorted.
     anywhere: Vec<usize>,
     /// Whether the text is ASCII.
     ascii: bool,
+    /// Every occurrence of a literal of the embedded automaton, as (end, start, literal id), by
+    /// end: where an exclusion's literals occur ([`Scan::literal_within`]). Empty when the
+    /// automaton was built at load (its ids are not the embedded ones) or past
+    /// [`MAX_EVENTS`], and then `events_ok` is false.
+    events: Vec<(usize, usize, u16)>,
+    events_ok: bool,
 }
 
+/// At most this many literal occurrences are kept per scan for [`Scan::literal_within`], so a
+/// long text of one keyword does not keep one entry per word; past them, callers look at the
+/// text instead. The 10 MB corpus has ~1,050 per file.
+const MAX_EVENTS: usize = 1 << 16;
+
 impl Scan {
+    /// Whether one of the embedded automaton's literals `ids` (sorted) occurs wholly inside
+    /// `text[start..end]`, ASCII case ignored; `None` when the scan cannot tell (see
+    /// `events`).
+    pub(crate) fn literal_within(&self, ids: &[u16], start: usize, end: usize) -> Option<bool> {
+        if !self.events_ok {
+            return None;
+        }
+        let from = self.events.partition_point(|e| e.0 <= start);
+        Some(
+            self.events[from..]
+                .iter()
+                .take_while(|e| e.0 <= end)
+                .any(|e| e.1 >= start && ids.binary_search(&e.2).is_ok()),
+        )
+    }
+
     /// The patterns that may match, in pattern order, with their candidates.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, Candidates<'_>)> + '_ {
         let mut found = self.found.iter().peekable();
@@ -222,11 +251,11 @@ impl Scan {
                     Some((a, Candidates::Anywhere))
                 }
                 (Some(_), _) => {
-                    let (p, starts, rest) = found.next()?;
+                    let (p, range, rest) = found.next()?;
                     Some((
                         *p,
                         Candidates::At {
-                            starts,
+                            starts: &self.starts[range.clone()],
                             rest: *rest,
                             ascii: self.ascii,
                         },
@@ -279,6 +308,7 @@ impl Candidates<'_> {
                 let mut tried = usize::MAX;
                 let mut misses = 0;
                 let shape = re.shape();
+                let mut searches = re.anchored(ascii);
                 Box::new(std::iter::from_fn(move || {
                     if tail.is_none() {
                         for s in starts.by_ref() {
@@ -294,10 +324,13 @@ impl Candidates<'_> {
                             let end = shape
                                 .max_len
                                 .map_or(text.len(), |m| s.saturating_add(m).min(text.len()));
-                            let input = Input::new(text).range(s..end).anchored(Anchored::Yes);
-                            if let Some(m) = re.anchored_search(&input, ascii) {
-                                last_end = m.end();
-                                return Some(m);
+                            // A start where no match can begin counts as a failed search.
+                            if !re.cannot_start_at(text.as_bytes(), s, ascii) {
+                                let input = Input::new(text).range(s..end).anchored(Anchored::Yes);
+                                if let Some(m) = searches.search(&input) {
+                                    last_end = m.end();
+                                    return Some(m);
+                                }
                             }
                             misses += 1;
                             // A pattern with a longest match reads at most that far per miss,
@@ -345,20 +378,40 @@ impl Prefilter {
                     slots.resize(self.patterns, 0);
                 }
                 let found = &mut scan.found;
-                lit.for_each_match(text, |i, start| {
+                let embedded = matches!(lit.automaton, Automaton::Embedded);
+                let events = &mut scan.events;
+                let mut events_ok = embedded;
+                // (index in `found`, start) of every kept start, in the automaton's order, and
+                // per entry of `found` how many were kept: placed in one flat vector after the
+                // pass, rather than pushed into a vector per pattern (whose growth was 4% of
+                // the instructions of the 10 MB corpus).
+                let mut kept: Vec<(u32, usize)> = Vec::new();
+                let mut counts: Vec<u32> = Vec::new();
+                lit.for_each_match(text, |i, start, end| {
+                    if events_ok {
+                        if events.len() < MAX_EVENTS {
+                            // Literal ids fit u16 (`build.rs` checks it).
+                            events.push((end, start, i as u16));
+                        } else {
+                            events_ok = false;
+                            events.clear();
+                        }
+                    }
                     for &p in &lit.owners[lit.owner_at[i]..lit.owner_at[i + 1]] {
                         let slot = &mut slots[p];
                         // A slot left over by a scan that panicked points at no entry of this
                         // one: checked, it is simply taken anew.
                         if found.get(slot.wrapping_sub(1)).is_none_or(|e| e.0 != p) {
-                            found.push((p, Vec::new(), None));
+                            found.push((p, 0..0, None));
+                            counts.push(0);
                             *slot = found.len();
                         }
-                        let (_, starts, rest) = &mut found[*slot - 1];
-                        if starts.len() < MAX_STARTS {
-                            starts.push(start);
+                        let entry = *slot - 1;
+                        if (counts[entry] as usize) < MAX_STARTS {
+                            counts[entry] += 1;
+                            kept.push((entry as u32, start));
                         } else {
-                            let rest = rest.get_or_insert(start);
+                            let rest = found[entry].2.get_or_insert(start);
                             *rest = (*rest).min(start);
                         }
                     }
@@ -366,11 +419,24 @@ impl Prefilter {
                 for (p, _, _) in found.iter() {
                     slots[*p] = 0;
                 }
+                scan.events_ok = events_ok;
+                // Counting sort of the kept starts by entry, each entry's in the pass's order.
+                let mut at = 0;
+                for ((_, range, _), &n) in found.iter_mut().zip(&counts) {
+                    *range = at..at;
+                    at += n as usize;
+                }
+                scan.starts.resize(at, 0);
+                for &(entry, start) in &kept {
+                    let range = &mut found[entry as usize].1;
+                    scan.starts[range.end] = start;
+                    range.end += 1;
+                }
             });
             // Overlapping matches come in order of their ends; literals of different lengths
             // can put starts slightly out of order.
-            for (_, starts, _) in &mut scan.found {
-                starts.sort_unstable();
+            for (_, range, _) in &scan.found {
+                scan.starts[range.clone()].sort_unstable();
             }
             scan.found.sort_unstable_by_key(|(p, _, _)| *p);
         }
@@ -1166,7 +1232,7 @@ mod embedded_automaton {
     /// (pattern, start) of every literal match, in the order the scan sees them.
     fn events(lit: &Literals, text: &str) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        lit.for_each_match(text, |i, start| {
+        lit.for_each_match(text, |i, start, _| {
             out.extend(
                 lit.owners[lit.owner_at[i]..lit.owner_at[i + 1]]
                     .iter()

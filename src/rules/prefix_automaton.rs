@@ -25,6 +25,8 @@ pub(super) fn literal_count() -> usize {
 struct Layout {
     classes: usize,
     literals: usize,
+    /// The first state with matches: those from it on have some, those before none.
+    first_match: usize,
     /// Start of the class of each byte.
     class: usize,
     /// Start of the transitions.
@@ -49,7 +51,8 @@ fn u16_at(i: usize) -> usize {
 impl Layout {
     fn get() -> Layout {
         let (states, classes, literals, total) = (u32_at(0), u32_at(4), u32_at(8), u32_at(12));
-        let class = 16;
+        let first_match = u32_at(16);
+        let class = 20;
         let next = class + 256;
         let at = next + 2 * states * classes;
         let lists = at + 4 * (states + 1);
@@ -58,6 +61,7 @@ impl Layout {
         Layout {
             classes,
             literals,
+            first_match,
             class,
             next,
             at,
@@ -67,20 +71,28 @@ impl Layout {
     }
 }
 
-/// Every occurrence of every literal in `text`, as (literal id, start), by end and, at the
-/// same end, the longest first.
-pub(super) fn for_each_match(text: &[u8], mut found: impl FnMut(usize, usize)) {
+/// Every occurrence of every literal in `text`, as (literal id, start, end), by end and, at
+/// the same end, the longest first.
+pub(super) fn for_each_match(text: &[u8], mut found: impl FnMut(usize, usize, usize)) {
     let l = Layout::get();
-    let class = &BLOB[l.class..l.class + 256];
+    let class: &[u8; 256] = BLOB[l.class..l.class + 256]
+        .try_into()
+        .expect("256 byte classes");
+    let next = &BLOB[l.next..l.at];
     let mut s = 0usize;
     for (i, &b) in text.iter().enumerate() {
         let c = usize::from(class[usize::from(b)]);
-        s = u16_at(l.next + 2 * (s * l.classes + c));
+        let k = 2 * (s * l.classes + c);
+        s = usize::from(u16::from_le_bytes([next[k], next[k + 1]]));
+        // Most bytes lead to a state without matches (numbered below `first_match`).
+        if s < l.first_match {
+            continue;
+        }
         let (from, to) = (u32_at(l.at + 4 * s), u32_at(l.at + 4 * (s + 1)));
         for k in from..to {
             let id = u16_at(l.lists + 2 * k);
             let len = usize::from(BLOB[l.lens + id]);
-            found(id, i + 1 - len);
+            found(id, i + 1 - len, i + 1);
         }
     }
 }

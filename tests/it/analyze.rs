@@ -79,7 +79,7 @@ fn evidence_spans_point_at_the_matched_text() {
     for f in all {
         for e in &f.evidence {
             if let Some([s, e2]) = e.span {
-                assert_eq!(&text[s..e2], e.matched);
+                assert_eq!(&text[s..e2], &*e.matched);
                 seen += 1;
             }
         }
@@ -315,7 +315,7 @@ fn context_evidence_does_not_make_a_gpu_change() {
             .supported
             .iter()
             .flat_map(|f| &f.evidence)
-            .all(|e| e.rule != "infer-gpu-efficiency"),
+            .all(|e| &*e.rule != "infer-gpu-efficiency"),
         "{:?}",
         log.principles
     );

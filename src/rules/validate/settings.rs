@@ -65,6 +65,7 @@ pub(super) fn negation(ctx: &mut Ctx<'_>, n: RawNegation, negation: &mut Option<
                     *negation = Some(Negation {
                         cues: re,
                         window: n.window,
+                        seen: std::sync::Mutex::default(),
                     });
                 }
                 Err(e) => ctx.push(&n.cues, format!("negation cues: {e}")),
