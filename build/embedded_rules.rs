@@ -23,14 +23,8 @@ use toml::de::{DeTable, DeValue};
 #[path = "../src/rules/model.rs"]
 mod model;
 
-/// Tags of the tree's nodes; `src/rules/preparsed.rs` has the same.
-const STRING: u8 = 0;
-const INTEGER: u8 = 1;
-const FLOAT: u8 = 2;
-const BOOLEAN: u8 = 3;
-const ARRAY: u8 = 4;
-const TABLE: u8 = 5;
-const UNSIGNED: u8 = 6;
+// Tags of the tree's nodes, shared with `src/rules/preparsed.rs`.
+include!("../src/rules/preparsed_tags.rs");
 
 // The build fails with the problems on stderr, which cargo shows for a failed build script.
 #[allow(clippy::print_stderr)]
@@ -38,6 +32,7 @@ pub(crate) fn write() {
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=src/rules/model.rs");
     println!("cargo:rerun-if-changed=build/embedded_rules.rs");
+    println!("cargo:rerun-if-changed=src/rules/preparsed_tags.rs");
     let mut names: Vec<String> = std::fs::read_dir("rules")
         .expect("read rules/")
         .filter_map(Result::ok)

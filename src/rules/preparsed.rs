@@ -27,13 +27,8 @@ mod files {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 }
 
-const STRING: u8 = 0;
-const INTEGER: u8 = 1;
-const FLOAT: u8 = 2;
-const BOOLEAN: u8 = 3;
-const ARRAY: u8 = 4;
-const TABLE: u8 = 5;
-const UNSIGNED: u8 = 6;
+// Tags of the tree's nodes, shared with the writer in `build/embedded_rules.rs`.
+include!("preparsed_tags.rs");
 
 /// What `toml::Spanned` asks a deserializer for (`serde_spanned`'s private protocol, which
 /// `toml` implements the same way).
