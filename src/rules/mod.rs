@@ -613,6 +613,11 @@ impl LazyRegex {
                 // Parsed here rather than by the compiler (which would parse it the same way),
                 // to read from the syntax whether every match begins with `\b`.
                 let pattern = self.effective();
+                // Without Unicode, `(?i)` folds ASCII only: a non-ASCII character of the
+                // pattern (the Kelvin sign, the long s) could still match ASCII text.
+                if ascii && !pattern.is_ascii() {
+                    return None;
+                }
                 let hir = regex_automata::util::syntax::parse_with(&pattern, &syntax_config(ascii))
                     .ok()?;
                 let prefix = hir.properties().look_set_prefix();
@@ -643,16 +648,22 @@ impl LazyRegex {
     /// `.`, negated classes and `(?i)` then mean their ASCII (byte) versions, which compile to
     /// automata several times smaller and faster to build. On a haystack that is all ASCII it
     /// finds exactly the matches of the Unicode regex: there, every class and case fold
-    /// restricted to ASCII is the same set, every word boundary sees the same characters, and
-    /// a non-ASCII literal matches in neither. `None` when the pattern does not compile
-    /// without Unicode (`\pL`, a non-ASCII member of a class) or hits the size limit.
+    /// restricted to ASCII is the same set and every word boundary sees the same characters.
+    /// `None` when the pattern does not compile without Unicode (`\pL`, a non-ASCII member of
+    /// a class), hits the size limit, or holds any non-ASCII character: under `(?i)` the
+    /// Kelvin sign and the long s fold to ASCII `k` and `s`, which the ASCII compile does not
+    /// know (a proptest case: `(?i:a\u{212a}bc)` must match "aKbc").
     pub(crate) fn ascii_regex(&self) -> Option<&meta::Regex> {
         self.ascii
             .get_or_init(|| {
+                let pattern = self.effective();
+                if !pattern.is_ascii() {
+                    return None;
+                }
                 meta::Regex::builder()
                     .syntax(syntax_config(true))
                     .configure(lean_config())
-                    .build(&self.effective())
+                    .build(&pattern)
                     .ok()
                     .map(Box::new)
             })

@@ -1209,6 +1209,22 @@ mod adversarial {
         check(&[(pattern, true)], &text).expect("same matches");
     }
 
+    /// Found by the proptest below: on ASCII text, a pattern's Kelvin sign (or long s) under
+    /// `(?i)` matches ASCII `k` (`s`), which a regex or DFA compiled without Unicode does not
+    /// know; such patterns are searched with their Unicode automata.
+    #[test]
+    fn a_non_ascii_pattern_folding_to_ascii_matches_ascii_text() {
+        let patterns = [
+            ("(?i:a\u{212a}bcdefg)".to_owned(), false),
+            ("\\b".to_owned(), false),
+            ("gpu(?:gpu)?".to_owned(), true),
+        ];
+        let text = "GPUgpugpugpuaKbcDEfG".repeat(3);
+        check(&patterns, &text).expect("same matches");
+        let long_s = [("(?i:ma\u{17f}k)".to_owned(), false)];
+        check(&long_s, &"a mask, a MASK; ".repeat(3)).expect("same matches");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
