@@ -590,7 +590,7 @@ fn run_rules(set: &RuleSet, text: &str) -> (Vec<RuleHit>, Scores, Vec<Suppressed
 /// The admin's own tooling decides the audience: when a text names it (the dashboard, the
 /// alerts, the event log, an admin command, a config file, CI, maintainer work) and no rule
 /// names a user tier outright, the default audiences (first person, "containers", "users", a
-/// user command or component) yield, so that "I want the alerts by email" is the admin's. A
+/// component's users) yield, so that "I want the alerts by email" is the admin's. A
 /// user command or wizard named (a rule voting for L2-L4) keeps them: it is the users' side.
 /// Decided on the pattern hits (`spans`), before any conditional rule runs. Returns the
 /// admin-tooling rule and the span of its first hit.
@@ -616,10 +616,12 @@ fn admin_tooling_decides(
     if user_tier_named || user_layer_named {
         return None;
     }
+    // The earliest mention of the tooling is the one quoted.
     spans
         .iter()
-        .find(|(r, _)| set.rules[**r].admin_tooling)
-        .and_then(|(r, v)| v.first().map(|s| (*r, *s)))
+        .filter(|(r, _)| set.rules[**r].admin_tooling)
+        .filter_map(|(r, v)| v.first().map(|s| (*r, *s)))
+        .min_by_key(|&(r, s)| (s, r))
 }
 
 /// The hits of the default audiences that yielded, as suppressed evidence that says why.
@@ -631,7 +633,7 @@ fn yielded_audiences(
     (tooling, (ts, te)): (usize, (usize, usize)),
 ) -> Vec<Suppressed> {
     let reason = format!(
-        "a default audience: it yields to the admin's own tooling named here (`{}` matched '{}'), since the text names no user tier",
+        "a default audience: it yields to the admin's own tooling named here (`{}` matched '{}'), since the text names no user tier and no user command or wizard",
         set.rules[tooling].id,
         &text[ts..te]
     );

@@ -393,7 +393,8 @@ pub(super) fn rule_detail(r: &Rule) -> String {
         out.push('\n');
         out.push_str(&wrap(
             "Default audience: it says whom a change is for only when nothing more specific is \
-             said, and yields when the text names the admin's own tooling and no user tier.",
+             said, and yields when the text names the admin's own tooling and no user tier, user \
+             command or wizard.",
             96,
             "",
         ));
@@ -402,7 +403,8 @@ pub(super) fn rule_detail(r: &Rule) -> String {
         out.push('\n');
         out.push_str(&wrap(
             "Admin tooling: naming it makes the admin the audience; default audiences (first \
-             person, \"containers\", \"users\") yield to it unless the text names a user tier.",
+             person, \"containers\", \"users\") yield to it unless the text names a user tier, a \
+             user command or a wizard.",
             96,
             "",
         ));

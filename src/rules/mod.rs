@@ -978,8 +978,8 @@ pub struct Rule {
     /// Context evidence (components, lifecycle words): it places a text, but in the GPU
     /// contest it never outweighs a cue that the change is not about allocation.
     pub context: bool,
-    /// A default audience (first person, "containers", a user command): it yields to
-    /// `admin_tooling` evidence when the text names no user tier itself.
+    /// A default audience (first person, "containers", a component's users): it yields to
+    /// `admin_tooling` evidence when the text names no user tier, user command or wizard.
     pub default_audience: bool,
     /// Names the admin's own tooling: default audiences yield to it.
     pub admin_tooling: bool,

@@ -100,7 +100,8 @@ pub(crate) struct RawRule {
     pub(crate) context: bool,
     /// A default audience: the rule names students and researchers only because nothing more
     /// specific was said (first person, "containers", "users"). It yields when the text is
-    /// about the admin's own tooling (`admin_tooling`) and names no user tier itself.
+    /// about the admin's own tooling (`admin_tooling`) and names no user tier, user command or
+    /// wizard itself. Its signals are user tiers only.
     #[serde(default)]
     pub(crate) default_audience: bool,
     /// The rule names the admin's own tooling (monitoring, alerts, the event log, admin

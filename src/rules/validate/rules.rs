@@ -181,17 +181,37 @@ fn rule(
     let when = concerns(ctx, labels, &raw.when, "when", &who);
     let unless = concerns(ctx, labels, &raw.unless, "unless", &who);
     let signals = signals(ctx, labels, &raw.signals, &who);
-    if raw.default_audience
-        && !signals
-            .iter()
-            .any(|(c, _)| c.kind == Kind::Tier && c.id != "admin")
-    {
+    let user_tier = |c: &Concern| c.kind == Kind::Tier && c.id != "admin";
+    if raw.default_audience && (signals.is_empty() || !signals.iter().all(|(c, _)| user_tier(c))) {
         ctx.push(
             &raw.id,
             format!(
-                "{who}: `default_audience` needs a user tier in `signals` (`tier:student` or `tier:researcher`): it is a default reading of whom a change is for"
+                "{who}: `default_audience` needs `signals` of user tiers only (`tier:student`, `tier:researcher`): it is a default reading of whom a change is for, and all of it yields"
             ),
         );
+    }
+    if raw.admin_tooling {
+        let user_layer =
+            |c: &Concern| c.kind == Kind::Layer && !matches!(c.id.as_str(), "L0" | "L1");
+        let problem = if raw.default_audience {
+            Some("cannot also be `default_audience`")
+        } else if !raw.when.is_empty() || !raw.unless.is_empty() {
+            Some(
+                "must be a pattern rule without `when` or `unless` (the yield is decided on pattern hits)",
+            )
+        } else if !signals
+            .iter()
+            .any(|(c, _)| c.kind == Kind::Tier && c.id == "admin")
+        {
+            Some("needs `tier:admin` in `signals`: the admin's own tooling faces the admin")
+        } else if signals.iter().any(|(c, _)| user_tier(c) || user_layer(c)) {
+            Some("cannot signal a user tier or L2-L4: those keep the default audiences")
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            ctx.push(&raw.id, format!("{who}: `admin_tooling` {p}"));
+        }
     }
     let rule_questions = questions(ctx, &raw.questions, &who);
     let options = options(ctx, &raw.options, &who);
