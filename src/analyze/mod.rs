@@ -606,12 +606,13 @@ fn admin_tooling_decides(
                 .iter()
                 .any(|(c, _)| c.kind == Kind::Tier && c.id != "admin")
     });
-    // A user command or wizard named (L2-L4) is the user side of the change.
+    // A user command or wizard named (a rule that alone places the text in L2-L4) is the
+    // user side of the change.
+    let thr = set.threshold(Kind::Layer) - 1e-9;
     let user_layer_named = spans.keys().any(|&r| {
-        set.rules[r]
-            .signals
-            .iter()
-            .any(|(c, w)| c.kind == Kind::Layer && c.id != "L0" && c.id != "L1" && *w >= 1.0)
+        set.rules[r].signals.iter().any(|(c, w)| {
+            c.kind == Kind::Layer && !matches!(c.id.as_str(), "L0" | "L1") && *w >= thr
+        })
     });
     if user_tier_named || user_layer_named {
         return None;
@@ -629,7 +630,6 @@ fn yielded_audiences(
     set: &RuleSet,
     text: &str,
     spans: &BTreeMap<usize, Vec<(usize, usize)>>,
-    hits: &[RuleHit],
     (tooling, (ts, te)): (usize, (usize, usize)),
 ) -> Vec<Suppressed> {
     let reason = format!(
@@ -642,16 +642,9 @@ fn yielded_audiences(
         if !rule.default_audience {
             continue;
         }
-        let span = match rule.follows {
-            Some(f) => hits
-                .iter()
-                .find(|h| h.rule == f)
-                .and_then(|h| h.evidence.first())
-                .and_then(|e| e.span)
-                .map(|[s, e]| (s, e)),
-            None => spans.get(&r).and_then(|v| v.first()).copied(),
-        };
-        if let Some((s, e)) = span {
+        // A component's audience shares the component rule's hits.
+        let own = rule.follows.unwrap_or(r);
+        if let Some(&(s, e)) = spans.get(&own).and_then(|v| v.first()) {
             out.push(Suppressed {
                 rule: rule.id.clone(),
                 matched: text[s..e].to_owned(),
@@ -689,7 +682,7 @@ fn rules_on_spans(
     // Default audiences yield to the admin's own tooling (decided on the pattern hits).
     let (yielding, yielded) = match admin_tooling_decides(set, spans) {
         Some(tooling) => {
-            let y = yielded_audiences(set, text, spans, &hits, tooling);
+            let y = yielded_audiences(set, text, spans, tooling);
             hits.retain(|h| !set.rules[h.rule].default_audience);
             (true, y)
         }
