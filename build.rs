@@ -13,6 +13,8 @@ use std::fmt::Write as _;
 
 #[path = "build/embedded_rules.rs"]
 mod embedded_rules;
+#[path = "build/neighbours.rs"]
+mod neighbours;
 
 /// The table's `Shape`, unused here (`prefix_table.rs` names it `super::literals::Shape`).
 mod literals {
@@ -39,6 +41,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/rules/prefix_table.rs");
     embedded_rules::write();
+    neighbours::write();
     let entries = entries();
     let mut literals: Vec<&[u8]> = entries.iter().flat_map(|e| e.iter().copied()).collect();
     literals.sort_unstable();

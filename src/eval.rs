@@ -3,7 +3,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::analyze;
+use crate::analyze::{Channels, analyze_with};
 use crate::error::Error;
 use crate::rules::RuleSet;
 use crate::taxonomy;
@@ -151,6 +151,17 @@ pub struct EvalResult {
     pub items_without_concerns: Vec<String>,
     /// What a constant answer scores on the same items: the floor a reading must beat.
     pub baselines: Vec<Baseline>,
+    /// The micro scores of the rules without the nearest-examples channel (empty when the
+    /// channel is off, `--rules-only`): what the statistical readings add or cost.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules_alone: Vec<FieldMicro>,
+}
+
+/// A field's micro scores.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FieldMicro {
+    pub field: String,
+    pub micro: Score,
 }
 
 /// The micro-F1 of answering the same thing for every item.
@@ -192,8 +203,12 @@ fn baselines(data: &LabeledSet) -> Vec<Baseline> {
         .collect()
 }
 
-fn predicted(set: &RuleSet, text: &str) -> (BTreeMap<&'static str, BTreeSet<String>>, bool) {
-    let a = analyze(set, text);
+fn predicted(
+    set: &RuleSet,
+    text: &str,
+    channels: Channels,
+) -> (BTreeMap<&'static str, BTreeSet<String>>, bool) {
+    let a = analyze_with(set, text, channels);
     let ids =
         |f: &[crate::analyze::Finding]| f.iter().map(|x| x.id.clone()).collect::<BTreeSet<_>>();
     let mut m = BTreeMap::new();
@@ -207,14 +222,32 @@ fn predicted(set: &RuleSet, text: &str) -> (BTreeMap<&'static str, BTreeSet<Stri
     (m, a.is_empty())
 }
 
-/// Run the analyzer over every item and compare with the labels.
+/// Run the analyzer over every item and compare with the labels. With the nearest-examples
+/// channel on, the rules alone are measured too.
 pub fn evaluate(set: &RuleSet, data: &LabeledSet) -> EvalResult {
+    let channels = Channels::current();
+    let mut result = evaluate_with(set, data, channels);
+    if channels.nearest_examples {
+        let alone = evaluate_with(set, data, Channels::RULES_ONLY);
+        result.rules_alone = alone
+            .fields
+            .into_iter()
+            .map(|f| FieldMicro {
+                field: f.field,
+                micro: f.micro,
+            })
+            .collect();
+    }
+    result
+}
+
+fn evaluate_with(set: &RuleSet, data: &LabeledSet, channels: Channels) -> EvalResult {
     let mut micro: BTreeMap<&str, Score> = BTreeMap::new();
     let mut per_label: BTreeMap<&str, BTreeMap<String, Score>> = BTreeMap::new();
     let mut misses = Vec::new();
     let mut empty = Vec::new();
     for item in &data.features {
-        let (pred, nothing) = predicted(set, &item.description);
+        let (pred, nothing) = predicted(set, &item.description, channels);
         if nothing {
             empty.push(item.id.clone());
         }
@@ -280,6 +313,7 @@ pub fn evaluate(set: &RuleSet, data: &LabeledSet) -> EvalResult {
         misses,
         items_without_concerns: empty,
         baselines: baselines(data),
+        rules_alone: Vec::new(),
     }
 }
 

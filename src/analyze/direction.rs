@@ -101,6 +101,7 @@ fn cue_evidence(text: &str, way: Way, cue: (usize, usize), principle: &str) -> E
         span: Some([cue.0, cue.1]),
         weight: 0.0,
         inferred_from: vec![from],
+        neighbours: Vec::new(),
     }
 }
 

@@ -97,6 +97,7 @@ pub(super) fn run(
                         .filter(|c| now.contains(c))
                         .map(ToString::to_string)
                         .collect(),
+                    neighbours: Vec::new(),
                 }]
             } else if let Some(sp) = spans.get(&r) {
                 hit_evidence(rule, text, sp)

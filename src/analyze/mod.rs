@@ -11,6 +11,8 @@ use serde::Serialize;
 
 mod direction;
 mod infer;
+mod neighbour_terms;
+pub mod neighbours;
 
 use crate::rules::{Family, Rule, RuleSet};
 use crate::taxonomy::{Concern, Kind};
@@ -49,6 +51,25 @@ pub struct Evidence {
     /// For inference rules: the concerns that triggered them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inferred_from: Vec<String>,
+    /// For the nearest-examples channel (rule `nearest-examples`): the labelled examples that
+    /// carry the concern, most similar first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub neighbours: Vec<neighbours::Neighbour>,
+}
+
+impl Evidence {
+    /// Whether this evidence is a statistical reading (nearest labelled examples), not a
+    /// rule's.
+    pub fn is_nearest_examples(&self) -> bool {
+        &*self.rule == neighbours::RULE
+    }
+}
+
+impl Finding {
+    /// Whether only the nearest-examples channel read this concern.
+    pub fn is_nearest_examples(&self) -> bool {
+        !self.evidence.is_empty() && self.evidence.iter().all(Evidence::is_nearest_examples)
+    }
 }
 
 /// A concern that crossed its threshold.
@@ -566,6 +587,7 @@ fn hit_evidence(rule: &Rule, text: &str, spans: &[(usize, usize)]) -> Vec<Eviden
             span: Some([s, e]),
             weight: 0.0,
             inferred_from: Vec::new(),
+            neighbours: Vec::new(),
         })
         .collect()
 }
@@ -699,6 +721,34 @@ fn rules_on_spans(
 
 /// Analyze a feature description.
 pub fn analyze(set: &RuleSet, text: &str) -> Analysis {
+    analyze_with(set, text, Channels::current())
+}
+
+/// Which readings besides the rules' an analysis takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Channels {
+    /// The nearest-examples channel ([`neighbours`]): labels carried by the labelled DS01
+    /// items most like the text, added where the rules did not find them. On by default.
+    pub nearest_examples: bool,
+}
+
+impl Channels {
+    /// The rules alone (rule self-tests and `rules eval`'s comparison line).
+    pub const RULES_ONLY: Self = Self {
+        nearest_examples: false,
+    };
+
+    /// The channels of this process: all on, unless `--rules-only` turned the statistical
+    /// one off ([`neighbours::set_enabled`]).
+    pub fn current() -> Self {
+        Self {
+            nearest_examples: neighbours::enabled(),
+        }
+    }
+}
+
+/// [`analyze`] with a choice of channels.
+pub fn analyze_with(set: &RuleSet, text: &str, channels: Channels) -> Analysis {
     let (hits, scores, suppressed) = run_rules(set, text);
     let established = scores.established(set);
 
@@ -770,8 +820,60 @@ pub fn analyze(set: &RuleSet, text: &str) -> Analysis {
         unknown,
     };
     analysis.questions = questions::build(set, &analysis, &fired);
+    // The statistical reading adds what the rules missed, and only where they understood
+    // something: a text no rule understands stays unknown. It is shown and measured, but the
+    // size, the checklist and the trade-offs above come from the rules' reading alone.
+    if channels.nearest_examples && !hits.is_empty() {
+        neighbours_add(set, text, &mut analysis);
+    }
     analysis.summary = summarize(set, &analysis);
     analysis
+}
+
+/// Add the nearest examples' votes ([`neighbours`]) that the rules did not find: layers, tiers
+/// and principles (as touched, under `supported`: a strain needs a rule's direction cue).
+fn neighbours_add(set: &RuleSet, text: &str, a: &mut Analysis) {
+    let reading = neighbours::Reading::of(text);
+    let add =
+        |field: neighbours::Field, family: Family, to: &mut Vec<Finding>, also: &[Finding]| {
+            for v in reading.votes(field) {
+                if to.iter().chain(also).any(|f| f.id == v.label) {
+                    continue;
+                }
+                let share = round2(v.share);
+                to.push(Finding {
+                    id: v.label.to_owned(),
+                    name: set
+                        .label(family, v.label)
+                        .map_or_else(|| v.label.to_owned(), |l| l.name.clone()),
+                    score: share,
+                    evidence: vec![Evidence {
+                        rule: neighbours::RULE.into(),
+                        matched: "".into(),
+                        span: None,
+                        weight: share,
+                        inferred_from: Vec::new(),
+                        neighbours: v.neighbours,
+                    }],
+                });
+            }
+        };
+    add(
+        neighbours::Field::Layers,
+        Family::Layers,
+        &mut a.layers,
+        &[],
+    );
+    add(neighbours::Field::Tiers, Family::Tiers, &mut a.tiers, &[]);
+    add(
+        neighbours::Field::Principles,
+        Family::Principles,
+        &mut a.principles.supported,
+        &a.principles.strained,
+    );
+    a.layers.sort_by(|x, y| x.id.cmp(&y.id));
+    let order = |id: &str| crate::taxonomy::TIERS.iter().position(|t| *t == id);
+    a.tiers.sort_by_key(|f| order(&f.id));
 }
 
 /// The value of GPU impact and size when nothing in the text was understood.
@@ -995,10 +1097,18 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
     } else {
         parts.push("I read this as".to_owned());
     }
+    // A statistical reading says so where it is named.
+    let like = |f: &Finding, named: String| {
+        if f.is_nearest_examples() {
+            format!("{named}, as in similar labelled items")
+        } else {
+            named
+        }
+    };
     let layer_names: Vec<String> = a
         .layers
         .iter()
-        .map(|f| format!("{} ({})", f.name.to_lowercase(), f.id))
+        .map(|f| like(f, format!("{} ({}", f.name.to_lowercase(), f.id)) + ")")
         .collect();
     let mut s = if layer_names.is_empty() {
         format!("{} a change whose layer is not clear yet", parts.remove(0))
@@ -1009,7 +1119,17 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
             join_names(&layer_names)
         )
     };
-    let tier_names: Vec<String> = a.tiers.iter().map(|f| f.name.to_lowercase()).collect();
+    let tier_names: Vec<String> = a
+        .tiers
+        .iter()
+        .map(|f| {
+            if f.is_nearest_examples() {
+                format!("{} (as in similar labelled items)", f.name.to_lowercase())
+            } else {
+                f.name.to_lowercase()
+            }
+        })
+        .collect();
     if !tier_names.is_empty() {
         s.push_str(&format!(" that mainly affects {}", join_names(&tier_names)));
     }
@@ -1026,7 +1146,13 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
         .principles
         .supported
         .iter()
-        .map(|f| format!("`{}`", f.id))
+        .map(|f| {
+            if f.is_nearest_examples() {
+                format!("`{}` (as in similar labelled items)", f.id)
+            } else {
+                format!("`{}`", f.id)
+            }
+        })
         .collect();
     let str_: Vec<String> = a
         .principles

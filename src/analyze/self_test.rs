@@ -73,7 +73,7 @@ fn self_test_where(set: &RuleSet, test: impl Fn(bool) -> bool) -> Vec<ExampleFai
     if let Some(d) = &set.direction {
         if test(embedded_file(&d.location.file)) {
             for (text, principle, strained) in &d.examples {
-                let a = super::analyze(set, text);
+                let a = super::analyze_with(set, text, super::Channels::RULES_ONLY);
                 let got = a.principles.strained.iter().any(|f| &f.id == principle);
                 let touched = got || a.principles.supported.iter().any(|f| &f.id == principle);
                 if !touched || got != *strained {
@@ -108,7 +108,7 @@ fn combinations_where(set: &RuleSet, test: impl Fn(bool) -> bool) -> Vec<Example
             .map(|e| (e, true))
             .chain(c.examples_no_match.iter().map(|e| (e, false)));
         for (example, expected) in cases {
-            let a = super::analyze(set, example);
+            let a = super::analyze_with(set, example, super::Channels::RULES_ONLY);
             let fired = super::questions::combination_fires(set, &a, c, &a.concerns());
             if fired != expected {
                 failures.push(ExampleFailure {

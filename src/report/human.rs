@@ -83,12 +83,27 @@ pub(super) fn wrap_hanging(text: &str, width: usize, first: &str, rest: &str) ->
     out
 }
 
+/// The first three examples of a statistical reading: `ds01-train#x 0.31, …`.
+pub(crate) fn nearest_examples(n: &[crate::analyze::neighbours::Neighbour]) -> String {
+    let mut shown: Vec<String> = n
+        .iter()
+        .take(3)
+        .map(|x| format!("{} {:.2}", super::escape::term(&x.example), x.similarity))
+        .collect();
+    if n.len() > 3 {
+        shown.push(format!("+{} more", n.len() - 3));
+    }
+    shown.join(", ")
+}
+
 fn evidence_cell(ev: &[Evidence]) -> String {
     // One line per rule: the texts it matched, then the rule id.
     let mut by_rule: Vec<(&str, Vec<String>)> = Vec::new();
     for e in ev {
         let text = if e.span.is_some() {
             format!("“{}”", super::escape::term(e.matched.trim()))
+        } else if !e.neighbours.is_empty() {
+            format!("like {}", nearest_examples(&e.neighbours))
         } else {
             format!("inferred from {}", e.inferred_from.join(", "))
         };
@@ -499,7 +514,19 @@ pub(super) fn eval(r: &EvalResult) -> String {
             b.micro.f1,
             b.micro.precision,
             b.micro.recall,
-            ours.map_or_else(String::new, |f| format!("; the rules: {:.3}", f.micro.f1))
+            ours.map_or_else(String::new, |f| format!("; ds01-pm: {:.3}", f.micro.f1))
+        );
+    }
+    if !r.rules_alone.is_empty() {
+        let alone: Vec<String> = r
+            .rules_alone
+            .iter()
+            .map(|f| format!("{} {:.3}", f.field, f.micro.f1))
+            .collect();
+        let _ = writeln!(
+            out,
+            "The rules alone, without the nearest labelled examples (--rules-only): F1 {}. An item is never its own nearest example.",
+            alone.join(", ")
         );
     }
     let mut t = table(&["Field", "Label", "Precision", "Recall", "F1", "Support"]);

@@ -1,15 +1,28 @@
 //! `--format labels`: what the analysis established, as issue-tracker label names, one per
 //! line (`layer:L0`, `tier:student`, `gpu:mig`, `strains:ephemeral-containers`,
 //! `risk:data-loss`, `size:M`), for a CI job that labels an issue from its body. Nothing is
-//! printed for what was not understood (GPU impact `none` or `unknown`, size `unknown`).
+//! printed for what was not understood (GPU impact `none` or `unknown`, size `unknown`), nor
+//! for readings of the nearest labelled examples alone: a label a bot puts on an issue comes
+//! from words in its text.
 use crate::analyze::Analysis;
 
 /// The label names, in a fixed order: layers, tiers, GPU impact, strained principles, risks,
 /// size.
 pub(super) fn labels(a: &Analysis) -> String {
     let mut out: Vec<String> = Vec::new();
-    out.extend(a.layers.iter().map(|f| format!("layer:{}", f.id)));
-    out.extend(a.tiers.iter().map(|f| format!("tier:{}", f.id)));
+    let read = |f: &&crate::analyze::Finding| !f.is_nearest_examples();
+    out.extend(
+        a.layers
+            .iter()
+            .filter(read)
+            .map(|f| format!("layer:{}", f.id)),
+    );
+    out.extend(
+        a.tiers
+            .iter()
+            .filter(read)
+            .map(|f| format!("tier:{}", f.id)),
+    );
     if !matches!(a.gpu_impact.value.as_str(), "none" | "unknown") {
         out.push(format!("gpu:{}", a.gpu_impact.value));
     }

@@ -9,7 +9,14 @@ fn ids(f: &[Finding]) -> String {
         "—".to_owned()
     } else {
         f.iter()
-            .map(|x| md_cell(&md_code(&x.id)))
+            .map(|x| {
+                let id = md_cell(&md_code(&x.id));
+                if x.is_nearest_examples() {
+                    format!("{id} (as in similar labelled items)")
+                } else {
+                    id
+                }
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }

@@ -1,8 +1,14 @@
 //! Behaviour of the analyzer on the usual traps, and JSON snapshots of whole analyses.
 use ds01_pm::analyze::{Analysis, analyze};
 
+/// The rules' reading alone: these tests are about the rules (the nearest-examples channel has
+/// tests of its own below).
 fn run(text: &str) -> Analysis {
-    analyze(ds01_pm::rules::defaults().expect("rules"), text)
+    ds01_pm::analyze::analyze_with(
+        ds01_pm::rules::defaults().expect("rules"),
+        text,
+        ds01_pm::analyze::Channels::RULES_ONLY,
+    )
 }
 
 fn has(a: &Analysis, concern: &str) -> bool {
@@ -206,8 +212,8 @@ fn the_summary_never_repeats_a_word() {
     }
 }
 
-/// `--format labels`: one label name per line, from the same reading as the JSON, and nothing
-/// for a text that was not understood.
+/// `--format labels`: one label name per line, from the same reading as the JSON without the
+/// nearest examples' readings, and nothing for a text that was not understood.
 #[test]
 fn labels_format_prints_one_label_per_line() {
     let run = |text: &str, format: &str| {
@@ -222,8 +228,14 @@ fn labels_format_prints_one_label_per_line() {
     let labels = run(text, "labels");
     let v: serde_json::Value = serde_json::from_str(&run(text, "json")).expect("json");
     let mut expected: Vec<String> = Vec::new();
+    let mut statistical = 0;
     for (key, prefix) in [("layers", "layer"), ("tiers", "tier")] {
         for f in v[key].as_array().expect("array") {
+            // A reading of the nearest examples alone is no label.
+            if f["evidence"][0]["rule"] == "nearest-examples" {
+                statistical += 1;
+                continue;
+            }
             expected.push(format!("{prefix}:{}", f["id"].as_str().expect("id")));
         }
     }
@@ -243,6 +255,10 @@ fn labels_format_prints_one_label_per_line() {
     ));
     assert_eq!(labels.lines().collect::<Vec<_>>(), expected);
     assert!(labels.contains("gpu:mig\n"), "{labels}");
+    assert!(
+        statistical > 0,
+        "the text should have a statistical reading: {v}"
+    );
     assert_eq!(run("hello world", "labels"), "");
 }
 
@@ -377,4 +393,98 @@ fn default_audiences_yield_to_the_admins_own_tooling() {
     );
     assert!(has(&told, "tier:student"), "{:?}", told.tiers);
     assert!(has(&told, "tier:admin"), "{:?}", told.tiers);
+}
+
+/// Every labelled description of `fixtures/eval/`, with the set it comes from.
+fn labelled_descriptions() -> Vec<String> {
+    let mut out = Vec::new();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/eval");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("fixtures/eval")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "toml") && !p.to_string_lossy().contains("questions")
+        })
+        .collect();
+    files.sort();
+    for f in files {
+        let set = ds01_pm::eval::load(
+            &f.display().to_string(),
+            &std::fs::read_to_string(&f).expect("read"),
+        )
+        .expect("a labelled set");
+        out.extend(set.features.into_iter().map(|i| i.description));
+    }
+    out
+}
+
+#[test]
+fn nearest_examples_only_add_and_say_so() {
+    let set = ds01_pm::rules::defaults().expect("rules");
+    let mut added = 0;
+    for text in labelled_descriptions() {
+        let alone = run(&text);
+        let full = analyze(set, &text);
+        // Never overrides: every reading of the rules is there, with the same evidence; GPU
+        // impact, risks, size, questions and trade-offs are the rules' own.
+        for (a, f) in [
+            (&alone.layers, &full.layers),
+            (&alone.tiers, &full.tiers),
+            (&alone.principles.supported, &full.principles.supported),
+            (&alone.principles.strained, &full.principles.strained),
+            (&alone.risks, &full.risks),
+        ] {
+            for finding in a {
+                assert!(
+                    f.contains(finding),
+                    "{text}: {} lost or changed",
+                    finding.id
+                );
+            }
+            for finding in f.iter().filter(|x| !a.iter().any(|y| y.id == x.id)) {
+                added += 1;
+                // Labelled as such, with its nearest examples as evidence.
+                assert!(finding.is_nearest_examples(), "{text}: {}", finding.id);
+                let e = &finding.evidence[0];
+                assert_eq!(&*e.rule, "nearest-examples");
+                assert!(e.span.is_none() && e.matched.is_empty());
+                assert!(!e.neighbours.is_empty());
+                for n in &e.neighbours {
+                    assert!(n.example.starts_with("ds01-") && n.example.contains('#'));
+                    assert!(n.similarity > 0.0 && n.similarity <= 1.0, "{n:?}");
+                }
+                assert!(finding.score >= 0.6 && finding.score <= 1.0);
+            }
+        }
+        assert_eq!(alone.gpu_impact, full.gpu_impact, "{text}");
+        assert_eq!(alone.size, full.size, "{text}");
+        assert_eq!(alone.questions, full.questions, "{text}");
+        assert_eq!(alone.tradeoffs, full.tradeoffs, "{text}");
+        assert!(
+            full.principles
+                .strained
+                .iter()
+                .all(|f| !f.is_nearest_examples())
+        );
+    }
+    // The channel does add readings on this corpus (the test would be empty otherwise).
+    assert!(added > 20, "only {added} statistical readings");
+}
+
+#[test]
+fn nearest_examples_stay_silent_where_nothing_was_understood() {
+    // Words that no rule reads (some of them occur in the labelled examples).
+    for text in [
+        "hello world",
+        "",
+        "make it better please, thanks",
+        "lorem ipsum",
+    ] {
+        let a = analyze(ds01_pm::rules::defaults().expect("rules"), text);
+        assert!(a.is_empty(), "{text}: a rule fired: {:?}", a.rules_fired);
+        assert!(a.layers.is_empty() && a.tiers.is_empty(), "{text}");
+        assert!(a.principles.supported.is_empty(), "{text}");
+        assert_eq!(a.gpu_impact.value, "unknown");
+    }
 }

@@ -325,11 +325,35 @@ fn rules_list_show_check_and_eval() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["items"], 20);
     assert!(v["fields"][0]["micro"]["f1"].as_f64().expect("f1") > 0.0);
+    // With the nearest examples on (the default), the rules alone are measured beside them,
+    // and they are what `--rules-only` measures.
+    let alone = v["rules_alone"].as_array().expect("rules_alone");
+    assert_eq!(alone.len(), 5);
+    let out = ds01()
+        .args([
+            "rules",
+            "eval",
+            "fixtures/eval/ds01-dev.toml",
+            "--format",
+            "json",
+            "--rules-only",
+        ])
+        .output()
+        .expect("run");
+    let only: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(only.get("rules_alone").is_none());
+    for (a, f) in alone.iter().zip(only["fields"].as_array().expect("fields")) {
+        assert_eq!(a["field"], f["field"]);
+        assert_eq!(a["micro"], f["micro"]);
+    }
     ds01()
         .args(["rules", "eval", "fixtures/eval/ds01-dev.toml"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Precision"));
+        .stdout(predicate::str::contains("Precision"))
+        .stdout(predicate::str::contains(
+            "The rules alone, without the nearest",
+        ));
     // A combination rule is shown like a rule.
     ds01()
         .args(["rules", "show", "mig-change-with-live-containers"])
@@ -730,4 +754,32 @@ fn llm_is_refused_where_it_does_nothing() {
                 "the argument '--llm' does nothing for `",
             ));
     }
+}
+
+#[test]
+fn rules_only_turns_the_nearest_examples_off() {
+    // A researcher's wish: the rules read researchers only, and the labelled items most like it
+    // (idle containers stopped, warnings first) also carry students.
+    let text = "Researchers want to be warned before their containers are stopped for being idle";
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let out = ds01()
+            .args(["analyze", text, "--format", "json"])
+            .args(extra)
+            .output()
+            .expect("run");
+        assert!(out.status.success());
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    };
+    let full = json(&[]);
+    let only = json(&["--rules-only"]);
+    let text_of = |v: &serde_json::Value| v.to_string();
+    assert!(text_of(&full).contains("\"nearest-examples\""), "{full}");
+    assert!(!text_of(&only).contains("nearest-examples"), "{only}");
+    // Human output names the examples and the summary says where a reading came from.
+    ds01()
+        .args(["analyze", text])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("as in similar labelled items"))
+        .stdout(predicate::str::contains("← nearest-examples"));
 }

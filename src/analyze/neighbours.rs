@@ -1,0 +1,273 @@
+//! The nearest-examples channel: a statistical reading next to the rules'. The text is compared
+//! (TF-IDF cosine over words and word pairs) with the labelled DS01 work items that
+//! `build.rs` indexes from `fixtures/eval/` (see `build/neighbours.rs` for the list); a layer,
+//! tier or principle that most of the nearest examples carry, weighted by similarity, and that
+//! the rules did not find, is added, labelled as such, with those examples as its evidence.
+//!
+//! It only adds: it never removes or changes what a rule found, never decides GPU impact,
+//! never calls a principle strained, and stays silent when no rule understood anything in the
+//! text. An example whose words are the text's own is never its neighbour, so `rules eval` on
+//! a set the channel learns from measures each item against the others (leave-one-out).
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::Serialize;
+
+use super::neighbour_terms;
+
+/// One labelled example, as `build.rs` writes it.
+pub(super) struct Example {
+    /// The set's file stem (`ds01-train`).
+    pub(super) set: &'static str,
+    pub(super) id: &'static str,
+    /// [`neighbour_terms::fingerprint`] of its description.
+    pub(super) fingerprint: u64,
+    pub(super) layers: &'static [&'static str],
+    pub(super) tiers: &'static [&'static str],
+    #[allow(dead_code)]
+    pub(super) gpu_impact: &'static str,
+    pub(super) principles: &'static [&'static str],
+    pub(super) strains: &'static [&'static str],
+}
+
+/// One term of the examples: its IDF and where it occurs, as (index in [`EXAMPLES`], weight in
+/// that example's unit vector).
+pub(super) struct Term {
+    pub(super) text: &'static str,
+    pub(super) idf: f64,
+    pub(super) postings: &'static [(u16, f64)],
+}
+
+include!(concat!(env!("OUT_DIR"), "/neighbours.rs"));
+
+/// The evidence rule id of the channel's readings.
+pub const RULE: &str = "nearest-examples";
+/// How many examples vote.
+pub const NEIGHBOURS: usize = 8;
+/// The share of the voters' similarity a label needs to be added.
+pub const SHARE: f64 = 0.6;
+/// An example less similar than this does not vote (it shares no more than a common word).
+pub const MIN_SIMILARITY: f64 = 0.05;
+
+static ENABLED: AtomicBool = AtomicBool::new(true);
+
+/// Turn the channel on or off for this process (`--rules-only` turns it off).
+pub fn set_enabled(on: bool) {
+    ENABLED.store(on, Ordering::Relaxed);
+}
+
+/// Whether the channel is on for this process (it is unless turned off).
+pub fn enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
+
+/// A labelled example near the text, named in the evidence of what it voted for.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Neighbour {
+    /// `<set>#<id>`, e.g. `ds01-train#quota-alerts`.
+    pub example: String,
+    /// Cosine similarity to the text, 0–1, rounded to three places.
+    pub similarity: f64,
+}
+
+/// The examples nearest to a text: (index in [`EXAMPLES`], similarity), most similar first,
+/// at most [`NEIGHBOURS`], none below [`MIN_SIMILARITY`] and none with the text's own words.
+fn nearest(text: &str) -> Vec<(usize, f64)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut terms = neighbour_terms::terms(text);
+    terms.sort_unstable();
+    for t in terms {
+        match counts.last_mut() {
+            Some((last, k)) if *last == t => *k += 1,
+            _ => counts.push((t, 1)),
+        }
+    }
+    let mut query: Vec<(usize, f64)> = Vec::new();
+    for (t, k) in &counts {
+        if let Ok(i) = TERMS.binary_search_by(|e| e.text.cmp(t.as_str())) {
+            query.push((i, neighbour_terms::term_weight(*k) * TERMS[i].idf));
+        }
+    }
+    let norm = query.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+    if norm == 0.0 {
+        return Vec::new();
+    }
+    let mut sims = vec![0.0f64; EXAMPLES.len()];
+    for (i, w) in query {
+        for &(doc, dw) in TERMS[i].postings {
+            sims[usize::from(doc)] += w / norm * dw;
+        }
+    }
+    let own = neighbour_terms::fingerprint(text);
+    let mut ranked: Vec<(usize, f64)> = sims
+        .into_iter()
+        .enumerate()
+        .filter(|&(i, s)| s >= MIN_SIMILARITY && EXAMPLES[i].fingerprint != own)
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(NEIGHBOURS);
+    ranked
+}
+
+/// Which field of the examples a vote is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Layers,
+    Tiers,
+    Principles,
+}
+
+impl Field {
+    fn labels(self, e: &Example) -> Vec<&'static str> {
+        match self {
+            Self::Layers => e.layers.to_vec(),
+            Self::Tiers => e.tiers.to_vec(),
+            Self::Principles => {
+                let mut v = e.principles.to_vec();
+                v.extend(e.strains.iter().filter(|s| !e.principles.contains(s)));
+                v
+            }
+        }
+    }
+}
+
+/// A label the nearest examples carry: its share of their similarity and the examples that
+/// carry it, most similar first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vote {
+    pub label: &'static str,
+    pub share: f64,
+    pub neighbours: Vec<Neighbour>,
+}
+
+/// The nearest examples of a text, once, for the votes of every field.
+pub struct Reading {
+    nearest: Vec<(usize, f64)>,
+}
+
+impl Reading {
+    pub fn of(text: &str) -> Self {
+        Self {
+            nearest: nearest(text),
+        }
+    }
+
+    /// The labels of `field` carried by at least [`SHARE`] of the nearest examples'
+    /// similarity, in the order of their first voter.
+    pub fn votes(&self, field: Field) -> Vec<Vote> {
+        let total: f64 = self.nearest.iter().map(|n| n.1).sum();
+        if total <= 0.0 {
+            return Vec::new();
+        }
+        let mut votes: Vec<Vote> = Vec::new();
+        for &(i, sim) in &self.nearest {
+            let e = &EXAMPLES[i];
+            for label in field.labels(e) {
+                let n = Neighbour {
+                    example: format!("{}#{}", e.set, e.id),
+                    similarity: (sim * 1000.0).round() / 1000.0,
+                };
+                match votes.iter_mut().find(|v| v.label == label) {
+                    Some(v) => {
+                        v.share += sim;
+                        v.neighbours.push(n);
+                    }
+                    None => votes.push(Vote {
+                        label,
+                        share: sim,
+                        neighbours: vec![n],
+                    }),
+                }
+            }
+        }
+        votes.retain_mut(|v| {
+            v.share /= total;
+            v.share >= SHARE
+        });
+        votes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EXAMPLES, Field, MIN_SIMILARITY, NEIGHBOURS, Reading, TERMS, neighbour_terms};
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        // `terms` drops stop words by binary search; an unsorted list would keep some.
+        let t = neighbour_terms::terms("the container of a user");
+        assert_eq!(t, vec!["container", "user", "container_user"]);
+    }
+
+    #[test]
+    fn the_index_is_sorted_and_normalised() {
+        assert!(EXAMPLES.len() > 100);
+        assert!(TERMS.windows(2).all(|w| w[0].text < w[1].text));
+        // Every example's vector has unit length.
+        let mut norms = vec![0.0f64; EXAMPLES.len()];
+        for term in TERMS {
+            for &(d, w) in term.postings {
+                norms[usize::from(d)] += w * w;
+            }
+        }
+        for (i, n) in norms.iter().enumerate() {
+            assert!((n - 1.0).abs() < 1e-9, "example {i}: squared norm {n}");
+        }
+    }
+
+    #[test]
+    fn an_example_is_not_its_own_neighbour_but_a_paraphrase_finds_it() {
+        #[derive(serde::Deserialize)]
+        struct Set {
+            features: Vec<Item>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Item {
+            id: String,
+            description: String,
+        }
+        let text = std::fs::read_to_string("fixtures/eval/ds01-dev.toml").expect("dev set");
+        let set: Set = toml::from_str(&text).expect("a labelled set");
+        for item in set.features.iter().take(5) {
+            let at = EXAMPLES
+                .iter()
+                .position(|e| e.set == "ds01-dev" && e.id == item.id)
+                .expect("the dev set is indexed");
+            // Its own words, in another case and punctuation: the same text, left out.
+            let same = item.description.to_uppercase().replace(' ', " ; ");
+            let r = Reading::of(&same);
+            assert!(r.nearest.iter().all(|n| n.0 != at), "{}", item.id);
+            assert!(r.nearest.len() <= NEIGHBOURS);
+            assert!(r.nearest.iter().all(|n| n.1 >= MIN_SIMILARITY));
+            // One more word makes it another text, and the example is then the nearest.
+            let other = format!("{} Thanks.", item.description);
+            let r = Reading::of(&other);
+            assert_eq!(r.nearest.first().map(|n| n.0), Some(at), "{}", item.id);
+        }
+    }
+
+    #[test]
+    fn nothing_in_common_means_no_votes() {
+        let r = Reading::of("hello world");
+        assert!(r.votes(Field::Layers).is_empty());
+        assert!(r.votes(Field::Tiers).is_empty());
+        assert!(Reading::of("").votes(Field::Principles).is_empty());
+    }
+
+    #[test]
+    fn votes_carry_their_voters_and_reach_the_share() {
+        let r = Reading::of(
+            "Students keep losing their notebooks when the idle container is removed; save the workspace first",
+        );
+        for field in [Field::Layers, Field::Tiers, Field::Principles] {
+            for v in r.votes(field) {
+                assert!(v.share >= super::SHARE && v.share <= 1.0 + 1e-9, "{v:?}");
+                assert!(!v.neighbours.is_empty());
+                assert!(
+                    v.neighbours
+                        .windows(2)
+                        .all(|w| w[0].similarity >= w[1].similarity)
+                );
+            }
+        }
+    }
+}
