@@ -123,14 +123,24 @@ pub(crate) fn write() {
         );
     }
     src.push_str(
-        "];\n/// Every term of the examples, sorted: its IDF and its (example, weight) postings.\n",
+        "];\n/// Every term of the examples, sorted by hash: its IDF and its (example, weight) postings.\n",
     );
     src.push_str("pub(super) static TERMS: &[Term] = &[\n");
-    for (t, p) in &postings {
+    type Postings = Vec<(usize, f64)>;
+    let mut by_hash: Vec<(u64, &str, &Postings)> = postings
+        .iter()
+        .map(|(t, p)| (neighbour_terms::term_hash(t), *t, p))
+        .collect();
+    by_hash.sort_unstable_by_key(|e| e.0);
+    assert!(
+        by_hash.windows(2).all(|w| w[0].0 != w[1].0),
+        "two terms of the examples share a hash"
+    );
+    for (hash, t, p) in by_hash {
         let ps: Vec<String> = p.iter().map(|(d, w)| format!("({d}, {w:?})")).collect();
         let _ = writeln!(
             src,
-            "    Term {{ text: {t:?}, idf: {:?}, postings: &[{}] }},",
+            "    Term {{ hash: {hash}, text: {t:?}, idf: {:?}, postings: &[{}] }},",
             idf(t),
             ps.join(", ")
         );

@@ -4,7 +4,10 @@
 //!
 //! ```text
 //! cargo run --release --example analyze_dir -- /tmp/corpus
+//! cargo run --release --example analyze_dir -- /tmp/corpus --rules-only
 //! ```
+//!
+//! `--rules-only` leaves out the nearest-examples channel, as `ds01-pm --rules-only` does.
 //!
 //! Each file gets the full `ds01-pm analyze` treatment (pattern pass, exclusions, negation,
 //! conditional rules, scores, size, ranked questions), exactly as [`ds01_pm::analyze::analyze`]
@@ -13,7 +16,12 @@
 use std::io::Write as _;
 
 fn run() -> Result<(), String> {
-    let dir = std::env::args().nth(1).ok_or("usage: analyze_dir DIR")?;
+    let dir = std::env::args()
+        .nth(1)
+        .ok_or("usage: analyze_dir DIR [--rules-only]")?;
+    if std::env::args().nth(2).as_deref() == Some("--rules-only") {
+        ds01_pm::analyze::neighbours::set_enabled(false);
+    }
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{dir}: {e}"))?
         .filter_map(Result::ok)

@@ -15,8 +15,8 @@ const STOP: &[&str] = &[
 
 /// A crude stem: a trailing `ing`, `ed`, `es` or `s` is cut from words longer than four
 /// letters, so that "containers" and "container", "limiting" and "limit" meet.
-fn stem(w: &str) -> &str {
-    for suffix in ["ing", "ed", "es", "s"] {
+fn stem(w: &[u8]) -> &[u8] {
+    for suffix in [&b"ing"[..], b"ed", b"es", b"s"] {
         if w.len() > 4 {
             if let Some(s) = w.strip_suffix(suffix) {
                 return s;
@@ -34,29 +34,110 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_ascii_lowercase)
 }
 
+/// Whether a (lower-case) word counts: not a single letter and not a stop word (the longest
+/// has six letters).
+fn kept(w: &[u8]) -> bool {
+    w.len() > 1 && (w.len() > 6 || STOP.binary_search_by(|s| s.as_bytes().cmp(w)).is_err())
+}
+
+#[allow(dead_code)]
 /// The terms of a text: its stemmed words without stop words or single letters, then each
 /// pair of neighbouring such words joined by `_`.
 pub(crate) fn terms(text: &str) -> Vec<String> {
     let kept: Vec<String> = words(text)
-        .filter(|w| w.len() > 1 && STOP.binary_search(&w.as_str()).is_err())
-        .map(|w| stem(&w).to_owned())
+        .filter(|w| kept(w.as_bytes()))
+        .map(|w| String::from_utf8_lossy(stem(w.as_bytes())).into_owned())
         .collect();
     let mut out = kept.clone();
     out.extend(kept.windows(2).map(|p| format!("{}_{}", p[0], p[1])));
     out
 }
 
-/// A fingerprint of a text's words (case and punctuation ignored): an example with the same
-/// fingerprint as the text being read is that text, and is never its own neighbour.
-pub(crate) fn fingerprint(text: &str) -> u64 {
-    // FNV-1a over the words, separated by a space.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for w in words(text) {
-        for b in w.bytes().chain([b' ']) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// The hash of a word: 64-bit FNV-1a of its bytes.
+fn word_hash(w: &[u8]) -> u64 {
+    fnv(FNV_OFFSET, w)
+}
+
+/// Two hashes combined, in order: a pair of words, or a fingerprint and the next word.
+fn mix(a: u64, b: u64) -> u64 {
+    (a.rotate_left(23) ^ b).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The hash of a term: a word's [`word_hash`], a pair `a_b` the [`mix`] of its words'. How
+/// the index finds a term.
+#[allow(dead_code)]
+pub(crate) fn term_hash(term: &str) -> u64 {
+    match term.split_once('_') {
+        Some((a, b)) => mix(word_hash(a.as_bytes()), word_hash(b.as_bytes())),
+        None => word_hash(term.as_bytes()),
+    }
+}
+
+/// Call `f` with each word of [`words`], lower-cased in a buffer rather than a new string:
+/// one pass over the bytes (a non-ASCII byte is never a letter or digit, so it separates words
+/// as its character does).
+fn each_word(text: &str, mut f: impl FnMut(&[u8])) {
+    let mut word: Vec<u8> = Vec::with_capacity(64);
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            word.push(b.to_ascii_lowercase());
+        } else if !word.is_empty() {
+            f(&word);
+            word.clear();
         }
     }
+    if !word.is_empty() {
+        f(&word);
+    }
+}
+
+/// The hashes of [`terms`], in the same order, without building a string per term, and the
+/// [`fingerprint`] of the text, in one pass: how the program reads a text (a term's hash is
+/// [`term_hash`] of its text).
+#[allow(dead_code)]
+pub(crate) fn term_hashes(text: &str, out: &mut Vec<u64>) -> u64 {
+    out.clear();
+    let mut pairs: Vec<u64> = Vec::new();
+    let mut print = FNV_OFFSET;
+    let mut prev: Option<u64> = None;
+    each_word(text, |w| {
+        if !kept(w) {
+            return;
+        }
+        let h = word_hash(stem(w));
+        print = mix(print, h);
+        if let Some(p) = prev {
+            pairs.push(mix(p, h));
+        }
+        prev = Some(h);
+        out.push(h);
+    });
+    out.extend(pairs);
+    print
+}
+
+/// A fingerprint of a text's terms (case, punctuation, stop words and word endings ignored):
+/// an example with the same fingerprint as the text being read is that text, and is never its
+/// own neighbour.
+#[allow(dead_code)]
+pub(crate) fn fingerprint(text: &str) -> u64 {
+    let mut h = FNV_OFFSET;
+    each_word(text, |w| {
+        if kept(w) {
+            h = mix(h, word_hash(stem(w)));
+        }
+    });
     h
 }
 
@@ -65,4 +146,13 @@ pub(crate) fn term_weight(count: usize) -> f64 {
     #[allow(clippy::cast_precision_loss)]
     let c = count as f64;
     1.0 + c.ln()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(super::STOP.windows(2).all(|w| w[0] < w[1]));
+        assert!(super::STOP.iter().all(|w| w.len() <= 6));
+    }
 }

@@ -32,6 +32,9 @@ pub(super) struct Example {
 /// One term of the examples: its IDF and where it occurs, as (index in [`EXAMPLES`], weight in
 /// that example's unit vector).
 pub(super) struct Term {
+    /// [`neighbour_terms::term_hash`] of the text; the table is sorted by it.
+    pub(super) hash: u64,
+    #[allow(dead_code)]
     pub(super) text: &'static str,
     pub(super) idf: f64,
     pub(super) postings: &'static [(u16, f64)],
@@ -72,20 +75,18 @@ pub struct Neighbour {
 /// The examples nearest to a text: (index in [`EXAMPLES`], similarity), most similar first,
 /// at most [`NEIGHBOURS`], none below [`MIN_SIMILARITY`] and none with the text's own words.
 fn nearest(text: &str) -> Vec<(usize, f64)> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    let mut terms = neighbour_terms::terms(text);
-    terms.sort_unstable();
-    for t in terms {
-        match counts.last_mut() {
-            Some((last, k)) if *last == t => *k += 1,
-            _ => counts.push((t, 1)),
-        }
-    }
+    let mut hashes = Vec::new();
+    let own = neighbour_terms::term_hashes(text, &mut hashes);
+    // Only the examples' terms count: look each up, then count the known ones.
+    let mut known: Vec<usize> = hashes
+        .iter()
+        .filter_map(|h| TERMS.binary_search_by_key(h, |e| e.hash).ok())
+        .collect();
+    known.sort_unstable();
     let mut query: Vec<(usize, f64)> = Vec::new();
-    for (t, k) in &counts {
-        if let Ok(i) = TERMS.binary_search_by(|e| e.text.cmp(t.as_str())) {
-            query.push((i, neighbour_terms::term_weight(*k) * TERMS[i].idf));
-        }
+    for run in known.chunk_by(|a, b| a == b) {
+        let i = run[0];
+        query.push((i, neighbour_terms::term_weight(run.len()) * TERMS[i].idf));
     }
     let norm = query.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
     if norm == 0.0 {
@@ -97,7 +98,6 @@ fn nearest(text: &str) -> Vec<(usize, f64)> {
             sims[usize::from(doc)] += w / norm * dw;
         }
     }
-    let own = neighbour_terms::fingerprint(text);
     let mut ranked: Vec<(usize, f64)> = sims
         .into_iter()
         .enumerate()
@@ -192,6 +192,27 @@ mod tests {
     use super::{EXAMPLES, Field, MIN_SIMILARITY, NEIGHBOURS, Reading, TERMS, neighbour_terms};
 
     #[test]
+    fn term_hashes_are_the_hashes_of_the_terms() {
+        let long = "verylongword".repeat(10);
+        for text in [
+            "",
+            "Students keep losing notebooks when the idle container is removed.",
+            "MIG-slices: GPU_quota for 2 A100s; container-deploy --gpu=1 (researchers)",
+            "Ünïcode wörds, UPPER case, a b c, the of and, runningrunning containers's",
+            &long,
+        ] {
+            let mut hashes = Vec::new();
+            let print = neighbour_terms::term_hashes(text, &mut hashes);
+            assert_eq!(print, neighbour_terms::fingerprint(text), "{text}");
+            let expected: Vec<u64> = neighbour_terms::terms(text)
+                .iter()
+                .map(|t| neighbour_terms::term_hash(t))
+                .collect();
+            assert_eq!(hashes, expected, "{text}");
+        }
+    }
+
+    #[test]
     fn stop_words_are_sorted_for_binary_search() {
         // `terms` drops stop words by binary search; an unsorted list would keep some.
         let t = neighbour_terms::terms("the container of a user");
@@ -201,7 +222,7 @@ mod tests {
     #[test]
     fn the_index_is_sorted_and_normalised() {
         assert!(EXAMPLES.len() > 100);
-        assert!(TERMS.windows(2).all(|w| w[0].text < w[1].text));
+        assert!(TERMS.windows(2).all(|w| w[0].hash < w[1].hash));
         // Every example's vector has unit length.
         let mut norms = vec![0.0f64; EXAMPLES.len()];
         for term in TERMS {
