@@ -19,6 +19,7 @@ pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-fresh.toml",
     "fixtures/eval/ds01-fresh2.toml",
     "fixtures/eval/ds01-fresh3.toml",
+    "fixtures/eval/ds01-extra.toml",
 ];
 
 #[derive(serde::Deserialize)]
