@@ -136,12 +136,45 @@ pub(crate) struct Checked {
     pub(crate) literals: Option<Option<Vec<Vec<u8>>>>,
 }
 
+/// The character after a `\b` that begins a pattern (after inline flags such as `(?i)`), when
+/// that character is a literal that is not a word character (`\b/opt`, `\b-v`, `\b\.env`):
+/// such a boundary holds only after a letter or digit, which is never what was meant.
+pub(crate) fn dead_word_boundary(pattern: &str) -> Option<char> {
+    let mut rest = pattern;
+    while let Some(r) = rest.strip_prefix("(?") {
+        match r.find(')') {
+            Some(end)
+                if r[..end]
+                    .chars()
+                    .all(|c| c.is_ascii_alphabetic() || c == '-') =>
+            {
+                rest = &r[end + 1..];
+            }
+            _ => break,
+        }
+    }
+    let after = rest.strip_prefix(r"\b")?;
+    let mut chars = after.chars();
+    let c = match chars.next()? {
+        '\\' => chars.next().filter(|c| c.is_ascii_punctuation())?,
+        c => c,
+    };
+    let meta = "()[]{}|.^$*+?\\#";
+    (c.is_ascii_punctuation() && (after.starts_with('\\') || !meta.contains(c)) && c != '_')
+        .then_some(c)
+}
+
 /// Check a user pattern: it compiles under the size limit, and its automaton is small enough
 /// to search any text quickly. The messages name the pattern abbreviated. The pattern is
 /// parsed once, for the NFA, the word-list test and its shape.
 pub(crate) fn check(pattern: &str, case_sensitive: bool) -> Result<Checked, String> {
     let effective = effective_pattern(pattern, case_sensitive);
     let shown = shown(pattern);
+    if let Some(c) = dead_word_boundary(pattern) {
+        return Err(format!(
+            "pattern `{shown}` begins with `\\b` before `{c}`, so it matches only right after a letter or digit, never after a space or at the start of a text: drop the `\\b`"
+        ));
+    }
     // The parser the regex crate uses, with its defaults.
     let hir = super::literals::parse(&effective).ok();
     let forward = hir.as_ref().and_then(forward_nfa_of);
@@ -294,6 +327,34 @@ pub(crate) fn check_total(set: &super::RuleSet) -> Result<(), crate::error::Erro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_boundary_before_punctuation_is_refused() {
+        for (p, c) in [
+            (r"\b/opt/ds01\b", Some('/')),
+            (r"(?i)\b-v\b", Some('-')),
+            (r"\b\.env\b", Some('.')),
+            (r"\b\$HOME", Some('$')),
+            (r"\bopt\b", None),
+            (r"\b(a|b)\b", None),
+            (r"\b[a-z]+", None),
+            (r"/opt\b", None),
+            (r"\b\d+", None),
+            (r"\b_\._", None),
+        ] {
+            assert_eq!(dead_word_boundary(p), c, "{p}");
+        }
+        let e = check(r"\b/opt/x", false).expect_err("refused");
+        assert!(e.contains("drop the `\\b`"), "{e}");
+        // No embedded pattern has one.
+        let set = crate::rules::defaults().expect("defaults");
+        for r in &set.rules {
+            for p in r.patterns.iter().chain(&r.exclude) {
+                let src: &str = &p.source;
+                assert_eq!(dead_word_boundary(src), None, "{}: {src}", r.id);
+            }
+        }
+    }
 
     #[test]
     fn defaults_are_far_under_the_limit() {
