@@ -237,17 +237,8 @@ mod tests {
 
     #[test]
     fn an_example_is_not_its_own_neighbour_but_a_paraphrase_finds_it() {
-        #[derive(serde::Deserialize)]
-        struct Set {
-            features: Vec<Item>,
-        }
-        #[derive(serde::Deserialize)]
-        struct Item {
-            id: String,
-            description: String,
-        }
         let text = std::fs::read_to_string("fixtures/eval/ds01-dev.toml").expect("dev set");
-        let set: Set = toml::from_str(&text).expect("a labelled set");
+        let set = crate::eval::load("ds01-dev.toml", &text).expect("a labelled set");
         for item in set.features.iter().take(5) {
             let at = EXAMPLES
                 .iter()

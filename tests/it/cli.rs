@@ -311,36 +311,29 @@ fn rules_list_show_check_and_eval() {
         .code(2)
         .stderr(predicate::str::contains("did you mean `gpu-mig`?"));
     ds01().args(["rules", "check"]).assert().success();
-    let out = ds01()
-        .args([
-            "rules",
-            "eval",
-            "fixtures/eval/ds01-dev.toml",
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("run");
-    assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let eval_dev = |extra: &[&str]| -> serde_json::Value {
+        let out = ds01()
+            .args([
+                "rules",
+                "eval",
+                "fixtures/eval/ds01-dev.toml",
+                "--format",
+                "json",
+            ])
+            .args(extra)
+            .output()
+            .expect("run");
+        assert!(out.status.success());
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    };
+    let v = eval_dev(&[]);
     assert_eq!(v["items"], 20);
     assert!(v["fields"][0]["micro"]["f1"].as_f64().expect("f1") > 0.0);
     // With the nearest examples on (the default), the rules alone are measured beside them,
     // and they are what `--rules-only` measures.
     let alone = v["rules_alone"].as_array().expect("rules_alone");
     assert_eq!(alone.len(), 5);
-    let out = ds01()
-        .args([
-            "rules",
-            "eval",
-            "fixtures/eval/ds01-dev.toml",
-            "--format",
-            "json",
-            "--rules-only",
-        ])
-        .output()
-        .expect("run");
-    let only: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let only = eval_dev(&["--rules-only"]);
     assert!(only.get("rules_alone").is_none());
     for (a, f) in alone.iter().zip(only["fields"].as_array().expect("fields")) {
         assert_eq!(a["field"], f["field"]);
