@@ -4,10 +4,11 @@
 //!
 //! ```text
 //! cargo run --release --example analyze_dir -- /tmp/corpus
-//! cargo run --release --example analyze_dir -- /tmp/corpus --rules-only
+//! cargo run --release --example analyze_dir -- /tmp/corpus --no-examples
 //! ```
 //!
-//! `--rules-only` leaves out the nearest-examples channel, as `ds01-pm --rules-only` does.
+//! `--no-examples` leaves out the nearest-examples channel, as `ds01-pm analyze --no-examples`
+//! does.
 //!
 //! Each file gets the full `ds01-pm analyze` treatment (pattern pass, exclusions, negation,
 //! conditional rules, scores, size, ranked questions), exactly as [`ds01_pm::analyze::analyze`]
@@ -18,10 +19,12 @@ use std::io::Write as _;
 fn run() -> Result<(), String> {
     let dir = std::env::args()
         .nth(1)
-        .ok_or("usage: analyze_dir DIR [--rules-only]")?;
-    if std::env::args().nth(2).as_deref() == Some("--rules-only") {
-        ds01_pm::analyze::neighbours::set_enabled(false);
-    }
+        .ok_or("usage: analyze_dir DIR [--no-examples]")?;
+    let channels = if std::env::args().nth(2).as_deref() == Some("--no-examples") {
+        ds01_pm::analyze::Channels::RULES_ONLY
+    } else {
+        ds01_pm::analyze::Channels::ALL
+    };
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{dir}: {e}"))?
         .filter_map(Result::ok)
@@ -34,7 +37,7 @@ fn run() -> Result<(), String> {
     let (mut bytes, mut fired) = (0, 0);
     for p in &paths {
         let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        let a = ds01_pm::analyze::analyze(set, &text);
+        let a = ds01_pm::analyze::analyze_with(set, &text, channels);
         bytes += text.len();
         fired += a.rules_fired.len();
         out.push_str(&format!(

@@ -40,10 +40,10 @@ pub struct GlobalArgs {
     /// changes findings or exit codes).
     #[arg(long, global = true)]
     pub llm: bool,
-    /// Read texts with the rules alone: no statistical readings from the nearest labelled
-    /// DS01 examples (shown as `nearest-examples` evidence; on by default).
+    /// Leave out the readings of the nearest labelled DS01 examples (`analyze`, `questions`,
+    /// `rules eval`; shown as `nearest-examples` evidence when not left out).
     #[arg(long, global = true)]
-    pub rules_only: bool,
+    pub no_examples: bool,
     /// Print only results, findings and errors: no status notes, progress or all-is-well
     /// summaries. The path of a file a command writes is a result: it is always printed.
     #[arg(short, long, global = true, conflicts_with = "verbose")]

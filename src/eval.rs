@@ -152,7 +152,7 @@ pub struct EvalResult {
     /// What a constant answer scores on the same items: the floor a reading must beat.
     pub baselines: Vec<Baseline>,
     /// The micro scores of the rules without the nearest-examples channel (empty when the
-    /// channel is off, `--rules-only`): what the statistical readings add or cost.
+    /// channel is off, `--no-examples`): what the statistical readings add or cost.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rules_alone: Vec<FieldMicro>,
 }
@@ -224,8 +224,7 @@ fn predicted(
 
 /// Run the analyzer over every item and compare with the labels. With the nearest-examples
 /// channel on, the rules alone are measured too.
-pub fn evaluate(set: &RuleSet, data: &LabeledSet) -> EvalResult {
-    let channels = Channels::current();
+pub fn evaluate(set: &RuleSet, data: &LabeledSet, channels: Channels) -> EvalResult {
     let mut result = evaluate_with(set, data, channels);
     if channels.nearest_examples {
         let alone = evaluate_with(set, data, Channels::RULES_ONLY);

@@ -59,7 +59,6 @@ pub fn main_with(cli: Cli) -> ExitCode {
         return ExitCode::from(ExitStatus::Error as u8);
     }
     let ctx = Ctx::from_cli(&cli);
-    analyze::neighbours::set_enabled(!cli.global.rules_only);
     report::set_verbosity(if cli.global.quiet {
         report::Verbosity::Quiet
     } else if cli.global.verbose {

@@ -339,7 +339,7 @@ fn user_prompt(text: &str, a: &Analysis) -> String {
     };
     format!(
         "Proposal:\n{text}\n\nRule findings: {}\nSize: {}\n\nQuestions already on the checklist:\n{}\n\n{classify}",
-        a.concerns().join(", "),
+        a.rule_concerns().join(", "),
         a.size.tshirt,
         asked.join("\n")
     )

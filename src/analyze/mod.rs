@@ -185,6 +185,20 @@ impl Analysis {
         out
     }
 
+    /// [`Analysis::concerns`] without the readings of the nearest examples: what the rules
+    /// found.
+    pub fn rule_concerns(&self) -> Vec<String> {
+        let mut rules = self.clone();
+        for list in [
+            &mut rules.layers,
+            &mut rules.tiers,
+            &mut rules.principles.supported,
+        ] {
+            list.retain(|f| !f.is_nearest_examples());
+        }
+        rules.concerns()
+    }
+
     /// Whether any rule found anything at all.
     pub fn is_empty(&self) -> bool {
         self.rules_fired.is_empty()
@@ -721,10 +735,11 @@ fn rules_on_spans(
 
 /// Analyze a feature description.
 pub fn analyze(set: &RuleSet, text: &str) -> Analysis {
-    analyze_with(set, text, Channels::current())
+    analyze_with(set, text, Channels::RULES_ONLY)
 }
 
-/// Which readings besides the rules' an analysis takes.
+/// Which readings besides the rules' an analysis takes (the caller decides: the analysis
+/// stays a pure function of the rule set, the text and this).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Channels {
     /// The nearest-examples channel ([`neighbours`]): labels carried by the labelled DS01
@@ -733,18 +748,16 @@ pub struct Channels {
 }
 
 impl Channels {
-    /// The rules alone (rule self-tests and `rules eval`'s comparison line).
+    /// The rules alone: what [`analyze`] reads, and what `check`, `adr`, `new`, the backlog
+    /// and the rule self-tests use.
     pub const RULES_ONLY: Self = Self {
         nearest_examples: false,
     };
-
-    /// The channels of this process: all on, unless `--rules-only` turned the statistical
-    /// one off ([`neighbours::set_enabled`]).
-    pub fn current() -> Self {
-        Self {
-            nearest_examples: neighbours::enabled(),
-        }
-    }
+    /// The rules and the nearest labelled examples: what `analyze`, `questions` and `rules
+    /// eval` show unless `--no-examples` is given.
+    pub const ALL: Self = Self {
+        nearest_examples: true,
+    };
 }
 
 /// [`analyze`] with a choice of channels.
@@ -823,51 +836,85 @@ pub fn analyze_with(set: &RuleSet, text: &str, channels: Channels) -> Analysis {
     // The statistical reading adds what the rules missed, and only where they understood
     // something: a text no rule understands stays unknown. It is shown and measured, but the
     // size, the checklist and the trade-offs above come from the rules' reading alone.
-    if channels.nearest_examples && !hits.is_empty() {
+    if channels.nearest_examples && rules_established_something(&analysis) {
         neighbours_add(set, text, &mut analysis);
     }
     analysis.summary = summarize(set, &analysis);
     analysis
 }
 
+/// Whether the rules established a layer, tier, principle or risk: a lone weak hit (a bare
+/// "GPU") is not understanding, and the nearest examples stay silent then.
+fn rules_established_something(a: &Analysis) -> bool {
+    !(a.layers.is_empty()
+        && a.tiers.is_empty()
+        && a.principles.supported.is_empty()
+        && a.principles.strained.is_empty()
+        && a.risks.is_empty())
+}
+
 /// Add the nearest examples' votes ([`neighbours`]) that the rules did not find: layers, tiers
-/// and principles (as touched, under `supported`: a strain needs a rule's direction cue).
+/// and principles (as touched, under `supported`: a strain needs a rule's direction cue). What
+/// the rules cancelled (a negated or excluded hit, a default audience that yielded) is not
+/// added back.
 fn neighbours_add(set: &RuleSet, text: &str, a: &mut Analysis) {
     let reading = neighbours::Reading::of(text);
-    let add =
-        |field: neighbours::Field, family: Family, to: &mut Vec<Finding>, also: &[Finding]| {
-            for v in reading.votes(field) {
-                if to.iter().chain(also).any(|f| f.id == v.label) {
-                    continue;
-                }
-                let share = round2(v.share);
-                to.push(Finding {
-                    id: v.label.to_owned(),
-                    name: set
-                        .label(family, v.label)
-                        .map_or_else(|| v.label.to_owned(), |l| l.name.clone()),
-                    score: share,
-                    evidence: vec![Evidence {
-                        rule: neighbours::RULE.into(),
-                        matched: "".into(),
-                        span: None,
-                        weight: share,
-                        inferred_from: Vec::new(),
-                        neighbours: v.neighbours,
-                    }],
-                });
+    let cancelled: Vec<(Kind, String)> = a
+        .suppressed
+        .iter()
+        .filter_map(|s| set.rules.iter().find(|r| r.id == s.rule))
+        .flat_map(|r| r.signals.iter().map(|(c, _)| (c.kind, c.id.clone())))
+        .collect();
+    let blocked = |kinds: &[Kind], id: &str| {
+        cancelled
+            .iter()
+            .any(|(k, c)| kinds.contains(k) && c.as_str() == id)
+    };
+    let add = |field: neighbours::Field,
+               family: Family,
+               kinds: &[Kind],
+               to: &mut Vec<Finding>,
+               also: &[Finding]| {
+        for v in reading.votes(field) {
+            if to.iter().chain(also).any(|f| f.id == v.label) || blocked(kinds, v.label) {
+                continue;
             }
-        };
+            let share = round2(v.share);
+            to.push(Finding {
+                id: v.label.to_owned(),
+                name: set
+                    .label(family, v.label)
+                    .map_or_else(|| v.label.to_owned(), |l| l.name.clone()),
+                score: share,
+                evidence: vec![Evidence {
+                    rule: neighbours::RULE.into(),
+                    matched: "".into(),
+                    span: None,
+                    weight: share,
+                    inferred_from: Vec::new(),
+                    neighbours: v.neighbours,
+                }],
+            });
+        }
+    };
     add(
         neighbours::Field::Layers,
         Family::Layers,
+        &[Kind::Layer],
         &mut a.layers,
         &[],
     );
-    add(neighbours::Field::Tiers, Family::Tiers, &mut a.tiers, &[]);
+    add(
+        neighbours::Field::Tiers,
+        Family::Tiers,
+        &[Kind::Tier],
+        &mut a.tiers,
+        &[],
+    );
     add(
         neighbours::Field::Principles,
         Family::Principles,
+        &[Kind::Supports, Kind::Strains],
         &mut a.principles.supported,
         &a.principles.strained,
     );
@@ -1097,18 +1144,13 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
     } else {
         parts.push("I read this as".to_owned());
     }
-    // A statistical reading says so where it is named.
-    let like = |f: &Finding, named: String| {
-        if f.is_nearest_examples() {
-            format!("{named}, as in similar labelled items")
-        } else {
-            named
-        }
-    };
+    // The rules' reading first; the nearest examples' additions get a sentence of their own.
+    let rules = |f: &&Finding| !f.is_nearest_examples();
     let layer_names: Vec<String> = a
         .layers
         .iter()
-        .map(|f| like(f, format!("{} ({}", f.name.to_lowercase(), f.id)) + ")")
+        .filter(rules)
+        .map(|f| format!("{} ({})", f.name.to_lowercase(), f.id))
         .collect();
     let mut s = if layer_names.is_empty() {
         format!("{} a change whose layer is not clear yet", parts.remove(0))
@@ -1122,13 +1164,8 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
     let tier_names: Vec<String> = a
         .tiers
         .iter()
-        .map(|f| {
-            if f.is_nearest_examples() {
-                format!("{} (as in similar labelled items)", f.name.to_lowercase())
-            } else {
-                f.name.to_lowercase()
-            }
-        })
+        .filter(rules)
+        .map(|f| f.name.to_lowercase())
         .collect();
     if !tier_names.is_empty() {
         s.push_str(&format!(" that mainly affects {}", join_names(&tier_names)));
@@ -1146,13 +1183,8 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
         .principles
         .supported
         .iter()
-        .map(|f| {
-            if f.is_nearest_examples() {
-                format!("`{}` (as in similar labelled items)", f.id)
-            } else {
-                format!("`{}`", f.id)
-            }
-        })
+        .filter(rules)
+        .map(|f| format!("`{}`", f.id))
         .collect();
     let str_: Vec<String> = a
         .principles
@@ -1173,6 +1205,28 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
     let risks: Vec<String> = a.risks.iter().map(|f| f.name.to_lowercase()).collect();
     if !risks.is_empty() {
         s.push_str(&format!(" Risks to settle first: {}.", join_names(&risks)));
+    }
+    let similar: Vec<String> = a
+        .layers
+        .iter()
+        .map(|f| format!("{} ({})", f.name.to_lowercase(), f.id))
+        .zip(&a.layers)
+        .chain(a.tiers.iter().map(|f| f.name.to_lowercase()).zip(&a.tiers))
+        .chain(
+            a.principles
+                .supported
+                .iter()
+                .map(|f| format!("`{}`", f.id))
+                .zip(&a.principles.supported),
+        )
+        .filter(|(_, f)| f.is_nearest_examples())
+        .map(|(name, _)| name)
+        .collect();
+    if !similar.is_empty() {
+        s.push_str(&format!(
+            " Similar labelled DS01 items also concern {}.",
+            join_names(&similar)
+        ));
     }
     s.push_str(&format!(" Rough size: {}.", a.size.tshirt));
     s

@@ -30,7 +30,7 @@ fn analyze_with_llm(
     let set = ctx.rule_set()?;
     let settings = ctx.llm_settings_or_warn()?;
     let text = read_input(args)?;
-    let mut a = analyze::analyze(&set, &text);
+    let mut a = analyze::analyze_with(&set, &text, ctx.channels);
     let suggestions = settings.and_then(|s| match llm::suggest(&s, &set, &text, &a) {
         Ok(sug) => Some(sug),
         Err(e) => {

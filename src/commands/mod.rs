@@ -27,6 +27,8 @@ pub struct Ctx {
     pub rules: RuleSource,
     /// `--llm` was given.
     pub llm: bool,
+    /// The readings `analyze`, `questions` and `rules eval` take (`--no-examples`).
+    pub channels: crate::analyze::Channels,
 }
 
 /// Load `ds01-pm.toml` for a command that reads it, and validate the whole file, every table,
@@ -58,6 +60,11 @@ impl Ctx {
                 extend: cli.global.extend_rules.clone(),
             },
             llm: cli.global.llm,
+            channels: if cli.global.no_examples {
+                crate::analyze::Channels::RULES_ONLY
+            } else {
+                crate::analyze::Channels::ALL
+            },
         }
     }
 

@@ -62,7 +62,7 @@ pub(crate) fn run(cmd: RulesCommand, ctx: &Ctx) -> Result<ExitStatus, Error> {
                 return Ok(ExitStatus::Ok);
             }
             let data = eval::load(&name, &text)?;
-            let result = eval::evaluate(&set, &data);
+            let result = eval::evaluate(&set, &data, ctx.channels);
             report::emit(&report::eval(&result, format))?;
             Ok(ExitStatus::Ok)
         }

@@ -525,7 +525,7 @@ pub(super) fn eval(r: &EvalResult) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "The rules alone, without the nearest labelled examples (--rules-only): F1 {}. An item is never its own nearest example.",
+            "The rules alone, without the nearest labelled examples (--no-examples): F1 {}. An item is never its own nearest example.",
             alone.join(", ")
         );
     }

@@ -330,10 +330,10 @@ fn rules_list_show_check_and_eval() {
     assert_eq!(v["items"], 20);
     assert!(v["fields"][0]["micro"]["f1"].as_f64().expect("f1") > 0.0);
     // With the nearest examples on (the default), the rules alone are measured beside them,
-    // and they are what `--rules-only` measures.
+    // and they are what `--no-examples` measures.
     let alone = v["rules_alone"].as_array().expect("rules_alone");
     assert_eq!(alone.len(), 5);
-    let only = eval_dev(&["--rules-only"]);
+    let only = eval_dev(&["--no-examples"]);
     assert!(only.get("rules_alone").is_none());
     for (a, f) in alone.iter().zip(only["fields"].as_array().expect("fields")) {
         assert_eq!(a["field"], f["field"]);
@@ -750,7 +750,7 @@ fn llm_is_refused_where_it_does_nothing() {
 }
 
 #[test]
-fn rules_only_turns_the_nearest_examples_off() {
+fn no_examples_turns_the_nearest_examples_off() {
     // A researcher's wish: the rules read researchers only, and the labelled items most like it
     // (idle containers stopped, warnings first) also carry students.
     let text = "Researchers want to be warned before their containers are stopped for being idle";
@@ -764,7 +764,7 @@ fn rules_only_turns_the_nearest_examples_off() {
         serde_json::from_slice(&out.stdout).expect("JSON")
     };
     let full = json(&[]);
-    let only = json(&["--rules-only"]);
+    let only = json(&["--no-examples"]);
     let text_of = |v: &serde_json::Value| v.to_string();
     assert!(text_of(&full).contains("\"nearest-examples\""), "{full}");
     assert!(!text_of(&only).contains("nearest-examples"), "{only}");
@@ -773,6 +773,8 @@ fn rules_only_turns_the_nearest_examples_off() {
         .args(["analyze", text])
         .assert()
         .success()
-        .stdout(predicate::str::contains("as in similar labelled items"))
+        .stdout(predicate::str::contains(
+            "Similar labelled DS01 items also concern",
+        ))
         .stdout(predicate::str::contains("← nearest-examples"));
 }

@@ -252,7 +252,8 @@ fn eval_file(name: &str) -> ds01_pm::eval::EvalResult {
     let path = format!("{}/fixtures/eval/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("eval fixture");
     let data = ds01_pm::eval::load(&path, &text).expect("eval set parses");
-    ds01_pm::eval::evaluate(defaults(), &data)
+    // What `rules eval` measures by default: the rules and the nearest examples.
+    ds01_pm::eval::evaluate(defaults(), &data, ds01_pm::analyze::Channels::ALL)
 }
 
 fn f1(r: &ds01_pm::eval::EvalResult, field: &str) -> f64 {
