@@ -26,6 +26,10 @@ mod model;
 // Tags of the tree's nodes, shared with `src/rules/preparsed.rs`.
 include!("../src/rules/preparsed_tags.rs");
 
+// The hash of the rule files, which a snapshot of the validated rules must match
+// (`src/rules/snapshot.rs`).
+include!("../src/rules/rules_hash.rs");
+
 // The build fails with the problems on stderr, which cargo shows for a failed build script.
 #[allow(clippy::print_stderr)]
 pub(crate) fn write() {
@@ -33,6 +37,7 @@ pub(crate) fn write() {
     println!("cargo:rerun-if-changed=src/rules/model.rs");
     println!("cargo:rerun-if-changed=build/embedded_rules.rs");
     println!("cargo:rerun-if-changed=src/rules/preparsed_tags.rs");
+    println!("cargo:rerun-if-changed=src/rules/rules_hash.rs");
     let mut names: Vec<String> = std::fs::read_dir("rules")
         .expect("read rules/")
         .filter_map(Result::ok)
@@ -80,6 +85,15 @@ pub(crate) fn write() {
         ));
     }
     src.push_str("];\n");
+    let hash = rules_hash(
+        files
+            .iter()
+            .map(|(shown, text)| (shown.trim_start_matches("rules/"), text.as_str())),
+    );
+    src.push_str(&format!(
+        "/// `rules_hash` of the files above (name and text, sorted by name).\n\
+         pub(super) const RULES_HASH: u64 = {hash:#018x};\n"
+    ));
     std::fs::write(out.join("embedded_rules.rs"), src).expect("write embedded_rules.rs");
 }
 

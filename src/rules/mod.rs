@@ -10,6 +10,7 @@ pub(crate) mod prefilter;
 mod prefix_automaton;
 mod prefix_table;
 mod preparsed;
+mod snapshot;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -168,7 +169,8 @@ pub fn load(spec: &RuleSource) -> Result<RuleSet, Error> {
 /// `cargo run --example prefix_table` writes and a unit test compares.
 #[doc(hidden)]
 pub fn prefix_table_source() -> Result<String, Error> {
-    let set = defaults()?;
+    // Validated, not read from the snapshot, which is generated after this table.
+    let set = &load(&RuleSource::default())?;
     let patterns: Vec<String> = set
         .rules
         .iter()
@@ -192,13 +194,25 @@ pub fn prefix_table_source() -> Result<String, Error> {
     Ok(literals::render_table(&patterns))
 }
 
-/// The embedded default rules, loaded once per process.
+/// The files of the snapshot of the validated embedded rules (`src/rules/snapshot.bin` and
+/// `snapshot.txt`): what `cargo run --example rules_snapshot` writes and a unit test compares.
+#[doc(hidden)]
+pub fn snapshot_files() -> Result<(Vec<u8>, String), Error> {
+    let set = load(&RuleSource::default())?;
+    Ok(snapshot::write(&set, snapshot::embedded_hash()))
+}
+
+/// The embedded default rules, loaded once per process: read from the snapshot validation
+/// made of them ahead of time (`snapshot.rs`), or validated when the rule files changed since.
 pub fn defaults() -> Result<&'static RuleSet, Error> {
     static DEFAULTS: OnceLock<RuleSet> = OnceLock::new();
     if let Some(set) = DEFAULTS.get() {
         return Ok(set);
     }
-    let set = load(&RuleSource::default())?;
+    let set = match snapshot::read() {
+        Some(set) => set,
+        None => load(&RuleSource::default())?,
+    };
     Ok(DEFAULTS.get_or_init(|| set))
 }
 
@@ -1012,6 +1026,14 @@ pub struct Negation {
 impl Negation {
     /// At most this many words are remembered.
     const SEEN: usize = 4096;
+
+    /// The cues' regex (`^(?:cues)$`), as validation compiles it.
+    pub(crate) fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+        regex::RegexBuilder::new(pattern)
+            .case_insensitive(true)
+            .size_limit(validate::REGEX_SIZE_LIMIT)
+            .build()
+    }
 
     /// Whether the word `w` is a negation cue: `cues.is_match(w)`, remembered per word. The
     /// words before hits repeat ("the", "to", "a"), and a regex search of a short word cost

@@ -27,6 +27,9 @@ mod files {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 }
 
+/// The hash of the embedded rule files as `build.rs` read them (see `rules_hash.rs`).
+pub(crate) const RULES_HASH: u64 = files::RULES_HASH;
+
 // Tags of the tree's nodes, shared with the writer in `build/embedded_rules.rs`.
 include!("preparsed_tags.rs");
 
