@@ -90,6 +90,17 @@ pub(crate) fn write() {
             .iter()
             .map(|(shown, text)| (shown.trim_start_matches("rules/"), text.as_str())),
     );
+    // The committed snapshot of the validated rules (`src/rules/snapshot.rs`: magic, version,
+    // then this hash) is only read when it was made from these files.
+    println!("cargo:rerun-if-changed=src/rules/snapshot.bin");
+    let snapshot_hash = std::fs::read("src/rules/snapshot.bin")
+        .ok()
+        .and_then(|b| Some(u64::from_le_bytes(b.get(12..20)?.try_into().ok()?)));
+    if snapshot_hash != Some(hash) {
+        println!(
+            "cargo:warning=src/rules/snapshot.bin was made from other rule files: start-up validates the embedded rules until `cargo run --example rules_snapshot` rewrites it"
+        );
+    }
     src.push_str(&format!(
         "/// `rules_hash` of the files above (name and text, sorted by name).\n\
          pub(super) const RULES_HASH: u64 = {hash:#018x};\n"

@@ -1015,37 +1015,126 @@ pub struct Band {
 }
 
 /// Negation handling: cue words within `window` words before a hit cancel it.
-#[derive(Debug)]
 pub struct Negation {
-    pub cues: Regex,
+    /// The cues as a regex of a whole word, `^(?:cues)$`, matched case-insensitively.
+    pattern: String,
+    /// `pattern` compiled, on first use when the cues are known to compile (see
+    /// [`Negation::is_cue`]).
+    cues: OnceLock<Regex>,
     pub window: usize,
+    /// When the cues are a finite set of ASCII words (the embedded `no|not|without|...`), those
+    /// words, lowercase and sorted: an ASCII word is a cue exactly when it is one of them,
+    /// ASCII case ignored, and the regex (1M instructions to compile, at every start) is then
+    /// only compiled for a non-ASCII word.
+    words: Option<Vec<String>>,
     /// Words already tested against `cues` (see [`Negation::is_cue`]).
     pub(crate) seen: std::sync::Mutex<crate::text::FxHashMap<String, bool>>,
+}
+
+impl std::fmt::Debug for Negation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Negation")
+            .field("pattern", &self.pattern)
+            .field("window", &self.window)
+            .field("words", &self.words)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Negation {
     /// At most this many words are remembered.
     const SEEN: usize = 4096;
 
-    /// The cues' regex (`^(?:cues)$`), as validation compiles it.
-    pub(crate) fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+    /// The cues `cues` (a regex of one word) within `window` words, compiled now: the error is
+    /// the regex crate's.
+    pub(crate) fn new(cues: &str, window: usize) -> Result<Self, regex::Error> {
+        let pattern = format!("^(?:{cues})$");
+        let re = Self::compile(&pattern)?;
+        Ok(Negation {
+            cues: OnceLock::from(re),
+            ..Negation::from_parts(pattern, window, Self::words_of(cues))
+        })
+    }
+
+    /// Cues whose `pattern` (`^(?:cues)$`) compiled when they were validated, compiled on
+    /// first use, with their `words` (see [`Negation::words_of`]).
+    pub(crate) fn from_parts(pattern: String, window: usize, words: Option<Vec<String>>) -> Self {
+        Negation {
+            pattern,
+            cues: OnceLock::new(),
+            window,
+            words,
+            seen: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The pattern, the window and the words, as [`Negation::from_parts`] takes them.
+    pub(crate) fn parts(&self) -> (&str, usize, Option<&[String]>) {
+        (&self.pattern, self.window, self.words.as_deref())
+    }
+
+    /// The cues' regex, as validation compiles it.
+    fn compile(pattern: &str) -> Result<Regex, regex::Error> {
         regex::RegexBuilder::new(pattern)
             .case_insensitive(true)
             .size_limit(validate::REGEX_SIZE_LIMIT)
             .build()
     }
 
-    /// Whether the word `w` is a negation cue: `cues.is_match(w)`, remembered per word. The
-    /// words before hits repeat ("the", "to", "a"), and a regex search of a short word cost
-    /// more than a look-up (3% of the instructions of the 10 MB corpus).
+    fn regex(&self) -> &Regex {
+        self.cues.get_or_init(|| {
+            Self::compile(&self.pattern).expect("negation cues are compiled when validated")
+        })
+    }
+
+    /// The words that `cues` matches, lowercase and sorted, when they are a finite set of ASCII
+    /// strings and `cues` has no assertion (`\b`, `^`): parsed case-sensitively, a regex whose
+    /// extracted literals are all exact matches exactly those strings; under `(?i)` an ASCII
+    /// word then matches exactly those equal to one of them with ASCII case ignored (the other
+    /// case variants of an ASCII letter, the Kelvin sign and the long s, are not ASCII).
+    fn words_of(cues: &str) -> Option<Vec<String>> {
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let hir = regex_syntax::Parser::new().parse(cues).ok()?;
+        if !hir.properties().look_set().is_empty() {
+            return None;
+        }
+        let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+        if !seq.is_exact() {
+            return None;
+        }
+        let mut words = seq
+            .literals()?
+            .iter()
+            .map(|l| {
+                let b = l.as_bytes();
+                (b.is_ascii() && !b.is_empty())
+                    .then(|| String::from_utf8_lossy(b).to_ascii_lowercase())
+            })
+            .collect::<Option<Vec<String>>>()?;
+        words.sort_unstable();
+        words.dedup();
+        Some(words)
+    }
+
+    /// Whether the word `w` is a negation cue: the regex `^(?:cues)$` matches it (ASCII words
+    /// of word cues are looked up among the words instead, same answer), remembered per word.
+    /// The words before hits repeat ("the", "to", "a"), and a regex search of a short word
+    /// cost more than a look-up (3% of the instructions of the 10 MB corpus).
     pub(crate) fn is_cue(&self, w: &str) -> bool {
+        if let Some(words) = &self.words {
+            if w.is_ascii() {
+                return words
+                    .binary_search_by(|x| x.bytes().cmp(w.bytes().map(|b| b.to_ascii_lowercase())))
+                    .is_ok();
+            }
+        }
         let Ok(mut seen) = self.seen.try_lock() else {
-            return self.cues.is_match(w);
+            return self.regex().is_match(w);
         };
         if let Some(&cue) = seen.get(w) {
             return cue;
         }
-        let cue = self.cues.is_match(w);
+        let cue = self.regex().is_match(w);
         if seen.len() < Self::SEEN {
             seen.insert(w.to_owned(), cue);
         }
@@ -1233,3 +1322,78 @@ impl RuleSet {
 
 /// The matches of one pattern, keyed by (rule index, pattern index within the rule).
 pub type PatternMatches = ((usize, usize), Vec<std::ops::Range<usize>>);
+
+#[cfg(test)]
+mod negation_tests {
+    use super::{Negation, defaults};
+
+    /// Looked up among the words or searched with the regex, a word is a cue alike.
+    #[test]
+    fn cue_words_answer_as_the_regex() {
+        let embedded = defaults()
+            .expect("defaults")
+            .negation
+            .as_ref()
+            .expect("cues");
+        let (pattern, window, words) = embedded.parts();
+        let words = words.expect("the embedded cues are words");
+        assert!(words.contains(&"don't".to_owned()) && words.contains(&"no".to_owned()));
+        let cues = pattern
+            .strip_prefix("^(?:")
+            .and_then(|p| p.strip_suffix(")$"))
+            .expect("wrapped");
+        for c in [
+            cues,
+            "no|not|n[o']t|never",
+            "(?:un)?like|dis(?:like)?",
+            "ok|K",
+        ] {
+            let n = Negation::new(c, window).expect("compiles");
+            assert!(n.words.is_some(), "{c}");
+            let re = Negation::compile(&n.pattern).expect("compiles");
+            for w in [
+                "no",
+                "NO",
+                "No",
+                "not",
+                "NoT",
+                "n't",
+                "never",
+                "none",
+                "nothing",
+                "don't",
+                "DON'T",
+                "don’t",
+                "cannot",
+                "can",
+                "a",
+                "zero",
+                "except",
+                "excepting",
+                "ok",
+                "OK",
+                "\u{212a}",
+                "k",
+                "K",
+                "like",
+                "unlike",
+                "UnLike",
+                "dis",
+                "dislike",
+                "ſo",
+                "noß",
+                "",
+                "no-go",
+            ] {
+                assert_eq!(n.is_cue(w), re.is_match(w), "{c}: {w:?}");
+            }
+        }
+        // Not a finite set of ASCII words: always the regex.
+        for c in [r"no\w*", r"\bno", "nö|not", "no|", "(?i)x+"] {
+            assert!(
+                Negation::new(c, 3).expect("compiles").words.is_none(),
+                "{c}"
+            );
+        }
+    }
+}

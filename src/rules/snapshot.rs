@@ -404,19 +404,17 @@ impl Snap for LazyRegex {
     }
 }
 
-/// The cues' pattern (`^(?:cues)$`) and window; compiled as validation compiles it.
+/// The cues' pattern (`^(?:cues)$`), window and words; the pattern is compiled on first use.
 impl Snap for Negation {
     fn put(&self, w: &mut Writer) {
-        w.str(self.cues.as_str());
-        self.window.put(w);
+        let (pattern, window, words) = self.parts();
+        w.str(pattern);
+        window.put(w);
+        words.map(<[String]>::to_vec).put(w);
     }
     fn get(r: &mut Reader) -> Option<Self> {
-        let cues = Negation::compile(r.str()?).ok()?;
-        Some(Negation {
-            cues,
-            window: usize::get(r)?,
-            seen: std::sync::Mutex::default(),
-        })
+        let pattern = String::get(r)?;
+        Some(Negation::from_parts(pattern, usize::get(r)?, Snap::get(r)?))
     }
 }
 

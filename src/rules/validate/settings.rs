@@ -55,14 +55,8 @@ pub(super) fn negation(ctx: &mut Ctx<'_>, n: RawNegation, negation: &mut Option<
     // User cues are checked like user patterns (for the same messages), then
     // compiled anchored; the embedded ones skip the check, as embedded patterns do.
     match check_regex(n.cues.get_ref(), false, ctx.src.embedded) {
-        Ok(_) => match Negation::compile(&format!("^(?:{})$", n.cues.get_ref())) {
-            Ok(re) => {
-                *negation = Some(Negation {
-                    cues: re,
-                    window: n.window,
-                    seen: std::sync::Mutex::default(),
-                });
-            }
+        Ok(_) => match Negation::new(n.cues.get_ref(), n.window) {
+            Ok(cues) => *negation = Some(cues),
             Err(e) => ctx.push(&n.cues, format!("negation cues: {e}")),
         },
         Err(e) => ctx.push(&n.cues, format!("negation cues: {e}")),
