@@ -131,7 +131,7 @@ fn example_location(set: &RuleSet, rule: &crate::rules::Rule, example: &str) -> 
     let Some(src) = set.sources.iter().find(|s| s.name == rule.location.file) else {
         return fallback();
     };
-    let text = src.text.as_str();
+    let text: &str = &src.text;
     let start = text
         .match_indices('\n')
         .nth(rule.location.line.saturating_sub(2))

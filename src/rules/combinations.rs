@@ -380,13 +380,13 @@ mod load_tests {
             .iter()
             .map(|(name, text)| Source {
                 name: format!("rules/{name}"),
-                text: (*text).to_owned(),
+                text: (*text).into(),
                 embedded: true,
             })
             .collect();
         sources.push(Source {
             name: "site/combos.toml".into(),
-            text: extra.to_owned(),
+            text: extra.to_owned().into(),
             embedded: false,
         });
         validate(&sources).map_err(|e| e.to_string())

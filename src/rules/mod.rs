@@ -57,7 +57,9 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 pub struct Source {
     /// Shown in messages: `rules/layers.toml` for the embedded set, the real path otherwise.
     pub name: String,
-    pub text: String,
+    /// Borrowed for the embedded files: copying their 200 KB at every start cost a hundred
+    /// page faults.
+    pub text: std::borrow::Cow<'static, str>,
     /// Embedded defaults are verified by the test suite; user files run their examples at load.
     pub embedded: bool,
 }
@@ -87,7 +89,7 @@ pub fn sources(spec: &RuleSource) -> Result<Vec<Source>, Error> {
         Some(dir) => out.extend(read_dir_sources(dir)?),
         None => out.extend(EMBEDDED.iter().map(|(name, text)| Source {
             name: format!("rules/{name}"),
-            text: (*text).to_owned(),
+            text: (*text).into(),
             embedded: true,
         })),
     }
@@ -101,7 +103,7 @@ fn read_dir_sources(path: &Path) -> Result<Vec<Source>, Error> {
     let read = |p: &Path| {
         Ok(Source {
             name: p.display().to_string(),
-            text: crate::error::read_text(p)?,
+            text: crate::error::read_text(p)?.into(),
             embedded: false,
         })
     };

@@ -484,7 +484,7 @@ impl Snap for RuleSet {
                 .iter()
                 .map(|(name, text)| Source {
                     name: format!("rules/{name}"),
-                    text: (*text).to_owned(),
+                    text: (*text).into(),
                     embedded: true,
                 })
                 .collect(),

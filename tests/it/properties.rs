@@ -237,7 +237,7 @@ fn load_in_order(order: &[usize]) -> RuleSet {
         .iter()
         .map(|&i| Source {
             name: format!("rules/{}", EMBEDDED[i].0),
-            text: EMBEDDED[i].1.to_owned(),
+            text: EMBEDDED[i].1.into(),
             embedded: true,
         })
         .collect();
