@@ -232,7 +232,7 @@ pub fn rules(data: &[u8]) -> Result<(), String> {
         .rules
         .iter()
         .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match))
-        .map(String::as_str)
+        .map(|t| &**t)
         .collect();
     let joined = texts.join(". ");
     texts.push(&joined);

@@ -62,7 +62,7 @@ fn self_test_where(set: &RuleSet, test: impl Fn(bool) -> bool) -> Vec<ExampleFai
                 failures.push(ExampleFailure {
                     rule: rule.id.clone(),
                     location: example_location(set, rule, example),
-                    example: example.clone(),
+                    example: example.to_string(),
                     expected_match: expected,
                 });
             }
@@ -114,7 +114,7 @@ fn combinations_where(set: &RuleSet, test: impl Fn(bool) -> bool) -> Vec<Example
                 failures.push(ExampleFailure {
                     rule: c.id.clone(),
                     location: c.location.to_string(),
-                    example: example.clone(),
+                    example: example.to_string(),
                     expected_match: expected,
                 });
             }

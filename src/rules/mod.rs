@@ -281,10 +281,14 @@ impl Family {
     }
 }
 
+/// A string of a rule set: borrowed from the snapshot of the embedded rules (see `snapshot.rs`:
+/// no allocation per string at start-up), owned when read from files.
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// Where something was defined: file and 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
-    pub file: String,
+    pub file: Text,
     pub line: usize,
 }
 
@@ -381,20 +385,20 @@ pub struct Topic {
 /// A question of the framework.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Question {
-    pub dimension: String,
+    pub dimension: Text,
     pub priority: u8,
-    pub text: String,
+    pub text: Text,
     /// `questions::normalize(text)`, computed on first use (see [`Question::key`]).
     #[serde(skip)]
     pub(crate) key: OnceLock<String>,
 }
 
 impl Question {
-    pub(crate) fn new(dimension: String, priority: u8, text: String) -> Self {
+    pub(crate) fn new(dimension: impl Into<Text>, priority: u8, text: impl Into<Text>) -> Self {
         Question {
-            dimension,
+            dimension: dimension.into(),
             priority,
-            text,
+            text: text.into(),
             key: OnceLock::new(),
         }
     }
@@ -418,7 +422,7 @@ pub struct GenericQuestion {
 /// A regex compiled on first use: the prefilter decides which patterns need it.
 #[derive(Debug)]
 pub struct LazyRegex {
-    pub source: String,
+    pub source: Text,
     case_sensitive: bool,
     // What is built on first use is boxed: a rule set holds about a thousand of these, and
     // unboxed (a `meta::Regex` holds a cache pool, a lazy DFA and its cache are large) each
@@ -509,9 +513,9 @@ impl AnchoredSearches<'_> {
 }
 
 impl LazyRegex {
-    pub(crate) fn new(source: String, case_sensitive: bool) -> Self {
+    pub(crate) fn new(source: impl Into<Text>, case_sensitive: bool) -> Self {
         LazyRegex {
-            source,
+            source: source.into(),
             case_sensitive,
             compiled: OnceLock::new(),
             searcher: OnceLock::new(),
@@ -527,7 +531,11 @@ impl LazyRegex {
     }
 
     /// A pattern validation checked (`cost::check`), with what the check learnt of it.
-    pub(crate) fn checked(source: String, case_sensitive: bool, checked: cost::Checked) -> Self {
+    pub(crate) fn checked(
+        source: impl Into<Text>,
+        case_sensitive: bool,
+        checked: cost::Checked,
+    ) -> Self {
         let shape = OnceLock::new();
         if let Some(s) = checked.shape {
             let _ = shape.set(s);
@@ -985,8 +993,8 @@ pub struct Rule {
     pub questions: Vec<Question>,
     /// The design choices this concern raises, for decision records.
     pub options: Vec<DesignOption>,
-    pub examples_match: Vec<String>,
-    pub examples_no_match: Vec<String>,
+    pub examples_match: Vec<Text>,
+    pub examples_no_match: Vec<Text>,
     pub location: Location,
     /// For the audience rule of a component: the index of the component's rule, whose hits
     /// this rule shares instead of matching patterns of its own.

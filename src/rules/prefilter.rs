@@ -834,7 +834,7 @@ mod anchored {
         set.rules
             .iter()
             .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match))
-            .cloned()
+            .map(ToString::to_string)
             .collect()
     }
 
@@ -875,7 +875,7 @@ mod superset {
     #[test]
     fn prefilter_never_misses_a_real_match_on_the_rule_examples() {
         let set = crate::rules::defaults().expect("rules");
-        let texts: Vec<&String> = set
+        let texts: Vec<&crate::rules::Text> = set
             .rules
             .iter()
             .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match))
@@ -883,7 +883,7 @@ mod superset {
         for text in texts {
             let reported = set.set.matches(text);
             for (idx, &(r, p)) in set.owners.iter().enumerate() {
-                let real = set.rules[r].patterns[p].regex().is_match(text);
+                let real = set.rules[r].patterns[p].regex().is_match(&**text);
                 assert!(
                     !real || reported.contains(&idx),
                     "prefilter misses `{}` on {text:?}",

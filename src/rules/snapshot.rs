@@ -153,6 +153,16 @@ impl Snap for String {
     }
 }
 
+/// Borrowed from the snapshot's text: no allocation.
+impl Snap for super::Text {
+    fn put(&self, w: &mut Writer) {
+        w.str(self);
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        r.str().map(super::Text::Borrowed)
+    }
+}
+
 impl Snap for bool {
     fn put(&self, w: &mut Writer) {
         w.bin.push(u8::from(*self));
@@ -400,7 +410,7 @@ impl Snap for LazyRegex {
         self.case_sensitive.put(w);
     }
     fn get(r: &mut Reader) -> Option<Self> {
-        Some(LazyRegex::new(String::get(r)?, bool::get(r)?))
+        Some(LazyRegex::new(super::Text::get(r)?, bool::get(r)?))
     }
 }
 

@@ -209,7 +209,7 @@ fn phrases() -> Vec<String> {
         .rules
         .iter()
         .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match).take(2))
-        .cloned()
+        .map(ToString::to_string)
         .collect();
     v.extend(
         [

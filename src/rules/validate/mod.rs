@@ -94,7 +94,7 @@ impl<'a> Ctx<'a> {
     fn location<T>(&self, spanned: &Spanned<T>) -> Location {
         let offset = spanned.span().start;
         Location {
-            file: self.src.name.clone(),
+            file: self.src.name.clone().into(),
             line: self.newlines.partition_point(|&n| n < offset) + 1,
         }
     }
@@ -226,7 +226,7 @@ pub(crate) fn prefilter(
         .iter()
         .map(|&(r, p)| {
             let re = &rules[r].patterns[p];
-            (re.source.as_str(), re.case_sensitive)
+            (&*re.source, re.case_sensitive)
         })
         .collect();
     match entries {
