@@ -6,10 +6,11 @@
 //! cargo run --example rules_snapshot
 //! ```
 //!
-//! The unit test `rules::snapshot::tests::snapshot_is_current` fails until the files are
-//! current; it never writes them. Until then start-up validates the embedded files (when they
-//! changed) or, when only the validation code changed, reads the old snapshot: run this and
-//! the tests before committing such a change.
+//! The snapshot's key is the hash of the rule files and of the code that validates them (see
+//! `src/rules/snapshot.rs`), so run it last, after `cargo fmt` and `cargo run --example
+//! prefix_table`. Until it runs, start-up validates the embedded files as before (`build.rs`
+//! warns), and the unit test `rules::snapshot::tests::snapshot_is_current` fails; the test
+//! never writes the files.
 use std::io::Write as _;
 use std::path::Path;
 

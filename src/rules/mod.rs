@@ -201,7 +201,7 @@ pub fn prefix_table_source() -> Result<String, Error> {
 #[doc(hidden)]
 pub fn snapshot_files() -> Result<(Vec<u8>, String), Error> {
     let set = load(&RuleSource::default())?;
-    Ok(snapshot::write(&set, snapshot::embedded_hash()))
+    Ok(snapshot::write(&set, snapshot::KEY))
 }
 
 /// The embedded default rules, loaded once per process: read from the snapshot validation

@@ -27,7 +27,8 @@ mod files {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 }
 
-/// The hash of the embedded rule files as `build.rs` read them (see `rules_hash.rs`).
+/// The hash of the embedded rule files and of the code that validates them, as `build.rs` read
+/// them: the key of the rules snapshot (see `snapshot.rs`).
 pub(crate) const RULES_HASH: u64 = files::RULES_HASH;
 
 // Tags of the tree's nodes, shared with the writer in `build/embedded_rules.rs`.
