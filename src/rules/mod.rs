@@ -1133,9 +1133,14 @@ impl Negation {
     pub(crate) fn is_cue(&self, w: &str) -> bool {
         if let Some(words) = &self.words {
             if w.is_ascii() {
-                return words
-                    .binary_search_by(|x| x.bytes().cmp(w.bytes().map(|b| b.to_ascii_lowercase())))
-                    .is_ok();
+                // Lowercased once into a buffer (no cue word is longer), then compared as bytes.
+                let mut buf = [0u8; 32];
+                let Some(lower) = buf.get_mut(..w.len()) else {
+                    return words.iter().any(|x| x.eq_ignore_ascii_case(w));
+                };
+                lower.copy_from_slice(w.as_bytes());
+                lower.make_ascii_lowercase();
+                return words.binary_search_by(|x| x.as_bytes().cmp(lower)).is_ok();
             }
         }
         let Ok(mut seen) = self.seen.try_lock() else {
@@ -1394,6 +1399,7 @@ mod negation_tests {
                 "noß",
                 "",
                 "no-go",
+                "nonononononononononononononononononono",
             ] {
                 assert_eq!(n.is_cue(w), re.is_match(w), "{c}: {w:?}");
             }
