@@ -1230,12 +1230,19 @@ impl RuleSet {
         problems
     }
 
+    /// The fewest missing automata [`RuleSet::warm_up`] starts a thread for. A thread costs
+    /// about as much wall time as building five or six automata (run 19: the benchmark
+    /// sentence's 13, half of them on a second thread, took 0.3 ms more at the minimum than
+    /// all on one, and at load 5-7 the median was 1.7 ms worse, the second thread waiting for
+    /// a core), so it pays only for texts that reach many patterns at once.
+    const WARM_UP_MIN: usize = 24;
+
     /// Builds, on a second thread, half of the forward automata that the candidate patterns of
     /// `scan` still lack, before the analyzer searches them one by one: building them is most
     /// of the analysis of a first sentence (the benchmark sentence reaches 25 patterns, 11M
     /// instructions of 48M). Each automaton is built once (a `OnceLock`), by whichever thread
     /// gets there first, so the searches and their results are the same. Only when at least
-    /// eight are missing: later texts of a run find them built.
+    /// [`RuleSet::WARM_UP_MIN`] are missing: later texts of a run find them built.
     pub(crate) fn warm_up(&self, scan: &prefilter::Scan, text: &str) {
         let cold: Vec<(&LazyRegex, bool)> = scan
             .iter()
@@ -1248,7 +1255,7 @@ impl RuleSet {
                 prefilter::Candidates::Anywhere => None,
             })
             .collect();
-        if cold.len() < 8
+        if cold.len() < Self::WARM_UP_MIN
             || std::thread::available_parallelism().map_or(1, std::num::NonZero::get) < 2
         {
             return;
