@@ -26,6 +26,23 @@ mod model;
 // Tags of the tree's nodes, shared with `src/rules/preparsed.rs`.
 include!("../src/rules/preparsed_tags.rs");
 
+// The hash of the rule files, which a snapshot of the validated rules must match
+// (`src/rules/snapshot.rs`).
+include!("../src/rules/rules_hash.rs");
+
+/// The code that builds a rule set from the rule files, besides `src/rules/validate/`: a change
+/// to any of it may change the rule set, so it is part of the snapshot's key.
+const SNAPSHOT_CODE: &[&str] = &[
+    "src/rules/mod.rs",
+    "src/rules/model.rs",
+    "src/rules/components.rs",
+    "src/rules/combinations.rs",
+    "src/rules/direction.rs",
+    "src/rules/preparsed.rs",
+    "src/rules/snapshot.rs",
+    "src/taxonomy.rs",
+];
+
 // The build fails with the problems on stderr, which cargo shows for a failed build script.
 #[allow(clippy::print_stderr)]
 pub(crate) fn write() {
@@ -33,6 +50,7 @@ pub(crate) fn write() {
     println!("cargo:rerun-if-changed=src/rules/model.rs");
     println!("cargo:rerun-if-changed=build/embedded_rules.rs");
     println!("cargo:rerun-if-changed=src/rules/preparsed_tags.rs");
+    println!("cargo:rerun-if-changed=src/rules/rules_hash.rs");
     let mut names: Vec<String> = std::fs::read_dir("rules")
         .expect("read rules/")
         .filter_map(Result::ok)
@@ -80,6 +98,51 @@ pub(crate) fn write() {
         ));
     }
     src.push_str("];\n");
+    // The rule files and the code that turns them into a rule set: a snapshot of the
+    // validated rules (`src/rules/snapshot.rs`) made by another version of either is not read.
+    let mut code: Vec<(String, String)> = SNAPSHOT_CODE
+        .iter()
+        .map(|path| {
+            println!("cargo:rerun-if-changed={path}");
+            let text = std::fs::read_to_string(path).expect("read a source file");
+            ((*path).to_owned(), text)
+        })
+        .collect();
+    let mut validate: Vec<String> = std::fs::read_dir("src/rules/validate")
+        .expect("read src/rules/validate/")
+        .filter_map(Result::ok)
+        .map(|e| format!("src/rules/validate/{}", e.file_name().to_string_lossy()))
+        .filter(|n| n.ends_with(".rs"))
+        .collect();
+    validate.sort();
+    println!("cargo:rerun-if-changed=src/rules/validate");
+    for path in validate {
+        println!("cargo:rerun-if-changed={path}");
+        let text = std::fs::read_to_string(&path).expect("read a source file");
+        code.push((path, text));
+    }
+    let hash = rules_hash(
+        files
+            .iter()
+            .map(|(shown, text)| (shown.as_str(), text.as_str()))
+            .chain(code.iter().map(|(p, t)| (p.as_str(), t.as_str()))),
+    );
+    // The committed snapshot (magic, version, then this hash) is only read when it was made
+    // from these files.
+    println!("cargo:rerun-if-changed=src/rules/snapshot.bin");
+    let snapshot_hash = std::fs::read("src/rules/snapshot.bin")
+        .ok()
+        .and_then(|b| Some(u64::from_le_bytes(b.get(12..20)?.try_into().ok()?)));
+    if snapshot_hash != Some(hash) {
+        println!(
+            "cargo:warning=src/rules/snapshot.bin was made from other rule files or validation code: start-up validates the embedded rules until `cargo run --example rules_snapshot` rewrites it"
+        );
+    }
+    src.push_str(&format!(
+        "/// `rules_hash` of the files above and of the code that validates them (see\n\
+         /// `build/embedded_rules.rs`): the key of the rules snapshot.\n\
+         pub(super) const RULES_HASH: u64 = {hash:#018x};\n"
+    ));
     std::fs::write(out.join("embedded_rules.rs"), src).expect("write embedded_rules.rs");
 }
 

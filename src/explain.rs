@@ -94,8 +94,7 @@ fn label_items(set: &RuleSet, family: Family) -> Vec<Item> {
     // are open-ended, follow the rule files.
     let mut labels: Vec<&Label> = set.labels_of(family).collect();
     labels.sort_by(|a, b| {
-        (a.location.file.as_str(), a.location.line)
-            .cmp(&(b.location.file.as_str(), b.location.line))
+        (&*a.location.file, a.location.line).cmp(&(&*b.location.file, b.location.line))
     });
     labels
         .into_iter()
@@ -152,8 +151,8 @@ fn listing(set: &RuleSet, list: TopicList) -> Listing {
                 .iter()
                 .map(|q| Item {
                     id: q.id.clone(),
-                    name: q.question.dimension.clone(),
-                    summary: q.question.text.clone(),
+                    name: q.question.dimension.to_string(),
+                    summary: q.question.text.to_string(),
                 })
                 .collect(),
         ),

@@ -15,7 +15,7 @@ pub(crate) fn corpus(root: &Path, set: &ds01_pm::rules::RuleSet) -> Vec<String> 
         texts.extend(data.features.into_iter().map(|f| f.description));
     }
     for rule in &set.rules {
-        texts.extend(rule.examples_match.iter().cloned());
+        texts.extend(rule.examples_match.iter().map(ToString::to_string));
     }
     texts
 }

@@ -183,7 +183,7 @@ fn skeleton() -> &'static [Source] {
             .into_iter()
             .map(|(name, text)| Source {
                 name: format!("skeleton/{name}.toml"),
-                text,
+                text: text.into(),
                 embedded: false,
             })
             .collect()
@@ -206,7 +206,7 @@ pub fn rules(data: &[u8]) -> Result<(), String> {
         .collect();
     sources.push(Source {
         name: "fuzz.toml".into(),
-        text: text_of(rest),
+        text: text_of(rest).into(),
         embedded: false,
     });
     // Loading (rules) and proving the examples (the analyzer, a layer up) are two steps.
@@ -232,7 +232,7 @@ pub fn rules(data: &[u8]) -> Result<(), String> {
         .rules
         .iter()
         .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match))
-        .map(String::as_str)
+        .map(|t| &**t)
         .collect();
     let joined = texts.join(". ");
     texts.push(&joined);

@@ -283,7 +283,7 @@ impl<'q> Builder<'q> {
         self.items.push(Candidate {
             item: Item {
                 text: text.into_owned(),
-                dimension: q.dimension.clone(),
+                dimension: q.dimension.to_string(),
                 priority: q.priority,
                 importance: score,
                 sources: vec![source.to_string()],
@@ -553,7 +553,7 @@ pub fn build<'s>(set: &'s RuleSet, a: &Analysis, fired: &[&'s Rule]) -> Checklis
                 q.text
                     .replace("You mention {first}", "This touches {first}")
             } else {
-                q.text.clone()
+                q.text.to_string()
             };
             let text = template
                 .replace("{first}", &first)

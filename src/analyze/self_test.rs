@@ -62,7 +62,7 @@ fn self_test_where(set: &RuleSet, test: impl Fn(bool) -> bool) -> Vec<ExampleFai
                 failures.push(ExampleFailure {
                     rule: rule.id.clone(),
                     location: example_location(set, rule, example),
-                    example: example.clone(),
+                    example: example.to_string(),
                     expected_match: expected,
                 });
             }
@@ -114,7 +114,7 @@ fn combinations_where(set: &RuleSet, test: impl Fn(bool) -> bool) -> Vec<Example
                 failures.push(ExampleFailure {
                     rule: c.id.clone(),
                     location: c.location.to_string(),
-                    example: example.clone(),
+                    example: example.to_string(),
                     expected_match: expected,
                 });
             }
@@ -131,7 +131,7 @@ fn example_location(set: &RuleSet, rule: &crate::rules::Rule, example: &str) -> 
     let Some(src) = set.sources.iter().find(|s| s.name == rule.location.file) else {
         return fallback();
     };
-    let text = src.text.as_str();
+    let text: &str = &src.text;
     let start = text
         .match_indices('\n')
         .nth(rule.location.line.saturating_sub(2))

@@ -150,8 +150,8 @@ fn framework_questions(set: &crate::rules::RuleSet) -> Vec<crate::analyze::quest
     set.generic_questions
         .iter()
         .map(|g| crate::analyze::questions::Item {
-            text: g.question.text.clone(),
-            dimension: g.question.dimension.clone(),
+            text: g.question.text.to_string(),
+            dimension: g.question.dimension.to_string(),
             priority: g.question.priority,
             importance: 0.0,
             sources: vec![format!("framework:{}", g.id)],

@@ -356,12 +356,12 @@ pub(super) fn rule_detail(r: &Rule) -> String {
     list(
         &mut out,
         "Patterns",
-        r.patterns.iter().map(|p| p.source.clone()).collect(),
+        r.patterns.iter().map(|p| p.source.to_string()).collect(),
     );
     list(
         &mut out,
         "Excluded when the sentence matches",
-        r.exclude.iter().map(|p| p.source.clone()).collect(),
+        r.exclude.iter().map(|p| p.source.to_string()).collect(),
     );
     list(
         &mut out,
@@ -390,8 +390,19 @@ pub(super) fn rule_detail(r: &Rule) -> String {
             .collect(),
     );
     options(&mut out, &r.options);
-    list(&mut out, "Must match", r.examples_match.clone());
-    list(&mut out, "Must not match", r.examples_no_match.clone());
+    list(
+        &mut out,
+        "Must match",
+        r.examples_match.iter().map(ToString::to_string).collect(),
+    );
+    list(
+        &mut out,
+        "Must not match",
+        r.examples_no_match
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+    );
     if !r.negatable {
         let _ = writeln!(out, "\nNegation cues do not cancel this rule.");
     }

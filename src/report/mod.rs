@@ -330,8 +330,8 @@ pub(crate) struct RuleJson<'a> {
 #[derive(Serialize)]
 struct Examples<'a> {
     #[serde(rename = "match")]
-    must_match: &'a [String],
-    no_match: &'a [String],
+    must_match: &'a [crate::rules::Text],
+    no_match: &'a [crate::rules::Text],
 }
 
 pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
@@ -341,8 +341,8 @@ pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
         summary: &r.summary,
         why: &r.why,
         location: r.location.to_string(),
-        patterns: r.patterns.iter().map(|p| p.source.as_str()).collect(),
-        exclude: r.exclude.iter().map(|p| p.source.as_str()).collect(),
+        patterns: r.patterns.iter().map(|p| &*p.source).collect(),
+        exclude: r.exclude.iter().map(|p| &*p.source).collect(),
         negatable: r.negatable,
         context: r.context,
         default_audience: r.default_audience,

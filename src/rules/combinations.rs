@@ -43,8 +43,8 @@ pub struct Combination {
     pub all: Vec<Concern>,
     pub unless: Vec<Concern>,
     pub questions: Vec<Question>,
-    pub examples_match: Vec<String>,
-    pub examples_no_match: Vec<String>,
+    pub examples_match: Vec<super::Text>,
+    pub examples_no_match: Vec<super::Text>,
     #[serde(skip)]
     pub location: Location,
 }
@@ -221,10 +221,20 @@ pub(crate) fn parse(
             all,
             unless,
             questions,
-            examples_match: raw.examples.must_match,
-            examples_no_match: raw.examples.must_not_match,
+            examples_match: raw
+                .examples
+                .must_match
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            examples_no_match: raw
+                .examples
+                .must_not_match
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             location: Location {
-                file: src.name.clone(),
+                file: src.name.clone().into(),
                 line: index.line(raw.id.span().start),
             },
         });
@@ -380,13 +390,13 @@ mod load_tests {
             .iter()
             .map(|(name, text)| Source {
                 name: format!("rules/{name}"),
-                text: (*text).to_owned(),
+                text: (*text).into(),
                 embedded: true,
             })
             .collect();
         sources.push(Source {
             name: "site/combos.toml".into(),
-            text: extra.to_owned(),
+            text: extra.to_owned().into(),
             embedded: false,
         });
         validate(&sources).map_err(|e| e.to_string())

@@ -393,7 +393,7 @@ mod tests {
                 crate::rules::sources(&crate::rules::RuleSource::default()).expect("defaults");
             sources.push(crate::rules::Source {
                 name: "many.toml".into(),
-                text,
+                text: text.into(),
                 embedded: false,
             });
             crate::rules::validate(&sources).expect("each pattern is under the limit")

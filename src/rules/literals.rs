@@ -287,6 +287,20 @@ pub(crate) fn table_index_of(source: &str, case_sensitive: bool) -> Option<usize
         .ok()
 }
 
+/// Whether the table's entry `i` is the effective pattern of `source` (as
+/// [`table_index_of`] finds it, with one comparison rather than a search).
+pub(crate) fn is_table_entry_of(i: usize, source: &str, case_sensitive: bool) -> bool {
+    let Some((p, _, _, _)) = super::prefix_table::TABLE.get(i) else {
+        return false;
+    };
+    let parts: [&[u8]; 3] = if case_sensitive {
+        [source.as_bytes(), b"", b""]
+    } else {
+        [b"(?i:", source.as_bytes(), b")"]
+    };
+    cmp_concat(p.as_bytes(), &parts) == std::cmp::Ordering::Equal
+}
+
 /// `a` compared with the concatenation of `parts`.
 fn cmp_concat(mut a: &[u8], parts: &[&[u8]]) -> std::cmp::Ordering {
     use std::cmp::Ordering;

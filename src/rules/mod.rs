@@ -10,6 +10,7 @@ pub(crate) mod prefilter;
 mod prefix_automaton;
 mod prefix_table;
 mod preparsed;
+mod snapshot;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -56,7 +57,9 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 pub struct Source {
     /// Shown in messages: `rules/layers.toml` for the embedded set, the real path otherwise.
     pub name: String,
-    pub text: String,
+    /// Borrowed for the embedded files: copying their 200 KB at every start cost a hundred
+    /// page faults.
+    pub text: std::borrow::Cow<'static, str>,
     /// Embedded defaults are verified by the test suite; user files run their examples at load.
     pub embedded: bool,
 }
@@ -86,7 +89,7 @@ pub fn sources(spec: &RuleSource) -> Result<Vec<Source>, Error> {
         Some(dir) => out.extend(read_dir_sources(dir)?),
         None => out.extend(EMBEDDED.iter().map(|(name, text)| Source {
             name: format!("rules/{name}"),
-            text: (*text).to_owned(),
+            text: (*text).into(),
             embedded: true,
         })),
     }
@@ -100,7 +103,7 @@ fn read_dir_sources(path: &Path) -> Result<Vec<Source>, Error> {
     let read = |p: &Path| {
         Ok(Source {
             name: p.display().to_string(),
-            text: crate::error::read_text(p)?,
+            text: crate::error::read_text(p)?.into(),
             embedded: false,
         })
     };
@@ -168,7 +171,8 @@ pub fn load(spec: &RuleSource) -> Result<RuleSet, Error> {
 /// `cargo run --example prefix_table` writes and a unit test compares.
 #[doc(hidden)]
 pub fn prefix_table_source() -> Result<String, Error> {
-    let set = defaults()?;
+    // Validated, not read from the snapshot, which is generated after this table.
+    let set = &load(&RuleSource::default())?;
     let patterns: Vec<String> = set
         .rules
         .iter()
@@ -192,13 +196,25 @@ pub fn prefix_table_source() -> Result<String, Error> {
     Ok(literals::render_table(&patterns))
 }
 
-/// The embedded default rules, loaded once per process.
+/// The files of the snapshot of the validated embedded rules (`src/rules/snapshot.bin` and
+/// `snapshot.txt`): what `cargo run --example rules_snapshot` writes and a unit test compares.
+#[doc(hidden)]
+pub fn snapshot_files() -> Result<(Vec<u8>, String), Error> {
+    let set = load(&RuleSource::default())?;
+    Ok(snapshot::write(&set, snapshot::KEY))
+}
+
+/// The embedded default rules, loaded once per process: read from the snapshot validation
+/// made of them ahead of time (`snapshot.rs`), or validated when the rule files changed since.
 pub fn defaults() -> Result<&'static RuleSet, Error> {
     static DEFAULTS: OnceLock<RuleSet> = OnceLock::new();
     if let Some(set) = DEFAULTS.get() {
         return Ok(set);
     }
-    let set = load(&RuleSource::default())?;
+    let set = match snapshot::read() {
+        Some(set) => set,
+        None => load(&RuleSource::default())?,
+    };
     Ok(DEFAULTS.get_or_init(|| set))
 }
 
@@ -265,10 +281,14 @@ impl Family {
     }
 }
 
+/// A string of a rule set: borrowed from the snapshot of the embedded rules (see `snapshot.rs`:
+/// no allocation per string at start-up), owned when read from files.
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// Where something was defined: file and 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
-    pub file: String,
+    pub file: Text,
     pub line: usize,
 }
 
@@ -365,20 +385,20 @@ pub struct Topic {
 /// A question of the framework.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Question {
-    pub dimension: String,
+    pub dimension: Text,
     pub priority: u8,
-    pub text: String,
+    pub text: Text,
     /// `questions::normalize(text)`, computed on first use (see [`Question::key`]).
     #[serde(skip)]
     pub(crate) key: OnceLock<String>,
 }
 
 impl Question {
-    pub(crate) fn new(dimension: String, priority: u8, text: String) -> Self {
+    pub(crate) fn new(dimension: impl Into<Text>, priority: u8, text: impl Into<Text>) -> Self {
         Question {
-            dimension,
+            dimension: dimension.into(),
             priority,
-            text,
+            text: text.into(),
             key: OnceLock::new(),
         }
     }
@@ -402,7 +422,7 @@ pub struct GenericQuestion {
 /// A regex compiled on first use: the prefilter decides which patterns need it.
 #[derive(Debug)]
 pub struct LazyRegex {
-    pub source: String,
+    pub source: Text,
     case_sensitive: bool,
     // What is built on first use is boxed: a rule set holds about a thousand of these, and
     // unboxed (a `meta::Regex` holds a cache pool, a lazy DFA and its cache are large) each
@@ -493,9 +513,9 @@ impl AnchoredSearches<'_> {
 }
 
 impl LazyRegex {
-    pub(crate) fn new(source: String, case_sensitive: bool) -> Self {
+    pub(crate) fn new(source: impl Into<Text>, case_sensitive: bool) -> Self {
         LazyRegex {
-            source,
+            source: source.into(),
             case_sensitive,
             compiled: OnceLock::new(),
             searcher: OnceLock::new(),
@@ -511,7 +531,11 @@ impl LazyRegex {
     }
 
     /// A pattern validation checked (`cost::check`), with what the check learnt of it.
-    pub(crate) fn checked(source: String, case_sensitive: bool, checked: cost::Checked) -> Self {
+    pub(crate) fn checked(
+        source: impl Into<Text>,
+        case_sensitive: bool,
+        checked: cost::Checked,
+    ) -> Self {
         let shape = OnceLock::new();
         if let Some(s) = checked.shape {
             let _ = shape.set(s);
@@ -969,8 +993,8 @@ pub struct Rule {
     pub questions: Vec<Question>,
     /// The design choices this concern raises, for decision records.
     pub options: Vec<DesignOption>,
-    pub examples_match: Vec<String>,
-    pub examples_no_match: Vec<String>,
+    pub examples_match: Vec<Text>,
+    pub examples_no_match: Vec<Text>,
     pub location: Location,
     /// For the audience rule of a component: the index of the component's rule, whose hits
     /// this rule shares instead of matching patterns of its own.
@@ -1001,29 +1025,131 @@ pub struct Band {
 }
 
 /// Negation handling: cue words within `window` words before a hit cancel it.
-#[derive(Debug)]
 pub struct Negation {
-    pub cues: Regex,
+    /// The cues as a regex of a whole word, `^(?:cues)$`, matched case-insensitively.
+    pattern: String,
+    /// `pattern` compiled, on first use when the cues are known to compile (see
+    /// [`Negation::is_cue`]).
+    cues: OnceLock<Regex>,
     pub window: usize,
+    /// When the cues are a finite set of ASCII words (the embedded `no|not|without|...`), those
+    /// words, lowercase and sorted: an ASCII word is a cue exactly when it is one of them,
+    /// ASCII case ignored, and the regex (1M instructions to compile, at every start) is then
+    /// only compiled for a non-ASCII word.
+    words: Option<Vec<String>>,
     /// Words already tested against `cues` (see [`Negation::is_cue`]).
     pub(crate) seen: std::sync::Mutex<crate::text::FxHashMap<String, bool>>,
+}
+
+impl std::fmt::Debug for Negation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Negation")
+            .field("pattern", &self.pattern)
+            .field("window", &self.window)
+            .field("words", &self.words)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Negation {
     /// At most this many words are remembered.
     const SEEN: usize = 4096;
 
-    /// Whether the word `w` is a negation cue: `cues.is_match(w)`, remembered per word. The
-    /// words before hits repeat ("the", "to", "a"), and a regex search of a short word cost
-    /// more than a look-up (3% of the instructions of the 10 MB corpus).
+    /// The cues `cues` (a regex of one word) within `window` words, compiled now: the error is
+    /// the regex crate's.
+    pub(crate) fn new(cues: &str, window: usize) -> Result<Self, regex::Error> {
+        let pattern = format!("^(?:{cues})$");
+        let re = Self::compile(&pattern)?;
+        Ok(Negation {
+            cues: OnceLock::from(re),
+            ..Negation::from_parts(pattern, window, Self::words_of(cues))
+        })
+    }
+
+    /// Cues whose `pattern` (`^(?:cues)$`) compiled when they were validated, compiled on
+    /// first use, with their `words` (see [`Negation::words_of`]).
+    pub(crate) fn from_parts(pattern: String, window: usize, words: Option<Vec<String>>) -> Self {
+        Negation {
+            pattern,
+            cues: OnceLock::new(),
+            window,
+            words,
+            seen: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The pattern, the window and the words, as [`Negation::from_parts`] takes them.
+    pub(crate) fn parts(&self) -> (&str, usize, Option<&[String]>) {
+        (&self.pattern, self.window, self.words.as_deref())
+    }
+
+    /// The cues' regex, as validation compiles it.
+    fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+        regex::RegexBuilder::new(pattern)
+            .case_insensitive(true)
+            .size_limit(validate::REGEX_SIZE_LIMIT)
+            .build()
+    }
+
+    fn regex(&self) -> &Regex {
+        self.cues.get_or_init(|| {
+            Self::compile(&self.pattern).expect("negation cues are compiled when validated")
+        })
+    }
+
+    /// The words that `cues` matches, lowercase and sorted, when they are a finite set of ASCII
+    /// strings and `cues` has no assertion (`\b`, `^`): parsed case-sensitively, a regex whose
+    /// extracted literals are all exact matches exactly those strings; under `(?i)` an ASCII
+    /// word then matches exactly those equal to one of them with ASCII case ignored (the other
+    /// case variants of an ASCII letter, the Kelvin sign and the long s, are not ASCII).
+    fn words_of(cues: &str) -> Option<Vec<String>> {
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let hir = regex_syntax::Parser::new().parse(cues).ok()?;
+        if !hir.properties().look_set().is_empty() {
+            return None;
+        }
+        let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+        if !seq.is_exact() {
+            return None;
+        }
+        let mut words = seq
+            .literals()?
+            .iter()
+            .map(|l| {
+                let b = l.as_bytes();
+                (b.is_ascii() && !b.is_empty())
+                    .then(|| String::from_utf8_lossy(b).to_ascii_lowercase())
+            })
+            .collect::<Option<Vec<String>>>()?;
+        words.sort_unstable();
+        words.dedup();
+        Some(words)
+    }
+
+    /// Whether the word `w` is a negation cue: the regex `^(?:cues)$` matches it (ASCII words
+    /// of word cues are looked up among the words instead, same answer), remembered per word.
+    /// The words before hits repeat ("the", "to", "a"), and a regex search of a short word
+    /// cost more than a look-up (3% of the instructions of the 10 MB corpus).
     pub(crate) fn is_cue(&self, w: &str) -> bool {
+        if let Some(words) = &self.words {
+            if w.is_ascii() {
+                // Lowercased once into a buffer (no cue word is longer), then compared as bytes.
+                let mut buf = [0u8; 32];
+                let Some(lower) = buf.get_mut(..w.len()) else {
+                    return words.iter().any(|x| x.eq_ignore_ascii_case(w));
+                };
+                lower.copy_from_slice(w.as_bytes());
+                lower.make_ascii_lowercase();
+                return words.binary_search_by(|x| x.as_bytes().cmp(lower)).is_ok();
+            }
+        }
         let Ok(mut seen) = self.seen.try_lock() else {
-            return self.cues.is_match(w);
+            return self.regex().is_match(w);
         };
         if let Some(&cue) = seen.get(w) {
             return cue;
         }
-        let cue = self.cues.is_match(w);
+        let cue = self.regex().is_match(w);
         if seen.len() < Self::SEEN {
             seen.insert(w.to_owned(), cue);
         }
@@ -1104,12 +1230,19 @@ impl RuleSet {
         problems
     }
 
+    /// The fewest missing automata [`RuleSet::warm_up`] starts a thread for. A thread costs
+    /// about as much wall time as building five or six automata (run 19: the benchmark
+    /// sentence's 13, half of them on a second thread, took 0.3 ms more at the minimum than
+    /// all on one, and at load 5-7 the median was 1.7 ms worse, the second thread waiting for
+    /// a core), so it pays only for texts that reach many patterns at once.
+    const WARM_UP_MIN: usize = 24;
+
     /// Builds, on a second thread, half of the forward automata that the candidate patterns of
     /// `scan` still lack, before the analyzer searches them one by one: building them is most
     /// of the analysis of a first sentence (the benchmark sentence reaches 25 patterns, 11M
     /// instructions of 48M). Each automaton is built once (a `OnceLock`), by whichever thread
     /// gets there first, so the searches and their results are the same. Only when at least
-    /// eight are missing: later texts of a run find them built.
+    /// [`RuleSet::WARM_UP_MIN`] are missing: later texts of a run find them built.
     pub(crate) fn warm_up(&self, scan: &prefilter::Scan, text: &str) {
         let cold: Vec<(&LazyRegex, bool)> = scan
             .iter()
@@ -1122,7 +1255,7 @@ impl RuleSet {
                 prefilter::Candidates::Anywhere => None,
             })
             .collect();
-        if cold.len() < 8
+        if cold.len() < Self::WARM_UP_MIN
             || std::thread::available_parallelism().map_or(1, std::num::NonZero::get) < 2
         {
             return;
@@ -1211,3 +1344,79 @@ impl RuleSet {
 
 /// The matches of one pattern, keyed by (rule index, pattern index within the rule).
 pub type PatternMatches = ((usize, usize), Vec<std::ops::Range<usize>>);
+
+#[cfg(test)]
+mod negation_tests {
+    use super::{Negation, defaults};
+
+    /// Looked up among the words or searched with the regex, a word is a cue alike.
+    #[test]
+    fn cue_words_answer_as_the_regex() {
+        let embedded = defaults()
+            .expect("defaults")
+            .negation
+            .as_ref()
+            .expect("cues");
+        let (pattern, window, words) = embedded.parts();
+        let words = words.expect("the embedded cues are words");
+        assert!(words.contains(&"don't".to_owned()) && words.contains(&"no".to_owned()));
+        let cues = pattern
+            .strip_prefix("^(?:")
+            .and_then(|p| p.strip_suffix(")$"))
+            .expect("wrapped");
+        for c in [
+            cues,
+            "no|not|n[o']t|never",
+            "(?:un)?like|dis(?:like)?",
+            "ok|K",
+        ] {
+            let n = Negation::new(c, window).expect("compiles");
+            assert!(n.words.is_some(), "{c}");
+            let re = Negation::compile(&n.pattern).expect("compiles");
+            for w in [
+                "no",
+                "NO",
+                "No",
+                "not",
+                "NoT",
+                "n't",
+                "never",
+                "none",
+                "nothing",
+                "don't",
+                "DON'T",
+                "don’t",
+                "cannot",
+                "can",
+                "a",
+                "zero",
+                "except",
+                "excepting",
+                "ok",
+                "OK",
+                "\u{212a}",
+                "k",
+                "K",
+                "like",
+                "unlike",
+                "UnLike",
+                "dis",
+                "dislike",
+                "ſo",
+                "noß",
+                "",
+                "no-go",
+                "nonononononononononononononononononono",
+            ] {
+                assert_eq!(n.is_cue(w), re.is_match(w), "{c}: {w:?}");
+            }
+        }
+        // Not a finite set of ASCII words: always the regex.
+        for c in [r"no\w*", r"\bno", "nö|not", "no|", "(?i)x+"] {
+            assert!(
+                Negation::new(c, 3).expect("compiles").words.is_none(),
+                "{c}"
+            );
+        }
+    }
+}

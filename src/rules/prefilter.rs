@@ -507,11 +507,23 @@ pub(crate) fn build_known(
     size_limit: usize,
 ) -> Result<Prefilter, String> {
     use super::literals;
-    let effective = |p: usize| super::effective_pattern(patterns[p].0, patterns[p].1);
     let entries: Vec<Option<usize>> = patterns
         .iter()
         .map(|&(source, case_sensitive)| literals::table_index_of(source, case_sensitive))
         .collect();
+    build_with_entries(patterns, &entries, known, size_limit)
+}
+
+/// [`build_known`] with each pattern's entry in `prefix_table.rs` (`literals::table_index_of`)
+/// known already: the snapshot of the embedded rules holds them (see `snapshot.rs`).
+pub(crate) fn build_with_entries(
+    patterns: &[(&str, bool)],
+    entries: &[Option<usize>],
+    known: impl Fn(usize) -> Option<Option<Vec<Vec<u8>>>>,
+    size_limit: usize,
+) -> Result<Prefilter, String> {
+    use super::literals;
+    let effective = |p: usize| super::effective_pattern(patterns[p].0, patterns[p].1);
     let literals = if entries.iter().all(Option::is_some) {
         // Every pattern is an embedded one: their literals are all in the automaton `build.rs`
         // built, and only which patterns each literal starts is left to do.
@@ -822,7 +834,7 @@ mod anchored {
         set.rules
             .iter()
             .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match))
-            .cloned()
+            .map(ToString::to_string)
             .collect()
     }
 
@@ -863,7 +875,7 @@ mod superset {
     #[test]
     fn prefilter_never_misses_a_real_match_on_the_rule_examples() {
         let set = crate::rules::defaults().expect("rules");
-        let texts: Vec<&String> = set
+        let texts: Vec<&crate::rules::Text> = set
             .rules
             .iter()
             .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match))
@@ -871,7 +883,7 @@ mod superset {
         for text in texts {
             let reported = set.set.matches(text);
             for (idx, &(r, p)) in set.owners.iter().enumerate() {
-                let real = set.rules[r].patterns[p].regex().is_match(text);
+                let real = set.rules[r].patterns[p].regex().is_match(&**text);
                 assert!(
                     !real || reported.contains(&idx),
                     "prefilter misses `{}` on {text:?}",

@@ -27,6 +27,10 @@ mod files {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 }
 
+/// The hash of the embedded rule files and of the code that validates them, as `build.rs` read
+/// them: the key of the rules snapshot (see `snapshot.rs`).
+pub(crate) const RULES_HASH: u64 = files::RULES_HASH;
+
 // Tags of the tree's nodes, shared with the writer in `build/embedded_rules.rs`.
 include!("preparsed_tags.rs");
 

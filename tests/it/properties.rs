@@ -209,7 +209,7 @@ fn phrases() -> Vec<String> {
         .rules
         .iter()
         .flat_map(|r| r.examples_match.iter().chain(&r.examples_no_match).take(2))
-        .cloned()
+        .map(ToString::to_string)
         .collect();
     v.extend(
         [
@@ -237,7 +237,7 @@ fn load_in_order(order: &[usize]) -> RuleSet {
         .iter()
         .map(|&i| Source {
             name: format!("rules/{}", EMBEDDED[i].0),
-            text: EMBEDDED[i].1.to_owned(),
+            text: EMBEDDED[i].1.into(),
             embedded: true,
         })
         .collect();

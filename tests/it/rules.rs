@@ -351,7 +351,7 @@ examples.no_match = ["adopt kubeflow for {x}"]
     let mut sources = rules::sources(&RuleSource::default()).expect("sources");
     sources.push(rules::Source {
         name: "many.toml".into(),
-        text,
+        text: text.into(),
         embedded: false,
     });
     let set = rules::validate(&sources).expect("the rule file is valid");

@@ -94,7 +94,7 @@ impl<'a> Ctx<'a> {
     fn location<T>(&self, spanned: &Spanned<T>) -> Location {
         let offset = spanned.span().start;
         Location {
-            file: self.src.name.clone(),
+            file: self.src.name.clone().into(),
             line: self.newlines.partition_point(|&n| n < offset) + 1,
         }
     }
@@ -186,24 +186,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         });
     }
 
-    let known = |i: usize| {
-        let (r, p) = compiled.owners[i];
-        compiled.rules[r].patterns[p].known_literals()
-    };
-    let set_patterns: Vec<(&str, bool)> = compiled
-        .owners
-        .iter()
-        .map(|&(r, p)| {
-            let re = &compiled.rules[r].patterns[p];
-            (re.source.as_str(), re.case_sensitive)
-        })
-        .collect();
-    let set = super::prefilter::build_known(&set_patterns, known, SET_SIZE_LIMIT).map_err(|e| {
-        Error::invalid(
-            format!("rules: the combined pattern set does not compile: {e}"),
-            Some("remove very large patterns"),
-        )
-    })?;
+    let set = prefilter(&compiled.rules, &compiled.owners, None)?;
 
     let rule_set = RuleSet {
         rules: compiled.rules,
@@ -224,6 +207,40 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
     };
 
     Ok(rule_set)
+}
+
+/// The prefilter of the patterns of `rules`, each pattern of `owners` (rule index, pattern
+/// index within the rule) in order.
+/// `entries`, when given, are the table entries of the patterns (see
+/// `prefilter::build_with_entries`).
+pub(crate) fn prefilter(
+    rules: &[Rule],
+    owners: &[(usize, usize)],
+    entries: Option<&[Option<usize>]>,
+) -> Result<super::prefilter::Prefilter, Error> {
+    let known = |i: usize| {
+        let (r, p) = owners[i];
+        rules[r].patterns[p].known_literals()
+    };
+    let set_patterns: Vec<(&str, bool)> = owners
+        .iter()
+        .map(|&(r, p)| {
+            let re = &rules[r].patterns[p];
+            (&*re.source, re.case_sensitive)
+        })
+        .collect();
+    match entries {
+        Some(entries) => {
+            super::prefilter::build_with_entries(&set_patterns, entries, known, SET_SIZE_LIMIT)
+        }
+        None => super::prefilter::build_known(&set_patterns, known, SET_SIZE_LIMIT),
+    }
+    .map_err(|e| {
+        Error::invalid(
+            format!("rules: the combined pattern set does not compile: {e}"),
+            Some("remove very large patterns"),
+        )
+    })
 }
 
 /// Byte offsets of the newlines of `src.text`.

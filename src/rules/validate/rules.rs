@@ -259,8 +259,18 @@ fn rule(
         signals,
         questions: rule_questions,
         options,
-        examples_match: raw.examples.must_match,
-        examples_no_match: raw.examples.must_not_match,
+        examples_match: raw
+            .examples
+            .must_match
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        examples_no_match: raw
+            .examples
+            .must_not_match
+            .into_iter()
+            .map(Into::into)
+            .collect(),
         location,
         follows: None,
         context: raw.context,

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 
 use toml::Spanned;
 
-use super::{Ctx, REGEX_SIZE_LIMIT, check_regex};
+use super::{Ctx, check_regex};
 use crate::rules::model::{RawBand, RawNegation};
 use crate::rules::{Band, Family, Negation};
 use crate::taxonomy::{self, Kind};
@@ -55,22 +55,10 @@ pub(super) fn negation(ctx: &mut Ctx<'_>, n: RawNegation, negation: &mut Option<
     // User cues are checked like user patterns (for the same messages), then
     // compiled anchored; the embedded ones skip the check, as embedded patterns do.
     match check_regex(n.cues.get_ref(), false, ctx.src.embedded) {
-        Ok(_) => {
-            match regex::RegexBuilder::new(&format!("^(?:{})$", n.cues.get_ref()))
-                .case_insensitive(true)
-                .size_limit(REGEX_SIZE_LIMIT)
-                .build()
-            {
-                Ok(re) => {
-                    *negation = Some(Negation {
-                        cues: re,
-                        window: n.window,
-                        seen: std::sync::Mutex::default(),
-                    });
-                }
-                Err(e) => ctx.push(&n.cues, format!("negation cues: {e}")),
-            }
-        }
+        Ok(_) => match Negation::new(n.cues.get_ref(), n.window) {
+            Ok(cues) => *negation = Some(cues),
+            Err(e) => ctx.push(&n.cues, format!("negation cues: {e}")),
+        },
         Err(e) => ctx.push(&n.cues, format!("negation cues: {e}")),
     }
 }
