@@ -105,13 +105,36 @@ impl Ranking {
     }
 }
 
+/// The first 16 bytes of an id, big-endian, padded with zeros: ids whose keys differ compare
+/// as their keys do (a shorter id padded with zeros is a prefix of the other or smaller at the
+/// first byte that differs), so only ids with equal keys need their whole text compared.
+fn id_key(id: &str) -> u128 {
+    let mut k = [0u8; 16];
+    let b = id.as_bytes();
+    let n = b.len().min(16);
+    k[..n].copy_from_slice(&b[..n]);
+    u128::from_be_bytes(k)
+}
+
 /// Each item's position in id order (the last tie-break).
+///
+/// Sorted on a key copied out of each id (see [`id_key`]), one contiguous array, rather than
+/// through each item to its id's heap allocation at every comparison: at 300k items that
+/// pointer chase was a sixth of the run's first-level cache misses.
 fn id_ranks(items: &[Item]) -> Vec<u32> {
-    let mut by_id: Vec<usize> = (0..items.len()).collect();
-    by_id.sort_unstable_by(|&a, &b| items[a].id.cmp(&items[b].id));
+    let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+    let mut by_id: Vec<(u128, u32)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| (id_key(&it.id), index(i)))
+        .collect();
+    by_id.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| items[a.1 as usize].id.cmp(&items[b.1 as usize].id))
+    });
     let mut r = vec![0u32; items.len()];
-    for (pos, &i) in by_id.iter().enumerate() {
-        r[i] = u32::try_from(pos).unwrap_or(u32::MAX);
+    for (pos, &(_, i)) in by_id.iter().enumerate() {
+        r[i as usize] = index(pos);
     }
     r
 }
@@ -371,4 +394,82 @@ pub fn sensitivity(b: &Backlog, ranking: &Ranking, top: usize) -> Vec<Sensitivit
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backlog::Status;
+
+    fn item(id: &str) -> Item {
+        Item {
+            id: id.to_owned(),
+            title: String::new(),
+            description: String::new(),
+            reach: 1.0,
+            impact: 1.0,
+            confidence: 1.0,
+            effort: 1.0,
+            effort_label: None,
+            prereqs: Vec::new(),
+            status: Status::Todo,
+            tags: Vec::new(),
+            url: None,
+            needs_estimate: false,
+            line: 1,
+        }
+    }
+
+    /// The keyed sort puts ids in the order of comparing their text: prefixes, zero bytes,
+    /// ids longer than the key with equal first 16 bytes, non-ASCII.
+    #[test]
+    fn id_ranks_follow_the_ids_text_order() {
+        let mut ids: Vec<String> = [
+            "",
+            "a",
+            "a\0",
+            "a\0b",
+            "ab",
+            "abc",
+            "b",
+            "é",
+            "e\u{301}",
+            "item-1",
+            "item-10",
+            "item-100",
+            "item-2",
+            "Item-1",
+            "\u{10ffff}",
+            "0123456789abcdef",
+            "0123456789abcdef0",
+            "0123456789abcdef\0",
+            "0123456789abcdefz",
+            "0123456789abcdeg",
+            "0123456789abcde",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..2000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 24) as usize;
+            let id: String = (0..len)
+                .map(|k| ['a', 'b', '-', '0', '\0', 'é'][((state >> (k * 2)) % 6) as usize])
+                .collect();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let items: Vec<Item> = ids.iter().map(|s| item(s)).collect();
+        let mut by_id: Vec<usize> = (0..items.len()).collect();
+        by_id.sort_by(|&a, &b| items[a].id.cmp(&items[b].id));
+        let mut expected = vec![0u32; items.len()];
+        for (pos, &i) in by_id.iter().enumerate() {
+            expected[i] = u32::try_from(pos).expect("small");
+        }
+        assert_eq!(id_ranks(&items), expected);
+    }
 }
