@@ -1,6 +1,7 @@
 //! The ranked order (a topological order driven by a priority queue), critical chains and
 //! sensitivity. Everything is index-based; ids are looked up only by the renderers.
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -25,7 +26,8 @@ pub struct Ranking {
     /// The backlog's critical chain (first prerequisite first) and its effort.
     pub critical: Vec<usize>,
     pub critical_effort: f64,
-    pub graph: DepGraph,
+    /// The backlog's dependency graph ([`Backlog::graph`]).
+    pub graph: Arc<DepGraph>,
     open: Vec<bool>,
 }
 
@@ -140,9 +142,9 @@ fn id_ranks(items: &[Item]) -> Vec<u32> {
 }
 
 /// The parts of a ranking that do not depend on the estimates.
-struct Shape {
-    graph: DepGraph,
-    topo: Vec<usize>,
+struct Shape<'b> {
+    graph: Arc<DepGraph>,
+    topo: &'b [usize],
     open: Vec<bool>,
     id_rank: Vec<u32>,
     /// reach × impact × confidence of each item, and its effort (for `chain`).
@@ -150,13 +152,12 @@ struct Shape {
     effort: Vec<f64>,
 }
 
-impl Shape {
-    fn of(b: &Backlog) -> Shape {
-        let graph = graph::build(b);
-        let topo = graph::topological(&graph);
+impl<'b> Shape<'b> {
+    /// The graph and its order are validation's ([`Backlog::graph`]), not built again.
+    fn of(b: &'b Backlog) -> Shape<'b> {
         Shape {
-            topo,
-            graph,
+            topo: b.topological(),
+            graph: Arc::clone(b.graph()),
             open: b.items.iter().map(Item::is_open).collect(),
             id_rank: id_ranks(&b.items),
             value: b.items.iter().map(Item::value).collect(),
@@ -249,7 +250,7 @@ pub fn rank(b: &Backlog) -> Ranking {
     // Critical chains, prerequisites before dependents; equal chains go to the smaller id.
     let mut chain_effort = vec![0.0f64; n];
     let mut chain_prev: Vec<Option<usize>> = vec![None; n];
-    for &i in &shape.topo {
+    for &i in shape.topo {
         if !shape.open[i] {
             continue;
         }
