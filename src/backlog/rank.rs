@@ -29,6 +29,10 @@ pub struct Ranking {
     /// The backlog's dependency graph ([`Backlog::graph`]).
     pub graph: Arc<DepGraph>,
     open: Vec<bool>,
+    /// `rank` in 4 bytes, 0 for done items: the renderers look up every neighbour's rank to
+    /// list them in ranked order, and at 300k items 16-byte ranks are 4.8 MB, 4-byte ones
+    /// 1.2 MB (within the second-level cache).
+    pos: Vec<u32>,
 }
 
 impl Ranking {
@@ -47,8 +51,8 @@ impl Ranking {
     /// [`Ranking::unblocks`] into `v` (cleared first), so a renderer can reuse one buffer.
     pub fn unblocks_into(&self, i: usize, v: &mut Vec<usize>) {
         v.clear();
-        v.extend(graph::dependents(&self.graph, i).filter(|&j| self.open[j]));
-        v.sort_unstable_by_key(|&j| self.rank[j]);
+        v.extend(graph::dependents(&self.graph, i).filter(|&j| self.pos[j] != 0));
+        v.sort_unstable_by_key(|&j| self.pos[j]);
     }
 
     /// Open direct prerequisites of `i`, in ranked order.
@@ -61,8 +65,8 @@ impl Ranking {
     /// [`Ranking::blocked_by`] into `v` (cleared first).
     pub fn blocked_by_into(&self, i: usize, v: &mut Vec<usize>) {
         v.clear();
-        v.extend(graph::prerequisites(&self.graph, i).filter(|&j| self.open[j]));
-        v.sort_unstable_by_key(|&j| self.rank[j]);
+        v.extend(graph::prerequisites(&self.graph, i).filter(|&j| self.pos[j] != 0));
+        v.sort_unstable_by_key(|&j| self.pos[j]);
     }
 
     /// Done direct prerequisites of `i` (satisfied).
@@ -75,7 +79,7 @@ impl Ranking {
     /// [`Ranking::satisfied`] into `v` (cleared first).
     pub fn satisfied_into(&self, i: usize, v: &mut Vec<usize>) {
         v.clear();
-        v.extend(graph::prerequisites(&self.graph, i).filter(|&j| !self.open[j]));
+        v.extend(graph::prerequisites(&self.graph, i).filter(|&j| self.pos[j] == 0));
         v.sort_unstable();
     }
 
@@ -243,8 +247,10 @@ pub fn rank(b: &Backlog) -> Ranking {
     let effective = shape.effective(&own, b.scoring.propagation, b.scoring.decay);
     let order = shape.order(&own, &effective.score);
     let mut rank = vec![None; n];
+    let mut pos = vec![0u32; n];
     for (r, &i) in order.iter().enumerate() {
         rank[i] = Some(r + 1);
+        pos[i] = u32::try_from(r + 1).expect("a backlog has fewer than 2^32 items");
     }
 
     // Critical chains, prerequisites before dependents; equal chains go to the smaller id.
@@ -281,6 +287,7 @@ pub fn rank(b: &Backlog) -> Ranking {
         chain_prev,
         graph: shape.graph,
         open: shape.open,
+        pos,
     };
     if let Some(i) = end {
         ranking.critical = ranking.chain(i);
