@@ -213,24 +213,30 @@ impl<'b> Shape<'b> {
                 waiting[j] += 1;
             }
         }
-        let key = |i: usize| Priority {
-            effective: eff[i],
-            own: own[i],
-            id_rank: self.id_rank[i],
-            index: i,
-        };
+        // Every item's key, made in one pass in item order: an item entering the heap then
+        // costs one random read instead of three (its effective and own scores and id rank,
+        // three arrays of 300k items and more).
+        let keys: Vec<Priority> = (0..n)
+            .map(|i| Priority {
+                effective: eff[i],
+                own: own[i],
+                id_rank: self.id_rank[i],
+                index: u32::try_from(i).expect("a backlog has fewer than 2^32 items"),
+            })
+            .collect();
         let mut heap: BinaryHeap<Priority> = (0..n)
             .filter(|&i| self.open[i] && waiting[i] == 0)
-            .map(key)
+            .map(|i| keys[i])
             .collect();
         let mut order = Vec::with_capacity(n);
         while let Some(Priority { index: i, .. }) = heap.pop() {
+            let i = i as usize;
             order.push(i);
             for j in graph::dependents(&self.graph, i) {
                 if self.open[j] {
                     waiting[j] -= 1;
                     if waiting[j] == 0 {
-                        heap.push(key(j));
+                        heap.push(keys[j]);
                     }
                 }
             }
