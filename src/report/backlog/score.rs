@@ -353,11 +353,11 @@ pub fn score_json_to<W: std::io::Write>(v: &ScoreView<'_>, mut w: W) -> std::io:
         let mut ids = Vec::new();
         let literals = IdLiterals::of(b);
         let figures = Figures::in_rank_order(v, count);
-        for (k, (&i, f)) in r.order.iter().zip(&figures).enumerate() {
+        for (k, f) in figures.iter().enumerate() {
             if k > 0 {
                 o.raw(",\n");
             }
-            o.item(v, k + 1, i, f, &mut concerns, &mut ids, &literals);
+            o.item(v, k + 1, f, &mut concerns, &mut ids, &literals);
             if o.buf.len() >= 1 << 16 {
                 w.write_all(&o.buf)?;
                 o.buf.clear();
@@ -463,12 +463,12 @@ impl JsonOut {
         &mut self,
         v: &ScoreView<'_>,
         rank: usize,
-        i: usize,
         f: &Figures,
         concerns: &mut Vec<Option<Vec<u8>>>,
         list: &mut Vec<usize>,
         ids: &IdLiterals,
     ) {
+        let i = f.index as usize;
         const F: &str = "      ";
         let b = v.backlog;
         let r = v.ranking;
@@ -594,6 +594,8 @@ const NONE: u32 = u32::MAX;
 /// arrays, into one array in ranked order that the writer then reads from front to back.
 #[derive(Clone, Copy)]
 struct Figures {
+    /// The item.
+    index: u32,
     own: f64,
     effective: f64,
     chain_effort: f64,
@@ -612,6 +614,7 @@ impl Figures {
         let small = |x: usize| u32::try_from(x).expect("a backlog has fewer than 2^32 items");
         let mut out = vec![
             Figures {
+                index: 0,
                 own: 0.0,
                 effective: 0.0,
                 chain_effort: 0.0,
@@ -627,6 +630,7 @@ impl Figures {
                 continue;
             };
             out[k - 1] = Figures {
+                index: small(i),
                 own: r.own[i],
                 effective: r.effective.score[i],
                 chain_effort: r.chain_effort[i],
