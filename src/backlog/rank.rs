@@ -274,7 +274,9 @@ pub fn rank(b: &Backlog) -> Ranking {
                     .then(shape.id_rank[y].cmp(&shape.id_rank[x]))
             });
         // Saturates like the scores: two efforts near `f64::MAX` must not add up to infinity.
-        chain_effort[i] = (b.items[i].effort + best.map_or(0.0, |p| chain_effort[p])).min(f64::MAX);
+        // The effort from the shape's 8-byte array, not from the item (this loop visits items in
+        // topological order, and an item is 200 bytes).
+        chain_effort[i] = (shape.effort[i] + best.map_or(0.0, |p| chain_effort[p])).min(f64::MAX);
         chain_prev[i] = best;
     }
     let end = (0..n).filter(|&i| shape.open[i]).max_by(|&x, &y| {
