@@ -84,7 +84,8 @@ fn build_lists<I: Iterator<Item = usize>>(n: usize, list: impl Fn(usize) -> I) -
     }
 }
 
-/// Build the graph of a validated backlog.
+/// Build the graph of a validated backlog (validation keeps the one it built: see
+/// [`Backlog::graph`]).
 pub fn build(b: &Backlog) -> DepGraph {
     build_lists(b.items.len(), |i| b.items[i].prereqs.iter().copied())
 }
@@ -92,14 +93,33 @@ pub fn build(b: &Backlog) -> DepGraph {
 /// Every strongly connected component with more than one member, as a finding naming its
 /// members (in file order) and the `depends_on` edges that close the loop. Self-dependencies
 /// are reported by validation and are not in `prereqs`.
+#[cfg(test)]
 pub(crate) fn cycles(ids: &[&str], lines: &[usize], prereqs: &[Vec<usize>]) -> Vec<Finding> {
+    checked(ids, lines, prereqs).2
+}
+
+/// The graph of `prereqs`, its topological order ([`topological`]) and the findings of
+/// [`cycles`]: validation builds the graph once to look for cycles, and the ranking reuses it
+/// and its order instead of building both again.
+pub(crate) fn checked(
+    ids: &[&str],
+    lines: &[usize],
+    prereqs: &[Vec<usize>],
+) -> (DepGraph, Vec<usize>, Vec<Finding>) {
     let g = build_from(prereqs);
-    let mut out = Vec::new();
+    let order = kahn(&g);
     // The common case, cheaply: no cycle at all.
-    if kahn(&g).len() == g.node_count() {
-        return out;
+    if order.len() == g.node_count() {
+        return (g, order, Vec::new());
     }
-    for mut comp in strongly_connected(&g) {
+    let out = cycle_findings(&g, ids, lines);
+    (g, order, out)
+}
+
+/// Every strongly connected component of `g` with more than one member, as a finding.
+fn cycle_findings(g: &DepGraph, ids: &[&str], lines: &[usize]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for mut comp in strongly_connected(g) {
         if comp.len() < 2 {
             continue;
         }
@@ -107,7 +127,7 @@ pub(crate) fn cycles(ids: &[&str], lines: &[usize], prereqs: &[Vec<usize>]) -> V
         let members: HashSet<usize> = comp.iter().copied().collect();
         let mut edges: Vec<(usize, usize)> = Vec::new();
         for &n in &comp {
-            for m in dependents(&g, n) {
+            for m in dependents(g, n) {
                 if members.contains(&m) {
                     edges.push((m, n));
                 }

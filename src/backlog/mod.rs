@@ -164,9 +164,25 @@ impl Item {
 pub struct Backlog {
     pub scoring: Scoring,
     pub items: Vec<Item>,
+    /// The dependency graph of the items' `prereqs` and a topological order of it, as
+    /// validation built them to look for cycles (only validation makes a `Backlog`, and
+    /// nothing changes one after). Shared with each [`rank::Ranking`].
+    graph: std::sync::Arc<graph::DepGraph>,
+    topo: Vec<usize>,
 }
 
 impl Backlog {
+    /// The dependency graph of the items.
+    pub fn graph(&self) -> &std::sync::Arc<graph::DepGraph> {
+        &self.graph
+    }
+
+    /// A topological order of the items (prerequisites first), as [`graph::topological`]
+    /// gives it.
+    pub fn topological(&self) -> &[usize] {
+        &self.topo
+    }
+
     /// The index of an item id.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.items.iter().position(|it| it.id == id)

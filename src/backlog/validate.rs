@@ -580,8 +580,8 @@ pub(crate) fn validate(
 
     // Cycles among all declared items (even ones with bad values), so they show up together
     // with the other problems.
-    ctx.findings
-        .extend(super::graph::cycles(&names, &first_line, &edges));
+    let (graph, topo, cycles) = super::graph::checked(&names, &first_line, &edges);
+    ctx.findings.extend(cycles);
 
     if !ctx.findings.is_empty() {
         ctx.findings.sort_by_key(|f| (f.line, f.col));
@@ -606,7 +606,12 @@ pub(crate) fn validate(
             it
         })
         .collect();
-    Ok(Backlog { scoring, items })
+    Ok(Backlog {
+        scoring,
+        items,
+        graph: std::sync::Arc::new(graph),
+        topo,
+    })
 }
 
 #[cfg(test)]

@@ -138,6 +138,7 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
             "render: {:.1} ms (streamed)",
             started.elapsed().as_secs_f64() * 1e3
         ));
+        exiting(b, ranking, concerns);
         return Ok(ExitStatus::Ok);
     }
     let out = render::score(&view, args.format);
@@ -146,7 +147,18 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         started.elapsed().as_secs_f64() * 1e3
     ));
     report::emit(&out)?;
+    exiting(b, ranking, concerns);
     Ok(ExitStatus::Ok)
+}
+
+/// The backlog and its ranking once the output is written: the process exits next, and the
+/// system takes the memory back whole. Dropped, a backlog frees every item's strings and lists
+/// one by one, each a cache miss in a heap of millions of allocations (at 300k items, 1.6% of
+/// the run's instructions and 4.7% of its misses beyond the second-level cache).
+fn exiting(b: Backlog, ranking: rank::Ranking, concerns: Option<Concerns>) {
+    std::mem::forget(b);
+    std::mem::forget(ranking);
+    std::mem::forget(concerns);
 }
 
 /// `ds01-pm plan`.
