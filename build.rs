@@ -4,7 +4,9 @@
 //! instructions, a fifth of a one-sentence run). Nothing but the standard library: the table
 //! is Rust source, included here as a module.
 //!
-//! It also pre-parses the embedded rule files (`rules/*.toml`): see [`embedded_rules`].
+//! It also pre-parses the embedded rule files (`rules/*.toml`): see [`embedded_rules`]; and
+//! indexes the labelled sets of the nearest-examples channel (`OUT_DIR/neighbours.rs`): see
+//! [`neighbours`].
 //!
 //! Output, in `OUT_DIR`: `prefix_automaton.bin` (read by `src/rules/prefix_automaton.rs`,
 //! which documents its layout) and `prefix_automaton.rs` (per table entry, the ids of its

@@ -35,7 +35,6 @@ struct Item {
     layers: Vec<String>,
     #[serde(default)]
     tiers: Vec<String>,
-    gpu_impact: String,
     #[serde(default)]
     principles: Vec<String>,
     #[serde(default)]
@@ -113,12 +112,11 @@ pub(crate) fn write() {
     for (set, item) in &examples {
         let _ = writeln!(
             src,
-            "    Example {{ set: {set:?}, id: {:?}, fingerprint: {}, layers: {}, tiers: {}, gpu_impact: {:?}, principles: {}, strains: {} }},",
+            "    Example {{ set: {set:?}, id: {:?}, fingerprint: {}, layers: {}, tiers: {}, principles: {}, strains: {} }},",
             item.id,
             neighbour_terms::fingerprint(&item.description),
             list(&item.layers),
             list(&item.tiers),
-            item.gpu_impact,
             list(&item.principles),
             list(&item.strains),
         );
@@ -141,7 +139,7 @@ pub(crate) fn write() {
         let ps: Vec<String> = p.iter().map(|(d, w)| format!("({d}, {w:?})")).collect();
         let _ = writeln!(
             src,
-            "    Term {{ hash: {hash}, text: {t:?}, idf: {:?}, postings: &[{}] }},",
+            "    Term {{ hash: {hash}, idf: {:?}, postings: &[{}] }}, // {t}",
             idf(t),
             ps.join(", ")
         );

@@ -68,18 +68,6 @@ fn evidence_lines(ev: &[Evidence]) -> Vec<String> {
     for e in ev {
         let line = if e.span.is_some() {
             format!("“{}” ({})", e.matched.trim(), e.rule)
-        } else if !e.neighbours.is_empty() {
-            let like: Vec<&str> = e
-                .neighbours
-                .iter()
-                .take(3)
-                .map(|n| n.example.as_str())
-                .collect();
-            format!(
-                "as in similar labelled items {} ({})",
-                like.join(", "),
-                e.rule
-            )
         } else {
             format!("inferred from {} ({})", e.inferred_from.join(", "), e.rule)
         };

@@ -3,7 +3,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::{Channels, analyze_with};
+use crate::analyze::{Analysis, Channels, Finding, analyze_with};
 use crate::error::Error;
 use crate::rules::RuleSet;
 use crate::taxonomy;
@@ -203,14 +203,18 @@ fn baselines(data: &LabeledSet) -> Vec<Baseline> {
         .collect()
 }
 
+/// The labels an analysis gives each field, counting only the findings `keep` accepts; and
+/// whether no rule fired.
 fn predicted(
-    set: &RuleSet,
-    text: &str,
-    channels: Channels,
+    a: &Analysis,
+    keep: fn(&Finding) -> bool,
 ) -> (BTreeMap<&'static str, BTreeSet<String>>, bool) {
-    let a = analyze_with(set, text, channels);
-    let ids =
-        |f: &[crate::analyze::Finding]| f.iter().map(|x| x.id.clone()).collect::<BTreeSet<_>>();
+    let ids = |f: &[Finding]| {
+        f.iter()
+            .filter(|x| keep(x))
+            .map(|x| x.id.clone())
+            .collect::<BTreeSet<_>>()
+    };
     let mut m = BTreeMap::new();
     m.insert("layers", ids(&a.layers));
     m.insert("tiers", ids(&a.tiers));
@@ -225,9 +229,15 @@ fn predicted(
 /// Run the analyzer over every item and compare with the labels. With the nearest-examples
 /// channel on, the rules alone are measured too.
 pub fn evaluate(set: &RuleSet, data: &LabeledSet, channels: Channels) -> EvalResult {
-    let mut result = evaluate_with(set, data, channels);
+    let analyses: Vec<Analysis> = data
+        .features
+        .iter()
+        .map(|item| analyze_with(set, &item.description, channels))
+        .collect();
+    let mut result = score_analyses(data, &analyses, |_| true);
     if channels.nearest_examples {
-        let alone = evaluate_with(set, data, Channels::RULES_ONLY);
+        // The channel only adds, so the rules' reading is the analysis without its findings.
+        let alone = score_analyses(data, &analyses, |f| !f.is_nearest_examples());
         result.rules_alone = alone
             .fields
             .into_iter()
@@ -240,13 +250,17 @@ pub fn evaluate(set: &RuleSet, data: &LabeledSet, channels: Channels) -> EvalRes
     result
 }
 
-fn evaluate_with(set: &RuleSet, data: &LabeledSet, channels: Channels) -> EvalResult {
+fn score_analyses(
+    data: &LabeledSet,
+    analyses: &[Analysis],
+    keep: fn(&Finding) -> bool,
+) -> EvalResult {
     let mut micro: BTreeMap<&str, Score> = BTreeMap::new();
     let mut per_label: BTreeMap<&str, BTreeMap<String, Score>> = BTreeMap::new();
     let mut misses = Vec::new();
     let mut empty = Vec::new();
-    for item in &data.features {
-        let (pred, nothing) = predicted(set, &item.description, channels);
+    for (item, a) in data.features.iter().zip(analyses) {
+        let (pred, nothing) = predicted(a, keep);
         if nothing {
             empty.push(item.id.clone());
         }

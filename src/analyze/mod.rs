@@ -165,38 +165,29 @@ impl Analysis {
 
     /// Every concern reported, as `kind:id` (principles as `supports:`/`strains:`).
     pub fn concerns(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        out.extend(self.layers.iter().map(|f| format!("layer:{}", f.id)));
-        out.extend(self.tiers.iter().map(|f| format!("tier:{}", f.id)));
-        out.push(format!("gpu:{}", self.gpu_impact.value));
-        out.extend(
-            self.principles
-                .supported
-                .iter()
-                .map(|f| format!("supports:{}", f.id)),
-        );
-        out.extend(
-            self.principles
-                .strained
-                .iter()
-                .map(|f| format!("strains:{}", f.id)),
-        );
-        out.extend(self.risks.iter().map(|f| format!("risk:{}", f.id)));
-        out
+        self.concerns_where(|_| true)
     }
 
     /// [`Analysis::concerns`] without the readings of the nearest examples: what the rules
     /// found.
     pub fn rule_concerns(&self) -> Vec<String> {
-        let mut rules = self.clone();
-        for list in [
-            &mut rules.layers,
-            &mut rules.tiers,
-            &mut rules.principles.supported,
-        ] {
-            list.retain(|f| !f.is_nearest_examples());
-        }
-        rules.concerns()
+        self.concerns_where(|f| !f.is_nearest_examples())
+    }
+
+    fn concerns_where<'a>(&'a self, keep: fn(&Finding) -> bool) -> Vec<String> {
+        let ids = |prefix: &'static str, findings: &'a [Finding]| {
+            findings
+                .iter()
+                .filter(move |f| keep(f))
+                .map(move |f| format!("{prefix}:{}", f.id))
+        };
+        ids("layer", &self.layers)
+            .chain(ids("tier", &self.tiers))
+            .chain(std::iter::once(format!("gpu:{}", self.gpu_impact.value)))
+            .chain(ids("supports", &self.principles.supported))
+            .chain(ids("strains", &self.principles.strained))
+            .chain(ids("risk", &self.risks))
+            .collect()
     }
 
     /// Whether any rule found anything at all.
@@ -789,8 +780,7 @@ pub fn analyze_with(set: &RuleSet, text: &str, channels: Channels) -> Analysis {
 
     let layers = findings(Kind::Layer);
     let mut tiers = findings(Kind::Tier);
-    let order = |id: &str| crate::taxonomy::TIERS.iter().position(|t| *t == id);
-    tiers.sort_by_key(|f| order(&f.id));
+    tiers.sort_by_key(|f| tier_order(&f.id));
     let mut strained = findings(Kind::Strains);
     let mut supported: Vec<Finding> = findings(Kind::Supports)
         .into_iter()
@@ -843,6 +833,11 @@ pub fn analyze_with(set: &RuleSet, text: &str, channels: Channels) -> Analysis {
     analysis
 }
 
+/// Where a tier stands in the report order (students, researchers, the admin).
+fn tier_order(id: &str) -> Option<usize> {
+    crate::taxonomy::TIERS.iter().position(|t| *t == id)
+}
+
 /// Whether the rules established a layer, tier, principle or risk: a lone weak hit (a bare
 /// "GPU") is not understanding, and the nearest examples stay silent then.
 fn rules_established_something(a: &Analysis) -> bool {
@@ -859,16 +854,20 @@ fn rules_established_something(a: &Analysis) -> bool {
 /// added back.
 fn neighbours_add(set: &RuleSet, text: &str, a: &mut Analysis) {
     let reading = neighbours::Reading::of(text);
-    let cancelled: Vec<(Kind, String)> = a
-        .suppressed
+    // The concerns of the rules whose hits were cancelled (each rule looked up once: a long
+    // text can cancel thousands of hits of a few rules).
+    let cancelled_rules: std::collections::BTreeSet<&str> =
+        a.suppressed.iter().map(|s| s.rule.as_str()).collect();
+    let cancelled: Vec<&Concern> = set
+        .rules
         .iter()
-        .filter_map(|s| set.rules.iter().find(|r| r.id == s.rule))
-        .flat_map(|r| r.signals.iter().map(|(c, _)| (c.kind, c.id.clone())))
+        .filter(|r| cancelled_rules.contains(r.id.as_str()))
+        .flat_map(|r| r.signals.iter().map(|(c, _)| c))
         .collect();
     let blocked = |kinds: &[Kind], id: &str| {
         cancelled
             .iter()
-            .any(|(k, c)| kinds.contains(k) && c.as_str() == id)
+            .any(|c| kinds.contains(&c.kind) && c.id == id)
     };
     let add = |field: neighbours::Field,
                family: Family,
@@ -919,8 +918,7 @@ fn neighbours_add(set: &RuleSet, text: &str, a: &mut Analysis) {
         &a.principles.strained,
     );
     a.layers.sort_by(|x, y| x.id.cmp(&y.id));
-    let order = |id: &str| crate::taxonomy::TIERS.iter().position(|t| *t == id);
-    a.tiers.sort_by_key(|f| order(&f.id));
+    a.tiers.sort_by_key(|f| tier_order(&f.id));
 }
 
 /// The value of GPU impact and size when nothing in the text was understood.
@@ -1206,21 +1204,16 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
     if !risks.is_empty() {
         s.push_str(&format!(" Risks to settle first: {}.", join_names(&risks)));
     }
-    let similar: Vec<String> = a
-        .layers
-        .iter()
+    let similar = |f: &&Finding| f.is_nearest_examples();
+    let similar: Vec<String> = (a.layers.iter().filter(similar))
         .map(|f| format!("{} ({})", f.name.to_lowercase(), f.id))
-        .zip(&a.layers)
-        .chain(a.tiers.iter().map(|f| f.name.to_lowercase()).zip(&a.tiers))
         .chain(
-            a.principles
-                .supported
+            a.tiers
                 .iter()
-                .map(|f| format!("`{}`", f.id))
-                .zip(&a.principles.supported),
+                .filter(similar)
+                .map(|f| f.name.to_lowercase()),
         )
-        .filter(|(_, f)| f.is_nearest_examples())
-        .map(|(name, _)| name)
+        .chain((a.principles.supported.iter().filter(similar)).map(|f| format!("`{}`", f.id)))
         .collect();
     if !similar.is_empty() {
         s.push_str(&format!(
@@ -1280,7 +1273,7 @@ fn summary_of(set: &RuleSet, scores: &Scores) -> ConcernSummary {
             .collect()
     };
     let mut tiers = ids(Kind::Tier);
-    tiers.sort_by_key(|t| crate::taxonomy::TIERS.iter().position(|x| x == t));
+    tiers.sort_by_key(|t| tier_order(t));
     let nothing = scores.by_concern.is_empty();
     ConcernSummary {
         layers: ids(Kind::Layer),

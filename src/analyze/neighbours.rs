@@ -4,9 +4,10 @@
 //! tier or principle that most of the nearest examples carry, weighted by similarity, and that
 //! the rules did not find, is added, labelled as such, with those examples as its evidence.
 //!
-//! It only adds: it never removes or changes what a rule found, never decides GPU impact,
-//! never calls a principle strained, and stays silent when no rule understood anything in the
-//! text. An example whose words are the text's own is never its neighbour, so `rules eval` on
+//! It only adds: it never removes or changes what a rule found, never brings back what a rule
+//! cancelled, never decides GPU impact, never calls a principle strained, and stays silent
+//! unless the rules established a concern (`analyze_with` decides that, and only when the
+//! caller asks for the channel). An example whose words are the text's own is never its neighbour, so `rules eval` on
 //! a set the channel learns from measures each item against the others (leave-one-out).
 use serde::Serialize;
 
@@ -21,8 +22,6 @@ pub(super) struct Example {
     pub(super) fingerprint: u64,
     pub(super) layers: &'static [&'static str],
     pub(super) tiers: &'static [&'static str],
-    #[allow(dead_code)]
-    pub(super) gpu_impact: &'static str,
     pub(super) principles: &'static [&'static str],
     pub(super) strains: &'static [&'static str],
 }
@@ -30,10 +29,8 @@ pub(super) struct Example {
 /// One term of the examples: its IDF and where it occurs, as (index in [`EXAMPLES`], weight in
 /// that example's unit vector).
 pub(super) struct Term {
-    /// [`neighbour_terms::term_hash`] of the text; the table is sorted by it.
+    /// [`neighbour_terms::term_hash`] of the term; the table is sorted by it.
     pub(super) hash: u64,
-    #[allow(dead_code)]
-    pub(super) text: &'static str,
     pub(super) idf: f64,
     pub(super) postings: &'static [(u16, f64)],
 }

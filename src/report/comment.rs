@@ -22,13 +22,7 @@ fn ids(list: &[Concern]) -> String {
         return "—".to_owned();
     }
     list.iter()
-        .map(|f| {
-            if f.is_nearest_examples() {
-                format!("{} (as in similar labelled items)", md_text(&f.id))
-            } else {
-                md_text(&f.id)
-            }
-        })
+        .map(|f| md_text(&f.id))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -40,14 +34,7 @@ fn understood(out: &mut String, a: &Analysis) {
     } else {
         a.layers
             .iter()
-            .map(|l| {
-                let name = format!("{} {}", md_text(&l.id), md_text(&l.name));
-                if l.is_nearest_examples() {
-                    format!("{name} (as in similar labelled items)")
-                } else {
-                    name
-                }
-            })
+            .map(|l| format!("{} {}", md_text(&l.id), md_text(&l.name)))
             .collect::<Vec<_>>()
             .join(", ")
     };

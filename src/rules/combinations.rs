@@ -214,6 +214,7 @@ pub(crate) fn parse(
         if problems.len() > before {
             continue;
         }
+        let (examples_match, examples_no_match) = raw.examples.into_lists();
         out.push(Combination {
             id,
             summary: raw.summary.trim().to_owned(),
@@ -221,18 +222,8 @@ pub(crate) fn parse(
             all,
             unless,
             questions,
-            examples_match: raw
-                .examples
-                .must_match
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            examples_no_match: raw
-                .examples
-                .must_not_match
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            examples_match,
+            examples_no_match,
             location: Location {
                 file: src.name.clone().into(),
                 line: index.line(raw.id.span().start),

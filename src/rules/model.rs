@@ -164,6 +164,15 @@ pub(crate) struct RawExamples {
     pub(crate) must_not_match: Vec<String>,
 }
 
+impl RawExamples {
+    /// The two lists, each text converted (into the rule set's `Text`).
+    #[allow(dead_code)] // `build.rs` includes this file and needs no conversion.
+    pub(crate) fn into_lists<T: From<String>>(self) -> (Vec<T>, Vec<T>) {
+        let convert = |v: Vec<String>| v.into_iter().map(T::from).collect();
+        (convert(self.must_match), convert(self.must_not_match))
+    }
+}
+
 /// A question of the PM's framework.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]

@@ -246,6 +246,7 @@ fn rule(
             Err(e) => ctx.push(p, format!("{who}: in `exclude`: {e}")),
         }
     }
+    let (examples_match, examples_no_match) = raw.examples.into_lists();
     let rule = Rule {
         id,
         family,
@@ -259,18 +260,8 @@ fn rule(
         signals,
         questions: rule_questions,
         options,
-        examples_match: raw
-            .examples
-            .must_match
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-        examples_no_match: raw
-            .examples
-            .must_not_match
-            .into_iter()
-            .map(Into::into)
-            .collect(),
+        examples_match,
+        examples_no_match,
         location,
         follows: None,
         context: raw.context,
