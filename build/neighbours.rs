@@ -20,6 +20,8 @@ pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-fresh2.toml",
     "fixtures/eval/ds01-fresh3.toml",
     "fixtures/eval/ds01-extra.toml",
+    "fixtures/eval/ds01-extra2a.toml",
+    "fixtures/eval/ds01-extra2b.toml",
 ];
 
 #[derive(serde::Deserialize)]
