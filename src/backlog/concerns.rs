@@ -6,6 +6,7 @@ use crate::analyze::{ConcernSummary, concern_summary_cached};
 use crate::rules::RuleSet;
 
 use super::Backlog;
+use super::strtab::StrTable;
 
 /// Concern summaries of a backlog's items, computed once per distinct text and kept once per
 /// distinct summary.
@@ -42,7 +43,9 @@ impl Concerns {
 /// and the distinct ones are spread over the available cores (at most 4); texts in which no
 /// pattern matches share one inference on no evidence ([`concern_summary_cached`]).
 pub fn annotate(b: &Backlog, set: &RuleSet) -> Concerns {
-    let mut slot: HashMap<&str, usize> = HashMap::new();
+    // The distinct texts, numbered in order of first use: a table whose entries hold short
+    // texts (most titles) inline, so finding one reads one entry and not the text again.
+    let mut slot = StrTable::with_capacity(b.items.len());
     let mut unique: Vec<&str> = Vec::new();
     let of_item: Vec<usize> = b
         .items
@@ -53,12 +56,13 @@ pub fn annotate(b: &Backlog, set: &RuleSet) -> Concerns {
             } else {
                 it.description.as_str()
             };
-            *slot.entry(text).or_insert_with(|| {
+            slot.get_or_add(text, &unique).unwrap_or_else(|n| {
                 unique.push(text);
-                unique.len() - 1
+                n
             })
         })
         .collect();
+    drop(slot);
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(4);

@@ -8,6 +8,7 @@ mod model;
 pub mod plan;
 pub mod rank;
 pub mod rice;
+mod strtab;
 pub mod validate;
 
 use std::collections::BTreeMap;

@@ -1,11 +1,12 @@
 //! Raw backlog -> validated [`Backlog`]: every problem is collected with its line and column,
 //! and dependency cycles are looked for among the items that are otherwise well-formed, so a
 //! file with a bad value and a cycle reports both in one run.
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use toml::Spanned;
 
 use super::model::{BacklogFile, Problem, RawItem, Scalar};
+use super::strtab::StrTable;
 use super::{Backlog, EffortUnit, Finding, Item, Propagation, Scoring, Status};
 use crate::diag::backlog as codes;
 use crate::text::did_you_mean;
@@ -490,7 +491,7 @@ pub(crate) fn validate(
     let mut names: Vec<&str> = Vec::with_capacity(count);
     let mut first_line: Vec<usize> = Vec::with_capacity(count);
     let mut slot_of_raw: Vec<Option<usize>> = Vec::with_capacity(count);
-    let mut index: HashMap<&str, usize> = HashMap::with_capacity(count);
+    let mut index = StrTable::with_capacity(count);
     let mut lines = LineCounter::default();
     for id in &raw_ids {
         let Some(id) = id else {
@@ -505,22 +506,25 @@ pub(crate) fn validate(
                 format!("item id \"{name}\" must be non-empty and without spaces"),
             );
             slot_of_raw.push(None);
-        } else if let Some(&s) = index.get(name) {
-            ctx.push(
-                id,
-                codes::B002.code,
-                format!(
-                    "duplicate item id `{name}` (first defined on line {})",
-                    first_line[s]
-                ),
-            );
-            slot_of_raw.push(None);
         } else {
-            let s = names.len();
-            first_line.push(lines.line(&ctx.lines, id.span().start));
-            names.push(name);
-            index.insert(name, s);
-            slot_of_raw.push(Some(s));
+            match index.get_or_add(name, &names) {
+                Ok(s) => {
+                    ctx.push(
+                        id,
+                        codes::B002.code,
+                        format!(
+                            "duplicate item id `{name}` (first defined on line {})",
+                            first_line[s]
+                        ),
+                    );
+                    slot_of_raw.push(None);
+                }
+                Err(s) => {
+                    first_line.push(lines.line(&ctx.lines, id.span().start));
+                    names.push(name);
+                    slot_of_raw.push(Some(s));
+                }
+            }
         }
     }
 
@@ -535,18 +539,20 @@ pub(crate) fn validate(
         let mut mine: Vec<usize> = Vec::with_capacity(raw.depends_on.len());
         for dep in &raw.depends_on {
             let d = dep.get_ref().trim();
-            match index.get(d) {
-                _ if d == id => ctx.push(
+            // The ids are unique, so `d` is this item's own id exactly when it names this
+            // slot (compared without reading the id's text).
+            match index.get(d, &names) {
+                Some(p) if p == s => ctx.push(
                     dep,
                     codes::B004.code,
                     format!("item `{id}` depends on itself (a cycle of length 1)"),
                 ),
-                Some(p) if mine.contains(p) => ctx.push(
+                Some(p) if mine.contains(&p) => ctx.push(
                     dep,
                     codes::B003.code,
                     format!("item `{id}` lists `{d}` twice in `depends_on`"),
                 ),
-                Some(&p) => mine.push(p),
+                Some(p) => mine.push(p),
                 None => {
                     let hint = if suggestions > 0 {
                         suggestions -= 1;

@@ -351,7 +351,7 @@ pub fn score_json_to<W: std::io::Write>(v: &ScoreView<'_>, mut w: W) -> std::io:
         // Each distinct concern summary, rendered once.
         let mut concerns: Vec<Option<Vec<u8>>> = Vec::new();
         let mut ids = Vec::new();
-        let literals = IdLiterals::of(b);
+        let literals = IdLiterals::of(b, r);
         let figures = Figures::in_rank_order(v, count);
         for (k, f) in figures.iter().enumerate() {
             if k > 0 {
@@ -419,15 +419,17 @@ impl JsonOut {
         let _ = std::io::Write::write_fmt(&mut self.buf, format_args!("{x}"));
     }
 
-    /// A list of item ids whose key is at the items' field indent.
-    fn ids(&mut self, list: &[usize], ids: &IdLiterals) {
+    /// A list of item ids whose key is at the items' field indent: the items of `list`'s
+    /// `(key, item)` pairs, in the order of their keys.
+    fn ids(&mut self, list: &mut [(u32, u32)], ids: &IdLiterals) {
         if list.is_empty() {
             self.raw("[]");
             return;
         }
-        for (k, &j) in list.iter().enumerate() {
+        list.sort_unstable();
+        for (k, &(_, j)) in list.iter().enumerate() {
             self.raw(if k == 0 { "[\n        " } else { ",\n        " });
-            self.buf.extend_from_slice(ids.get(j));
+            ids.put(j as usize, &mut self.buf);
         }
         self.raw("\n      ]");
     }
@@ -465,7 +467,7 @@ impl JsonOut {
         rank: usize,
         f: &Figures,
         concerns: &mut Vec<Option<Vec<u8>>>,
-        list: &mut Vec<usize>,
+        list: &mut Vec<(u32, u32)>,
         ids: &IdLiterals,
     ) {
         let i = f.index as usize;
@@ -476,7 +478,7 @@ impl JsonOut {
         self.raw("    {\n      \"rank\": ");
         self.int(rank);
         self.raw(",\n      \"id\": ");
-        self.buf.extend_from_slice(ids.get(i));
+        ids.put(i, &mut self.buf);
         self.raw(",\n      \"title\": ");
         self.str(&it.title);
         self.raw(",\n      \"status\": ");
@@ -504,10 +506,10 @@ impl JsonOut {
                 self.raw("[]");
             } else {
                 self.raw("[\n        {\n          \"from\": ");
-                self.buf.extend_from_slice(ids.get(f.origin as usize));
+                ids.put(f.origin as usize, &mut self.buf);
                 if f.via != f.origin {
                     self.raw(",\n          \"via\": ");
-                    self.buf.extend_from_slice(ids.get(f.via as usize));
+                    ids.put(f.via as usize, &mut self.buf);
                 }
                 self.raw(",\n          \"value\": ");
                 self.f64(round(f.effective));
@@ -516,14 +518,29 @@ impl JsonOut {
         } else {
             self.inherits(&inherits(b, r, i));
         }
+        // As `Ranking::unblocks_into`, `blocked_by_into` and `satisfied_into` list them (open
+        // neighbours by rank, done prerequisites by index; ranks are distinct), with the ranks
+        // from the same records as the ids.
+        let small = |x: usize| u32::try_from(x).expect("a backlog has fewer than 2^32 items");
+        let open = |j: usize| {
+            let k = ids.rank(j);
+            (k != 0).then_some((k, small(j)))
+        };
         self.raw(",\n      \"unblocks\": ");
-        r.unblocks_into(i, list);
+        list.clear();
+        list.extend(crate::backlog::graph::dependents(&r.graph, i).filter_map(open));
         self.ids(list, ids);
         self.raw(",\n      \"blocked_by\": ");
-        r.blocked_by_into(i, list);
+        list.clear();
+        list.extend(crate::backlog::graph::prerequisites(&r.graph, i).filter_map(open));
         self.ids(list, ids);
         self.raw(",\n      \"satisfied\": ");
-        r.satisfied_into(i, list);
+        list.clear();
+        list.extend(
+            crate::backlog::graph::prerequisites(&r.graph, i)
+                .filter(|&j| ids.rank(j) == 0)
+                .map(|j| (small(j), small(j))),
+        );
         self.ids(list, ids);
         self.raw(",\n      \"chain_effort\": ");
         self.f64(round(f.chain_effort));
@@ -531,7 +548,7 @@ impl JsonOut {
         if f.chain_prev == NONE {
             self.raw("null");
         } else {
-            self.buf.extend_from_slice(ids.get(f.chain_prev as usize));
+            ids.put(f.chain_prev as usize, &mut self.buf);
         }
         if let Some(c) = v.concerns {
             self.raw(",\n      \"concerns\": ");
@@ -644,35 +661,88 @@ impl Figures {
     }
 }
 
-/// Every item's id as a JSON string (quoted, escaped), one after the other in item order. The
-/// ranked items name their neighbours by id; read from the items, each of those ids is a cache
-/// miss in a heap of millions of small allocations (at 300k items most of the render's time),
-/// read from here they are a few megabytes in one place.
+/// Every item's rank and id as a JSON string (quoted, escaped), for the JSON writer, which
+/// names each ranked item's neighbours by id in ranked order. Per item one 16-byte record
+/// holds its rank (0 for done items) and, when the id's literal is at most
+/// [`IdLiterals::INLINE`] bytes between its quotes (`item-123456`), the literal itself; longer
+/// ones are in `text`. Listing a neighbour (its rank to filter and sort by, then its id) reads
+/// one record: from the ranking's rank array, an offset array and the literals' text it was
+/// three cache misses each at 300k items (each array beyond the second-level cache or sharing
+/// it).
 struct IdLiterals {
+    records: Vec<IdRecord>,
+    /// The literals longer than [`IdLiterals::INLINE`] (quotes included), one after the other.
     text: Vec<u8>,
-    /// Item `i`'s literal is `text[start[i]..start[i + 1]]` (4-byte offsets: 1.2 MB at 300k
-    /// items, against 2.4 MB, beyond the second-level cache).
-    start: Vec<u32>,
+}
+
+/// See [`IdLiterals`]: `len` is the inline literal's length, or [`IdLiterals::LONG`] when
+/// `bytes` holds the literal's offset in `text` and its length (two little-endian `u32`s).
+#[derive(Clone, Copy)]
+struct IdRecord {
+    rank: u32,
+    len: u8,
+    bytes: [u8; IdLiterals::INLINE],
 }
 
 impl IdLiterals {
-    fn of(b: &Backlog) -> IdLiterals {
-        let bytes: usize = b.items.iter().map(|it| it.id.len() + 2).sum();
+    const INLINE: usize = 11;
+    const LONG: u8 = u8::MAX;
+
+    fn of(b: &Backlog, r: &Ranking) -> IdLiterals {
+        let small = |x: usize| u32::try_from(x).expect("a backlog's ids fit in 4 GB");
         let mut o = JsonOut {
-            buf: Vec::with_capacity(bytes),
+            buf: Vec::new(),
             tmp: Vec::new(),
         };
-        let mut start = Vec::with_capacity(b.items.len() + 1);
-        start.push(0);
-        for it in &b.items {
-            o.str(&it.id);
-            start.push(u32::try_from(o.buf.len()).expect("a backlog's ids fit in 4 GB"));
-        }
-        IdLiterals { text: o.buf, start }
+        let mut text = Vec::new();
+        let records = b
+            .items
+            .iter()
+            .zip(&r.rank)
+            .map(|(it, rank)| {
+                o.buf.clear();
+                o.str(&it.id);
+                let inner = &o.buf[1..o.buf.len() - 1];
+                let mut rec = IdRecord {
+                    rank: rank.map_or(0, small),
+                    len: 0,
+                    bytes: [0; IdLiterals::INLINE],
+                };
+                if inner.len() <= IdLiterals::INLINE {
+                    rec.bytes[..inner.len()].copy_from_slice(inner);
+                    rec.len = u8::try_from(inner.len()).expect("at most INLINE");
+                } else {
+                    rec.len = IdLiterals::LONG;
+                    rec.bytes[..4].copy_from_slice(&small(text.len()).to_le_bytes());
+                    rec.bytes[4..8].copy_from_slice(&small(o.buf.len()).to_le_bytes());
+                    text.extend_from_slice(&o.buf);
+                }
+                rec
+            })
+            .collect();
+        IdLiterals { records, text }
     }
 
-    fn get(&self, i: usize) -> &[u8] {
-        &self.text[self.start[i] as usize..self.start[i + 1] as usize]
+    /// Item `i`'s rank, 0 when it is done.
+    fn rank(&self, i: usize) -> u32 {
+        self.records[i].rank
+    }
+
+    /// Append item `i`'s literal to `out`.
+    fn put(&self, i: usize, out: &mut Vec<u8>) {
+        let r = &self.records[i];
+        if r.len == IdLiterals::LONG {
+            let word = |k: usize| {
+                u32::from_le_bytes([r.bytes[k], r.bytes[k + 1], r.bytes[k + 2], r.bytes[k + 3]])
+                    as usize
+            };
+            let (at, len) = (word(0), word(4));
+            out.extend_from_slice(&self.text[at..at + len]);
+        } else {
+            out.push(b'"');
+            out.extend_from_slice(&r.bytes[..r.len as usize]);
+            out.push(b'"');
+        }
     }
 }
 
