@@ -8,7 +8,8 @@
 //! ```
 //!
 //! `--no-examples` leaves out the nearest-examples channel, as `ds01-pm analyze --no-examples`
-//! does.
+//! does. `DS01_PM_RULES=DIR` replaces the embedded rules with the `*.toml` files of `DIR` (as
+//! for `ds01-pm`), to time a variant of the rules against the defaults (BENCHMARKS.md §8).
 //!
 //! Each file gets the full `ds01-pm analyze` treatment (pattern pass, exclusions, negation,
 //! conditional rules, scores, size, ranked questions), exactly as [`ds01_pm::analyze::analyze`]

@@ -1,7 +1,7 @@
 //! A set of strings (item ids, distinct texts) numbered in the order they were added, for
 //! lookups by text: an open-addressing table whose 24-byte entries hold each string's first
-//! 16 bytes and length inline (and its number), so looking up an id of up to 16 bytes reads one entry (one
-//! cache miss at most) and never the string itself. `HashMap<&str, usize>` read its bucket and
+//! 16 bytes and length inline (and its number), so looking up an id of up to 16 bytes reads
+//! one entry (one cache miss at most) and never the string itself. `HashMap<&str, usize>` read its bucket and
 //! then the key's bytes wherever they were allocated, after a SipHash of the key: at 300k ids
 //! the table and the keys no longer fit the second-level cache, and each lookup cost about
 //! three misses.
