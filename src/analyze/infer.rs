@@ -5,7 +5,9 @@
 //! inference chains (a GPU allocation change with no layer named → L0 → ...). `unless` is
 //! checked only against the concerns the text itself established (the unconditional pattern
 //! rules, then the audiences of the components it names, a first stratum that depends on the
-//! pattern rules alone), never against inferred ones. So every rule only adds, the set of established
+//! pattern rules alone), never against inferred ones; for a tier, only against the tiers the
+//! text or its components name, not the generic default audiences (first person,
+//! "containers"), which are guesses. So every rule only adds, the set of established
 //! concerns only grows, and the result is the same in whatever order the rules are tried: the
 //! least fixed point. Each rule fires at most once, so the loop ends after at most one round
 //! per rule.
@@ -17,6 +19,7 @@ use std::collections::BTreeMap;
 
 use super::{Evidence, RuleHit, Scores, hit_evidence};
 use crate::rules::RuleSet;
+use crate::taxonomy::{Concern, Kind};
 
 pub(super) fn run(
     set: &RuleSet,
@@ -66,6 +69,16 @@ pub(super) fn run(
         hits.push(h);
     }
     let from_text = scores.established(set);
+    // A tier in `unless` is one the text names (or a named component faces): the generic
+    // default audiences are guesses and do not block an inference about the audience.
+    let named = scores.named_tiers(set);
+    let blocks = |c: &Concern| {
+        if c.kind == Kind::Tier {
+            named.contains(c)
+        } else {
+            from_text.contains(c)
+        }
+    };
     loop {
         let now = scores.established(set);
         let mut round = Vec::new();
@@ -75,7 +88,7 @@ pub(super) fn run(
                 continue;
             }
             let when_ok = rule.when.is_empty() || rule.when.iter().any(|c| now.contains(c));
-            let unless_ok = !rule.unless.iter().any(|c| from_text.contains(c));
+            let unless_ok = !rule.unless.iter().any(&blocks);
             if !(when_ok && unless_ok) {
                 continue;
             }

@@ -558,6 +558,31 @@ impl Scores {
         Established(out)
     }
 
+    /// The tiers the text itself names as an audience: like [`Scores::established`] for tiers,
+    /// without the generic default audiences (first person, "containers", "users"), which are
+    /// a guess about whom a change is for rather than the text's word on it. The audiences of
+    /// the components it names count: they say whom that component faces.
+    fn named_tiers(&self, set: &RuleSet) -> Established {
+        let out = self
+            .by_concern
+            .iter()
+            .filter(|(c, rules)| {
+                c.kind == Kind::Tier
+                    && rules
+                        .iter()
+                        .filter(|(r, _)| {
+                            let rule = &set.rules[**r];
+                            !rule.default_audience || rule.follows.is_some()
+                        })
+                        .map(|(_, (w, _))| w)
+                        .sum::<f64>()
+                        >= set.threshold(c.kind) - 1e-9
+            })
+            .map(|(c, _)| c.clone())
+            .collect();
+        Established(out)
+    }
+
     fn evidence(&self, c: &Concern) -> Vec<Evidence> {
         // Sorted as references (stable, so in the same order as the pieces themselves would
         // be), then copied: moving whole pieces of evidence during the sort cost more.

@@ -542,3 +542,56 @@ fn nearest_examples_never_add_back_what_the_rules_cancelled() {
         slurm.summary
     );
 }
+
+/// A change confined to the host (L0) is the admin's to operate: the admin is inferred when
+/// only a generic default audience ("my containers") stands, but not when the text names
+/// whom the change is for.
+#[test]
+fn host_only_changes_infer_the_admin_unless_an_audience_is_named() {
+    let tiers = |a: &Analysis| a.tiers.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+    let guessed = run("My containers should hand back an idle card after half an hour.");
+    assert_eq!(guessed.layers.len(), 1, "{:?}", guessed.layers);
+    assert_eq!(tiers(&guessed), ["student", "researcher", "admin"]);
+    let admin = guessed
+        .tiers
+        .iter()
+        .find(|t| t.id == "admin")
+        .expect("admin");
+    assert!(
+        admin
+            .evidence
+            .iter()
+            .any(|e| &*e.rule == "infer-host-admin"
+                && e.inferred_from.iter().any(|c| c == "layer:L0")),
+        "{:?}",
+        admin.evidence
+    );
+    let named = run("Students should hand back an idle card after half an hour.");
+    assert_eq!(tiers(&named), ["student"]);
+    // A user command places the change outside the host: no admin inferred.
+    let command = run("container-stop should hand back the card after half an hour.");
+    assert!(
+        !tiers(&command).iter().any(|t| t == "admin"),
+        "{:?}",
+        command.tiers
+    );
+}
+
+/// ds01-jobs API behaviour is L3; a job change that takes or frees GPUs also reaches the
+/// wrapper and allocator (L0).
+#[test]
+fn jobs_reach_the_host_only_when_gpus_are_at_stake() {
+    let layers = |a: &Analysis| a.layers.iter().map(|l| l.id.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        layers(&run("ds01-submit list should page through my history.")),
+        ["L3"]
+    );
+    let cancel = run("ds01-submit cancel should free the GPUs at once.");
+    assert_eq!(layers(&cancel), ["L0", "L3"]);
+    let l0 = &cancel.layers[0];
+    assert!(
+        l0.evidence.iter().any(|e| &*e.rule == "layer-jobs-gpu"),
+        "{:?}",
+        l0.evidence
+    );
+}
