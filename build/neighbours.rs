@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 #[path = "../src/analyze/neighbour_terms.rs"]
 mod neighbour_terms;
 
-/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh4.toml` and
-/// `ds01-fresh5.toml` are not among them: they were labelled blind to measure the program,
-/// and are only measured.
+/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh4.toml`,
+/// `ds01-fresh5.toml` and `ds01-fresh6.toml` are not among them: they were labelled blind to
+/// measure the program, and are only measured.
 pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-dev.toml",
     "fixtures/eval/ds01-train.toml",
@@ -23,6 +23,7 @@ pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-extra.toml",
     "fixtures/eval/ds01-extra2a.toml",
     "fixtures/eval/ds01-extra2b.toml",
+    "fixtures/eval/ds01-extra3.toml",
 ];
 
 #[derive(serde::Deserialize)]
