@@ -595,3 +595,30 @@ fn jobs_reach_the_host_only_when_gpus_are_at_stake() {
         l0.evidence
     );
 }
+
+/// A layer read on under 40% of the main layer's evidence is context, not a layer the change
+/// is made in: it is left out of the reading and listed as ignored, with why.
+#[test]
+fn a_weak_secondary_layer_is_set_aside_with_its_reason() {
+    let a = run(
+        "Make the docker wrapper, the cgroup slices and daemon.json agree on memory caps; container-list can show them later.",
+    );
+    let layers: Vec<&str> = a.layers.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(layers, ["L0"], "{:?}", a.layers);
+    let set_aside = a
+        .suppressed
+        .iter()
+        .find(|s| s.reason.starts_with("a secondary layer: L2"))
+        .unwrap_or_else(|| panic!("{:?}", a.suppressed));
+    assert!(
+        set_aside.reason.contains("main layer L0"),
+        "{}",
+        set_aside.reason
+    );
+    assert_eq!(set_aside.matched, "container-list");
+    // Two layers of comparable weight both stay.
+    let both =
+        run("Give container deploy a --verbose mode that prints each container-create call.");
+    let layers: Vec<&str> = both.layers.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(layers, ["L2", "L3"]);
+}
