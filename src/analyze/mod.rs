@@ -211,9 +211,13 @@ fn pattern_hits(
 ) -> BTreeMap<usize, Vec<(usize, usize)>> {
     let mut by_rule: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
     let scan = set.set.scan(text);
-    set.warm_up(&scan, text);
+    // Patterns whose suffix literals do not occur in `text` have no match there.
+    let impossible = set.warm_up(&scan, text);
     let marks = std::cell::OnceCell::new();
     for (idx, candidates) in scan.iter() {
+        if impossible.binary_search(&idx).is_ok() {
+            continue;
+        }
         let (r, p) = set.owners[idx];
         let rule = &set.rules[r];
         // Each pattern contributes its earliest valid hits, so the earliest hits of the rule

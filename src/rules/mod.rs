@@ -798,8 +798,13 @@ impl LazyRegex {
     /// occurs in `text`, since every match ends with one. Asked before a pattern the prefilter
     /// let through is compiled: most such patterns do not match a sentence.
     pub(crate) fn may_match(&self, text: &str) -> bool {
-        let suffixes = self
-            .suffixes
+        self.suffix_literals()
+            .is_none_or(|s| s.occur_in(text.as_bytes()))
+    }
+
+    /// Its suffix literals (see [`LazyRegex::may_match`]), if it has precomputed ones.
+    fn suffix_literals(&self) -> Option<&PrefixLiterals> {
+        self.suffixes
             .get_or_init(|| {
                 literals::precomputed_suffixes(&self.effective())
                     .flatten()
@@ -810,8 +815,7 @@ impl LazyRegex {
                         ))
                     })
             })
-            .as_deref();
-        suffixes.is_none_or(|s| s.occur_in(text.as_bytes()))
+            .as_deref()
     }
 
     /// Whether the precomputed literals of the pattern (`prefix_table.rs`: embedded patterns,
@@ -876,6 +880,9 @@ struct PrefixLiterals {
     /// For an embedded pattern, the ids of its literals in the embedded automaton, sorted
     /// (see [`prefilter::Scan::literal_within`]); `None` for others or with an empty literal.
     ids: Option<Vec<u16>>,
+    /// The literals as one Aho-Corasick automaton (ASCII case ignored), built the first time
+    /// a text of at least [`PrefixLiterals::LONG`] bytes is searched (`None` if it cannot be).
+    searcher: OnceLock<Option<aho_corasick::AhoCorasick>>,
 }
 
 impl PrefixLiterals {
@@ -896,13 +903,34 @@ impl PrefixLiterals {
             literals,
             first,
             ids,
+            searcher: OnceLock::new(),
         }
     }
+
+    /// From this many bytes on, [`PrefixLiterals::occur_in`] searches with the literals'
+    /// automaton rather than comparing them at every byte that may start one. The comparisons
+    /// cost about 50 instructions a byte on DS01 prose (frequent first letters, several
+    /// literals each); on the generated corpus they were 84% of the engine's instructions
+    /// (the suffix check of [`LazyRegex::may_match`] runs over a whole file for each pattern the
+    /// prefilter lets through and that is not compiled yet). A sentence stays below the bound,
+    /// so `analyze` of one sentence builds no automaton.
+    const LONG: usize = 512;
 
     /// Whether one of the literals occurs in `hay`, ASCII case ignored.
     fn occur_in(&self, hay: &[u8]) -> bool {
         if self.literals.iter().any(Vec::is_empty) {
             return true;
+        }
+        if hay.len() >= Self::LONG {
+            let searcher = self.searcher.get_or_init(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(&self.literals)
+                    .ok()
+            });
+            if let Some(ac) = searcher {
+                return ac.is_match(hay);
+            }
         }
         hay.iter().enumerate().any(|(i, &b)| {
             self.first[usize::from(b)]
@@ -1185,6 +1213,77 @@ pub struct RuleSet {
     /// What the options of rules support and strain, their effort and admin burden
     /// (`rules/tradeoffs.toml`), in file order.
     pub tradeoffs: Vec<OptionAssessment>,
+    /// The suffix literals of every pattern of `set` in one automaton, built for the first
+    /// long text (see [`RuleSet::warm_up`]).
+    pub(crate) suffix_index: OnceLock<Option<SuffixIndex>>,
+}
+
+/// The suffix literals of every pattern of a rule set in one automaton: one overlapping pass
+/// over a long text answers [`LazyRegex::may_match`] for all the patterns the prefilter lets
+/// through, where each pattern's own check read the whole text again (on the generated corpus,
+/// about 60 patterns a file, half of the engine's instructions once each check had its own
+/// automaton).
+#[derive(Debug)]
+pub(crate) struct SuffixIndex {
+    automaton: aho_corasick::AhoCorasick,
+    /// Per pattern of the set: the ids of its suffix literals in `automaton`, or `None` when
+    /// it has none (or an empty one), so that it may match anywhere.
+    ids: Vec<Option<Vec<u32>>>,
+    literals: usize,
+}
+
+impl SuffixIndex {
+    fn new(set: &RuleSet) -> Option<Self> {
+        let mut id_of: std::collections::HashMap<&[u8], u32> = std::collections::HashMap::new();
+        let mut literals: Vec<&[u8]> = Vec::new();
+        let ids = set
+            .owners
+            .iter()
+            .map(|&(r, p)| {
+                let lits = set.rules[r].patterns[p].suffix_literals()?;
+                if lits.literals.iter().any(Vec::is_empty) {
+                    return None;
+                }
+                let ids: Option<Vec<u32>> = lits
+                    .literals
+                    .iter()
+                    .map(|l| {
+                        let next = u32::try_from(literals.len()).ok()?;
+                        Some(*id_of.entry(l.as_slice()).or_insert_with(|| {
+                            literals.push(l.as_slice());
+                            next
+                        }))
+                    })
+                    .collect();
+                ids
+            })
+            .collect();
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&literals)
+            .ok()?;
+        Some(SuffixIndex {
+            automaton,
+            ids,
+            literals: literals.len(),
+        })
+    }
+
+    /// Which literals occur in `text` (ASCII case ignored), by id.
+    fn present(&self, text: &str) -> Vec<bool> {
+        let mut present = vec![false; self.literals];
+        for m in self.automaton.find_overlapping_iter(text.as_bytes()) {
+            present[m.pattern().as_usize()] = true;
+        }
+        present
+    }
+
+    /// [`LazyRegex::may_match`] of pattern `idx` of the set, from [`SuffixIndex::present`].
+    fn may_match(&self, idx: usize, present: &[bool]) -> bool {
+        self.ids[idx]
+            .as_ref()
+            .is_none_or(|ids| ids.iter().any(|&i| present[i as usize]))
+    }
 }
 
 impl RuleSet {
@@ -1243,28 +1342,57 @@ impl RuleSet {
     /// instructions of 48M). Each automaton is built once (a `OnceLock`), by whichever thread
     /// gets there first, so the searches and their results are the same. Only when at least
     /// [`RuleSet::WARM_UP_MIN`] are missing: later texts of a run find them built.
-    pub(crate) fn warm_up(&self, scan: &prefilter::Scan, text: &str) {
+    ///
+    /// Returns the patterns (indices in the set, sorted) that the suffix check of
+    /// [`LazyRegex::may_match`] showed cannot match `text`: the caller skips them rather than
+    /// have [`prefilter::Candidates::matches`] scan `text` for their suffixes a second time.
+    pub(crate) fn warm_up(&self, scan: &prefilter::Scan, text: &str) -> Vec<usize> {
+        let mut impossible = Vec::new();
+        // On a long text, one pass finds the suffix literals of every pattern at once.
+        let mut shared: Option<(&SuffixIndex, Vec<bool>)> = None;
+        let long = text.len() >= PrefixLiterals::LONG;
         let cold: Vec<(&LazyRegex, bool)> = scan
             .iter()
             .filter_map(|(idx, candidates)| match candidates {
                 prefilter::Candidates::At { ascii, .. } => {
                     let (r, p) = self.owners[idx];
                     let re = &self.rules[r].patterns[p];
-                    (!re.forward_built(ascii) && re.may_match(text)).then_some((re, ascii))
+                    if re.forward_built(ascii) {
+                        return None;
+                    }
+                    if long && shared.is_none() {
+                        shared = self
+                            .suffix_index
+                            .get_or_init(|| SuffixIndex::new(self))
+                            .as_ref()
+                            .map(|ix| (ix, ix.present(text)));
+                    }
+                    let may = match &shared {
+                        Some((ix, present)) => ix.may_match(idx, present),
+                        None => re.may_match(text),
+                    };
+                    if may {
+                        Some((re, ascii))
+                    } else {
+                        impossible.push(idx);
+                        None
+                    }
                 }
                 prefilter::Candidates::Anywhere => None,
             })
             .collect();
+        impossible.sort_unstable();
         if cold.len() < Self::WARM_UP_MIN
             || std::thread::available_parallelism().map_or(1, std::num::NonZero::get) < 2
         {
-            return;
+            return impossible;
         }
         let (theirs, mine) = cold.split_at(cold.len() / 2);
         std::thread::scope(|s| {
             s.spawn(|| theirs.iter().for_each(|&(re, ascii)| re.warm(ascii)));
             mine.iter().for_each(|&(re, ascii)| re.warm(ascii));
         });
+        impossible
     }
 
     /// The patterns the prefilter says may match `text`, as (rule index, pattern index
@@ -1417,6 +1545,39 @@ mod negation_tests {
                 Negation::new(c, 3).expect("compiles").words.is_none(),
                 "{c}"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod suffix_index_tests {
+    use super::{PrefixLiterals, SuffixIndex, defaults};
+
+    /// The shared automaton says what each pattern's own suffix check says, pattern by
+    /// pattern, on long texts that hold some of the literals (in either case) and none.
+    #[test]
+    fn shared_suffix_check_answers_as_each_pattern() {
+        let set = defaults().expect("defaults");
+        let index = SuffixIndex::new(set).expect("index");
+        let filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(12);
+        let texts = [
+            filler.clone(),
+            format!("{filler} The IDLE checker stopped the Container; ds01-submit a job."),
+            format!("{filler} vs code, the allocator, MIG slices and resource-limits.yaml"),
+            format!("{filler} {}", "the cleanup jobs skip it. ".repeat(4)),
+        ];
+        for text in &texts {
+            assert!(text.len() >= PrefixLiterals::LONG);
+            let present = index.present(text);
+            for (idx, &(r, p)) in set.owners.iter().enumerate() {
+                let re = &set.rules[r].patterns[p];
+                assert_eq!(
+                    index.may_match(idx, &present),
+                    re.may_match(text),
+                    "{}",
+                    re.source
+                );
+            }
         }
     }
 }

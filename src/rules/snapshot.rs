@@ -497,6 +497,7 @@ impl Snap for RuleSet {
                 .collect(),
             question_keys: OnceLock::new(),
             conditional: OnceLock::new(),
+            suffix_index: OnceLock::new(),
         })
     }
 }

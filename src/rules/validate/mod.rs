@@ -202,6 +202,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         sources: sources.to_vec(),
         question_keys: std::sync::OnceLock::new(),
         conditional: std::sync::OnceLock::new(),
+        suffix_index: std::sync::OnceLock::new(),
         combinations,
         tradeoffs,
     };
