@@ -7,7 +7,9 @@
 //!
 //! The patterns are exactly what the analyzer's first pass scans for: every `patterns` entry of
 //! every rule, as handed to the regex engine (`(?i:...)` unless the rule is case-sensitive).
-//! Exclusions and negation cues are left out: the analyzer only runs them around hits. For
+//! Exclusions and negation cues are left out: the analyzer only runs them around hits. An
+//! escaped quote (`\'`, which the regex crate accepts and older engines such as ripgrep 13's
+//! reject) is written as the plain quote it means. For
 //! semgrep, each DS01 rule becomes one rule with a `pattern-either` of `pattern-regex` entries
 //! (YAML written as JSON, which YAML parsers accept).
 use std::io::Write as _;
@@ -20,7 +22,7 @@ fn run() -> Result<(), String> {
         "rg" => {
             let mut out = String::new();
             for p in rules.flat_map(|r| &r.patterns) {
-                out.push_str(&p.effective());
+                out.push_str(&portable(&p.effective()));
                 out.push('\n');
             }
             out
@@ -31,7 +33,7 @@ fn run() -> Result<(), String> {
                     let either: Vec<serde_json::Value> = r
                         .patterns
                         .iter()
-                        .map(|p| serde_json::json!({ "pattern-regex": p.effective() }))
+                        .map(|p| serde_json::json!({ "pattern-regex": portable(&p.effective()) }))
                         .collect();
                     serde_json::json!({
                         "id": r.id,
@@ -51,6 +53,11 @@ fn run() -> Result<(), String> {
         .lock()
         .write_all(text.as_bytes())
         .map_err(|e| e.to_string())
+}
+
+/// The same regex without escapes that only newer engines accept (`\'` is a plain `'`).
+fn portable(pattern: &str) -> String {
+    pattern.replace("\\'", "'")
 }
 
 fn main() -> std::process::ExitCode {
