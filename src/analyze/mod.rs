@@ -875,9 +875,12 @@ fn split_secondary_layers(layers: Vec<Finding>) -> (Vec<Finding>, Vec<Suppressed
     let Some(top) = layers.iter().map(|f| f.score).reduce(f64::max) else {
         return (layers, Vec::new());
     };
-    let (keep, weak): (Vec<Finding>, Vec<Finding>) = layers
-        .into_iter()
-        .partition(|f| f.score >= SECONDARY_LAYER_SHARE * top - 1e-9);
+    // A layer with no evidence in the text to point at (only inferred) is kept: what is set
+    // aside must be shown, with the words it was read from.
+    let (keep, weak): (Vec<Finding>, Vec<Finding>) = layers.into_iter().partition(|f| {
+        f.score >= SECONDARY_LAYER_SHARE * top - 1e-9
+            || !f.evidence.iter().any(|e| e.span.is_some())
+    });
     let main = keep
         .iter()
         .find(|f| f.score >= top - 1e-9)
@@ -885,8 +888,7 @@ fn split_secondary_layers(layers: Vec<Finding>) -> (Vec<Finding>, Vec<Suppressed
     let suppressed = weak
         .iter()
         .filter_map(|f| {
-            let e = f.evidence.iter().find(|e| e.span.is_some())?;
-            let [s, t] = e.span?;
+            let (e, [s, t]) = f.evidence.iter().find_map(|e| Some((e, e.span?)))?;
             Some(Suppressed {
                 rule: e.rule.to_string(),
                 matched: e.matched.to_string(),
