@@ -159,7 +159,9 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
                 c.exclude.clone()
             },
             case_sensitive: c.case_sensitive,
-            negatable: true,
+            // Naming a component places the proposal, negated or not: "I don't want project
+            // init creating a repo" is about project init. Its audience rule may still yield.
+            negatable: follows.is_some(),
             when: Vec::new(),
             unless,
             signals: spanned(at.clone(), signals),
