@@ -236,8 +236,13 @@ pub fn evaluate(set: &RuleSet, data: &LabeledSet, channels: Channels) -> EvalRes
         .collect();
     let mut result = score_analyses(data, &analyses, |_| true);
     if channels.nearest_examples {
-        // The channel only adds, so the rules' reading is the analysis without its findings.
-        let alone = score_analyses(data, &analyses, |f| !f.is_nearest_examples());
+        // The channel adds and sets aside, so the rules' reading is read again without it.
+        let rules: Vec<Analysis> = data
+            .features
+            .iter()
+            .map(|item| analyze_with(set, &item.description, Channels::RULES_ONLY))
+            .collect();
+        let alone = score_analyses(data, &rules, |_| true);
         result.rules_alone = alone
             .fields
             .into_iter()

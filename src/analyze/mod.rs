@@ -922,7 +922,60 @@ fn rules_established_something(a: &Analysis) -> bool {
         && a.risks.is_empty())
 }
 
-/// Add the nearest examples' votes ([`neighbours`]) that the rules did not find: layers, tiers
+/// Set aside the rules' layers, tiers and touched principles that the nearest examples dissent
+/// from ([`neighbours::Reading::dissent`]), where the rules read more than one in the field:
+/// each goes to `suppressed` with the words it was read from, its share and the examples
+/// behind the dissent. A finding with no words to point at (only inferred) stays, and so does
+/// the last finding of a field.
+fn neighbours_dissent(
+    reading: &neighbours::Reading,
+    field: neighbours::Field,
+    findings: &mut Vec<Finding>,
+    suppressed: &mut Vec<Suppressed>,
+) {
+    if findings.len() < 2 {
+        return;
+    }
+    let mut aside: Vec<(usize, f64)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.evidence.iter().any(|e| e.span.is_some()))
+        .filter_map(|(i, f)| Some((i, reading.dissent(field, &f.id)?)))
+        .collect();
+    if aside.len() == findings.len() {
+        return;
+    }
+    let nearest = reading.neighbours();
+    let named: Vec<String> = nearest
+        .iter()
+        .take(3)
+        .map(|n| format!("{} {}", n.example, n.similarity))
+        .collect();
+    // From the last, so the indices stay valid.
+    aside.reverse();
+    for (i, share) in aside {
+        let f = findings.remove(i);
+        let Some((e, [s, t])) = f.evidence.iter().find_map(|e| Some((e, e.span?))) else {
+            continue;
+        };
+        suppressed.push(Suppressed {
+            rule: e.rule.to_string(),
+            matched: e.matched.to_string(),
+            span: [s, t],
+            reason: format!(
+                "set aside by the nearest examples: {} is carried by {:.1}% of the similarity of the {} labelled DS01 items most like this text (under {:.0}%; nearest: {})",
+                f.id,
+                share * 100.0,
+                nearest.len(),
+                field.dissent_share() * 100.0,
+                named.join(", ")
+            ),
+        });
+    }
+}
+
+/// Apply the nearest examples ([`neighbours`]): first set aside what they dissent from
+/// ([`neighbours_dissent`]), then add their votes that the rules did not find: layers, tiers
 /// and principles (as touched, under `supported`: a strain needs a rule's direction cue). What
 /// the rules cancelled (a negated or excluded hit, a default audience that yielded) is not
 /// added back.
@@ -938,6 +991,24 @@ fn neighbours_add(set: &RuleSet, text: &str, a: &mut Analysis) {
         .filter(|r| cancelled_rules.contains(r.id.as_str()))
         .flat_map(|r| r.signals.iter().map(|(c, _)| c))
         .collect();
+    neighbours_dissent(
+        &reading,
+        neighbours::Field::Layers,
+        &mut a.layers,
+        &mut a.suppressed,
+    );
+    neighbours_dissent(
+        &reading,
+        neighbours::Field::Tiers,
+        &mut a.tiers,
+        &mut a.suppressed,
+    );
+    neighbours_dissent(
+        &reading,
+        neighbours::Field::Principles,
+        &mut a.principles.supported,
+        &mut a.suppressed,
+    );
     let blocked = |kinds: &[Kind], id: &str| {
         cancelled
             .iter()

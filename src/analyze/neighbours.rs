@@ -4,10 +4,13 @@
 //! tier or principle that most of the nearest examples carry, weighted by similarity, and that
 //! the rules did not find, is added, labelled as such, with those examples as its evidence.
 //!
-//! It only adds: it never removes or changes what a rule found, never brings back what a rule
-//! cancelled, never decides GPU impact, never calls a principle strained, and stays silent
-//! unless the rules established a concern (`analyze_with` decides that, and only when the
-//! caller asks for the channel). An example whose words are the text's own is never its neighbour, so `rules eval` on
+//! It adds, and it may dissent: where the rules read more than one layer, tier or touched
+//! principle and the nearest examples carry one of them on under its field's
+//! [`Field::dissent_share`] of their similarity, that one is set aside, visibly (listed with
+//! the examples behind the dissent, never silently dropped), and never the last of its field.
+//! It never brings back what a rule cancelled, never decides GPU impact, never calls a
+//! principle strained or sets a strain aside, and stays silent unless the rules established a
+//! concern (`analyze_with` decides that, and only when the caller asks for the channel). An example whose words are the text's own is never its neighbour, so `rules eval` on
 //! a set the channel learns from measures each item against the others (leave-one-out).
 use serde::Serialize;
 
@@ -106,6 +109,18 @@ pub enum Field {
 }
 
 impl Field {
+    /// Under this share of the nearest examples' similarity, a label the rules read beside
+    /// others is set aside. Chosen on the indexed sets (leave-one-out) and measured on the
+    /// blind ones (README, "Round 8"): a layer or a principle that under a tenth of the nearest
+    /// examples carry, or a tier that under 30% of them carry, was wrong more often than
+    /// right there.
+    pub fn dissent_share(self) -> f64 {
+        match self {
+            Self::Layers | Self::Principles => 0.1,
+            Self::Tiers => 0.3,
+        }
+    }
+
     fn labels(self, e: &Example) -> Vec<&'static str> {
         match self {
             Self::Layers => e.layers.to_vec(),
@@ -143,6 +158,37 @@ impl Reading {
     /// The labels of `field` carried by at least [`SHARE`] of the nearest examples'
     /// similarity, in the order of their first voter.
     pub fn votes(&self, field: Field) -> Vec<Vote> {
+        self.votes_at(field, SHARE)
+    }
+
+    /// Whether the nearest examples dissent from a label the rules read: they carry it on
+    /// under [`Field::dissent_share`] of their similarity. `None` when they do not dissent
+    /// (or there are no nearest examples); otherwise the share that carries it.
+    pub fn dissent(&self, field: Field, label: &str) -> Option<f64> {
+        if self.nearest.is_empty() {
+            return None;
+        }
+        let share = self
+            .votes_at(field, 0.0)
+            .iter()
+            .find(|v| v.label == label)
+            .map_or(0.0, |v| v.share);
+        (share < field.dissent_share()).then_some(share)
+    }
+
+    /// The nearest examples, most similar first, as evidence.
+    pub fn neighbours(&self) -> Vec<Neighbour> {
+        self.nearest
+            .iter()
+            .map(|&(i, sim)| Neighbour {
+                example: format!("{}#{}", EXAMPLES[i].set, EXAMPLES[i].id),
+                similarity: (sim * 1000.0).round() / 1000.0,
+            })
+            .collect()
+    }
+
+    /// The labels of `field` carried by at least `share` of the nearest examples' similarity.
+    fn votes_at(&self, field: Field, share: f64) -> Vec<Vote> {
         let total: f64 = self.nearest.iter().map(|n| n.1).sum();
         if total <= 0.0 {
             return Vec::new();
@@ -170,7 +216,7 @@ impl Reading {
         }
         votes.retain_mut(|v| {
             v.share /= total;
-            v.share >= SHARE
+            v.share >= share
         });
         votes
     }
@@ -248,6 +294,34 @@ mod tests {
         assert!(r.votes(Field::Layers).is_empty());
         assert!(r.votes(Field::Tiers).is_empty());
         assert!(Reading::of("").votes(Field::Principles).is_empty());
+    }
+
+    #[test]
+    fn dissent_is_a_share_under_the_fields_threshold() {
+        // No nearest examples: no dissent, whatever the label.
+        assert_eq!(
+            Reading::of("qwzx vlorpt").dissent(Field::Layers, "L0"),
+            None
+        );
+        let r = Reading::of(
+            "Students keep losing their notebooks when the idle container is removed; save the workspace first",
+        );
+        assert!(!r.neighbours().is_empty());
+        // A label none of them carries is dissented from at a share of 0.
+        assert_eq!(r.dissent(Field::Tiers, "no-such-tier"), Some(0.0));
+        for field in [Field::Layers, Field::Tiers, Field::Principles] {
+            let all = r.votes_at(field, 0.0);
+            for v in &all {
+                match r.dissent(field, v.label) {
+                    Some(share) => {
+                        assert!((share - v.share).abs() < 1e-12);
+                        assert!(share < field.dissent_share(), "{v:?}");
+                    }
+                    None => assert!(v.share >= field.dissent_share(), "{v:?}"),
+                }
+            }
+        }
+        assert!(Field::Tiers.dissent_share() < super::SHARE);
     }
 
     #[test]

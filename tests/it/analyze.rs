@@ -419,27 +419,65 @@ fn labelled_descriptions() -> Vec<String> {
 }
 
 #[test]
-fn nearest_examples_only_add_and_say_so() {
+fn nearest_examples_add_and_set_aside_and_say_so() {
     let set = ds01_pm::rules::defaults().expect("rules");
     let mut added = 0;
+    let mut set_aside = 0;
     for text in labelled_descriptions() {
         let alone = run(&text);
         let full = ds01_pm::analyze::analyze_with(set, &text, ds01_pm::analyze::Channels::ALL);
-        // Never overrides: every reading of the rules is there, with the same evidence; GPU
-        // impact, risks, size, questions and trade-offs are the rules' own.
-        for (a, f) in [
-            (&alone.layers, &full.layers),
-            (&alone.tiers, &full.tiers),
-            (&alone.principles.supported, &full.principles.supported),
-            (&alone.principles.strained, &full.principles.strained),
-            (&alone.risks, &full.risks),
+        // Never overrides silently: every reading of the rules is there with the same
+        // evidence, or it is set aside (never a strain, a risk, or the last of its field) and
+        // listed with the words it was read from and the examples that dissent. GPU impact,
+        // risks, size, questions and trade-offs are the rules' own.
+        for (field, a, f, may_set_aside) in [
+            ("layers", &alone.layers, &full.layers, true),
+            ("tiers", &alone.tiers, &full.tiers, true),
+            (
+                "principles",
+                &alone.principles.supported,
+                &full.principles.supported,
+                true,
+            ),
+            (
+                "strains",
+                &alone.principles.strained,
+                &full.principles.strained,
+                false,
+            ),
+            ("risks", &alone.risks, &full.risks, false),
         ] {
             for finding in a {
+                if f.contains(finding) {
+                    continue;
+                }
                 assert!(
-                    f.contains(finding),
-                    "{text}: {} lost or changed",
+                    may_set_aside,
+                    "{text}: {field} {} lost or changed",
                     finding.id
                 );
+                assert!(
+                    !f.iter().any(|x| x.id == finding.id),
+                    "{text}: {} changed",
+                    finding.id
+                );
+                assert!(
+                    f.iter().any(|x| !x.is_nearest_examples()),
+                    "{text}: the last {field} reading of the rules was set aside"
+                );
+                let why = full
+                    .suppressed
+                    .iter()
+                    .find(|s| {
+                        s.reason.starts_with("set aside by the nearest examples: ")
+                            && s.reason
+                                .contains(&format!(": {} is carried by ", finding.id))
+                    })
+                    .unwrap_or_else(|| panic!("{text}: {} set aside without a reason", finding.id));
+                // The words it was read from, and the examples behind the dissent.
+                assert_eq!(&text[why.span[0]..why.span[1]], why.matched, "{text}");
+                assert!(why.reason.contains("nearest: ds01-"), "{}", why.reason);
+                set_aside += 1;
             }
             for finding in f.iter().filter(|x| !a.iter().any(|y| y.id == x.id)) {
                 added += 1;
@@ -467,8 +505,10 @@ fn nearest_examples_only_add_and_say_so() {
                 .all(|f| !f.is_nearest_examples())
         );
     }
-    // The channel does add readings on this corpus (the test would be empty otherwise).
+    // The channel does add and set aside readings on this corpus (the test would be empty
+    // otherwise).
     assert!(added > 20, "only {added} statistical readings");
+    assert!(set_aside > 20, "only {set_aside} readings set aside");
 }
 
 #[test]
