@@ -876,7 +876,13 @@ impl LazyRegex {
 #[derive(Debug)]
 struct PrefixLiterals {
     literals: Vec<Vec<u8>>,
-    first: [bool; 256],
+    /// The literals again, ASCII lower-cased, grouped by their first byte: those starting with
+    /// byte `b` are `lower[bucket[b]..bucket[b + 1]]`, so that at each byte of a text only the
+    /// literals that can start there are compared (a direction cue or a limit has dozens of
+    /// literals, and comparing all of them at every byte with a possible first letter was 13%
+    /// of the instructions of the generated corpus). Empty when a literal is empty.
+    lower: Vec<Vec<u8>>,
+    bucket: Box<[u16; 257]>,
     /// For an embedded pattern, the ids of its literals in the embedded automaton, sorted
     /// (see [`prefilter::Scan::literal_within`]); `None` for others or with an empty literal.
     ids: Option<Vec<u16>>,
@@ -888,20 +894,31 @@ struct PrefixLiterals {
 impl PrefixLiterals {
     fn new(literals: Vec<Vec<u8>>, ids: Option<Vec<u16>>) -> Self {
         let ids = ids.filter(|_| literals.iter().all(|l| !l.is_empty()));
-        let mut first = [false; 256];
-        for l in &literals {
-            match l.first() {
-                Some(&b) => {
-                    first[usize::from(b.to_ascii_lowercase())] = true;
-                    first[usize::from(b.to_ascii_uppercase())] = true;
-                }
-                // An empty literal occurs everywhere.
-                None => first = [true; 256],
+        let mut bucket = Box::new([0u16; 257]);
+        // An empty literal occurs everywhere: `occur_in` answers before looking at `lower`.
+        let mut lower: Vec<Vec<u8>> = if literals.iter().any(Vec::is_empty) {
+            Vec::new()
+        } else {
+            literals.iter().map(|l| l.to_ascii_lowercase()).collect()
+        };
+        // Stable: within a bucket, the literals keep their order.
+        lower.sort_by_key(|l| l[0]);
+        // More literals than a u16 counts would not be bucketed; the byte loop then compares
+        // them all (the same answer, slower).
+        if u16::try_from(lower.len()).is_ok() {
+            for l in &lower {
+                bucket[usize::from(l[0]) + 1] += 1;
             }
+            for b in 0..256 {
+                bucket[b + 1] += bucket[b];
+            }
+        } else {
+            bucket[1..].fill(0);
         }
         PrefixLiterals {
             literals,
-            first,
+            lower,
+            bucket,
             ids,
             searcher: OnceLock::new(),
         }
@@ -932,11 +949,22 @@ impl PrefixLiterals {
                 return ac.is_match(hay);
             }
         }
-        hay.iter().enumerate().any(|(i, &b)| {
-            self.first[usize::from(b)]
-                && self.literals.iter().any(|l| {
+        if self.bucket[256] == 0 {
+            // Not bucketed (see `lower`): every literal at every byte.
+            return hay.iter().enumerate().any(|(i, _)| {
+                self.literals.iter().any(|l| {
                     hay.get(i..i + l.len())
                         .is_some_and(|w| w.eq_ignore_ascii_case(l))
+                })
+            });
+        }
+        hay.iter().enumerate().any(|(i, &b)| {
+            let b = usize::from(b.to_ascii_lowercase());
+            let (from, to) = (usize::from(self.bucket[b]), usize::from(self.bucket[b + 1]));
+            from < to
+                && self.lower[from..to].iter().any(|l| {
+                    hay.get(i + 1..i + l.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(&l[1..]))
                 })
         })
     }
