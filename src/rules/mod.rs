@@ -1244,6 +1244,9 @@ pub struct RuleSet {
     /// The suffix literals of every pattern of `set` in one automaton, built for the first
     /// long text (see [`RuleSet::warm_up`]).
     pub(crate) suffix_index: OnceLock<Option<SuffixIndex>>,
+    /// How many bytes of text the shared suffix pass of [`RuleSet::warm_up`] has read in this
+    /// process: past [`RuleSet::SUFFIX_BUDGET`], cold patterns are built instead.
+    pub(crate) suffix_bytes: std::sync::atomic::AtomicUsize,
 }
 
 /// The suffix literals of every pattern of a rule set in one automaton: one overlapping pass
@@ -1364,6 +1367,17 @@ impl RuleSet {
     /// a core), so it pays only for texts that reach many patterns at once.
     const WARM_UP_MIN: usize = 24;
 
+    /// How many bytes the shared suffix pass of [`RuleSet::warm_up`] may read in one process
+    /// before it stops. The pass spares building the automata of patterns that cannot match
+    /// (a one-time cost per pattern, a few hundred thousand instructions each), but costs
+    /// about 100 instructions a byte of every long text, for as long as some candidate
+    /// pattern stays unbuilt: on a corpus of many files, the patterns whose suffixes never
+    /// occur kept it running over every file (10% of the instructions of the 10 MB corpus).
+    /// Past the budget, the candidates not built yet are built, as the first use of a
+    /// pattern does anyway, and their anchored searches answer. A single file (`analyze -f`)
+    /// stays far below it; the answers are the same either way.
+    const SUFFIX_BUDGET: usize = 1 << 20;
+
     /// Builds, on a second thread, half of the forward automata that the candidate patterns of
     /// `scan` still lack, before the analyzer searches them one by one: building them is most
     /// of the analysis of a first sentence (the benchmark sentence reaches 25 patterns, 11M
@@ -1379,6 +1393,10 @@ impl RuleSet {
         // On a long text, one pass finds the suffix literals of every pattern at once.
         let mut shared: Option<(&SuffixIndex, Vec<bool>)> = None;
         let long = text.len() >= PrefixLiterals::LONG;
+        // Past the budget, a long text checks no suffixes: its cold candidates are built.
+        let checked = !long
+            || self.suffix_bytes.load(std::sync::atomic::Ordering::Relaxed)
+                < Self::SUFFIX_BUDGET;
         let cold: Vec<(&LazyRegex, bool)> = scan
             .iter()
             .filter_map(|(idx, candidates)| match candidates {
@@ -1388,7 +1406,12 @@ impl RuleSet {
                     if re.forward_built(ascii) {
                         return None;
                     }
+                    if !checked {
+                        return Some((re, ascii));
+                    }
                     if long && shared.is_none() {
+                        self.suffix_bytes
+                            .fetch_add(text.len(), std::sync::atomic::Ordering::Relaxed);
                         shared = self
                             .suffix_index
                             .get_or_init(|| SuffixIndex::new(self))
@@ -1413,6 +1436,11 @@ impl RuleSet {
         if cold.len() < Self::WARM_UP_MIN
             || std::thread::available_parallelism().map_or(1, std::num::NonZero::get) < 2
         {
+            if !checked {
+                // Unchecked candidates must be built here: `Candidates::matches` would check
+                // the suffixes of an unbuilt one itself, a pass over the text per pattern.
+                cold.iter().for_each(|&(re, ascii)| re.warm(ascii));
+            }
             return impossible;
         }
         let (theirs, mine) = cold.split_at(cold.len() / 2);
