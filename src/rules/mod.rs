@@ -1093,6 +1093,10 @@ pub struct Negation {
     /// ASCII case ignored, and the regex (1M instructions to compile, at every start) is then
     /// only compiled for a non-ASCII word.
     words: Option<Vec<String>>,
+    /// For `words`: the lower-cased first bytes and the lengths (as bits, up to 63) that a cue
+    /// word can have, so that most ASCII words (the, to, a, containers) are told apart without
+    /// a search. A longer cue word sets no bit and leaves every length possible.
+    quick: ([bool; 256], u64),
     /// Words already tested against `cues` (see [`Negation::is_cue`]).
     pub(crate) seen: std::sync::Mutex<crate::text::FxHashMap<String, bool>>,
 }
@@ -1125,10 +1129,18 @@ impl Negation {
     /// Cues whose `pattern` (`^(?:cues)$`) compiled when they were validated, compiled on
     /// first use, with their `words` (see [`Negation::words_of`]).
     pub(crate) fn from_parts(pattern: String, window: usize, words: Option<Vec<String>>) -> Self {
+        let mut quick = ([false; 256], 0u64);
+        for w in words.iter().flatten() {
+            if let Some(&b) = w.as_bytes().first() {
+                quick.0[usize::from(b.to_ascii_lowercase())] = true;
+            }
+            quick.1 |= if w.len() < 64 { 1 << w.len() } else { u64::MAX };
+        }
         Negation {
             pattern,
             cues: OnceLock::new(),
             window,
+            quick,
             words,
             seen: std::sync::Mutex::default(),
         }
@@ -1189,6 +1201,15 @@ impl Negation {
     pub(crate) fn is_cue(&self, w: &str) -> bool {
         if let Some(words) = &self.words {
             if w.is_ascii() {
+                let (first, lens) = &self.quick;
+                let len_possible = w.len() >= 64 || (lens >> w.len()) & 1 == 1;
+                let first_possible = w
+                    .as_bytes()
+                    .first()
+                    .is_some_and(|&b| first[usize::from(b.to_ascii_lowercase())]);
+                if !(len_possible && first_possible) {
+                    return false;
+                }
                 // Lowercased once into a buffer (no cue word is longer), then compared as bytes.
                 let mut buf = [0u8; 32];
                 let Some(lower) = buf.get_mut(..w.len()) else {
