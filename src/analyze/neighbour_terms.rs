@@ -248,9 +248,30 @@ mod tests {
     fn the_fast_word_checks_answer_as_the_plain_ones() {
         let mut words: Vec<String> = super::STOP.iter().map(|w| (*w).to_owned()).collect();
         for w in [
-            "ing", "sing", "thing", "things", "running", "RUNNING", "used", "uses", "bus", "buses",
-            "class", "Es", "eds", "a1", "Z", "x9ing", "ABOUT", "About", "abouts", "thEIr",
-            "vs", "Their", "12345s", "aaaaaaaaaaaaing",
+            "ing",
+            "sing",
+            "thing",
+            "things",
+            "running",
+            "RUNNING",
+            "used",
+            "uses",
+            "bus",
+            "buses",
+            "class",
+            "Es",
+            "eds",
+            "a1",
+            "Z",
+            "x9ing",
+            "ABOUT",
+            "About",
+            "abouts",
+            "thEIr",
+            "vs",
+            "Their",
+            "12345s",
+            "aaaaaaaaaaaaing",
         ] {
             words.push(w.to_owned());
         }

@@ -1416,8 +1416,7 @@ impl RuleSet {
         let long = text.len() >= PrefixLiterals::LONG;
         // Past the budget, a long text checks no suffixes: its cold candidates are built.
         let checked = !long
-            || self.suffix_bytes.load(std::sync::atomic::Ordering::Relaxed)
-                < Self::SUFFIX_BUDGET;
+            || self.suffix_bytes.load(std::sync::atomic::Ordering::Relaxed) < Self::SUFFIX_BUDGET;
         let cold: Vec<(&LazyRegex, bool)> = scan
             .iter()
             .filter_map(|(idx, candidates)| match candidates {
