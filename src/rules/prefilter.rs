@@ -266,6 +266,9 @@ impl Scan {
     }
 }
 
+/// (index in `found`, start) of every kept start of a scan, and per entry of `found` how many.
+type KeptStarts = (Vec<(u32, usize)>, Vec<u32>);
+
 thread_local! {
     /// Per pattern, 1 + its index in the scan being built (0: none yet). Kept between scans
     /// and reset entry by entry, so a scan does not clear one slot per pattern of the set.
@@ -273,7 +276,7 @@ thread_local! {
     /// The kept starts and their counts of [`Prefilter::scan`], emptied after each scan but
     /// kept allocated: grown from nothing for every file, they were 1.5% of the instructions
     /// of the generated corpus.
-    static KEPT: std::cell::RefCell<(Vec<(u32, usize)>, Vec<u32>)> =
+    static KEPT: std::cell::RefCell<KeptStarts> =
         const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
     /// How many literal occurrences and patterns the previous scan of this thread found per
     /// KiB of text (at least 1): the next scan reserves that much, rather than growing its
