@@ -612,11 +612,13 @@ impl Scores {
 }
 
 fn hit_evidence(rule: &Rule, text: &str, spans: &[(usize, usize)]) -> Vec<Evidence> {
+    // One shared copy of the rule's id for all its hits.
+    let id: SharedStr = rule.id.as_str().into();
     spans
         .iter()
         .take(MAX_HITS_PER_RULE)
         .map(|&(s, e)| Evidence {
-            rule: rule.id.as_str().into(),
+            rule: id.clone(),
             matched: text[s..e].into(),
             span: Some([s, e]),
             weight: 0.0,

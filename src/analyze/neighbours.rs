@@ -63,7 +63,7 @@ pub struct Neighbour {
 fn nearest(text: &str) -> Vec<(usize, f64)> {
     let mut hashes = Vec::new();
     let own = neighbour_terms::term_hashes(text, &mut hashes);
-    hashes.sort_unstable();
+    let hashes = sorted(hashes);
     // The text's vector has every one of its terms: a term no example holds has the IDF of a
     // document frequency of 0, so it lengthens the vector (a text that shares one word with
     // the examples and says much else is not close to them) but meets no example.
@@ -98,6 +98,37 @@ fn nearest(text: &str) -> Vec<(usize, f64)> {
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.truncate(NEIGHBOURS);
     ranked
+}
+
+/// `hashes` sorted: a counting sort on the top byte, then each of the 256 buckets sorted
+/// (the hashes are spread evenly, so each holds a few). The same order as `sort_unstable`,
+/// which cost about 85 instructions a term on a proposal of a few thousand terms (3% of the
+/// instructions of the 10 MB corpus).
+fn sorted(hashes: Vec<u64>) -> Vec<u64> {
+    if hashes.len() < 1024 {
+        let mut hashes = hashes;
+        hashes.sort_unstable();
+        return hashes;
+    }
+    let bucket = |h: u64| (h >> 56) as usize;
+    let mut start = [0usize; 257];
+    for &h in &hashes {
+        start[bucket(h) + 1] += 1;
+    }
+    for b in 0..256 {
+        start[b + 1] += start[b];
+    }
+    let mut out = vec![0u64; hashes.len()];
+    let mut next = start;
+    for &h in &hashes {
+        let b = bucket(h);
+        out[next[b]] = h;
+        next[b] += 1;
+    }
+    for b in 0..256 {
+        out[start[b]..start[b + 1]].sort_unstable();
+    }
+    out
 }
 
 /// Which field of the examples a vote is about.
@@ -244,6 +275,23 @@ mod tests {
                 .map(|t| neighbour_terms::term_hash(t))
                 .collect();
             assert_eq!(hashes, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_bucketed_sort_sorts() {
+        let mut hashes = Vec::new();
+        let text =
+            "Students keep losing notebooks when the idle container is removed. ".repeat(200);
+        neighbour_terms::term_hashes(&text, &mut hashes);
+        let mut spread: Vec<u64> = (0..5000u64)
+            .map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (i << 60))
+            .collect();
+        spread.extend(&hashes);
+        for v in [hashes, spread] {
+            let mut expected = v.clone();
+            expected.sort_unstable();
+            assert_eq!(super::sorted(v), expected);
         }
     }
 

@@ -876,7 +876,13 @@ impl LazyRegex {
 #[derive(Debug)]
 struct PrefixLiterals {
     literals: Vec<Vec<u8>>,
-    first: [bool; 256],
+    /// The literals again, ASCII lower-cased, grouped by their first byte: those starting with
+    /// byte `b` are `lower[bucket[b]..bucket[b + 1]]`, so that at each byte of a text only the
+    /// literals that can start there are compared (a direction cue or a limit has dozens of
+    /// literals, and comparing all of them at every byte with a possible first letter was 13%
+    /// of the instructions of the generated corpus). Empty when a literal is empty.
+    lower: Vec<Vec<u8>>,
+    bucket: Box<[u16; 257]>,
     /// For an embedded pattern, the ids of its literals in the embedded automaton, sorted
     /// (see [`prefilter::Scan::literal_within`]); `None` for others or with an empty literal.
     ids: Option<Vec<u16>>,
@@ -888,20 +894,31 @@ struct PrefixLiterals {
 impl PrefixLiterals {
     fn new(literals: Vec<Vec<u8>>, ids: Option<Vec<u16>>) -> Self {
         let ids = ids.filter(|_| literals.iter().all(|l| !l.is_empty()));
-        let mut first = [false; 256];
-        for l in &literals {
-            match l.first() {
-                Some(&b) => {
-                    first[usize::from(b.to_ascii_lowercase())] = true;
-                    first[usize::from(b.to_ascii_uppercase())] = true;
-                }
-                // An empty literal occurs everywhere.
-                None => first = [true; 256],
+        let mut bucket = Box::new([0u16; 257]);
+        // An empty literal occurs everywhere: `occur_in` answers before looking at `lower`.
+        let mut lower: Vec<Vec<u8>> = if literals.iter().any(Vec::is_empty) {
+            Vec::new()
+        } else {
+            literals.iter().map(|l| l.to_ascii_lowercase()).collect()
+        };
+        // Stable: within a bucket, the literals keep their order.
+        lower.sort_by_key(|l| l[0]);
+        // More literals than a u16 counts would not be bucketed; the byte loop then compares
+        // them all (the same answer, slower).
+        if u16::try_from(lower.len()).is_ok() {
+            for l in &lower {
+                bucket[usize::from(l[0]) + 1] += 1;
             }
+            for b in 0..256 {
+                bucket[b + 1] += bucket[b];
+            }
+        } else {
+            bucket[1..].fill(0);
         }
         PrefixLiterals {
             literals,
-            first,
+            lower,
+            bucket,
             ids,
             searcher: OnceLock::new(),
         }
@@ -932,11 +949,22 @@ impl PrefixLiterals {
                 return ac.is_match(hay);
             }
         }
-        hay.iter().enumerate().any(|(i, &b)| {
-            self.first[usize::from(b)]
-                && self.literals.iter().any(|l| {
+        if self.bucket[256] == 0 {
+            // Not bucketed (see `lower`): every literal at every byte.
+            return hay.iter().enumerate().any(|(i, _)| {
+                self.literals.iter().any(|l| {
                     hay.get(i..i + l.len())
                         .is_some_and(|w| w.eq_ignore_ascii_case(l))
+                })
+            });
+        }
+        hay.iter().enumerate().any(|(i, &b)| {
+            let b = usize::from(b.to_ascii_lowercase());
+            let (from, to) = (usize::from(self.bucket[b]), usize::from(self.bucket[b + 1]));
+            from < to
+                && self.lower[from..to].iter().any(|l| {
+                    hay.get(i + 1..i + l.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(&l[1..]))
                 })
         })
     }
@@ -1065,6 +1093,10 @@ pub struct Negation {
     /// ASCII case ignored, and the regex (1M instructions to compile, at every start) is then
     /// only compiled for a non-ASCII word.
     words: Option<Vec<String>>,
+    /// For `words`: the lower-cased first bytes and the lengths (as bits, up to 63) that a cue
+    /// word can have, so that most ASCII words (the, to, a, containers) are told apart without
+    /// a search. A longer cue word sets no bit and leaves every length possible.
+    quick: ([bool; 256], u64),
     /// Words already tested against `cues` (see [`Negation::is_cue`]).
     pub(crate) seen: std::sync::Mutex<crate::text::FxHashMap<String, bool>>,
 }
@@ -1097,10 +1129,18 @@ impl Negation {
     /// Cues whose `pattern` (`^(?:cues)$`) compiled when they were validated, compiled on
     /// first use, with their `words` (see [`Negation::words_of`]).
     pub(crate) fn from_parts(pattern: String, window: usize, words: Option<Vec<String>>) -> Self {
+        let mut quick = ([false; 256], 0u64);
+        for w in words.iter().flatten() {
+            if let Some(&b) = w.as_bytes().first() {
+                quick.0[usize::from(b.to_ascii_lowercase())] = true;
+            }
+            quick.1 |= if w.len() < 64 { 1 << w.len() } else { u64::MAX };
+        }
         Negation {
             pattern,
             cues: OnceLock::new(),
             window,
+            quick,
             words,
             seen: std::sync::Mutex::default(),
         }
@@ -1161,6 +1201,15 @@ impl Negation {
     pub(crate) fn is_cue(&self, w: &str) -> bool {
         if let Some(words) = &self.words {
             if w.is_ascii() {
+                let (first, lens) = &self.quick;
+                let len_possible = w.len() >= 64 || (lens >> w.len()) & 1 == 1;
+                let first_possible = w
+                    .as_bytes()
+                    .first()
+                    .is_some_and(|&b| first[usize::from(b.to_ascii_lowercase())]);
+                if !(len_possible && first_possible) {
+                    return false;
+                }
                 // Lowercased once into a buffer (no cue word is longer), then compared as bytes.
                 let mut buf = [0u8; 32];
                 let Some(lower) = buf.get_mut(..w.len()) else {
@@ -1216,6 +1265,9 @@ pub struct RuleSet {
     /// The suffix literals of every pattern of `set` in one automaton, built for the first
     /// long text (see [`RuleSet::warm_up`]).
     pub(crate) suffix_index: OnceLock<Option<SuffixIndex>>,
+    /// How many bytes of text the shared suffix pass of [`RuleSet::warm_up`] has read in this
+    /// process: past [`RuleSet::SUFFIX_BUDGET`], cold patterns are built instead.
+    pub(crate) suffix_bytes: std::sync::atomic::AtomicUsize,
 }
 
 /// The suffix literals of every pattern of a rule set in one automaton: one overlapping pass
@@ -1336,6 +1388,17 @@ impl RuleSet {
     /// a core), so it pays only for texts that reach many patterns at once.
     const WARM_UP_MIN: usize = 24;
 
+    /// How many bytes the shared suffix pass of [`RuleSet::warm_up`] may read in one process
+    /// before it stops. The pass spares building the automata of patterns that cannot match
+    /// (a one-time cost per pattern, a few hundred thousand instructions each), but costs
+    /// about 100 instructions a byte of every long text, for as long as some candidate
+    /// pattern stays unbuilt: on a corpus of many files, the patterns whose suffixes never
+    /// occur kept it running over every file (10% of the instructions of the 10 MB corpus).
+    /// Past the budget, the candidates not built yet are built, as the first use of a
+    /// pattern does anyway, and their anchored searches answer. A single file (`analyze -f`)
+    /// stays far below it; the answers are the same either way.
+    const SUFFIX_BUDGET: usize = 1 << 20;
+
     /// Builds, on a second thread, half of the forward automata that the candidate patterns of
     /// `scan` still lack, before the analyzer searches them one by one: building them is most
     /// of the analysis of a first sentence (the benchmark sentence reaches 25 patterns, 11M
@@ -1351,6 +1414,9 @@ impl RuleSet {
         // On a long text, one pass finds the suffix literals of every pattern at once.
         let mut shared: Option<(&SuffixIndex, Vec<bool>)> = None;
         let long = text.len() >= PrefixLiterals::LONG;
+        // Past the budget, a long text checks no suffixes: its cold candidates are built.
+        let checked = !long
+            || self.suffix_bytes.load(std::sync::atomic::Ordering::Relaxed) < Self::SUFFIX_BUDGET;
         let cold: Vec<(&LazyRegex, bool)> = scan
             .iter()
             .filter_map(|(idx, candidates)| match candidates {
@@ -1360,7 +1426,12 @@ impl RuleSet {
                     if re.forward_built(ascii) {
                         return None;
                     }
+                    if !checked {
+                        return Some((re, ascii));
+                    }
                     if long && shared.is_none() {
+                        self.suffix_bytes
+                            .fetch_add(text.len(), std::sync::atomic::Ordering::Relaxed);
                         shared = self
                             .suffix_index
                             .get_or_init(|| SuffixIndex::new(self))
@@ -1385,6 +1456,11 @@ impl RuleSet {
         if cold.len() < Self::WARM_UP_MIN
             || std::thread::available_parallelism().map_or(1, std::num::NonZero::get) < 2
         {
+            if !checked {
+                // Unchecked candidates must be built here: `Candidates::matches` would check
+                // the suffixes of an unbuilt one itself, a pass over the text per pattern.
+                cold.iter().for_each(|&(re, ascii)| re.warm(ascii));
+            }
             return impossible;
         }
         let (theirs, mine) = cold.split_at(cold.len() / 2);

@@ -498,6 +498,7 @@ impl Snap for RuleSet {
             question_keys: OnceLock::new(),
             conditional: OnceLock::new(),
             suffix_index: OnceLock::new(),
+            suffix_bytes: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 }

@@ -203,6 +203,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         question_keys: std::sync::OnceLock::new(),
         conditional: std::sync::OnceLock::new(),
         suffix_index: std::sync::OnceLock::new(),
+        suffix_bytes: std::sync::atomic::AtomicUsize::new(0),
         combinations,
         tradeoffs,
     };
