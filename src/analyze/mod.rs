@@ -856,8 +856,8 @@ pub fn analyze_with(set: &RuleSet, text: &str, channels: Channels) -> Analysis {
         unknown,
     };
     analysis.questions = questions::build(set, &analysis, &fired);
-    // The statistical reading adds what the rules missed, and only where they understood
-    // something: a text no rule understands stays unknown. It is shown and measured, but the
+    // The statistical reading adds what the rules missed and sets aside what it dissents
+    // from, and only where they understood something: a text no rule understands stays unknown. It is shown and measured, but the
     // size, the checklist and the trade-offs above come from the rules' reading alone.
     if channels.nearest_examples && rules_established_something(&analysis) {
         neighbours_add(set, text, &mut analysis);
@@ -956,7 +956,7 @@ fn neighbours_dissent(
     // From the last, so the indices stay valid.
     aside.reverse();
     for (i, share) in aside {
-        let f = findings.remove(i);
+        let f = &findings[i];
         let Some((e, [s, t])) = f.evidence.iter().find_map(|e| Some((e, e.span?))) else {
             continue;
         };
@@ -967,12 +967,14 @@ fn neighbours_dissent(
             reason: format!(
                 "set aside by the nearest examples: {} is carried by {:.1}% of the similarity of the {} labelled DS01 items most like this text (under {:.0}%; nearest: {})",
                 f.id,
-                share * 100.0,
+                // Rounded down, so a share just under the threshold never reads as equal.
+                (share * 1000.0).floor() / 10.0,
                 nearest.len(),
                 field.dissent_share() * 100.0,
                 named.join(", ")
             ),
         });
+        findings.remove(i);
     }
 }
 

@@ -4,7 +4,7 @@
 //! tier or principle that most of the nearest examples carry, weighted by similarity, and that
 //! the rules did not find, is added, labelled as such, with those examples as its evidence.
 //!
-//! It adds, and it may dissent: where the rules read more than one layer, tier or touched
+//! It adds, and it may dissent: where the rules read more than one layer, tier or supported
 //! principle and the nearest examples carry one of them on under its field's
 //! [`Field::dissent_share`] of their similarity, that one is set aside, visibly (listed with
 //! the examples behind the dissent, never silently dropped), and never the last of its field.

@@ -30,15 +30,29 @@ fn analyze_with_llm(
     let set = ctx.rule_set()?;
     let settings = ctx.llm_settings_or_warn()?;
     let text = read_input(args)?;
-    let mut a = analyze::analyze_with(&set, &text, ctx.channels);
-    let suggestions = settings.and_then(|s| match llm::suggest(&s, &set, &text, &a) {
-        Ok(sug) => Some(sug),
-        Err(e) => {
-            report::warn(&format!(
-                "LLM suggestions skipped: {}; hint: {}",
-                e.what, e.hint
-            ));
-            None
+    // Labels come from words in the text: the rules' reading, without the nearest examples'
+    // additions or dissent.
+    let channels = if args.format == crate::cli::TextFormat::Labels {
+        analyze::Channels::RULES_ONLY
+    } else {
+        ctx.channels
+    };
+    let mut a = analyze::analyze_with(&set, &text, channels);
+    // The model is shown the rules' findings, whatever the nearest examples set aside.
+    let rules_only = settings
+        .as_ref()
+        .filter(|_| channels.nearest_examples)
+        .map(|_| analyze::analyze_with(&set, &text, analyze::Channels::RULES_ONLY));
+    let suggestions = settings.and_then(|s| {
+        match llm::suggest(&s, &set, &text, rules_only.as_ref().unwrap_or(&a)) {
+            Ok(sug) => Some(sug),
+            Err(e) => {
+                report::warn(&format!(
+                    "LLM suggestions skipped: {}; hint: {}",
+                    e.what, e.hint
+                ));
+                None
+            }
         }
     });
     // Without --top, the questions that stand out (up to DEFAULT_TOP); with it, exactly N.

@@ -3,7 +3,8 @@
 //! `risk:data-loss`, `size:M`), for a CI job that labels an issue from its body. Nothing is
 //! printed for what was not understood (GPU impact `none` or `unknown`, size `unknown`), nor
 //! for readings of the nearest labelled examples alone: a label a bot puts on an issue comes
-//! from words in its text.
+//! from words in its text (`analyze --format labels` reads with the rules alone, so nothing
+//! the nearest examples set aside is missing either).
 use crate::analyze::Analysis;
 
 /// The label names, in a fixed order: layers, tiers, GPU impact, strained principles, risks,

@@ -474,8 +474,26 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
                                 .contains(&format!(": {} is carried by ", finding.id))
                     })
                     .unwrap_or_else(|| panic!("{text}: {} set aside without a reason", finding.id));
-                // The words it was read from, and the examples behind the dissent.
+                // The words it was read from (the finding's own evidence), its share under the
+                // field's threshold, and the examples behind the dissent.
+                assert!(
+                    finding
+                        .evidence
+                        .iter()
+                        .any(|e| e.span == Some(why.span) && *e.rule == *why.rule),
+                    "{text}: {} set aside with another rule's words",
+                    finding.id
+                );
                 assert_eq!(&text[why.span[0]..why.span[1]], why.matched, "{text}");
+                let share: f64 = why
+                    .reason
+                    .split(" is carried by ")
+                    .nth(1)
+                    .and_then(|r| r.split('%').next())
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or_else(|| panic!("no share in {}", why.reason));
+                let under = if field == "tiers" { 30.0 } else { 10.0 };
+                assert!(share < under, "{}", why.reason);
                 assert!(why.reason.contains("nearest: ds01-"), "{}", why.reason);
                 set_aside += 1;
             }

@@ -750,6 +750,43 @@ fn llm_is_refused_where_it_does_nothing() {
 }
 
 #[test]
+fn labels_come_from_the_rules_alone() {
+    // The nearest examples add readings and set some aside; `--format labels` (what a CI job
+    // puts on an issue) is the rules' reading either way, the same as with `--no-examples`.
+    let text = std::fs::read_to_string("fixtures/eval/ds01-dev.toml").expect("dev set");
+    let set = ds01_pm::eval::load("ds01-dev.toml", &text).expect("a labelled set");
+    let mut differ = 0;
+    for item in &set.features {
+        // One more word: the item itself is then a neighbour, as a paraphrase would find it.
+        let input = format!("{} Thanks.", item.description);
+        let run = |extra: &[&str]| {
+            let out = ds01()
+                .args(["analyze", &input])
+                .args(extra)
+                .output()
+                .expect("run");
+            assert!(out.status.success());
+            out.stdout
+        };
+        assert_eq!(
+            run(&["--format", "labels"]),
+            run(&["--format", "labels", "--no-examples"]),
+            "{}",
+            item.id
+        );
+        if run(&["--format", "json"]) != run(&["--format", "json", "--no-examples"]) {
+            differ += 1;
+        }
+    }
+    // The channel does change the full reading of these items (the test would be empty
+    // otherwise).
+    assert!(
+        differ >= 3,
+        "the nearest examples changed only {differ} readings"
+    );
+}
+
+#[test]
 fn no_examples_turns_the_nearest_examples_off() {
     // A researcher's wish: the rules read researchers only, and the labelled items most like it
     // (idle containers stopped, warnings first) also carry students.
