@@ -40,8 +40,9 @@ pub struct GlobalArgs {
     /// changes findings or exit codes).
     #[arg(long, global = true)]
     pub llm: bool,
-    /// Leave out the readings of the nearest labelled DS01 examples (`analyze`, `questions`,
-    /// `rules eval`; shown as `nearest-examples` evidence when not left out).
+    /// Leave out the nearest labelled DS01 examples (`analyze`, `questions`, `rules eval`):
+    /// the readings they add (`nearest-examples` evidence) and those they set aside (under
+    /// "Ignored").
     #[arg(long, global = true)]
     pub no_examples: bool,
     /// Print only results, findings and errors: no status notes, progress or all-is-well

@@ -203,18 +203,9 @@ fn baselines(data: &LabeledSet) -> Vec<Baseline> {
         .collect()
 }
 
-/// The labels an analysis gives each field, counting only the findings `keep` accepts; and
-/// whether no rule fired.
-fn predicted(
-    a: &Analysis,
-    keep: fn(&Finding) -> bool,
-) -> (BTreeMap<&'static str, BTreeSet<String>>, bool) {
-    let ids = |f: &[Finding]| {
-        f.iter()
-            .filter(|x| keep(x))
-            .map(|x| x.id.clone())
-            .collect::<BTreeSet<_>>()
-    };
+/// The labels an analysis gives each field, and whether no rule fired.
+fn predicted(a: &Analysis) -> (BTreeMap<&'static str, BTreeSet<String>>, bool) {
+    let ids = |f: &[Finding]| f.iter().map(|x| x.id.clone()).collect::<BTreeSet<_>>();
     let mut m = BTreeMap::new();
     m.insert("layers", ids(&a.layers));
     m.insert("tiers", ids(&a.tiers));
@@ -234,7 +225,7 @@ pub fn evaluate(set: &RuleSet, data: &LabeledSet, channels: Channels) -> EvalRes
         .iter()
         .map(|item| analyze_with(set, &item.description, channels))
         .collect();
-    let mut result = score_analyses(data, &analyses, |_| true);
+    let mut result = score_analyses(data, &analyses);
     if channels.nearest_examples {
         // The channel adds and sets aside, so the rules' reading is read again without it.
         let rules: Vec<Analysis> = data
@@ -242,7 +233,7 @@ pub fn evaluate(set: &RuleSet, data: &LabeledSet, channels: Channels) -> EvalRes
             .iter()
             .map(|item| analyze_with(set, &item.description, Channels::RULES_ONLY))
             .collect();
-        let alone = score_analyses(data, &rules, |_| true);
+        let alone = score_analyses(data, &rules);
         result.rules_alone = alone
             .fields
             .into_iter()
@@ -255,17 +246,13 @@ pub fn evaluate(set: &RuleSet, data: &LabeledSet, channels: Channels) -> EvalRes
     result
 }
 
-fn score_analyses(
-    data: &LabeledSet,
-    analyses: &[Analysis],
-    keep: fn(&Finding) -> bool,
-) -> EvalResult {
+fn score_analyses(data: &LabeledSet, analyses: &[Analysis]) -> EvalResult {
     let mut micro: BTreeMap<&str, Score> = BTreeMap::new();
     let mut per_label: BTreeMap<&str, BTreeMap<String, Score>> = BTreeMap::new();
     let mut misses = Vec::new();
     let mut empty = Vec::new();
     for (item, a) in data.features.iter().zip(analyses) {
-        let (pred, nothing) = predicted(a, keep);
+        let (pred, nothing) = predicted(a);
         if nothing {
             empty.push(item.id.clone());
         }

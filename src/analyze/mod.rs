@@ -82,7 +82,9 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
 }
 
-/// A hit that was found and then cancelled, kept so that users can see why.
+/// A hit that was found and then cancelled, or a reading set aside (a secondary layer, the
+/// nearest examples' dissent), kept so that users can see why. In [`Analysis::suppressed`]
+/// the readings set aside come first, so that a report that shows a few shows those.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Suppressed {
     pub rule: String,
@@ -809,9 +811,10 @@ pub fn analyze_with(set: &RuleSet, text: &str, channels: Channels) -> Analysis {
         v
     };
 
-    let (layers, secondary) = split_secondary_layers(findings(Kind::Layer));
-    let mut suppressed = suppressed;
-    suppressed.extend(secondary);
+    let (layers, mut secondary) = split_secondary_layers(findings(Kind::Layer));
+    // Readings set aside before cancelled hits (see `Suppressed`).
+    secondary.extend(suppressed);
+    let suppressed = secondary;
     let mut tiers = findings(Kind::Tier);
     tiers.sort_by_key(|f| tier_order(&f.id));
     let mut strained = findings(Kind::Strains);
@@ -857,8 +860,9 @@ pub fn analyze_with(set: &RuleSet, text: &str, channels: Channels) -> Analysis {
     };
     analysis.questions = questions::build(set, &analysis, &fired);
     // The statistical reading adds what the rules missed and sets aside what it dissents
-    // from, and only where they understood something: a text no rule understands stays unknown. It is shown and measured, but the
-    // size, the checklist and the trade-offs above come from the rules' reading alone.
+    // from, and only where they understood something: a text no rule understands stays
+    // unknown. It is shown and measured, but the size, the checklist and the trade-offs above
+    // come from the rules' reading alone.
     if channels.nearest_examples && rules_established_something(&analysis) {
         neighbours_add(set, text, &mut analysis);
     }
@@ -890,23 +894,29 @@ fn split_secondary_layers(layers: Vec<Finding>) -> (Vec<Finding>, Vec<Suppressed
     let suppressed = weak
         .iter()
         .filter_map(|f| {
-            let (e, [s, t]) = f.evidence.iter().find_map(|e| Some((e, e.span?)))?;
-            Some(Suppressed {
-                rule: e.rule.to_string(),
-                matched: e.matched.to_string(),
-                span: [s, t],
-                reason: format!(
-                    "a secondary layer: {} was read on a score of {}, under {:.0}% of the main layer {}'s {}, so it is taken as context",
-                    f.id,
-                    f.score,
-                    SECONDARY_LAYER_SHARE * 100.0,
-                    main,
-                    top
-                ),
-            })
+            set_aside(f, format!(
+                "a secondary layer: {} was read on a score of {}, under {:.0}% of the main layer {}'s {}, so it is taken as context",
+                f.id,
+                f.score,
+                SECONDARY_LAYER_SHARE * 100.0,
+                main,
+                top
+            ))
         })
         .collect();
     (keep, suppressed)
+}
+
+/// A reading set aside, shown by the first words it was read from; `None` for a reading with
+/// no words in the text (only inferred), which is therefore never set aside.
+fn set_aside(f: &Finding, reason: String) -> Option<Suppressed> {
+    let (e, [s, t]) = f.evidence.iter().find_map(|e| Some((e, e.span?)))?;
+    Some(Suppressed {
+        rule: e.rule.to_string(),
+        matched: e.matched.to_string(),
+        span: [s, t],
+        reason,
+    })
 }
 
 /// Where a tier stands in the report order (students, researchers, the admin).
@@ -938,33 +948,18 @@ fn neighbours_dissent(
     if findings.len() < 2 {
         return;
     }
-    let mut aside: Vec<(usize, f64)> = findings
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.evidence.iter().any(|e| e.span.is_some()))
-        .filter_map(|(i, f)| Some((i, reading.dissent(field, &f.id)?)))
-        .collect();
-    if aside.len() == findings.len() {
-        return;
-    }
     let nearest = reading.neighbours();
     let named: Vec<String> = nearest
         .iter()
         .take(3)
         .map(|n| format!("{} {}", n.example, n.similarity))
         .collect();
-    // From the last, so the indices stay valid.
-    aside.reverse();
-    for (i, share) in aside {
-        let f = &findings[i];
-        let Some((e, [s, t])) = f.evidence.iter().find_map(|e| Some((e, e.span?))) else {
-            continue;
-        };
-        suppressed.push(Suppressed {
-            rule: e.rule.to_string(),
-            matched: e.matched.to_string(),
-            span: [s, t],
-            reason: format!(
+    let aside: Vec<(usize, Suppressed)> = findings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let share = reading.dissent(field, &f.id)?;
+            let why = set_aside(f, format!(
                 "set aside by the nearest examples: {} is carried by {:.1}% of the similarity of the {} labelled DS01 items most like this text (under {:.0}%; nearest: {})",
                 f.id,
                 // Rounded down, so a share just under the threshold never reads as equal.
@@ -972,10 +967,19 @@ fn neighbours_dissent(
                 nearest.len(),
                 field.dissent_share() * 100.0,
                 named.join(", ")
-            ),
-        });
+            ))?;
+            Some((i, why))
+        })
+        .collect();
+    if aside.len() == findings.len() {
+        return;
+    }
+    // Removed from the last, so the indices stay valid; listed first, in the findings' order
+    // (readings set aside come before cancelled hits: see `Suppressed`).
+    for &(i, _) in aside.iter().rev() {
         findings.remove(i);
     }
+    suppressed.splice(0..0, aside.into_iter().map(|(_, why)| why));
 }
 
 /// Apply the nearest examples ([`neighbours`]): first set aside what they dissent from

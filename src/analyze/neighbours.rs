@@ -10,8 +10,9 @@
 //! the examples behind the dissent, never silently dropped), and never the last of its field.
 //! It never brings back what a rule cancelled, never decides GPU impact, never calls a
 //! principle strained or sets a strain aside, and stays silent unless the rules established a
-//! concern (`analyze_with` decides that, and only when the caller asks for the channel). An example whose words are the text's own is never its neighbour, so `rules eval` on
-//! a set the channel learns from measures each item against the others (leave-one-out).
+//! concern (`analyze_with` decides that, and only when the caller asks for the channel). An
+//! example whose words are the text's own is never its neighbour, so `rules eval` on a set the
+//! channel learns from measures each item against the others (leave-one-out).
 use serde::Serialize;
 
 use super::neighbour_terms;
@@ -56,6 +57,16 @@ pub struct Neighbour {
     pub example: String,
     /// Cosine similarity to the text, 0–1, rounded to three places.
     pub similarity: f64,
+}
+
+impl Neighbour {
+    /// Example `i` of [`EXAMPLES`] at similarity `sim`, rounded to three places.
+    fn of(i: usize, sim: f64) -> Self {
+        Self {
+            example: format!("{}#{}", EXAMPLES[i].set, EXAMPLES[i].id),
+            similarity: (sim * 1000.0).round() / 1000.0,
+        }
+    }
 }
 
 /// The examples nearest to a text: (index in [`EXAMPLES`], similarity), most similar first,
@@ -211,10 +222,7 @@ impl Reading {
     pub fn neighbours(&self) -> Vec<Neighbour> {
         self.nearest
             .iter()
-            .map(|&(i, sim)| Neighbour {
-                example: format!("{}#{}", EXAMPLES[i].set, EXAMPLES[i].id),
-                similarity: (sim * 1000.0).round() / 1000.0,
-            })
+            .map(|&(i, sim)| Neighbour::of(i, sim))
             .collect()
     }
 
@@ -228,10 +236,7 @@ impl Reading {
         for &(i, sim) in &self.nearest {
             let e = &EXAMPLES[i];
             for label in field.labels(e) {
-                let n = Neighbour {
-                    example: format!("{}#{}", e.set, e.id),
-                    similarity: (sim * 1000.0).round() / 1000.0,
-                };
+                let n = Neighbour::of(i, sim);
                 match votes.iter_mut().find(|v| v.label == label) {
                     Some(v) => {
                         v.share += sim;

@@ -252,15 +252,11 @@ pub(super) fn analysis(a: &Analysis, color: bool) -> String {
     ]);
     let _ = writeln!(out, "{t}");
     if !a.suppressed.is_empty() {
-        // Readings set aside (a secondary layer, the nearest examples' dissent) come before
-        // cancelled hits: a reading the user would otherwise see must not be cut off.
-        let mut shown: Vec<&crate::analyze::Suppressed> = a.suppressed.iter().collect();
-        shown.sort_by_key(|s| {
-            !(s.reason.starts_with("set aside by the nearest examples")
-                || s.reason.starts_with("a secondary layer"))
-        });
-        let ignored: Vec<String> = shown
-            .into_iter()
+        // The first few: readings set aside come first (see `Suppressed`), so none is cut off
+        // by cancelled hits.
+        let ignored: Vec<String> = a
+            .suppressed
+            .iter()
             .take(4)
             .map(|s| {
                 format!(

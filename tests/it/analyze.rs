@@ -522,6 +522,21 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
                 .iter()
                 .all(|f| !f.is_nearest_examples())
         );
+        // Readings set aside are listed before cancelled hits, so a report that shows only
+        // the first few shows them.
+        let is_aside = |s: &ds01_pm::analyze::Suppressed| {
+            s.reason.starts_with("set aside by the nearest examples: ")
+                || s.reason.starts_with("a secondary layer: ")
+        };
+        let first_hit = full
+            .suppressed
+            .iter()
+            .position(|s| !is_aside(s))
+            .unwrap_or(full.suppressed.len());
+        assert!(
+            full.suppressed[first_hit..].iter().all(|s| !is_aside(s)),
+            "{text}: a reading set aside after a cancelled hit"
+        );
     }
     // The channel does add and set aside readings on this corpus (the test would be empty
     // otherwise).
