@@ -38,33 +38,27 @@ pub(super) fn run(
     for (i, h) in hits.iter().enumerate() {
         hit.insert(h.rule, i);
     }
-    // Stratum 1: the audiences of the components the text names, and the pattern rules that
-    // name an audience outright (the writer's own container, users being warned) but yield to
-    // a tier named in the text. They depend only on the pattern rules, and they count as the
-    // text's own word on whom a change is for, so the generic defaults ("I", "containers", a
-    // user command → students and researchers) and the inferences about the audience (a
-    // change confined to the host is the admin's) yield to them: a change to the jobs runner
-    // written in the first person is a researcher's, and so is "the idle check stopped my
-    // container".
+    // Stratum 1: the audiences of the components the text names. They depend only on the
+    // pattern rules, and they count as the text's own word on whom a change is for, so the
+    // generic defaults ("I", "containers", a user command → students and researchers) yield
+    // to them: a change to the jobs runner written in the first person is a researcher's.
     let from_patterns = scores.established(set);
     let mut audiences = Vec::new();
     for (k, &r) in conditional.iter().enumerate() {
         let rule = &set.rules[r];
-        let own_words = rule.follows.is_none() && !rule.default_audience && !rule.patterns.is_empty();
-        if (rule.follows.is_none() && !own_words)
-            || (yielding && rule.default_audience)
+        let Some(f) = rule.follows else { continue };
+        if (yielding && rule.default_audience)
             || !rule.when.is_empty()
             || rule.unless.iter().any(|c| from_patterns.contains(c))
         {
             continue;
         }
-        let evidence = match rule.follows {
-            Some(f) => hit.get(&f).map(|&i| hits[i].evidence.clone()),
-            None => spans.get(&r).map(|sp| hit_evidence(rule, text, sp)),
-        };
-        if let Some(evidence) = evidence {
+        if let Some(&i) = hit.get(&f) {
             fired[k] = true;
-            audiences.push(RuleHit { rule: r, evidence });
+            audiences.push(RuleHit {
+                rule: r,
+                evidence: hits[i].evidence.clone(),
+            });
         }
     }
     for h in &audiences {
