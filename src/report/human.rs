@@ -252,17 +252,12 @@ pub(super) fn analysis(a: &Analysis, color: bool) -> String {
     ]);
     let _ = writeln!(out, "{t}");
     if !a.suppressed.is_empty() {
-        // The first few: readings set aside come first (see `Suppressed`), so none is cut off
-        // by cancelled hits.
-        let ignored: Vec<String> = a
-            .suppressed
-            .iter()
-            .take(4)
-            .map(|s| {
+        let ignored: Vec<String> = super::ignored_shown(a)
+            .map(|(matched, reason)| {
                 format!(
                     "“{}” ({})",
-                    super::escape::term(&s.matched),
-                    super::escape::term(&s.reason)
+                    super::escape::term(matched),
+                    super::escape::term(reason)
                 )
             })
             .collect();

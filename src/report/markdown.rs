@@ -53,6 +53,12 @@ pub(super) fn analysis(a: &Analysis) -> String {
             reasons.join(", ")
         })
     );
+    if !a.suppressed.is_empty() {
+        let ignored: Vec<String> = super::ignored_shown(a)
+            .map(|(matched, reason)| format!("“{}” ({})", md_line(matched), md_line(reason)))
+            .collect();
+        let _ = writeln!(out, "\nIgnored: {}", ignored.join("; "));
+    }
     if !a.questions.top.is_empty() {
         let _ = writeln!(out, "\n## Ask first\n");
         for q in &a.questions.top {

@@ -204,6 +204,18 @@ impl Drop for Progress {
     }
 }
 
+/// How many ignored hits the human and Markdown reports show (JSON has them all).
+const IGNORED_SHOWN: usize = 4;
+
+/// The first ignored hits a report shows, as (matched text, reason). The readings set aside
+/// come first in [`crate::analyze::Analysis::suppressed`], so none is cut off by cancelled hits.
+fn ignored_shown(a: &crate::analyze::Analysis) -> impl Iterator<Item = (&str, &str)> {
+    a.suppressed
+        .iter()
+        .take(IGNORED_SHOWN)
+        .map(|s| (s.matched.as_str(), s.reason.as_str()))
+}
+
 pub(crate) fn json<T: Serialize>(value: &T) -> String {
     json_sized(value, 0)
 }

@@ -119,6 +119,44 @@ fn analyze_markdown_has_a_table() {
         .stdout(predicate::str::contains("| Strains |"));
 }
 
+/// What was found and not counted is shown in Markdown as in the human report: the same
+/// first entries, with their reasons.
+#[test]
+fn analyze_markdown_says_what_it_ignored() {
+    let text = "Raise the idle timeout for researchers, but never for students";
+    let md = ds01()
+        .args(["analyze", "--format", "markdown", text])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let md = String::from_utf8(md).unwrap();
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("Ignored: "))
+        .unwrap_or_else(|| panic!("no Ignored line in\n{md}"));
+    assert!(line.contains("“students” (negated by `never`"), "{line}");
+    let human = ds01()
+        .args(["analyze", "--color", "never", text])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let human = String::from_utf8(human).unwrap();
+    assert!(human.contains("“students” (negated by `never`"), "{human}");
+    // Nothing ignored, no line.
+    let plain = ds01()
+        .args(["analyze", "--format", "markdown", WEEKEND])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(!String::from_utf8(plain).unwrap().contains("Ignored:"));
+}
+
 #[test]
 fn empty_or_missing_input_is_a_clear_error() {
     ds01()
