@@ -31,10 +31,9 @@ pub(super) struct Example {
 }
 
 /// One term of the examples: its IDF and where it occurs, as (index in [`EXAMPLES`], weight in
-/// that example's unit vector).
+/// that example's unit vector). Its [`neighbour_terms::term_hash`] is at the same place in
+/// `TERM_HASHES`, by which both tables are sorted.
 pub(super) struct Term {
-    /// [`neighbour_terms::term_hash`] of the term; the table is sorted by it.
-    pub(super) hash: u64,
     pub(super) idf: f64,
     pub(super) postings: &'static [(u16, f64)],
 }
@@ -90,7 +89,7 @@ fn nearest(text: &str) -> Vec<(usize, f64)> {
     let mut query: Vec<(usize, f64)> = Vec::new();
     let mut norm = 0.0f64;
     for run in hashes.chunk_by(|a, b| a == b) {
-        let known = TERMS.binary_search_by_key(&run[0], |e| e.hash).ok();
+        let known = TERM_HASHES.binary_search(&run[0]).ok();
         let idf = known.map_or(unseen_idf, |i| TERMS[i].idf);
         let w = neighbour_terms::term_weight(run.len()) * idf;
         norm += w * w;
@@ -275,7 +274,9 @@ impl Reading {
 
 #[cfg(test)]
 mod tests {
-    use super::{EXAMPLES, Field, MIN_SIMILARITY, NEIGHBOURS, Reading, TERMS, neighbour_terms};
+    use super::{
+        EXAMPLES, Field, MIN_SIMILARITY, NEIGHBOURS, Reading, TERM_HASHES, TERMS, neighbour_terms,
+    };
 
     #[test]
     fn term_hashes_are_the_hashes_of_the_terms() {
@@ -318,7 +319,8 @@ mod tests {
     #[test]
     fn the_index_is_sorted_and_normalised() {
         assert!(EXAMPLES.len() > 100);
-        assert!(TERMS.windows(2).all(|w| w[0].hash < w[1].hash));
+        assert_eq!(TERM_HASHES.len(), TERMS.len());
+        assert!(TERM_HASHES.windows(2).all(|w| w[0] < w[1]));
         // Every example's vector has unit length.
         let mut norms = vec![0.0f64; EXAMPLES.len()];
         for term in TERMS {
