@@ -1,5 +1,5 @@
 //! End-to-end tests of `analyze`, `questions` and `rules`, run as a user runs them.
-use crate::common::ds01;
+use crate::common::{ds01, stdout_of};
 use predicates::prelude::*;
 
 const WEEKEND: &str =
@@ -124,37 +124,18 @@ fn analyze_markdown_has_a_table() {
 #[test]
 fn analyze_markdown_says_what_it_ignored() {
     let text = "Raise the idle timeout for researchers, but never for students";
-    let md = ds01()
-        .args(["analyze", "--format", "markdown", text])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let md = String::from_utf8(md).unwrap();
+    let run = |args: &[&str]| stdout_of(ds01().args(args), &args.join(" "));
+    let md = run(&["analyze", "--format", "markdown", text]);
     let line = md
         .lines()
         .find(|l| l.starts_with("Ignored: "))
         .unwrap_or_else(|| panic!("no Ignored line in\n{md}"));
     assert!(line.contains("“students” (negated by `never`"), "{line}");
-    let human = ds01()
-        .args(["analyze", "--color", "never", text])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let human = String::from_utf8(human).unwrap();
+    let human = run(&["analyze", "--color", "never", text]);
     assert!(human.contains("“students” (negated by `never`"), "{human}");
     // Nothing ignored, no line.
-    let plain = ds01()
-        .args(["analyze", "--format", "markdown", WEEKEND])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert!(!String::from_utf8(plain).unwrap().contains("Ignored:"));
+    let plain = run(&["analyze", "--format", "markdown", WEEKEND]);
+    assert!(!plain.contains("Ignored:"), "{plain}");
 }
 
 #[test]
