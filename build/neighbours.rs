@@ -153,7 +153,7 @@ pub(crate) fn write() {
     }
     src.push_str("];\n");
     // The hashes on their own, for the binary search: 8 bytes a term, so a lookup reads a
-    // few pages of the binary rather than a few of the 32-byte terms' (a cold start maps each
+    // few pages of the binary rather than a few of the former 32-byte terms' (a cold start maps each
     // page it reads; round 9's larger index had cost 62 more page faults).
     src.push_str("/// The hash of each term of [`TERMS`], in the same order (sorted).\n");
     src.push_str("pub(super) static TERM_HASHES: &[u64] = &[\n");

@@ -252,7 +252,9 @@ pub(super) fn analysis(a: &Analysis, color: bool) -> String {
     ]);
     let _ = writeln!(out, "{t}");
     if !a.suppressed.is_empty() {
-        let ignored: Vec<String> = super::ignored_shown(a)
+        let (shown, more) = super::ignored_shown(a);
+        let mut ignored: Vec<String> = shown
+            .into_iter()
             .map(|(matched, reason)| {
                 format!(
                     "“{}” ({})",
@@ -261,6 +263,7 @@ pub(super) fn analysis(a: &Analysis, color: bool) -> String {
                 )
             })
             .collect();
+        ignored.extend(more);
         let _ = write!(
             out,
             "{}",

@@ -54,9 +54,20 @@ pub(super) fn analysis(a: &Analysis) -> String {
         })
     );
     if !a.suppressed.is_empty() {
-        let ignored: Vec<String> = super::ignored_shown(a)
-            .map(|(matched, reason)| format!("“{}” ({})", md_line(matched), md_line(reason)))
+        let (shown, more) = super::ignored_shown(a);
+        // The matched words are the author's: a backtick in them would pair with the reason's
+        // own code spans.
+        let mut ignored: Vec<String> = shown
+            .into_iter()
+            .map(|(matched, reason)| {
+                format!(
+                    "“{}” ({})",
+                    md_line(matched).replace('`', "\\`"),
+                    md_line(reason)
+                )
+            })
             .collect();
+        ignored.extend(more);
         let _ = writeln!(out, "\nIgnored: {}", ignored.join("; "));
     }
     if !a.questions.top.is_empty() {

@@ -207,13 +207,21 @@ impl Drop for Progress {
 /// How many ignored hits the human and Markdown reports show (JSON has them all).
 const IGNORED_SHOWN: usize = 4;
 
-/// The first ignored hits a report shows, as (matched text, reason). The readings set aside
-/// come first in [`crate::analyze::Analysis::suppressed`], so none is cut off by cancelled hits.
-fn ignored_shown(a: &crate::analyze::Analysis) -> impl Iterator<Item = (&str, &str)> {
-    a.suppressed
+/// The first ignored hits a report shows, as (matched text, reason), and a note of how many
+/// more there are, if any. The readings set aside come first in
+/// [`crate::analyze::Analysis::suppressed`], so none is cut off by cancelled hits.
+fn ignored_shown(a: &crate::analyze::Analysis) -> (Vec<(&str, &str)>, Option<String>) {
+    let shown = a
+        .suppressed
         .iter()
         .take(IGNORED_SHOWN)
         .map(|s| (s.matched.as_str(), s.reason.as_str()))
+        .collect();
+    let more = a.suppressed.len().saturating_sub(IGNORED_SHOWN);
+    (
+        shown,
+        (more > 0).then(|| format!("{more} more: `--format json` lists them all")),
+    )
 }
 
 pub(crate) fn json<T: Serialize>(value: &T) -> String {

@@ -133,6 +133,27 @@ fn analyze_markdown_says_what_it_ignored() {
     assert!(line.contains("“students” (negated by `never`"), "{line}");
     let human = run(&["analyze", "--color", "never", text]);
     assert!(human.contains("“students” (negated by `never`"), "{human}");
+    // Past the first four, the count of the rest and where they are.
+    let many = "Never for students, never for admins, no researchers, not for users, no people, not for PhD students";
+    let json = run(&["analyze", "--format", "json", many]);
+    let total = serde_json::from_str::<serde_json::Value>(&json).unwrap()["suppressed"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(total > 4, "{json}");
+    for args in [
+        &["analyze", "--format", "markdown", many][..],
+        &["analyze", "--color", "never", many][..],
+    ] {
+        let out = run(args).replace('\n', " ");
+        assert!(
+            out.contains(&format!(
+                "{} more: `--format json` lists them all",
+                total - 4
+            )),
+            "{out}"
+        );
+    }
     // Nothing ignored, no line.
     let plain = run(&["analyze", "--format", "markdown", WEEKEND]);
     assert!(!plain.contains("Ignored:"), "{plain}");
