@@ -251,24 +251,9 @@ pub(super) fn analysis(a: &Analysis, color: bool) -> String {
         },
     ]);
     let _ = writeln!(out, "{t}");
-    if !a.suppressed.is_empty() {
-        let (shown, more) = super::ignored_shown(a);
-        let mut ignored: Vec<String> = shown
-            .into_iter()
-            .map(|(matched, reason)| {
-                format!(
-                    "“{}” ({})",
-                    super::escape::term(matched),
-                    super::escape::term(reason)
-                )
-            })
-            .collect();
-        ignored.extend(more);
-        let _ = write!(
-            out,
-            "{}",
-            p.dim(&wrap(&format!("Ignored: {}", ignored.join("; ")), 100, ""))
-        );
+    let term = |s: &str| super::escape::term(s).into_owned();
+    if let Some(line) = super::ignored_line(a, term, term) {
+        let _ = write!(out, "{}", p.dim(&wrap(&line, 100, "")));
     }
     top_questions(&mut out, &p, &a.questions.top);
     tradeoffs(&mut out, &p, &a.tradeoffs);

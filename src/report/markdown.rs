@@ -53,22 +53,14 @@ pub(super) fn analysis(a: &Analysis) -> String {
             reasons.join(", ")
         })
     );
-    if !a.suppressed.is_empty() {
-        let (shown, more) = super::ignored_shown(a);
-        // The matched words are the author's: a backtick in them would pair with the reason's
-        // own code spans.
-        let mut ignored: Vec<String> = shown
-            .into_iter()
-            .map(|(matched, reason)| {
-                format!(
-                    "“{}” ({})",
-                    md_line(matched).replace('`', "\\`"),
-                    md_line(reason)
-                )
-            })
-            .collect();
-        ignored.extend(more);
-        let _ = writeln!(out, "\nIgnored: {}", ignored.join("; "));
+    // The matched words are the author's: a backtick in them would pair with the reason's own
+    // code spans.
+    if let Some(line) = super::ignored_line(
+        a,
+        |m| md_line(m).replace('`', "\\`"),
+        |r| md_line(r).into_owned(),
+    ) {
+        let _ = writeln!(out, "\n{line}");
     }
     if !a.questions.top.is_empty() {
         let _ = writeln!(out, "\n## Ask first\n");

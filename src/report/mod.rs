@@ -207,21 +207,29 @@ impl Drop for Progress {
 /// How many ignored hits the human and Markdown reports show (JSON has them all).
 const IGNORED_SHOWN: usize = 4;
 
-/// The first ignored hits a report shows, as (matched text, reason), and a note of how many
-/// more there are, if any. The readings set aside come first in
-/// [`crate::analyze::Analysis::suppressed`], so none is cut off by cancelled hits.
-fn ignored_shown(a: &crate::analyze::Analysis) -> (Vec<(&str, &str)>, Option<String>) {
-    let shown = a
+/// The "Ignored: …" line of the human and Markdown reports, or `None` when nothing was
+/// ignored: the first [`IGNORED_SHOWN`] entries as “matched” (reason), each escaped by the
+/// report's own `matched` and `reason`, then how many more JSON lists. The readings set aside
+/// come first in [`crate::analyze::Analysis::suppressed`], so none is cut off by cancelled hits.
+fn ignored_line(
+    a: &crate::analyze::Analysis,
+    matched: impl Fn(&str) -> String,
+    reason: impl Fn(&str) -> String,
+) -> Option<String> {
+    if a.suppressed.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = a
         .suppressed
         .iter()
         .take(IGNORED_SHOWN)
-        .map(|s| (s.matched.as_str(), s.reason.as_str()))
+        .map(|s| format!("“{}” ({})", matched(&s.matched), reason(&s.reason)))
         .collect();
     let more = a.suppressed.len().saturating_sub(IGNORED_SHOWN);
-    (
-        shown,
-        (more > 0).then(|| format!("{more} more: `--format json` lists them all")),
-    )
+    if more > 0 {
+        parts.push(format!("{more} more: `--format json` lists them all"));
+    }
+    Some(format!("Ignored: {}", parts.join("; ")))
 }
 
 pub(crate) fn json<T: Serialize>(value: &T) -> String {
