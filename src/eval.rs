@@ -3,7 +3,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::{Analysis, Channels, Finding, analyze_with};
+use crate::analyze::{Analysis, Channels, Finding, analyze_with, with_examples};
 use crate::error::Error;
 use crate::rules::RuleSet;
 use crate::taxonomy;
@@ -220,29 +220,31 @@ fn predicted(a: &Analysis) -> (BTreeMap<&'static str, BTreeSet<String>>, bool) {
 /// Run the analyzer over every item and compare with the labels. With the nearest-examples
 /// channel on, the rules alone are measured too.
 pub fn evaluate(set: &RuleSet, data: &LabeledSet, channels: Channels) -> EvalResult {
+    // The rules read each item once; the nearest examples are applied to that reading, which
+    // is also the "rules alone" figure (the channel adds and sets aside).
+    let rules: Vec<Analysis> = data
+        .features
+        .iter()
+        .map(|item| analyze_with(set, &item.description, Channels::RULES_ONLY))
+        .collect();
+    if !channels.nearest_examples {
+        return score_analyses(data, &rules);
+    }
     let analyses: Vec<Analysis> = data
         .features
         .iter()
-        .map(|item| analyze_with(set, &item.description, channels))
+        .zip(&rules)
+        .map(|(item, r)| with_examples(set, &item.description, r))
         .collect();
     let mut result = score_analyses(data, &analyses);
-    if channels.nearest_examples {
-        // The channel adds and sets aside, so the rules' reading is read again without it.
-        let rules: Vec<Analysis> = data
-            .features
-            .iter()
-            .map(|item| analyze_with(set, &item.description, Channels::RULES_ONLY))
-            .collect();
-        let alone = score_analyses(data, &rules);
-        result.rules_alone = alone
-            .fields
-            .into_iter()
-            .map(|f| FieldMicro {
-                field: f.field,
-                micro: f.micro,
-            })
-            .collect();
-    }
+    result.rules_alone = score_analyses(data, &rules)
+        .fields
+        .into_iter()
+        .map(|f| FieldMicro {
+            field: f.field,
+            micro: f.micro,
+        })
+        .collect();
     result
 }
 

@@ -786,6 +786,37 @@ impl Channels {
 
 /// [`analyze`] with a choice of channels.
 pub fn analyze_with(set: &RuleSet, text: &str, channels: Channels) -> Analysis {
+    let mut analysis = read_rules(set, text);
+    if channels.nearest_examples {
+        add_examples(set, text, &mut analysis);
+    }
+    analysis.summary = summarize(set, &analysis);
+    analysis
+}
+
+/// The reading with the nearest examples, from the rules' reading of the same text (what
+/// [`analyze_with`] returns for [`Channels::RULES_ONLY`]): equal to [`analyze_with`] with
+/// [`Channels::ALL`], without reading the rules again. For callers that need both readings
+/// (`rules eval`'s "rules alone", the LLM's prompt).
+pub fn with_examples(set: &RuleSet, text: &str, rules: &Analysis) -> Analysis {
+    let mut analysis = rules.clone();
+    add_examples(set, text, &mut analysis);
+    analysis.summary = summarize(set, &analysis);
+    analysis
+}
+
+/// The statistical reading adds what the rules missed and sets aside what it dissents from,
+/// and only where they understood something: a text no rule understands stays unknown. It is
+/// shown and measured, but the size, the checklist and the trade-offs come from the rules'
+/// reading alone.
+fn add_examples(set: &RuleSet, text: &str, a: &mut Analysis) {
+    if rules_established_something(a) {
+        neighbours_add(set, text, a);
+    }
+}
+
+/// The rules' reading of a text, without its summary.
+fn read_rules(set: &RuleSet, text: &str) -> Analysis {
     let (hits, scores, suppressed) = run_rules(set, text);
     let established = scores.established(set);
 
@@ -859,14 +890,6 @@ pub fn analyze_with(set: &RuleSet, text: &str, channels: Channels) -> Analysis {
         unknown,
     };
     analysis.questions = questions::build(set, &analysis, &fired);
-    // The statistical reading adds what the rules missed and sets aside what it dissents
-    // from, and only where they understood something: a text no rule understands stays
-    // unknown. It is shown and measured, but the size, the checklist and the trade-offs above
-    // come from the rules' reading alone.
-    if channels.nearest_examples && rules_established_something(&analysis) {
-        neighbours_add(set, text, &mut analysis);
-    }
-    analysis.summary = summarize(set, &analysis);
     analysis
 }
 

@@ -178,6 +178,15 @@ impl Field {
         }
     }
 
+    /// Whether example `e` carries `label` in this field (a principle touched or strained).
+    fn carries(self, e: &Example, label: &str) -> bool {
+        match self {
+            Self::Layers => e.layers.contains(&label),
+            Self::Tiers => e.tiers.contains(&label),
+            Self::Principles => e.principles.contains(&label) || e.strains.contains(&label),
+        }
+    }
+
     fn labels(self, e: &Example) -> Vec<&'static str> {
         match self {
             Self::Layers => e.layers.to_vec(),
@@ -225,11 +234,18 @@ impl Reading {
         if self.nearest.is_empty() {
             return None;
         }
-        let share = self
-            .votes_at(field, 0.0)
-            .iter()
-            .find(|v| v.label == label)
-            .map_or(0.0, |v| v.share);
+        // The share as `votes_at` computes it, without building the votes of every label.
+        let total: f64 = self.nearest.iter().map(|n| n.1).sum();
+        let share = if total <= 0.0 {
+            0.0
+        } else {
+            self.nearest
+                .iter()
+                .filter(|&&(i, _)| field.carries(&EXAMPLES[i], label))
+                .map(|n| n.1)
+                .sum::<f64>()
+                / total
+        };
         (share < field.dissent_share()).then_some(share)
     }
 

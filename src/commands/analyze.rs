@@ -37,24 +37,27 @@ fn analyze_with_llm(
     } else {
         ctx.channels
     };
-    let mut a = analyze::analyze_with(&set, &text, channels);
-    // The model is shown the rules' findings, whatever the nearest examples set aside.
-    let rules_only = settings
-        .as_ref()
-        .filter(|_| channels.nearest_examples)
-        .map(|_| analyze::analyze_with(&set, &text, analyze::Channels::RULES_ONLY));
-    let suggestions = settings.and_then(|s| {
-        match llm::suggest(&s, &set, &text, rules_only.as_ref().unwrap_or(&a)) {
-            Ok(sug) => Some(sug),
-            Err(e) => {
-                report::warn(&format!(
-                    "LLM suggestions skipped: {}; hint: {}",
-                    e.what, e.hint
-                ));
-                None
-            }
-        }
-    });
+    // The model is shown the rules' findings, whatever the nearest examples add or set aside:
+    // then the rules read the text once and the examples are applied to that reading.
+    let (mut a, rules) = if settings.is_some() && channels.nearest_examples {
+        let rules = analyze::analyze_with(&set, &text, analyze::Channels::RULES_ONLY);
+        (analyze::with_examples(&set, &text, &rules), Some(rules))
+    } else {
+        (analyze::analyze_with(&set, &text, channels), None)
+    };
+    let suggestions =
+        settings.and_then(
+            |s| match llm::suggest(&s, &set, &text, rules.as_ref().unwrap_or(&a)) {
+                Ok(sug) => Some(sug),
+                Err(e) => {
+                    report::warn(&format!(
+                        "LLM suggestions skipped: {}; hint: {}",
+                        e.what, e.hint
+                    ));
+                    None
+                }
+            },
+        );
     // Without --top, the questions that stand out (up to DEFAULT_TOP); with it, exactly N.
     match args.top {
         Some(n) => a.questions.set_top(n),

@@ -426,6 +426,12 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
     for text in labelled_descriptions() {
         let alone = run(&text);
         let full = ds01_pm::analyze::analyze_with(set, &text, ds01_pm::analyze::Channels::ALL);
+        // The examples applied to the rules' reading give the same reading.
+        assert_eq!(
+            ds01_pm::analyze::with_examples(set, &text, &alone),
+            full,
+            "{text}"
+        );
         // Never overrides silently: every reading of the rules is there with the same
         // evidence, or it is set aside (never a strain, a risk, or the last of its field) and
         // listed with the words it was read from and the examples that dissent. GPU impact,
