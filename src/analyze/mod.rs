@@ -192,9 +192,10 @@ impl Analysis {
             .collect()
     }
 
-    /// Whether any rule found anything at all.
+    /// Whether the rules established nothing: no rule fired, or only hits that stayed under
+    /// every threshold (then `unknown` names the fields that could not be read).
     pub fn is_empty(&self) -> bool {
-        self.rules_fired.is_empty()
+        self.rules_fired.is_empty() || !self.unknown.is_empty()
     }
 }
 
@@ -863,8 +864,17 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
     };
     let mut gpu_impact = gpu_impact;
     let mut size = size(set, &layers, &gpu_impact, &principles, &risks);
-    // Nothing understood: say so instead of claiming no GPU impact and the smallest size.
-    let unknown: Vec<String> = if hits.is_empty() {
+    // Nothing understood: say so instead of claiming no GPU impact and the smallest size. A
+    // text whose only hits stayed under every threshold ("gpu stuff doesn't work", a passing
+    // mention) established no concern either: no layer, tier, principle, risk or GPU reading.
+    let understood_nothing = hits.is_empty()
+        || (layers.is_empty()
+            && tiers.is_empty()
+            && principles.supported.is_empty()
+            && principles.strained.is_empty()
+            && risks.is_empty()
+            && gpu_impact.evidence.is_empty());
+    let unknown: Vec<String> = if understood_nothing {
         gpu_impact = unknown_gpu();
         size.tshirt = UNKNOWN.to_owned();
         size.band = "nothing in the text was understood, so no size can be estimated".to_owned();

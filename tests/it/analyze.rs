@@ -584,10 +584,24 @@ fn nearest_examples_stay_silent_where_nothing_was_understood() {
         assert_eq!(a.gpu_impact.value, "unknown");
     }
     // A lone weak hit (a bare "GPU", weight 0.5) establishes nothing, so the examples, which
-    // share that word with many items, stay silent too.
-    for text in ["GPU", "thanks for the GPU", "make the GPU better"] {
+    // share that word with many items, stay silent too, and the reading says it understood
+    // nothing: GPU impact and size unknown, not "none" and XS.
+    for text in [
+        "GPU",
+        "thanks for the GPU",
+        "make the GPU better",
+        "gpu stuff doesnt work pls fix asap",
+    ] {
         let a = all(text);
-        assert!(!a.is_empty(), "{text}: gpu-mention should fire");
+        assert!(
+            a.rules_fired.iter().any(|r| r == "gpu-mention"),
+            "{text}: gpu-mention should fire: {:?}",
+            a.rules_fired
+        );
+        assert!(a.is_empty(), "{text}: nothing should be established");
+        assert_eq!(a.gpu_impact.value, "unknown", "{text}");
+        assert_eq!(a.size.tshirt, "unknown", "{text}");
+        assert_eq!(a.unknown, ["layers", "gpu_impact", "size"], "{text}");
         assert!(
             a.all_evidence().all(|e| !e.is_nearest_examples()),
             "{text}: {}",
