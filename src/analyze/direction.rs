@@ -8,7 +8,7 @@
 use super::{Evidence, Finding, sentence_bounds, sentences};
 use crate::rules::{Direction, RuleSet};
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Way {
     Relax,
     Tighten,
@@ -55,6 +55,236 @@ fn matches(re: &crate::rules::LazyRegex, text: &str, lo: usize, hi: usize) -> Ve
         .collect()
 }
 
+/// A word of a sentence for [`numeric_cues`]: its byte range and its lowercase text.
+struct Word {
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+/// The words of `text[lo..hi]`: runs of ASCII letters, digits and dots, and the arrows `->`,
+/// `=>` and `→`.
+fn words(text: &str, lo: usize, hi: usize) -> Vec<Word> {
+    let mut out = Vec::new();
+    let hay = &text[lo..hi];
+    let mut it = hay.char_indices().peekable();
+    while let Some((i, ch)) = it.next() {
+        if ch.is_ascii_alphanumeric() {
+            let mut end = i + ch.len_utf8();
+            while let Some(&(k, c)) = it.peek() {
+                if c.is_ascii_alphanumeric()
+                    || (c == '.' && hay[k + 1..].starts_with(|n: char| n.is_ascii_digit()))
+                {
+                    end = k + c.len_utf8();
+                    it.next();
+                } else {
+                    break;
+                }
+            }
+            out.push(Word {
+                start: lo + i,
+                end: lo + end,
+                text: hay[i..end].to_ascii_lowercase(),
+            });
+        } else if ch == '→' || ((ch == '-' || ch == '=') && hay[i + 1..].starts_with('>')) {
+            let end = if ch == '→' {
+                i + ch.len_utf8()
+            } else {
+                i + 2
+            };
+            if ch != '→' {
+                it.next();
+            }
+            out.push(Word {
+                start: lo + i,
+                end: lo + end,
+                text: "->".to_owned(),
+            });
+        }
+    }
+    out
+}
+
+/// The quantity that starts at word `i` ("48h", "3 days", "an hour", "half an hour", "8"), as
+/// (measure, value in that measure, the number as written) and the index after it.
+fn quantity_at(w: &[Word], i: usize) -> Option<(Qty, usize)> {
+    let t = w.get(i)?.text.as_str();
+    let is_unit = |j: usize| {
+        w.get(j).is_some_and(|u| {
+            quantity("1", Some(&u.text))
+                .is_some_and(|q| q.0 != 3 || UNITS.contains(&u.text.as_str()))
+        })
+    };
+    let (num, mut unit, mut j) = if t == "half"
+        && w.get(i + 1)
+            .is_some_and(|n| n.text == "a" || n.text == "an")
+    {
+        ("half a".to_owned(), None, i + 2)
+    } else if t.starts_with(|c: char| c.is_ascii_digit()) {
+        let split = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len());
+        let (n, u) = t.split_at(split);
+        (n.to_owned(), (!u.is_empty()).then(|| u.to_owned()), i + 1)
+    } else {
+        (t.to_owned(), None, i + 1)
+    };
+    if unit.is_none() && is_unit(j) {
+        unit = Some(w[j].text.clone());
+        j += 1;
+    }
+    let (kind, v) = quantity(&num, unit.as_deref())?;
+    let (_, n) = quantity(&num, None)?;
+    Some(((kind, v, n), j))
+}
+
+/// (measure, value, number as written): see [`quantity_at`].
+type Qty = (u8, f64, f64);
+
+/// Words that are units of a count.
+const UNITS: &[&str] = &[
+    "gpu",
+    "gpus",
+    "card",
+    "cards",
+    "core",
+    "cores",
+    "container",
+    "containers",
+    "job",
+    "jobs",
+    "slot",
+    "slots",
+];
+
+/// A quantity in a common measure: minutes for durations, GB for sizes, the count otherwise;
+/// `None` for a number word it does not know.
+fn quantity(num: &str, unit: Option<&str>) -> Option<(u8, f64)> {
+    let n = match num.to_ascii_lowercase().as_str() {
+        "a" | "an" | "one" => 1.0,
+        "half a" | "half an" => 0.5,
+        "two" => 2.0,
+        "three" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "twelve" => 12.0,
+        "twenty" => 20.0,
+        "thirty" => 30.0,
+        "forty" => 40.0,
+        "fifty" => 50.0,
+        "sixty" => 60.0,
+        "ninety" => 90.0,
+        other => other.parse().ok()?,
+    };
+    let unit = unit.map(str::to_ascii_lowercase);
+    Some(match unit.as_deref() {
+        Some("m" | "min" | "mins" | "minute" | "minutes") => (1, n),
+        Some("h" | "hr" | "hrs" | "hour" | "hours") => (1, n * 60.0),
+        Some("d" | "day" | "days") => (1, n * 1440.0),
+        Some("w" | "wk" | "wks" | "week" | "weeks") => (1, n * 10080.0),
+        Some("month" | "months") => (1, n * 43200.0),
+        Some("gb") => (2, n),
+        Some("tb") => (2, n * 1024.0),
+        Some(u) if UNITS.contains(&u) => (3, n),
+        Some(_) => return None,
+        None => (0, n),
+    })
+}
+
+/// Numbers that say the direction themselves: the new value against the old one, in "3 days
+/// instead of 48 h", "an hour rather than the usual 15 minutes", "from 3 to 8 concurrent jobs"
+/// or "48h -> 96h". A larger new value relaxes the limit it is about, a smaller one tightens
+/// it; values in measures of different kinds (hours against GB) say nothing, and nor do two
+/// bare numbers unless "from" names the old one. Hand-parsed: a regex for this cost more to
+/// compile than the rest of a one-sentence analysis.
+fn numeric_cues(text: &str, lo: usize, hi: usize) -> Vec<(Way, (usize, usize))> {
+    let hay = &text[lo..hi];
+    if !hay.bytes().any(|b| b.is_ascii_digit()) && !hay.contains(" an ") && !hay.contains(" a ") {
+        return Vec::new();
+    }
+    let w = words(text, lo, hi);
+    let is = |k: usize, t: &str| w.get(k).is_some_and(|x| x.text == t);
+    let mut out = Vec::new();
+    for i in 0..w.len() {
+        // "from" old to new, or old -> new.
+        let from = is(i, "from");
+        let q = if from { i + 1 } else { i };
+        if let Some((a, j)) = quantity_at(&w, q) {
+            if is(j, "to") || is(j, "->") {
+                if let Some((b, end)) = quantity_at(&w, j + 1) {
+                    push_cue(&mut out, &w, a, b, from, (i, end));
+                }
+            }
+        }
+        // new (up to three words) instead of old.
+        let Some((a, j)) = quantity_at(&w, i) else {
+            continue;
+        };
+        for k in j..(j + 4).min(w.len()) {
+            let after =
+                if is(k, "instead") && is(k + 1, "of") || is(k, "rather") && is(k + 1, "than") {
+                    k + 2
+                } else if is(k, "not") || is(k, "vs") || is(k, "versus") {
+                    k + 1
+                } else {
+                    continue;
+                };
+            let mut m = after;
+            while [
+                "the", "my", "our", "usual", "current", "default", "present", "existing", "fixed",
+            ]
+            .iter()
+            .any(|t| is(m, t))
+            {
+                m += 1;
+            }
+            if let Some((b, end)) = quantity_at(&w, m) {
+                push_cue(&mut out, &w, b, a, false, (i, end));
+            }
+            break;
+        }
+    }
+    out
+}
+
+/// Records the cue of an old and a new quantity over words `span` (a half-open range).
+fn push_cue(
+    out: &mut Vec<(Way, (usize, usize))>,
+    w: &[Word],
+    (ko, old, old_n): Qty,
+    (kn, new, new_n): Qty,
+    from: bool,
+    span: (usize, usize),
+) {
+    let year = |v: f64| (1900.0..=2100.0).contains(&v) && v.fract() == 0.0;
+    // A unit on one side stands for both ("from 3 to 8 jobs", "48 to 96 h").
+    let kind = if ko == 0 { kn } else { ko };
+    let old = if ko == 0 && kn != 0 {
+        old_n * new / new_n
+    } else {
+        old
+    };
+    let new = if kn == 0 && ko != 0 {
+        new_n * old / old_n
+    } else {
+        new
+    };
+    if (ko != 0 && kn != 0 && ko != kn) || (kind == 0 && (!from || year(old) || year(new))) {
+        return;
+    }
+    let bytes = (w[span.0].start, w[span.1 - 1].end);
+    if new > old {
+        out.push((Way::Relax, bytes));
+    } else if new < old {
+        out.push((Way::Tighten, bytes));
+    }
+}
+
 /// The nearest cue acting on a limit near the evidence `span`, with its direction.
 fn decide(
     d: &Direction,
@@ -69,8 +299,13 @@ fn decide(
     }
     let starts = word_starts(text, lo, hi);
     let mut best: Option<(usize, Way, (usize, usize))> = None;
+    let mut cues: Vec<(Way, (usize, usize))> = Vec::new();
     for (way, re) in [(Way::Relax, &d.relax), (Way::Tighten, &d.tighten)] {
-        for cue in matches(re, text, lo, hi) {
+        cues.extend(matches(re, text, lo, hi).into_iter().map(|c| (way, c)));
+    }
+    cues.extend(numeric_cues(text, lo, hi));
+    {
+        for (way, cue) in cues {
             // A cue inside a limit's own words is that limit, not an action on it.
             let acts = limits
                 .iter()
@@ -179,4 +414,53 @@ pub(super) fn apply(
     supported.extend(to_supported);
     strained.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
     supported.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Way, numeric_cues};
+
+    fn ways(text: &str) -> Vec<Way> {
+        numeric_cues(text, 0, text.len())
+            .into_iter()
+            .map(|(w, _)| w)
+            .collect()
+    }
+
+    #[test]
+    fn larger_new_values_relax_and_smaller_ones_tighten() {
+        use Way::{Relax, Tighten};
+        for (text, want) in [
+            (
+                "Could researchers get 3 days max runtime instead of 48h?",
+                vec![Relax],
+            ),
+            ("an hour instead of the usual 15 minutes", vec![Relax]),
+            ("raise the cap from 3 to 8 concurrent jobs", vec![Relax]),
+            (
+                "the idle timeout should be 15 minutes rather than an hour",
+                vec![Tighten],
+            ),
+            ("keep-alive 24h -> 12h", vec![Tighten]),
+            ("results up to 10 GB instead of 1 GB", vec![Relax]),
+        ] {
+            assert_eq!(ways(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn bare_numbers_and_mixed_units_say_nothing() {
+        for text in [
+            "use GPU 2 not 3",
+            "give it 10 GB instead of 2 hours",
+            "from 2024 to 2025",
+            "a wizard instead of the manual",
+        ] {
+            assert!(
+                ways(text).is_empty(),
+                "{text}: {:?}",
+                numeric_cues(text, 0, text.len())
+            );
+        }
+    }
 }
