@@ -333,7 +333,7 @@ fn user_prompt(text: &str, a: &Analysis) -> String {
         .flat_map(|g| g.questions.iter().take(4).map(|q| format!("- {}", q.text)))
         .collect();
     let classify = if a.is_empty() {
-        "No rule matched this text: include a `classification` with your best guess."
+        "The rules established no concern from this text: include a `classification` with your best guess."
     } else {
         "Leave `classification` empty."
     };

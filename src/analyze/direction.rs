@@ -179,7 +179,8 @@ fn quantity(num: &str, unit: Option<&str>) -> Option<(u8, f64)> {
         "fifty" => 50.0,
         "sixty" => 60.0,
         "ninety" => 90.0,
-        other => other.parse().ok()?,
+        other if other.starts_with(|c: char| c.is_ascii_digit()) => other.parse().ok()?,
+        _ => return None,
     };
     let unit = unit.map(str::to_ascii_lowercase);
     Some(match unit.as_deref() {
@@ -215,7 +216,8 @@ fn numeric_cues(text: &str, lo: usize, hi: usize) -> Vec<(Way, (usize, usize))> 
         let from = is(i, "from");
         let q = if from { i + 1 } else { i };
         if let Some((a, j)) = quantity_at(&w, q) {
-            if is(j, "to") || is(j, "->") {
+            // "X to Y" without "from" is a range ("20 to 30 hours"), not a change.
+            if (from && is(j, "to")) || is(j, "->") {
                 if let Some((b, end)) = quantity_at(&w, j + 1) {
                     push_cue(&mut out, &w, a, b, from, (i, end));
                 }
@@ -262,17 +264,22 @@ fn push_cue(
     span: (usize, usize),
 ) {
     let year = |v: f64| (1900.0..=2100.0).contains(&v) && v.fract() == 0.0;
+    // Bare numbers with a fraction are versions ("from 3.10 to 3.11"), not limits.
+    if ko == 0 && kn == 0 && (old_n.fract() != 0.0 || new_n.fract() != 0.0) {
+        return;
+    }
     // A unit on one side stands for both ("from 3 to 8 jobs", "48 to 96 h").
     let kind = if ko == 0 { kn } else { ko };
-    let old = if ko == 0 && kn != 0 {
-        old_n * new / new_n
+    // A bare number takes the unit of the other side; a zero (no unit to scale by) is compared
+    // as written.
+    let (old, new) = if ko == 0 && kn != 0 && new_n != 0.0 {
+        (old_n * new / new_n, new)
+    } else if kn == 0 && ko != 0 && old_n != 0.0 {
+        (old, new_n * old / old_n)
+    } else if ko != kn {
+        (old_n, new_n)
     } else {
-        old
-    };
-    let new = if kn == 0 && ko != 0 {
-        new_n * old / old_n
-    } else {
-        new
+        (old, new)
     };
     if (ko != 0 && kn != 0 && ko != kn) || (kind == 0 && (!from || year(old) || year(new))) {
         return;
@@ -442,6 +449,7 @@ mod tests {
                 vec![Tighten],
             ),
             ("keep-alive 24h -> 12h", vec![Tighten]),
+            ("cut the hold from 5 to 0 hours", vec![Tighten]),
             ("results up to 10 GB instead of 1 GB", vec![Relax]),
         ] {
             assert_eq!(ways(text), want, "{text}");
@@ -455,6 +463,9 @@ mod tests {
             "give it 10 GB instead of 2 hours",
             "from 2024 to 2025",
             "a wizard instead of the manual",
+            "Training runs take 20 to 30 hours, so the limit should stay",
+            "upgrade the script from 3.10 to 3.11",
+            "inf instead of nan hours",
         ] {
             assert!(
                 ways(text).is_empty(),
