@@ -110,10 +110,8 @@ fn words(text: &str, lo: usize, hi: usize) -> Vec<Word> {
 fn quantity_at(w: &[Word], i: usize) -> Option<(Qty, usize)> {
     let t = w.get(i)?.text.as_str();
     let is_unit = |j: usize| {
-        w.get(j).is_some_and(|u| {
-            quantity("1", Some(&u.text))
-                .is_some_and(|q| q.0 != 3 || UNITS.contains(&u.text.as_str()))
-        })
+        w.get(j)
+            .is_some_and(|u| quantity("1", Some(&u.text)).is_some())
     };
     let (num, mut unit, mut j) = if t == "half"
         && w.get(i + 1)
@@ -133,9 +131,7 @@ fn quantity_at(w: &[Word], i: usize) -> Option<(Qty, usize)> {
         unit = Some(w[j].text.clone());
         j += 1;
     }
-    let (kind, v) = quantity(&num, unit.as_deref())?;
-    let (_, n) = quantity(&num, None)?;
-    Some(((kind, v, n), j))
+    Some((quantity(&num, unit.as_deref())?, j))
 }
 
 /// (measure, value, number as written): see [`quantity_at`].
@@ -157,9 +153,10 @@ const UNITS: &[&str] = &[
     "slots",
 ];
 
-/// A quantity in a common measure: minutes for durations, GB for sizes, the count otherwise;
-/// `None` for a number word it does not know.
-fn quantity(num: &str, unit: Option<&str>) -> Option<(u8, f64)> {
+/// A quantity as (measure, value in it, the number as written): minutes for durations, GB for
+/// sizes, the count for [`UNITS`], measure 0 for a bare number; `None` for a number word or a
+/// unit it does not know.
+fn quantity(num: &str, unit: Option<&str>) -> Option<Qty> {
     let n = match num.to_ascii_lowercase().as_str() {
         "a" | "an" | "one" => 1.0,
         "half a" | "half an" => 0.5,
@@ -183,7 +180,7 @@ fn quantity(num: &str, unit: Option<&str>) -> Option<(u8, f64)> {
         _ => return None,
     };
     let unit = unit.map(str::to_ascii_lowercase);
-    Some(match unit.as_deref() {
+    let (kind, value) = match unit.as_deref() {
         Some("m" | "min" | "mins" | "minute" | "minutes") => (1, n),
         Some("h" | "hr" | "hrs" | "hour" | "hours") => (1, n * 60.0),
         Some("d" | "day" | "days") => (1, n * 1440.0),
@@ -194,7 +191,8 @@ fn quantity(num: &str, unit: Option<&str>) -> Option<(u8, f64)> {
         Some(u) if UNITS.contains(&u) => (3, n),
         Some(_) => return None,
         None => (0, n),
-    })
+    };
+    Some((kind, value, n))
 }
 
 /// Numbers that say the direction themselves: the new value against the old one, in "3 days
@@ -212,10 +210,11 @@ fn numeric_cues(text: &str, lo: usize, hi: usize) -> Vec<(Way, (usize, usize))> 
     let is = |k: usize, t: &str| w.get(k).is_some_and(|x| x.text == t);
     let mut out = Vec::new();
     for i in 0..w.len() {
+        let here = quantity_at(&w, i);
         // "from" old to new, or old -> new.
         let from = is(i, "from");
-        let q = if from { i + 1 } else { i };
-        if let Some((a, j)) = quantity_at(&w, q) {
+        let old = if from { quantity_at(&w, i + 1) } else { here };
+        if let Some((a, j)) = old {
             // "X to Y" without "from" is a range ("20 to 30 hours"), not a change.
             if (from && is(j, "to")) || is(j, "->") {
                 if let Some((b, end)) = quantity_at(&w, j + 1) {
@@ -224,7 +223,7 @@ fn numeric_cues(text: &str, lo: usize, hi: usize) -> Vec<(Way, (usize, usize))> 
             }
         }
         // new (up to three words) instead of old.
-        let Some((a, j)) = quantity_at(&w, i) else {
+        let Some((a, j)) = here else {
             continue;
         };
         for k in j..(j + 4).min(w.len()) {
@@ -311,22 +310,20 @@ fn decide(
         cues.extend(matches(re, text, lo, hi).into_iter().map(|c| (way, c)));
     }
     cues.extend(numeric_cues(text, lo, hi));
-    {
-        for (way, cue) in cues {
-            // A cue inside a limit's own words is that limit, not an action on it.
-            let acts = limits
-                .iter()
-                .any(|&l| !(cue.0 >= l.0 && cue.1 <= l.1) && gap(&starts, cue, l) <= d.window);
-            if !acts {
-                continue;
-            }
-            let dist = gap(&starts, cue, span);
-            if dist > d.window {
-                continue;
-            }
-            if best.is_none_or(|(b, _, _)| dist < b) {
-                best = Some((dist, way, cue));
-            }
+    for (way, cue) in cues {
+        // A cue inside a limit's own words is that limit, not an action on it.
+        let acts = limits
+            .iter()
+            .any(|&l| !(cue.0 >= l.0 && cue.1 <= l.1) && gap(&starts, cue, l) <= d.window);
+        if !acts {
+            continue;
+        }
+        let dist = gap(&starts, cue, span);
+        if dist > d.window {
+            continue;
+        }
+        if best.is_none_or(|(b, _, _)| dist < b) {
+            best = Some((dist, way, cue));
         }
     }
     best.map(|(_, w, c)| (w, c))

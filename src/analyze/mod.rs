@@ -868,12 +868,7 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
     // text whose only hits stayed under every threshold ("gpu stuff doesn't work", a passing
     // mention) established no concern either: no layer, tier, principle, risk or GPU reading.
     let understood_nothing = hits.is_empty()
-        || (layers.is_empty()
-            && tiers.is_empty()
-            && principles.supported.is_empty()
-            && principles.strained.is_empty()
-            && risks.is_empty()
-            && gpu_impact.evidence.is_empty());
+        || (!establishes(&layers, &tiers, &principles, &risks) && gpu_impact.evidence.is_empty());
     let unknown: Vec<String> = if understood_nothing {
         gpu_impact = unknown_gpu();
         size.tshirt = UNKNOWN.to_owned();
@@ -960,11 +955,16 @@ fn tier_order(id: &str) -> Option<usize> {
 /// Whether the rules established a layer, tier, principle or risk: a lone weak hit (a bare
 /// "GPU") is not understanding, and the nearest examples stay silent then.
 fn rules_established_something(a: &Analysis) -> bool {
-    !(a.layers.is_empty()
-        && a.tiers.is_empty()
-        && a.principles.supported.is_empty()
-        && a.principles.strained.is_empty()
-        && a.risks.is_empty())
+    establishes(&a.layers, &a.tiers, &a.principles, &a.risks)
+}
+
+/// Whether a reading holds a layer, a tier, a principle or a risk.
+fn establishes(layers: &[Finding], tiers: &[Finding], p: &Principles, risks: &[Finding]) -> bool {
+    !(layers.is_empty()
+        && tiers.is_empty()
+        && p.supported.is_empty()
+        && p.strained.is_empty()
+        && risks.is_empty())
 }
 
 /// Set aside the rules' layers, tiers and touched principles that the nearest examples dissent
