@@ -894,7 +894,7 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
         suppressed,
         unknown,
     };
-    analysis.questions = questions::build(set, &analysis, &fired);
+    analysis.questions = questions::build(set, &analysis, &fired, text);
     analysis
 }
 

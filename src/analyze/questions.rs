@@ -457,8 +457,8 @@ impl<'a> Subjects<'a> {
     }
 }
 
-/// Build the checklist for an analysis and the rules that fired.
-pub fn build<'s>(set: &'s RuleSet, a: &Analysis, fired: &[&'s Rule]) -> Checklist {
+/// Build the checklist for an analysis of `text` and the rules that fired.
+pub fn build<'s>(set: &'s RuleSet, a: &Analysis, fired: &[&'s Rule], text: &str) -> Checklist {
     let mut b = Builder {
         items: Vec::new(),
         index: FxHashMap::default(),
@@ -597,7 +597,16 @@ pub fn build<'s>(set: &'s RuleSet, a: &Analysis, fired: &[&'s Rule]) -> Checklis
         c.item.importance = (c.item.importance * 1000.0).round() / 1000.0;
     }
 
-    let top = diversify(a, &subjects, &items);
+    // A generic question the text already answers (it names who asked, what they do today)
+    // is not asked first; it stays in its dimension's group.
+    let answered = |c: &Candidate| {
+        c.primary.strip_prefix("framework:").is_some_and(|id| {
+            set.generic_questions
+                .iter()
+                .any(|g| g.id == id && g.answered_by(text))
+        })
+    };
+    let top = diversify(a, &subjects, &items, answered);
     // Each item moves into its dimension's group, in order (an item of no known dimension is
     // in no group).
     let mut by_dimension: Vec<Vec<Item>> = DIMENSIONS.iter().map(|_| Vec::new()).collect();
@@ -622,12 +631,20 @@ pub fn build<'s>(set: &'s RuleSet, a: &Analysis, fired: &[&'s Rule]) -> Checklis
 
 /// The opening questions: the best-scored first, at most one per concern, a tier's
 /// own question only when that tier is the subject, and each further question of a dimension
-/// already present weighed down, so the list spreads over the framework.
-fn diversify(a: &Analysis, subjects: &Subjects<'_>, items: &[Candidate]) -> Vec<Item> {
+/// already present weighed down, so the list spreads over the framework; a generic question
+/// only if the text leaves it open.
+fn diversify(
+    a: &Analysis,
+    subjects: &Subjects<'_>,
+    items: &[Candidate],
+    answered: impl Fn(&Candidate) -> bool,
+) -> Vec<Item> {
     let mut top: Vec<Item> = Vec::new();
     let mut used_concerns: Vec<&str> = Vec::new();
     let mut taken = vec![false; items.len()];
     let generic = |c: &Candidate| c.item.sources.iter().all(|s| s.starts_with("framework:"));
+    let mut answers: Vec<Option<bool>> = vec![None; items.len()];
+    let mut is_answered = |i: usize, c: &Candidate| *answers[i].get_or_insert_with(|| answered(c));
     let tier_ok = |c: &Candidate| match c.primary.strip_prefix("tier:") {
         Some(tier) if c.item.sources.iter().all(|s| s.starts_with("tier:")) => subjects.get(tier),
         _ => true,
@@ -660,7 +677,11 @@ fn diversify(a: &Analysis, subjects: &Subjects<'_>, items: &[Candidate]) -> Vec<
                     continue;
                 }
                 let adjusted = c.best * DIMENSION_DAMPING.powi(same_dim as i32);
-                if best.is_none_or(|(_, s)| adjusted > s + 1e-12) {
+                // Whether the text answers a generic question is asked last, and only of one
+                // that would be chosen: its pattern is compiled on first use.
+                if best.is_none_or(|(_, s)| adjusted > s + 1e-12)
+                    && !(pass == 2 && is_answered(i, c))
+                {
                     best = Some((i, adjusted));
                 }
             }

@@ -90,6 +90,26 @@ fn self_test_where(set: &RuleSet, test: impl Fn(bool) -> bool) -> Vec<ExampleFai
             }
         }
     }
+    for g in &set.generic_questions {
+        if !test(embedded_file(&g.location.file)) {
+            continue;
+        }
+        let cases = g
+            .examples_answered
+            .iter()
+            .map(|e| (e, true))
+            .chain(g.examples_open.iter().map(|e| (e, false)));
+        for (example, expected) in cases {
+            if g.answered_by(example) != expected {
+                failures.push(ExampleFailure {
+                    rule: format!("question {}", g.id),
+                    location: g.location.to_string(),
+                    example: example.to_string(),
+                    expected_match: expected,
+                });
+            }
+        }
+    }
     failures.extend(combinations_where(set, &test));
     failures
 }

@@ -412,11 +412,31 @@ impl Question {
 }
 
 /// A generic framework question, asked of every proposal.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, serde::Serialize)]
 pub struct GenericQuestion {
     pub id: String,
     #[serde(flatten)]
     pub question: Question,
+    /// Texts this pattern matches already answer the question: they are not asked it among
+    /// the first questions (it stays in the full checklist).
+    #[serde(skip)]
+    pub answered_if: Option<LazyRegex>,
+    /// Texts that answer it and texts that leave it open: its self-test.
+    #[serde(skip)]
+    pub examples_answered: Vec<Text>,
+    #[serde(skip)]
+    pub examples_open: Vec<Text>,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+impl GenericQuestion {
+    /// Whether a text already answers the question.
+    pub fn answered_by(&self, text: &str) -> bool {
+        self.answered_if
+            .as_ref()
+            .is_some_and(|re| re.is_match(text))
+    }
 }
 
 /// A regex compiled on first use: the prefilter decides which patterns need it.

@@ -184,6 +184,13 @@ pub(crate) struct RawQuestion {
     /// 1 (ask first) to 3 (ask if time allows).
     pub(crate) priority: Spanned<u8>,
     pub(crate) text: String,
+    /// Only for generic questions: a pattern of the texts that already answer it (they name
+    /// who asked, what they do today, ...); such a text is not asked it first.
+    #[serde(default)]
+    pub(crate) answered_if: Option<Spanned<String>>,
+    /// Texts that answer it (`match`) and texts that leave it open (`no_match`).
+    #[serde(default)]
+    pub(crate) examples: Option<Spanned<RawExamples>>,
 }
 
 /// A t-shirt band: sizes up to `max_points` get this size.

@@ -318,7 +318,14 @@ macro_rules! snap_struct {
 snap_struct!(Concern { kind, id });
 snap_struct!(Location { file, line });
 snap_struct!(Question { dimension, priority, text }; key: OnceLock::new());
-snap_struct!(GenericQuestion { id, question });
+snap_struct!(GenericQuestion {
+    id,
+    question,
+    answered_if,
+    examples_answered,
+    examples_open,
+    location,
+});
 snap_struct!(Label {
     family,
     id,

@@ -726,3 +726,29 @@ fn a_weak_secondary_layer_is_set_aside_with_its_reason() {
     let layers: Vec<&str> = both.layers.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(layers, ["L2", "L3"]);
 }
+
+/// The opening questions ask a generic question only about what the text leaves open: a
+/// ticket that names its audience is not asked who asked for it, one that names nobody is.
+#[test]
+fn a_generic_question_the_text_answers_is_not_asked_first() {
+    let top = |text: &str| -> Vec<(String, bool)> {
+        run(text)
+            .questions
+            .top
+            .iter()
+            .map(|q| {
+                let generic = q.sources.iter().all(|s| s.starts_with("framework:"));
+                (q.text.clone(), generic)
+            })
+            .collect()
+    };
+    let who = |qs: &[(String, bool)]| qs.iter().any(|q| q.0.starts_with("Who asked for this"));
+    let open = top("The container-list output should be sorted by creation date.");
+    assert!(who(&open), "{open:?}");
+    let named = top("Students want the container-list output sorted by creation date.");
+    assert!(!who(&named), "{named:?}");
+    assert!(
+        named.iter().any(|q| q.1),
+        "another generic question takes its place: {named:?}"
+    );
+}

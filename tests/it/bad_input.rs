@@ -519,3 +519,51 @@ fn an_interrupted_write_leaves_no_partial_or_temporary_file() {
         }
     }
 }
+
+/// A generic question's `answered_if` is a pattern like any other: a broken one, examples
+/// without it, and an example it fails are each named at their file and line.
+#[test]
+fn a_generic_questions_answered_if_is_validated_and_self_tested() {
+    let dir = scratch();
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(
+        &broken,
+        "family = \"questions\"\n\n[[question]]\nid = \"site-budget\"\ndimension = \"implementation\"\npriority = 2\ntext = \"Which budget pays for this?\"\nanswered_if = '''\\b(budget'''\nexamples.match = [\"Paid from the ERC grant.\"]\nexamples.no_match = [\"Add a flag.\"]\n\n[[question]]\nid = \"site-cost\"\ndimension = \"implementation\"\npriority = 2\ntext = \"What does it cost?\"\nexamples.match = [\"x\"]\nexamples.no_match = [\"y\"]\n",
+    )
+    .expect("write");
+    let failing = dir.path().join("failing.toml");
+    std::fs::write(
+        &failing,
+        "family = \"questions\"\n\n[[question]]\nid = \"site-budget\"\ndimension = \"implementation\"\npriority = 2\ntext = \"Which budget pays for this?\"\nanswered_if = '''\\b(budget|grant)\\b'''\nexamples.match = [\"Paid from the ERC grant.\", \"nothing about money\"]\nexamples.no_match = [\"Add a flag.\"]\n",
+    )
+    .expect("write");
+    let check = |path: &Path| {
+        let mut cmd = command(Path::new(ROOT));
+        cmd.args([
+            "--extend-rules",
+            path.to_str().expect("utf-8"),
+            "rules",
+            "check",
+        ]);
+        let out = run(cmd, None);
+        assert_eq!(out.status.code(), Some(2));
+        assert_well_formed("answered_if", &out);
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = check(&broken);
+    assert!(
+        stderr.contains("broken.toml:8:15: question `site-budget`: `answered_if`: invalid regex"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "broken.toml:17:1: question `site-cost`: `examples` test `answered_if`, which it does not have"
+        ),
+        "{stderr}"
+    );
+    let stderr = check(&failing);
+    assert!(
+        stderr.contains("failing.toml:4: rule `question site-budget`: example should match but does not: `nothing about money`"),
+        "{stderr}"
+    );
+}

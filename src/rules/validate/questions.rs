@@ -1,7 +1,7 @@
 //! Questions (generic `[[question]]`s and those of labels and rules) and design options.
 use super::Ctx;
 use crate::rules::model::{RawOption, RawQuestion};
-use crate::rules::{DesignOption, GenericQuestion, Question};
+use crate::rules::{DesignOption, GenericQuestion, LazyRegex, Question};
 use crate::taxonomy;
 use crate::text::did_you_mean;
 
@@ -16,10 +16,44 @@ pub(super) fn generic_questions(
             continue;
         };
         let what = format!("question `{}`", id.get_ref());
+        let location = ctx.location(id);
+        let answered_if = q.answered_if.as_ref().and_then(|re| {
+            match super::check_regex(re.get_ref(), false, ctx.src.embedded) {
+                Ok(_) => Some(LazyRegex::new(re.get_ref().clone(), false)),
+                Err(e) => {
+                    ctx.push(re, format!("{what}: `answered_if`: {e}"));
+                    None
+                }
+            }
+        });
+        let (examples_answered, examples_open) = match (&q.answered_if, &q.examples) {
+            (_, None) => (Vec::new(), Vec::new()),
+            (None, Some(ex)) => {
+                ctx.push(
+                    ex,
+                    format!("{what}: `examples` test `answered_if`, which it does not have"),
+                );
+                (Vec::new(), Vec::new())
+            }
+            (Some(_), Some(ex)) => ex.get_ref().clone().into_lists(),
+        };
+        if q.answered_if.is_some() && examples_answered.is_empty() {
+            ctx.push(
+                id,
+                format!(
+                    "{what}: `answered_if` needs `examples.match` (texts that answer the \
+                     question) to prove it"
+                ),
+            );
+        }
         if let Some(question) = questions(ctx, std::slice::from_ref(&q), &what).pop() {
             out.push(GenericQuestion {
                 id: id.get_ref().clone(),
                 question,
+                answered_if,
+                examples_answered,
+                examples_open,
+                location,
             });
         }
     }
@@ -74,6 +108,20 @@ pub(super) fn questions(
 ) -> Vec<Question> {
     let mut out = Vec::new();
     for q in raw {
+        if q.id.is_none() {
+            if let Some(re) = &q.answered_if {
+                ctx.push(
+                    re,
+                    format!("{who}: only a generic `[[question]]` can have `answered_if`"),
+                );
+            }
+            if let Some(ex) = &q.examples {
+                ctx.push(
+                    ex,
+                    format!("{who}: only a generic `[[question]]` can have `examples`"),
+                );
+            }
+        }
         let dim = q.dimension.get_ref();
         if !taxonomy::DIMENSIONS.contains(&dim.as_str()) {
             let hint = did_you_mean(dim, taxonomy::DIMENSIONS.iter().copied())
