@@ -68,39 +68,6 @@ pub(super) fn run(
         hit.insert(h.rule, hits.len());
         hits.push(h);
     }
-    // Stratum 2: the text's own conditional word on its audience, such as "my container"
-    // (a pattern rule with no `when` that is not a default audience): it yields to the tiers
-    // the text or its components name, and then counts as named itself, so that an inference
-    // about the audience (a host-only change is the admin's) does not override the writer's
-    // own containers, jobs or quota. It depends only on the strata before it.
-    let named_so_far = scores.named_tiers(set);
-    let mut own_word = Vec::new();
-    for (k, &r) in conditional.iter().enumerate() {
-        let rule = &set.rules[r];
-        if fired[k]
-            || rule.default_audience
-            || rule.follows.is_some()
-            || !rule.when.is_empty()
-            || rule.patterns.is_empty()
-            || rule.unless.iter().any(|c| named_so_far.contains(c))
-        {
-            continue;
-        }
-        if let Some(sp) = spans.get(&r) {
-            fired[k] = true;
-            own_word.push(RuleHit {
-                rule: r,
-                evidence: hit_evidence(rule, text, sp),
-            });
-        }
-    }
-    for h in &own_word {
-        scores.add(h.rule, &set.rules[h.rule], &h.evidence);
-    }
-    for h in own_word {
-        hit.insert(h.rule, hits.len());
-        hits.push(h);
-    }
     let from_text = scores.established(set);
     // A tier in `unless` is one the text names (or a named component faces): the generic
     // default audiences are guesses and do not block an inference about the audience.
