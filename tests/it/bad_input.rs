@@ -155,6 +155,22 @@ fn corpus_cases_end_with_the_expected_message_and_exit_code() {
 }
 
 /// A directory of generated inputs, removed at the end of the test.
+/// `rules check` with `path` as an extra rule file: refused with exit code 2 and a well-formed
+/// message. Returns stderr.
+fn refused_extra_rules(path: &Path, name: &str) -> String {
+    let mut cmd = command(Path::new(ROOT));
+    cmd.args([
+        "--extend-rules",
+        path.to_str().expect("utf-8"),
+        "rules",
+        "check",
+    ]);
+    let out = run(cmd, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_well_formed(name, &out);
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 fn scratch() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
@@ -214,17 +230,7 @@ fn an_oversized_pattern_is_named_abbreviated_not_echoed() {
         ),
     )
     .expect("write");
-    let mut cmd = command(Path::new(ROOT));
-    cmd.args([
-        "--extend-rules",
-        path.to_str().expect("utf-8"),
-        "rules",
-        "check",
-    ]);
-    let out = run(cmd, None);
-    assert_eq!(out.status.code(), Some(2));
-    assert_well_formed("huge alternation", &out);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused_extra_rules(&path, "huge alternation");
     assert!(stderr.len() < 1000, "{}", &stderr[..stderr.len().min(2000)]);
     assert!(
         stderr.contains("huge.toml:7:13: rule `site-huge`: regex `"),
@@ -537,19 +543,7 @@ fn a_generic_questions_answered_if_is_validated_and_self_tested() {
         "family = \"questions\"\n\n[[question]]\nid = \"site-budget\"\ndimension = \"implementation\"\npriority = 2\ntext = \"Which budget pays for this?\"\nanswered_if = '''\\b(budget|grant)\\b'''\nexamples.match = [\"Paid from the ERC grant.\", \"nothing about money\"]\nexamples.no_match = [\"Add a flag.\"]\n",
     )
     .expect("write");
-    let check = |path: &Path| {
-        let mut cmd = command(Path::new(ROOT));
-        cmd.args([
-            "--extend-rules",
-            path.to_str().expect("utf-8"),
-            "rules",
-            "check",
-        ]);
-        let out = run(cmd, None);
-        assert_eq!(out.status.code(), Some(2));
-        assert_well_formed("answered_if", &out);
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    };
+    let check = |path: &Path| refused_extra_rules(path, "answered_if");
     let stderr = check(&broken);
     assert!(
         stderr.contains("broken.toml:8:15: question `site-budget`: `answered_if`: invalid regex"),
