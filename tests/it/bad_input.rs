@@ -154,7 +154,6 @@ fn corpus_cases_end_with_the_expected_message_and_exit_code() {
     }
 }
 
-/// A directory of generated inputs, removed at the end of the test.
 /// `rules check` with `path` as an extra rule file: refused with exit code 2 and a well-formed
 /// message. Returns stderr.
 fn refused_extra_rules(path: &Path, name: &str) -> String {
@@ -171,6 +170,7 @@ fn refused_extra_rules(path: &Path, name: &str) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// A directory of generated inputs, removed at the end of the test.
 fn scratch() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
