@@ -498,6 +498,9 @@ struct Scores {
     /// Keyed by shared concerns, so that [`Scores::established`], built again every round of
     /// inference, copies no concern id.
     by_concern: BTreeMap<Rc<Concern>, BTreeMap<usize, (f64, SharedEvidence)>>,
+    /// Byte ranges of a document's reported content: from the match of a `reports` rule
+    /// ("the guide still says") to the end of its sentence. Empty for most texts.
+    reported: Vec<(usize, usize)>,
 }
 
 /// The concerns whose evidence reached their threshold, sorted (the keys of
@@ -535,6 +538,17 @@ impl Scores {
                 }
             }
         }
+    }
+
+    /// Whether every piece of this evidence lies in a document's reported content (evidence
+    /// without a span, inferred from other concerns, never does).
+    fn is_reported(&self, evidence: &[Evidence]) -> bool {
+        !self.reported.is_empty()
+            && !evidence.is_empty()
+            && evidence.iter().all(|e| {
+                e.span
+                    .is_some_and(|[s, t]| self.reported.iter().any(|&(lo, hi)| lo <= s && t <= hi))
+            })
     }
 
     fn score(&self, c: &Concern) -> f64 {
@@ -717,6 +731,21 @@ fn yielded_audiences(
     out
 }
 
+/// Where the text reports what a document says: from each hit of a `reports` rule to the end
+/// of its sentence.
+fn reported_content(
+    set: &RuleSet,
+    text: &str,
+    spans: &BTreeMap<usize, Vec<(usize, usize)>>,
+) -> Vec<(usize, usize)> {
+    spans
+        .iter()
+        .filter(|(r, _)| set.rules[**r].reports)
+        .flat_map(|(_, v)| v.iter())
+        .map(|&(s, e)| (s, sentence_bounds(text, s, e).1))
+        .collect()
+}
+
 /// The rule stages after pattern matching: unconditional pattern rules on their hits, then
 /// inference. With no hits at all, nothing here reads the text (inference works on concerns
 /// and on hits), so every such text gets the same result.
@@ -752,6 +781,7 @@ fn rules_on_spans(
     for h in &hits {
         scores.add(h.rule, &set.rules[h.rule], &h.evidence);
     }
+    scores.reported = reported_content(set, text, spans);
     // Conditional rules, then inference rules, to a fixed point (see `infer`).
     infer::run(set, text, spans, &mut scores, &mut hits, yielding);
     hits.sort_by_key(|h| h.rule);
@@ -1179,12 +1209,17 @@ fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
     let s = |id: &str| scores.score(c(id));
     let (mig, full, both, none) = (s("mig"), s("full-gpu"), s("both"), s("none"));
     // Specific evidence: what says the change alters allocation in a mode. A bare mention of
-    // GPUs (weight below the threshold) and context (a component named, a lifecycle word) place
-    // the text but are no evidence of which mode changes, nor that anything changes at all.
+    // GPUs (weight below the threshold), context (a component named, a lifecycle word) and
+    // what a document is reported to say ("the page still says every card is split into MIG
+    // slices") place the text but are no evidence of which mode changes, nor that anything
+    // changes at all.
     let specific = |id: &str| -> f64 {
         scores.by_concern.get(c(id)).map_or(0.0, |m| {
             m.iter()
-                .filter(|(r, (w, _))| *w >= thr && !set.rules[**r].context)
+                .filter(|(r, (w, ev))| {
+                    let rule = &set.rules[**r];
+                    *w >= thr && !rule.context && (rule.reports || !scores.is_reported(ev))
+                })
                 .map(|(_, (w, _))| *w)
                 .sum()
         })

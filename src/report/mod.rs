@@ -343,6 +343,8 @@ pub(crate) struct RuleJson<'a> {
     negatable: bool,
     /// Context evidence: it places a text but never outweighs a `none` cue in the GPU contest.
     context: bool,
+    /// A report of what a document says: GPU evidence in the rest of its sentence is context.
+    reports: bool,
     /// A default audience: it yields to the admin's own tooling.
     default_audience: bool,
     /// Names the admin's own tooling: default audiences yield to it.
@@ -373,6 +375,7 @@ pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
         exclude: r.exclude.iter().map(|p| &*p.source).collect(),
         negatable: r.negatable,
         context: r.context,
+        reports: r.reports,
         default_audience: r.default_audience,
         admin_tooling: r.admin_tooling,
         when: r.when.iter().map(ToString::to_string).collect(),

@@ -172,6 +172,7 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
                 must_not_match: c.examples.must_not_match.clone(),
             },
             context: true,
+            reports: false,
             // A component's audience is what the text says by naming it only when it names
             // no user tier: a default that yields to the admin's tooling.
             default_audience: follows.is_some(),

@@ -98,6 +98,11 @@ pub(crate) struct RawRule {
     /// rules are context.
     #[serde(default)]
     pub(crate) context: bool,
+    /// A report of what a document says ("the guide still says ..."): from its match to the
+    /// end of the sentence, the text is a page's content, not a change. In the GPU contest,
+    /// evidence lying wholly there counts as context.
+    #[serde(default)]
+    pub(crate) reports: bool,
     /// A default audience: the rule names students and researchers only because nothing more
     /// specific was said (first person, "containers", "users"). It yields when the text is
     /// about the admin's own tooling (`admin_tooling`) and names no user tier, user command or

@@ -370,6 +370,7 @@ snap_struct!(Rule {
     location,
     follows,
     context,
+    reports,
     default_audience,
     admin_tooling,
 });

@@ -344,6 +344,25 @@ fn context_evidence_does_not_make_a_gpu_change() {
     assert_eq!(whole.gpu_impact.value, "full-gpu");
 }
 
+/// What a page is reported to say is the page's content: a stale page about MIG slices is a
+/// docs change, while the same words as a request are a MIG change.
+#[test]
+fn what_a_document_says_is_not_a_gpu_change() {
+    let stale = run(
+        "The admin guide still says every card is split into MIG slices and that students get one slice each.",
+    );
+    assert_eq!(stale.gpu_impact.value, "none", "{:?}", stale.gpu_impact);
+    let wrong = run("Rewrite the outdated MIG section of the wiki.");
+    assert_eq!(wrong.gpu_impact.value, "none", "{:?}", wrong.gpu_impact);
+    // Queue words in what the reference claims outweigh the one docs cue only if they count as
+    // allocation evidence: they do not.
+    let claims =
+        run("The reference claims gpu-queue takes a username and has a cancel subcommand.");
+    assert_eq!(claims.gpu_impact.value, "none", "{:?}", claims.gpu_impact);
+    let plain = run("Split every card into MIG slices and give students one slice each.");
+    assert_eq!(plain.gpu_impact.value, "mig", "{:?}", plain.gpu_impact);
+}
+
 /// A policy value is set by the admin, whoever asks for it; maintainer work is the admin's.
 #[test]
 fn policy_values_and_maintainer_work_have_the_admin_as_audience() {

@@ -561,3 +561,21 @@ fn a_generic_questions_answered_if_is_validated_and_self_tested() {
         "{stderr}"
     );
 }
+
+/// `reports` marks where a document's reported content starts, so it needs patterns of its
+/// own: a `reports` rule that infers from other concerns is refused at its location.
+#[test]
+fn a_reports_rule_without_its_own_match_is_refused() {
+    let dir = scratch();
+    let path = dir.path().join("reports.toml");
+    std::fs::write(
+        &path,
+        "family = \"extra\"\n\n[[rule]]\nid = \"site-reports\"\nsummary = \"s\"\nwhy = \"w\"\nwhen = [\"gpu:mig\"]\nsignals = { \"gpu:none\" = 1.0 }\nreports = true\nexamples.match = [\"x\"]\nexamples.no_match = [\"y\"]\n",
+    )
+    .expect("write");
+    let stderr = refused_extra_rules(&path, "reports without patterns");
+    assert!(
+        stderr.contains("reports.toml:4:6: rule `site-reports`: `reports` must be a pattern rule"),
+        "{stderr}"
+    );
+}

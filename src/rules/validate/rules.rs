@@ -190,6 +190,14 @@ fn rule(
             ),
         );
     }
+    if raw.reports && (raw.patterns.is_empty() || !raw.when.is_empty() || !raw.unless.is_empty()) {
+        ctx.push(
+            &raw.id,
+            format!(
+                "{who}: `reports` must be a pattern rule without `when` or `unless`: it marks where a document's reported content starts"
+            ),
+        );
+    }
     if raw.admin_tooling {
         let user_layer =
             |c: &Concern| c.kind == Kind::Layer && !matches!(c.id.as_str(), "L0" | "L1");
@@ -265,6 +273,7 @@ fn rule(
         location,
         follows: None,
         context: raw.context,
+        reports: raw.reports,
         default_audience: raw.default_audience,
         admin_tooling: raw.admin_tooling,
     };
