@@ -1206,21 +1206,43 @@ fn gpu_concern(id: &str) -> &'static Concern {
 fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
     let c = gpu_concern;
     let thr = set.threshold(Kind::Gpu) - 1e-9;
-    let s = |id: &str| scores.score(c(id));
+    // Components named with implied GPU relevance (`gpu_weight` below the threshold) need a
+    // GPU signal that is not a component's name: the wrapper and the limits file named
+    // together say where a change is, not that it changes allocation.
+    let names_only = |id: &str| {
+        scores.by_concern.get(c(id)).is_some_and(|m| {
+            m.iter()
+                .all(|(r, (w, _))| set.rules[*r].family == Family::Components && *w < thr)
+        })
+    };
+    let s = |id: &str| {
+        let v = scores.score(c(id));
+        if names_only(id) { v.min(thr / 2.0) } else { v }
+    };
     let (mig, full, both, none) = (s("mig"), s("full-gpu"), s("both"), s("none"));
     // Specific evidence: what says the change alters allocation in a mode. A bare mention of
     // GPUs (weight below the threshold), context (a component named, a lifecycle word) and
     // what a document is reported to say ("the page still says every card is split into MIG
     // slices") place the text but are no evidence of which mode changes, nor that anything
     // changes at all.
+    let is_specific = |r: usize, w: f64, ev: &[Evidence]| {
+        let rule = &set.rules[r];
+        w >= thr && !rule.context && (rule.reports || !scores.is_reported(ev))
+    };
     let specific = |id: &str| -> f64 {
         scores.by_concern.get(c(id)).map_or(0.0, |m| {
             m.iter()
-                .filter(|(r, (w, ev))| {
-                    let rule = &set.rules[**r];
-                    *w >= thr && !rule.context && (rule.reports || !scores.is_reported(ev))
-                })
+                .filter(|(r, (w, ev))| is_specific(**r, *w, ev))
                 .map(|(_, (w, _))| *w)
+                .sum()
+        })
+    };
+    // How often the text names a mode with specific evidence: the mode it keeps returning to.
+    let mentions = |id: &str| -> usize {
+        scores.by_concern.get(c(id)).map_or(0, |m| {
+            m.iter()
+                .filter(|(r, (w, ev))| is_specific(**r, *w, ev))
+                .map(|(_, (_, ev))| ev.len())
                 .sum()
         })
     };
@@ -1231,7 +1253,14 @@ fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
     if none >= thr && none > strongest {
         "none"
     } else if mig >= thr && full >= thr {
-        "both"
+        // Both modes named: the one the text keeps returning to is its subject, and a single
+        // mention of the other is contrast ("a MIG slice instead of a whole card",
+        // `--prefer-full`). Named equally often, the change spans both.
+        match mentions("mig").cmp(&mentions("full-gpu")) {
+            std::cmp::Ordering::Greater => "mig",
+            std::cmp::Ordering::Less => "full-gpu",
+            std::cmp::Ordering::Equal => "both",
+        }
     } else if mig >= thr && mig >= both_specific {
         // One mode is the subject only when its evidence outweighs the mode-agnostic
         // allocation evidence (queue, quota, priority, scheduler, hand back).

@@ -226,7 +226,12 @@ pub(super) fn analysis(a: &Analysis, color: bool) -> String {
                 .unwrap_or(0.0)
         ),
         if a.gpu_impact.evidence.is_empty() {
-            "no GPU signal".to_owned()
+            if a.gpu_impact.scores.values().any(|v| *v > 0.0) {
+                // Weak or context cues only (a bare mention, components named in passing).
+                "GPUs only in passing: no allocation change read".to_owned()
+            } else {
+                "no GPU signal".to_owned()
+            }
         } else {
             evidence_cell(&a.gpu_impact.evidence)
         },

@@ -344,6 +344,41 @@ fn context_evidence_does_not_make_a_gpu_change() {
     assert_eq!(whole.gpu_impact.value, "full-gpu");
 }
 
+/// Components with implied GPU relevance (the wrapper, the limits file, deploy) place a text;
+/// naming two of them is still no GPU change. A GPU signal beside them decides.
+#[test]
+fn components_named_together_are_not_a_gpu_change() {
+    let named = run("Check that resource-limits.yaml parses before the wrapper reads it");
+    assert_eq!(named.gpu_impact.value, "none", "{:?}", named.gpu_impact);
+    assert!(
+        named.gpu_impact.scores["both"] > 0.0,
+        "{:?}",
+        named.gpu_impact
+    );
+    let capped =
+        run("The wrapper and resource-limits.yaml should cap how many GPUs a researcher gets");
+    assert_eq!(capped.gpu_impact.value, "both", "{:?}", capped.gpu_impact);
+    let waits = run("container deploy should wait until a GPU is free");
+    assert_eq!(waits.gpu_impact.value, "both", "{:?}", waits.gpu_impact);
+}
+
+/// With both modes named, the one the text keeps returning to is its subject; named equally
+/// often, the change spans both (a mixed layout).
+#[test]
+fn the_mode_a_text_keeps_naming_decides_when_both_are_named() {
+    let mig = run(
+        "Pass the MIG instance UUID so a container sees only its own MIG slice, as it already does for full GPUs",
+    );
+    assert_eq!(mig.gpu_impact.value, "mig", "{:?}", mig.gpu_impact);
+    let full = run(
+        "Whole cards get --gpus device=0 but MIG slices get UUIDs; always pass each full GPU's UUID to every whole-GPU container",
+    );
+    assert_eq!(full.gpu_impact.value, "full-gpu", "{:?}", full.gpu_impact);
+    let mixed =
+        run("Re-enable MIG on two cards and keep the other two as full GPUs for researchers");
+    assert_eq!(mixed.gpu_impact.value, "both", "{:?}", mixed.gpu_impact);
+}
+
 /// What a page is reported to say is the page's content: a stale page about MIG slices is a
 /// docs change, while the same words as a request are a MIG change.
 #[test]
