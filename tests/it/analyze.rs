@@ -344,58 +344,78 @@ fn context_evidence_does_not_make_a_gpu_change() {
     assert_eq!(whole.gpu_impact.value, "full-gpu");
 }
 
+/// The GPU impact the rules read for `text` is `expected` (the whole reading in the message
+/// when it is not); the analysis, for further checks.
+fn gpu_reads(text: &str, expected: &str) -> Analysis {
+    let a = run(text);
+    assert_eq!(a.gpu_impact.value, expected, "{text}: {:?}", a.gpu_impact);
+    a
+}
+
 /// Components with implied GPU relevance (the wrapper, the limits file, deploy) place a text;
 /// naming two of them is still no GPU change. A GPU signal beside them decides.
 #[test]
 fn components_named_together_are_not_a_gpu_change() {
-    let named = run("Check that resource-limits.yaml parses before the wrapper reads it");
-    assert_eq!(named.gpu_impact.value, "none", "{:?}", named.gpu_impact);
+    let named = gpu_reads(
+        "Check that resource-limits.yaml parses before the wrapper reads it",
+        "none",
+    );
     assert!(
         named.gpu_impact.scores["both"] > 0.0,
         "{:?}",
         named.gpu_impact
     );
-    let capped =
-        run("The wrapper and resource-limits.yaml should cap how many GPUs a researcher gets");
-    assert_eq!(capped.gpu_impact.value, "both", "{:?}", capped.gpu_impact);
-    let waits = run("container deploy should wait until a GPU is free");
-    assert_eq!(waits.gpu_impact.value, "both", "{:?}", waits.gpu_impact);
+    gpu_reads(
+        "The wrapper and resource-limits.yaml should cap how many GPUs a researcher gets",
+        "both",
+    );
+    gpu_reads("container deploy should wait until a GPU is free", "both");
 }
 
 /// With both modes named, the one the text keeps returning to is its subject; named equally
 /// often, the change spans both (a mixed layout).
 #[test]
 fn the_mode_a_text_keeps_naming_decides_when_both_are_named() {
-    let mig = run(
-        "Pass the MIG instance UUID so a container sees only its own MIG slice, as it already does for full GPUs",
-    );
-    assert_eq!(mig.gpu_impact.value, "mig", "{:?}", mig.gpu_impact);
-    let full = run(
-        "Whole cards get --gpus device=0 but MIG slices get UUIDs; always pass each full GPU's UUID to every whole-GPU container",
-    );
-    assert_eq!(full.gpu_impact.value, "full-gpu", "{:?}", full.gpu_impact);
-    let mixed =
-        run("Re-enable MIG on two cards and keep the other two as full GPUs for researchers");
-    assert_eq!(mixed.gpu_impact.value, "both", "{:?}", mixed.gpu_impact);
+    for (text, mode) in [
+        (
+            "Pass the MIG instance UUID so a container sees only its own MIG slice, as it already does for full GPUs",
+            "mig",
+        ),
+        (
+            "Whole cards get --gpus device=0 but MIG slices get UUIDs; always pass each full GPU's UUID to every whole-GPU container",
+            "full-gpu",
+        ),
+        (
+            "Re-enable MIG on two cards and keep the other two as full GPUs for researchers",
+            "both",
+        ),
+    ] {
+        gpu_reads(text, mode);
+    }
 }
 
 /// What a page is reported to say is the page's content: a stale page about MIG slices is a
-/// docs change, while the same words as a request are a MIG change.
+/// docs change, while the same words as a request are a MIG change. Queue words in what the
+/// reference claims would outweigh the one docs cue if they counted as allocation evidence.
 #[test]
 fn what_a_document_says_is_not_a_gpu_change() {
-    let stale = run(
-        "The admin guide still says every card is split into MIG slices and that students get one slice each.",
-    );
-    assert_eq!(stale.gpu_impact.value, "none", "{:?}", stale.gpu_impact);
-    let wrong = run("Rewrite the outdated MIG section of the wiki.");
-    assert_eq!(wrong.gpu_impact.value, "none", "{:?}", wrong.gpu_impact);
-    // Queue words in what the reference claims outweigh the one docs cue only if they count as
-    // allocation evidence: they do not.
-    let claims =
-        run("The reference claims gpu-queue takes a username and has a cancel subcommand.");
-    assert_eq!(claims.gpu_impact.value, "none", "{:?}", claims.gpu_impact);
-    let plain = run("Split every card into MIG slices and give students one slice each.");
-    assert_eq!(plain.gpu_impact.value, "mig", "{:?}", plain.gpu_impact);
+    for (text, mode) in [
+        (
+            "The admin guide still says every card is split into MIG slices and that students get one slice each.",
+            "none",
+        ),
+        ("Rewrite the outdated MIG section of the wiki.", "none"),
+        (
+            "The reference claims gpu-queue takes a username and has a cancel subcommand.",
+            "none",
+        ),
+        (
+            "Split every card into MIG slices and give students one slice each.",
+            "mig",
+        ),
+    ] {
+        gpu_reads(text, mode);
+    }
 }
 
 /// A policy value is set by the admin, whoever asks for it; maintainer work is the admin's.
