@@ -732,7 +732,8 @@ fn yielded_audiences(
 }
 
 /// Where the text reports what a document says: from each hit of a `reports` rule to the end
-/// of its sentence.
+/// of its sentence, or to where the writer turns to their own request first ("the wiki says
+/// MIG is off, but please give researchers priority").
 fn reported_content(
     set: &RuleSet,
     text: &str,
@@ -742,8 +743,32 @@ fn reported_content(
         .iter()
         .filter(|(r, _)| set.rules[**r].reports)
         .flat_map(|(_, v)| v.iter())
-        .map(|&(s, e)| (s, sentence_bounds(text, s, e).1))
+        .map(|&(s, e)| {
+            let end = sentence_bounds(text, s, e).1;
+            (s, e + report_turn(&text[e..end]).unwrap_or(end - e))
+        })
         .collect()
+}
+
+/// Where a reported clause hands over to the writer's own words: a semicolon, or a turn such
+/// as "but", "so", "instead", "please" or "rather". Byte offset in `rest`, if any.
+fn report_turn(rest: &str) -> Option<usize> {
+    const TURNS: [&str; 7] = [
+        " but ",
+        ", so ",
+        " instead",
+        " please",
+        " rather ",
+        " whereas ",
+        " while ",
+    ];
+    let lower = rest.to_ascii_lowercase();
+    let semicolon = lower.find(';');
+    TURNS
+        .iter()
+        .filter_map(|t| lower.find(t))
+        .chain(semicolon)
+        .min()
 }
 
 /// The rule stages after pattern matching: unconditional pattern rules on their hits, then
@@ -1153,12 +1178,11 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// GPU impact: a MIG-specific and a full-GPU-specific signal together mean `both`; one alone
-/// names its mode; mode-agnostic GPU signals mean `both`, unless the only mode evidence is
-/// implied (below the threshold) by a component that works in one mode; otherwise `none`.
+/// GPU impact: the value [`gpu_value`] decides, its evidence, and the scores of the contest
+/// (with components' implied relevance capped as the contest caps it).
 fn decide_gpu(set: &RuleSet, scores: &Scores) -> GpuImpact {
     let c = gpu_concern;
-    let s = |id: &str| scores.score(c(id));
+    let s = |id: &str| contest_score(set, scores, id);
     let value = gpu_value(set, scores);
     let evidence = match value {
         "both" => ["both", "mig", "full-gpu"]
@@ -1202,23 +1226,28 @@ fn gpu_concern(id: &str) -> &'static Concern {
     &all[i]
 }
 
-/// The GPU impact the evidence decides: `none`, `mig`, `full-gpu` or `both`.
+/// The score of a GPU value in the contest. Components named with implied GPU relevance
+/// (`gpu_weight` below the threshold) need a GPU signal that is not a component's name: the
+/// wrapper and the limits file named together say where a change is, not that it changes
+/// allocation, so a value with no other evidence stays at half the threshold at most.
+fn contest_score(set: &RuleSet, scores: &Scores, id: &str) -> f64 {
+    let thr = set.threshold(Kind::Gpu) - 1e-9;
+    let v = scores.score(gpu_concern(id));
+    let names_only = scores.by_concern.get(gpu_concern(id)).is_some_and(|m| {
+        m.iter()
+            .all(|(r, (w, _))| set.rules[*r].family == Family::Components && *w < thr)
+    });
+    if names_only { v.min(thr / 2.0) } else { v }
+}
+
+/// The GPU impact the evidence decides: `none`, `mig`, `full-gpu` or `both`. A MIG-specific
+/// and a full-GPU-specific signal together mean `both` unless one mode clearly dominates; one
+/// alone names its mode; mode-agnostic GPU signals mean `both`, unless the only mode evidence
+/// is implied (below the threshold) by a component that works in one mode; otherwise `none`.
 fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
     let c = gpu_concern;
     let thr = set.threshold(Kind::Gpu) - 1e-9;
-    // Components named with implied GPU relevance (`gpu_weight` below the threshold) need a
-    // GPU signal that is not a component's name: the wrapper and the limits file named
-    // together say where a change is, not that it changes allocation.
-    let names_only = |id: &str| {
-        scores.by_concern.get(c(id)).is_some_and(|m| {
-            m.iter()
-                .all(|(r, (w, _))| set.rules[*r].family == Family::Components && *w < thr)
-        })
-    };
-    let s = |id: &str| {
-        let v = scores.score(c(id));
-        if names_only(id) { v.min(thr / 2.0) } else { v }
-    };
+    let s = |id: &str| contest_score(set, scores, id);
     let (mig, full, both, none) = (s("mig"), s("full-gpu"), s("both"), s("none"));
     // Specific evidence: what says the change alters allocation in a mode. A bare mention of
     // GPUs (weight below the threshold), context (a component named, a lifecycle word) and
@@ -1253,13 +1282,17 @@ fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
     if none >= thr && none > strongest {
         "none"
     } else if mig >= thr && full >= thr {
-        // Both modes named: the one the text keeps returning to is its subject, and a single
-        // mention of the other is contrast ("a MIG slice instead of a whole card",
-        // `--prefer-full`). Named equally often, the change spans both.
-        match mentions("mig").cmp(&mentions("full-gpu")) {
-            std::cmp::Ordering::Greater => "mig",
-            std::cmp::Ordering::Less => "full-gpu",
-            std::cmp::Ordering::Equal => "both",
+        // Both modes named: one the text keeps returning to (at least twice, and twice as
+        // often as the other) is its subject, and a single mention of the other is contrast
+        // ("make multi-slice MIG requests give that many MIG instances; --prefer-full does
+        // nothing either"). Otherwise the change spans both.
+        let (m, f) = (mentions("mig"), mentions("full-gpu"));
+        if m >= 2 && m >= 2 * f {
+            "mig"
+        } else if f >= 2 && f >= 2 * m {
+            "full-gpu"
+        } else {
+            "both"
         }
     } else if mig >= thr && mig >= both_specific {
         // One mode is the subject only when its evidence outweighs the mode-agnostic

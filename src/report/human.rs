@@ -405,6 +405,16 @@ pub(super) fn rule_detail(r: &Rule) -> String {
             "",
         ));
     }
+    if r.reports {
+        out.push('\n');
+        out.push_str(&wrap(
+            "Reports what a document says: from its match to the end of the sentence (or to a \
+             turn such as \"but\", \"so\", \"please\" or a semicolon), GPU words are that \
+             document's content, and in the GPU contest they count as context.",
+            96,
+            "",
+        ));
+    }
     if r.default_audience {
         out.push('\n');
         out.push_str(&wrap(

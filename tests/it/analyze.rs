@@ -413,6 +413,15 @@ fn what_a_document_says_is_not_a_gpu_change() {
             "Split every card into MIG slices and give students one slice each.",
             "mig",
         ),
+        // The report ends where the writer turns to their own request.
+        (
+            "The wiki says MIG is off and students get whole GPUs.",
+            "none",
+        ),
+        (
+            "The wiki says MIG is off, but please give researchers priority in the GPU queue.",
+            "both",
+        ),
     ] {
         gpu_reads(text, mode);
     }

@@ -563,19 +563,42 @@ fn a_generic_questions_answered_if_is_validated_and_self_tested() {
 }
 
 /// `reports` marks where a document's reported content starts, so it needs patterns of its
-/// own: a `reports` rule that infers from other concerns is refused at its location.
+/// own and no conditions, and it is the `gpu:none` cue that outweighs what it reports: each
+/// missing piece is refused at the rule's location.
 #[test]
-fn a_reports_rule_without_its_own_match_is_refused() {
+fn a_reports_rule_without_its_own_match_or_none_cue_is_refused() {
     let dir = scratch();
     let path = dir.path().join("reports.toml");
-    std::fs::write(
-        &path,
-        "family = \"extra\"\n\n[[rule]]\nid = \"site-reports\"\nsummary = \"s\"\nwhy = \"w\"\nwhen = [\"gpu:mig\"]\nsignals = { \"gpu:none\" = 1.0 }\nreports = true\nexamples.match = [\"x\"]\nexamples.no_match = [\"y\"]\n",
-    )
-    .expect("write");
-    let stderr = refused_extra_rules(&path, "reports without patterns");
-    assert!(
-        stderr.contains("reports.toml:4:6: rule `site-reports`: `reports` must be a pattern rule"),
-        "{stderr}"
+    let rule = |id: &str, body: &str| {
+        format!(
+            "[[rule]]\nid = \"{id}\"\nsummary = \"s\"\nwhy = \"w\"\n{body}reports = true\nexamples.match = [\"the poster says\"]\nexamples.no_match = [\"y\"]\n\n"
+        )
+    };
+    let file = format!(
+        "family = \"extra\"\n\n{}{}{}",
+        rule(
+            "site-when",
+            "when = [\"gpu:mig\"]\nsignals = { \"gpu:none\" = 1.0 }\n"
+        ),
+        rule(
+            "site-unless",
+            "patterns = ['\\bposter says\\b']\nunless = [\"gpu:mig\"]\nsignals = { \"gpu:none\" = 1.0 }\n"
+        ),
+        rule(
+            "site-no-cue",
+            "patterns = ['\\bposter says\\b']\nsignals = { \"layer:L4\" = 1.0 }\n"
+        ),
     );
+    std::fs::write(&path, file).expect("write");
+    let stderr = refused_extra_rules(&path, "reports rules");
+    for (line, id, what) in [
+        (4, "site-when", "`reports` must be a pattern rule"),
+        (14, "site-unless", "`reports` must be a pattern rule"),
+        (25, "site-no-cue", "`reports` needs a `gpu:none` signal"),
+    ] {
+        assert!(
+            stderr.contains(&format!("reports.toml:{line}:6: rule `{id}`: {what}")),
+            "{stderr}"
+        );
+    }
 }

@@ -198,6 +198,18 @@ fn rule(
             ),
         );
     }
+    if raw.reports
+        && !signals
+            .iter()
+            .any(|(c, w)| c.kind == Kind::Gpu && c.id == "none" && *w > 0.0)
+    {
+        ctx.push(
+            &raw.id,
+            format!(
+                "{who}: `reports` needs a `gpu:none` signal: a report of what a document says is itself the cue that the change is to the document, and only that cue can outweigh the GPU words it reports"
+            ),
+        );
+    }
     if raw.admin_tooling {
         let user_layer =
             |c: &Concern| c.kind == Kind::Layer && !matches!(c.id.as_str(), "L0" | "L1");
