@@ -602,3 +602,38 @@ fn a_reports_rule_without_its_own_match_or_none_cue_is_refused() {
         );
     }
 }
+
+/// One rule file of a `--rules` directory that does not parse is reported alone: its labels,
+/// rules and ids are missing, and the checks across files would report every reference to
+/// them (the GPU file: some sixty lines after the one that matters).
+#[test]
+fn a_rule_file_that_does_not_parse_is_reported_alone() {
+    let dir = scratch();
+    for entry in std::fs::read_dir(Path::new(ROOT).join("rules")).expect("rules/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).expect("read");
+            let text = if path.file_name().is_some_and(|n| n == "gpu.toml") {
+                text.replacen("patterns = [", "patterns = [[", 1)
+            } else {
+                text
+            };
+            std::fs::write(dir.path().join(path.file_name().expect("name")), text).expect("write");
+        }
+    }
+    let mut cmd = command(Path::new(ROOT));
+    cmd.args([
+        "--rules",
+        dir.path().to_str().expect("utf-8"),
+        "rules",
+        "check",
+    ]);
+    let out = run(cmd, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_well_formed("unparsable rule file", &out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(errors[0].contains("gpu.toml:"), "{stderr}");
+    assert!(stderr.contains("once every file parses"), "{stderr}");
+}

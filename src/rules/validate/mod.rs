@@ -157,7 +157,18 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         raw_see_also,
         raw_rules,
         combination_files,
+        unreadable,
     } = read;
+    // A file that cannot be read leaves its labels, rules and ids missing: the checks across
+    // files would report each reference to them (dozens of lines after the one that matters).
+    if unreadable > 0 {
+        return Err(Error::Many {
+            problems,
+            hint: Some(
+                "fix what does not parse above, then re-check with `ds01-pm rules check` and the same --rules/--extend-rules; the checks across files (ids, labels, references) run once every file parses".into(),
+            ),
+        });
+    }
     taxonomy_complete(&labels, &mut problems);
     let compiled = rules(sources, &newlines, raw_rules, &labels, &mut problems);
     let names = Names {
@@ -279,6 +290,8 @@ struct Read<'s> {
     raw_see_also: Vec<(String, String, Vec<Spanned<String>>)>,
     raw_rules: Vec<PendingRule>,
     combination_files: Vec<&'s Source>,
+    /// Files that could not be read at all (TOML that does not parse, an unknown family).
+    unreadable: usize,
 }
 
 /// Each rule file parsed, in order; `None` for the combination files, which
@@ -356,6 +369,7 @@ fn rule_file<'s>(
         Ok(f) => f,
         Err(e) => {
             read.problems.push(toml_error(&src.name, &src.text, &e));
+            read.unreadable += 1;
             return;
         }
     };
@@ -371,6 +385,7 @@ fn rule_file<'s>(
             ),
         );
         read.problems.append(&mut ctx.problems);
+        read.unreadable += 1;
         return;
     };
 
