@@ -280,7 +280,20 @@ enum Cancel<'a> {
 impl std::fmt::Display for Cancel<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Cancel::Excluded(source) => write!(f, "excluded by `{source}` in the same sentence"),
+            Cancel::Excluded(source) => {
+                // A long alternation is named by its start and length, not pasted whole.
+                const SHOWN: usize = 80;
+                if source.chars().count() > SHOWN {
+                    let head: String = source.chars().take(SHOWN - 20).collect();
+                    write!(
+                        f,
+                        "excluded by `{head}…` ({} characters) in the same sentence",
+                        source.chars().count()
+                    )
+                } else {
+                    write!(f, "excluded by `{source}` in the same sentence")
+                }
+            }
             Cancel::Negated(cue) => write!(f, "negated by `{cue}`"),
         }
     }
@@ -934,6 +947,7 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
     };
     let rules_fired: Vec<String> = hits.iter().map(|h| set.rules[h.rule].id.clone()).collect();
     let fired: Vec<&Rule> = hits.iter().map(|h| &set.rules[h.rule]).collect();
+    let gpu_changes = !matches!(gpu_impact.value.as_str(), "none" | UNKNOWN);
     let mut analysis = Analysis {
         schema_version: SCHEMA_VERSION,
         summary: String::new(),
@@ -944,7 +958,23 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
         risks,
         size,
         questions: Checklist::default(),
-        tradeoffs: crate::analyze::tradeoffs::build(set, &fired),
+        // A mode's design choices (MIG partitioning, whole GPUs) are no choice of a change
+        // that does not touch allocation: a docs fix that names MIG gets no partitioning
+        // advice.
+        tradeoffs: crate::analyze::tradeoffs::build(
+            set,
+            &fired
+                .iter()
+                .copied()
+                .filter(|r| {
+                    gpu_changes
+                        || !r
+                            .signals
+                            .iter()
+                            .any(|(c, _)| c.kind == Kind::Gpu && c.id != "none")
+                })
+                .collect::<Vec<_>>(),
+        ),
         rules_fired,
         suppressed,
         unknown,
@@ -1051,7 +1081,7 @@ fn neighbours_dissent(
                 "set aside by the nearest examples: {} is carried by {:.1}% of the similarity of the {} labelled DS01 items most like this text (under {:.0}%; nearest: {})",
                 f.id,
                 // Rounded down, so a share just under the threshold never reads as equal.
-                (share * 1000.0).floor() / 10.0,
+                ((share * 1000.0).floor() / 10.0).max(0.0),
                 nearest.len(),
                 field.dissent_share() * 100.0,
                 named.join(", ")
@@ -1360,6 +1390,21 @@ fn size(
     }
 }
 
+/// A label's name inside a sentence: the first letter lower-cased unless the first word is an
+/// acronym or a name ("AIME MLC and DS01's patches", "GPU efficiency" stay as they are;
+/// "Atomic commands" reads "atomic commands").
+fn in_sentence(name: &str) -> String {
+    let first = name.split_whitespace().next().unwrap_or("");
+    let capitals = first.chars().filter(char::is_ascii_uppercase).count();
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if capitals < 2 && !first.chars().any(|c| c.is_ascii_digit()) => {
+            c.to_lowercase().chain(chars).collect()
+        }
+        _ => name.to_owned(),
+    }
+}
+
 fn join_names(items: &[String]) -> String {
     match items {
         [] => String::new(),
@@ -1431,7 +1476,7 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
         .layers
         .iter()
         .filter(rules)
-        .map(|f| format!("{} ({})", f.name.to_lowercase(), f.id))
+        .map(|f| format!("{} ({})", in_sentence(&f.name), f.id))
         .collect();
     let mut s = if layer_names.is_empty() {
         format!("{} a change whose layer is not clear yet", parts.remove(0))
@@ -1446,7 +1491,7 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
         .tiers
         .iter()
         .filter(rules)
-        .map(|f| f.name.to_lowercase())
+        .map(|f| in_sentence(&f.name))
         .collect();
     if !tier_names.is_empty() {
         s.push_str(&format!(" that mainly affects {}", join_names(&tier_names)));
@@ -1457,7 +1502,7 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
         "none" => s.push_str(" It does not seem to change how GPUs are allocated or used."),
         _ => s.push_str(&format!(
             " GPU impact: {}.",
-            gpu.map_or_else(|| a.gpu_impact.value.clone(), |l| l.name.to_lowercase())
+            gpu.map_or_else(|| a.gpu_impact.value.clone(), |l| in_sentence(&l.name))
         )),
     }
     let sup: Vec<String> = a
@@ -1483,19 +1528,14 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
         (true, false) => s.push_str(&format!(" It strains {}.", join_names(&str_))),
         (true, true) => {}
     }
-    let risks: Vec<String> = a.risks.iter().map(|f| f.name.to_lowercase()).collect();
+    let risks: Vec<String> = a.risks.iter().map(|f| in_sentence(&f.name)).collect();
     if !risks.is_empty() {
         s.push_str(&format!(" Risks to settle first: {}.", join_names(&risks)));
     }
     let similar = |f: &&Finding| f.is_nearest_examples();
     let similar: Vec<String> = (a.layers.iter().filter(similar))
-        .map(|f| format!("{} ({})", f.name.to_lowercase(), f.id))
-        .chain(
-            a.tiers
-                .iter()
-                .filter(similar)
-                .map(|f| f.name.to_lowercase()),
-        )
+        .map(|f| format!("{} ({})", in_sentence(&f.name), f.id))
+        .chain(a.tiers.iter().filter(similar).map(|f| in_sentence(&f.name)))
         .chain((a.principles.supported.iter().filter(similar)).map(|f| format!("`{}`", f.id)))
         .collect();
     if !similar.is_empty() {

@@ -835,3 +835,31 @@ fn a_generic_question_the_text_answers_is_not_asked_first() {
         "another generic question takes its place: {named:?}"
     );
 }
+
+/// A mode's design choices come with a change to allocation: a docs fix that names MIG gets no
+/// partitioning advice, a MIG change does.
+#[test]
+fn gpu_trade_offs_need_a_gpu_change() {
+    let docs = gpu_reads(
+        "The getting-started page still says every card is split into MIG slices; fix the wording.",
+        "none",
+    );
+    assert!(docs.tradeoffs.is_empty(), "{:?}", docs.tradeoffs);
+    let change = gpu_reads(
+        "Split two of the A100s into MIG slices for the course.",
+        "mig",
+    );
+    assert!(
+        change.tradeoffs.iter().any(|t| t.rule == "gpu-mig"),
+        "{:?}",
+        change.tradeoffs
+    );
+}
+
+/// Label names inside the summary keep their acronyms and names.
+#[test]
+fn the_summary_keeps_acronyms_in_label_names() {
+    let a = run("Re-enable MIG on two of the four A100s for the course.");
+    assert!(a.summary.contains("MIG slices only"), "{}", a.summary);
+    assert!(!a.summary.contains("mig slices"), "{}", a.summary);
+}

@@ -592,8 +592,12 @@ fn a_reports_rule_without_its_own_match_or_none_cue_is_refused() {
     std::fs::write(&path, file).expect("write");
     let stderr = refused_extra_rules(&path, "reports rules");
     for (line, id, what) in [
-        (4, "site-when", "`reports` must be a pattern rule"),
-        (14, "site-unless", "`reports` must be a pattern rule"),
+        (4, "site-when", "`reports` needs `patterns` of its own"),
+        (
+            14,
+            "site-unless",
+            "a `reports` rule cannot have `when` or `unless`",
+        ),
         (25, "site-no-cue", "`reports` needs a `gpu:none` signal"),
     ] {
         assert!(

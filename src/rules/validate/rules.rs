@@ -190,11 +190,18 @@ fn rule(
             ),
         );
     }
-    if raw.reports && (raw.patterns.is_empty() || !raw.when.is_empty() || !raw.unless.is_empty()) {
+    if raw.reports && !raw.patterns.is_empty() && (!raw.when.is_empty() || !raw.unless.is_empty()) {
         ctx.push(
             &raw.id,
             format!(
-                "{who}: `reports` must be a pattern rule without `when` or `unless`: it marks where a document's reported content starts"
+                "{who}: a `reports` rule cannot have `when` or `unless`: it marks where a document's reported content starts, wherever it matches"
+            ),
+        );
+    } else if raw.reports && raw.patterns.is_empty() {
+        ctx.push(
+            &raw.id,
+            format!(
+                "{who}: `reports` needs `patterns` of its own: they mark where a document's reported content starts"
             ),
         );
     }
