@@ -192,7 +192,7 @@ pub fn prove_user_rules(rule_set: RuleSet) -> Result<RuleSet, Error> {
         return Err(Error::Many {
             problems,
             hint: Some(
-                "fix the rule's patterns or its examples; `ds01-pm rules test` shows what fired"
+                "fix the rule's patterns (or `exclude`) or its examples: a `match` example must fire the rule on its own, a `no_match` example must not"
                     .into(),
             ),
         });

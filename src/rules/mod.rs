@@ -93,8 +93,16 @@ pub fn sources(spec: &RuleSource) -> Result<Vec<Source>, Error> {
             embedded: true,
         })),
     }
+    // The same file or directory given twice (a repeated `--extend-rules`, a shell glob and a
+    // directory that both name it) is read once: its rules are the same rules, not duplicates.
+    let mut seen = std::collections::BTreeSet::new();
     for path in &spec.extend {
-        out.extend(read_dir_sources(path)?);
+        for src in read_dir_sources(path)? {
+            let file = Path::new(&src.name);
+            if seen.insert(std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf())) {
+                out.push(src);
+            }
+        }
     }
     Ok(out)
 }

@@ -283,6 +283,25 @@ fn rules_dir_without_rule_files_is_an_error() {
         .stderr(predicate::str::contains("no `*.toml` rule files"));
 }
 
+/// The same extension given twice (as a directory and as its file) is read once, not
+/// refused as a duplicate of itself.
+#[test]
+fn the_same_extension_given_twice_is_read_once() {
+    ds01()
+        .args([
+            "--extend-rules",
+            "fixtures/rules-extra",
+            "--extend-rules",
+            "fixtures/rules-extra/site.toml",
+            "--extend-rules",
+            "fixtures/rules-extra/",
+            "rules",
+            "check",
+        ])
+        .assert()
+        .success();
+}
+
 #[test]
 fn extension_rules_add_concerns_and_questions() {
     ds01()
