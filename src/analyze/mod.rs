@@ -512,7 +512,8 @@ struct Scores {
     /// inference, copies no concern id.
     by_concern: BTreeMap<Rc<Concern>, BTreeMap<usize, (f64, SharedEvidence)>>,
     /// Byte ranges of a document's reported content: from the match of a `reports` rule
-    /// ("the guide still says") to the end of its sentence. Empty for most texts.
+    /// ("the guide still says") to the end of its sentence or the writer's turn (see
+    /// [`reported_content`]). Empty for most texts.
     reported: Vec<(usize, usize)>,
 }
 
@@ -1288,25 +1289,19 @@ fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
         let rule = &set.rules[r];
         w >= thr && !rule.context && (rule.reports || !scores.is_reported(ev))
     };
-    let specific = |id: &str| -> f64 {
-        scores.by_concern.get(c(id)).map_or(0.0, |m| {
+    // A value's specific evidence: its weight, and how often the text names it (the mode a
+    // text keeps returning to).
+    let specific = |id: &str| -> (f64, usize) {
+        scores.by_concern.get(c(id)).map_or((0.0, 0), |m| {
             m.iter()
                 .filter(|(r, (w, ev))| is_specific(**r, *w, ev))
-                .map(|(_, (w, _))| *w)
-                .sum()
+                .fold((0.0, 0), |(w, n), (_, (rw, ev))| (w + rw, n + ev.len()))
         })
     };
-    // How often the text names a mode with specific evidence: the mode it keeps returning to.
-    let mentions = |id: &str| -> usize {
-        scores.by_concern.get(c(id)).map_or(0, |m| {
-            m.iter()
-                .filter(|(r, (w, ev))| is_specific(**r, *w, ev))
-                .map(|(_, (_, ev))| ev.len())
-                .sum()
-        })
-    };
-    let both_specific = specific("both");
-    let strongest = specific("mig").max(specific("full-gpu")).max(both_specific);
+    let (mig_specific, mig_mentions) = specific("mig");
+    let (full_specific, full_mentions) = specific("full-gpu");
+    let both_specific = specific("both").0;
+    let strongest = mig_specific.max(full_specific).max(both_specific);
     // A cue that the change is not about allocation (documentation, logging, a refactor that
     // keeps behaviour) decides `none` unless specific allocation evidence outweighs it.
     if none >= thr && none > strongest {
@@ -1316,7 +1311,7 @@ fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
         // often as the other) is its subject, and a single mention of the other is contrast
         // ("make multi-slice MIG requests give that many MIG instances; --prefer-full does
         // nothing either"). Otherwise the change spans both.
-        let (m, f) = (mentions("mig"), mentions("full-gpu"));
+        let (m, f) = (mig_mentions, full_mentions);
         if m >= 2 && m >= 2 * f {
             "mig"
         } else if f >= 2 && f >= 2 * m {

@@ -1086,8 +1086,9 @@ pub struct Rule {
     /// Context evidence (components, lifecycle words): it places a text, but in the GPU
     /// contest it never outweighs a cue that the change is not about allocation.
     pub context: bool,
-    /// A report of what a document says: from its match to the end of the sentence, the text
-    /// is that document's content, and GPU evidence lying wholly there is context.
+    /// A report of what a document says: from its match to the end of the sentence or the
+    /// writer's turn (see `reported_content`), the text is that document's content, and GPU
+    /// evidence lying wholly there is context.
     pub reports: bool,
     /// A default audience (first person, "containers", a component's users): it yields to
     /// `admin_tooling` evidence when the text names no user tier, user command or wizard.

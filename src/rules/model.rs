@@ -99,8 +99,9 @@ pub(crate) struct RawRule {
     #[serde(default)]
     pub(crate) context: bool,
     /// A report of what a document says ("the guide still says ..."): from its match to the
-    /// end of the sentence, the text is a page's content, not a change. In the GPU contest,
-    /// evidence lying wholly there counts as context.
+    /// end of the sentence, or to the writer's turn ("but", "please", a semicolon), the text is
+    /// a page's content, not a change. In the GPU contest, evidence lying wholly there counts
+    /// as context.
     #[serde(default)]
     pub(crate) reports: bool,
     /// A default audience: the rule names students and researchers only because nothing more

@@ -190,32 +190,8 @@ fn rule(
             ),
         );
     }
-    if raw.reports && !raw.patterns.is_empty() && (!raw.when.is_empty() || !raw.unless.is_empty()) {
-        ctx.push(
-            &raw.id,
-            format!(
-                "{who}: a `reports` rule cannot have `when` or `unless`: it marks where a document's reported content starts, wherever it matches"
-            ),
-        );
-    } else if raw.reports && raw.patterns.is_empty() {
-        ctx.push(
-            &raw.id,
-            format!(
-                "{who}: `reports` needs `patterns` of its own: they mark where a document's reported content starts"
-            ),
-        );
-    }
-    if raw.reports
-        && !signals
-            .iter()
-            .any(|(c, w)| c.kind == Kind::Gpu && c.id == "none" && *w > 0.0)
-    {
-        ctx.push(
-            &raw.id,
-            format!(
-                "{who}: `reports` needs a `gpu:none` signal: a report of what a document says is itself the cue that the change is to the document, and only that cue can outweigh the GPU words it reports"
-            ),
-        );
+    if raw.reports {
+        reports_rule(ctx, &raw, &signals, &who);
     }
     if raw.admin_tooling {
         let user_layer =
@@ -378,4 +354,41 @@ fn signals(
         );
     }
     signals
+}
+
+/// The checks of a `reports` rule: it marks where a document's reported content starts, so it
+/// needs patterns of its own and no conditions, and it is the `gpu:none` cue that outweighs
+/// what it reports.
+fn reports_rule(
+    ctx: &mut Ctx<'_>,
+    raw: &RawRule,
+    signals: &[(Concern, f64)],
+    who: &dyn std::fmt::Display,
+) {
+    if raw.patterns.is_empty() {
+        ctx.push(
+            &raw.id,
+            format!(
+                "{who}: `reports` needs `patterns` of its own: they mark where a document's reported content starts"
+            ),
+        );
+    } else if !raw.when.is_empty() || !raw.unless.is_empty() {
+        ctx.push(
+            &raw.id,
+            format!(
+                "{who}: a `reports` rule cannot have `when` or `unless`: it marks where a document's reported content starts, wherever it matches"
+            ),
+        );
+    }
+    if !signals
+        .iter()
+        .any(|(c, w)| c.kind == Kind::Gpu && c.id == "none" && *w > 0.0)
+    {
+        ctx.push(
+            &raw.id,
+            format!(
+                "{who}: `reports` needs a `gpu:none` signal: a report of what a document says is itself the cue that the change is to the document, and only that cue can outweigh the GPU words it reports"
+            ),
+        );
+    }
 }
