@@ -924,7 +924,12 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
         .filter(|f| !strained.iter().any(|s| s.id == f.id))
         .collect();
     direction::apply(set, text, &mut supported, &mut strained);
-    let risks = findings(Kind::Risk);
+    // A risk read wholly inside what a document is reported to say ("the page says mig
+    // reconfiguration needs a reboot") is the page's content: fixing the page risks nothing.
+    let risks: Vec<Finding> = findings(Kind::Risk)
+        .into_iter()
+        .filter(|f| !scores.is_reported(&f.evidence))
+        .collect();
     let gpu_impact = decide_gpu(set, &scores);
 
     let principles = Principles {

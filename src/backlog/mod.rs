@@ -165,6 +165,9 @@ impl Item {
 pub struct Backlog {
     pub scoring: Scoring,
     pub items: Vec<Item>,
+    /// Settings that are valid but have no effect as written (a `decay` under a strategy
+    /// that does not use it), for the command to show as warnings. Never a reason to fail.
+    pub warnings: Vec<Finding>,
     /// The dependency graph of the items' `prereqs` and a topological order of it, as
     /// validation built them to look for cycles (only validation makes a `Backlog`, and
     /// nothing changes one after). Shared with each [`rank::Ranking`].

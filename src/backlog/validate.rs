@@ -96,6 +96,8 @@ impl LineCounter {
 struct Ctx<'a> {
     lines: LazyLines<'a>,
     findings: Vec<Finding>,
+    /// Settings that load but do nothing as written (see [`Backlog::warnings`]).
+    warnings: Vec<Finding>,
 }
 
 impl Ctx<'_> {
@@ -304,7 +306,21 @@ fn scoring(ctx: &mut Ctx<'_>, file: &BacklogFile) -> Scoring {
     }
     if let Some(d) = &raw.decay {
         match d.get_ref() {
-            Scalar::Num(x) if x.is_finite() && *x > 0.0 && *x <= 1.0 => s.decay = *x,
+            Scalar::Num(x) if x.is_finite() && *x > 0.0 && *x <= 1.0 => {
+                s.decay = *x;
+                if s.propagation != Propagation::Sum {
+                    let (line, col) = ctx.lines.get().locate(d.span().start);
+                    ctx.warnings.push(Finding {
+                        code: codes::B010.code,
+                        message: format!(
+                            "`decay` is used only by `propagation = \"sum\"`; under \"{}\" it changes nothing (remove it, or set `propagation = \"sum\"`)",
+                            s.propagation.name()
+                        ),
+                        line,
+                        col,
+                    });
+                }
+            }
             other => ctx.push(
                 d,
                 codes::B010.code,
@@ -469,6 +485,7 @@ pub(crate) fn validate(
             lines: std::cell::OnceCell::new(),
         },
         findings: Vec::new(),
+        warnings: Vec::new(),
     };
     for p in problems {
         ctx.at(p.at, p.code, p.message);
@@ -615,6 +632,7 @@ pub(crate) fn validate(
     Ok(Backlog {
         scoring,
         items,
+        warnings: ctx.warnings,
         graph: std::sync::Arc::new(graph),
         topo,
     })

@@ -17,6 +17,15 @@ fn load_or_fail(path: &Path) -> Result<Backlog, Error> {
     let started = std::time::Instant::now();
     match crate::backlog::load(path) {
         Ok(b) => {
+            for w in &b.warnings {
+                report::warn(&format!(
+                    "{}:{}:{}: {}",
+                    path.display(),
+                    w.line,
+                    w.col,
+                    w.message
+                ));
+            }
             report::info(&format!(
                 "{}: {} items, {} dependencies, loaded in {:.1} ms",
                 path.display(),

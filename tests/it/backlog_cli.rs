@@ -506,3 +506,49 @@ fn work_in_progress_is_shown_and_stays_in_the_first_phase() {
         "{csv}"
     );
 }
+
+#[test]
+fn a_decay_the_strategy_does_not_use_is_a_warning_naming_its_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("b.toml");
+    let item =
+        "[[item]]\nid = \"a\"\ntitle = \"A\"\nreach = 10\nimpact = 1\nconfidence = 1\neffort = 1\n";
+    std::fs::write(
+        &path,
+        format!("[scoring]\npropagation = \"max\"\ndecay = 0.3\n{item}"),
+    )
+    .expect("write");
+    let p = path.to_str().expect("utf8");
+    let out = ds01()
+        .args(["score", p, "--no-concerns"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "a warning never fails the run");
+    let err = String::from_utf8(out.stderr).expect("utf8");
+    assert!(
+        err.contains("warning:") && err.contains("b.toml:3:9") && err.contains("\"max\""),
+        "{err}"
+    );
+    // Under `sum`, decay is the strategy's own setting: no warning.
+    std::fs::write(
+        &path,
+        format!("[scoring]\npropagation = \"sum\"\ndecay = 0.3\n{item}"),
+    )
+    .expect("write");
+    let out = ds01()
+        .args(["score", p, "--no-concerns"])
+        .output()
+        .expect("run");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The README's first command prints its table and nothing on stderr.
+    let out = ds01().args(["score", BACKLOG]).output().expect("run");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
