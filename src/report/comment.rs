@@ -42,7 +42,14 @@ fn understood(out: &mut String, a: &Analysis) {
         .size
         .reasons
         .iter()
-        .map(|r| format!("{} +{}", md_text(&r.concern), r.points))
+        .map(|r| {
+            format!(
+                "{} +{}{}",
+                md_text(&r.concern),
+                r.points,
+                super::set_aside_note(a, r)
+            )
+        })
         .collect();
     let _ = writeln!(out, "| Concern | Reading |\n| --- | --- |");
     let _ = writeln!(out, "| Layers | {layers} |");

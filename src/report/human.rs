@@ -243,7 +243,7 @@ pub(super) fn analysis(a: &Analysis, color: bool) -> String {
         .size
         .reasons
         .iter()
-        .map(|r| format!("+{} {}", r.points, r.concern))
+        .map(|r| format!("+{} {}{}", r.points, r.concern, super::set_aside_note(a, r)))
         .collect();
     t.add_row(vec![
         "Size".to_owned(),

@@ -41,7 +41,7 @@ pub(super) fn analysis(a: &Analysis) -> String {
         .size
         .reasons
         .iter()
-        .map(|r| format!("{} +{}", r.concern, r.points))
+        .map(|r| format!("{} +{}{}", r.concern, r.points, super::set_aside_note(a, r)))
         .collect();
     let _ = writeln!(
         out,

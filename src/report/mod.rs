@@ -204,6 +204,21 @@ impl Drop for Progress {
     }
 }
 
+/// The note after a size reason of a layer the nearest examples set aside (listed under
+/// "Ignored"): the size comes from the rules' reading alone, so it still counts that layer.
+/// Empty for every other reason.
+fn set_aside_note(a: &crate::analyze::Analysis, r: &crate::analyze::SizeReason) -> &'static str {
+    let set_aside = r
+        .concern
+        .strip_prefix("layer:")
+        .is_some_and(|id| !a.layers.iter().any(|l| l.id == id));
+    if set_aside {
+        " (set aside, still counted)"
+    } else {
+        ""
+    }
+}
+
 /// How many ignored hits the human and Markdown reports show (JSON has them all).
 const IGNORED_SHOWN: usize = 4;
 

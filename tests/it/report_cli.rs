@@ -401,3 +401,60 @@ fn a_large_backlog_lists_the_best_ranked_rows_and_says_how_to_get_the_rest() {
         "{err}"
     );
 }
+
+/// The size comes from the rules' reading, so a layer the nearest examples set aside still
+/// counts; the human and Markdown reports say so next to that layer's points, and only there.
+#[test]
+fn a_layer_set_aside_is_marked_in_the_size_reasons() {
+    let texts = [
+        "Let researchers submit GPU jobs from anywhere without VPN or SSH: point at a GitHub repo with a Dockerfile, the server clones, builds and runs it on N GPUs, and I download whatever it wrote to /output.",
+        "Let students keep a container running over the weekend",
+        "Re-enable MIG on two of the four A100s for the course",
+    ];
+    let mut marked = 0;
+    for text in texts {
+        let json: serde_json::Value = serde_json::from_str(&crate::common::stdout_of(
+            crate::common::ds01().args(["analyze", "--format", "json", text]),
+            text,
+        ))
+        .expect("json");
+        let kept: Vec<&str> = json["layers"]
+            .as_array()
+            .expect("layers")
+            .iter()
+            .map(|l| l["id"].as_str().expect("id"))
+            .collect();
+        for format in ["human", "markdown"] {
+            let out = crate::common::stdout_of(
+                crate::common::ds01()
+                    .args(["analyze", "--format", format, "--color", "never", text]),
+                text,
+            )
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+            for r in json["size"]["reasons"].as_array().expect("reasons") {
+                let concern = r["concern"].as_str().expect("concern");
+                let Some(id) = concern.strip_prefix("layer:") else {
+                    continue;
+                };
+                let points = r["points"].as_f64().expect("points");
+                let note = if format == "human" {
+                    format!("+{points} {concern} (set aside, still counted)")
+                } else {
+                    format!("{concern} +{points} (set aside, still counted)")
+                };
+                if kept.contains(&id) {
+                    assert!(!out.contains(&note), "{format}: {id} is kept: {out}");
+                } else {
+                    assert!(out.contains(&note), "{format}: {id} was set aside: {out}");
+                    marked += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        marked > 0,
+        "one of the texts has a layer set aside by the nearest examples"
+    );
+}
