@@ -537,8 +537,19 @@ type SharedEvidence = Rc<[Evidence]>;
 
 impl Scores {
     fn add(&mut self, rule_idx: usize, rule: &Rule, evidence: &[Evidence]) {
+        self.add_where(rule_idx, rule, evidence, |_| true);
+    }
+
+    /// [`Scores::add`] for the signals `keep` accepts.
+    fn add_where(
+        &mut self,
+        rule_idx: usize,
+        rule: &Rule,
+        evidence: &[Evidence],
+        keep: impl Fn(&Concern) -> bool,
+    ) {
         let shared: SharedEvidence = evidence.into();
-        for (concern, weight) in &rule.signals {
+        for (concern, weight) in rule.signals.iter().filter(|(c, _)| keep(c)) {
             let entry = (*weight, shared.clone());
             match self.by_concern.get_mut(concern) {
                 Some(rules) => {
@@ -817,10 +828,22 @@ fn rules_on_spans(
         }
         None => (false, Vec::new()),
     };
-    for h in &hits {
-        scores.add(h.rule, &set.rules[h.rule], &h.evidence);
-    }
     scores.reported = reported_content(set, text, spans);
+    for h in &hits {
+        let rule = &set.rules[h.rule];
+        if rule.reports || !scores.is_reported(&h.evidence) {
+            scores.add(h.rule, rule, &h.evidence);
+        } else {
+            // Wholly inside what a document is reported to say: the page's content. It places
+            // the text (layers, components) but raises no risk and strains nothing, and a risk
+            // rule's other signals (the admin who answers for it) go with its risk.
+            if rule.family != crate::rules::Family::Risks {
+                scores.add_where(h.rule, rule, &h.evidence, |c| {
+                    !matches!(c.kind, Kind::Risk | Kind::Strains)
+                });
+            }
+        }
+    }
     // Conditional rules, then inference rules, to a fixed point (see `infer`).
     infer::run(set, text, spans, &mut scores, &mut hits, yielding);
     hits.sort_by_key(|h| h.rule);
@@ -918,7 +941,11 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
     let suppressed = secondary;
     let mut tiers = findings(Kind::Tier);
     tiers.sort_by_key(|f| tier_order(&f.id));
-    let mut strained = findings(Kind::Strains);
+    // Likewise a strain: "the README still describes a ~/.keep-alive file" relaxes nothing.
+    let mut strained: Vec<Finding> = findings(Kind::Strains)
+        .into_iter()
+        .filter(|f| !scores.is_reported(&f.evidence))
+        .collect();
     let mut supported: Vec<Finding> = findings(Kind::Supports)
         .into_iter()
         .filter(|f| !strained.iter().any(|s| s.id == f.id))
@@ -926,6 +953,7 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
     direction::apply(set, text, &mut supported, &mut strained);
     // A risk read wholly inside what a document is reported to say ("the page says mig
     // reconfiguration needs a reboot") is the page's content: fixing the page risks nothing.
+    // (Strains above are read the same way.)
     let risks: Vec<Finding> = findings(Kind::Risk)
         .into_iter()
         .filter(|f| !scores.is_reported(&f.evidence))

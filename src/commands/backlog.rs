@@ -12,20 +12,26 @@ use crate::report::{self, backlog as render, html};
 /// How many ranked items `--sensitivity` looks at when `--top` is not given.
 const SENSITIVITY_TOP: usize = 5;
 
+/// The settings of a loaded backlog that do nothing as written, as warnings on stderr (they
+/// never change the exit code).
+fn warn_settings(path: &Path, b: &Backlog) {
+    for w in &b.warnings {
+        report::warn(&format!(
+            "{}:{}:{}: {}",
+            path.display(),
+            w.line,
+            w.col,
+            w.message
+        ));
+    }
+}
+
 /// Load a backlog; findings become one tool error listing every problem.
 fn load_or_fail(path: &Path) -> Result<Backlog, Error> {
     let started = std::time::Instant::now();
     match crate::backlog::load(path) {
         Ok(b) => {
-            for w in &b.warnings {
-                report::warn(&format!(
-                    "{}:{}:{}: {}",
-                    path.display(),
-                    w.line,
-                    w.col,
-                    w.message
-                ));
-            }
+            warn_settings(path, &b);
             report::info(&format!(
                 "{}: {} items, {} dependencies, loaded in {:.1} ms",
                 path.display(),
@@ -96,7 +102,10 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     let name = args.backlog.display().to_string();
     if args.check {
         let findings = match crate::backlog::load(&args.backlog) {
-            Ok(_) => Vec::new(),
+            Ok(b) => {
+                warn_settings(&args.backlog, &b);
+                Vec::new()
+            }
             Err(LoadError::Tool(e)) => return Err(e),
             Err(LoadError::Findings(f)) => f,
         };

@@ -5,7 +5,7 @@
 //! repetitions), the PikeVM walks every NFA state for every byte. `(?:a{0,1000}){0,10}c`
 //! compiles (about 10,000 states, far under the crate's 2 MiB size limit) and then costs 14 s on
 //! 64 KiB of text. So a user pattern is refused at load, at its `file:line:col`, when its NFA
-//! has more than [`MAX_NFA_STATES`] states: some 12 times the largest embedded default
+//! has more than [`MAX_NFA_STATES`] states: some 3 times the largest embedded default
 //! pattern (the unit test `defaults_are_far_under_the_limit` keeps that margin), so no
 //! pattern a rule author writes by hand comes near it.
 //!

@@ -863,3 +863,33 @@ fn the_summary_keeps_acronyms_in_label_names() {
     assert!(a.summary.contains("MIG slices only"), "{}", a.summary);
     assert!(!a.summary.contains("mig slices"), "{}", a.summary);
 }
+
+/// What a page is reported to say is the page's content: fixing the page raises none of the
+/// risks and strains none of the principles its words would raise in a proposal, while the same
+/// words written as the writer's own change still do.
+#[test]
+fn a_page_reported_on_raises_no_risk_and_strains_nothing() {
+    let reported = run(
+        "The commands page says seccomp is disabled in every container and that a keep-alive file holds a container for a week; fix the page.",
+    );
+    assert!(reported.risks.is_empty(), "{:?}", reported.risks);
+    assert!(
+        reported.principles.strained.is_empty(),
+        "{:?}",
+        reported.principles.strained
+    );
+    assert!(
+        reported
+            .tiers
+            .iter()
+            .flat_map(|t| &t.evidence)
+            .all(|e| &*e.rule != "risk-security-surface"),
+        "the security risk's admin went with it: {:?}",
+        reported.tiers
+    );
+    let proposed = run(
+        "Disable seccomp in every container and let a keep-alive file hold a container for a week.",
+    );
+    assert!(has(&proposed, "risk:security"));
+    assert!(has(&proposed, "strains:ephemeral-containers"));
+}

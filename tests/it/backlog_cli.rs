@@ -529,6 +529,10 @@ fn a_decay_the_strategy_does_not_use_is_a_warning_naming_its_line() {
         err.contains("warning:") && err.contains("b.toml:3:9") && err.contains("\"max\""),
         "{err}"
     );
+    // `--check` (the lint mode for CI) shows it too, and still passes.
+    let out = ds01().args(["score", p, "--check"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("b.toml:3:9"));
     // Under `sum`, decay is the strategy's own setting: no warning.
     std::fs::write(
         &path,

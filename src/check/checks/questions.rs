@@ -18,8 +18,9 @@ const STOPWORDS: &[&str] = &[
     "they", "what's", "once", "asked", "this", "used", "uses", "using", "work", "works", "kind",
     "sure", "able", "thing",
 ];
-/// The framing of the combination questions ("You mention {first}: ..."), not their content.
-const FRAMING: &[&str] = &["mention", "mentions", "mentioned"];
+/// The framing of the combination questions ("You mention {first}: ...", "This touches
+/// {first}: ..." for an inferred concern), not their content.
+const FRAMING: &[&str] = &["mention", "mentions", "mentioned", "touch", "touches"];
 const SHORT_TERMS: &[&str] = &[
     "gpu", "mig", "cpu", "tty", "ssh", "api", "vpn", "uid", "ldap",
 ];
