@@ -280,20 +280,12 @@ enum Cancel<'a> {
 impl std::fmt::Display for Cancel<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Cancel::Excluded(source) => {
-                // A long alternation is named by its start and length, not pasted whole.
-                const SHOWN: usize = 80;
-                if source.chars().count() > SHOWN {
-                    let head: String = source.chars().take(SHOWN - 20).collect();
-                    write!(
-                        f,
-                        "excluded by `{head}…` ({} characters) in the same sentence",
-                        source.chars().count()
-                    )
-                } else {
-                    write!(f, "excluded by `{source}` in the same sentence")
-                }
-            }
+            // A long alternation is named by its start and length, as rule errors name it.
+            Cancel::Excluded(source) => write!(
+                f,
+                "excluded by `{}` in the same sentence",
+                crate::rules::cost::shown(source)
+            ),
             Cancel::Negated(cue) => write!(f, "negated by `{cue}`"),
         }
     }
@@ -536,20 +528,21 @@ impl Established {
 type SharedEvidence = Rc<[Evidence]>;
 
 impl Scores {
+    /// Count a rule's hit. A hit wholly inside what a document is reported to say (and not
+    /// the report itself) is the page's content: it places the text (layers, components) but
+    /// raises no risk and strains nothing, and a risk rule's other signals (the admin who
+    /// answers for it) go with its risk. Set [`Scores::reported`] before the first hit.
     fn add(&mut self, rule_idx: usize, rule: &Rule, evidence: &[Evidence]) {
-        self.add_where(rule_idx, rule, evidence, |_| true);
-    }
-
-    /// [`Scores::add`] for the signals `keep` accepts.
-    fn add_where(
-        &mut self,
-        rule_idx: usize,
-        rule: &Rule,
-        evidence: &[Evidence],
-        keep: impl Fn(&Concern) -> bool,
-    ) {
+        let content = !rule.reports && self.is_reported(evidence);
+        if content && rule.family == Family::Risks {
+            return;
+        }
         let shared: SharedEvidence = evidence.into();
-        for (concern, weight) in rule.signals.iter().filter(|(c, _)| keep(c)) {
+        let signals = rule
+            .signals
+            .iter()
+            .filter(|(c, _)| !(content && matches!(c.kind, Kind::Risk | Kind::Strains)));
+        for (concern, weight) in signals {
             let entry = (*weight, shared.clone());
             match self.by_concern.get_mut(concern) {
                 Some(rules) => {
@@ -828,21 +821,10 @@ fn rules_on_spans(
         }
         None => (false, Vec::new()),
     };
+    // Set before any hit is counted: a hit inside a document's reported content counts less.
     scores.reported = reported_content(set, text, spans);
     for h in &hits {
-        let rule = &set.rules[h.rule];
-        if rule.reports || !scores.is_reported(&h.evidence) {
-            scores.add(h.rule, rule, &h.evidence);
-        } else {
-            // Wholly inside what a document is reported to say: the page's content. It places
-            // the text (layers, components) but raises no risk and strains nothing, and a risk
-            // rule's other signals (the admin who answers for it) go with its risk.
-            if rule.family != crate::rules::Family::Risks {
-                scores.add_where(h.rule, rule, &h.evidence, |c| {
-                    !matches!(c.kind, Kind::Risk | Kind::Strains)
-                });
-            }
-        }
+        scores.add(h.rule, &set.rules[h.rule], &h.evidence);
     }
     // Conditional rules, then inference rules, to a fixed point (see `infer`).
     infer::run(set, text, spans, &mut scores, &mut hits, yielding);
@@ -941,23 +923,15 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
     let suppressed = secondary;
     let mut tiers = findings(Kind::Tier);
     tiers.sort_by_key(|f| tier_order(&f.id));
-    // Likewise a strain: "the README still describes a ~/.keep-alive file" relaxes nothing.
-    let mut strained: Vec<Finding> = findings(Kind::Strains)
-        .into_iter()
-        .filter(|f| !scores.is_reported(&f.evidence))
-        .collect();
+    // Risks and strains read wholly inside what a document is reported to say ("the README
+    // still describes a ~/.keep-alive file") were never counted (see `Scores::add`).
+    let mut strained = findings(Kind::Strains);
     let mut supported: Vec<Finding> = findings(Kind::Supports)
         .into_iter()
         .filter(|f| !strained.iter().any(|s| s.id == f.id))
         .collect();
     direction::apply(set, text, &mut supported, &mut strained);
-    // A risk read wholly inside what a document is reported to say ("the page says mig
-    // reconfiguration needs a reboot") is the page's content: fixing the page risks nothing.
-    // (Strains above are read the same way.)
-    let risks: Vec<Finding> = findings(Kind::Risk)
-        .into_iter()
-        .filter(|f| !scores.is_reported(&f.evidence))
-        .collect();
+    let risks = findings(Kind::Risk);
     let gpu_impact = decide_gpu(set, &scores);
 
     let principles = Principles {
@@ -1639,7 +1613,24 @@ fn summary_of(set: &RuleSet, scores: &Scores) -> ConcernSummary {
 
 #[cfg(test)]
 mod tests {
-    use super::{Marks, SENTENCE_WINDOW, char_ceil, clause_start, sentence_bounds};
+    use super::{Cancel, Marks, SENTENCE_WINDOW, char_ceil, clause_start, sentence_bounds};
+
+    /// A long exclude alternation is named by its start and length, as rule errors name a
+    /// pattern; a short one whole.
+    #[test]
+    fn an_exclusion_is_named_abbreviated_when_long() {
+        let long = format!("\\b({})\\b", vec!["word"; 200].join("|"));
+        let note = Cancel::Excluded(&long).to_string();
+        assert!(note.len() < 200, "{note}");
+        assert!(
+            note.contains(&format!("({} bytes in all)", long.len())),
+            "{note}"
+        );
+        assert_eq!(
+            Cancel::Excluded("\\bdocs\\b").to_string(),
+            "excluded by `\\bdocs\\b` in the same sentence"
+        );
+    }
 
     /// The bounds looked up among the marks are those the walks find, at every position of
     /// texts with every kind of mark, non-ASCII characters and stretches longer than the

@@ -409,8 +409,9 @@ pub(super) fn rule_detail(r: &Rule) -> String {
         out.push('\n');
         out.push_str(&wrap(
             "Reports what a document says: from its match to the end of the sentence (or to a \
-             turn such as \"but\", \"so\", \"please\" or a semicolon), GPU words are that \
-             document's content, and in the GPU contest they count as context.",
+             turn such as \"but\", \"so\", \"please\" or a semicolon), the text is that \
+             document's content: GPU words there count as context in the GPU contest, and hits \
+             that lie wholly there raise no risk and strain no principle.",
             96,
             "",
         ));
