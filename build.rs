@@ -4,7 +4,8 @@
 //! instructions, a fifth of a one-sentence run). Nothing but the standard library: the table
 //! is Rust source, included here as a module.
 //!
-//! It also pre-parses the embedded rule files (`rules/*.toml`): see [`embedded_rules`]; and
+//! It also compiles the ASCII forward NFA of every table entry (`OUT_DIR/forward_nfas.bin`:
+//! see [`forward_nfas`]), pre-parses the embedded rule files (`rules/*.toml`): see [`embedded_rules`]; and
 //! indexes the labelled sets of the nearest-examples channel (`OUT_DIR/neighbours.rs`): see
 //! [`neighbours`].
 //!
@@ -15,6 +16,8 @@ use std::fmt::Write as _;
 
 #[path = "build/embedded_rules.rs"]
 mod embedded_rules;
+#[path = "build/forward_nfas.rs"]
+mod forward_nfas;
 #[path = "build/neighbours.rs"]
 mod neighbours;
 
@@ -75,6 +78,9 @@ fn main() {
     }
     src.push_str("];\n");
     std::fs::write(out.join("prefix_automaton.rs"), src).expect("write the literal ids");
+    let patterns: Vec<&str> = prefix_table::TABLE.iter().map(|e| e.0).collect();
+    std::fs::write(out.join("forward_nfas.bin"), forward_nfas::blob(&patterns))
+        .expect("write the forward NFAs");
 }
 
 /// The DFA of the literals (ASCII case ignored, all occurrences), serialised; and its number

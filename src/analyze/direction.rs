@@ -40,18 +40,18 @@ fn gap(starts: &[usize], a: (usize, usize), b: (usize, usize)) -> usize {
 }
 
 fn matches(re: &crate::rules::LazyRegex, text: &str, lo: usize, hi: usize) -> Vec<(usize, usize)> {
-    // The lean regex: a sentence is short, and building the searcher's literal prefilter for
-    // these long alternations would cost more than the search.
+    // A sentence is short: its matches are found by the forward DFAs at the cue's literals
+    // (`LazyRegex::find_all`), not by a regex with its own literal prefilter, which would
+    // cost more to build for these long alternations than the search.
     let hay = &text[lo..hi];
     // Every match kept is non-empty, so it starts with one of the cue's prefix literals and
     // ends with one of its suffix literals: without them in `hay`, nothing is compiled.
     if re.cannot_match(hay) {
         return Vec::new();
     }
-    re.regex_for(hay)
-        .find_iter(hay)
-        .filter(|m| m.start() < m.end())
-        .map(|m| (lo + m.start(), lo + m.end()))
+    re.find_all(hay)
+        .into_iter()
+        .map(|(start, end)| (lo + start, lo + end))
         .collect()
 }
 
@@ -359,14 +359,14 @@ fn finding_way(d: &Direction, text: &str, f: &Finding) -> Option<(Way, (usize, u
 fn proposes(re: &crate::rules::LazyRegex, text: &str, at: usize) -> bool {
     let (lo, hi) = sentence_bounds(text, at, at);
     let s = text[lo..hi].trim_start();
-    re.regex_for(s).is_match(s)
+    re.is_match(s)
 }
 
 /// Whether any sentence of the text proposes something.
 fn text_proposes(re: &crate::rules::LazyRegex, text: &str) -> bool {
     sentences(text).any(|s| {
         let s = s.trim_start();
-        re.regex_for(s).is_match(s)
+        re.is_match(s)
     })
 }
 

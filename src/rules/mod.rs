@@ -4,6 +4,7 @@ mod combinations;
 mod components;
 pub(crate) mod cost;
 mod direction;
+mod forward_nfas;
 mod literals;
 mod model;
 pub(crate) mod prefilter;
@@ -491,20 +492,21 @@ struct Forward {
     word_start: bool,
 }
 
+/// The forward DFA of an [`AnchoredSearches`] slot and its locked cache; `None` when there is
+/// none or another thread holds the cache.
+type Locked<'r> = Option<(
+    &'r regex_automata::hybrid::dfa::DFA,
+    std::sync::MutexGuard<'r, regex_automata::hybrid::dfa::Cache>,
+)>;
+
 /// Anchored searches of one pattern in one text (see [`LazyRegex::anchored`]).
 pub(crate) struct AnchoredSearches<'r> {
     re: &'r LazyRegex,
     ascii: bool,
-    /// The forward DFA and its locked cache, once the first search has looked for them; `None`
-    /// inside when there is none or another thread holds the cache (the searches then go
-    /// through [`LazyRegex::regex`]).
-    #[allow(clippy::type_complexity)]
-    dfa: Option<
-        Option<(
-            &'r regex_automata::hybrid::dfa::DFA,
-            std::sync::MutexGuard<'r, regex_automata::hybrid::dfa::Cache>,
-        )>,
-    >,
+    /// The forward DFAs (0: Unicode, 1: ASCII) and their locked caches, each once the first
+    /// search that needs it has looked for it (see [`Locked`]; the searches then go through
+    /// [`LazyRegex::regex`]).
+    dfa: [Option<Locked<'r>>; 2],
 }
 
 impl AnchoredSearches<'_> {
@@ -513,14 +515,21 @@ impl AnchoredSearches<'_> {
     /// it cannot when it meets a non-ASCII byte next to a Unicode `\b`, when its cache thrashes,
     /// or when another thread holds it; the full regex answers then. Only for patterns whose
     /// every match is non-empty (those with prefix literals): an empty match would need the
-    /// regex's UTF-8 handling of empty matches. `ascii` says the whole haystack is ASCII: the
-    /// DFA compiled without Unicode then answers (see [`LazyRegex::ascii_regex`]).
+    /// regex's UTF-8 handling of empty matches.
+    ///
+    /// The DFA compiled without Unicode answers (see [`LazyRegex::ascii_regex`]) when the whole
+    /// haystack is ASCII (`ascii`), and also when every byte the search can look at is: those
+    /// of its range, the one before (a `\b` at the start looks back) and the one after (a `\b`
+    /// at the end looks ahead). On ASCII bytes the two automata are the same, and a search
+    /// reads nothing else; so one em dash or curly quote in a text does not cost every pattern
+    /// its text reaches a Unicode compile.
     pub(crate) fn search(
         &mut self,
         input: &regex_automata::Input<'_>,
     ) -> Option<regex_automata::Match> {
-        let (re, ascii) = (self.re, self.ascii);
-        let dfa = self.dfa.get_or_insert_with(|| {
+        let re = self.re;
+        let ascii = (self.ascii || reach_is_ascii(input)) && re.ascii_forward().is_some();
+        let dfa = self.dfa[usize::from(ascii)].get_or_insert_with(|| {
             re.forward(ascii)
                 .and_then(|f| f.cache.try_lock().ok().map(|cache| (&f.dfa, cache)))
         });
@@ -538,6 +547,23 @@ impl AnchoredSearches<'_> {
         }
         re.regex().search(input)
     }
+}
+
+/// The longest range [`reach_is_ascii`] checks (a sentence's worth).
+const REACH_CHECKED: usize = 512;
+
+/// Whether every byte a forward search of `input` can look at is ASCII: its range and the
+/// bytes just before and just after it (see [`AnchoredSearches::search`]). A range longer than
+/// [`REACH_CHECKED`] counts as not ASCII: an unbounded pattern's range runs to the end of the
+/// text, and checking it at each start would make a long text's searches quadratic.
+fn reach_is_ascii(input: &regex_automata::Input<'_>) -> bool {
+    if input.end() - input.start() > REACH_CHECKED {
+        return false;
+    }
+    let hay = input.haystack();
+    let from = input.start().saturating_sub(1);
+    let to = input.end().saturating_add(1).min(hay.len());
+    hay.get(from..to).is_some_and(<[u8]>::is_ascii)
 }
 
 impl LazyRegex {
@@ -591,16 +617,17 @@ impl LazyRegex {
     /// begins with a word boundary, and `start` lies between two ASCII word characters (word
     /// characters in Unicode and ASCII alike), where there is none. The literal "key" occurs in
     /// "monkey", "a " at the end of "data ": one anchored search in seven of the 10 MB corpus
-    /// started at such a place. `ascii` as for [`LazyRegex::anchored`].
-    pub(crate) fn cannot_start_at(&self, text: &[u8], start: usize, ascii: bool) -> bool {
+    /// started at such a place.
+    pub(crate) fn cannot_start_at(&self, text: &[u8], start: usize) -> bool {
         let word = |i: usize| {
             text.get(i)
                 .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
         };
+        // Both automata know it (their patterns begin alike); the ASCII one is cheaper to have.
         start > 0
             && word(start - 1)
             && word(start)
-            && self.forward(ascii).is_some_and(|f| f.word_start)
+            && self.forward(true).is_some_and(|f| f.word_start)
     }
 
     /// Anchored searches of this pattern ([`AnchoredSearches::search`]), many in a row: the
@@ -609,7 +636,7 @@ impl LazyRegex {
         AnchoredSearches {
             re: self,
             ascii,
-            dfa: None,
+            dfa: [None, None],
         }
     }
 
@@ -631,15 +658,26 @@ impl LazyRegex {
     /// The forward lazy DFA, built on first use: the one without Unicode when `ascii` (the
     /// haystack is ASCII) and the pattern compiles without Unicode, else the Unicode one.
     fn forward(&self, ascii: bool) -> Option<&Forward> {
-        let unicode = || self.forward.get_or_init(|| self.build_forward(false));
-        // A user pattern's NFA is already built: building the ASCII one would cost more than
-        // the Unicode one saves.
-        if ascii && self.nfa.is_none() {
-            if let Some(f) = self.forward_ascii.get_or_init(|| self.build_forward(true)) {
+        if ascii {
+            if let Some(f) = self.ascii_forward() {
                 return Some(f);
             }
         }
-        unicode().as_deref()
+        self.forward
+            .get_or_init(|| self.build_forward(false))
+            .as_deref()
+    }
+
+    /// The forward lazy DFA without Unicode, built on first use; `None` when the pattern does
+    /// not compile without Unicode, and for a user pattern: its NFA is already built, and
+    /// building the ASCII one would cost more than the Unicode one saves.
+    fn ascii_forward(&self) -> Option<&Forward> {
+        if self.nfa.is_some() {
+            return None;
+        }
+        self.forward_ascii
+            .get_or_init(|| self.build_forward(true))
+            .as_deref()
     }
 
     fn build_forward(&self, ascii: bool) -> Option<Box<Forward>> {
@@ -659,8 +697,15 @@ impl LazyRegex {
             static UNICODE: thompson::Compiler = compiler(false);
             static ASCII: thompson::Compiler = compiler(true);
         }
-        let (nfa, word_start) = match &self.nfa {
-            Some(nfa) if !ascii => (nfa.clone(), false),
+        // An embedded pattern's ASCII NFA was compiled at build time (`forward_nfas`).
+        let precompiled = if ascii && self.nfa.is_none() {
+            literals::table_index_of(&self.source, self.case_sensitive).and_then(forward_nfas::get)
+        } else {
+            None
+        };
+        let (nfa, word_start) = match (&self.nfa, precompiled) {
+            (_, Some(built)) => built,
+            (Some(nfa), None) if !ascii => (nfa.clone(), false),
             _ => {
                 // Parsed here rather than by the compiler (which would parse it the same way),
                 // to read from the syntax whether every match begins with `\b`.
@@ -805,6 +850,11 @@ impl LazyRegex {
         if !self.may_match(text) {
             return false;
         }
+        if !text.is_ascii() {
+            if let Some(found) = self.short_matches(text, 1) {
+                return !found.is_empty();
+            }
+        }
         if text.is_ascii() {
             // The ASCII forward DFA alone answers "is there a match" (see `ascii_regex`).
             if let Some(f) = self.forward(true) {
@@ -819,6 +869,57 @@ impl LazyRegex {
         } else {
             self.searcher().is_match(text)
         }
+    }
+
+    /// The non-empty matches of the pattern in `text`, leftmost-first and non-overlapping, as
+    /// `self.regex_for(text).find_iter(text)` reports them. A short text is searched through
+    /// the forward DFAs (see [`LazyRegex::short_matches`]), which a sentence mostly needs
+    /// anyway: nothing else is compiled.
+    pub(crate) fn find_all(&self, text: &str) -> Vec<(usize, usize)> {
+        self.short_matches(text, usize::MAX).unwrap_or_else(|| {
+            self.regex_for(text)
+                .find_iter(text)
+                .filter(|m| m.start() < m.end())
+                .map(|m| (m.start(), m.end()))
+                .collect()
+        })
+    }
+
+    /// The first `limit` non-empty matches of the pattern in a short `text`, leftmost-first
+    /// and non-overlapping, found by anchored searches at the occurrences of its prefix
+    /// literals: every match starts at one, and the leftmost match at or after a position is
+    /// the anchored match at the first occurrence there that has one. The searches go through
+    /// the forward DFAs ([`AnchoredSearches::search`]), without Unicode wherever they read
+    /// only ASCII. `None` when the text is long or the pattern has no prefix literals.
+    fn short_matches(&self, text: &str, limit: usize) -> Option<Vec<(usize, usize)>> {
+        if text.len() >= PrefixLiterals::LONG {
+            return None;
+        }
+        let starts = self.prefix_literals()?.starts(text.as_bytes())?;
+        let max_len = self.shape().max_len;
+        let mut searches = self.anchored(text.is_ascii());
+        let mut found = Vec::new();
+        let mut last_end = 0;
+        for s in starts {
+            if found.len() >= limit {
+                break;
+            }
+            if s < last_end || !text.is_char_boundary(s) || self.cannot_start_at(text.as_bytes(), s)
+            {
+                continue;
+            }
+            let end = max_len.map_or(text.len(), |m| s.saturating_add(m).min(text.len()));
+            let input = regex_automata::Input::new(text)
+                .range(s..end)
+                .anchored(regex_automata::Anchored::Yes);
+            if let Some(m) = searches.search(&input) {
+                if m.start() < m.end() {
+                    found.push((m.start(), m.end()));
+                    last_end = m.end();
+                }
+            }
+        }
+        Some(found)
     }
 
     /// Whether the pattern may match somewhere in `text`: `false` when it has suffix literals
@@ -961,6 +1062,31 @@ impl PrefixLiterals {
     /// so `analyze` of one sentence builds no automaton.
     const LONG: usize = 512;
 
+    /// Where one of the literals begins in `hay` (ASCII case ignored), in order; `None` when a
+    /// literal is empty or they are not bucketed (see `lower`).
+    fn starts<'h>(&'h self, hay: &'h [u8]) -> Option<impl Iterator<Item = usize> + 'h> {
+        if self.lower.is_empty() || self.bucket[256] == 0 {
+            return None;
+        }
+        Some(
+            hay.iter()
+                .enumerate()
+                .filter(move |&(i, &b)| self.begins_at(hay, i, b))
+                .map(|(i, _)| i),
+        )
+    }
+
+    /// Whether one of the bucketed literals begins at `hay[i]` (which is `b`).
+    fn begins_at(&self, hay: &[u8], i: usize, b: u8) -> bool {
+        let b = usize::from(b.to_ascii_lowercase());
+        let (from, to) = (usize::from(self.bucket[b]), usize::from(self.bucket[b + 1]));
+        from < to
+            && self.lower[from..to].iter().any(|l| {
+                hay.get(i + 1..i + l.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(&l[1..]))
+            })
+    }
+
     /// Whether one of the literals occurs in `hay`, ASCII case ignored.
     fn occur_in(&self, hay: &[u8]) -> bool {
         if self.literals.iter().any(Vec::is_empty) {
@@ -986,15 +1112,9 @@ impl PrefixLiterals {
                 })
             });
         }
-        hay.iter().enumerate().any(|(i, &b)| {
-            let b = usize::from(b.to_ascii_lowercase());
-            let (from, to) = (usize::from(self.bucket[b]), usize::from(self.bucket[b + 1]));
-            from < to
-                && self.lower[from..to].iter().any(|l| {
-                    hay.get(i + 1..i + l.len())
-                        .is_some_and(|w| w.eq_ignore_ascii_case(&l[1..]))
-                })
-        })
+        hay.iter()
+            .enumerate()
+            .any(|(i, &b)| self.begins_at(hay, i, b))
     }
 }
 
@@ -1455,6 +1575,10 @@ impl RuleSet {
                 prefilter::Candidates::At { ascii, .. } => {
                     let (r, p) = self.owners[idx];
                     let re = &self.rules[r].patterns[p];
+                    // In a short text, most searches read only ASCII even when the text is
+                    // not all ASCII (see `AnchoredSearches::search`): the ASCII automaton is
+                    // the one to have ready.
+                    let ascii = ascii || !long;
                     if re.forward_built(ascii) {
                         return None;
                     }
@@ -1687,5 +1811,70 @@ mod suffix_index_tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod short_match_tests {
+    use super::defaults;
+
+    /// The examples of a rule with non-ASCII characters worked in: an em dash between words,
+    /// curly quotes for straight ones, accented letters, a no-break space, the Kelvin sign and
+    /// the long s (which `(?i)` folds to ASCII letters).
+    fn variants(text: &str) -> Vec<String> {
+        let mut out = vec![text.to_owned()];
+        let words: Vec<&str> = text.split(' ').collect();
+        for at in [1, words.len() / 2, words.len().saturating_sub(1)] {
+            let mut w = words.clone();
+            if at < w.len() {
+                w.insert(at, "—");
+                out.push(w.join(" "));
+            }
+        }
+        out.push(text.replace('\'', "\u{2019}").replace('"', "\u{201c}"));
+        out.push(text.replacen('e', "é", 2));
+        out.push(text.replacen(' ', "\u{a0}", 3));
+        out.push(
+            text.replacen('k', "\u{212a}", 1)
+                .replacen('s', "\u{17f}", 1),
+        );
+        out.push(format!("Müller: {text} … ok"));
+        out
+    }
+
+    /// `find_all` and `is_match` answer as the regex itself, for every pattern and exclusion of
+    /// the embedded rules, on their own examples with non-ASCII characters worked in, where the
+    /// anchored searches mix the automata with and without Unicode.
+    #[test]
+    fn short_matches_are_the_regexs_matches_on_non_ascii_text() {
+        let set = defaults().expect("defaults");
+        let mut compared = 0;
+        for rule in &set.rules {
+            let texts: Vec<String> = rule
+                .examples_match
+                .iter()
+                .chain(&rule.examples_no_match)
+                .flat_map(|t| variants(t))
+                .collect();
+            for re in rule.patterns.iter().chain(&rule.exclude) {
+                let reference = regex_automata::meta::Regex::new(&re.effective()).expect("valid");
+                for text in &texts {
+                    let want: Vec<(usize, usize)> = reference
+                        .find_iter(text.as_str())
+                        .filter(|m| m.start() < m.end())
+                        .map(|m| (m.start(), m.end()))
+                        .collect();
+                    assert_eq!(re.find_all(text), want, "{} in {text:?}", re.source);
+                    assert_eq!(
+                        re.is_match(text),
+                        !want.is_empty(),
+                        "{} in {text:?}",
+                        re.source
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 10_000, "only {compared} comparisons");
     }
 }

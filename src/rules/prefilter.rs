@@ -337,7 +337,7 @@ impl Candidates<'_> {
                                 .max_len
                                 .map_or(text.len(), |m| s.saturating_add(m).min(text.len()));
                             // A start where no match can begin counts as a failed search.
-                            if !re.cannot_start_at(text.as_bytes(), s, ascii) {
+                            if !re.cannot_start_at(text.as_bytes(), s) {
                                 let input = Input::new(text).range(s..end).anchored(Anchored::Yes);
                                 if let Some(m) = searches.search(&input) {
                                     last_end = m.end();
