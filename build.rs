@@ -79,8 +79,16 @@ fn main() {
     src.push_str("];\n");
     std::fs::write(out.join("prefix_automaton.rs"), src).expect("write the literal ids");
     let patterns: Vec<&str> = prefix_table::TABLE.iter().map(|e| e.0).collect();
-    std::fs::write(out.join("forward_nfas.bin"), forward_nfas::blob(&patterns))
-        .expect("write the forward NFAs");
+    std::fs::write(
+        out.join("forward_nfas.bin"),
+        forward_nfas::blob(&patterns, false),
+    )
+    .expect("write the forward NFAs");
+    std::fs::write(
+        out.join("forward_nfas_unicode.bin"),
+        forward_nfas::blob(&patterns, true),
+    )
+    .expect("write the forward NFAs");
 }
 
 /// The DFA of the literals (ASCII case ignored, all occurrences), serialised; and its number

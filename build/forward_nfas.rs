@@ -8,11 +8,15 @@
 //! `thompson::Builder`, which yields the same NFA state for state (a unit test compares them
 //! for every entry) at about a quarter of the cost and with nothing parsed.
 //!
-//! Layout of `OUT_DIR/forward_nfas.bin` (read by `src/rules/forward_nfas.rs`): `u32` little-
-//! endian number of entries `n`, then `n + 1` `u32` offsets (from the end of this header) of
-//! each entry's bytes; an empty entry means "not precompiled" (non-ASCII pattern, or one the
-//! compiler refuses). An entry is LEB128 unsigned integers: flags (bit 0: every match begins
-//! with a word boundary; bit 1: the NFA's UTF-8 mode), the anchored start, the unanchored
+//! The few patterns that are not ASCII (a curly quote) have no NFA for ASCII text: their
+//! Unicode NFAs are compiled the same way (Unicode and UTF-8 on), into a second file.
+//!
+//! Layout of `OUT_DIR/forward_nfas.bin` and `forward_nfas_unicode.bin` (read by
+//! `src/rules/forward_nfas.rs`): `u32` little-endian number of entries `n`, then `n + 1` `u32` offsets (from the end of this header) of
+//! each entry's bytes; an empty entry means "not precompiled" (a pattern of the other file, or
+//! one the compiler refuses). An entry is LEB128 unsigned integers: flags (bit 0: every match begins
+//! with a word boundary; bit 1: the NFA's UTF-8 mode; bit 2: no match is empty), the anchored
+//! start, the unanchored
 //! start, the pattern's start, the number of states, then each state: a tag and its fields —
 //! 0 byte range (start, end, next); 1 sparse (count, then start, end, next each); 2 look
 //! (look bits, next); 3 union (count, then each alternate); 4 binary union (alt1, alt2);
@@ -36,12 +40,14 @@ fn leb(out: &mut Vec<u8>, mut n: usize) {
     }
 }
 
-/// One pattern's entry, or an empty one when it is not precompiled.
-fn entry(pattern: &str) -> Vec<u8> {
-    if !pattern.is_ascii() {
+/// One pattern's entry, or an empty one when it is not precompiled. Without `unicode`, the
+/// NFA for ASCII text of an ASCII pattern; with it, the Unicode NFA of a pattern that is not
+/// ASCII (it has none for ASCII text, and a few of the defaults hold a curly quote).
+fn entry(pattern: &str, unicode: bool) -> Vec<u8> {
+    if pattern.is_ascii() == unicode {
         return Vec::new();
     }
-    let config = syntax::Config::new().unicode(false).utf8(false);
+    let config = syntax::Config::new().unicode(unicode).utf8(unicode);
     let Ok(hir) = syntax::parse_with(pattern, &config) else {
         return Vec::new();
     };
@@ -61,9 +67,10 @@ fn entry(pattern: &str) -> Vec<u8> {
         return Vec::new();
     };
     let mut out = Vec::new();
+    let nonempty = hir.properties().minimum_len().is_some_and(|n| n > 0);
     leb(
         &mut out,
-        usize::from(word_start) | (usize::from(nfa.is_utf8()) << 1),
+        usize::from(word_start) | (usize::from(nfa.is_utf8()) << 1) | (usize::from(nonempty) << 2),
     );
     for id in [nfa.start_anchored(), nfa.start_unanchored(), start] {
         leb(&mut out, id.as_usize());
@@ -114,9 +121,10 @@ fn entry(pattern: &str) -> Vec<u8> {
     out
 }
 
-/// The blob for these effective patterns (in `prefix_table::TABLE` order).
-pub(crate) fn blob(patterns: &[&str]) -> Vec<u8> {
-    let entries: Vec<Vec<u8>> = patterns.iter().map(|p| entry(p)).collect();
+/// The blob for these effective patterns (in `prefix_table::TABLE` order): their NFAs for
+/// ASCII text, or with `unicode` the Unicode NFAs of those that are not ASCII.
+pub(crate) fn blob(patterns: &[&str], unicode: bool) -> Vec<u8> {
+    let entries: Vec<Vec<u8>> = patterns.iter().map(|p| entry(p, unicode)).collect();
     let mut out = Vec::new();
     out.extend(
         u32::try_from(entries.len())

@@ -490,6 +490,10 @@ struct Forward {
     /// pattern does), so that none starts between two word characters (see
     /// [`LazyRegex::cannot_start_at`]).
     word_start: bool,
+    /// Whether no match is empty, so that anchored searches at every position find exactly
+    /// the regex's matches (see [`LazyRegex::short_matches`]). `false` when unknown (a user
+    /// pattern's NFA).
+    nonempty: bool,
 }
 
 /// The forward DFA of an [`AnchoredSearches`] slot and its locked cache; `None` when there is
@@ -697,15 +701,17 @@ impl LazyRegex {
             static UNICODE: thompson::Compiler = compiler(false);
             static ASCII: thompson::Compiler = compiler(true);
         }
-        // An embedded pattern's ASCII NFA was compiled at build time (`forward_nfas`).
-        let precompiled = if ascii && self.nfa.is_none() {
-            literals::table_index_of(&self.source, self.case_sensitive).and_then(forward_nfas::get)
+        // An embedded pattern's NFA was compiled at build time (`forward_nfas`): for ASCII
+        // text, or for any text when the pattern is not ASCII.
+        let precompiled = if self.nfa.is_none() {
+            literals::table_index_of(&self.source, self.case_sensitive)
+                .and_then(|entry| forward_nfas::get(entry, !ascii))
         } else {
             None
         };
-        let (nfa, word_start) = match (&self.nfa, precompiled) {
-            (_, Some(built)) => built,
-            (Some(nfa), None) if !ascii => (nfa.clone(), false),
+        let (nfa, word_start, nonempty) = match (&self.nfa, precompiled) {
+            (_, Some(built)) => (built.nfa, built.word_start, built.nonempty),
+            (Some(nfa), None) if !ascii => (nfa.clone(), false, false),
             _ => {
                 // Parsed here rather than by the compiler (which would parse it the same way),
                 // to read from the syntax whether every match begins with `\b`.
@@ -720,9 +726,10 @@ impl LazyRegex {
                 let prefix = hir.properties().look_set_prefix();
                 let word_start = prefix.contains(regex_syntax::hir::Look::WordUnicode)
                     || prefix.contains(regex_syntax::hir::Look::WordAscii);
+                let nonempty = hir.properties().minimum_len().is_some_and(|n| n > 0);
                 let compiler = if ascii { &ASCII } else { &UNICODE };
                 let nfa = compiler.with(|c| c.build_from_hir(&hir).ok())?;
-                (nfa, word_start)
+                (nfa, word_start, nonempty)
             }
         };
         let dfa = DFA::builder()
@@ -738,6 +745,7 @@ impl LazyRegex {
             dfa,
             cache,
             word_start,
+            nonempty,
         }))
     }
 
@@ -888,14 +896,28 @@ impl LazyRegex {
     /// The first `limit` non-empty matches of the pattern in a short `text`, leftmost-first
     /// and non-overlapping, found by anchored searches at the occurrences of its prefix
     /// literals: every match starts at one, and the leftmost match at or after a position is
-    /// the anchored match at the first occurrence there that has one. The searches go through
-    /// the forward DFAs ([`AnchoredSearches::search`]), without Unicode wherever they read
-    /// only ASCII. `None` when the text is long or the pattern has no prefix literals.
-    fn short_matches(&self, text: &str, limit: usize) -> Option<Vec<(usize, usize)>> {
+    /// the anchored match at the first occurrence there that has one. A pattern without prefix
+    /// literals but with no empty match (`\bI\b`) is searched at every position the same way,
+    /// in ASCII text.
+    /// The searches go through the forward DFAs ([`AnchoredSearches::search`]), without
+    /// Unicode wherever they read only ASCII. `None` when the text is long, or the pattern has
+    /// no prefix literals and may match empty (or is not known not to).
+    pub(crate) fn short_matches(&self, text: &str, limit: usize) -> Option<Vec<(usize, usize)>> {
         if text.len() >= PrefixLiterals::LONG {
             return None;
         }
-        let starts = self.prefix_literals()?.starts(text.as_bytes())?;
+        let literal_starts = self
+            .prefix_literals()
+            .and_then(|l| l.starts(text.as_bytes()));
+        let starts: Box<dyn Iterator<Item = usize>> = match literal_starts {
+            Some(starts) => Box::new(starts),
+            // On other text, searches from every position would mostly reach a non-ASCII
+            // byte and need the Unicode automata as well as the searcher they give up to.
+            None if text.is_ascii() && self.forward(true).is_some_and(|f| f.nonempty) => {
+                Box::new(0..text.len())
+            }
+            None => return None,
+        };
         let max_len = self.shape().max_len;
         let mut searches = self.anchored(text.is_ascii());
         let mut found = Vec::new();

@@ -298,7 +298,16 @@ impl Candidates<'_> {
         Self: 'a,
     {
         match self {
-            Candidates::Anywhere => Box::new(re.searcher().find_iter(text)),
+            Candidates::Anywhere => match re.short_matches(text, usize::MAX) {
+                // A short text: anchored searches at every position, rather than compiling
+                // the searcher (see `LazyRegex::short_matches`).
+                Some(found) => Box::new(
+                    found
+                        .into_iter()
+                        .map(|(s, e)| Match::new(regex_automata::PatternID::ZERO, s..e)),
+                ),
+                None => Box::new(re.searcher().find_iter(text)),
+            },
             Candidates::At {
                 starts,
                 rest,

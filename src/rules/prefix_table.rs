@@ -1286,6 +1286,6 @@ pub(super) static TABLE: &[Entry] = &[
     ("(?i:\\bxorg\\b)", Some(&[b"xorg"]), Shape { max_len: Some(4), far: false }, Some(&[b"xorg"])),
     ("(?i:~/(dockerfiles|workspace)\\b)", Some(&[b"~/dock", b"~/doc\xe2", b"~/work", b"~/wor\xe2"]), Shape { max_len: Some(16), far: false }, None),
     ("(?i:~/dockerfiles\\b)", Some(&[b"~/docker", b"~/doc\xe2\x84\xaa"]), Shape { max_len: Some(16), far: false }, Some(&[b"erfile\xc5\xbf", b"kerfiles", b"\xaaerfiles"])),
-    ("\\b(I|I'd|I’d|I'm|I’m|I've)\\b", None, Shape { max_len: Some(5), far: false }, None),
     ("\\b([Mm]y|[Mm]e)\\b", Some(&[b"me", b"my"]), Shape { max_len: Some(2), far: false }, Some(&[b"me", b"my"])),
+    ("\\bI\\b", None, Shape { max_len: Some(1), far: false }, None),
 ];
