@@ -4,14 +4,15 @@
 //! instructions, a fifth of a one-sentence run). Nothing but the standard library: the table
 //! is Rust source, included here as a module.
 //!
-//! It also compiles the ASCII forward NFA of every table entry (`OUT_DIR/forward_nfas.bin`:
-//! see [`forward_nfas`]), pre-parses the embedded rule files (`rules/*.toml`): see [`embedded_rules`]; and
+//! It also compiles the forward NFA of every table entry (for ASCII text, or with Unicode for
+//! the few patterns that are not ASCII; see [`forward_nfas`]), pre-parses the embedded rule files (`rules/*.toml`): see [`embedded_rules`]; and
 //! indexes the labelled sets of the nearest-examples channel (`OUT_DIR/neighbours.rs`): see
 //! [`neighbours`].
 //!
 //! Output, in `OUT_DIR`: `prefix_automaton.bin` (read by `src/rules/prefix_automaton.rs`,
-//! which documents its layout) and `prefix_automaton.rs` (per table entry, the ids of its
-//! literals).
+//! which documents its layout), `prefix_automaton.rs` (per table entry, the ids of its
+//! literals), `forward_nfas.bin` and `forward_nfas_unicode.bin` (read by
+//! `src/rules/forward_nfas.rs`), plus the files of `embedded_rules` and `neighbours`.
 use std::fmt::Write as _;
 
 #[path = "build/embedded_rules.rs"]

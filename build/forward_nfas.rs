@@ -3,7 +3,8 @@
 //! `(?i)` case folding and the bounded gaps such as `[^.;]{0,40}` make that 200k–1.2M
 //! instructions each, half of a one-sentence run). Here every ASCII entry of
 //! `prefix_table::TABLE` is parsed and compiled exactly as `LazyRegex::build_forward` does for
-//! ASCII text (Unicode off, UTF-8 off, no capture states, the same size limit), and its NFA's
+//! ASCII text (Unicode and the syntax's UTF-8 check off; the compiler's own UTF-8 mode stays on,
+//! as at run time and in the flags below; no capture states; the same size limit), and its NFA's
 //! states are written out; the program rebuilds the NFA from them with regex-automata's
 //! `thompson::Builder`, which yields the same NFA state for state (a unit test compares them
 //! for every entry) at about a quarter of the cost and with nothing parsed.

@@ -22,10 +22,10 @@ struct Reader<'a>(&'a [u8]);
 impl Reader<'_> {
     fn n(&mut self) -> Option<usize> {
         let mut n = 0usize;
-        for shift in (0..64).step_by(7) {
+        for shift in (0..usize::BITS).step_by(7) {
             let (&b, rest) = self.0.split_first()?;
             self.0 = rest;
-            n |= usize::from(b & 0x7f) << shift;
+            n |= usize::from(b & 0x7f).checked_shl(shift)?;
             if b & 0x80 == 0 {
                 return Some(n);
             }
@@ -37,15 +37,26 @@ impl Reader<'_> {
         u8::try_from(self.n()?).ok()
     }
 
-    fn id(&mut self) -> Option<StateID> {
-        StateID::new(self.n()?).ok()
+    /// A state id, which must name one of the entry's `states` states: `Builder::build`
+    /// trusts the ids it is given (an id out of range panics there).
+    fn id(&mut self, states: usize) -> Option<StateID> {
+        let id = self.n()?;
+        if id >= states {
+            return None;
+        }
+        StateID::new(id).ok()
     }
 
-    fn trans(&mut self) -> Option<Transition> {
+    /// A byte-range transition; a range must not run backwards (regex-automata asserts it).
+    fn trans(&mut self, states: usize) -> Option<Transition> {
+        let (start, end) = (self.byte()?, self.byte()?);
+        if start > end {
+            return None;
+        }
         Some(Transition {
-            start: self.byte()?,
-            end: self.byte()?,
-            next: self.id()?,
+            start,
+            end,
+            next: self.id(states)?,
         })
     }
 }
@@ -70,41 +81,60 @@ pub(super) fn get(entry: usize, unicode: bool) -> Option<Precompiled> {
     }
     let base = 4 + 4 * (count + 1);
     let (start, end) = (u32_at(blob, 4 + 4 * entry)?, u32_at(blob, 8 + 4 * entry)?);
-    let bytes = blob.get(base + start..base + end)?;
+    decode(blob.get(base + start..base + end)?)
+}
+
+/// One entry's bytes read back; `None` when empty or malformed. The blob comes from the same
+/// build, but what `Builder` would assert or loop on (ids out of range, ranges that run
+/// backwards, unions of one alternate) is refused here; the test below feeds it corrupted
+/// entries.
+fn decode(bytes: &[u8]) -> Option<Precompiled> {
     if bytes.is_empty() {
         return None;
     }
     let mut r = Reader(bytes);
     let flags = r.n()?;
-    let (anchored, unanchored, pattern_start) = (r.id()?, r.id()?, r.id()?);
+    let (anchored, unanchored, pattern_start) = (r.n()?, r.n()?, r.n()?);
     let states = r.n()?;
+    let id = |n: usize| (n < states).then(|| StateID::new(n).ok()).flatten();
+    let (anchored, unanchored, pattern_start) =
+        (id(anchored)?, id(unanchored)?, id(pattern_start)?);
     let mut b = Builder::new();
     b.set_utf8(flags & 2 != 0);
     b.start_pattern().ok()?;
     for _ in 0..states {
+        // As the compiler leaves them: a sparse state has two transitions or more, a union
+        // three alternates or more (two make a binary union). Fewer would make `Builder`
+        // drop the state, and unions of one alternate could form a loop it never leaves.
         let added = match r.byte()? {
-            0 => b.add_range(r.trans()?),
+            0 => b.add_range(r.trans(states)?),
             1 => {
                 let n = r.n()?;
+                if n < 2 {
+                    return None;
+                }
                 let mut ts = Vec::with_capacity(n.min(256));
                 for _ in 0..n {
-                    ts.push(r.trans()?);
+                    ts.push(r.trans(states)?);
                 }
                 b.add_sparse(ts)
             }
             2 => {
                 let look = Look::from_repr(u32::try_from(r.n()?).ok()?)?;
-                b.add_look(r.id()?, look)
+                b.add_look(r.id(states)?, look)
             }
             3 => {
                 let n = r.n()?;
+                if n < 3 {
+                    return None;
+                }
                 let mut alts = Vec::with_capacity(n.min(1024));
                 for _ in 0..n {
-                    alts.push(r.id()?);
+                    alts.push(r.id(states)?);
                 }
                 b.add_union(alts)
             }
-            4 => b.add_union(vec![r.id()?, r.id()?]),
+            4 => b.add_union(vec![r.id(states)?, r.id(states)?]),
             5 => b.add_fail(),
             6 => b.add_match(),
             _ => return None,
@@ -176,6 +206,28 @@ mod tests {
             assert!(super::get(TABLE.len(), unicode).is_none());
         }
         assert!(checked[0] > 1000 && checked[1] > 0, "checked {checked:?}");
+    }
+
+    /// Corrupted entries (each byte of a few real ones replaced, or cut short) read back as
+    /// `None` or as some NFA, never a panic or a hang.
+    #[test]
+    fn corrupted_entries_do_not_panic() {
+        let blob = super::ASCII;
+        let count = super::u32_at(blob, 0).expect("count");
+        let base = 4 + 4 * (count + 1);
+        for entry in (0..count).step_by(97) {
+            let start = super::u32_at(blob, 4 + 4 * entry).expect("start");
+            let end = super::u32_at(blob, 8 + 4 * entry).expect("end");
+            let bytes = &blob[base + start..base + end];
+            for i in 0..bytes.len().min(200) {
+                for value in [0x00, 0x01, 0x7f, 0x80, 0xff] {
+                    let mut bad = bytes.to_vec();
+                    bad[i] = value;
+                    let _ = super::decode(&bad);
+                }
+                let _ = super::decode(&bytes[..i]);
+            }
+        }
     }
 
     /// `build/forward_nfas.rs` compiles with the program's size limit.

@@ -659,8 +659,8 @@ impl LazyRegex {
         let _ = self.forward(ascii);
     }
 
-    /// The forward lazy DFA, built on first use: the one without Unicode when `ascii` (the
-    /// haystack is ASCII) and the pattern compiles without Unicode, else the Unicode one.
+    /// The forward lazy DFA, built on first use: the one without Unicode when `ascii` (all the
+    /// search reads is ASCII) and the pattern compiles without Unicode, else the Unicode one.
     fn forward(&self, ascii: bool) -> Option<&Forward> {
         if ascii {
             if let Some(f) = self.ascii_forward() {
@@ -804,8 +804,9 @@ impl LazyRegex {
     }
 
     /// The same regex with its own literal prefilter, for unanchored searches: of the rest of a
-    /// text, of a whole text for a pattern without useful literals, and [`LazyRegex::is_match`]
-    /// on non-ASCII text. Without one, a pattern with a Unicode `\b` searches non-ASCII text with
+    /// text, of a whole text for a pattern without useful literals (unless the text is short
+    /// and ASCII: see [`LazyRegex::short_matches`]), and [`LazyRegex::is_match`] on long
+    /// non-ASCII text or where `short_matches` cannot answer. Without one, a pattern with a Unicode `\b` searches non-ASCII text with
     /// the PikeVM at every byte (the lazy DFA gives up on it): 0.21 s against 0.02 s for 1.4 MB
     /// of German.
     pub fn searcher(&self) -> &meta::Regex {
@@ -814,9 +815,11 @@ impl LazyRegex {
     }
 
     /// Whether the pattern matches somewhere in a short text, such as a sentence. On ASCII text
-    /// the lean regex's lazy DFA is fastest and nothing more is compiled; on other text a
-    /// Unicode `\b` (in nearly every pattern) stops the lazy DFA, and the searcher's literal
-    /// prefilter spares most texts the slower engines.
+    /// the forward lazy DFA answers and nothing more is compiled; on a short text that is not
+    /// all ASCII, anchored searches at the prefix literals do ([`LazyRegex::short_matches`]),
+    /// each without Unicode where it reads only ASCII; elsewhere a Unicode `\b` (in nearly
+    /// every pattern) stops the lazy DFA, and the searcher's literal prefilter spares most texts
+    /// the slower engines.
     pub fn is_match(&self, text: &str) -> bool {
         // Every match starts with one of the prefix literals (ASCII case ignored): where none
         // occurs, nothing needs compiling. Exclusions are checked in every sentence with a hit
@@ -901,7 +904,8 @@ impl LazyRegex {
     /// in ASCII text.
     /// The searches go through the forward DFAs ([`AnchoredSearches::search`]), without
     /// Unicode wherever they read only ASCII. `None` when the text is long, or the pattern has
-    /// no prefix literals and may match empty (or is not known not to).
+    /// no prefix literals and the text is not ASCII or the pattern may match empty (or is not
+    /// known not to: a user pattern).
     pub(crate) fn short_matches(&self, text: &str, limit: usize) -> Option<Vec<(usize, usize)>> {
         if text.len() >= PrefixLiterals::LONG {
             return None;
@@ -913,7 +917,10 @@ impl LazyRegex {
             Some(starts) => Box::new(starts),
             // On other text, searches from every position would mostly reach a non-ASCII
             // byte and need the Unicode automata as well as the searcher they give up to.
-            None if text.is_ascii() && self.forward(true).is_some_and(|f| f.nonempty) => {
+            None if text.is_ascii()
+                && self.nfa.is_none()
+                && self.forward(true).is_some_and(|f| f.nonempty) =>
+            {
                 Box::new(0..text.len())
             }
             None => return None,
@@ -1898,5 +1905,49 @@ mod short_match_tests {
             }
         }
         assert!(compared > 10_000, "only {compared} comparisons");
+    }
+
+    /// The same for the direction cues (relax, tighten, the limits, the proposal markers),
+    /// which `analyze::direction` searches with `find_all` and `is_match`, on the direction
+    /// examples with the same characters worked in, and padded to either side of the 512
+    /// bytes where `short_matches` stops answering.
+    #[test]
+    fn direction_cues_match_as_the_regex_on_short_and_padded_text() {
+        let set = defaults().expect("defaults");
+        let d = set.direction.as_ref().expect("direction cues");
+        let mut cues: Vec<&super::LazyRegex> = vec![&d.relax, &d.tighten];
+        cues.extend(d.limits.iter().map(|(_, re)| re));
+        cues.extend(d.proposal.iter());
+        let mut texts: Vec<String> = d.examples.iter().flat_map(|(t, ..)| variants(t)).collect();
+        let base = d
+            .examples
+            .first()
+            .map(|(t, ..)| t.clone())
+            .expect("an example");
+        for len in [510usize, 511, 512, 513, 514] {
+            let pad = len.saturating_sub(base.len() + 1);
+            texts.push(format!("{} {base}", "x".repeat(pad)));
+            texts.push(format!("{base} {}", "y".repeat(pad)));
+        }
+        let mut compared = 0;
+        for re in cues {
+            let reference = regex_automata::meta::Regex::new(&re.effective()).expect("valid");
+            for text in &texts {
+                let want: Vec<(usize, usize)> = reference
+                    .find_iter(text.as_str())
+                    .filter(|m| m.start() < m.end())
+                    .map(|m| (m.start(), m.end()))
+                    .collect();
+                assert_eq!(re.find_all(text), want, "{} in {text:?}", re.source);
+                assert_eq!(
+                    re.is_match(text),
+                    !want.is_empty(),
+                    "{} in {text:?}",
+                    re.source
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 100, "only {compared} comparisons");
     }
 }
