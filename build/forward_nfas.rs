@@ -15,10 +15,10 @@
 //! Layout of `OUT_DIR/forward_nfas.bin` and `forward_nfas_unicode.bin` (read by
 //! `src/rules/forward_nfas.rs`): `u32` little-endian number of entries `n`, then `n + 1` `u32` offsets (from the end of this header) of
 //! each entry's bytes; an empty entry means "not precompiled" (a pattern of the other file, or
-//! one the compiler refuses). An entry is LEB128 unsigned integers: flags (bit 0: every match begins
-//! with a word boundary; bit 1: the NFA's UTF-8 mode; bit 2: no match is empty), the anchored
-//! start, the unanchored
-//! start, the pattern's start, the number of states, then each state: a tag and its fields —
+//! one the compiler refuses). An entry is LEB128 unsigned integers: flags (bit 0: every match
+//! begins with a word boundary; bit 1: the NFA's UTF-8 mode; bit 2: no match is empty), the
+//! number of states, the anchored start, the unanchored start, the pattern's start, then each
+//! state: a tag and its fields —
 //! 0 byte range (start, end, next); 1 sparse (count, then start, end, next each); 2 look
 //! (look bits, next); 3 union (count, then each alternate); 4 binary union (alt1, alt2);
 //! 5 fail; 6 match.
@@ -73,10 +73,10 @@ fn entry(pattern: &str, unicode: bool) -> Vec<u8> {
         &mut out,
         usize::from(word_start) | (usize::from(nfa.is_utf8()) << 1) | (usize::from(nonempty) << 2),
     );
+    leb(&mut out, nfa.states().len());
     for id in [nfa.start_anchored(), nfa.start_unanchored(), start] {
         leb(&mut out, id.as_usize());
     }
-    leb(&mut out, nfa.states().len());
     let trans = |out: &mut Vec<u8>, t: &thompson::Transition| {
         leb(out, usize::from(t.start));
         leb(out, usize::from(t.end));

@@ -47,6 +47,23 @@ impl Reader<'_> {
         StateID::new(id).ok()
     }
 
+    /// A count, then that many items read by `item`; `None` below `min` items (see `decode`).
+    fn list<T>(
+        &mut self,
+        min: usize,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let n = self.n()?;
+        if n < min {
+            return None;
+        }
+        let mut out = Vec::with_capacity(n.min(256));
+        for _ in 0..n {
+            out.push(item(self)?);
+        }
+        Some(out)
+    }
+
     /// A byte-range transition; a range must not run backwards (regex-automata asserts it).
     fn trans(&mut self, states: usize) -> Option<Transition> {
         let (start, end) = (self.byte()?, self.byte()?);
@@ -93,12 +110,8 @@ fn decode(bytes: &[u8]) -> Option<Precompiled> {
         return None;
     }
     let mut r = Reader(bytes);
-    let flags = r.n()?;
-    let (anchored, unanchored, pattern_start) = (r.n()?, r.n()?, r.n()?);
-    let states = r.n()?;
-    let id = |n: usize| (n < states).then(|| StateID::new(n).ok()).flatten();
-    let (anchored, unanchored, pattern_start) =
-        (id(anchored)?, id(unanchored)?, id(pattern_start)?);
+    let (flags, states) = (r.n()?, r.n()?);
+    let (anchored, unanchored, pattern_start) = (r.id(states)?, r.id(states)?, r.id(states)?);
     let mut b = Builder::new();
     b.set_utf8(flags & 2 != 0);
     b.start_pattern().ok()?;
@@ -108,32 +121,12 @@ fn decode(bytes: &[u8]) -> Option<Precompiled> {
         // drop the state, and unions of one alternate could form a loop it never leaves.
         let added = match r.byte()? {
             0 => b.add_range(r.trans(states)?),
-            1 => {
-                let n = r.n()?;
-                if n < 2 {
-                    return None;
-                }
-                let mut ts = Vec::with_capacity(n.min(256));
-                for _ in 0..n {
-                    ts.push(r.trans(states)?);
-                }
-                b.add_sparse(ts)
-            }
+            1 => b.add_sparse(r.list(2, |r| r.trans(states))?),
             2 => {
                 let look = Look::from_repr(u32::try_from(r.n()?).ok()?)?;
                 b.add_look(r.id(states)?, look)
             }
-            3 => {
-                let n = r.n()?;
-                if n < 3 {
-                    return None;
-                }
-                let mut alts = Vec::with_capacity(n.min(1024));
-                for _ in 0..n {
-                    alts.push(r.id(states)?);
-                }
-                b.add_union(alts)
-            }
+            3 => b.add_union(r.list(3, |r| r.id(states))?),
             4 => b.add_union(vec![r.id(states)?, r.id(states)?]),
             5 => b.add_fail(),
             6 => b.add_match(),

@@ -806,9 +806,9 @@ impl LazyRegex {
     /// The same regex with its own literal prefilter, for unanchored searches: of the rest of a
     /// text, of a whole text for a pattern without useful literals (unless the text is short
     /// and ASCII: see [`LazyRegex::short_matches`]), and [`LazyRegex::is_match`] on long
-    /// non-ASCII text or where `short_matches` cannot answer. Without one, a pattern with a Unicode `\b` searches non-ASCII text with
-    /// the PikeVM at every byte (the lazy DFA gives up on it): 0.21 s against 0.02 s for 1.4 MB
-    /// of German.
+    /// non-ASCII text or where `short_matches` cannot answer. Without one, a pattern with a
+    /// Unicode `\b` searches non-ASCII text with the PikeVM at every byte (the lazy DFA gives up
+    /// on it): 0.21 s against 0.02 s for 1.4 MB of German.
     pub fn searcher(&self) -> &meta::Regex {
         self.searcher
             .get_or_init(|| Box::new(compile(&self.effective(), false)))
@@ -861,11 +861,6 @@ impl LazyRegex {
         if !self.may_match(text) {
             return false;
         }
-        if !text.is_ascii() {
-            if let Some(found) = self.short_matches(text, 1) {
-                return !found.is_empty();
-            }
-        }
         if text.is_ascii() {
             // The ASCII forward DFA alone answers "is there a match" (see `ascii_regex`).
             if let Some(f) = self.forward(true) {
@@ -876,9 +871,11 @@ impl LazyRegex {
                     }
                 }
             }
-            self.regex().is_match(text)
-        } else {
-            self.searcher().is_match(text)
+            return self.regex().is_match(text);
+        }
+        match self.short_matches(text, 1) {
+            Some(found) => !found.is_empty(),
+            None => self.searcher().is_match(text),
         }
     }
 
@@ -1871,6 +1868,27 @@ mod short_match_tests {
         out
     }
 
+    /// Asserts that `find_all` and `is_match` of `re` answer on each text as the regex itself
+    /// (its non-empty `find_iter` matches); returns how many texts were compared.
+    fn assert_as_the_regex(re: &super::LazyRegex, texts: &[String]) -> usize {
+        let reference = regex_automata::meta::Regex::new(&re.effective()).expect("valid");
+        for text in texts {
+            let want: Vec<(usize, usize)> = reference
+                .find_iter(text.as_str())
+                .filter(|m| m.start() < m.end())
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            assert_eq!(re.find_all(text), want, "{} in {text:?}", re.source);
+            assert_eq!(
+                re.is_match(text),
+                !want.is_empty(),
+                "{} in {text:?}",
+                re.source
+            );
+        }
+        texts.len()
+    }
+
     /// `find_all` and `is_match` answer as the regex itself, for every pattern and exclusion of
     /// the embedded rules, on their own examples with non-ASCII characters worked in, where the
     /// anchored searches mix the automata with and without Unicode.
@@ -1886,22 +1904,7 @@ mod short_match_tests {
                 .flat_map(|t| variants(t))
                 .collect();
             for re in rule.patterns.iter().chain(&rule.exclude) {
-                let reference = regex_automata::meta::Regex::new(&re.effective()).expect("valid");
-                for text in &texts {
-                    let want: Vec<(usize, usize)> = reference
-                        .find_iter(text.as_str())
-                        .filter(|m| m.start() < m.end())
-                        .map(|m| (m.start(), m.end()))
-                        .collect();
-                    assert_eq!(re.find_all(text), want, "{} in {text:?}", re.source);
-                    assert_eq!(
-                        re.is_match(text),
-                        !want.is_empty(),
-                        "{} in {text:?}",
-                        re.source
-                    );
-                    compared += 1;
-                }
+                compared += assert_as_the_regex(re, &texts);
             }
         }
         assert!(compared > 10_000, "only {compared} comparisons");
@@ -1931,22 +1934,7 @@ mod short_match_tests {
         }
         let mut compared = 0;
         for re in cues {
-            let reference = regex_automata::meta::Regex::new(&re.effective()).expect("valid");
-            for text in &texts {
-                let want: Vec<(usize, usize)> = reference
-                    .find_iter(text.as_str())
-                    .filter(|m| m.start() < m.end())
-                    .map(|m| (m.start(), m.end()))
-                    .collect();
-                assert_eq!(re.find_all(text), want, "{} in {text:?}", re.source);
-                assert_eq!(
-                    re.is_match(text),
-                    !want.is_empty(),
-                    "{} in {text:?}",
-                    re.source
-                );
-                compared += 1;
-            }
+            compared += assert_as_the_regex(re, &texts);
         }
         assert!(compared > 100, "only {compared} comparisons");
     }
