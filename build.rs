@@ -19,8 +19,13 @@ use std::fmt::Write as _;
 mod embedded_rules;
 #[path = "build/forward_nfas.rs"]
 mod forward_nfas;
+#[allow(dead_code)]
+#[path = "src/analyze/neighbour_terms.rs"]
+mod neighbour_terms;
 #[path = "build/neighbours.rs"]
 mod neighbours;
+#[path = "build/word_model.rs"]
+mod word_model;
 
 /// The table's `Shape`, unused here (`prefix_table.rs` names it `super::literals::Shape`).
 mod literals {

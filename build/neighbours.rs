@@ -5,9 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-#[allow(dead_code)]
-#[path = "../src/analyze/neighbour_terms.rs"]
-mod neighbour_terms;
+use super::neighbour_terms;
 
 /// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh7.toml`,
 /// `ds01-fresh8.toml` and `ds01-fresh11.toml` are not among them: they were labelled blind to
@@ -59,6 +57,7 @@ fn list(items: &[String]) -> String {
 
 pub(crate) fn write() {
     println!("cargo:rerun-if-changed=build/neighbours.rs");
+    println!("cargo:rerun-if-changed=build/word_model.rs");
     println!("cargo:rerun-if-changed=src/analyze/neighbour_terms.rs");
     let mut examples: Vec<(String, Item)> = Vec::new();
     for path in TRAINING_SETS {
@@ -90,6 +89,22 @@ pub(crate) fn write() {
             c
         })
         .collect();
+    let samples: Vec<super::word_model::Sample<'_>> = examples
+        .iter()
+        .zip(&counts)
+        .map(|((_, item), counts)| super::word_model::Sample {
+            counts,
+            labels: super::word_model::labels(
+                &item.layers,
+                &item.tiers,
+                &item.principles,
+                &item.strains,
+            ),
+            fold: neighbour_terms::fingerprint(&item.description) % super::word_model::FOLDS,
+        })
+        .collect();
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
+    super::word_model::write(&samples, &out);
     let mut df: BTreeMap<&str, usize> = BTreeMap::new();
     for c in &counts {
         for t in c.keys() {
@@ -165,6 +180,5 @@ pub(crate) fn write() {
         let _ = writeln!(src, "    {hash},");
     }
     src.push_str("];\n");
-    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     std::fs::write(out.join("neighbours.rs"), src).expect("write the examples' index");
 }

@@ -40,8 +40,9 @@ pub struct GlobalArgs {
     /// changes findings or exit codes).
     #[arg(long, global = true)]
     pub llm: bool,
-    /// Leave out the nearest labelled DS01 examples (`analyze`, `questions`, `rules eval`):
-    /// the readings they add (`nearest-examples` evidence) and those they set aside (under
+    /// Leave out the readings learned from the labelled DS01 examples (`analyze`,
+    /// `questions`, `rules eval`): the nearest examples and the word model, what they add
+    /// (`nearest-examples` and `word-model` evidence) and what they set aside (under
     /// "Ignored").
     #[arg(long, global = true)]
     pub no_examples: bool,

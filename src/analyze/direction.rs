@@ -341,6 +341,7 @@ fn cue_evidence(text: &str, way: Way, cue: (usize, usize), principle: &str) -> E
         weight: 0.0,
         inferred_from: vec![from],
         neighbours: Vec::new(),
+        words: Vec::new(),
     }
 }
 

@@ -111,6 +111,7 @@ pub(super) fn run(
                         .map(ToString::to_string)
                         .collect(),
                     neighbours: Vec::new(),
+                    words: Vec::new(),
                 }]
             } else if let Some(sp) = spans.get(&r) {
                 hit_evidence(rule, text, sp)

@@ -13,6 +13,7 @@ mod direction;
 mod infer;
 mod neighbour_terms;
 pub mod neighbours;
+pub mod word_model;
 
 use crate::rules::{Family, Rule, RuleSet};
 use crate::taxonomy::{Concern, Kind};
@@ -55,20 +56,25 @@ pub struct Evidence {
     /// carry the concern, most similar first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub neighbours: Vec<neighbours::Neighbour>,
+    /// For the word model (rule `word-model`, [`word_model`]): the words of the text that
+    /// weighed most for the concern; `weight` is then the model's probability.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
 }
 
 impl Evidence {
-    /// Whether this evidence is a statistical reading (nearest labelled examples), not a
-    /// rule's.
-    pub fn is_nearest_examples(&self) -> bool {
-        &*self.rule == neighbours::RULE
+    /// Whether this evidence is a reading learned from the labelled examples (the nearest
+    /// examples or the word model), not a rule's.
+    pub fn is_from_examples(&self) -> bool {
+        &*self.rule == neighbours::RULE || &*self.rule == word_model::RULE
     }
 }
 
 impl Finding {
-    /// Whether only the nearest-examples channel read this concern.
-    pub fn is_nearest_examples(&self) -> bool {
-        !self.evidence.is_empty() && self.evidence.iter().all(Evidence::is_nearest_examples)
+    /// Whether only the examples channel (the nearest examples, the word model) read this
+    /// concern.
+    pub fn is_from_examples(&self) -> bool {
+        !self.evidence.is_empty() && self.evidence.iter().all(Evidence::is_from_examples)
     }
 }
 
@@ -173,7 +179,7 @@ impl Analysis {
     /// [`Analysis::concerns`] without the readings of the nearest examples: what the rules
     /// found.
     pub fn rule_concerns(&self) -> Vec<String> {
-        self.concerns_where(|f| !f.is_nearest_examples())
+        self.concerns_where(|f| !f.is_from_examples())
     }
 
     fn concerns_where<'a>(&'a self, keep: fn(&Finding) -> bool) -> Vec<String> {
@@ -659,6 +665,7 @@ fn hit_evidence(rule: &Rule, text: &str, spans: &[(usize, usize)]) -> Vec<Eviden
             weight: 0.0,
             inferred_from: Vec::new(),
             neighbours: Vec::new(),
+            words: Vec::new(),
         })
         .collect()
 }
@@ -1040,6 +1047,39 @@ fn set_aside(f: &Finding, reason: String) -> Option<Suppressed> {
     })
 }
 
+/// The words a reading was read from, to show it by when it is set aside: (rule, matched,
+/// span) of its first evidence with words, or, for a reading only inferred, of the concern it
+/// was inferred from (looked up in `a`, up to `depth` inferences back). `None` when no words
+/// stand behind it.
+fn words_behind(a: &Analysis, f: &Finding, depth: u8) -> Option<(String, String, [usize; 2])> {
+    if let Some(e) = f.evidence.iter().find(|e| e.span.is_some()) {
+        return Some((e.rule.to_string(), e.matched.to_string(), e.span?));
+    }
+    if depth == 0 {
+        return None;
+    }
+    let all = || {
+        a.layers
+            .iter()
+            .chain(&a.tiers)
+            .chain(&a.principles.supported)
+            .chain(&a.principles.strained)
+            .chain(&a.risks)
+    };
+    f.evidence.iter().find_map(|e| {
+        e.inferred_from.iter().find_map(|c| {
+            let (kind, id) = c.split_once(':').unwrap_or(("", c.as_str()));
+            if kind == "gpu" && a.gpu_impact.value == id {
+                let g = a.gpu_impact.evidence.iter().find(|g| g.span.is_some())?;
+                return Some((e.rule.to_string(), g.matched.to_string(), g.span?));
+            }
+            let from = all().find(|g| g.id == id && g.id != f.id)?;
+            let (_, matched, span) = words_behind(a, from, depth - 1)?;
+            Some((e.rule.to_string(), matched, span))
+        })
+    })
+}
+
 /// Where a tier stands in the report order (students, researchers, the admin).
 fn tier_order(id: &str) -> Option<usize> {
     crate::taxonomy::TIERS.iter().position(|t| *t == id)
@@ -1070,9 +1110,9 @@ fn neighbours_dissent(
     field: neighbours::Field,
     findings: &mut Vec<Finding>,
     suppressed: &mut Vec<Suppressed>,
-) {
+) -> Vec<String> {
     if findings.len() < 2 {
-        return;
+        return Vec::new();
     }
     let nearest = reading.neighbours();
     let named: Vec<String> = nearest
@@ -1098,14 +1138,16 @@ fn neighbours_dissent(
         })
         .collect();
     if aside.len() == findings.len() {
-        return;
+        return Vec::new();
     }
     // Removed from the last, so the indices stay valid; listed first, in the findings' order
     // (readings set aside come before cancelled hits: see `Suppressed`).
+    let mut ids = Vec::new();
     for &(i, _) in aside.iter().rev() {
-        findings.remove(i);
+        ids.push(findings.remove(i).id);
     }
     suppressed.splice(0..0, aside.into_iter().map(|(_, why)| why));
+    ids
 }
 
 /// Apply the nearest examples ([`neighbours`]): first set aside what they dissent from
@@ -1115,6 +1157,7 @@ fn neighbours_dissent(
 /// added back.
 fn neighbours_add(set: &RuleSet, text: &str, a: &mut Analysis) {
     let reading = neighbours::Reading::of(text);
+    let model = word_model::Reading::of(text);
     // The concerns of the rules whose hits were cancelled (each rule looked up once: a long
     // text can cancel thousands of hits of a few rules).
     let cancelled_rules: std::collections::BTreeSet<&str> =
@@ -1125,24 +1168,25 @@ fn neighbours_add(set: &RuleSet, text: &str, a: &mut Analysis) {
         .filter(|r| cancelled_rules.contains(r.id.as_str()))
         .flat_map(|r| r.signals.iter().map(|(c, _)| c))
         .collect();
-    neighbours_dissent(
+    // What the nearest examples set aside, which the word model does not add back.
+    let mut aside: Vec<String> = neighbours_dissent(
         &reading,
         neighbours::Field::Layers,
         &mut a.layers,
         &mut a.suppressed,
     );
-    neighbours_dissent(
+    aside.extend(neighbours_dissent(
         &reading,
         neighbours::Field::Tiers,
         &mut a.tiers,
         &mut a.suppressed,
-    );
-    neighbours_dissent(
+    ));
+    aside.extend(neighbours_dissent(
         &reading,
         neighbours::Field::Principles,
         &mut a.principles.supported,
         &mut a.suppressed,
-    );
+    ));
     let blocked = |kinds: &[Kind], id: &str| {
         cancelled
             .iter()
@@ -1155,6 +1199,10 @@ fn neighbours_add(set: &RuleSet, text: &str, a: &mut Analysis) {
                also: &[Finding]| {
         for v in reading.votes(field) {
             if to.iter().chain(also).any(|f| f.id == v.label) || blocked(kinds, v.label) {
+                continue;
+            }
+            // The word model dissents from it: the two readings of the examples disagree.
+            if model.dissent(field, v.label).is_some() {
                 continue;
             }
             let share = round2(v.share);
@@ -1171,6 +1219,7 @@ fn neighbours_add(set: &RuleSet, text: &str, a: &mut Analysis) {
                     weight: share,
                     inferred_from: Vec::new(),
                     neighbours: v.neighbours,
+                    words: Vec::new(),
                 }],
             });
         }
@@ -1196,8 +1245,119 @@ fn neighbours_add(set: &RuleSet, text: &str, a: &mut Analysis) {
         &mut a.principles.supported,
         &a.principles.strained,
     );
+    model_apply(set, &model, &reading, &blocked, &aside, a);
     a.layers.sort_by(|x, y| x.id.cmp(&y.id));
     a.tiers.sort_by_key(|f| tier_order(&f.id));
+}
+
+/// Apply the word model ([`word_model`]) after the nearest examples: set aside the layers,
+/// tiers and touched principles it gives under [`neighbours::Field::dissent_under`] (never the
+/// last of a field, never a reading with no words), then add the tiers and principles it
+/// gives at least [`neighbours::Field::add_at`] that no rule read or cancelled, with the words
+/// that weighed most and the nearest examples that carry them as evidence.
+fn model_apply(
+    set: &RuleSet,
+    model: &word_model::Reading,
+    reading: &neighbours::Reading,
+    blocked: &dyn Fn(&[Kind], &str) -> bool,
+    aside_by_examples: &[String],
+    a: &mut Analysis,
+) {
+    use neighbours::Field;
+    // What the model sets aside in one field, read from the whole analysis (a reading only
+    // inferred is shown by the words of the concern it was inferred from).
+    let dissent = |field: Field, findings: &[Finding], a: &Analysis| -> Vec<(usize, Suppressed)> {
+        if findings.len() < 2 {
+            return Vec::new();
+        }
+        let under = field.dissent_under();
+        let aside: Vec<(usize, Suppressed)> = findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !f.is_from_examples())
+            .filter_map(|(i, f)| {
+                let p = model.dissent(field, &f.id)?;
+                let (rule, matched, span) = words_behind(a, f, 3)?;
+                let against = model.words(field, &f.id, false);
+                let reason = format!(
+                    "set aside by the word model: it gives {} a probability of {:.2} (under {:.2}){}",
+                    f.id,
+                    // Rounded down, so a probability just under the threshold never reads as equal.
+                    (p * 100.0).floor() / 100.0,
+                    under,
+                    if against.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", the words against it being “{}”", against.join("”, “"))
+                    }
+                );
+                Some((i, Suppressed { rule, matched, span, reason }))
+            })
+            .collect();
+        if aside.len() == findings.len() {
+            return Vec::new();
+        }
+        aside
+    };
+    let remove = |aside: Vec<(usize, Suppressed)>,
+                  findings: &mut Vec<Finding>,
+                  suppressed: &mut Vec<Suppressed>| {
+        // Removed from the last, so the indices stay valid; listed first.
+        for &(i, _) in aside.iter().rev() {
+            findings.remove(i);
+        }
+        suppressed.splice(0..0, aside.into_iter().map(|(_, why)| why));
+    };
+    let aside = dissent(Field::Layers, &a.layers, a);
+    remove(aside, &mut a.layers, &mut a.suppressed);
+    let aside = dissent(Field::Tiers, &a.tiers, a);
+    remove(aside, &mut a.tiers, &mut a.suppressed);
+    let aside = dissent(Field::Principles, &a.principles.supported, a);
+    remove(aside, &mut a.principles.supported, &mut a.suppressed);
+    let add =
+        |field: Field, family: Family, kinds: &[Kind], to: &mut Vec<Finding>, also: &[Finding]| {
+            for (label, p) in model.additions(field) {
+                if to.iter().chain(also).any(|f| f.id == label) || blocked(kinds, label) {
+                    continue;
+                }
+                // The nearest examples set the rules' reading of it aside: the two readings of
+                // the examples disagree, and the rules' reading is not brought back.
+                if aside_by_examples.iter().any(|id| id == label) {
+                    continue;
+                }
+                let p = round2(p);
+                to.push(Finding {
+                    id: label.to_owned(),
+                    name: set
+                        .label(family, label)
+                        .map_or_else(|| label.to_owned(), |l| l.name.clone()),
+                    score: p,
+                    evidence: vec![Evidence {
+                        rule: word_model::RULE.into(),
+                        matched: "".into(),
+                        span: None,
+                        weight: p,
+                        inferred_from: Vec::new(),
+                        neighbours: reading.carriers(field, label),
+                        words: model.words(field, label, true),
+                    }],
+                });
+            }
+        };
+    add(
+        Field::Tiers,
+        Family::Tiers,
+        &[Kind::Tier],
+        &mut a.tiers,
+        &[],
+    );
+    add(
+        Field::Principles,
+        Family::Principles,
+        &[Kind::Supports, Kind::Strains],
+        &mut a.principles.supported,
+        &a.principles.strained,
+    );
 }
 
 /// The value of GPU impact and size when nothing in the text was understood.
@@ -1473,7 +1633,7 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
         parts.push("I read this as".to_owned());
     }
     // The rules' reading first; the nearest examples' additions get a sentence of their own.
-    let rules = |f: &&Finding| !f.is_nearest_examples();
+    let rules = |f: &&Finding| !f.is_from_examples();
     let layer_names: Vec<String> = a
         .layers
         .iter()
@@ -1534,7 +1694,7 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
     if !risks.is_empty() {
         s.push_str(&format!(" Risks to settle first: {}.", join_names(&risks)));
     }
-    let similar = |f: &&Finding| f.is_nearest_examples();
+    let similar = |f: &&Finding| f.is_from_examples();
     let similar: Vec<String> = (a.layers.iter().filter(similar))
         .map(|f| format!("{} ({})", in_sentence(&f.name), f.id))
         .chain(a.tiers.iter().filter(similar).map(|f| in_sentence(&f.name)))

@@ -26,12 +26,21 @@ fn stem(w: &[u8]) -> &[u8] {
     w
 }
 
-/// The words of a text: runs of ASCII letters and digits, lower-cased (anything else
-/// separates words).
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
+/// Where the words of a text are: runs of ASCII letters and digits (anything else separates
+/// words; a byte of a non-ASCII character is never a letter or digit).
+fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        (i > start).then_some((start, i))
+    })
 }
 
 /// Whether a (lower-case) word counts: not a single letter and not a stop word (the longest
@@ -44,12 +53,33 @@ fn kept(w: &[u8]) -> bool {
 /// The terms of a text: its stemmed words without stop words or single letters, then each
 /// pair of neighbouring such words joined by `_`.
 pub(crate) fn terms(text: &str) -> Vec<String> {
-    let kept: Vec<String> = words(text)
-        .filter(|w| kept(w.as_bytes()))
-        .map(|w| String::from_utf8_lossy(stem(w.as_bytes())).into_owned())
+    terms_as_written(text).into_iter().map(|(t, _)| t).collect()
+}
+
+#[allow(dead_code)]
+/// [`terms`], each with the words it was read from as the text writes them (a pair's two
+/// words with the text between them), to show a term to a reader.
+pub(crate) fn terms_as_written(text: &str) -> Vec<(String, &str)> {
+    let kept: Vec<(String, usize, usize)> = word_spans(text)
+        .filter_map(|(start, end)| {
+            let lower = text[start..end].to_ascii_lowercase();
+            kept(lower.as_bytes()).then(|| {
+                (
+                    String::from_utf8_lossy(stem(lower.as_bytes())).into_owned(),
+                    start,
+                    end,
+                )
+            })
+        })
         .collect();
-    let mut out = kept.clone();
-    out.extend(kept.windows(2).map(|p| format!("{}_{}", p[0], p[1])));
+    let mut out: Vec<(String, &str)> = kept
+        .iter()
+        .map(|(t, s, e)| (t.clone(), &text[*s..*e]))
+        .collect();
+    out.extend(
+        kept.windows(2)
+            .map(|p| (format!("{}_{}", p[0].0, p[1].0), &text[p[0].1..p[1].2])),
+    );
     out
 }
 

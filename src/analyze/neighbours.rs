@@ -257,6 +257,15 @@ impl Reading {
             .collect()
     }
 
+    /// The nearest examples that carry `label` of `field`, most similar first.
+    pub fn carriers(&self, field: Field, label: &str) -> Vec<Neighbour> {
+        self.nearest
+            .iter()
+            .filter(|&&(i, _)| field.carries(&EXAMPLES[i], label))
+            .map(|&(i, sim)| Neighbour::of(i, sim))
+            .collect()
+    }
+
     /// The labels of `field` carried by at least `share` of the nearest examples' similarity.
     fn votes_at(&self, field: Field, share: f64) -> Vec<Vote> {
         let total: f64 = self.nearest.iter().map(|n| n.1).sum();

@@ -102,6 +102,12 @@ fn evidence_cell(ev: &[Evidence]) -> String {
     for e in ev {
         let text = if e.span.is_some() {
             format!("“{}”", super::escape::term(e.matched.trim()))
+        } else if !e.words.is_empty() {
+            // The word model: its probability and the words that weighed most.
+            let words: Vec<String> = (e.words.iter())
+                .map(|w| super::escape::term(w).into_owned())
+                .collect();
+            format!("p {:.2} from “{}”", e.weight, words.join("”, “"))
         } else if !e.neighbours.is_empty() {
             format!("like {}", nearest_examples(&e.neighbours))
         } else {

@@ -11,7 +11,7 @@ use crate::analyze::Analysis;
 /// size.
 pub(super) fn labels(a: &Analysis) -> String {
     let mut out: Vec<String> = Vec::new();
-    let read = |f: &&crate::analyze::Finding| !f.is_nearest_examples();
+    let read = |f: &&crate::analyze::Finding| !f.is_from_examples();
     out.extend(
         a.layers
             .iter()

@@ -11,7 +11,7 @@ fn ids(f: &[Finding]) -> String {
         f.iter()
             .map(|x| {
                 let id = md_cell(&md_code(&x.id));
-                if x.is_nearest_examples() {
+                if x.is_from_examples() {
                     format!("{id} (as in similar labelled items)")
                 } else {
                     id
