@@ -48,6 +48,8 @@ struct Item {
     principles: Vec<String>,
     #[serde(default)]
     strains: Vec<String>,
+    #[serde(default)]
+    gpu_impact: String,
 }
 
 fn list(items: &[String]) -> String {
@@ -99,6 +101,7 @@ pub(crate) fn write() {
                 &item.tiers,
                 &item.principles,
                 &item.strains,
+                &item.gpu_impact,
             ),
             fold: neighbour_terms::fingerprint(&item.description) % super::word_model::FOLDS,
         })

@@ -1,5 +1,6 @@
 //! Trains the word model of the examples channel (`src/analyze/word_model.rs` reads it): one
-//! L2-regularised logistic regression per label (five layers, three tiers, eight principles)
+//! L2-regularised logistic regression per label (five layers, three tiers, eight principles,
+//! four GPU impact values)
 //! over the same TF-IDF term vectors as the nearest examples, fitted by L-BFGS on the labelled
 //! sets of [`super::neighbours::TRAINING_SETS`].
 //!
@@ -18,8 +19,9 @@ use std::fmt::Write as _;
 
 use super::neighbour_terms;
 
-/// The labels, in the order of the weights: the layers, the tiers, the principles.
-pub(crate) const LABELS: [(&str, &str); 16] = [
+/// The labels, in the order of the weights: the layers, the tiers, the principles, the GPU
+/// impact values (one model each, one against the rest).
+pub(crate) const LABELS: [(&str, &str); N] = [
     ("layers", "L0"),
     ("layers", "L1"),
     ("layers", "L2"),
@@ -36,7 +38,13 @@ pub(crate) const LABELS: [(&str, &str); 16] = [
     ("principles", "progressive-disclosure"),
     ("principles", "dispatcher-consistency"),
     ("principles", "aime-foundation"),
+    ("gpu", "none"),
+    ("gpu", "mig"),
+    ("gpu", "full-gpu"),
+    ("gpu", "both"),
 ];
+/// How many labels.
+pub(crate) const N: usize = 20;
 
 /// The folds of the cross-fitted models.
 pub(crate) const FOLDS: u64 = 5;
@@ -49,23 +57,26 @@ const MIN_DF: usize = 2;
 /// One labelled example as the model sees it: its term counts, its labels and its fold.
 pub(crate) struct Sample<'a> {
     pub(crate) counts: &'a BTreeMap<String, usize>,
-    pub(crate) labels: [bool; 16],
+    pub(crate) labels: [bool; N],
     pub(crate) fold: u64,
 }
 
-/// The labels of an example: a principle counts whether touched or strained.
+/// The labels of an example: a principle counts whether touched or strained; a GPU impact
+/// value is its one value.
 pub(crate) fn labels(
     layers: &[String],
     tiers: &[String],
     principles: &[String],
     strains: &[String],
-) -> [bool; 16] {
-    let mut out = [false; 16];
+    gpu_impact: &str,
+) -> [bool; N] {
+    let mut out = [false; N];
     for (i, (field, label)) in LABELS.iter().enumerate() {
         let has = |v: &[String]| v.iter().any(|l| l == label);
         out[i] = match *field {
             "layers" => has(layers),
             "tiers" => has(tiers),
+            "gpu" => gpu_impact == *label,
             _ => has(principles) || has(strains),
         };
     }
@@ -78,10 +89,10 @@ struct Model {
     vocab: BTreeMap<String, usize>,
     df: Vec<usize>,
     docs: usize,
-    weights: Vec<[f64; 16]>,
-    bias: [f64; 16],
+    weights: Vec<[f64; N]>,
+    bias: [f64; N],
     /// Per label, how many of its examples carry it.
-    positives: [usize; 16],
+    positives: [usize; N],
 }
 
 pub(crate) fn write(samples: &[Sample<'_>], out: &std::path::Path) {
@@ -113,7 +124,7 @@ pub(crate) fn write(samples: &[Sample<'_>], out: &std::path::Path) {
                         bin.extend_from_slice(&(w as f32).to_le_bytes());
                     }
                 }
-                None => bin.extend(std::iter::repeat_n(0u8, 4 * 17)),
+                None => bin.extend(std::iter::repeat_n(0u8, 4 * (N + 1))),
             }
         }
     }
@@ -123,7 +134,9 @@ pub(crate) fn write(samples: &[Sample<'_>], out: &std::path::Path) {
         terms.len()
     );
     src.push_str("/// The labels, in the order of each term's weights.\n");
-    src.push_str("pub(super) static LABELS: [(&str, &str); 16] = [\n");
+    src.push_str("/// How many labels.\n");
+    let _ = writeln!(src, "pub(super) const N: usize = {N};");
+    let _ = writeln!(src, "pub(super) static LABELS: [(&str, &str); {N}] = [");
     for (f, l) in LABELS {
         let _ = writeln!(src, "    ({f:?}, {l:?}),");
     }
@@ -142,7 +155,7 @@ pub(crate) fn write(samples: &[Sample<'_>], out: &std::path::Path) {
     src.push_str("/// Each model's number of examples carrying each label.\n");
     let _ = writeln!(
         src,
-        "pub(super) static POSITIVES: [[usize; 16]; {}] = [",
+        "pub(super) static POSITIVES: [[usize; {N}]; {}] = [",
         models.len()
     );
     for m in &models {
@@ -153,7 +166,7 @@ pub(crate) fn write(samples: &[Sample<'_>], out: &std::path::Path) {
     src.push_str("/// Each model's bias per label.\n");
     let _ = writeln!(
         src,
-        "pub(super) static BIAS: [[f32; 16]; {}] = [",
+        "pub(super) static BIAS: [[f32; {N}]; {}] = [",
         models.len()
     );
     for m in &models {
@@ -211,9 +224,9 @@ fn fit(samples: Vec<&Sample<'_>>) -> Model {
             v
         })
         .collect();
-    let mut weights = vec![[0.0f64; 16]; vocab.len()];
-    let mut bias = [0.0f64; 16];
-    for l in 0..16 {
+    let mut weights = vec![[0.0f64; N]; vocab.len()];
+    let mut bias = [0.0f64; N];
+    for l in 0..N {
         let y: Vec<f64> = samples
             .iter()
             .map(|s| if s.labels[l] { 1.0 } else { -1.0 })

@@ -1358,6 +1358,57 @@ fn model_apply(
         &mut a.principles.supported,
         &a.principles.strained,
     );
+    model_gpu(set, model, a);
+}
+
+/// The word model's GPU impact ([`word_model::Reading::gpu`]) in place of the rules', where it
+/// reads another value at a probability of at least [`word_model::GPU_AT`] and the rules read
+/// one: the rules' value is listed under "Ignored" with its first words (and the words against
+/// it), the scores of the rules' contest stay, and the summary names the change.
+fn model_gpu(set: &RuleSet, model: &word_model::Reading, a: &mut Analysis) {
+    if a.gpu_impact.value == UNKNOWN {
+        return;
+    }
+    let Some((value, p)) = model.gpu(&a.gpu_impact.value) else {
+        return;
+    };
+    let before = std::mem::replace(&mut a.gpu_impact.value, value.to_owned());
+    if let Some(e) = a.gpu_impact.evidence.iter().find(|e| e.span.is_some()) {
+        let against = model.gpu_words(&before, false);
+        let reason = format!(
+            "set aside by the word model: the rules read GPU impact {before}; it gives {value} a probability of {:.2} (at least {:.2}){}",
+            (p * 100.0).floor() / 100.0,
+            word_model::GPU_AT,
+            if against.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", the words against {before} being “{}”",
+                    against.join("”, “")
+                )
+            }
+        );
+        let why = Suppressed {
+            rule: e.rule.to_string(),
+            matched: e.matched.to_string(),
+            span: e.span.unwrap_or_default(),
+            reason,
+        };
+        a.suppressed.insert(0, why);
+    }
+    a.gpu_impact.name = set
+        .label(Family::Gpu, value)
+        .map_or_else(|| value.to_owned(), |l| l.name.clone());
+    let p = round2(p);
+    a.gpu_impact.evidence = vec![Evidence {
+        rule: word_model::RULE.into(),
+        matched: "".into(),
+        span: None,
+        weight: p,
+        inferred_from: Vec::new(),
+        neighbours: Vec::new(),
+        words: model.gpu_words(value, true),
+    }];
 }
 
 /// The value of GPU impact and size when nothing in the text was understood.
@@ -1660,10 +1711,18 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
     }
     s.push('.');
     let gpu = set.label(Family::Gpu, &a.gpu_impact.value);
+    // The word model's value, where it replaced the rules' ([`model_gpu`]), is named as such.
+    let learned = if a.gpu_impact.evidence.iter().any(Evidence::is_from_examples) {
+        " (the word model's reading: see Ignored)"
+    } else {
+        ""
+    };
     match a.gpu_impact.value.as_str() {
-        "none" => s.push_str(" It does not seem to change how GPUs are allocated or used."),
+        "none" => s.push_str(&format!(
+            " It does not seem to change how GPUs are allocated or used{learned}."
+        )),
         _ => s.push_str(&format!(
-            " GPU impact: {}.",
+            " GPU impact: {}{learned}.",
             gpu.map_or_else(|| a.gpu_impact.value.clone(), |l| in_sentence(&l.name))
         )),
     }

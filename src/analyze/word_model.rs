@@ -24,7 +24,7 @@ include!(concat!(env!("OUT_DIR"), "/word_model.rs"));
 /// per label, little-endian `f32`.
 static ROWS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/word_model.bin"));
 /// The bytes of one term's row in one model.
-const ROW: usize = 4 * 17;
+const ROW: usize = 4 * (N + 1);
 /// The bytes of one term's rows in every model.
 const TERM: usize = ROW * DOCS.len();
 const _: () = assert!(ROWS.len() == TERM * TERM_HASHES.len());
@@ -54,6 +54,11 @@ impl Field {
     }
 }
 
+/// The probability at which the model's GPU impact replaces the rules' (visibly: the rules'
+/// value is listed under "Ignored"). Chosen by five-fold cross-validation on the indexed sets in
+/// round 15: 0.8 was best among 0.6–0.9 (accuracy 0.879 → 0.883 there).
+pub const GPU_AT: f64 = 0.8;
+
 /// A label learned from fewer examples than this never sets a rule's reading aside: with few
 /// examples the model gives it a low probability almost everywhere. In round 15's
 /// cross-validation, the dissents on the four labels under 100 examples (L1, L4,
@@ -65,10 +70,10 @@ pub struct Reading {
     /// The model that read it (0: all the examples; k: all but fold k - 1).
     model: usize,
     /// Per label of `LABELS`.
-    probability: [f64; 16],
+    probability: [f64; N],
     /// The text's terms in the model's vocabulary: (the words as written, per-label
     /// contribution to the log-odds).
-    terms: Vec<(String, [f64; 16])>,
+    terms: Vec<(String, [f64; N])>,
 }
 
 /// The value of a little-endian `f32` at `at` in `ROWS`.
@@ -119,11 +124,11 @@ impl Reading {
             terms.push((written.to_owned(), w, at));
         }
         let norm = terms.iter().map(|t| t.1 * t.1).sum::<f64>().sqrt();
-        let mut z: [f64; 16] = std::array::from_fn(|l| f64::from(BIAS[m][l]));
-        let terms: Vec<(String, [f64; 16])> = terms
+        let mut z: [f64; N] = std::array::from_fn(|l| f64::from(BIAS[m][l]));
+        let terms: Vec<(String, [f64; N])> = terms
             .into_iter()
             .map(|(t, w, at)| {
-                let c: [f64; 16] = std::array::from_fn(|l| w / norm * f32_at(at + 4 + 4 * l));
+                let c: [f64; N] = std::array::from_fn(|l| w / norm * f32_at(at + 4 + 4 * l));
                 for (zl, cl) in z.iter_mut().zip(c) {
                     *zl += cl;
                 }
@@ -149,6 +154,28 @@ impl Reading {
     /// The probability the model gives `label` of `field` (`None`: a label it does not know).
     pub fn probability(&self, field: Field, label: &str) -> Option<f64> {
         Some(self.probability[Self::index(field, label)?])
+    }
+
+    /// The GPU impact the model reads, when it differs from the rules' `value` and it gives it
+    /// at least [`GPU_AT`]: (value, probability). Each value has a model of its own (one
+    /// against the rest), so at most one value can reach [`GPU_AT`] only if the others stay
+    /// low; the most probable is taken.
+    pub fn gpu(&self, value: &str) -> Option<(&'static str, f64)> {
+        let (l, &(_, label)) = LABELS
+            .iter()
+            .enumerate()
+            .filter(|(_, (f, _))| *f == "gpu")
+            .max_by(|a, b| self.probability[a.0].total_cmp(&self.probability[b.0]))?;
+        let p = self.probability[l];
+        (p >= GPU_AT && label != value).then_some((label, p))
+    }
+
+    /// The words that weighed most for (`toward`) or against GPU impact `value`.
+    pub fn gpu_words(&self, value: &str, toward: bool) -> Vec<String> {
+        LABELS
+            .iter()
+            .position(|&(f, l)| f == "gpu" && l == value)
+            .map_or_else(Vec::new, |l| self.words_at(l, toward))
     }
 
     /// Whether the model dissents from `label` of `field`: it gives it under
@@ -179,9 +206,11 @@ impl Reading {
     /// The (at most three) terms of the text that weighed most for `label` (`toward`) or
     /// against it, as the text writes them.
     pub fn words(&self, field: Field, label: &str, toward: bool) -> Vec<String> {
-        let Some(l) = Self::index(field, label) else {
-            return Vec::new();
-        };
+        Self::index(field, label).map_or_else(Vec::new, |l| self.words_at(l, toward))
+    }
+
+    /// [`Self::words`] of label `l` of `LABELS`.
+    fn words_at(&self, l: usize, toward: bool) -> Vec<String> {
         let sign = if toward { 1.0 } else { -1.0 };
         let mut w: Vec<(&str, f64)> = self
             .terms
@@ -204,6 +233,7 @@ mod tests {
             let known = match field {
                 "layers" => crate::taxonomy::LAYERS.contains(&label),
                 "tiers" => crate::taxonomy::TIERS.contains(&label),
+                "gpu" => crate::taxonomy::GPU.contains(&label),
                 _ => crate::taxonomy::PRINCIPLES.contains(&label),
             };
             assert!(known, "{field} {label}");
@@ -256,5 +286,14 @@ mod tests {
         let student = r.probability(Field::Tiers, "student").unwrap();
         assert!(student > 0.5, "student {student}");
         assert_eq!(r.probability(Field::Tiers, "nobody"), None);
+        // Documentation changes no GPU allocation: the model reads `none` over a rules' `both`.
+        let r = Reading::of(
+            "Rewrite the docs page and the README that explain the commands, with a table and a note",
+        );
+        let (value, p) = r.gpu("both").expect("a GPU reading");
+        assert_eq!(value, "none");
+        assert!((super::GPU_AT..=1.0).contains(&p), "{p}");
+        assert_eq!(r.gpu("none"), None, "the rules' own value is no change");
+        assert!(!r.gpu_words("none", true).is_empty());
     }
 }

@@ -225,11 +225,16 @@ pub(super) fn analysis(a: &Analysis, color: bool) -> String {
         a.gpu_impact.value.clone(),
         format!(
             "{:.2}",
-            a.gpu_impact
-                .scores
-                .get(&a.gpu_impact.value)
-                .copied()
-                .unwrap_or(0.0)
+            // The word model's value shows its probability; the rules' value its score.
+            match a.gpu_impact.evidence.iter().find(|e| e.is_from_examples()) {
+                Some(e) => e.weight,
+                None => a
+                    .gpu_impact
+                    .scores
+                    .get(&a.gpu_impact.value)
+                    .copied()
+                    .unwrap_or(0.0),
+            }
         ),
         if a.gpu_impact.evidence.is_empty() {
             if a.gpu_impact.scores.values().any(|v| *v > 0.0) {
