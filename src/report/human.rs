@@ -548,7 +548,7 @@ pub(super) fn eval(r: &EvalResult) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "The rules alone, without the nearest labelled examples (--no-examples): F1 {}. An item is never its own nearest example.",
+            "The rules alone, without the readings learned from the labelled examples (--no-examples): F1 {}. An item is never its own nearest example, and the word model reads it with a model trained without it.",
             alone.join(", ")
         );
     }

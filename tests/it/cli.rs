@@ -404,7 +404,7 @@ fn rules_list_show_check_and_eval() {
         .success()
         .stdout(predicate::str::contains("Precision"))
         .stdout(predicate::str::contains(
-            "The rules alone, without the nearest",
+            "The rules alone, without the readings learned from the labelled examples",
         ));
     // A combination rule is shown like a rule.
     ds01()
