@@ -107,7 +107,7 @@ pub(crate) fn write() {
         })
         .collect();
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
-    super::word_model::write(&samples, &out);
+    let model_terms = super::word_model::write(&samples, &out);
     let mut df: BTreeMap<&str, usize> = BTreeMap::new();
     for c in &counts {
         for t in c.keys() {
@@ -168,9 +168,12 @@ pub(crate) fn write() {
         let ps: Vec<String> = p.iter().map(|(d, w)| format!("({d}, {w:?})")).collect();
         let _ = writeln!(
             src,
-            "    Term {{ idf: {:?}, postings: &[{}] }}, // {t}",
+            "    Term {{ idf: {:?}, postings: &[{}], model_row: {} }}, // {t}",
             idf(t),
-            ps.join(", ")
+            ps.join(", "),
+            model_terms
+                .binary_search(&neighbour_terms::term_hash(t))
+                .map_or(u32::MAX, |r| u32::try_from(r).expect("under 2^32 terms"))
         );
     }
     src.push_str("];\n");

@@ -95,7 +95,9 @@ struct Model {
     positives: [usize; N],
 }
 
-pub(crate) fn write(samples: &[Sample<'_>], out: &std::path::Path) {
+/// Train and write the models; returns the hash of each term of their rows, sorted (term `i`
+/// of the weights).
+pub(crate) fn write(samples: &[Sample<'_>], out: &std::path::Path) -> Vec<u64> {
     let mut models = vec![fit(samples.iter().collect())];
     for k in 0..FOLDS {
         models.push(fit(samples.iter().filter(|s| s.fold != k).collect()));
@@ -133,9 +135,9 @@ pub(crate) fn write(samples: &[Sample<'_>], out: &std::path::Path) {
         models.len(),
         terms.len()
     );
-    src.push_str("/// The labels, in the order of each term's weights.\n");
     src.push_str("/// How many labels.\n");
     let _ = writeln!(src, "pub(super) const N: usize = {N};");
+    src.push_str("/// The labels, in the order of each term's weights.\n");
     let _ = writeln!(src, "pub(super) static LABELS: [(&str, &str); {N}] = [");
     for (f, l) in LABELS {
         let _ = writeln!(src, "    ({f:?}, {l:?}),");
@@ -181,6 +183,7 @@ pub(crate) fn write(samples: &[Sample<'_>], out: &std::path::Path) {
     src.push_str("];\n");
     std::fs::write(out.join("word_model.rs"), src).expect("write the word model");
     std::fs::write(out.join("word_model.bin"), bin).expect("write the word model's weights");
+    terms.iter().map(|t| t.0).collect()
 }
 
 /// The TF-IDF unit vectors of a model's examples over its vocabulary, then one regression per

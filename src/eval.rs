@@ -227,7 +227,7 @@ pub fn evaluate(set: &RuleSet, data: &LabeledSet, channels: Channels) -> EvalRes
         .iter()
         .map(|item| analyze_with(set, &item.description, Channels::RULES_ONLY))
         .collect();
-    if !channels.nearest_examples {
+    if !channels.examples {
         return score_analyses(data, &rules);
     }
     let analyses: Vec<Analysis> = data

@@ -848,35 +848,32 @@ pub fn analyze(set: &RuleSet, text: &str) -> Analysis {
 /// stays a pure function of the rule set, the text and this).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Channels {
-    /// The nearest-examples channel ([`neighbours`]): labels carried by the labelled DS01
-    /// items most like the text, added where the rules did not find them. On by default.
-    pub nearest_examples: bool,
+    /// The examples channel: the two readings learned from the labelled DS01 items, the
+    /// nearest examples ([`neighbours`]) and the word model ([`word_model`]), which add what
+    /// the rules did not find and set aside, visibly, what they dissent from. On by default.
+    pub examples: bool,
 }
 
 impl Channels {
     /// The rules alone: what [`analyze`] reads, and what `check`, `adr`, `new`, the backlog
     /// and the rule self-tests use.
-    pub const RULES_ONLY: Self = Self {
-        nearest_examples: false,
-    };
-    /// The rules and the nearest labelled examples: what `analyze`, `questions` and `rules
-    /// eval` show unless `--no-examples` is given.
-    pub const ALL: Self = Self {
-        nearest_examples: true,
-    };
+    pub const RULES_ONLY: Self = Self { examples: false };
+    /// The rules and the readings learned from the labelled examples: what `analyze`,
+    /// `questions` and `rules eval` show unless `--no-examples` is given.
+    pub const ALL: Self = Self { examples: true };
 }
 
 /// [`analyze`] with a choice of channels.
 pub fn analyze_with(set: &RuleSet, text: &str, channels: Channels) -> Analysis {
     let mut analysis = read_rules(set, text);
-    if channels.nearest_examples {
+    if channels.examples {
         add_examples(set, text, &mut analysis);
     }
     analysis.summary = summarize(set, &analysis);
     analysis
 }
 
-/// The reading with the nearest examples, from the rules' reading of the same text (what
+/// The reading with the examples channel, from the rules' reading of the same text (what
 /// [`analyze_with`] returns for [`Channels::RULES_ONLY`]): equal to [`analyze_with`] with
 /// [`Channels::ALL`], without reading the rules again. For callers that need both readings
 /// (`rules eval`'s "rules alone", the LLM's prompt).
@@ -887,13 +884,13 @@ pub fn with_examples(set: &RuleSet, text: &str, rules: &Analysis) -> Analysis {
     analysis
 }
 
-/// The statistical reading adds what the rules missed and sets aside what it dissents from,
-/// and only where they understood something: a text no rule understands stays unknown. It is
+/// The statistical readings add what the rules missed and set aside what they dissent from,
+/// and only where the rules understood something: a text no rule understands stays unknown. It is
 /// shown and measured, but the size, the checklist and the trade-offs come from the rules'
 /// reading alone.
 fn add_examples(set: &RuleSet, text: &str, a: &mut Analysis) {
     if rules_established_something(a) {
-        neighbours_add(set, text, a);
+        examples_apply(set, text, a);
     }
 }
 
@@ -1048,9 +1045,9 @@ fn set_aside(f: &Finding, reason: String) -> Option<Suppressed> {
 }
 
 /// The words a reading was read from, to show it by when it is set aside: (rule, matched,
-/// span) of its first evidence with words, or, for a reading only inferred, of the concern it
-/// was inferred from (looked up in `a`, up to `depth` inferences back). `None` when no words
-/// stand behind it.
+/// span) of its first evidence with words, or, for a reading only inferred, the inference
+/// rule with the words of the concern it was inferred from (looked up in `a`, up to `depth`
+/// inferences back; [`inferred_via`] names that concern). `None` when no words stand behind it.
 fn words_behind(a: &Analysis, f: &Finding, depth: u8) -> Option<(String, String, [usize; 2])> {
     if let Some(e) = f.evidence.iter().find(|e| e.span.is_some()) {
         return Some((e.rule.to_string(), e.matched.to_string(), e.span?));
@@ -1078,6 +1075,22 @@ fn words_behind(a: &Analysis, f: &Finding, depth: u8) -> Option<(String, String,
             Some((e.rule.to_string(), matched, span))
         })
     })
+}
+
+/// For a reading with no words of its own, the concerns it was inferred from
+/// (`layer:L4`), to name in the reason it is set aside; empty otherwise.
+fn inferred_via(f: &Finding) -> String {
+    if f.evidence.iter().any(|e| e.span.is_some()) {
+        return String::new();
+    }
+    let via: Vec<&str> = (f.evidence.iter())
+        .flat_map(|e| e.inferred_from.iter().map(String::as_str))
+        .collect();
+    if via.is_empty() {
+        String::new()
+    } else {
+        format!(" (inferred from {}, shown by its words)", via.join(", "))
+    }
 }
 
 /// Where a tier stands in the report order (students, researchers, the admin).
@@ -1150,14 +1163,16 @@ fn neighbours_dissent(
     ids
 }
 
-/// Apply the nearest examples ([`neighbours`]): first set aside what they dissent from
-/// ([`neighbours_dissent`]), then add their votes that the rules did not find: layers, tiers
-/// and principles (as touched, under `supported`: a strain needs a rule's direction cue). What
-/// the rules cancelled (a negated or excluded hit, a default audience that yielded) is not
-/// added back.
-fn neighbours_add(set: &RuleSet, text: &str, a: &mut Analysis) {
-    let reading = neighbours::Reading::of(text);
-    let model = word_model::Reading::of(text);
+/// Apply the examples channel: the nearest examples ([`neighbours`]) first set aside what
+/// they dissent from ([`neighbours_dissent`]), then add their votes that the rules did not
+/// find and the word model does not dissent from: layers, tiers and principles (as touched,
+/// under `supported`: a strain needs a rule's direction cue). Then the word model
+/// ([`model_apply`]). What the rules cancelled (a negated or excluded hit, a default audience
+/// that yielded) is not added back.
+fn examples_apply(set: &RuleSet, text: &str, a: &mut Analysis) {
+    let terms = neighbours::Terms::of(text);
+    let reading = neighbours::Reading::of_terms(&terms);
+    let model = word_model::Reading::of_terms(text, &terms);
     // The concerns of the rules whose hits were cancelled (each rule looked up once: a long
     // text can cancel thousands of hits of a few rules).
     let cancelled_rules: std::collections::BTreeSet<&str> =
@@ -1280,8 +1295,9 @@ fn model_apply(
                 let (rule, matched, span) = words_behind(a, f, 3)?;
                 let against = model.words(field, &f.id, false);
                 let reason = format!(
-                    "set aside by the word model: it gives {} a probability of {:.2} (under {:.2}){}",
+                    "set aside by the word model: it gives {}{} a probability of {:.2} (under {:.2}){}",
                     f.id,
+                    inferred_via(f),
                     // Rounded down, so a probability just under the threshold never reads as equal.
                     (p * 100.0).floor() / 100.0,
                     under,
@@ -1362,9 +1378,9 @@ fn model_apply(
 }
 
 /// The word model's GPU impact ([`word_model::Reading::gpu`]) in place of the rules', where it
-/// reads another value at a probability of at least [`word_model::GPU_AT`] and the rules read
-/// one: the rules' value is listed under "Ignored" with its first words (and the words against
-/// it), the scores of the rules' contest stay, and the summary names the change.
+/// reads another value at a probability of at least [`word_model::GPU_AT`] and words stand
+/// behind the rules' value: that value is listed under "Ignored" with its first words (and the
+/// words against it), the scores of the rules' contest stay, and the summary names the change.
 fn model_gpu(set: &RuleSet, model: &word_model::Reading, a: &mut Analysis) {
     if a.gpu_impact.value == UNKNOWN {
         return;
@@ -1372,8 +1388,15 @@ fn model_gpu(set: &RuleSet, model: &word_model::Reading, a: &mut Analysis) {
     let Some((value, p)) = model.gpu(&a.gpu_impact.value) else {
         return;
     };
+    // The rules' value is listed by the words it was read from: without words (a value no
+    // evidence produced), it is not replaced.
+    let Some((rule, matched, span)) = (a.gpu_impact.evidence.iter())
+        .find_map(|e| Some((e.rule.to_string(), e.matched.to_string(), e.span?)))
+    else {
+        return;
+    };
     let before = std::mem::replace(&mut a.gpu_impact.value, value.to_owned());
-    if let Some(e) = a.gpu_impact.evidence.iter().find(|e| e.span.is_some()) {
+    {
         let against = model.gpu_words(&before, false);
         let reason = format!(
             "set aside by the word model: the rules read GPU impact {before}; it gives {value} a probability of {:.2} (at least {:.2}){}",
@@ -1389,9 +1412,9 @@ fn model_gpu(set: &RuleSet, model: &word_model::Reading, a: &mut Analysis) {
             }
         );
         let why = Suppressed {
-            rule: e.rule.to_string(),
-            matched: e.matched.to_string(),
-            span: e.span.unwrap_or_default(),
+            rule,
+            matched,
+            span,
             reason,
         };
         a.suppressed.insert(0, why);

@@ -53,33 +53,13 @@ fn kept(w: &[u8]) -> bool {
 /// The terms of a text: its stemmed words without stop words or single letters, then each
 /// pair of neighbouring such words joined by `_`.
 pub(crate) fn terms(text: &str) -> Vec<String> {
-    terms_as_written(text).into_iter().map(|(t, _)| t).collect()
-}
-
-#[allow(dead_code)]
-/// [`terms`], each with the words it was read from as the text writes them (a pair's two
-/// words with the text between them), to show a term to a reader.
-pub(crate) fn terms_as_written(text: &str) -> Vec<(String, &str)> {
-    let kept: Vec<(String, usize, usize)> = word_spans(text)
-        .filter_map(|(start, end)| {
-            let lower = text[start..end].to_ascii_lowercase();
-            kept(lower.as_bytes()).then(|| {
-                (
-                    String::from_utf8_lossy(stem(lower.as_bytes())).into_owned(),
-                    start,
-                    end,
-                )
-            })
-        })
+    let kept: Vec<String> = word_spans(text)
+        .map(|(s, e)| text[s..e].to_ascii_lowercase())
+        .filter(|w| kept(w.as_bytes()))
+        .map(|w| String::from_utf8_lossy(stem(w.as_bytes())).into_owned())
         .collect();
-    let mut out: Vec<(String, &str)> = kept
-        .iter()
-        .map(|(t, s, e)| (t.clone(), &text[*s..*e]))
-        .collect();
-    out.extend(
-        kept.windows(2)
-            .map(|p| (format!("{}_{}", p[0].0, p[1].0), &text[p[0].1..p[1].2])),
-    );
+    let mut out = kept.clone();
+    out.extend(kept.windows(2).map(|p| format!("{}_{}", p[0], p[1])));
     out
 }
 
@@ -210,10 +190,38 @@ fn stem_len_any_case(w: &[u8]) -> usize {
 /// lower-cased as it is hashed, not copied.
 #[allow(dead_code)]
 pub(crate) fn term_hashes(text: &str, out: &mut Vec<u64>) -> u64 {
+    term_hashes_where(text, out, |_, _, _| {})
+}
+
+/// [`term_hashes`], and `at(hash, start, end)` for each term: where in the text it was read
+/// from (a pair runs from its first word's start to its second word's end), to show a term as
+/// the text writes it. Words and pairs interleaved, each in text order.
+#[allow(dead_code)]
+pub(crate) fn term_hashes_where(
+    text: &str,
+    out: &mut Vec<u64>,
+    mut at: impl FnMut(u64, usize, usize),
+) -> u64 {
     out.clear();
     let mut pairs: Vec<u64> = Vec::new();
+    let print = scan(text, |h, start, end, pair| {
+        at(h, start, end);
+        if pair {
+            pairs.push(h);
+        } else {
+            out.push(h);
+        }
+    });
+    out.extend(pairs);
+    print
+}
+
+/// One pass over the words of a text: `term(hash, start, end, is_pair)` for each kept word
+/// and each pair of neighbouring kept words (a pair right after its second word); returns
+/// the text's [`fingerprint`].
+fn scan(text: &str, mut term: impl FnMut(u64, usize, usize, bool)) -> u64 {
     let mut print = FNV_OFFSET;
-    let mut prev: Option<u64> = None;
+    let mut prev: Option<(u64, usize)> = None;
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -235,13 +243,12 @@ pub(crate) fn term_hashes(text: &str, out: &mut Vec<u64>) -> u64 {
             h = h.wrapping_mul(FNV_PRIME);
         }
         print = mix(print, h);
-        if let Some(p) = prev {
-            pairs.push(mix(p, h));
+        term(h, start, i, false);
+        if let Some((p, p_start)) = prev {
+            term(mix(p, h), p_start, i, true);
         }
-        prev = Some(h);
-        out.push(h);
+        prev = Some((h, start));
     }
-    out.extend(pairs);
     print
 }
 
@@ -317,6 +324,33 @@ mod tests {
                 super::stem(lower.as_bytes()).len(),
                 "{w}"
             );
+        }
+    }
+
+    #[test]
+    fn term_hashes_where_gives_the_terms_where_the_text_writes_them() {
+        for text in [
+            "Let students keep a container running over the weekend — for long training jobs.",
+            "GPU-hours per user, on the ds01-user dashboard: über größe 日本 I/O",
+            "",
+            "a of the",
+        ] {
+            let mut spans = Vec::new();
+            let mut hashes = Vec::new();
+            super::term_hashes_where(text, &mut hashes, |h, s, e| spans.push((h, s, e)));
+            let mut from_spans: Vec<u64> = spans.iter().map(|s| s.0).collect();
+            from_spans.sort_unstable();
+            hashes.sort_unstable();
+            assert_eq!(from_spans, hashes, "{text}");
+            for &(h, start, end) in &spans {
+                // The terms of the span are its word, or its pair's two words and their pair.
+                let terms = super::terms(&text[start..end]);
+                assert!(
+                    terms.iter().any(|t| super::term_hash(t) == h),
+                    "{text}: {:?}",
+                    &text[start..end]
+                );
+            }
         }
     }
 }

@@ -36,6 +36,9 @@ pub(super) struct Example {
 pub(super) struct Term {
     pub(super) idf: f64,
     pub(super) postings: &'static [(u16, f64)],
+    /// The term's row in the word model's weights, `u32::MAX` when no model holds it (a term
+    /// every example holds weighs nothing in either reading).
+    pub(super) model_row: u32,
 }
 
 include!(concat!(env!("OUT_DIR"), "/neighbours.rs"));
@@ -76,12 +79,47 @@ impl Neighbour {
     }
 }
 
+/// The terms of a text as both readings learned from the examples take them: each distinct
+/// term of [`neighbour_terms::term_hashes`] with its count and its place in the index, where
+/// each term is in the text, and the text's [`neighbour_terms::fingerprint`]. Read once per
+/// text for both.
+pub struct Terms {
+    pub(super) own: u64,
+    /// Each term as (hash, start, end) in the text, in text order: where the word model finds
+    /// the words it shows.
+    pub(super) spans: Vec<(u64, usize, usize)>,
+    /// Each distinct term: how often the text holds it, and its index in [`TERMS`] (`None`: no
+    /// example holds it). Looked up once for both readings.
+    pub(super) runs: Vec<(usize, Option<usize>)>,
+}
+
+impl Terms {
+    pub fn of(text: &str) -> Self {
+        // About one term (a word or a pair) per four bytes of prose: reserved once rather
+        // than grown by doubling.
+        let mut hashes = Vec::with_capacity(text.len() / 4);
+        let mut spans = Vec::with_capacity(text.len() / 4);
+        let own = neighbour_terms::term_hashes_where(text, &mut hashes, |h, s, e| {
+            spans.push((h, s, e));
+        });
+        let hashes = sorted(hashes);
+        let runs = hashes
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run.len(), TERM_HASHES.binary_search(&run[0]).ok()))
+            .collect();
+        Self { own, spans, runs }
+    }
+
+    /// Whether the text has the words of a labelled example.
+    pub(super) fn is_an_example(&self) -> bool {
+        EXAMPLES.iter().any(|e| e.fingerprint == self.own)
+    }
+}
+
 /// The examples nearest to a text: (index in [`EXAMPLES`], similarity), most similar first,
 /// at most [`NEIGHBOURS`], none below [`MIN_SIMILARITY`] and none with the text's own words.
-fn nearest(text: &str) -> Vec<(usize, f64)> {
-    let mut hashes = Vec::new();
-    let own = neighbour_terms::term_hashes(text, &mut hashes);
-    let hashes = sorted(hashes);
+fn nearest(terms: &Terms) -> Vec<(usize, f64)> {
+    let own = terms.own;
     // The text's vector has every one of its terms: a term no example holds has the IDF of a
     // document frequency of 0, so it lengthens the vector (a text that shares one word with
     // the examples and says much else is not close to them) but meets no example.
@@ -89,10 +127,9 @@ fn nearest(text: &str) -> Vec<(usize, f64)> {
     let unseen_idf = (EXAMPLES.len() as f64 + 1.0).ln();
     let mut query: Vec<(usize, f64)> = Vec::new();
     let mut norm = 0.0f64;
-    for run in hashes.chunk_by(|a, b| a == b) {
-        let known = TERM_HASHES.binary_search(&run[0]).ok();
+    for &(count, known) in &terms.runs {
         let idf = known.map_or(unseen_idf, |i| TERMS[i].idf);
-        let w = neighbour_terms::term_weight(run.len()) * idf;
+        let w = neighbour_terms::term_weight(count) * idf;
         norm += w * w;
         if let Some(i) = known {
             query.push((i, w));
@@ -216,8 +253,13 @@ pub struct Reading {
 
 impl Reading {
     pub fn of(text: &str) -> Self {
+        Self::of_terms(&Terms::of(text))
+    }
+
+    /// [`Reading::of`] the text these terms were read from.
+    pub fn of_terms(terms: &Terms) -> Self {
         Self {
-            nearest: nearest(text),
+            nearest: nearest(terms),
         }
     }
 

@@ -1,22 +1,24 @@
 //! The word model: the second reading learned from the labelled DS01 work items, beside the
 //! nearest examples ([`super::neighbours`]). One L2-regularised logistic regression per layer,
-//! tier and principle over the text's TF-IDF term vector (the nearest examples' terms,
-//! [`neighbour_terms`]), trained by `build.rs` (`build/word_model.rs`) on the indexed sets.
+//! tier, principle and GPU impact value over the text's TF-IDF term vector (the nearest
+//! examples' terms, [`neighbour_terms`]), trained by `build.rs` (`build/word_model.rs`) on the
+//! indexed sets.
 //!
 //! Where the nearest examples weigh whole items, the model weighs words: which words, across
 //! all the examples, go with a concern and which go against it. It is part of the examples
 //! channel (off with `--no-examples`) and reads only where the rules established a concern.
-//! It adds a tier the model gives at least [`Field::add_at`] and a principle at least
-//! that (as touched), and sets aside, visibly, a layer, tier or touched principle the rules
-//! read that it gives under [`Field::dissent_under`], never the last of its field. Its
+//! It adds a tier or principle (as touched) it gives at least [`Field::add_at`], and sets
+//! aside, visibly, a layer, tier or touched principle it gives under
+//! [`Field::dissent_under`] (see [`Reading::dissent`]); a field is never emptied. It replaces
+//! the rules' GPU impact with a value it gives at least [`GPU_AT`] ([`Reading::gpu`]). Its
 //! evidence gives the probability, the words that weighed most and the nearest examples that
-//! carry the concern. It never decides GPU impact or a strain, and never adds back what a
-//! rule cancelled.
+//! carry the concern. It never calls a principle strained, never sets a strain aside, and
+//! never adds back what a rule cancelled.
 //!
 //! Honest on its own training data: an example (a text with an example's words) is read by
 //! the model trained without that example's fold, one of five cross-fitted models.
 use super::neighbour_terms;
-use super::neighbours::Field;
+use super::neighbours::{Field, Terms};
 
 include!(concat!(env!("OUT_DIR"), "/word_model.rs"));
 
@@ -56,24 +58,27 @@ impl Field {
 
 /// The probability at which the model's GPU impact replaces the rules' (visibly: the rules'
 /// value is listed under "Ignored"). Chosen by five-fold cross-validation on the indexed sets in
-/// round 15: 0.8 was best among 0.6–0.9 (accuracy 0.879 → 0.883 there).
+/// round 15 (a prototype): 0.8 was best among 0.6–0.9 there.
 pub const GPU_AT: f64 = 0.8;
 
-/// A label learned from fewer examples than this never sets a rule's reading aside: with few
+/// A label carried by fewer of the examples than this (in the model of all of them, so that
+/// every model dissents on the same labels) never sets a rule's reading aside: with few
 /// examples the model gives it a low probability almost everywhere. In round 15's
 /// cross-validation, the dissents on the four labels under 100 examples (L1, L4,
 /// `dispatcher-consistency`, `aime-foundation`) were wrong 36 times and right 20.
 pub const MIN_EXAMPLES_TO_DISSENT: usize = 100;
 
-/// The model's reading of one text: a probability per label, and each term's contribution.
-pub struct Reading {
-    /// The model that read it (0: all the examples; k: all but fold k - 1).
-    model: usize,
+/// The model's reading of one text: a probability per label, and what each term weighed.
+pub struct Reading<'t> {
+    /// The text, for the words that weighed most.
+    text: &'t str,
+    /// Where each term is in the text ([`Terms`]).
+    spans: &'t [(u64, usize, usize)],
     /// Per label of `LABELS`.
     probability: [f64; N],
-    /// The text's terms in the model's vocabulary: (the words as written, per-label
-    /// contribution to the log-odds).
-    terms: Vec<(String, [f64; N])>,
+    /// The text's terms in the model's vocabulary: (hash, offset of the term's row in `ROWS`,
+    /// weight in the text's unit vector).
+    terms: Vec<(u64, usize, f64)>,
 }
 
 /// The value of a little-endian `f32` at `at` in `ROWS`.
@@ -85,60 +90,54 @@ fn f32_at(at: usize) -> f64 {
 
 /// The model that never saw this text: the cross-fitted model of its fold when it has the
 /// words of a labelled example, otherwise the model of all the examples.
-fn model_for(text: &str) -> usize {
-    let own = neighbour_terms::fingerprint(text);
-    if super::neighbours::EXAMPLES
-        .iter()
-        .any(|e| e.fingerprint == own)
-    {
-        // The fold as `build/word_model.rs` assigns it; at most FOLDS, so the cast is exact.
+fn model_for(terms: &Terms) -> usize {
+    if terms.is_an_example() {
+        // The fold as `build/word_model.rs` assigns it; under FOLDS, so the cast is exact.
         #[allow(clippy::cast_possible_truncation)]
-        let fold = (own % FOLDS) as usize;
+        let fold = (terms.own % FOLDS) as usize;
         1 + fold
     } else {
         0
     }
 }
 
-impl Reading {
-    pub fn of(text: &str) -> Self {
-        let m = model_for(text);
-        // Each term's count, and the words it was first read from.
-        let mut counts: std::collections::BTreeMap<String, (usize, &str)> = Default::default();
-        for (t, written) in neighbour_terms::terms_as_written(text) {
-            counts.entry(t).or_insert((0, written)).0 += 1;
-        }
+impl<'t> Reading<'t> {
+    /// The reading of `text`, whose terms are `terms` ([`Terms::of`] the same text).
+    pub fn of_terms(text: &'t str, terms: &'t Terms) -> Self {
+        let m = model_for(terms);
         #[allow(clippy::cast_precision_loss)]
         let n = DOCS[m] as f64;
-        let mut terms: Vec<(String, f64, usize)> = Vec::new();
-        for (t, (c, written)) in counts {
-            let Ok(i) = TERM_HASHES.binary_search(&neighbour_terms::term_hash(&t)) else {
+        let mut read: Vec<(u64, usize, f64)> = Vec::new();
+        for &(count, known) in &terms.runs {
+            // The term's row, through the nearest examples' index of the same terms.
+            let Some(i) = known else { continue };
+            let row = super::neighbours::TERMS[i].model_row;
+            if row == u32::MAX {
                 continue;
-            };
-            let at = i * TERM + m * ROW;
+            }
+            let at = row as usize * TERM + m * ROW;
             let df = f32_at(at);
             if df <= 0.0 {
                 continue;
             }
-            let w = neighbour_terms::term_weight(c) * ((n + 1.0) / (df + 1.0)).ln();
-            terms.push((written.to_owned(), w, at));
+            let w = neighbour_terms::term_weight(count) * ((n + 1.0) / (df + 1.0)).ln();
+            read.push((super::neighbours::TERM_HASHES[i], at, w));
         }
-        let norm = terms.iter().map(|t| t.1 * t.1).sum::<f64>().sqrt();
+        let norm = read.iter().map(|t| t.2 * t.2).sum::<f64>().sqrt();
         let mut z: [f64; N] = std::array::from_fn(|l| f64::from(BIAS[m][l]));
-        let terms: Vec<(String, [f64; N])> = terms
-            .into_iter()
-            .map(|(t, w, at)| {
-                let c: [f64; N] = std::array::from_fn(|l| w / norm * f32_at(at + 4 + 4 * l));
-                for (zl, cl) in z.iter_mut().zip(c) {
-                    *zl += cl;
+        if norm > 0.0 {
+            for t in &mut read {
+                t.2 /= norm;
+                for (l, zl) in z.iter_mut().enumerate() {
+                    *zl += t.2 * f32_at(t.1 + 4 + 4 * l);
                 }
-                (t, c)
-            })
-            .collect();
+            }
+        }
         Self {
-            model: m,
+            text,
+            spans: &terms.spans,
             probability: z.map(|z| 1.0 / (1.0 + (-z).exp())),
-            terms,
+            terms: read,
         }
     }
 
@@ -156,10 +155,9 @@ impl Reading {
         Some(self.probability[Self::index(field, label)?])
     }
 
-    /// The GPU impact the model reads, when it differs from the rules' `value` and it gives it
-    /// at least [`GPU_AT`]: (value, probability). Each value has a model of its own (one
-    /// against the rest), so at most one value can reach [`GPU_AT`] only if the others stay
-    /// low; the most probable is taken.
+    /// The GPU impact the model reads instead of the rules' `value`: the value it gives the
+    /// highest probability (each value has a model of its own, one against the rest), when
+    /// that probability is at least [`GPU_AT`] and the value is not `value`.
     pub fn gpu(&self, value: &str) -> Option<(&'static str, f64)> {
         let (l, &(_, label)) = LABELS
             .iter()
@@ -184,8 +182,7 @@ impl Reading {
     pub fn dissent(&self, field: Field, label: &str) -> Option<f64> {
         let l = Self::index(field, label)?;
         let p = self.probability[l];
-        (p < field.dissent_under() && POSITIVES[self.model][l] >= MIN_EXAMPLES_TO_DISSENT)
-            .then_some(p)
+        (p < field.dissent_under() && POSITIVES[0][l] >= MIN_EXAMPLES_TO_DISSENT).then_some(p)
     }
 
     /// The labels of `field` the model gives at least [`Field::add_at`], with their
@@ -212,20 +209,39 @@ impl Reading {
     /// [`Self::words`] of label `l` of `LABELS`.
     fn words_at(&self, l: usize, toward: bool) -> Vec<String> {
         let sign = if toward { 1.0 } else { -1.0 };
-        let mut w: Vec<(&str, f64)> = self
-            .terms
-            .iter()
-            .map(|(t, c)| (t.as_str(), sign * c[l]))
-            .filter(|&(_, c)| c > 0.0)
-            .collect();
-        w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        w.into_iter().take(3).map(|(t, _)| t.to_owned()).collect()
+        // The three terms that weighed most, most first (ties by hash), kept as the terms
+        // are read: no list of every term's weight.
+        let mut top: [(u64, f64); 3] = [(0, 0.0); 3];
+        for &(h, at, x) in &self.terms {
+            let c = sign * x * f32_at(at + 4 + 4 * l);
+            if c <= 0.0 {
+                continue;
+            }
+            let better = |o: &(u64, f64)| c > o.1 || (c == o.1 && h < o.0) || o.1 <= 0.0;
+            if let Some(i) = top.iter().position(better) {
+                top[i..].rotate_right(1);
+                top[i] = (h, c);
+            }
+        }
+        // Each term as the text first writes it.
+        top.iter()
+            .filter(|t| t.1 > 0.0)
+            .filter_map(|&(h, _)| {
+                let &(_, start, end) = self.spans.iter().find(|s| s.0 == h)?;
+                Some(self.text[start..end].to_owned())
+            })
+            .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{DOCS, Field, LABELS, Reading, TERM_HASHES, model_for};
+    use super::{DOCS, Field, LABELS, Reading, TERM_HASHES, Terms, model_for};
+
+    fn read(text: &str) -> Reading<'_> {
+        // A test's reading keeps its terms for the life of the test.
+        Reading::of_terms(text, Box::leak(Box::new(Terms::of(text))))
+    }
 
     #[test]
     fn the_labels_are_the_taxonomys() {
@@ -245,6 +261,19 @@ mod tests {
     }
 
     #[test]
+    fn every_term_of_the_model_is_found_through_the_index() {
+        use super::super::neighbours::{TERM_HASHES as INDEX, TERMS};
+        for (row, h) in TERM_HASHES.iter().enumerate() {
+            // A model term no example's vector holds would weigh nothing (every example has
+            // it); none is left out today.
+            let i = INDEX.binary_search(h).expect("a model term in the index");
+            assert_eq!(TERMS[i].model_row as usize, row);
+        }
+        let rows = TERMS.iter().filter(|t| t.model_row != u32::MAX).count();
+        assert_eq!(rows, TERM_HASHES.len());
+    }
+
+    #[test]
     fn an_example_is_read_by_the_model_that_left_it_out() {
         #[derive(serde::Deserialize)]
         struct Set {
@@ -259,20 +288,22 @@ mod tests {
         let mut folds = std::collections::BTreeSet::new();
         for item in &set.features {
             let fp = super::neighbour_terms::fingerprint(&item.description);
-            let m = model_for(&item.description);
+            let m = model_for(&Terms::of(&item.description));
             assert_eq!(m as u64, 1 + fp % super::FOLDS, "{}", item.description);
             folds.insert(m);
         }
         assert!(folds.len() > 1, "the dev set falls in one fold: {folds:?}");
         assert_eq!(
-            model_for("no labelled example says exactly this, about zebras"),
+            model_for(&Terms::of(
+                "no labelled example says exactly this, about zebras"
+            )),
             0
         );
     }
 
     #[test]
     fn the_model_reads_the_concepts_it_learned() {
-        let r = Reading::of(
+        let r = read(
             "Add a Prometheus alert when the nightly cron job that reclaims idle GPUs fails on the host",
         );
         let admin = r.probability(Field::Tiers, "admin").unwrap();
@@ -281,13 +312,12 @@ mod tests {
         assert!(student < 0.3, "student {student}");
         let toward = r.words(Field::Tiers, "admin", true);
         assert!(!toward.is_empty() && toward.len() <= 3, "{toward:?}");
-        let r =
-            Reading::of("As a student I want the container-create wizard to explain MIG slices");
+        let r = read("As a student I want the container-create wizard to explain MIG slices");
         let student = r.probability(Field::Tiers, "student").unwrap();
         assert!(student > 0.5, "student {student}");
         assert_eq!(r.probability(Field::Tiers, "nobody"), None);
         // Documentation changes no GPU allocation: the model reads `none` over a rules' `both`.
-        let r = Reading::of(
+        let r = read(
             "Rewrite the docs page and the README that explain the commands, with a table and a note",
         );
         let (value, p) = r.gpu("both").expect("a GPU reading");

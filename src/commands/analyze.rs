@@ -39,7 +39,7 @@ fn analyze_with_llm(
     };
     // The model is shown the rules' findings, whatever the nearest examples add or set aside:
     // then the rules read the text once and the examples are applied to that reading.
-    let (mut a, rules) = if settings.is_some() && channels.nearest_examples {
+    let (mut a, rules) = if settings.is_some() && channels.examples {
         let rules = analyze::analyze_with(&set, &text, analyze::Channels::RULES_ONLY);
         (analyze::with_examples(&set, &text, &rules), Some(rules))
     } else {

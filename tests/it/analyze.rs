@@ -571,7 +571,7 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
                             && s.reason
                                 .contains(&format!(": {} is carried by ", finding.id)))
                             || s.reason.starts_with(&format!(
-                                "set aside by the word model: it gives {} a probability of ",
+                                "set aside by the word model: it gives {} ",
                                 finding.id
                             ))
                     })
@@ -603,12 +603,21 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
                     assert!(why.reason.contains("nearest: ds01-"), "{}", why.reason);
                 } else {
                     // The word model: one of the finding's rules, shown by its own words or
-                    // (a reading only inferred) the words of what it was inferred from; a
-                    // probability under the field's threshold.
+                    // (a reading only inferred, which the reason says) the words of what it was
+                    // inferred from; a probability under the field's threshold.
                     assert!(
                         finding.evidence.iter().any(|e| *e.rule == *why.rule),
                         "{text}: {} set aside under another rule",
                         finding.id
+                    );
+                    let own_words = finding
+                        .evidence
+                        .iter()
+                        .any(|e| e.span == Some(why.span) && *e.rule == *why.rule);
+                    assert!(
+                        own_words || why.reason.contains(" (inferred from "),
+                        "{}",
+                        why.reason
                     );
                     let p: f64 = why
                         .reason
@@ -686,7 +695,11 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
                 "{text}: {}",
                 e.weight
             );
-            if let Some(first) = alone.gpu_impact.evidence.iter().find(|e| e.span.is_some()) {
+            // Replaced only where words stand behind the rules' value.
+            let first = (alone.gpu_impact.evidence.iter())
+                .find(|e| e.span.is_some())
+                .unwrap_or_else(|| panic!("{text}: a GPU impact without words replaced"));
+            {
                 let why = full
                     .suppressed
                     .iter()
