@@ -154,28 +154,32 @@ pub(crate) fn write(samples: &[Sample<'_>], out: &std::path::Path) -> Vec<u64> {
         models.len(),
         docs.join(", ")
     );
-    src.push_str("/// Each model's number of examples carrying each label.\n");
-    let _ = writeln!(
-        src,
-        "pub(super) static POSITIVES: [[usize; {N}]; {}] = [",
-        models.len()
+    // One row per model of a per-label table.
+    let mut table = |doc: &str, name: &str, ty: &str, row: &dyn Fn(&Model) -> Vec<String>| {
+        let _ = writeln!(src, "/// {doc}");
+        let _ = writeln!(
+            src,
+            "pub(super) static {name}: [[{ty}; {N}]; {}] = [",
+            models.len()
+        );
+        for m in &models {
+            let _ = writeln!(src, "    [{}],", row(m).join(", "));
+        }
+        src.push_str("];\n");
+    };
+    table(
+        "Each model's number of examples carrying each label.",
+        "POSITIVES",
+        "usize",
+        &|m| m.positives.iter().map(ToString::to_string).collect(),
     );
-    for m in &models {
-        let p: Vec<String> = m.positives.iter().map(ToString::to_string).collect();
-        let _ = writeln!(src, "    [{}],", p.join(", "));
-    }
-    src.push_str("];\n");
-    src.push_str("/// Each model's bias per label.\n");
-    let _ = writeln!(
-        src,
-        "pub(super) static BIAS: [[f32; {N}]; {}] = [",
-        models.len()
+    #[allow(clippy::cast_possible_truncation)]
+    table("Each model's bias per label.", "BIAS", "f32", &|m| {
+        m.bias.iter().map(|b| format!("{:?}", *b as f32)).collect()
+    });
+    src.push_str(
+        "/// The hash of every term of the models, sorted: term `i`'s rows are at `i` in `ROWS`.\n",
     );
-    for m in &models {
-        let b: Vec<String> = m.bias.iter().map(|b| format!("{:?}", *b as f32)).collect();
-        let _ = writeln!(src, "    [{}],", b.join(", "));
-    }
-    src.push_str("];\n/// The hash of every term of the models, sorted: term `i`'s rows are at `i` in `ROWS`.\n");
     src.push_str("pub(super) static TERM_HASHES: &[u64] = &[\n");
     for (h, _) in &terms {
         let _ = writeln!(src, "    {h},");

@@ -63,6 +63,26 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// The evidence of a reading learned from the labelled examples: rule `rule`
+    /// ([`neighbours::RULE`] or [`word_model::RULE`]), no words matched, `weight` (a share or a
+    /// probability, rounded to two places), the nearest examples and the model's words.
+    fn learned(
+        rule: &'static str,
+        weight: f64,
+        neighbours: Vec<neighbours::Neighbour>,
+        words: Vec<String>,
+    ) -> Self {
+        Self {
+            rule: rule.into(),
+            matched: "".into(),
+            span: None,
+            weight: round2(weight),
+            inferred_from: Vec::new(),
+            neighbours,
+            words,
+        }
+    }
+
     /// Whether this evidence is a reading learned from the labelled examples (the nearest
     /// examples or the word model), not a rule's.
     pub fn is_from_examples(&self) -> bool {
@@ -161,14 +181,20 @@ impl Analysis {
     /// Every piece of evidence of every finding and of the GPU impact, in report order (a
     /// rule's hit appears once per concern it signals).
     pub fn all_evidence(&self) -> impl Iterator<Item = &Evidence> {
+        self.findings()
+            .flat_map(|f| &f.evidence)
+            .chain(&self.gpu_impact.evidence)
+    }
+
+    /// Every finding: layers, tiers, principles supported and strained, risks, in report
+    /// order.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
         self.layers
             .iter()
             .chain(&self.tiers)
             .chain(&self.principles.supported)
             .chain(&self.principles.strained)
             .chain(&self.risks)
-            .flat_map(|f| &f.evidence)
-            .chain(&self.gpu_impact.evidence)
     }
 
     /// Every concern reported, as `kind:id` (principles as `supports:`/`strains:`).
@@ -1055,14 +1081,6 @@ fn words_behind(a: &Analysis, f: &Finding, depth: u8) -> Option<(String, String,
     if depth == 0 {
         return None;
     }
-    let all = || {
-        a.layers
-            .iter()
-            .chain(&a.tiers)
-            .chain(&a.principles.supported)
-            .chain(&a.principles.strained)
-            .chain(&a.risks)
-    };
     f.evidence.iter().find_map(|e| {
         e.inferred_from.iter().find_map(|c| {
             let (kind, id) = c.split_once(':').unwrap_or(("", c.as_str()));
@@ -1070,7 +1088,7 @@ fn words_behind(a: &Analysis, f: &Finding, depth: u8) -> Option<(String, String,
                 let g = a.gpu_impact.evidence.iter().find(|g| g.span.is_some())?;
                 return Some((e.rule.to_string(), g.matched.to_string(), g.span?));
             }
-            let from = all().find(|g| g.id == id && g.id != f.id)?;
+            let from = a.findings().find(|g| g.id == id && g.id != f.id)?;
             let (_, matched, span) = words_behind(a, from, depth - 1)?;
             Some((e.rule.to_string(), matched, span))
         })
@@ -1153,8 +1171,18 @@ fn neighbours_dissent(
     if aside.len() == findings.len() {
         return Vec::new();
     }
-    // Removed from the last, so the indices stay valid; listed first, in the findings' order
-    // (readings set aside come before cancelled hits: see `Suppressed`).
+    remove_aside(aside, findings, suppressed)
+}
+
+/// Remove the findings set aside (index in `findings`, why) and list them first in
+/// `suppressed`, in the findings' order (readings set aside come before cancelled hits: see
+/// [`Suppressed`]); returns their ids.
+fn remove_aside(
+    aside: Vec<(usize, Suppressed)>,
+    findings: &mut Vec<Finding>,
+    suppressed: &mut Vec<Suppressed>,
+) -> Vec<String> {
+    // Removed from the last, so the indices stay valid.
     let mut ids = Vec::new();
     for &(i, _) in aside.iter().rev() {
         ids.push(findings.remove(i).id);
@@ -1220,23 +1248,8 @@ fn examples_apply(set: &RuleSet, text: &str, a: &mut Analysis) {
             if model.dissent(field, v.label).is_some() {
                 continue;
             }
-            let share = round2(v.share);
-            to.push(Finding {
-                id: v.label.to_owned(),
-                name: set
-                    .label(family, v.label)
-                    .map_or_else(|| v.label.to_owned(), |l| l.name.clone()),
-                score: share,
-                evidence: vec![Evidence {
-                    rule: neighbours::RULE.into(),
-                    matched: "".into(),
-                    span: None,
-                    weight: share,
-                    inferred_from: Vec::new(),
-                    neighbours: v.neighbours,
-                    words: Vec::new(),
-                }],
-            });
+            let evidence = Evidence::learned(neighbours::RULE, v.share, v.neighbours, Vec::new());
+            to.push(learned_finding(set, family, v.label, evidence));
         }
     };
     add(
@@ -1265,11 +1278,13 @@ fn examples_apply(set: &RuleSet, text: &str, a: &mut Analysis) {
     a.tiers.sort_by_key(|f| tier_order(&f.id));
 }
 
-/// Apply the word model ([`word_model`]) after the nearest examples: set aside the layers,
-/// tiers and touched principles it gives under [`neighbours::Field::dissent_under`] (never the
-/// last of a field, never a reading with no words), then add the tiers and principles it
-/// gives at least [`neighbours::Field::add_at`] that no rule read or cancelled, with the words
-/// that weighed most and the nearest examples that carry them as evidence.
+/// Apply the word model ([`word_model`]) after the nearest examples: set aside the rules'
+/// layers, tiers and touched principles it dissents from ([`word_model::Reading::dissent`]),
+/// each shown by the words behind it ([`words_behind`]; a field is never emptied, but the
+/// rules' last reading may go where the nearest examples added one); then add the tiers and
+/// principles it gives at least [`neighbours::Field::add_at`] that no rule read or cancelled
+/// and the nearest examples did not set aside, with the words that weighed most and the
+/// nearest examples that carry them as evidence; then its GPU impact ([`model_gpu`]).
 fn model_apply(
     set: &RuleSet,
     model: &word_model::Reading,
@@ -1293,19 +1308,13 @@ fn model_apply(
             .filter_map(|(i, f)| {
                 let p = model.dissent(field, &f.id)?;
                 let (rule, matched, span) = words_behind(a, f, 3)?;
-                let against = model.words(field, &f.id, false);
                 let reason = format!(
                     "set aside by the word model: it gives {}{} a probability of {:.2} (under {:.2}){}",
                     f.id,
                     inferred_via(f),
-                    // Rounded down, so a probability just under the threshold never reads as equal.
-                    (p * 100.0).floor() / 100.0,
+                    floor2(p),
                     under,
-                    if against.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", the words against it being “{}”", against.join("”, “"))
-                    }
+                    words_against(&model.words(field, &f.id, false), "it"),
                 );
                 Some((i, Suppressed { rule, matched, span, reason }))
             })
@@ -1315,21 +1324,12 @@ fn model_apply(
         }
         aside
     };
-    let remove = |aside: Vec<(usize, Suppressed)>,
-                  findings: &mut Vec<Finding>,
-                  suppressed: &mut Vec<Suppressed>| {
-        // Removed from the last, so the indices stay valid; listed first.
-        for &(i, _) in aside.iter().rev() {
-            findings.remove(i);
-        }
-        suppressed.splice(0..0, aside.into_iter().map(|(_, why)| why));
-    };
     let aside = dissent(Field::Layers, &a.layers, a);
-    remove(aside, &mut a.layers, &mut a.suppressed);
+    remove_aside(aside, &mut a.layers, &mut a.suppressed);
     let aside = dissent(Field::Tiers, &a.tiers, a);
-    remove(aside, &mut a.tiers, &mut a.suppressed);
+    remove_aside(aside, &mut a.tiers, &mut a.suppressed);
     let aside = dissent(Field::Principles, &a.principles.supported, a);
-    remove(aside, &mut a.principles.supported, &mut a.suppressed);
+    remove_aside(aside, &mut a.principles.supported, &mut a.suppressed);
     let add =
         |field: Field, family: Family, kinds: &[Kind], to: &mut Vec<Finding>, also: &[Finding]| {
             for (label, p) in model.additions(field) {
@@ -1341,23 +1341,13 @@ fn model_apply(
                 if aside_by_examples.iter().any(|id| id == label) {
                     continue;
                 }
-                let p = round2(p);
-                to.push(Finding {
-                    id: label.to_owned(),
-                    name: set
-                        .label(family, label)
-                        .map_or_else(|| label.to_owned(), |l| l.name.clone()),
-                    score: p,
-                    evidence: vec![Evidence {
-                        rule: word_model::RULE.into(),
-                        matched: "".into(),
-                        span: None,
-                        weight: p,
-                        inferred_from: Vec::new(),
-                        neighbours: reading.carriers(field, label),
-                        words: model.words(field, label, true),
-                    }],
-                });
+                let evidence = Evidence::learned(
+                    word_model::RULE,
+                    p,
+                    reading.carriers(field, label),
+                    model.words(field, label, true),
+                );
+                to.push(learned_finding(set, family, label, evidence));
             }
         };
     add(
@@ -1396,42 +1386,59 @@ fn model_gpu(set: &RuleSet, model: &word_model::Reading, a: &mut Analysis) {
         return;
     };
     let before = std::mem::replace(&mut a.gpu_impact.value, value.to_owned());
-    {
-        let against = model.gpu_words(&before, false);
-        let reason = format!(
-            "set aside by the word model: the rules read GPU impact {before}; it gives {value} a probability of {:.2} (at least {:.2}){}",
-            (p * 100.0).floor() / 100.0,
-            word_model::GPU_AT,
-            if against.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", the words against {before} being “{}”",
-                    against.join("”, “")
-                )
-            }
-        );
-        let why = Suppressed {
+    let reason = format!(
+        "set aside by the word model: the rules read GPU impact {before}; it gives {value} a probability of {:.2} (at least {:.2}){}",
+        floor2(p),
+        word_model::GPU_AT,
+        words_against(&model.gpu_words(&before, false), &before),
+    );
+    a.suppressed.insert(
+        0,
+        Suppressed {
             rule,
             matched,
             span,
             reason,
-        };
-        a.suppressed.insert(0, why);
-    }
+        },
+    );
     a.gpu_impact.name = set
         .label(Family::Gpu, value)
         .map_or_else(|| value.to_owned(), |l| l.name.clone());
-    let p = round2(p);
-    a.gpu_impact.evidence = vec![Evidence {
-        rule: word_model::RULE.into(),
-        matched: "".into(),
-        span: None,
-        weight: p,
-        inferred_from: Vec::new(),
-        neighbours: Vec::new(),
-        words: model.gpu_words(value, true),
-    }];
+    a.gpu_impact.evidence = vec![Evidence::learned(
+        word_model::RULE,
+        p,
+        Vec::new(),
+        model.gpu_words(value, true),
+    )];
+}
+
+/// A reading only the examples channel read: `label` of `family`, named as the rules name it,
+/// scored by its one piece of evidence ([`Evidence::learned`]).
+fn learned_finding(set: &RuleSet, family: Family, label: &str, evidence: Evidence) -> Finding {
+    Finding {
+        id: label.to_owned(),
+        name: set
+            .label(family, label)
+            .map_or_else(|| label.to_owned(), |l| l.name.clone()),
+        score: evidence.weight,
+        evidence: vec![evidence],
+    }
+}
+
+/// The words against a reading, for the reason it is set aside: `, the words against {what}
+/// being “a”, “b”`, or nothing when no word weighed against it.
+fn words_against(words: &[String], what: &str) -> String {
+    if words.is_empty() {
+        String::new()
+    } else {
+        format!(", the words against {what} being “{}”", words.join("”, “"))
+    }
+}
+
+/// A probability for a reason, rounded down to two places, so one just under a threshold
+/// never reads as equal to it.
+fn floor2(p: f64) -> f64 {
+    (p * 100.0).floor() / 100.0
 }
 
 /// The value of GPU impact and size when nothing in the text was understood.

@@ -35,6 +35,15 @@ const _: () = assert!(ROWS.len() == TERM * TERM_HASHES.len());
 pub const RULE: &str = "word-model";
 
 impl Field {
+    /// The field's name among the model's `LABELS`.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Layers => "layers",
+            Self::Tiers => "tiers",
+            Self::Principles => "principles",
+        }
+    }
+
     /// The probability at which the model adds a label of this field the rules did not read
     /// (`None`: it adds none). Chosen by five-fold cross-validation on the indexed sets in
     /// round 15 (README): it adds no layer (the layers it would add were wrong as often as
@@ -141,18 +150,14 @@ impl<'t> Reading<'t> {
         }
     }
 
-    fn index(field: Field, label: &str) -> Option<usize> {
-        let name = match field {
-            Field::Layers => "layers",
-            Field::Tiers => "tiers",
-            Field::Principles => "principles",
-        };
-        LABELS.iter().position(|&(f, l)| f == name && l == label)
+    /// Where `label` of `field` (a field of `LABELS`: `gpu` too) is in `LABELS`.
+    fn index(field: &str, label: &str) -> Option<usize> {
+        LABELS.iter().position(|&(f, l)| f == field && l == label)
     }
 
     /// The probability the model gives `label` of `field` (`None`: a label it does not know).
     pub fn probability(&self, field: Field, label: &str) -> Option<f64> {
-        Some(self.probability[Self::index(field, label)?])
+        Some(self.probability[Self::index(field.name(), label)?])
     }
 
     /// The GPU impact the model reads instead of the rules' `value`: the value it gives the
@@ -170,17 +175,14 @@ impl<'t> Reading<'t> {
 
     /// The words that weighed most for (`toward`) or against GPU impact `value`.
     pub fn gpu_words(&self, value: &str, toward: bool) -> Vec<String> {
-        LABELS
-            .iter()
-            .position(|&(f, l)| f == "gpu" && l == value)
-            .map_or_else(Vec::new, |l| self.words_at(l, toward))
+        Self::index("gpu", value).map_or_else(Vec::new, |l| self.words_at(l, toward))
     }
 
     /// Whether the model dissents from `label` of `field`: it gives it under
     /// [`Field::dissent_under`] and learned it from at least [`MIN_EXAMPLES_TO_DISSENT`]
     /// examples. `Some(probability)` when it does.
     pub fn dissent(&self, field: Field, label: &str) -> Option<f64> {
-        let l = Self::index(field, label)?;
+        let l = Self::index(field.name(), label)?;
         let p = self.probability[l];
         (p < field.dissent_under() && POSITIVES[0][l] >= MIN_EXAMPLES_TO_DISSENT).then_some(p)
     }
@@ -194,8 +196,7 @@ impl<'t> Reading<'t> {
         LABELS
             .iter()
             .enumerate()
-            .filter(|&(l, _)| Self::index(field, LABELS[l].1) == Some(l))
-            .filter(|&(l, _)| self.probability[l] >= at)
+            .filter(|&(l, &(f, _))| f == field.name() && self.probability[l] >= at)
             .map(|(l, &(_, label))| (label, self.probability[l]))
             .collect()
     }
@@ -203,7 +204,7 @@ impl<'t> Reading<'t> {
     /// The (at most three) terms of the text that weighed most for `label` (`toward`) or
     /// against it, as the text writes them.
     pub fn words(&self, field: Field, label: &str, toward: bool) -> Vec<String> {
-        Self::index(field, label).map_or_else(Vec::new, |l| self.words_at(l, toward))
+        Self::index(field.name(), label).map_or_else(Vec::new, |l| self.words_at(l, toward))
     }
 
     /// [`Self::words`] of label `l` of `LABELS`.
@@ -238,9 +239,10 @@ impl<'t> Reading<'t> {
 mod tests {
     use super::{DOCS, Field, LABELS, Reading, TERM_HASHES, Terms, model_for};
 
-    fn read(text: &str) -> Reading<'_> {
-        // A test's reading keeps its terms for the life of the test.
-        Reading::of_terms(text, Box::leak(Box::new(Terms::of(text))))
+    /// `check` the model's reading of `text`.
+    fn read(text: &str, check: impl FnOnce(&Reading<'_>)) {
+        let terms = Terms::of(text);
+        check(&Reading::of_terms(text, &terms));
     }
 
     #[test]
@@ -303,27 +305,35 @@ mod tests {
 
     #[test]
     fn the_model_reads_the_concepts_it_learned() {
-        let r = read(
+        read(
             "Add a Prometheus alert when the nightly cron job that reclaims idle GPUs fails on the host",
+            |r| {
+                let admin = r.probability(Field::Tiers, "admin").unwrap();
+                let student = r.probability(Field::Tiers, "student").unwrap();
+                assert!(admin > 0.7, "admin {admin}");
+                assert!(student < 0.3, "student {student}");
+                let toward = r.words(Field::Tiers, "admin", true);
+                assert!(!toward.is_empty() && toward.len() <= 3, "{toward:?}");
+            },
         );
-        let admin = r.probability(Field::Tiers, "admin").unwrap();
-        let student = r.probability(Field::Tiers, "student").unwrap();
-        assert!(admin > 0.7, "admin {admin}");
-        assert!(student < 0.3, "student {student}");
-        let toward = r.words(Field::Tiers, "admin", true);
-        assert!(!toward.is_empty() && toward.len() <= 3, "{toward:?}");
-        let r = read("As a student I want the container-create wizard to explain MIG slices");
-        let student = r.probability(Field::Tiers, "student").unwrap();
-        assert!(student > 0.5, "student {student}");
-        assert_eq!(r.probability(Field::Tiers, "nobody"), None);
+        read(
+            "As a student I want the container-create wizard to explain MIG slices",
+            |r| {
+                let student = r.probability(Field::Tiers, "student").unwrap();
+                assert!(student > 0.5, "student {student}");
+                assert_eq!(r.probability(Field::Tiers, "nobody"), None);
+            },
+        );
         // Documentation changes no GPU allocation: the model reads `none` over a rules' `both`.
-        let r = read(
+        read(
             "Rewrite the docs page and the README that explain the commands, with a table and a note",
+            |r| {
+                let (value, p) = r.gpu("both").expect("a GPU reading");
+                assert_eq!(value, "none");
+                assert!((super::GPU_AT..=1.0).contains(&p), "{p}");
+                assert_eq!(r.gpu("none"), None, "the rules' own value is no change");
+                assert!(!r.gpu_words("none", true).is_empty());
+            },
         );
-        let (value, p) = r.gpu("both").expect("a GPU reading");
-        assert_eq!(value, "none");
-        assert!((super::GPU_AT..=1.0).contains(&p), "{p}");
-        assert_eq!(r.gpu("none"), None, "the rules' own value is no change");
-        assert!(!r.gpu_words("none", true).is_empty());
     }
 }

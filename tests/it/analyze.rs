@@ -501,6 +501,16 @@ fn labelled_descriptions() -> Vec<String> {
     out
 }
 
+/// The number in `reason` between `marker` and the next `end`.
+fn number_after(reason: &str, marker: &str, end: char) -> f64 {
+    reason
+        .split(marker)
+        .nth(1)
+        .and_then(|r| r.split(end).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no number after {marker:?} in {reason}"))
+}
+
 #[test]
 fn nearest_examples_add_and_set_aside_and_say_so() {
     let set = ds01_pm::rules::defaults().expect("rules");
@@ -591,13 +601,7 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
                         "{text}: {} set aside with another rule's words",
                         finding.id
                     );
-                    let share: f64 = why
-                        .reason
-                        .split(" is carried by ")
-                        .nth(1)
-                        .and_then(|r| r.split('%').next())
-                        .and_then(|p| p.parse().ok())
-                        .unwrap_or_else(|| panic!("no share in {}", why.reason));
+                    let share = number_after(&why.reason, " is carried by ", '%');
                     let under = if field == "tiers" { 30.0 } else { 10.0 };
                     assert!(share < under, "{}", why.reason);
                     assert!(why.reason.contains("nearest: ds01-"), "{}", why.reason);
@@ -619,13 +623,7 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
                         "{}",
                         why.reason
                     );
-                    let p: f64 = why
-                        .reason
-                        .split(" a probability of ")
-                        .nth(1)
-                        .and_then(|r| r.split(' ').next())
-                        .and_then(|p| p.parse().ok())
-                        .unwrap_or_else(|| panic!("no probability in {}", why.reason));
+                    let p = number_after(&why.reason, " a probability of ", ' ');
                     let under = if field == "tiers" { 0.3 } else { 0.2 };
                     assert!((0.0..under).contains(&p), "{}", why.reason);
                 }
