@@ -1521,8 +1521,10 @@ fn contest_score(set: &RuleSet, scores: &Scores, id: &str) -> f64 {
 
 /// The GPU impact the evidence decides: `none`, `mig`, `full-gpu` or `both`. A MIG-specific
 /// and a full-GPU-specific signal together mean `both` unless one mode clearly dominates; one
-/// alone names its mode; mode-agnostic GPU signals mean `both`, unless the only mode evidence
-/// is implied (below the threshold) by a component that works in one mode; otherwise `none`.
+/// alone names its mode when it outweighs the mode-agnostic evidence or a component that works
+/// in that mode only is at stake; mode-agnostic GPU signals mean `both`, unless the only mode
+/// evidence is implied (below the threshold) by a component that works in one mode; otherwise
+/// `none`.
 fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
     let c = gpu_concern;
     let thr = set.threshold(Kind::Gpu) - 1e-9;
@@ -1550,6 +1552,18 @@ fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
     let (full_specific, full_mentions) = specific("full-gpu");
     let both_specific = specific("both").0;
     let strongest = mig_specific.max(full_specific).max(both_specific);
+    // A component that works in one mode only is at stake (the jobs runner hands out whole
+    // GPUs) and the other mode has no evidence at all: the text's own evidence of that mode
+    // is its subject, however much mode-agnostic allocation evidence there is ("my job sits
+    // in the queue: say it needs 2 GPUs and none is free").
+    let implied_only = |id: &str| {
+        let other = if id == "mig" { full } else { mig };
+        other == 0.0
+            && scores.by_concern.get(c(id)).is_some_and(|m| {
+                m.iter()
+                    .any(|(r, (w, _))| set.rules[*r].family == Family::Components && *w < thr)
+            })
+    };
     // A cue that the change is not about allocation (documentation, logging, a refactor that
     // keeps behaviour) decides `none` unless specific allocation evidence outweighs it.
     if none >= thr && none > strongest {
@@ -1567,11 +1581,11 @@ fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
         } else {
             "both"
         }
-    } else if mig >= thr && mig >= both_specific {
+    } else if mig >= thr && (mig >= both_specific || implied_only("mig")) {
         // One mode is the subject only when its evidence outweighs the mode-agnostic
         // allocation evidence (queue, quota, priority, scheduler, hand back).
         "mig"
-    } else if full >= thr && full >= both_specific {
+    } else if full >= thr && (full >= both_specific || implied_only("full-gpu")) {
         "full-gpu"
     } else if both >= thr && mig < thr && full < thr && (mig > 0.0) != (full > 0.0) {
         // No mode is named, but a component that works in one mode only is at stake (the

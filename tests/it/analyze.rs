@@ -272,6 +272,38 @@ fn a_one_mode_component_decides_the_mode_of_an_unnamed_gpu_change() {
     // Named MIG evidence still wins over the implied mode.
     let mig = run("ds01-submit jobs should run on a MIG slice and free it at once");
     assert_eq!(mig.gpu_impact.value, "mig");
+    // With the jobs runner at stake, the text's own whole-GPU evidence is the subject however
+    // much mode-agnostic allocation evidence surrounds it; without it, the queue and the
+    // allocator make the change mode-agnostic.
+    let waiting =
+        "sits in the GPU queue behind the allocator; say it needs 2 GPUs and none is free";
+    assert_eq!(
+        run(&format!("My ds01-submit job {waiting}"))
+            .gpu_impact
+            .value,
+        "full-gpu"
+    );
+    assert_eq!(
+        run(&format!("My container {waiting}")).gpu_impact.value,
+        "both"
+    );
+}
+
+#[test]
+fn how_many_jobs_run_at_once_is_a_whole_gpu_change() {
+    // Each ds01-jobs job holds whole GPUs, so its caps share the cards; cron jobs do not.
+    for text in [
+        "Raise the concurrent job limit for the faculty group",
+        "Cap how many jobs one person can submit per day",
+    ] {
+        assert_eq!(run(text).gpu_impact.value, "full-gpu", "{text}");
+    }
+    assert_ne!(
+        run("The cron jobs run at once and collide")
+            .gpu_impact
+            .value,
+        "full-gpu"
+    );
 }
 
 #[test]
