@@ -1375,6 +1375,14 @@ fn model_gpu(set: &RuleSet, model: &word_model::Reading, a: &mut Analysis) {
     if a.gpu_impact.value == UNKNOWN {
         return;
     }
+    // No GPU evidence at all: the rules' `none` is no reading, and the model may give one
+    // (labelled as its own; nothing is set aside).
+    if a.gpu_impact.evidence.is_empty() {
+        if let Some((value, p)) = model.gpu_unread() {
+            set_gpu(set, a, value, gpu_evidence(model, value, p));
+        }
+        return;
+    }
     let Some((value, p)) = model.gpu(&a.gpu_impact.value) else {
         return;
     };
@@ -1385,9 +1393,9 @@ fn model_gpu(set: &RuleSet, model: &word_model::Reading, a: &mut Analysis) {
     else {
         return;
     };
-    let before = std::mem::replace(&mut a.gpu_impact.value, value.to_owned());
+    let before = a.gpu_impact.value.clone();
     let reason = format!(
-        "set aside by the word model: the rules read GPU impact {before}; it gives {value} a probability of {:.2} (at least {:.2}){}",
+        "{GPU_SET_ASIDE} {before}; it gives {value} a probability of {:.2} (at least {:.2}){}",
         floor2(p),
         word_model::GPU_AT,
         words_against(&model.gpu_words(&before, false), &before),
@@ -1401,15 +1409,29 @@ fn model_gpu(set: &RuleSet, model: &word_model::Reading, a: &mut Analysis) {
             reason,
         },
     );
-    a.gpu_impact.name = set
-        .label(Family::Gpu, value)
-        .map_or_else(|| value.to_owned(), |l| l.name.clone());
-    a.gpu_impact.evidence = vec![Evidence::learned(
+    set_gpu(set, a, value, gpu_evidence(model, value, p));
+}
+
+/// The word model's evidence for GPU impact `value` at probability `p`.
+fn gpu_evidence(model: &word_model::Reading, value: &str, p: f64) -> Evidence {
+    Evidence::learned(
         word_model::RULE,
         p,
         Vec::new(),
         model.gpu_words(value, true),
-    )];
+    )
+}
+
+/// How the reason for the rules' GPU impact replaced by the word model's begins.
+const GPU_SET_ASIDE: &str = "set aside by the word model: the rules read GPU impact";
+
+/// GPU impact `value`, read by the word model (`evidence`).
+fn set_gpu(set: &RuleSet, a: &mut Analysis, value: &str, evidence: Evidence) {
+    value.clone_into(&mut a.gpu_impact.value);
+    a.gpu_impact.name = set
+        .label(Family::Gpu, value)
+        .map_or_else(|| value.to_owned(), |l| l.name.clone());
+    a.gpu_impact.evidence = vec![evidence];
 }
 
 /// A reading only the examples channel read: `label` of `family`, named as the rules name it,
@@ -1756,10 +1778,16 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
     s.push('.');
     let gpu = set.label(Family::Gpu, &a.gpu_impact.value);
     // The word model's value, where it replaced the rules' ([`model_gpu`]), is named as such.
-    let learned = if a.gpu_impact.evidence.iter().any(Evidence::is_from_examples) {
+    let learned = if !a.gpu_impact.evidence.iter().any(Evidence::is_from_examples) {
+        ""
+    } else if a
+        .suppressed
+        .iter()
+        .any(|x| x.reason.starts_with(GPU_SET_ASIDE))
+    {
         " (the word model's reading: see Ignored)"
     } else {
-        ""
+        " (the word model's reading)"
     };
     match a.gpu_impact.value.as_str() {
         "none" => s.push_str(&format!(
