@@ -1702,7 +1702,8 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
     }
     let mut parts = Vec::new();
     // (start, -(length), text): at one start the longest match first.
-    let mut spans: Vec<(usize, std::cmp::Reverse<usize>, String)> = a
+    // Borrowed: a long text has thousands of pieces of evidence, and only four are quoted.
+    let mut spans: Vec<(usize, std::cmp::Reverse<usize>, &str)> = a
         .layers
         .iter()
         .chain(&a.tiers)
@@ -1712,13 +1713,8 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
         .flat_map(|f| f.evidence.iter())
         .chain(&a.gpu_impact.evidence)
         .filter_map(|e| {
-            e.span.map(|s| {
-                (
-                    s[0],
-                    std::cmp::Reverse(s[1] - s[0]),
-                    e.matched.trim().to_owned(),
-                )
-            })
+            e.span
+                .map(|s| (s[0], std::cmp::Reverse(s[1] - s[0]), e.matched.trim()))
         })
         .collect();
     spans.sort();
@@ -1730,14 +1726,14 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
     // kept phrase again for every piece of evidence made this quadratic: 56% of the
     // instructions of a 1 MB corpus.)
     const QUOTED: usize = 4;
-    let mut kept: Vec<(usize, usize, String, String)> = Vec::new();
+    let mut kept: Vec<(usize, usize, &str, String)> = Vec::new();
     for (start, std::cmp::Reverse(len), text) in spans {
         if kept.len() == QUOTED {
             break;
         }
         let end = start + len;
         let inside = kept.iter().any(|(s, e, _, _)| *s <= start && end <= *e);
-        let words = format!(" {} ", crate::text::normalize(&text));
+        let words = format!(" {} ", crate::text::normalize(text));
         let same = kept.iter().any(|(_, _, _, w)| w.contains(&words));
         if !inside && !same && !text.is_empty() {
             kept.push((start, end, text, words));

@@ -190,22 +190,9 @@ fn stem_len_any_case(w: &[u8]) -> usize {
 /// lower-cased as it is hashed, not copied.
 #[allow(dead_code)]
 pub(crate) fn term_hashes(text: &str, out: &mut Vec<u64>) -> u64 {
-    term_hashes_where(text, out, |_, _, _| {})
-}
-
-/// [`term_hashes`], and `at(hash, start, end)` for each term: where in the text it was read
-/// from (a pair runs from its first word's start to its second word's end), to show a term as
-/// the text writes it. Words and pairs interleaved, each in text order.
-#[allow(dead_code)]
-pub(crate) fn term_hashes_where(
-    text: &str,
-    out: &mut Vec<u64>,
-    mut at: impl FnMut(u64, usize, usize),
-) -> u64 {
     out.clear();
     let mut pairs: Vec<u64> = Vec::new();
-    let print = scan(text, |h, start, end, pair| {
-        at(h, start, end);
+    let print = scan(text, |h, _, _, pair| {
         if pair {
             pairs.push(h);
         } else {
@@ -214,6 +201,15 @@ pub(crate) fn term_hashes_where(
     });
     out.extend(pairs);
     print
+}
+
+/// `at(hash, start, end)` for each term of [`terms`] (words and pairs interleaved, each in
+/// text order), where in the text it was read from (a pair runs from its first word's start
+/// to its second word's end), to show a term as the text writes it; returns the text's
+/// [`fingerprint`].
+#[allow(dead_code)]
+pub(crate) fn each_term(text: &str, mut at: impl FnMut(u64, usize, usize)) -> u64 {
+    scan(text, |h, start, end, _| at(h, start, end))
 }
 
 /// One pass over the words of a text: `term(hash, start, end, is_pair)` for each kept word
@@ -328,7 +324,7 @@ mod tests {
     }
 
     #[test]
-    fn term_hashes_where_gives_the_terms_where_the_text_writes_them() {
+    fn each_term_gives_the_terms_where_the_text_writes_them() {
         for text in [
             "Let students keep a container running over the weekend — for long training jobs.",
             "GPU-hours per user, on the ds01-user dashboard: über größe 日本 I/O",
@@ -337,7 +333,9 @@ mod tests {
         ] {
             let mut spans = Vec::new();
             let mut hashes = Vec::new();
-            super::term_hashes_where(text, &mut hashes, |h, s, e| spans.push((h, s, e)));
+            super::term_hashes(text, &mut hashes);
+            let print = super::each_term(text, |h, s, e| spans.push((h, s, e)));
+            assert_eq!(print, super::fingerprint(text), "{text}");
             let mut from_spans: Vec<u64> = spans.iter().map(|s| s.0).collect();
             from_spans.sort_unstable();
             hashes.sort_unstable();

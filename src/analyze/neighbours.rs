@@ -97,12 +97,9 @@ impl Terms {
     pub fn of(text: &str) -> Self {
         // About one term (a word or a pair) per four bytes of prose: reserved once rather
         // than grown by doubling.
-        let mut hashes = Vec::with_capacity(text.len() / 4);
         let mut spans = Vec::with_capacity(text.len() / 4);
-        let own = neighbour_terms::term_hashes_where(text, &mut hashes, |h, s, e| {
-            spans.push((h, s, e));
-        });
-        let hashes = sorted(hashes);
+        let own = neighbour_terms::each_term(text, |h, s, e| spans.push((h, s, e)));
+        let hashes = sorted(spans.iter().map(|t| t.0).collect());
         let runs = hashes
             .chunk_by(|a, b| a == b)
             .map(|run| (run.len(), TERM_HASHES.binary_search(&run[0]).ok()))

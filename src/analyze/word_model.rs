@@ -145,8 +145,10 @@ impl<'t> Reading<'t> {
         if norm > 0.0 {
             for t in &mut read {
                 t.2 /= norm;
-                for (l, zl) in z.iter_mut().enumerate() {
-                    *zl += t.2 * f32_at(t.1 + 4 + 4 * l);
+                // The row's weights, after its document frequency: one slice, one bounds check.
+                let weights = &ROWS[t.1 + 4..t.1 + ROW];
+                for (zl, w) in z.iter_mut().zip(weights.chunks_exact(4)) {
+                    *zl += t.2 * f64::from(f32::from_le_bytes([w[0], w[1], w[2], w[3]]));
                 }
             }
         }
