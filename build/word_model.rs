@@ -12,8 +12,8 @@
 //!
 //! Output, in `OUT_DIR`: `word_model.rs` (the label order, each model's document count and
 //! biases, the sorted term hashes) and `word_model.bin`: per term, in the order of the hashes,
-//! per model, its document frequency in that model's examples (0: not in its vocabulary) and
-//! one weight per label, all little-endian `f32`.
+//! per model, its IDF in that model's examples (0: not in its vocabulary) and one weight per
+//! label, all little-endian `f32`.
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -119,8 +119,11 @@ pub(crate) fn write(samples: &[Sample<'_>], out: &std::path::Path) -> Vec<u64> {
         for m in &models {
             match m.vocab.get(*t) {
                 Some(&i) => {
+                    // The IDF as the examples' vectors weighed it (computed here once, not for
+                    // every term of every text read).
                     #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
-                    bin.extend_from_slice(&(m.df[i] as f32).to_le_bytes());
+                    let idf = ((m.docs as f64 + 1.0) / (m.df[i] as f64 + 1.0)).ln() as f32;
+                    bin.extend_from_slice(&idf.to_le_bytes());
                     for w in m.weights[i] {
                         #[allow(clippy::cast_possible_truncation)]
                         bin.extend_from_slice(&(w as f32).to_le_bytes());

@@ -88,9 +88,10 @@ pub struct Terms {
     /// Each term as (hash, start, end) in the text, in text order: where the word model finds
     /// the words it shows.
     pub(super) spans: Vec<(u64, usize, usize)>,
-    /// Each distinct term: how often the text holds it, and its index in [`TERMS`] (`None`: no
-    /// example holds it). Looked up once for both readings.
-    pub(super) runs: Vec<(usize, Option<usize>)>,
+    /// Each distinct term: its weight in the text ([`neighbour_terms::term_weight`] of how
+    /// often the text holds it), and its index in [`TERMS`] (`None`: no example holds it).
+    /// Weighed and looked up once for both readings.
+    pub(super) runs: Vec<(f64, Option<usize>)>,
 }
 
 impl Terms {
@@ -102,7 +103,10 @@ impl Terms {
         let hashes = sorted(spans.iter().map(|t| t.0).collect());
         let runs = hashes
             .chunk_by(|a, b| a == b)
-            .map(|run| (run.len(), TERM_HASHES.binary_search(&run[0]).ok()))
+            .map(|run| {
+                let tf = neighbour_terms::term_weight(run.len());
+                (tf, TERM_HASHES.binary_search(&run[0]).ok())
+            })
             .collect();
         Self { own, spans, runs }
     }
@@ -124,9 +128,9 @@ fn nearest(terms: &Terms) -> Vec<(usize, f64)> {
     let unseen_idf = (EXAMPLES.len() as f64 + 1.0).ln();
     let mut query: Vec<(usize, f64)> = Vec::new();
     let mut norm = 0.0f64;
-    for &(count, known) in &terms.runs {
+    for &(tf, known) in &terms.runs {
         let idf = known.map_or(unseen_idf, |i| TERMS[i].idf);
-        let w = neighbour_terms::term_weight(count) * idf;
+        let w = tf * idf;
         norm += w * w;
         if let Some(i) = known {
             query.push((i, w));

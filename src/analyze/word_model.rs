@@ -1,7 +1,7 @@
 //! The word model: the second reading learned from the labelled DS01 work items, beside the
 //! nearest examples ([`super::neighbours`]). One L2-regularised logistic regression per layer,
 //! tier, principle and GPU impact value over the text's TF-IDF term vector (the nearest
-//! examples' terms, [`neighbour_terms`]), trained by `build.rs` (`build/word_model.rs`) on the
+//! examples' terms, [`super::neighbour_terms`]), trained by `build.rs` (`build/word_model.rs`) on the
 //! indexed sets.
 //!
 //! Where the nearest examples weigh whole items, the model weighs words: which words, across
@@ -19,13 +19,12 @@
 //!
 //! Honest on its own training data: an example (a text with an example's words) is read by
 //! the model trained without that example's fold, one of five cross-fitted models.
-use super::neighbour_terms;
 use super::neighbours::{Field, Terms};
 
 include!(concat!(env!("OUT_DIR"), "/word_model.rs"));
 
-/// Per term (in the order of `TERM_HASHES`), per model: its document frequency and one weight
-/// per label, little-endian `f32`.
+/// Per term (in the order of `TERM_HASHES`), per model: its IDF in the model's examples (0: not
+/// in its vocabulary) and one weight per label, little-endian `f32`.
 static ROWS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/word_model.bin"));
 /// The bytes of one term's row in one model.
 const ROW: usize = 4 * (N + 1);
@@ -122,10 +121,8 @@ impl<'t> Reading<'t> {
     /// The reading of `text`, whose terms are `terms` ([`Terms::of`] the same text).
     pub fn of_terms(text: &'t str, terms: &'t Terms) -> Self {
         let m = model_for(terms);
-        #[allow(clippy::cast_precision_loss)]
-        let n = DOCS[m] as f64;
         let mut read: Vec<(u64, usize, f64)> = Vec::new();
-        for &(count, known) in &terms.runs {
+        for &(tf, known) in &terms.runs {
             // The term's row, through the nearest examples' index of the same terms.
             let Some(i) = known else { continue };
             let row = super::neighbours::TERMS[i].model_row;
@@ -133,11 +130,11 @@ impl<'t> Reading<'t> {
                 continue;
             }
             let at = row as usize * TERM + m * ROW;
-            let df = f32_at(at);
-            if df <= 0.0 {
+            let idf = f32_at(at);
+            if idf <= 0.0 {
                 continue;
             }
-            let w = neighbour_terms::term_weight(count) * ((n + 1.0) / (df + 1.0)).ln();
+            let w = tf * idf;
             read.push((super::neighbours::TERM_HASHES[i], at, w));
         }
         let norm = read.iter().map(|t| t.2 * t.2).sum::<f64>().sqrt();
