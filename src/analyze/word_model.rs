@@ -308,7 +308,7 @@ mod tests {
         let set: Set = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let mut folds = std::collections::BTreeSet::new();
         for item in &set.features {
-            let fp = super::neighbour_terms::fingerprint(&item.description);
+            let fp = crate::analyze::neighbour_terms::fingerprint(&item.description);
             let m = model_for(&Terms::of(&item.description));
             assert_eq!(m as u64, 1 + fp % super::FOLDS, "{}", item.description);
             folds.insert(m);
