@@ -291,14 +291,16 @@ fn push_cue(
     }
 }
 
-/// The nearest cue acting on a limit near the evidence `span`, with its direction.
+/// The nearest cue acting on a limit near the evidence `span` in its sentence `(lo, hi)`,
+/// with its direction; `None` when the sentence names none of the limits (then no other
+/// evidence in it has a cue either).
 fn decide(
     d: &Direction,
     limits: &crate::rules::LazyRegex,
     text: &str,
     span: (usize, usize),
-) -> Option<(Way, (usize, usize))> {
-    let (lo, hi) = sentence_bounds(text, span.0, span.1);
+    (lo, hi): (usize, usize),
+) -> Option<Option<(Way, (usize, usize))>> {
     let limits = matches(limits, text, lo, hi);
     if limits.is_empty() {
         return None;
@@ -326,7 +328,7 @@ fn decide(
             best = Some((dist, way, cue));
         }
     }
-    best.map(|(_, w, c)| (w, c))
+    Some(best.map(|(_, w, c)| (w, c)))
 }
 
 fn cue_evidence(text: &str, way: Way, cue: (usize, usize), principle: &str) -> Evidence {
@@ -349,10 +351,20 @@ fn cue_evidence(text: &str, way: Way, cue: (usize, usize), principle: &str) -> E
 /// one of the principle's own limits, for the first evidence (in text order) that has one.
 fn finding_way(d: &Direction, text: &str, f: &Finding) -> Option<(Way, (usize, usize))> {
     let limits = d.limits_of(&f.id)?;
-    f.evidence
-        .iter()
-        .filter_map(|e| e.span)
-        .find_map(|s| decide(d, limits, text, (s[0], s[1])))
+    // Evidence comes in text order, often several pieces to a sentence: a sentence that names
+    // none of the principle's limits is searched once, not once per piece.
+    let mut bare: Option<(usize, usize)> = None;
+    f.evidence.iter().filter_map(|e| e.span).find_map(|s| {
+        let sentence = sentence_bounds(text, s[0], s[1]);
+        if bare == Some(sentence) {
+            return None;
+        }
+        let Some(way) = decide(d, limits, text, (s[0], s[1]), sentence) else {
+            bare = Some(sentence);
+            return None;
+        };
+        way
+    })
 }
 
 /// Whether the sentence holding `at` proposes something (has a proposal marker; `^` is the
