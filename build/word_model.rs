@@ -11,8 +11,8 @@
 //! unseen, as the nearest examples do by leaving it out.
 //!
 //! Output, in `OUT_DIR`: `word_model.rs` (the label order, each model's document count and
-//! biases, the sorted term hashes) and `word_model.bin`: per term, in the order of the hashes,
-//! per model, its IDF in that model's examples (0: not in its vocabulary) and one weight per
+//! biases, the sorted term hashes) and `word_model.bin`: per model, per term in the order of
+//! the hashes, its IDF in that model's examples (0: not in its vocabulary) and one weight per
 //! label, all little-endian `f32`.
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -114,9 +114,11 @@ pub(crate) fn write(samples: &[Sample<'_>], out: &std::path::Path) -> Vec<u64> {
         terms.windows(2).all(|w| w[0].0 != w[1].0),
         "two terms of the word model share a hash"
     );
+    // Model by model: the rows a text is read with (one model's) lie together, 1.8 MB rather
+    // than spread over all six models' 10.6 MB, so they stay in a core's cache.
     let mut bin: Vec<u8> = Vec::new();
-    for (_, t) in &terms {
-        for m in &models {
+    for m in &models {
+        for (_, t) in &terms {
             match m.vocab.get(*t) {
                 Some(&i) => {
                     // The IDF as the examples' vectors weighed it (computed here once, not for

@@ -23,14 +23,15 @@ use super::neighbours::{Field, Terms};
 
 include!(concat!(env!("OUT_DIR"), "/word_model.rs"));
 
-/// Per term (in the order of `TERM_HASHES`), per model: its IDF in the model's examples (0: not
-/// in its vocabulary) and one weight per label, little-endian `f32`.
+/// Per model, per term (in the order of `TERM_HASHES`): its IDF in the model's examples (0: not
+/// in its vocabulary) and one weight per label, little-endian `f32`. A text is read with one
+/// model, whose rows lie together.
 static ROWS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/word_model.bin"));
 /// The bytes of one term's row in one model.
 const ROW: usize = 4 * (N + 1);
-/// The bytes of one term's rows in every model.
-const TERM: usize = ROW * DOCS.len();
-const _: () = assert!(ROWS.len() == TERM * TERM_HASHES.len());
+/// The bytes of one model's rows.
+const MODEL: usize = ROW * TERM_HASHES.len();
+const _: () = assert!(ROWS.len() == MODEL * DOCS.len());
 
 /// The evidence rule id of the model's readings.
 pub const RULE: &str = "word-model";
@@ -129,7 +130,7 @@ impl<'t> Reading<'t> {
             if row == u32::MAX {
                 continue;
             }
-            let at = row as usize * TERM + m * ROW;
+            let at = m * MODEL + row as usize * ROW;
             let idf = f32_at(at);
             if idf <= 0.0 {
                 continue;
