@@ -143,7 +143,7 @@ impl<'t> Reading<'t> {
         if norm > 0.0 {
             for t in &mut read {
                 t.2 /= norm;
-                // The row's weights, after its document frequency: one slice, one bounds check.
+                // The row's weights, after its IDF: one slice, one bounds check.
                 let weights = &ROWS[t.1 + 4..t.1 + ROW];
                 for (zl, w) in z.iter_mut().zip(weights.chunks_exact(4)) {
                     *zl += t.2 * f64::from(f32::from_le_bytes([w[0], w[1], w[2], w[3]]));
