@@ -1375,8 +1375,8 @@ fn model_gpu(set: &RuleSet, model: &word_model::Reading, a: &mut Analysis) {
     if a.gpu_impact.value == UNKNOWN {
         return;
     }
-    // No GPU evidence at all: the rules' `none` is no reading, and the model may give one
-    // (labelled as its own; nothing is set aside).
+    // The rules' `none` stands on no evidence (no GPU signal reached the threshold): it is no
+    // reading, and the model may give one (labelled as its own; nothing is set aside).
     if a.gpu_impact.evidence.is_empty() {
         if let Some((value, p)) = model.gpu_unread() {
             set_gpu(set, a, value, gpu_evidence(model, value, p));

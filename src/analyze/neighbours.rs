@@ -80,7 +80,7 @@ impl Neighbour {
 }
 
 /// The terms of a text as both readings learned from the examples take them: each distinct
-/// term of [`neighbour_terms::term_hashes`] with its count and its place in the index, where
+/// term of [`neighbour_terms::term_hashes`] with its weight and its place in the index, where
 /// each term is in the text, and the text's [`neighbour_terms::fingerprint`]. Read once per
 /// text for both.
 pub struct Terms {

@@ -11,7 +11,7 @@
 //! aside, visibly, a layer, tier or touched principle it gives under
 //! [`Field::dissent_under`] (see [`Reading::dissent`]); a field is never emptied. It replaces
 //! the rules' GPU impact with a value it gives at least [`GPU_AT`] ([`Reading::gpu`]), and
-//! gives one where the rules found no GPU evidence at all at [`GPU_UNREAD_AT`]
+//! gives one where the rules' `none` stands on no evidence at [`GPU_UNREAD_AT`]
 //! ([`Reading::gpu_unread`]). Its
 //! evidence gives the probability, the words that weighed most and the nearest examples that
 //! carry the concern. It never calls a principle strained, never sets a strain aside, and
@@ -72,8 +72,8 @@ impl Field {
 /// round 15 (a prototype): 0.8 was best among 0.6–0.9 there.
 pub const GPU_AT: f64 = 0.8;
 
-/// The probability at which the model gives a GPU impact where the rules found no GPU evidence
-/// at all (their `none` is then the absence of a reading, not one). Chosen in round 16 on the
+/// The probability at which the model gives a GPU impact where the rules' `none` stands on no
+/// evidence (no GPU signal reached the threshold: the absence of a reading, not one). Chosen in round 16 on the
 /// indexed sets (cross-fitted): at 0.6 its readings there were right 5 times and never wrong,
 /// at 0.5 right 5 and wrong 2; on the blind sets right 3 times of 3.
 pub const GPU_UNREAD_AT: f64 = 0.6;

@@ -711,8 +711,8 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
         }
         // The GPU impact is the rules' unless the word model reads another value at 0.8 or
         // more: then its evidence says so, the rules' contest stays, and the rules' value is
-        // listed under "Ignored" by its first words. Where the rules found no GPU evidence at
-        // all, the model may read a value other than none at 0.6 or more, setting nothing
+        // listed under "Ignored" by its first words. Where the rules' none stands on no
+        // evidence, the model may read a value other than none at 0.6 or more, setting nothing
         // aside.
         if alone.gpu_impact != full.gpu_impact {
             gpu_changed += 1;
