@@ -1534,11 +1534,18 @@ fn gpu_concern(id: &str) -> &'static Concern {
 fn contest_score(set: &RuleSet, scores: &Scores, id: &str) -> f64 {
     let thr = set.threshold(Kind::Gpu) - 1e-9;
     let v = scores.score(gpu_concern(id));
-    let names_only = scores.by_concern.get(gpu_concern(id)).is_some_and(|m| {
-        m.iter()
-            .all(|(r, (w, _))| set.rules[*r].family == Family::Components && *w < thr)
-    });
+    let names_only = scores
+        .by_concern
+        .get(gpu_concern(id))
+        .is_some_and(|m| m.iter().all(|(r, (w, _))| implied(set, *r, *w, thr)));
     if names_only { v.min(thr / 2.0) } else { v }
+}
+
+/// Whether rule `r`'s signal of weight `w` to a GPU value is a component's implied relevance
+/// (its `gpu_weight` below the threshold `thr`): where a change is, not that it changes
+/// allocation.
+fn implied(set: &RuleSet, r: usize, w: f64, thr: f64) -> bool {
+    set.rules[r].family == Family::Components && w < thr
 }
 
 /// The GPU impact the evidence decides: `none`, `mig`, `full-gpu` or `both`. A MIG-specific
@@ -1581,10 +1588,8 @@ fn gpu_value(set: &RuleSet, scores: &Scores) -> &'static str {
     let implied_only = |id: &str| {
         let other = if id == "mig" { full } else { mig };
         other == 0.0
-            && scores.by_concern.get(c(id)).is_some_and(|m| {
-                m.iter()
-                    .any(|(r, (w, _))| set.rules[*r].family == Family::Components && *w < thr)
-            })
+            && (scores.by_concern.get(c(id)))
+                .is_some_and(|m| m.iter().any(|(r, (w, _))| implied(set, *r, *w, thr)))
     };
     // A cue that the change is not about allocation (documentation, logging, a refactor that
     // keeps behaviour) decides `none` unless specific allocation evidence outweighs it.
@@ -1703,15 +1708,9 @@ fn summarize(set: &RuleSet, a: &Analysis) -> String {
     let mut parts = Vec::new();
     // (start, -(length), text): at one start the longest match first.
     // Borrowed: a long text has thousands of pieces of evidence, and only four are quoted.
+    // (Sorted below, so the order evidence comes in does not matter.)
     let mut spans: Vec<(usize, std::cmp::Reverse<usize>, &str)> = a
-        .layers
-        .iter()
-        .chain(&a.tiers)
-        .chain(&a.principles.strained)
-        .chain(&a.principles.supported)
-        .chain(&a.risks)
-        .flat_map(|f| f.evidence.iter())
-        .chain(&a.gpu_impact.evidence)
+        .all_evidence()
         .filter_map(|e| {
             e.span
                 .map(|s| (s[0], std::cmp::Reverse(s[1] - s[0]), e.matched.trim()))

@@ -253,6 +253,7 @@ pub struct Reading {
 }
 
 impl Reading {
+    #[cfg(test)]
     pub fn of(text: &str) -> Self {
         Self::of_terms(&Terms::of(text))
     }

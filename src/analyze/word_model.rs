@@ -172,12 +172,7 @@ impl<'t> Reading<'t> {
     /// highest probability (each value has a model of its own, one against the rest), when
     /// that probability is at least [`GPU_AT`] and the value is not `value`.
     pub fn gpu(&self, value: &str) -> Option<(&'static str, f64)> {
-        let (l, &(_, label)) = LABELS
-            .iter()
-            .enumerate()
-            .filter(|(_, (f, _))| *f == "gpu")
-            .max_by(|a, b| self.probability[a.0].total_cmp(&self.probability[b.0]))?;
-        let p = self.probability[l];
+        let (label, p) = self.likeliest_gpu(|_| true)?;
         (p >= GPU_AT && label != value).then_some((label, p))
     }
 
@@ -185,12 +180,20 @@ impl<'t> Reading<'t> {
     /// it gives the highest probability, when that is at least [`GPU_UNREAD_AT`] and above the
     /// probability of `none`.
     pub fn gpu_unread(&self) -> Option<(&'static str, f64)> {
-        let p = |l: &str| Self::index("gpu", l).map_or(0.0, |i| self.probability[i]);
-        let (label, best) = ["mig", "full-gpu", "both"]
-            .into_iter()
-            .map(|l| (l, p(l)))
-            .max_by(|a, b| a.1.total_cmp(&b.1))?;
-        (best >= GPU_UNREAD_AT && best > p("none")).then_some((label, best))
+        let (label, best) = self.likeliest_gpu(|l| l != "none")?;
+        let none = self.likeliest_gpu(|l| l == "none").map_or(0.0, |n| n.1);
+        (best >= GPU_UNREAD_AT && best > none).then_some((label, best))
+    }
+
+    /// Of the GPU impact values `keep` takes, the one the model gives the highest
+    /// probability, with that probability.
+    fn likeliest_gpu(&self, keep: impl Fn(&str) -> bool) -> Option<(&'static str, f64)> {
+        LABELS
+            .iter()
+            .zip(self.probability)
+            .filter(|((f, l), _)| *f == "gpu" && keep(l))
+            .map(|(&(_, l), p)| (l, p))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
     /// The words that weighed most for (`toward`) or against GPU impact `value`.

@@ -2,7 +2,7 @@
 use std::fmt::Write;
 
 use super::escape::{md_cell, md_code, md_line};
-use crate::analyze::{Analysis, Finding};
+use crate::analyze::{Analysis, Evidence, Finding};
 
 fn ids(f: &[Finding]) -> String {
     if f.is_empty() {
@@ -29,9 +29,15 @@ pub(super) fn analysis(a: &Analysis) -> String {
     let _ = writeln!(out, "| Concern | Value |\n| --- | --- |");
     let _ = writeln!(out, "| Layers | {} |", ids(&a.layers));
     let _ = writeln!(out, "| Tiers | {} |", ids(&a.tiers));
+    // The word model's value is marked as the examples channel's other readings are.
+    let learned = if a.gpu_impact.evidence.iter().any(Evidence::is_from_examples) {
+        " (the word model's reading)"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "| GPU impact | {} |",
+        "| GPU impact | {}{learned} |",
         md_cell(&md_code(&a.gpu_impact.value))
     );
     let _ = writeln!(out, "| Supports | {} |", ids(&a.principles.supported));

@@ -759,6 +759,16 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
                 "{}",
                 full.summary
             );
+            // The Markdown table marks the value as the model's too.
+            let md =
+                ds01_pm::report::analysis(&full, None, ds01_pm::cli::TextFormat::Markdown, false);
+            assert!(
+                md.contains(&format!(
+                    "| GPU impact | `{}` (the word model's reading) |",
+                    g.value
+                )),
+                "{md}"
+            );
         }
         assert_eq!(alone.size, full.size, "{text}");
         assert_eq!(alone.questions, full.questions, "{text}");
