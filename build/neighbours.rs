@@ -11,7 +11,7 @@ use super::neighbour_terms;
 /// `ds01-fresh8.toml` and `ds01-fresh11.toml` are not among them: they were labelled blind to
 /// measure the program, and are only measured. (fresh4, fresh5 and fresh6 were measured blind through round 8 and joined
 /// the examples in round 9; fresh9 and fresh10 were measured once untuned and joined them in
-/// round 11.)
+/// round 11; fresh14-20 were measured once untuned and joined them in round 17.)
 pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-dev.toml",
     "fixtures/eval/ds01-train.toml",
@@ -29,6 +29,13 @@ pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-fresh6.toml",
     "fixtures/eval/ds01-fresh9.toml",
     "fixtures/eval/ds01-fresh10.toml",
+    "fixtures/eval/ds01-fresh14.toml",
+    "fixtures/eval/ds01-fresh15.toml",
+    "fixtures/eval/ds01-fresh16.toml",
+    "fixtures/eval/ds01-fresh17.toml",
+    "fixtures/eval/ds01-fresh18.toml",
+    "fixtures/eval/ds01-fresh19.toml",
+    "fixtures/eval/ds01-fresh20.toml",
 ];
 
 #[derive(serde::Deserialize)]

@@ -68,6 +68,33 @@ pub(super) fn run(
         hit.insert(h.rule, hits.len());
         hits.push(h);
     }
+    // Stratum 2: the audiences the text states in so many words but only where no tier is
+    // named ("my container", "tell each owner": whose it is yields to a named tier or a
+    // component's audience). They too are the text's own word on whom a change is for, so
+    // they block the inferences about the audience below (a user's own container on the
+    // host is the user's request, not the admin's chore). They depend only on strata 0 and 1.
+    let named = scores.named_tiers(set);
+    let mut stated = Vec::new();
+    for (k, &r) in conditional.iter().enumerate() {
+        let rule = &set.rules[r];
+        if fired[k] || !stated_audience(rule) || rule.unless.iter().any(|c| named.contains(c)) {
+            continue;
+        }
+        if let Some(sp) = spans.get(&r) {
+            fired[k] = true;
+            stated.push(RuleHit {
+                rule: r,
+                evidence: hit_evidence(rule, text, sp),
+            });
+        }
+    }
+    for h in &stated {
+        scores.add(h.rule, &set.rules[h.rule], &h.evidence);
+    }
+    for h in stated {
+        hit.insert(h.rule, hits.len());
+        hits.push(h);
+    }
     let from_text = scores.established(set);
     // A tier in `unless` is one the text names (or a named component faces): the generic
     // default audiences are guesses and do not block an inference about the audience.
@@ -132,4 +159,16 @@ pub(super) fn run(
             hits.push(h);
         }
     }
+}
+
+/// A rule of stratum 2: patterns of its own, no `when`, only tier signals and tier conditions,
+/// and not a default audience (those are guesses, which never block an inference).
+fn stated_audience(rule: &crate::rules::Rule) -> bool {
+    !rule.patterns.is_empty()
+        && rule.when.is_empty()
+        && rule.follows.is_none()
+        && !rule.default_audience
+        && !rule.unless.is_empty()
+        && rule.unless.iter().all(|c| c.kind == Kind::Tier)
+        && rule.signals.iter().all(|(c, _)| c.kind == Kind::Tier)
 }

@@ -897,12 +897,12 @@ fn nearest_examples_never_add_back_what_the_rules_cancelled() {
 }
 
 /// A change confined to the host (L0) is the admin's to operate: the admin is inferred when
-/// only a generic default audience ("my containers") stands, but not when the text names
-/// whom the change is for.
+/// only a generic default audience ("containers", the first person) stands, but not when the
+/// text names whom the change is for, nor when a user writes about their own containers.
 #[test]
 fn host_only_changes_infer_the_admin_unless_an_audience_is_named() {
     let tiers = |a: &Analysis| a.tiers.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
-    let guessed = run("My containers should hand back an idle card after half an hour.");
+    let guessed = run("Containers should hand back an idle card after half an hour.");
     assert_eq!(guessed.layers.len(), 1, "{:?}", guessed.layers);
     assert_eq!(tiers(&guessed), ["student", "researcher", "admin"]);
     let admin = guessed
@@ -921,6 +921,20 @@ fn host_only_changes_infer_the_admin_unless_an_audience_is_named() {
     );
     let named = run("Students should hand back an idle card after half an hour.");
     assert_eq!(tiers(&named), ["student"]);
+    // "My containers": a user's own request, stated in so many words (stratum 2 of the
+    // inference), so the admin is not inferred; the same request about containers in general
+    // (above) infers the admin.
+    let own = run("My containers should hand back an idle card after half an hour.");
+    assert_eq!(own.layers.len(), 1, "{:?}", own.layers);
+    assert_eq!(tiers(&own), ["student", "researcher"]);
+    assert!(
+        own.tiers
+            .iter()
+            .flat_map(|t| &t.evidence)
+            .any(|e| &*e.rule == "tier-user-own-things"),
+        "{:?}",
+        own.tiers
+    );
     // A user command places the change outside the host: no admin inferred.
     let command = run("container-stop should hand back the card after half an hour.");
     assert!(
