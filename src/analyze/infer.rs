@@ -4,10 +4,12 @@
 //! against everything established so far, including what earlier inferences added, so
 //! inference chains (a GPU allocation change with no layer named → L0 → ...). `unless` is
 //! checked only against the concerns the text itself established (the unconditional pattern
-//! rules, then the audiences of the components it names, a first stratum that depends on the
-//! pattern rules alone), never against inferred ones; for a tier, only against the tiers the
-//! text or its components name, not the generic default audiences (first person,
-//! "containers"), which are guesses. So every rule only adds, the set of established
+//! rules; then, stratum 1, the audiences of the components it names, which depend on the
+//! pattern rules alone; then, stratum 2, the audiences it states where no tier is named,
+//! `stated_audience` rules such as "my container", which depend on strata 0 and 1 alone),
+//! never against inferred ones; for a tier, only against the tiers the text or its components
+//! name or state, not the generic default audiences (first person, "containers"), which are
+//! guesses. So every rule only adds, the set of established
 //! concerns only grows, and the result is the same in whatever order the rules are tried: the
 //! least fixed point. Each rule fires at most once, so the loop ends after at most one round
 //! per rule.
@@ -69,15 +71,16 @@ pub(super) fn run(
         hits.push(h);
     }
     // Stratum 2: the audiences the text states in so many words but only where no tier is
-    // named ("my container", "tell each owner": whose it is yields to a named tier or a
+    // named (`stated_audience`: "my container"; whose it is yields to a named tier or a
     // component's audience). They too are the text's own word on whom a change is for, so
     // they block the inferences about the audience below (a user's own container on the
-    // host is the user's request, not the admin's chore). They depend only on strata 0 and 1.
+    // host is the user's request, not the admin's chore) and the generic defaults of the
+    // same tiers. They depend only on strata 0 and 1.
     let named = scores.named_tiers(set);
     let mut stated = Vec::new();
     for (k, &r) in conditional.iter().enumerate() {
         let rule = &set.rules[r];
-        if fired[k] || !stated_audience(rule) || rule.unless.iter().any(|c| named.contains(c)) {
+        if fired[k] || !rule.stated_audience || rule.unless.iter().any(|c| named.contains(c)) {
             continue;
         }
         if let Some(sp) = spans.get(&r) {
@@ -159,16 +162,4 @@ pub(super) fn run(
             hits.push(h);
         }
     }
-}
-
-/// A rule of stratum 2: patterns of its own, no `when`, only tier signals and tier conditions,
-/// and not a default audience (those are guesses, which never block an inference).
-fn stated_audience(rule: &crate::rules::Rule) -> bool {
-    !rule.patterns.is_empty()
-        && rule.when.is_empty()
-        && rule.follows.is_none()
-        && !rule.default_audience
-        && !rule.unless.is_empty()
-        && rule.unless.iter().all(|c| c.kind == Kind::Tier)
-        && rule.signals.iter().all(|(c, _)| c.kind == Kind::Tier)
 }

@@ -733,12 +733,14 @@ fn admin_tooling_decides(
                 .any(|(c, _)| c.kind == Kind::Tier && c.id != "admin")
     });
     // A user command or wizard named (a rule that alone places the text in L2-L4) is the
-    // user side of the change.
+    // user side of the change; the admin's own tooling in such a layer (the jobs service's
+    // key CLI, L3) is not.
     let thr = set.threshold(Kind::Layer) - 1e-9;
     let user_layer_named = spans.keys().any(|&r| {
-        set.rules[r].signals.iter().any(|(c, w)| {
-            c.kind == Kind::Layer && !matches!(c.id.as_str(), "L0" | "L1") && *w >= thr
-        })
+        !set.rules[r].admin_tooling
+            && set.rules[r].signals.iter().any(|(c, w)| {
+                c.kind == Kind::Layer && !matches!(c.id.as_str(), "L0" | "L1") && *w >= thr
+            })
     });
     if user_tier_named || user_layer_named {
         return None;

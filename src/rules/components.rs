@@ -177,6 +177,7 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
             // no user tier: a default that yields to the admin's tooling.
             default_audience: follows.is_some(),
             admin_tooling: c.admin_tooling && follows.is_none(),
+            stated_audience: false,
             follows,
         };
         let main = format!("component-{id}");

@@ -1241,6 +1241,9 @@ pub struct Rule {
     pub default_audience: bool,
     /// Names the admin's own tooling: default audiences yield to it.
     pub admin_tooling: bool,
+    /// An audience stated in so many words, where no tier is named: it fires in stratum 2 of
+    /// the inference and blocks the inferences about the audience.
+    pub stated_audience: bool,
 }
 
 impl Rule {

@@ -115,6 +115,13 @@ pub(crate) struct RawRule {
     /// writes "I" or mentions containers, so default audiences yield to it.
     #[serde(default)]
     pub(crate) admin_tooling: bool,
+    /// An audience the text states in so many words ("my container": a user's own things),
+    /// but only where no tier is named (`unless` of tiers). It fires in stratum 2 of the
+    /// inference, before the fixed point, so it counts as a named tier and blocks the
+    /// inferences about the audience (`infer-host-admin`). Its signals and conditions are
+    /// tiers only.
+    #[serde(default)]
+    pub(crate) stated_audience: bool,
     /// Set only for rules generated from components: fire when this rule (by id) fired, with
     /// its evidence, instead of matching patterns of its own.
     #[serde(skip)]

@@ -373,6 +373,7 @@ snap_struct!(Rule {
     reports,
     default_audience,
     admin_tooling,
+    stated_audience,
 });
 snap_struct!(Direction {
     relax,

@@ -897,8 +897,8 @@ fn nearest_examples_never_add_back_what_the_rules_cancelled() {
 }
 
 /// A change confined to the host (L0) is the admin's to operate: the admin is inferred when
-/// only a generic default audience ("containers", the first person) stands, but not when the
-/// text names whom the change is for, nor when a user writes about their own containers.
+/// only a generic default audience ("containers") stands, but not when the text names whom
+/// the change is for, nor when a user writes about their own containers.
 #[test]
 fn host_only_changes_infer_the_admin_unless_an_audience_is_named() {
     let tiers = |a: &Analysis| a.tiers.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
@@ -941,6 +941,30 @@ fn host_only_changes_infer_the_admin_unless_an_audience_is_named() {
         !tiers(&command).iter().any(|t| t == "admin"),
         "{:?}",
         command.tiers
+    );
+}
+
+/// The jobs service's key CLI is L3 and the admin's own tooling: a key request in the first
+/// person stays the admin's, and users told by an admin-run job keep the admin beside them
+/// (only a user's own things are a stated audience that blocks the inferred admin).
+#[test]
+fn key_admin_stays_the_admins_and_users_told_keep_the_admin() {
+    let tiers = |a: &Analysis| a.tiers.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+    let layers = |a: &Analysis| a.layers.iter().map(|l| l.id.clone()).collect::<Vec<_>>();
+    let key = run("I want key-create to print the key once and never store it in plain text.");
+    assert_eq!(layers(&key), ["L3"], "{:?}", key.layers);
+    assert_eq!(tiers(&key), ["admin"], "{:?}", key.tiers);
+    let told =
+        run("The idle reaper should email the owners a day before it removes stopped containers.");
+    assert!(
+        tiers(&told).iter().any(|t| t == "admin"),
+        "{:?}",
+        told.tiers
+    );
+    assert!(
+        tiers(&told).iter().any(|t| t == "student"),
+        "{:?}",
+        told.tiers
     );
 }
 

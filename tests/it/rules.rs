@@ -267,11 +267,20 @@ fn f1(r: &ds01_pm::eval::EvalResult, field: &str) -> f64 {
 
 /// Floors near the targets of the core issue, on the dev set the rules were tuned on (20
 /// items: one label moves a field by about 0.02). Layers were held at 0.85 until round 17,
-/// whose larger examples index (seven more sets) took from dev two L1 readings and one L3 that
-/// only the nearest examples had given (0.84; README, round 17): the floor is now 0.80, like
-/// the tiers'.
+/// whose larger examples index (seven more sets) sets aside two L1 readings and one L3 that the
+/// rules give on dev (the nearest examples dissent; 0.84 with the examples, README round 17):
+/// the floor with the examples is now 0.80, like the tiers', and the rules alone keep 0.90.
 #[test]
 fn dev_set_meets_the_quality_targets() {
+    let path = format!("{}/fixtures/eval/ds01-dev.toml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("eval fixture");
+    let data = ds01_pm::eval::load(&path, &text).expect("eval set parses");
+    let alone = ds01_pm::eval::evaluate(defaults(), &data, ds01_pm::analyze::Channels::RULES_ONLY);
+    assert!(
+        f1(&alone, "layers") >= 0.90,
+        "layers F1, rules alone {}",
+        f1(&alone, "layers")
+    );
     let r = eval_file("ds01-dev.toml");
     assert!(f1(&r, "layers") >= 0.80, "layers F1 {}", f1(&r, "layers"));
     assert!(f1(&r, "tiers") >= 0.80, "tiers F1 {}", f1(&r, "tiers"));

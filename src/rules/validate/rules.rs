@@ -193,9 +193,24 @@ fn rule(
     if raw.reports {
         reports_rule(ctx, &raw, &signals, &who);
     }
+    if raw.stated_audience {
+        let tiers_only = |cs: &[Concern]| cs.iter().all(|c| c.kind == Kind::Tier);
+        let problem = if raw.default_audience {
+            Some("cannot also be `default_audience` (a default is a guess, which blocks nothing)")
+        } else if raw.patterns.is_empty() || !raw.when.is_empty() {
+            Some("needs `patterns` of its own and no `when`: it is what the text itself says")
+        } else if unless.is_empty() || !tiers_only(&unless) {
+            Some("needs `unless` of tiers only: it yields to a tier the text names")
+        } else if signals.is_empty() || !signals.iter().all(|(c, _)| c.kind == Kind::Tier) {
+            Some("needs `signals` of tiers only: it states whom a change is for")
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            ctx.push(&raw.id, format!("{who}: `stated_audience` {p}"));
+        }
+    }
     if raw.admin_tooling {
-        let user_layer =
-            |c: &Concern| c.kind == Kind::Layer && !matches!(c.id.as_str(), "L0" | "L1");
         let problem = if raw.default_audience {
             Some("cannot also be `default_audience`")
         } else if !raw.when.is_empty() || !raw.unless.is_empty() {
@@ -207,8 +222,10 @@ fn rule(
             .any(|(c, _)| c.kind == Kind::Tier && c.id == "admin")
         {
             Some("needs `tier:admin` in `signals`: the admin's own tooling faces the admin")
-        } else if signals.iter().any(|(c, _)| user_tier(c) || user_layer(c)) {
-            Some("cannot signal a user tier or L2-L4: those keep the default audiences")
+        } else if signals.iter().any(|(c, _)| user_tier(c)) {
+            // A layer is allowed: the admin's tooling may live in a user layer (the jobs
+            // service's key CLI is L3) without being a user command that keeps the defaults.
+            Some("cannot signal a user tier: that keeps the default audiences")
         } else {
             None
         };
@@ -271,6 +288,7 @@ fn rule(
         reports: raw.reports,
         default_audience: raw.default_audience,
         admin_tooling: raw.admin_tooling,
+        stated_audience: raw.stated_audience,
     };
     (rule, raw.follows)
 }
