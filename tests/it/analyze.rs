@@ -944,6 +944,29 @@ fn host_only_changes_infer_the_admin_unless_an_audience_is_named() {
     );
 }
 
+/// A change to the warning before an idle or runtime stop leaves GPU reclaim as it is
+/// (`none`); a change to the stop itself, or a warning about GPU quota, is GPU work.
+#[test]
+fn enforcement_notices_are_not_gpu_changes() {
+    let gpu = |t: &str| run(t).gpu_impact.value.to_string();
+    assert_eq!(
+        gpu("The idle warning should say when the timeout was halved for high demand."),
+        "none"
+    );
+    assert_eq!(
+        gpu("bug: the max-runtime warning told me my container would stop in ~0 hours."),
+        "none"
+    );
+    assert_eq!(
+        gpu("Stop idle containers after two hours instead of four."),
+        "both"
+    );
+    assert_ne!(
+        gpu("The idle warning should also show how much of my GPU quota is left."),
+        "none"
+    );
+}
+
 /// The jobs service's key CLI is L3 and the admin's own tooling: a key request in the first
 /// person stays the admin's, and users told by an admin-run job keep the admin beside them
 /// (only a user's own things are a stated audience that blocks the inferred admin).
