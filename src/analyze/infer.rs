@@ -63,13 +63,7 @@ pub(super) fn run(
             });
         }
     }
-    for h in &audiences {
-        scores.add(h.rule, &set.rules[h.rule], &h.evidence);
-    }
-    for h in audiences {
-        hit.insert(h.rule, hits.len());
-        hits.push(h);
-    }
+    commit(set, scores, &mut hit, hits, audiences);
     // Stratum 2: the audiences the text states in so many words but only where no tier is
     // named (`stated_audience`: "my container"; whose it is yields to a named tier or a
     // component's audience). They too are the text's own word on whom a change is for, so
@@ -91,13 +85,7 @@ pub(super) fn run(
             });
         }
     }
-    for h in &stated {
-        scores.add(h.rule, &set.rules[h.rule], &h.evidence);
-    }
-    for h in stated {
-        hit.insert(h.rule, hits.len());
-        hits.push(h);
-    }
+    commit(set, scores, &mut hit, hits, stated);
     let from_text = scores.established(set);
     // A tier in `unless` is one the text names (or a named component faces): the generic
     // default audiences are guesses and do not block an inference about the audience.
@@ -154,12 +142,24 @@ pub(super) fn run(
         if round.is_empty() {
             break;
         }
-        for h in &round {
-            scores.add(h.rule, &set.rules[h.rule], &h.evidence);
-        }
-        for h in round {
-            hit.insert(h.rule, hits.len());
-            hits.push(h);
-        }
+        commit(set, scores, &mut hit, hits, round);
+    }
+}
+
+/// Count the hits of one stratum or round: their signals into `scores`, the hits themselves
+/// into `hits` (and `hit`, rule → its place, for `follows`).
+fn commit(
+    set: &RuleSet,
+    scores: &mut Scores,
+    hit: &mut BTreeMap<usize, usize>,
+    hits: &mut Vec<RuleHit>,
+    round: Vec<RuleHit>,
+) {
+    for h in &round {
+        scores.add(h.rule, &set.rules[h.rule], &h.evidence);
+    }
+    for h in round {
+        hit.insert(h.rule, hits.len());
+        hits.push(h);
     }
 }

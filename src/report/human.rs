@@ -447,6 +447,16 @@ pub(super) fn rule_detail(r: &Rule) -> String {
             "",
         ));
     }
+    if r.stated_audience {
+        out.push('\n');
+        out.push_str(&wrap(
+            "Stated audience: what the text says in so many words about whom a change is for, \
+             where it names no tier; it counts as named, so the admin is not inferred for a \
+             host-only change and the generic defaults of the same tiers do not fire beside it.",
+            96,
+            "",
+        ));
+    }
     out
 }
 

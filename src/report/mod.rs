@@ -364,6 +364,8 @@ pub(crate) struct RuleJson<'a> {
     default_audience: bool,
     /// Names the admin's own tooling: default audiences yield to it.
     admin_tooling: bool,
+    /// An audience stated where no tier is named: it blocks the audience inferences.
+    stated_audience: bool,
     when: Vec<String>,
     unless: Vec<String>,
     signals: Vec<(String, f64)>,
@@ -393,6 +395,7 @@ pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
         reports: r.reports,
         default_audience: r.default_audience,
         admin_tooling: r.admin_tooling,
+        stated_audience: r.stated_audience,
         when: r.when.iter().map(ToString::to_string).collect(),
         unless: r.unless.iter().map(ToString::to_string).collect(),
         signals: r.signals.iter().map(|(c, w)| (c.to_string(), *w)).collect(),

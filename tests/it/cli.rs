@@ -364,6 +364,17 @@ fn rules_list_show_check_and_eval() {
         .stdout(predicate::str::contains(
             "Context: its evidence places a text",
         ));
+    // A stated audience says so, in JSON and in prose.
+    ds01()
+        .args(["rules", "show", "tier-user-own-things", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"stated_audience\": true"));
+    ds01()
+        .args(["rules", "show", "tier-user-own-things"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Stated audience:"));
     ds01()
         .args(["rules", "show", "gpu-mgi"])
         .assert()
