@@ -1076,7 +1076,7 @@ fn set_aside(f: &Finding, reason: String) -> Option<Suppressed> {
 /// span) of its first evidence with words, or, for a reading only inferred, the inference
 /// rule with the words of the concern it was inferred from (looked up in `a`, up to `depth`
 /// inferences back; [`inferred_via`] names that concern). `None` when no words stand behind it.
-fn words_behind(a: &Analysis, f: &Finding, depth: u8) -> Option<(String, String, [usize; 2])> {
+fn words_behind(a: &Analysis, f: &Finding, depth: u8) -> Option<Words> {
     if let Some(e) = f.evidence.iter().find(|e| e.span.is_some()) {
         return Some((e.rule.to_string(), e.matched.to_string(), e.span?));
     }
@@ -1200,6 +1200,13 @@ fn remove_aside(
 /// ([`model_apply`]). What the rules cancelled (a negated or excluded hit, a default audience
 /// that yielded) is not added back.
 fn examples_apply(set: &RuleSet, text: &str, a: &mut Analysis) {
+    // The readings only inferred, with the words behind them, read before the channel may set
+    // their premises aside (see `withdraw_orphans`).
+    let inferred: Vec<(String, Option<Words>)> = a
+        .findings()
+        .filter(|f| only_inferred(f))
+        .map(|f| (f.id.clone(), words_behind(a, f, 3)))
+        .collect();
     let terms = neighbours::Terms::of(text);
     let reading = neighbours::Reading::of_terms(&terms);
     let model = word_model::Reading::of_terms(text, &terms);
@@ -1276,6 +1283,9 @@ fn examples_apply(set: &RuleSet, text: &str, a: &mut Analysis) {
         &a.principles.strained,
     );
     model_apply(set, &model, &reading, &blocked, &aside, a);
+    if !inferred.is_empty() {
+        withdraw_orphans(&inferred, a);
+    }
     a.layers.sort_by(|x, y| x.id.cmp(&y.id));
     a.tiers.sort_by_key(|f| tier_order(&f.id));
 }
@@ -1367,6 +1377,92 @@ fn model_apply(
         &a.principles.strained,
     );
     model_gpu(set, model, a);
+}
+
+/// The words a reading is shown by ([`words_behind`]): (rule, matched, span).
+type Words = (String, String, [usize; 2]);
+
+/// Whether a reading stands only on inference (every piece of its evidence was inferred from
+/// other concerns).
+fn only_inferred(f: &Finding) -> bool {
+    !f.evidence.is_empty() && f.evidence.iter().all(|e| !e.inferred_from.is_empty())
+}
+
+/// Withdraw, visibly, the readings only inferred from concerns the examples channel set aside
+/// (GPU impact `full-gpu` replaced by the word model's `none` takes `gpu-efficiency`,
+/// inferred from it, along; a dissent from L4 takes the wizard's principles), until none is
+/// left: a conclusion does not outlive all its premises. `inferred` holds each reading only
+/// inferred before the channel, with the words behind it then. The rules' last layer, tier
+/// or principle stays (as it does when the nearest examples dissent), and so does a reading
+/// whose premise the channel did not touch.
+fn withdraw_orphans(inferred: &[(String, Option<Words>)], a: &mut Analysis) {
+    loop {
+        let present = a.concerns();
+        let holds = |premise: &str| {
+            present.iter().any(|c| c == premise)
+                || premise.strip_prefix("supports:").is_some_and(|id| {
+                    present
+                        .iter()
+                        .any(|c| c.strip_prefix("strains:") == Some(id))
+                })
+        };
+        let orphan = |f: &Finding| {
+            only_inferred(f)
+                && !f
+                    .evidence
+                    .iter()
+                    .flat_map(|e| &e.inferred_from)
+                    .any(|p| holds(p))
+        };
+        let mut withdrawn = false;
+        let words = |f: &Finding| {
+            inferred
+                .iter()
+                .find(|(id, _)| *id == f.id)
+                .and_then(|(_, w)| w.clone())
+        };
+        let rules_own = |v: &[Finding]| v.iter().filter(|f| !f.is_from_examples()).count();
+        let principles = rules_own(&a.principles.supported) + rules_own(&a.principles.strained);
+        for (field, count) in [
+            (&mut a.layers, None),
+            (&mut a.tiers, None),
+            (&mut a.principles.supported, Some(principles)),
+            (&mut a.principles.strained, Some(principles)),
+        ] {
+            if count.unwrap_or_else(|| rules_own(field)) < 2 {
+                continue;
+            }
+            let Some((i, (rule, matched, span))) = (field.iter().enumerate())
+                .find_map(|(i, f)| Some((i, words(f).filter(|_| orphan(f))?)))
+            else {
+                continue;
+            };
+            let f = &field[i];
+            let premises: Vec<&str> = (f.evidence.iter())
+                .flat_map(|e| e.inferred_from.iter().map(String::as_str))
+                .collect();
+            let reason = format!(
+                "withdrawn: {} was only inferred from {}, which the examples channel set aside",
+                f.id,
+                premises.join(", ")
+            );
+            field.remove(i);
+            a.suppressed.insert(
+                0,
+                Suppressed {
+                    rule,
+                    matched,
+                    span,
+                    reason,
+                },
+            );
+            withdrawn = true;
+            break;
+        }
+        if !withdrawn {
+            return;
+        }
+    }
 }
 
 /// The word model's GPU impact ([`word_model::Reading::gpu`]) in place of the rules', where it
