@@ -11,7 +11,8 @@ use super::neighbour_terms;
 /// `ds01-fresh8.toml` and `ds01-fresh11.toml` are not among them: they were labelled blind to
 /// measure the program, and are only measured. (fresh4, fresh5 and fresh6 were measured blind through round 8 and joined
 /// the examples in round 9; fresh9 and fresh10 were measured once untuned and joined them in
-/// round 11; fresh14-20 were measured once untuned and joined them in round 17.)
+/// round 11; fresh14-20 were measured once untuned and joined them in round 17, fresh21-24 in
+/// round 18.)
 pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-dev.toml",
     "fixtures/eval/ds01-train.toml",
@@ -36,6 +37,10 @@ pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-fresh18.toml",
     "fixtures/eval/ds01-fresh19.toml",
     "fixtures/eval/ds01-fresh20.toml",
+    "fixtures/eval/ds01-fresh21.toml",
+    "fixtures/eval/ds01-fresh22.toml",
+    "fixtures/eval/ds01-fresh23.toml",
+    "fixtures/eval/ds01-fresh24.toml",
 ];
 
 #[derive(serde::Deserialize)]

@@ -78,12 +78,15 @@ pub const GPU_AT: f64 = 0.8;
 /// at 0.5 right 5 and wrong 2; on the blind sets right 3 times of 3.
 pub const GPU_UNREAD_AT: f64 = 0.6;
 
-/// A label carried by fewer of the examples than this (in the model of all of them, so that
+/// A label carried by under this share of the examples (in the model of all of them, so that
 /// every model dissents on the same labels) never sets a rule's reading aside: with few
 /// examples the model gives it a low probability almost everywhere. In round 15's
 /// cross-validation, the dissents on the four labels under 100 examples (L1, L4,
-/// `dispatcher-consistency`, `aime-foundation`) were wrong 36 times and right 20.
-pub const MIN_EXAMPLES_TO_DISSENT: usize = 100;
+/// `dispatcher-consistency`, `aime-foundation`) were wrong 36 times and right 20. Round 18 made
+/// the floor a share (7.5%, about 100 of round 17's 1,311 examples), so that a label does not
+/// cross it only because the index grew: at a count of 100, `aime-foundation` crossed it with
+/// round 18's 1,471 examples, and its dissents were wrong 10 times and right 6.
+pub const MIN_SHARE_TO_DISSENT: f64 = 0.075;
 
 /// The model's reading of one text: a probability per label, and what each term weighed.
 pub struct Reading<'t> {
@@ -202,12 +205,15 @@ impl<'t> Reading<'t> {
     }
 
     /// Whether the model dissents from `label` of `field`: it gives it under
-    /// [`Field::dissent_under`] and learned it from at least [`MIN_EXAMPLES_TO_DISSENT`]
+    /// [`Field::dissent_under`] and learned it from at least [`MIN_SHARE_TO_DISSENT`] of the
     /// examples. `Some(probability)` when it does.
     pub fn dissent(&self, field: Field, label: &str) -> Option<f64> {
         let l = Self::index(field.name(), label)?;
         let p = self.probability[l];
-        (p < field.dissent_under() && POSITIVES[0][l] >= MIN_EXAMPLES_TO_DISSENT).then_some(p)
+        // Counts far under 2^52: the conversion is exact.
+        #[allow(clippy::cast_precision_loss)]
+        let share = POSITIVES[0][l] as f64 / super::neighbours::EXAMPLES.len() as f64;
+        (p < field.dissent_under() && share >= MIN_SHARE_TO_DISSENT).then_some(p)
     }
 
     /// The labels of `field` the model gives at least [`Field::add_at`], with their
