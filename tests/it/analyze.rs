@@ -826,6 +826,17 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
             full.suppressed[first_hit..].iter().all(|s| !is_aside(s)),
             "{text}: a reading set aside after a cancelled hit"
         );
+        // Similar items do not bring in gpu-efficiency where the reading finds no GPU impact.
+        if full.gpu_impact.value == "none" {
+            assert!(
+                !full
+                    .principles
+                    .supported
+                    .iter()
+                    .any(|f| f.id == "gpu-efficiency" && f.is_from_examples()),
+                "{text}: gpu-efficiency from the examples beside GPU impact none"
+            );
+        }
     }
     // The channel does add and set aside readings on this corpus (the test would be empty
     // otherwise).
