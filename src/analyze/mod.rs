@@ -1239,10 +1239,15 @@ fn examples_apply(set: &RuleSet, text: &str, a: &mut Analysis) {
         &mut a.principles.supported,
         &mut a.suppressed,
     ));
+    // `gpu-efficiency` is about how GPUs are allocated, released or counted: where the reading
+    // finds no GPU impact, similar items do not bring it in (see also below, once the word
+    // model has read GPU impact).
+    let no_gpu = a.gpu_impact.value == "none";
     let blocked = |kinds: &[Kind], id: &str| {
-        cancelled
-            .iter()
-            .any(|c| kinds.contains(&c.kind) && c.id == id)
+        (no_gpu && id == "gpu-efficiency")
+            || cancelled
+                .iter()
+                .any(|c| kinds.contains(&c.kind) && c.id == id)
     };
     let add = |field: neighbours::Field,
                family: Family,
@@ -1283,14 +1288,20 @@ fn examples_apply(set: &RuleSet, text: &str, a: &mut Analysis) {
         &a.principles.strained,
     );
     model_apply(set, &model, &reading, &blocked, &aside, a);
-    // `gpu-efficiency` is about how GPUs are allocated, released or counted: where the reading
-    // (the word model's included) finds no GPU impact, similar items do not bring it in. On
-    // the indexed sets, the channel's `gpu-efficiency` beside GPU impact `none` was wrong 17
-    // times and right 7 (round 18).
-    if a.gpu_impact.value == "none" {
-        a.principles
-            .supported
-            .retain(|f| !(f.id == "gpu-efficiency" && f.is_from_examples()));
+    // Nor where the word model has just read GPU impact `none`. On the indexed sets, the
+    // channel's `gpu-efficiency` beside GPU impact `none` was wrong 17 times and right 7
+    // (round 18). Never the last principle: the word model may have set the rules' last one
+    // aside because the examples read the field otherwise.
+    let learned_efficiency = |f: &Finding| f.id == "gpu-efficiency" && f.is_from_examples();
+    if a.gpu_impact.value == "none"
+        && a.principles.strained.len() + a.principles.supported.len()
+            > a.principles
+                .supported
+                .iter()
+                .filter(|f| learned_efficiency(f))
+                .count()
+    {
+        a.principles.supported.retain(|f| !learned_efficiency(f));
     }
     if !inferred.is_empty() {
         withdraw_orphans(&inferred, a);
