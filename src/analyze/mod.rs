@@ -1467,15 +1467,13 @@ fn withdraw_orphans(inferred: &[(String, Option<Words>)], a: &mut Analysis) {
                 premises.join(", ")
             );
             field.remove(i);
-            a.suppressed.insert(
-                0,
-                Suppressed {
-                    rule,
-                    matched,
-                    span,
-                    reason,
-                },
-            );
+            let why = Suppressed {
+                rule,
+                matched,
+                span,
+                reason,
+            };
+            a.suppressed.insert(0, why);
             withdrawn = true;
             break;
         }
