@@ -1207,9 +1207,12 @@ fn examples_apply(set: &RuleSet, text: &str, a: &mut Analysis) {
         .filter(|f| only_inferred(f))
         .map(|f| (f.id.clone(), words_behind(a, f, 3)))
         .collect();
+    let before = a.concerns();
     let terms = neighbours::Terms::of(text);
     let reading = neighbours::Reading::of_terms(&terms);
     let model = word_model::Reading::of_terms(text, &terms);
+    // The GPU impact first ([`model_gpu`]): what the examples add may depend on it.
+    model_gpu(set, &model, a);
     // The concerns of the rules whose hits were cancelled (each rule looked up once: a long
     // text can cancel thousands of hits of a few rules).
     let cancelled_rules: std::collections::BTreeSet<&str> =
@@ -1240,8 +1243,9 @@ fn examples_apply(set: &RuleSet, text: &str, a: &mut Analysis) {
         &mut a.suppressed,
     ));
     // `gpu-efficiency` is about how GPUs are allocated, released or counted: where the reading
-    // finds no GPU impact, similar items do not bring it in (see also below, once the word
-    // model has read GPU impact).
+    // (the word model's GPU impact included) finds no GPU impact, similar items do not bring
+    // it in. On the indexed sets, the channel's `gpu-efficiency` beside GPU impact `none` was
+    // wrong 17 times and right 7 (round 18).
     let no_gpu = a.gpu_impact.value == "none";
     let blocked = |kinds: &[Kind], id: &str| {
         (no_gpu && id == "gpu-efficiency")
@@ -1288,23 +1292,8 @@ fn examples_apply(set: &RuleSet, text: &str, a: &mut Analysis) {
         &a.principles.strained,
     );
     model_apply(set, &model, &reading, &blocked, &aside, a);
-    // Nor where the word model has just read GPU impact `none`. On the indexed sets, the
-    // channel's `gpu-efficiency` beside GPU impact `none` was wrong 17 times and right 7
-    // (round 18). Never the last principle: the word model may have set the rules' last one
-    // aside because the examples read the field otherwise.
-    let learned_efficiency = |f: &Finding| f.id == "gpu-efficiency" && f.is_from_examples();
-    if a.gpu_impact.value == "none"
-        && a.principles.strained.len() + a.principles.supported.len()
-            > a.principles
-                .supported
-                .iter()
-                .filter(|f| learned_efficiency(f))
-                .count()
-    {
-        a.principles.supported.retain(|f| !learned_efficiency(f));
-    }
     if !inferred.is_empty() {
-        withdraw_orphans(&inferred, a);
+        withdraw_orphans(&inferred, &before, a);
     }
     a.layers.sort_by(|x, y| x.id.cmp(&y.id));
     a.tiers.sort_by_key(|f| tier_order(&f.id));
@@ -1396,7 +1385,6 @@ fn model_apply(
         &mut a.principles.supported,
         &a.principles.strained,
     );
-    model_gpu(set, model, a);
 }
 
 /// The words a reading is shown by ([`words_behind`]): (rule, matched, span).
@@ -1412,27 +1400,24 @@ fn only_inferred(f: &Finding) -> bool {
 /// (GPU impact `full-gpu` replaced by the word model's `none` takes `gpu-efficiency`,
 /// inferred from it, along; a dissent from L4 takes the wizard's principles), until none is
 /// left: a conclusion does not outlive all its premises. `inferred` holds each reading only
-/// inferred before the channel, with the words behind it then. The rules' last layer, tier
-/// or principle stays (as it does when the nearest examples dissent), and so does a reading
-/// whose premise the channel did not touch.
-fn withdraw_orphans(inferred: &[(String, Option<Words>)], a: &mut Analysis) {
+/// inferred before the channel, with the words behind it then; `before`, the concerns before
+/// the channel ([`Analysis::concerns`]). A reading is withdrawn only when every premise is
+/// gone and the channel took at least one of them (a premise the rules had already set aside
+/// is not the channel's doing). A GPU premise holds while any GPU impact stands: the
+/// inferences from GPU impact take `mig`, `full-gpu` and `both` alike. The rules' last layer,
+/// tier or principle stays (as it does when the nearest examples dissent).
+fn withdraw_orphans(inferred: &[(String, Option<Words>)], before: &[String], a: &mut Analysis) {
     loop {
         let present = a.concerns();
+        let gpu_stands = !matches!(a.gpu_impact.value.as_str(), "none" | UNKNOWN);
         let holds = |premise: &str| {
             present.iter().any(|c| c == premise)
-                || premise.strip_prefix("supports:").is_some_and(|id| {
-                    present
-                        .iter()
-                        .any(|c| c.strip_prefix("strains:") == Some(id))
-                })
+                || (gpu_stands && premise.starts_with("gpu:") && premise != "gpu:none")
         };
+        let taken = |premise: &str| before.iter().any(|c| c == premise);
         let orphan = |f: &Finding| {
-            only_inferred(f)
-                && !f
-                    .evidence
-                    .iter()
-                    .flat_map(|e| &e.inferred_from)
-                    .any(|p| holds(p))
+            let mut premises = f.evidence.iter().flat_map(|e| &e.inferred_from);
+            only_inferred(f) && !premises.clone().any(|p| holds(p)) && premises.any(|p| taken(p))
         };
         let mut withdrawn = false;
         let words = |f: &Finding| {
@@ -1460,6 +1445,7 @@ fn withdraw_orphans(inferred: &[(String, Option<Words>)], a: &mut Analysis) {
             let f = &field[i];
             let premises: Vec<&str> = (f.evidence.iter())
                 .flat_map(|e| e.inferred_from.iter().map(String::as_str))
+                .filter(|p| taken(p))
                 .collect();
             let reason = format!(
                 "withdrawn: {} was only inferred from {}, which the examples channel set aside",
@@ -2016,6 +2002,59 @@ fn summary_of(set: &RuleSet, scores: &Scores) -> ConcernSummary {
 #[cfg(test)]
 mod tests {
     use super::{Cancel, Marks, SENTENCE_WINDOW, char_ceil, clause_start, sentence_bounds};
+
+    /// A reading only inferred from GPU impact is withdrawn when the channel takes the GPU
+    /// impact to `none`, not when it moves it to another mode (the inference takes every mode),
+    /// and not when the premise was never the channel's to take.
+    #[test]
+    fn inferences_are_withdrawn_only_with_the_premises_the_channel_took() {
+        let set = crate::rules::defaults().expect("defaults");
+        let text = "use the 1g.10gb profile on two cards";
+        let rules = super::read_rules(set, text);
+        let inferred_efficiency = |a: &super::Analysis| {
+            a.principles.supported.iter().any(|f| {
+                f.id == "gpu-efficiency" && f.evidence.iter().all(|e| !e.inferred_from.is_empty())
+            })
+        };
+        assert!(inferred_efficiency(&rules), "{:?}", rules.principles);
+        assert!(rules.gpu_impact.value != "none");
+        let inferred: Vec<(String, Option<super::Words>)> = rules
+            .findings()
+            .filter(|f| super::only_inferred(f))
+            .map(|f| (f.id.clone(), super::words_behind(&rules, f, 3)))
+            .collect();
+        let before = rules.concerns();
+        let run = |gpu: &str, before: &[String]| {
+            let mut a = rules.clone();
+            a.gpu_impact.value = gpu.to_owned();
+            // A principle the rules read as well, so the withdrawal is not the last.
+            let mut other = a.principles.supported[0].clone();
+            other.id = "progressive-disclosure".to_owned();
+            for e in &mut other.evidence {
+                e.inferred_from.clear();
+            }
+            a.principles.supported.push(other);
+            super::withdraw_orphans(&inferred, before, &mut a);
+            a
+        };
+        let other_mode = if rules.gpu_impact.value == "both" {
+            "mig"
+        } else {
+            "both"
+        };
+        assert!(inferred_efficiency(&run(other_mode, &before)));
+        let none = run("none", &before);
+        assert!(!inferred_efficiency(&none));
+        assert!(
+            none.suppressed[0]
+                .reason
+                .starts_with("withdrawn: gpu-efficiency was only inferred from gpu:"),
+            "{:?}",
+            none.suppressed[0]
+        );
+        // The premise was not there before the channel: not the channel's doing.
+        assert!(inferred_efficiency(&run("none", &[])));
+    }
 
     /// A long exclude alternation is named by its start and length, as rule errors name a
     /// pattern; a short one whole.

@@ -212,7 +212,7 @@ impl<'t> Reading<'t> {
         let p = self.probability[l];
         // Counts far under 2^52: the conversion is exact.
         #[allow(clippy::cast_precision_loss)]
-        let share = POSITIVES[0][l] as f64 / super::neighbours::EXAMPLES.len() as f64;
+        let share = POSITIVES[0][l] as f64 / DOCS[0] as f64;
         (p < field.dissent_under() && share >= MIN_SHARE_TO_DISSENT).then_some(p)
     }
 
