@@ -1404,8 +1404,9 @@ fn only_inferred(f: &Finding) -> bool {
 /// the channel ([`Analysis::concerns`]). A reading is withdrawn only when every premise is
 /// gone and the channel took at least one of them (a premise the rules had already set aside
 /// is not the channel's doing). A GPU premise holds while any GPU impact stands: the
-/// inferences from GPU impact take `mig`, `full-gpu` and `both` alike. The rules' last layer,
-/// tier or principle stays (as it does when the nearest examples dissent).
+/// inferences from GPU impact take `mig`, `full-gpu` and `both` alike. A field is never
+/// emptied; as with the word model's dissent, the rules' last reading may go where the
+/// examples added another.
 fn withdraw_orphans(inferred: &[(String, Option<Words>)], before: &[String], a: &mut Analysis) {
     loop {
         let present = a.concerns();
@@ -1426,15 +1427,14 @@ fn withdraw_orphans(inferred: &[(String, Option<Words>)], before: &[String], a: 
                 .find(|(id, _)| *id == f.id)
                 .and_then(|(_, w)| w.clone())
         };
-        let rules_own = |v: &[Finding]| v.iter().filter(|f| !f.is_from_examples()).count();
-        let principles = rules_own(&a.principles.supported) + rules_own(&a.principles.strained);
+        let principles = a.principles.supported.len() + a.principles.strained.len();
         for (field, count) in [
             (&mut a.layers, None),
             (&mut a.tiers, None),
             (&mut a.principles.supported, Some(principles)),
             (&mut a.principles.strained, Some(principles)),
         ] {
-            if count.unwrap_or_else(|| rules_own(field)) < 2 {
+            if count.unwrap_or(field.len()) < 2 {
                 continue;
             }
             let Some((i, (rule, matched, span))) = (field.iter().enumerate())
