@@ -1207,7 +1207,12 @@ fn examples_apply(set: &RuleSet, text: &str, a: &mut Analysis) {
         .filter(|f| only_inferred(f))
         .map(|f| (f.id.clone(), words_behind(a, f, 3)))
         .collect();
-    let before = a.concerns();
+    // The concerns before the channel, for the withdrawals (none to make: none needed).
+    let before = if inferred.is_empty() {
+        Vec::new()
+    } else {
+        a.concerns()
+    };
     let terms = neighbours::Terms::of(text);
     let reading = neighbours::Reading::of_terms(&terms);
     let model = word_model::Reading::of_terms(text, &terms);
@@ -1242,13 +1247,18 @@ fn examples_apply(set: &RuleSet, text: &str, a: &mut Analysis) {
         &mut a.principles.supported,
         &mut a.suppressed,
     ));
-    // `gpu-efficiency` is about how GPUs are allocated, released or counted: where the reading
-    // (the word model's GPU impact included) finds no GPU impact, similar items do not bring
-    // it in. On the indexed sets, the channel's `gpu-efficiency` beside GPU impact `none` was
-    // wrong 17 times and right 7 (round 18).
-    let no_gpu = a.gpu_impact.value == "none";
+    // A principle the rules infer from GPU impact alone (`gpu-efficiency`: how GPUs are
+    // allocated, released or counted): where the reading (the word model's GPU impact
+    // included) finds no GPU impact, similar items do not bring it in. On the indexed sets,
+    // the channel's `gpu-efficiency` beside GPU impact `none` was wrong 17 times and right 7
+    // (round 18).
+    let gpu_bound: Vec<&str> = if a.gpu_impact.value == "none" {
+        gpu_bound_principles(set)
+    } else {
+        Vec::new()
+    };
     let blocked = |kinds: &[Kind], id: &str| {
-        (no_gpu && id == "gpu-efficiency")
+        gpu_bound.contains(&id)
             || cancelled
                 .iter()
                 .any(|c| kinds.contains(&c.kind) && c.id == id)
@@ -1385,6 +1395,17 @@ fn model_apply(
         &mut a.principles.supported,
         &a.principles.strained,
     );
+}
+
+/// The principles an inference rule reads from GPU impact alone (`infer-gpu-efficiency`:
+/// `when` holds only GPU impact values): what GPU impact `none` rules out.
+fn gpu_bound_principles(set: &RuleSet) -> Vec<&str> {
+    (set.rules.iter())
+        .filter(|r| !r.when.is_empty() && r.when.iter().all(|c| c.kind == Kind::Gpu))
+        .flat_map(|r| r.signals.iter().map(|(c, _)| c))
+        .filter(|c| c.kind == Kind::Supports)
+        .map(|c| c.id.as_str())
+        .collect()
 }
 
 /// The words a reading is shown by ([`words_behind`]): (rule, matched, span).
