@@ -362,7 +362,13 @@ fn check(files: &[(String, String)], problems: &mut Vec<String>) {
                     "{who}: needs at least one `examples.match` and one `examples.no_match`"
                 ));
             }
-            if r.signals.get_ref().is_empty() {
+            // A question cue (a rule of the `questions` family) asks and reads nothing.
+            let cue = f.family.get_ref() == "questions";
+            if cue && (!r.signals.get_ref().is_empty() || r.questions.is_empty()) {
+                problems.push(format!(
+                    "{who}: a question cue (a rule in the `questions` family) has `questions` and no `signals`"
+                ));
+            } else if !cue && r.signals.get_ref().is_empty() {
                 problems.push(format!("{who}: `signals` must name at least one concern"));
             }
             let named = r

@@ -25,6 +25,9 @@ pub struct QuestionItem {
     /// The labelled item the description comes from (`train:<id>`), if any.
     #[serde(default, rename = "ref")]
     pub reference: Option<String>,
+    /// Where in DS01's repositories the item was drawn from (`path@commit (section)`), if any.
+    #[serde(default)]
+    pub source: Option<String>,
     pub description: String,
     pub topics: Vec<Topic>,
 }

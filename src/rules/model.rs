@@ -83,7 +83,9 @@ pub(crate) struct RawRule {
     /// Do not fire if any of these concerns is established by pattern evidence.
     #[serde(default)]
     pub(crate) unless: Vec<Spanned<String>>,
-    /// Concerns this rule signals, with their weights: `{ "layer:L0" = 1.0 }`.
+    /// Concerns this rule signals, with their weights: `{ "layer:L0" = 1.0 }`. Required
+    /// except in the `questions` family, whose rules (question cues) only ask.
+    #[serde(default = "no_signals")]
     pub(crate) signals: Spanned<BTreeMap<String, f64>>,
     #[serde(default)]
     pub(crate) questions: Vec<RawQuestion>,
@@ -341,4 +343,9 @@ pub(crate) struct RawCombination {
     pub(crate) unless: Vec<Spanned<String>>,
     pub(crate) questions: Vec<RawQuestion>,
     pub(crate) examples: RawExamples,
+}
+
+/// No `signals` given: an error for a reading rule, the rule for a question cue.
+fn no_signals() -> Spanned<BTreeMap<String, f64>> {
+    Spanned::new(0..0, BTreeMap::new())
 }

@@ -254,6 +254,16 @@ fn bad_rule_files_fail_with_file_line_and_rule_id() {
             "unknown-family.toml:1:10: unknown family `layer`",
             "expected one of layers",
         ),
+        (
+            "no-signals",
+            "no-signals.toml:5:6: rule `extra-no-signals`: `signals` must name at least one concern",
+            "only a question cue",
+        ),
+        (
+            "cue-with-signals",
+            "cue-with-signals.toml:5:6: rule `ask-kubeflow`: a question cue",
+            "drop `signals`",
+        ),
     ];
     for (case, first, second) in cases {
         ds01()
@@ -321,6 +331,43 @@ fn extension_rules_add_concerns_and_questions() {
         .assert()
         .success()
         .stdout(predicate::str::contains("ds01-jobs pipeline").not());
+}
+
+/// A site's question cue asks its question and reads nothing: the reading is the same with
+/// and without it.
+#[test]
+fn a_question_cue_asks_and_reads_nothing() {
+    let text = "Run Kubeflow pipelines for the NLP course";
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let out = ds01()
+            .args(extra)
+            .args(["analyze", "--format", "json", text])
+            .output()
+            .expect("run");
+        assert!(out.status.success());
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let with = json(&["--extend-rules", "fixtures/rules-cue"]);
+    let without = json(&[]);
+    for field in [
+        "layers",
+        "tiers",
+        "gpu_impact",
+        "principles",
+        "risks",
+        "size",
+    ] {
+        assert_eq!(with[field], without[field], "{field}");
+    }
+    let asked = |v: &serde_json::Value| {
+        v["questions"]["top"]
+            .as_array()
+            .expect("top")
+            .iter()
+            .any(|q| q["sources"][0] == "rule:ask-site-kubeflow")
+    };
+    assert!(asked(&with), "{}", with["questions"]["top"]);
+    assert!(!asked(&without));
 }
 
 #[test]

@@ -470,7 +470,7 @@ fn list_questions_prints_keys_sections_and_texts() {
     let keys = v.as_array().expect("array");
     assert!(
         keys.iter()
-            .any(|k| k["key"] == "how-message-reach-user-who-not"
+            .any(|k| k["key"] == "how-notification-delivered-person-time-act"
                 && k["kind"] == "question"
                 && k["section"] == "proposal")
     );

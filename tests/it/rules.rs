@@ -46,6 +46,7 @@ fn rule_ids_are_unique_kebab_case_and_prefixed_by_family() {
             Family::Risks => "risk-",
             Family::Components => "component-",
             Family::Inference => "infer-",
+            Family::Questions => "ask-",
             other => panic!("default rule {} in unexpected family {other:?}", r.id),
         };
         assert!(
@@ -376,4 +377,32 @@ examples.no_match = ["adopt kubeflow for {x}"]
     let text = format!("adopt kubeflow for {}", excluded[7]);
     let fired = ds01_pm::analyze::fired_rules(&set, &text);
     assert!(!fired.contains(&"extra-many-exclusions"), "{fired:?}");
+}
+
+/// Every question set of `fixtures/eval/` loads, is told apart from a concern set, and gives
+/// each item two or three topics with keywords.
+#[test]
+fn every_question_set_loads() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/eval");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).expect("fixtures/eval") {
+        let path = entry.expect("entry").path();
+        let name = path.display().to_string();
+        if !name.contains("ds01-questions") || !name.ends_with(".toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(ds01_pm::eval::questions::is_question_set(&text), "{name}");
+        let set = ds01_pm::eval::questions::load(&name, &text).expect("question set");
+        for item in &set.items {
+            assert!((2..=3).contains(&item.topics.len()), "{name}: {}", item.id);
+            assert!(
+                item.topics.iter().all(|t| !t.any.is_empty()),
+                "{name}: {}",
+                item.id
+            );
+        }
+        n += 1;
+    }
+    assert!(n >= 7, "found {n} question sets");
 }

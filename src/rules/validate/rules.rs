@@ -180,7 +180,12 @@ fn rule(
     }
     let when = concerns(ctx, labels, &raw.when, "when", &who);
     let unless = concerns(ctx, labels, &raw.unless, "unless", &who);
-    let signals = signals(ctx, labels, &raw.signals, &who);
+    let signals = if family == Family::Questions {
+        question_cue(ctx, &raw, &who);
+        Vec::new()
+    } else {
+        signals(ctx, labels, &raw.signals, &raw.id, &who)
+    };
     let user_tier = |c: &Concern| c.kind == Kind::Tier && c.id != "admin";
     if raw.default_audience && (signals.is_empty() || !signals.iter().all(|(c, _)| user_tier(c))) {
         ctx.push(
@@ -347,6 +352,7 @@ fn signals(
     ctx: &mut Ctx<'_>,
     labels: &BTreeMap<(Family, String), Label>,
     raw: &Spanned<BTreeMap<String, f64>>,
+    id: &Spanned<String>,
     who: &dyn std::fmt::Display,
 ) -> Vec<(Concern, f64)> {
     let mut signals = Vec::new();
@@ -366,12 +372,40 @@ fn signals(
         }
     }
     if raw.get_ref().is_empty() {
-        ctx.push(
-            raw,
-            format!("{who}: `signals` must name at least one concern"),
+        // Not given at all: point at the rule.
+        let msg = format!(
+            "{who}: `signals` must name at least one concern (only a question cue, in the `questions` family, has none)"
         );
+        if raw.span().is_empty() {
+            ctx.push(id, msg);
+        } else {
+            ctx.push(raw, msg);
+        }
     }
     signals
+}
+
+/// A question cue (a rule of the `questions` family) asks and establishes nothing: it has
+/// questions and no signals or flags of a reading rule.
+fn question_cue(ctx: &mut Ctx<'_>, raw: &RawRule, who: &dyn std::fmt::Display) {
+    let problem = if !raw.signals.get_ref().is_empty() {
+        Some(
+            "a question cue (a rule in the `questions` family) establishes no concern: drop `signals`, or move the rule to the family of its concern",
+        )
+    } else if raw.questions.is_empty() {
+        Some(
+            "a question cue (a rule in the `questions` family) needs `questions`: asking is all it does",
+        )
+    } else if raw.default_audience || raw.stated_audience || raw.admin_tooling || raw.reports {
+        Some(
+            "a question cue takes none of `default_audience`, `stated_audience`, `admin_tooling` or `reports`: they shape a reading, and a cue reads nothing",
+        )
+    } else {
+        None
+    };
+    if let Some(p) = problem {
+        ctx.push(&raw.id, format!("{who}: {p}"));
+    }
 }
 
 /// The checks of a `reports` rule: it marks where a document's reported content starts, so it
