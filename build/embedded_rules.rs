@@ -364,11 +364,22 @@ fn check(files: &[(String, String)], problems: &mut Vec<String>) {
             }
             // A question cue (a rule of the `questions` family) asks and reads nothing.
             let cue = f.family.get_ref() == "questions";
-            if cue && (!r.signals.get_ref().is_empty() || r.questions.is_empty()) {
+            if cue && !r.signals.span().is_empty() {
                 problems.push(format!(
-                    "{who}: a question cue (a rule in the `questions` family) has `questions` and no `signals`"
+                    "{who}: a question cue (a rule in the `questions` family) establishes no concern: drop `signals`"
                 ));
-            } else if !cue && r.signals.get_ref().is_empty() {
+            }
+            if cue && r.questions.is_empty() {
+                problems.push(format!(
+                    "{who}: a question cue (a rule in the `questions` family) needs `questions`"
+                ));
+            }
+            if cue && !r.options.is_empty() {
+                problems.push(format!(
+                    "{who}: a question cue (a rule in the `questions` family) takes no `options`"
+                ));
+            }
+            if !cue && r.signals.get_ref().is_empty() {
                 problems.push(format!("{who}: `signals` must name at least one concern"));
             }
             let named = r

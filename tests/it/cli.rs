@@ -261,8 +261,13 @@ fn bad_rule_files_fail_with_file_line_and_rule_id() {
         ),
         (
             "cue-with-signals",
-            "cue-with-signals.toml:5:6: rule `ask-kubeflow`: a question cue",
+            "cue-with-signals.toml:9:11: rule `ask-kubeflow`: a question cue",
             "drop `signals`",
+        ),
+        (
+            "cue-with-options",
+            "cue-with-options.toml:9:11: rule `ask-kubeflow-options`: a question cue",
+            "takes no `options`",
         ),
     ];
     for (case, first, second) in cases {

@@ -187,7 +187,11 @@ fn rule(
         signals(ctx, labels, &raw.signals, &raw.id, &who)
     };
     let user_tier = |c: &Concern| c.kind == Kind::Tier && c.id != "admin";
-    if raw.default_audience && (signals.is_empty() || !signals.iter().all(|(c, _)| user_tier(c))) {
+    let cue = family == Family::Questions;
+    if !cue
+        && raw.default_audience
+        && (signals.is_empty() || !signals.iter().all(|(c, _)| user_tier(c)))
+    {
         ctx.push(
             &raw.id,
             format!(
@@ -195,10 +199,10 @@ fn rule(
             ),
         );
     }
-    if raw.reports {
+    if raw.reports && !cue {
         reports_rule(ctx, &raw, &signals, &who);
     }
-    if raw.stated_audience {
+    if raw.stated_audience && !cue {
         let tiers_only = |cs: &[Concern]| cs.iter().all(|c| c.kind == Kind::Tier);
         let problem = if raw.default_audience {
             Some("cannot also be `default_audience` (a default is a guess, which blocks nothing)")
@@ -215,7 +219,7 @@ fn rule(
             ctx.push(&raw.id, format!("{who}: `stated_audience` {p}"));
         }
     }
-    if raw.admin_tooling {
+    if raw.admin_tooling && !cue {
         let problem = if raw.default_audience {
             Some("cannot also be `default_audience`")
         } else if !raw.when.is_empty() || !raw.unless.is_empty() {
@@ -386,25 +390,35 @@ fn signals(
 }
 
 /// A question cue (a rule of the `questions` family) asks and establishes nothing: it has
-/// questions and no signals or flags of a reading rule.
+/// questions, and none of the keys that shape a reading (`signals`, even empty, `options`,
+/// `context` and the audience and report flags). Every problem is reported, each at its key.
 fn question_cue(ctx: &mut Ctx<'_>, raw: &RawRule, who: &dyn std::fmt::Display) {
-    let problem = if !raw.signals.get_ref().is_empty() {
-        Some(
-            "a question cue (a rule in the `questions` family) establishes no concern: drop `signals`, or move the rule to the family of its concern",
-        )
-    } else if raw.questions.is_empty() {
-        Some(
-            "a question cue (a rule in the `questions` family) needs `questions`: asking is all it does",
-        )
-    } else if raw.default_audience || raw.stated_audience || raw.admin_tooling || raw.reports {
-        Some(
-            "a question cue takes none of `default_audience`, `stated_audience`, `admin_tooling` or `reports`: they shape a reading, and a cue reads nothing",
-        )
-    } else {
-        None
-    };
-    if let Some(p) = problem {
-        ctx.push(&raw.id, format!("{who}: {p}"));
+    const CUE: &str = "a question cue (a rule in the `questions` family)";
+    if !raw.signals.span().is_empty() {
+        ctx.push(
+            &raw.signals,
+            format!("{who}: {CUE} establishes no concern: drop `signals`, or move the rule to the family of its concern"),
+        );
+    }
+    if raw.questions.is_empty() {
+        ctx.push(
+            &raw.id,
+            format!("{who}: {CUE} needs `questions`: asking is all it does"),
+        );
+    }
+    let flags = [
+        (!raw.options.is_empty(), "options"),
+        (raw.context, "context"),
+        (raw.default_audience, "default_audience"),
+        (raw.stated_audience, "stated_audience"),
+        (raw.admin_tooling, "admin_tooling"),
+        (raw.reports, "reports"),
+    ];
+    for (_, key) in flags.iter().filter(|(set, _)| *set) {
+        ctx.push(
+            &raw.id,
+            format!("{who}: {CUE} takes no `{key}`: it shapes a reading or a decision, and a cue reads nothing"),
+        );
     }
 }
 
