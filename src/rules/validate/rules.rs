@@ -180,14 +180,15 @@ fn rule(
     }
     let when = concerns(ctx, labels, &raw.when, "when", &who);
     let unless = concerns(ctx, labels, &raw.unless, "unless", &who);
-    let signals = if family == Family::Questions {
+    // A question cue asks and reads nothing: none of a reading rule's checks apply to it.
+    let cue = family == Family::Questions;
+    let signals = if cue {
         question_cue(ctx, &raw, &who);
         Vec::new()
     } else {
         signals(ctx, labels, &raw.signals, &raw.id, &who)
     };
     let user_tier = |c: &Concern| c.kind == Kind::Tier && c.id != "admin";
-    let cue = family == Family::Questions;
     if !cue
         && raw.default_audience
         && (signals.is_empty() || !signals.iter().all(|(c, _)| user_tier(c)))
