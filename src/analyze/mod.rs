@@ -1019,6 +1019,10 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
         suppressed,
         unknown,
     };
+    let fired: Vec<(&Rule, &[Evidence])> = hits
+        .iter()
+        .map(|h| (&set.rules[h.rule], h.evidence.as_slice()))
+        .collect();
     analysis.questions = questions::build(set, &analysis, &fired, text);
     analysis
 }

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use crate::analyze::{Analysis, Finding};
+use crate::analyze::{Analysis, Evidence, Finding};
 use crate::rules::{Family, Question, Rule, RuleSet};
 use crate::taxonomy::{Concern, DIMENSIONS, Kind};
 use crate::text::FxHashMap;
@@ -457,8 +457,24 @@ impl<'a> Subjects<'a> {
     }
 }
 
-/// Build the checklist for an analysis of `text` and the rules that fired.
-pub fn build<'s>(set: &'s RuleSet, a: &Analysis, fired: &[&'s Rule], text: &str) -> Checklist {
+/// The text a rule's question cites for `{first}`: the longest text the rule matched (the
+/// earliest of equals), as a code span, and the matched text itself. `None` when the rule's
+/// hits carry no text.
+fn rule_citation(hits: &[Evidence]) -> Option<(String, &str)> {
+    hits.iter()
+        .filter(|e| e.span.is_some() && !e.matched.trim().is_empty())
+        .max_by_key(|e| (e.matched.trim().chars().count(), std::cmp::Reverse(e.span)))
+        .map(|e| (code_span(&e.matched), &*e.matched))
+}
+
+/// Build the checklist for an analysis of `text` and the rules that fired, each with the
+/// evidence of its own hits (a question cue's hits are in no finding).
+pub fn build<'s>(
+    set: &'s RuleSet,
+    a: &Analysis,
+    fired: &[(&'s Rule, &[Evidence])],
+    text: &str,
+) -> Checklist {
     let mut b = Builder {
         items: Vec::new(),
         index: FxHashMap::default(),
@@ -494,16 +510,20 @@ pub fn build<'s>(set: &'s RuleSet, a: &Analysis, fired: &[&'s Rule], text: &str)
             }
         }
     }
-    // Rule questions: stronger with more hits of the rule.
+    // Rule questions: stronger with more hits of the rule. A reading rule's hits are counted
+    // in the findings they fed; a question cue's (which feed none) in its own evidence.
     let spans = matched_spans(a);
-    let hits = |id: &str| spans.get(id).copied().unwrap_or(0);
-    for rule in fired {
-        let h = hits(rule.id.as_str()).clamp(1, 3);
-        let s = 1.0 + 0.15 * (h as f64 - 1.0);
-        // The rule's strongest signal is the concern its questions are about.
+    for &(rule, evidence) in fired {
         if rule.questions.is_empty() {
             continue;
         }
+        let h = if rule.is_question_cue() {
+            evidence.iter().filter(|e| e.span.is_some()).count()
+        } else {
+            spans.get(rule.id.as_str()).copied().unwrap_or(0)
+        };
+        let s = 1.0 + 0.15 * (h.clamp(1, 3) as f64 - 1.0);
+        // The rule's strongest signal is the concern its questions are about.
         let concern: Rc<str> = rule
             .signals
             .iter()
@@ -514,8 +534,22 @@ pub fn build<'s>(set: &'s RuleSet, a: &Analysis, fired: &[&'s Rule], text: &str)
             .map_or_else(|| format!("rule:{}", rule.id), |(c, _)| c.to_string())
             .into();
         let source: Rc<str> = format!("rule:{}", rule.id).into();
+        let citation = rule_citation(evidence);
         for q in &rule.questions {
-            b.add(q, Cow::Borrowed(&q.text), &source, &concern, s);
+            // `{first}` cites what the rule matched ("You mention `port 8888`: ...").
+            let (text, cites) = match (&citation, q.text.contains("{first}")) {
+                (Some((quote, matched)), true) => {
+                    (Cow::Owned(q.text.replace("{first}", quote)), Some(*matched))
+                }
+                (None, true) => (Cow::Owned(q.text.replace("{first}", "this")), None),
+                _ => (Cow::Borrowed(&*q.text), None),
+            };
+            let i = b.add(q, text, &source, &concern, s);
+            let cand = &mut b.items[i];
+            if let Some(matched) = cites.filter(|_| cand.primary == source) {
+                cand.item.template = Some(q.text.to_string());
+                cand.item.cited = vec![matched.to_owned()];
+            }
         }
     }
     // Combinations: the questions an expert asks when two concerns meet, citing the text.

@@ -323,21 +323,12 @@ fn parse_tradeoffs(
 
 /// A `{...}` in a question that is not one of the placeholders `all` can fill.
 fn unknown_placeholder(text: &str, concerns: usize) -> Option<String> {
-    let mut rest = text;
-    while let Some(i) = rest.find('{') {
-        let end = rest[i..].find('}').map_or(rest.len(), |j| i + j + 1);
-        let p = &rest[i..end];
-        let allowed = match p {
-            "{first}" => true,
-            "{second}" => concerns >= 2,
-            _ => false,
-        };
-        if !allowed {
-            return Some(p.to_owned());
-        }
-        rest = &rest[end..];
-    }
-    None
+    let allowed: &[&str] = if concerns >= 2 {
+        &["{first}", "{second}"]
+    } else {
+        &["{first}"]
+    };
+    crate::rules::validate::unknown_placeholder(text, allowed)
 }
 
 #[cfg(test)]

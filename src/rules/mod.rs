@@ -1251,6 +1251,11 @@ impl Rule {
     pub fn is_conditional(&self) -> bool {
         !self.when.is_empty() || !self.unless.is_empty() || self.follows.is_some()
     }
+
+    /// A question cue (a rule of the `questions` family): it asks and establishes nothing.
+    pub fn is_question_cue(&self) -> bool {
+        self.family == Family::Questions
+    }
 }
 
 /// A t-shirt band.

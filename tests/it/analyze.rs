@@ -318,6 +318,35 @@ fn a_named_component_audience_outranks_the_generic_user_voice() {
 }
 
 #[test]
+fn a_question_cue_cites_the_text_it_matched() {
+    let a = run("Let me keep my Hugging Face token in the container across rebuilds.");
+    let asked: Vec<&str> = a.questions.top.iter().map(|q| q.text.as_str()).collect();
+    assert!(
+        asked
+            .iter()
+            .any(|q| q.starts_with("You mention `Hugging Face token`: where are the credentials")),
+        "{asked:#?}"
+    );
+    // The same question, citing other words, is recognised as asked (the `new` interview).
+    let q = a
+        .questions
+        .top
+        .iter()
+        .find(|q| q.sources.iter().any(|s| s == "rule:ask-secrets"))
+        .expect("the secrets cue asks");
+    let other = q.text.replace("`Hugging Face token`", "`API key`");
+    assert!(q.is_asked_by(&other));
+    let b = run("Show the GPU temperature in container-stats.");
+    assert!(
+        !b.questions
+            .groups
+            .iter()
+            .flat_map(|g| &g.questions)
+            .any(|q| q.sources.iter().any(|s| s == "rule:ask-secrets"))
+    );
+}
+
+#[test]
 fn questions_never_say_the_author_mentioned_an_inferred_concern() {
     for text in [
         "Adopt SLURM as the batch scheduler for multi-GPU batch jobs",

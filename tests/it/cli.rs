@@ -269,6 +269,11 @@ fn bad_rule_files_fail_with_file_line_and_rule_id() {
             "cue-with-options.toml:9:11: rule `ask-kubeflow-options`: a question cue",
             "takes no `options`",
         ),
+        (
+            "question-placeholder",
+            "question-placeholder.toml:9:28: rule `ask-site-slurm`: unknown placeholder `{match}`",
+            "use {first} (the text the rule matched)",
+        ),
     ];
     for (case, first, second) in cases {
         ds01()
@@ -373,6 +378,13 @@ fn a_question_cue_asks_and_reads_nothing() {
     };
     assert!(asked(&with), "{}", with["questions"]["top"]);
     assert!(!asked(&without));
+    // `{first}` cites what the cue matched, as written.
+    let cited = with["questions"]["top"]
+        .as_array()
+        .expect("top")
+        .iter()
+        .any(|q| q["text"] == "You mention `Kubeflow`: could the lab's Kubeflow cluster run it instead of DS01?");
+    assert!(cited, "{}", with["questions"]["top"]);
 }
 
 #[test]

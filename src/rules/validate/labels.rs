@@ -74,7 +74,7 @@ pub(super) fn labels(
                 format!("label `{id}`: `size` must be a non-negative number"),
             );
         }
-        let questions = questions(ctx, &raw.questions, &super::Who("label", &id));
+        let questions = questions(ctx, &raw.questions, &super::Who("label", &id), &[]);
         let details = raw.details.as_ref().map(|d| d.get_ref().trim().to_owned());
         if let Some(raw_d) = raw
             .details

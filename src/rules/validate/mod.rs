@@ -38,6 +38,20 @@ static RULE_ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| 
 });
 
 /// Whether `id` has the shape of a rule id (lowercase words joined by dashes).
+/// The first `{...}` in a question's text that is not one of the `allowed` placeholders.
+pub(crate) fn unknown_placeholder(text: &str, allowed: &[&str]) -> Option<String> {
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        let end = rest[i..].find('}').map_or(rest.len(), |j| i + j + 1);
+        let p = &rest[i..end];
+        if !allowed.contains(&p) {
+            return Some(p.to_owned());
+        }
+        rest = &rest[end..];
+    }
+    None
+}
+
 pub(crate) fn is_rule_id(id: &str) -> bool {
     RULE_ID.is_match(id)
 }

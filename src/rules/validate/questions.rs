@@ -46,7 +46,7 @@ pub(super) fn generic_questions(
                 ),
             );
         }
-        if let Some(question) = questions(ctx, std::slice::from_ref(&q), &what).pop() {
+        if let Some(question) = questions(ctx, std::slice::from_ref(&q), &what, &[]).pop() {
             out.push(GenericQuestion {
                 id: id.get_ref().clone(),
                 question,
@@ -101,10 +101,13 @@ pub(super) fn options(
     out
 }
 
+/// The questions of a generic `[[question]]`, a label or a rule. A rule's may cite what it
+/// matched with `{first}`; no other text has a placeholder to fill.
 pub(super) fn questions(
     ctx: &mut Ctx<'_>,
     raw: &[RawQuestion],
     who: &dyn std::fmt::Display,
+    placeholders: &[&str],
 ) -> Vec<Question> {
     let mut out = Vec::new();
     for q in raw {
@@ -148,6 +151,21 @@ pub(super) fn questions(
             ctx.push(
                 &q.dimension,
                 format!("{who}: question text must not be empty"),
+            );
+            continue;
+        }
+        if let Some(bad) = super::unknown_placeholder(&q.text, placeholders) {
+            let hint = if placeholders.is_empty() {
+                "only a rule's questions have one ({first}, the text the rule matched)".to_owned()
+            } else {
+                format!(
+                    "use {} (the text the rule matched)",
+                    placeholders.join(" or ")
+                )
+            };
+            ctx.push(
+                &q.dimension,
+                format!("{who}: unknown placeholder `{bad}` in a question: {hint}"),
             );
             continue;
         }

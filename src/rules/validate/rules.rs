@@ -243,7 +243,7 @@ fn rule(
             ctx.push(&raw.id, format!("{who}: `admin_tooling` {p}"));
         }
     }
-    let rule_questions = questions(ctx, &raw.questions, &who);
+    let rule_questions = questions(ctx, &raw.questions, &who, &["{first}"]);
     let options = options(ctx, &raw.options, &who);
     if raw.examples.must_match.is_empty() || raw.examples.must_not_match.is_empty() {
         ctx.push(
