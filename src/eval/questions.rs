@@ -41,6 +41,43 @@ pub struct Topic {
 }
 
 /// Whether `text` (lowercase) has `keyword` starting at a word: `lose` is not in "close".
+/// A question's own words: the proposal's text it cites (a code span, see
+/// `questions::code_span`) taken out, so that a keyword counts only when the question asks
+/// about it, not when it quotes the proposal's words back.
+fn own_words(question: &str) -> String {
+    let mut out = String::with_capacity(question.len());
+    let mut rest = question;
+    while let Some(i) = rest.find('`') {
+        out.push_str(&rest[..i]);
+        let fence = rest[i..].len() - rest[i..].trim_start_matches('`').len();
+        let after = &rest[i + fence..];
+        // The closing fence: a run of exactly as many backticks.
+        let mut close = None;
+        let mut j = 0;
+        while let Some(k) = after[j..].find('`') {
+            let at = j + k;
+            let run = after[at..].len() - after[at..].trim_start_matches('`').len();
+            if run == fence {
+                close = Some(at);
+                break;
+            }
+            j = at + run;
+        }
+        match close {
+            Some(at) => {
+                out.push(' ');
+                rest = &after[at + fence..];
+            }
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn mentions(text: &str, keyword: &str) -> bool {
     text.match_indices(keyword).any(|(i, _)| {
         let before = text[..i].chars().next_back();
@@ -141,7 +178,10 @@ pub fn evaluate(rules: &RuleSet, set: &QuestionSet) -> QuestionEval {
     for item in &set.items {
         let a = analyze(rules, &item.description);
         let top = &a.questions.top;
-        let texts: Vec<String> = top.iter().map(|q| q.text.to_lowercase()).collect();
+        let texts: Vec<String> = top
+            .iter()
+            .map(|q| own_words(&q.text).to_lowercase())
+            .collect();
         tops += top.len();
         tier_only += top
             .iter()
@@ -204,6 +244,24 @@ mod tests {
         assert!(mentions("the gpueq quota", "gpueq"));
         assert!(mentions("under /workspace", "/workspace"));
         assert!(mentions("isolation", "isolat"));
+    }
+
+    #[test]
+    fn cited_text_is_not_the_question_asking() {
+        assert_eq!(
+            own_words("You mention `API key`: where is it kept?"),
+            "You mention  : where is it kept?"
+        );
+        assert_eq!(
+            own_words("You mention ``a `b` c``: why?"),
+            "You mention  : why?"
+        );
+        assert_eq!(own_words("A `x` and `y`."), "A   and  .");
+        assert_eq!(own_words("An open ` fence"), "An open ` fence");
+        assert!(!mentions(
+            &own_words("you mention `token`: who reads it?"),
+            "token"
+        ));
     }
 
     #[test]
