@@ -137,7 +137,7 @@ fn priority_weight(priority: u8) -> f64 {
     }
 }
 
-/// A concern gets a second question in a short top list only from a source at least this
+/// A concern gets a second question in the top list only from a source at least this
 /// specific (most texts have a layer, a tier and L0: their second questions say little).
 const SECOND_QUESTION_SPECIFICITY: f64 = 0.2;
 /// Beyond MIN_TOP, a question scoring under this share of the best one is left to the
@@ -684,11 +684,12 @@ fn diversify(
         _ => true,
     };
     // Three passes, each only while the list is short: the best question per concern; then
-    // (below MIN_TOP) a second question of a concern already asked about, if its source is
-    // not one most proposals have; then (below MIN_TOP)
-    // generic framework questions, once unless nothing in the text was recognised.
+    // (below DEFAULT_TOP) a second question of a concern already asked about, if its source
+    // is not one most proposals have (a strained principle's or a risk's second question says
+    // more than a layer's first); then (below MIN_TOP) generic framework questions, once
+    // unless nothing in the text was recognised. WEAK_SHARE still stops a weak question.
     for pass in 0..3 {
-        let limit = if pass == 0 { DEFAULT_TOP } else { MIN_TOP };
+        let limit = if pass <= 1 { DEFAULT_TOP } else { MIN_TOP };
         while top.len() < limit {
             let generic_in_top = top
                 .iter()
