@@ -294,10 +294,7 @@ mod pty {
         p.exp_eof().expect("exits");
         let file = dir.path().join("p.md");
         let text = std::fs::read_to_string(&file).expect("proposal written");
-        assert!(
-            text.contains("- [x] What could be lost"),
-            "{text}"
-        );
+        assert!(text.contains("- [x] What could be lost"), "{text}");
         assert!(
             text.contains("A nightly snapshot of every workspace"),
             "{text}"
