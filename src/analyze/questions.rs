@@ -273,6 +273,10 @@ impl<'q> Builder<'q> {
                 c.primary = source.clone();
                 c.concern = concern.clone();
                 c.item.text = text.into_owned();
+                // The new text cites what its own source matched, if anything: the caller
+                // records that; the old source's citation no longer describes the text.
+                c.item.template = None;
+                c.item.cited.clear();
             }
             c.item.importance = c.best * 1.1;
             c.item.priority = c.item.priority.min(q.priority);
@@ -467,6 +471,20 @@ fn rule_citation(hits: &[Evidence]) -> Option<(String, &str)> {
         .map(|e| (code_span(&e.matched), &*e.matched))
 }
 
+/// A rule's question without its citation: `You mention {first}: does it ...?` becomes
+/// `Does it ...?`; a `{first}` elsewhere becomes "this".
+fn uncited(template: &str) -> String {
+    match template.strip_prefix("You mention {first}: ") {
+        Some(rest) => {
+            let mut c = rest.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        }
+        None => template.replace("{first}", "this"),
+    }
+}
+
 /// Build the checklist for an analysis of `text` and the rules that fired, each with the
 /// evidence of its own hits (a question cue's hits are in no finding).
 pub fn build<'s>(
@@ -541,7 +559,9 @@ pub fn build<'s>(
                 (Some((quote, matched)), true) => {
                     (Cow::Owned(q.text.replace("{first}", quote)), Some(*matched))
                 }
-                (None, true) => (Cow::Owned(q.text.replace("{first}", "this")), None),
+                // Nothing matched to cite (a rule that only `follows` another): never claim
+                // the author mentioned something.
+                (None, true) => (Cow::Owned(uncited(&q.text)), None),
                 _ => (Cow::Borrowed(&*q.text), None),
             };
             let i = b.add(q, text, &source, &concern, s);
@@ -698,7 +718,12 @@ fn diversify(
             for (i, c) in items.iter().enumerate() {
                 let eligible = match pass {
                     0 => !generic(c) && !used_concerns.contains(&&*c.concern),
-                    1 => !generic(c) && specificity(&c.primary) >= SECOND_QUESTION_SPECIFICITY,
+                    // A second question, never a third, of one concern.
+                    1 => {
+                        !generic(c)
+                            && specificity(&c.primary) >= SECOND_QUESTION_SPECIFICITY
+                            && used_concerns.iter().filter(|u| **u == &*c.concern).count() < 2
+                    }
                     _ => generic(c) && (a.is_empty() || !generic_in_top),
                 };
                 if taken[i] || !eligible || !tier_ok(c) {
@@ -755,6 +780,15 @@ mod tests {
         assert!(q.is_asked_by("you mention `keep a container running` for students: What is lost"));
         assert!(!q.is_asked_by("You mention `x` for researchers: what is lost?"));
         assert!(!q.is_asked_by("what is lost?"));
+    }
+
+    #[test]
+    fn a_question_with_nothing_to_cite_claims_no_mention() {
+        assert_eq!(
+            super::uncited("You mention {first}: who reads the token?"),
+            "Who reads the token?"
+        );
+        assert_eq!(super::uncited("Is {first} logged?"), "Is this logged?");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::analyze;
+use crate::analyze::questions::{Item, code_span};
 use crate::error::Error;
 use crate::rules::RuleSet;
 
@@ -40,44 +41,19 @@ pub struct Topic {
     pub any: Vec<String>,
 }
 
-/// Whether `text` (lowercase) has `keyword` starting at a word: `lose` is not in "close".
-/// A question's own words: the proposal's text it cites (a code span, see
-/// `questions::code_span`) taken out, so that a keyword counts only when the question asks
-/// about it, not when it quotes the proposal's words back.
-fn own_words(question: &str) -> String {
-    let mut out = String::with_capacity(question.len());
-    let mut rest = question;
-    while let Some(i) = rest.find('`') {
-        out.push_str(&rest[..i]);
-        let fence = rest[i..].len() - rest[i..].trim_start_matches('`').len();
-        let after = &rest[i + fence..];
-        // The closing fence: a run of exactly as many backticks.
-        let mut close = None;
-        let mut j = 0;
-        while let Some(k) = after[j..].find('`') {
-            let at = j + k;
-            let run = after[at..].len() - after[at..].trim_start_matches('`').len();
-            if run == fence {
-                close = Some(at);
-                break;
-            }
-            j = at + run;
-        }
-        match close {
-            Some(at) => {
-                out.push(' ');
-                rest = &after[at + fence..];
-            }
-            None => {
-                out.push_str(&rest[i..]);
-                rest = "";
-            }
-        }
+/// A question's own words: the proposal's text it cites (`Item::cited`, quoted as a code span,
+/// see `questions::code_span`) taken out, so that a keyword counts only when the question asks
+/// about it, not when it quotes the proposal's words back. A rule author's own code spans
+/// (`container retire`, `--dry-run`) stay.
+fn own_words(q: &Item) -> String {
+    let mut text = q.text.clone();
+    for cited in &q.cited {
+        text = text.replace(&code_span(cited), " ");
     }
-    out.push_str(rest);
-    out
+    text
 }
 
+/// Whether `text` (lowercase) has `keyword` starting at a word: `lose` is not in "close".
 fn mentions(text: &str, keyword: &str) -> bool {
     text.match_indices(keyword).any(|(i, _)| {
         let before = text[..i].chars().next_back();
@@ -178,10 +154,7 @@ pub fn evaluate(rules: &RuleSet, set: &QuestionSet) -> QuestionEval {
     for item in &set.items {
         let a = analyze(rules, &item.description);
         let top = &a.questions.top;
-        let texts: Vec<String> = top
-            .iter()
-            .map(|q| own_words(&q.text).to_lowercase())
-            .collect();
+        let texts: Vec<String> = top.iter().map(|q| own_words(q).to_lowercase()).collect();
         tops += top.len();
         tier_only += top
             .iter()
@@ -248,20 +221,23 @@ mod tests {
 
     #[test]
     fn cited_text_is_not_the_question_asking() {
-        assert_eq!(
-            own_words("You mention `API key`: where is it kept?"),
-            "You mention  : where is it kept?"
-        );
-        assert_eq!(
-            own_words("You mention ``a `b` c``: why?"),
-            "You mention  : why?"
-        );
-        assert_eq!(own_words("A `x` and `y`."), "A   and  .");
-        assert_eq!(own_words("An open ` fence"), "An open ` fence");
-        assert!(!mentions(
-            &own_words("you mention `token`: who reads it?"),
-            "token"
-        ));
+        let q = |text: &str, cited: &[&str]| Item {
+            text: text.into(),
+            dimension: "technical".into(),
+            priority: 1,
+            importance: 1.0,
+            sources: vec![],
+            template: None,
+            cited: cited.iter().map(|c| (*c).to_owned()).collect(),
+        };
+        let asked = q("You mention `API key`: where is it kept?", &["API key"]);
+        assert_eq!(own_words(&asked), "You mention  : where is it kept?");
+        assert!(!mentions(&own_words(&asked).to_lowercase(), "api"));
+        let ticks = q("You mention ``a `b` c``: why?", &["a `b` c"]);
+        assert_eq!(own_words(&ticks), "You mention  : why?");
+        // The rule author's own code spans are the question's words.
+        let own = q("Does `container retire` keep it (`--dry-run`)?", &[]);
+        assert_eq!(own_words(&own), own.text);
     }
 
     #[test]

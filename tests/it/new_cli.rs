@@ -260,7 +260,7 @@ mod pty {
         p.exp_string("Your answers bring up 1 more question")
             .expect("follow-up round");
         p.exp_string("Question 6 of 6").expect("q6");
-        p.exp_string("What could be lost")
+        p.exp_string("rollback or backup plan")
             .expect("the data-loss question");
         p.send_line("A nightly snapshot of every workspace, restored with one admin command.")
             .expect("send");
@@ -294,7 +294,10 @@ mod pty {
         p.exp_eof().expect("exits");
         let file = dir.path().join("p.md");
         let text = std::fs::read_to_string(&file).expect("proposal written");
-        assert!(text.contains("- [x] What could be lost"), "{text}");
+        assert!(
+            text.contains("- [x] What is the rollback or backup plan"),
+            "{text}"
+        );
         assert!(
             text.contains("A nightly snapshot of every workspace"),
             "{text}"

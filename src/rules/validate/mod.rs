@@ -37,7 +37,6 @@ static RULE_ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| 
     regex::Regex::new(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$").expect("static regex")
 });
 
-/// Whether `id` has the shape of a rule id (lowercase words joined by dashes).
 /// The first `{...}` in a question's text that is not one of the `allowed` placeholders.
 pub(crate) fn unknown_placeholder(text: &str, allowed: &[&str]) -> Option<String> {
     let mut rest = text;
@@ -52,6 +51,7 @@ pub(crate) fn unknown_placeholder(text: &str, allowed: &[&str]) -> Option<String
     None
 }
 
+/// Whether `id` has the shape of a rule id (lowercase words joined by dashes).
 pub(crate) fn is_rule_id(id: &str) -> bool {
     RULE_ID.is_match(id)
 }

@@ -156,7 +156,7 @@ pub(super) fn questions(
         }
         if let Some(bad) = super::unknown_placeholder(&q.text, placeholders) {
             let hint = if placeholders.is_empty() {
-                "only a rule's questions have one ({first}, the text the rule matched)".to_owned()
+                "only the questions of a rule with patterns have one ({first}, the text the rule matched)".to_owned()
             } else {
                 format!(
                     "use {} (the text the rule matched)",

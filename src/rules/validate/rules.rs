@@ -243,7 +243,14 @@ fn rule(
             ctx.push(&raw.id, format!("{who}: `admin_tooling` {p}"));
         }
     }
-    let rule_questions = questions(ctx, &raw.questions, &who, &["{first}"]);
+    // `{first}` cites what the rule matched: a rule without patterns of its own or another's
+    // (`follows`) matches no text.
+    let placeholders: &[&str] = if raw.patterns.is_empty() && raw.follows.is_none() {
+        &[]
+    } else {
+        &["{first}"]
+    };
+    let rule_questions = questions(ctx, &raw.questions, &who, placeholders);
     let options = options(ctx, &raw.options, &who);
     if raw.examples.must_match.is_empty() || raw.examples.must_not_match.is_empty() {
         ctx.push(
