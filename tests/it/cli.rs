@@ -274,6 +274,11 @@ fn bad_rule_files_fail_with_file_line_and_rule_id() {
             "question-placeholder.toml:9:28: rule `ask-site-slurm`: unknown placeholder `{match}`",
             "use {first} (the text the rule matched)",
         ),
+        (
+            "label-placeholder",
+            "label-placeholder.toml:8:28: label `site-outage`: unknown placeholder `{first}`",
+            "only the questions of a rule with patterns have one",
+        ),
     ];
     for (case, first, second) in cases {
         ds01()
