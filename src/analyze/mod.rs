@@ -986,7 +986,11 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
         Vec::new()
     };
     let rules_fired: Vec<String> = hits.iter().map(|h| set.rules[h.rule].id.clone()).collect();
-    let fired: Vec<&Rule> = hits.iter().map(|h| &set.rules[h.rule]).collect();
+    // Each fired rule with the evidence of its own hits (a question cue's are in no finding).
+    let fired: Vec<(&Rule, &[Evidence])> = hits
+        .iter()
+        .map(|h| (&set.rules[h.rule], h.evidence.as_slice()))
+        .collect();
     let gpu_changes = !matches!(gpu_impact.value.as_str(), "none" | UNKNOWN);
     let mut analysis = Analysis {
         schema_version: SCHEMA_VERSION,
@@ -1005,7 +1009,7 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
             set,
             &fired
                 .iter()
-                .copied()
+                .map(|&(r, _)| r)
                 .filter(|r| {
                     gpu_changes
                         || !r
@@ -1019,10 +1023,6 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
         suppressed,
         unknown,
     };
-    let fired: Vec<(&Rule, &[Evidence])> = hits
-        .iter()
-        .map(|h| (&set.rules[h.rule], h.evidence.as_slice()))
-        .collect();
     analysis.questions = questions::build(set, &analysis, &fired, text);
     analysis
 }

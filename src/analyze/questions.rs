@@ -364,18 +364,13 @@ fn concern_strength(set: &RuleSet, a: &Analysis, c: &Concern) -> f64 {
 /// (safe in Markdown, plain in a terminal, a string in JSON), or the concern's name when it
 /// was inferred rather than matched; and the matched text itself, if any.
 fn cited<'a>(set: &RuleSet, a: &'a Analysis, c: &Concern) -> (String, Option<&'a str>) {
-    let longest = |ev: &'a [crate::analyze::Evidence]| {
-        ev.iter()
-            .filter(|e| e.span.is_some())
-            .max_by_key(|e| (e.matched.trim().chars().count(), std::cmp::Reverse(e.span)))
-    };
     let evidence = match c.kind {
-        Kind::Gpu => longest(&a.gpu_impact.evidence),
-        _ => finding(a, c).and_then(|f| longest(&f.evidence)),
+        Kind::Gpu => longest_matched(&a.gpu_impact.evidence),
+        _ => finding(a, c).and_then(|f| longest_matched(&f.evidence)),
     };
     match evidence {
-        Some(e) if !e.matched.trim().is_empty() => (code_span(&e.matched), Some(&e.matched)),
-        _ => (set.name_of(c).to_lowercase(), None),
+        Some(e) => (code_span(&e.matched), Some(&e.matched)),
+        None => (set.name_of(c).to_lowercase(), None),
     }
 }
 
@@ -461,14 +456,12 @@ impl<'a> Subjects<'a> {
     }
 }
 
-/// The text a rule's question cites for `{first}`: the longest text the rule matched (the
-/// earliest of equals), as a code span, and the matched text itself. `None` when the rule's
-/// hits carry no text.
-fn rule_citation(hits: &[Evidence]) -> Option<(String, &str)> {
-    hits.iter()
+/// The evidence a question cites: the longest matched text (the earliest of equals), never an
+/// inferred piece (no span) or blank text.
+fn longest_matched(ev: &[Evidence]) -> Option<&Evidence> {
+    ev.iter()
         .filter(|e| e.span.is_some() && !e.matched.trim().is_empty())
         .max_by_key(|e| (e.matched.trim().chars().count(), std::cmp::Reverse(e.span)))
-        .map(|e| (code_span(&e.matched), &*e.matched))
 }
 
 /// A rule's question without its citation: `You mention {first}: does it ...?` becomes
@@ -552,17 +545,28 @@ pub fn build<'s>(
             .map_or_else(|| format!("rule:{}", rule.id), |(c, _)| c.to_string())
             .into();
         let source: Rc<str> = format!("rule:{}", rule.id).into();
-        let citation = rule_citation(evidence);
+        // Quoted only for a question that cites: most rules' questions do not.
+        let citation = std::cell::OnceCell::new();
+        let quote = || {
+            citation
+                .get_or_init(|| {
+                    longest_matched(evidence).map(|e| (code_span(&e.matched), &*e.matched))
+                })
+                .as_ref()
+        };
         for q in &rule.questions {
             // `{first}` cites what the rule matched ("You mention `port 8888`: ...").
-            let (text, cites) = match (&citation, q.text.contains("{first}")) {
-                (Some((quote, matched)), true) => {
-                    (Cow::Owned(q.text.replace("{first}", quote)), Some(*matched))
-                }
+            let (text, cites) = if !q.text.contains("{first}") {
+                (Cow::Borrowed(&*q.text), None)
+            } else if let Some((quoted, matched)) = quote() {
+                (
+                    Cow::Owned(q.text.replace("{first}", quoted)),
+                    Some(*matched),
+                )
+            } else {
                 // Nothing matched to cite (a rule that only `follows` another): never claim
                 // the author mentioned something.
-                (None, true) => (Cow::Owned(uncited(&q.text)), None),
-                _ => (Cow::Borrowed(&*q.text), None),
+                (Cow::Owned(uncited(&q.text)), None)
             };
             let i = b.add(q, text, &source, &concern, s);
             let cand = &mut b.items[i];
