@@ -7,12 +7,13 @@ use std::fmt::Write as _;
 
 use super::neighbour_terms;
 
-/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh7.toml`,
-/// `ds01-fresh8.toml` and `ds01-fresh11.toml` are not among them: they were labelled blind to
-/// measure the program, and are only measured. (fresh4, fresh5 and fresh6 were measured blind through round 8 and joined
+/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh27.toml` and
+/// `ds01-fresh28.toml` are not among them: they were labelled blind to measure the program, and
+/// are only measured. (fresh4, fresh5 and fresh6 were measured blind through round 8 and joined
 /// the examples in round 9; fresh9 and fresh10 were measured once untuned and joined them in
 /// round 11; fresh14-20 were measured once untuned and joined them in round 17, fresh21-24 in
-/// round 18.)
+/// round 18; fresh7, fresh8, fresh11, fresh12, fresh13, fresh25 and fresh26, measured blind
+/// through round 20 and read for rules in round 21, joined them in round 21.)
 pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-dev.toml",
     "fixtures/eval/ds01-train.toml",
@@ -41,6 +42,13 @@ pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-fresh22.toml",
     "fixtures/eval/ds01-fresh23.toml",
     "fixtures/eval/ds01-fresh24.toml",
+    "fixtures/eval/ds01-fresh7.toml",
+    "fixtures/eval/ds01-fresh8.toml",
+    "fixtures/eval/ds01-fresh11.toml",
+    "fixtures/eval/ds01-fresh12.toml",
+    "fixtures/eval/ds01-fresh13.toml",
+    "fixtures/eval/ds01-fresh25.toml",
+    "fixtures/eval/ds01-fresh26.toml",
 ];
 
 #[derive(serde::Deserialize)]

@@ -749,7 +749,11 @@ fn admin_tooling_decides(
     // text in no layer of its own) is the admin's even when it names the user commands it
     // works on.
     let about_users = spans.keys().any(|&r| {
-        set.rules[r].admin_tooling && !set.rules[r].signals.iter().any(|(c, _)| c.kind == Kind::Layer)
+        set.rules[r].admin_tooling
+            && !set.rules[r]
+                .signals
+                .iter()
+                .any(|(c, _)| c.kind == Kind::Layer)
     });
     if user_layer_named && !about_users {
         return None;
