@@ -717,7 +717,9 @@ fn run_rules(set: &RuleSet, text: &str) -> (Vec<RuleHit>, Scores, Vec<Suppressed
 /// alerts, the event log, an admin command, a config file, CI, maintainer work) and no rule
 /// names a user tier outright, the default audiences (first person, "containers", "users", a
 /// component's users) yield, so that "I want the alerts by email" is the admin's. A
-/// user command or wizard named (a rule voting for L2-L4) keeps them: it is the users' side.
+/// user command or wizard named (a rule voting for L2-L4) keeps them: it is the users' side,
+/// unless the tooling is maintainer work or an audit over every user (an admin-tooling rule
+/// that votes for no layer), which is the admin's even beside the commands it works on.
 /// Decided on the pattern hits (`spans`), before any conditional rule runs. Returns the
 /// admin-tooling rule and the span of its first hit.
 fn admin_tooling_decides(
@@ -774,7 +776,7 @@ fn yielded_audiences(
     (tooling, (ts, te)): (usize, (usize, usize)),
 ) -> Vec<Suppressed> {
     let reason = format!(
-        "a default audience: it yields to the admin's own tooling named here (`{}` matched '{}'), since the text names no user tier and no user command or wizard",
+        "a default audience: it yields to the admin's own tooling named here (`{}` matched '{}'), since the text names no user tier and, unless maintainer work or an audit is named, no user command or wizard",
         set.rules[tooling].id,
         &text[ts..te]
     );

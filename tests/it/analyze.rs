@@ -538,6 +538,32 @@ fn default_audiences_yield_to_the_admins_own_tooling() {
     assert!(has(&told, "tier:admin"), "{:?}", told.tiers);
 }
 
+/// Maintainer work (CI, tests) is the admin's even beside the user commands it works on, and
+/// the admin named as the audience makes default audiences yield in every sentence; a user
+/// command named in a user's own voice keeps them.
+#[test]
+fn maintainer_work_and_the_named_admin_decide_beside_user_commands() {
+    let ci = run(
+        "CI test: run every command's --help and fail if the parser rejects a flag it advertises. container-stats and container-list both slipped through.",
+    );
+    assert!(has(&ci, "tier:admin"), "{:?}", ci.tiers);
+    assert!(!has(&ci, "tier:student"), "{:?}", ci.tiers);
+    let reason = ci
+        .suppressed
+        .iter()
+        .find(|s| s.rule.starts_with("component-container-atomic"))
+        .map(|s| s.reason.clone())
+        .expect("the user command's audience is reported as yielded");
+    assert!(reason.contains("maintainer work"), "{reason}");
+    let named = run(
+        "As the admin I want one view of the machine. It should list each container and its CPU use.",
+    );
+    assert!(has(&named, "tier:admin"), "{:?}", named.tiers);
+    assert!(!has(&named, "tier:student"), "{:?}", named.tiers);
+    let user = run("container-list crashes when I pass --format json.");
+    assert!(has(&user, "tier:student"), "{:?}", user.tiers);
+}
+
 /// Every labelled description of `fixtures/eval/`, with the set it comes from.
 fn labelled_descriptions() -> Vec<String> {
     let mut out = Vec::new();
