@@ -749,15 +749,14 @@ fn admin_tooling_decides(
     }
     // Work on DS01's own code and the admin's audits over every user (tooling that places the
     // text in no layer of its own) is the admin's even when it names the user commands it
-    // works on.
-    let about_users = spans.keys().any(|&r| {
-        set.rules[r].admin_tooling
-            && !set.rules[r]
-                .signals
-                .iter()
-                .any(|(c, _)| c.kind == Kind::Layer)
-    });
-    if user_layer_named && !about_users {
+    // works on. Looked for only when a user command is named.
+    let about_users = || {
+        spans.keys().any(|&r| {
+            let rule = &set.rules[r];
+            rule.admin_tooling && !rule.signals.iter().any(|(c, _)| c.kind == Kind::Layer)
+        })
+    };
+    if user_layer_named && !about_users() {
         return None;
     }
     // The earliest mention of the tooling is the one quoted.
