@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use super::neighbour_terms;
 
-/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh29.toml` and
-/// `ds01-fresh30.toml` are not among them: they were labelled blind to measure the program, and
+/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh29.toml` to
+/// `ds01-fresh32.toml` are not among them: they were labelled blind to measure the program, and
 /// are only measured. (fresh4, fresh5 and fresh6 were measured blind through round 8 and joined
 /// the examples in round 9; fresh9 and fresh10 were measured once untuned and joined them in
 /// round 11; fresh14-20 were measured once untuned and joined them in round 17, fresh21-24 in

@@ -721,7 +721,11 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
                         finding.id
                     );
                     let share = number_after(&why.reason, " is carried by ", '%');
-                    let under = if field == "tiers" { 30.0 } else { 10.0 };
+                    let under = match field {
+                        "tiers" => 30.0,
+                        "layers" => 20.0,
+                        _ => 10.0,
+                    };
                     assert!(share < under, "{}", why.reason);
                     assert!(why.reason.contains("nearest: ds01-"), "{}", why.reason);
                 } else {
