@@ -7,14 +7,15 @@ use std::fmt::Write as _;
 
 use super::neighbour_terms;
 
-/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh29.toml` to
-/// `ds01-fresh32.toml` are not among them: they were labelled blind to measure the program, and
+/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh33.toml` to
+/// `ds01-fresh35.toml` are not among them: they were labelled blind to measure the program, and
 /// are only measured. (fresh4, fresh5 and fresh6 were measured blind through round 8 and joined
 /// the examples in round 9; fresh9 and fresh10 were measured once untuned and joined them in
 /// round 11; fresh14-20 were measured once untuned and joined them in round 17, fresh21-24 in
 /// round 18; fresh7, fresh8, fresh11, fresh12, fresh13, fresh25 and fresh26, measured blind
 /// through round 20 and read for rules in round 21, joined them in round 21; fresh27 and fresh28,
-/// measured blind in round 21 and read in round 22, joined them in round 22.)
+/// measured blind in round 21 and read in round 22, joined them in round 22; fresh29-32,
+/// measured blind in round 22 and read in round 23, joined them in round 23.)
 pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-dev.toml",
     "fixtures/eval/ds01-train.toml",
@@ -52,6 +53,10 @@ pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-fresh26.toml",
     "fixtures/eval/ds01-fresh27.toml",
     "fixtures/eval/ds01-fresh28.toml",
+    "fixtures/eval/ds01-fresh29.toml",
+    "fixtures/eval/ds01-fresh30.toml",
+    "fixtures/eval/ds01-fresh31.toml",
+    "fixtures/eval/ds01-fresh32.toml",
 ];
 
 #[derive(serde::Deserialize)]
