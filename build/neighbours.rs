@@ -57,6 +57,9 @@ pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-fresh30.toml",
     "fixtures/eval/ds01-fresh31.toml",
     "fixtures/eval/ds01-fresh32.toml",
+    "fixtures/eval/ds01-fresh33.toml",
+    "fixtures/eval/ds01-fresh34.toml",
+    "fixtures/eval/ds01-fresh35.toml",
 ];
 
 #[derive(serde::Deserialize)]
