@@ -550,8 +550,20 @@ pub(crate) fn validate(
     let mut items: Vec<Option<Item>> = Vec::with_capacity(names.len());
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
     let mut suggestions = SUGGESTIONS;
-    for (raw, s) in file.items.into_iter().flatten().zip(&slot_of_raw) {
-        let Some(s) = *s else { continue };
+    for ((raw, s), raw_id) in file
+        .items
+        .into_iter()
+        .flatten()
+        .zip(&slot_of_raw)
+        .zip(&raw_ids)
+    {
+        let Some(s) = *s else {
+            // An item without a usable id (missing, empty or a duplicate) is not ranked, but
+            // its values are still checked, so one run reports all of its problems.
+            let name = raw_id.as_ref().map_or("(no id)", |id| id.get_ref().trim());
+            let _ = item(&mut ctx, raw, name, 0, &scoring);
+            continue;
+        };
         let id = names[s];
         let mut mine: Vec<usize> = Vec::with_capacity(raw.depends_on.len());
         for dep in &raw.depends_on {

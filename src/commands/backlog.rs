@@ -109,7 +109,11 @@ pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
             Err(LoadError::Tool(e)) => return Err(e),
             Err(LoadError::Findings(f)) => f,
         };
-        report::emit(&render::findings(&name, &findings, args.format))?;
+        // `-q` drops the all-clear of the human format, as it drops every all-is-well summary.
+        let all_clear = findings.is_empty() && args.format == ScoreFormat::Human;
+        if !(all_clear && report::verbosity() == report::Verbosity::Quiet) {
+            report::emit(&render::findings(&name, &findings, args.format))?;
+        }
         return Ok(if findings.is_empty() {
             ExitStatus::Ok
         } else {
@@ -179,8 +183,11 @@ fn exiting(b: Backlog, ranking: rank::Ranking, concerns: Option<Concerns>) {
     std::mem::forget(concerns);
 }
 
+/// The most phases `plan` lays out.
+const MAX_PHASES: usize = 1000;
+
 /// `ds01-pm plan`.
-pub fn plan(args: &PlanArgs, _ctx: &Ctx) -> Result<ExitStatus, Error> {
+pub fn plan(args: &PlanArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     if !(args.capacity.is_finite() && args.capacity > 0.0) {
         return Err(Error::invalid(
             format!(
@@ -198,6 +205,15 @@ pub fn plan(args: &PlanArgs, _ctx: &Ctx) -> Result<ExitStatus, Error> {
             Some("e.g. --phases 3 for Now / Next / Later"),
         ));
     }
+    // Every phase is laid out (and printed, empty or not): a mistyped count must not ask for
+    // gigabytes.
+    if args.phases > MAX_PHASES {
+        return Err(Error::invalid(
+            format!("--phases must be at most {MAX_PHASES}, got {}", args.phases),
+            Some("plan the next few phases, e.g. --phases 6, and plan again as items are done"),
+        ));
+    }
+    ctx.check_rule_paths()?;
     let b = load_or_fail(&args.backlog)?;
     let ranking = rank::rank(&b);
     let p = planner::plan(&b, &ranking, args.capacity, args.phases);
@@ -206,7 +222,8 @@ pub fn plan(args: &PlanArgs, _ctx: &Ctx) -> Result<ExitStatus, Error> {
 }
 
 /// `ds01-pm graph`.
-pub fn graph(args: &GraphArgs, _ctx: &Ctx) -> Result<ExitStatus, Error> {
+pub fn graph(args: &GraphArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
+    ctx.check_rule_paths()?;
     let b = load_or_fail(&args.backlog)?;
     let ranking = rank::rank(&b);
     report::emit(&render::graph(&b, &ranking, args.format))?;

@@ -169,14 +169,21 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
             "skipped {records} decision record(s) (MADR, as `ds01-pm adr` writes them): `check` lints proposals"
         ));
     }
-    if problems.len() == 1 {
-        return Err(problems.remove(0));
-    }
-    if !problems.is_empty() {
-        return Err(Error::Many {
-            problems: problems.iter().map(ToString::to_string).collect(),
-            hint: Some("every proposal must be a readable UTF-8 file".into()),
-        });
+    // A file that cannot be read is bad input (exit 2), named on stderr at the end; the
+    // others are still checked and reported, so one stray binary or Latin-1 file does not
+    // cost a CI run the report of every other proposal.
+    let unreadable = |mut problems: Vec<Error>| {
+        if problems.len() == 1 {
+            problems.remove(0)
+        } else {
+            Error::Many {
+                problems: problems.iter().map(ToString::to_string).collect(),
+                hint: Some("every proposal must be a readable UTF-8 file".into()),
+            }
+        }
+    };
+    if texts.is_empty() && !problems.is_empty() {
+        return Err(unreadable(problems));
     }
     report::info(&format!(
         "checking {} proposal file(s){}",
@@ -232,6 +239,9 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         report::check::render(&outcome, args.format, ctx.color)
     };
     report::emit(&rendered)?;
+    if !problems.is_empty() {
+        return Err(unreadable(problems));
+    }
     Ok(if outcome.failed() {
         ExitStatus::Findings
     } else {

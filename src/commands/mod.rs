@@ -142,6 +142,16 @@ impl Ctx {
         })
     }
 
+    /// For a command that reads no rules (`plan`, `graph`): rule files named with `--rules`,
+    /// `--extend-rules` or `DS01_PM_RULES` are still read, so a mistyped path fails here as it
+    /// fails `score` or `analyze`, instead of going unnoticed until then.
+    pub fn check_rule_paths(&self) -> Result<(), Error> {
+        if self.rules.replace.is_some() || !self.rules.extend.is_empty() {
+            crate::rules::sources(&self.rules)?;
+        }
+        Ok(())
+    }
+
     /// Load the rule set this invocation uses (embedded defaults unless overridden).
     pub fn rule_set(&self) -> Result<Rules, Error> {
         let started = std::time::Instant::now();

@@ -107,7 +107,12 @@ fn evidence_cell(ev: &[Evidence]) -> String {
             let words: Vec<String> = (e.words.iter())
                 .map(|w| super::escape::term(w).into_owned())
                 .collect();
-            format!("p {:.2} from “{}”", e.weight, words.join("”, “"))
+            // Rounded down, as the reasons under "Ignored" give it.
+            format!(
+                "p {:.2} from “{}”",
+                (e.weight * 100.0).floor() / 100.0,
+                words.join("”, “")
+            )
         } else if !e.neighbours.is_empty() {
             format!("like {}", nearest_examples(&e.neighbours))
         } else {

@@ -330,12 +330,73 @@ fn check_reports_findings_in_every_format_and_exits_1() {
     ds01()
         .args(["score", "--check", BACKLOG])
         .assert()
-        .stdout(predicate::str::contains("0 problem(s)"));
+        .stdout(predicate::str::contains("backlog.toml: no problems"));
+    // `-q` drops the all-clear, not the findings.
+    ds01()
+        .args(["-q", "score", "--check", BACKLOG])
+        .assert()
+        .code(0)
+        .stdout("");
+    ds01()
+        .args([
+            "-q",
+            "score",
+            "--check",
+            "fixtures/bad/backlog-duplicate-id.toml",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("B002"));
+    // An item whose id is a duplicate still has its values checked in the same run.
+    let out = ds01()
+        .args([
+            "score",
+            "--check",
+            "--format",
+            "json",
+            "fixtures/bad/backlog-duplicate-id-bad-values.toml",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().expect("code"))
+        .collect();
+    assert_eq!(codes, ["B002", "B005", "B006", "B007"], "{v}");
     // A file that cannot be read is still a tool error, not a finding.
     ds01()
         .args(["score", "--check", "fixtures/backlog/missing.toml"])
         .assert()
         .code(2);
+}
+
+#[test]
+fn plan_refuses_absurd_phase_counts_and_graph_a_missing_rules_path() {
+    for n in ["100000000", "18446744073709551615"] {
+        ds01()
+            .args(["plan", BACKLOG, "--capacity", "4", "--phases", n])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("--phases must be at most 1000"));
+    }
+    // Commands that read no rules still fail on a rules path that is not there.
+    for cmd in [
+        &["graph", BACKLOG][..],
+        &["plan", BACKLOG, "--capacity", "4"],
+    ] {
+        ds01()
+            .args(["--rules", "fixtures/no-such-rules"])
+            .args(cmd)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("fixtures/no-such-rules"));
+    }
 }
 
 #[test]

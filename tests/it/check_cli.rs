@@ -215,6 +215,27 @@ fn tool_failures_exit_2_with_a_located_message() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("UTF-8"));
+    // Beside readable proposals, the unreadable one still exits 2 and is named, and the
+    // others are checked and reported.
+    std::fs::copy("fixtures/check/complete.md", dir.path().join("complete.md")).expect("copy");
+    let out = ds01()
+        .args(["--rules", RULES, "check", "--config", DEFAULT_CONFIG])
+        .args(["--format", "json"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).expect("UTF-8");
+    assert!(err.contains("binary.md") && err.contains("UTF-8"), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let files: Vec<&str> = v["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f["path"].as_str().expect("path"))
+        .collect();
+    assert_eq!(files.len(), 1, "{v}");
+    assert!(files[0].ends_with("complete.md"), "{files:?}");
 }
 
 #[test]

@@ -90,7 +90,17 @@ fn findings_in(path: &str, findings: &[Finding], format: ScoreFormat) -> String 
                     escape::term(&f.message)
                 );
             }
-            let _ = writeln!(out, "{path}: {} problem(s)", findings.len());
+            match findings.len() {
+                0 => {
+                    let _ = writeln!(out, "{path}: no problems");
+                }
+                1 => {
+                    let _ = writeln!(out, "{path}: 1 problem");
+                }
+                n => {
+                    let _ = writeln!(out, "{path}: {n} problems");
+                }
+            }
             let codes: std::collections::BTreeSet<&str> = findings.iter().map(|f| f.code).collect();
             if !codes.is_empty() {
                 let _ = writeln!(
