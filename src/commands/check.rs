@@ -111,6 +111,22 @@ fn is_decision_record(text: &str) -> bool {
         && heading("## Decision Outcome")
 }
 
+/// A repository's own document by its conventional name (`README.md`, `CHANGELOG.md`,
+/// `CONTRIBUTING.md`, `CODE_OF_CONDUCT.md`, `SECURITY.md`, `LICENSE.md`, any case).
+fn is_repository_doc(p: &Path) -> bool {
+    const NAMES: [&str; 6] = [
+        "readme",
+        "changelog",
+        "contributing",
+        "code_of_conduct",
+        "security",
+        "license",
+    ];
+    p.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| NAMES.iter().any(|n| s.eq_ignore_ascii_case(n)))
+}
+
 /// A path as every output shows it: forward slashes, no leading `./`.
 fn display(p: &Path) -> String {
     let s = p.display().to_string().replace('\\', "/");
@@ -155,7 +171,14 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
         .map(|p| display(p))
         .collect();
     let mut records = 0;
+    let mut repo_docs = Vec::new();
     for f in &files {
+        // A directory's README (or changelog, contributing guide...) found by walking says
+        // what the directory holds: it is not a proposal and would fail every structure check.
+        if !named.contains(&display(f)) && is_repository_doc(f) {
+            repo_docs.push(display(f));
+            continue;
+        }
         match crate::error::read_text(f) {
             // `ds01-pm adr` writes decision records next to proposals (docs/decisions); they
             // are not proposals and would fail every structure check.
@@ -163,6 +186,12 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
             Ok(t) => texts.push((display(f), t)),
             Err(e) => problems.push(e),
         }
+    }
+    if !repo_docs.is_empty() {
+        report::note(&format!(
+            "skipped {}: a repository's own documents are not proposals (name one to check it)",
+            repo_docs.join(", ")
+        ));
     }
     if records > 0 {
         report::note(&format!(
@@ -184,6 +213,12 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     };
     if texts.is_empty() && !problems.is_empty() {
         return Err(unreadable(problems));
+    }
+    if texts.is_empty() {
+        return Err(Error::invalid(
+            "no proposals left to check: every Markdown file found is a repository document or a decision record",
+            Some("name a file on the command line to check it anyway"),
+        ));
     }
     report::info(&format!(
         "checking {} proposal file(s){}",

@@ -233,7 +233,7 @@ pub fn md_line(s: &str) -> Cow<'_, str> {
 /// and `>` as entities (no HTML, and no `<!-- -->` that could forge or hide the comment's
 /// marker); every other ASCII character Markdown gives meaning to backslash-escaped (no
 /// emphasis, code, links, images, tables, headings, lists or breaks); and a zero-width space
-/// (`&#8203;`) after `@` and `#`, between `GH` and `-` and inside `://` and `www.`, so no
+/// (`&#8203;`) after `@`, between `#` or `GH-` and a digit and inside `://` and `www.`, so no
 /// mention (`@user`, `@everyone`), issue reference (`#1`, `GH-1`, which GitHub links after the
 /// Markdown is parsed, escaped or not) or autolink is made.
 pub fn md_text(s: &str) -> String {
@@ -251,9 +251,13 @@ pub fn md_text(s: &str) -> String {
                 out.push('@');
                 out.push_str(ZWSP);
             }
+            // Only `#1` is an issue reference: `## Problem` quoted in a message must paste
+            // back as a heading, without invisible characters.
             '#' => {
                 out.push_str("\\#");
-                out.push_str(ZWSP);
+                if next.starts_with(|d: char| d.is_ascii_digit()) {
+                    out.push_str(ZWSP);
+                }
             }
             ':' if next.starts_with("//") => {
                 out.push(':');
@@ -466,7 +470,11 @@ mod tests {
             "\\[a\\]\\(https:&#8203;//e\\.x\\)"
         );
         assert_eq!(md_text("www.x `c` *b*"), "www&#8203;\\.x \\`c\\` \\*b\\*");
-        assert_eq!(md_text("a\n# h|"), "a\\\\u\\{a\\}\\#&#8203; h\\|");
+        assert_eq!(md_text("a\n# h|"), "a\\\\u\\{a\\}\\# h\\|");
+        assert_eq!(
+            md_text("add a ## Problem heading"),
+            "add a \\#\\# Problem heading"
+        );
         assert_eq!(md_text("GH-1 gh-22"), "GH&#8203;\\-1 gh&#8203;\\-22");
         assert_eq!(md_text("GH-x high-5"), "GH\\-x high\\-5");
     }

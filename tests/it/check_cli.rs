@@ -239,6 +239,42 @@ fn tool_failures_exit_2_with_a_located_message() {
 }
 
 #[test]
+fn a_directorys_readme_is_not_a_proposal_unless_named() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let readme = dir.path().join("README.md");
+    std::fs::write(&readme, "# Proposals\n\nThis folder holds our proposals.\n").expect("write");
+    // Alone, it leaves nothing to check: a usage error, not a pass.
+    ds01()
+        .args(["--rules", RULES, "check", "--config", DEFAULT_CONFIG])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no proposals left to check"));
+    std::fs::copy("fixtures/check/complete.md", dir.path().join("complete.md")).expect("copy");
+    let out = ds01()
+        .args(["--rules", RULES, "check", "--config", DEFAULT_CONFIG])
+        .args(["--format", "json"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).expect("UTF-8");
+    assert!(
+        err.contains("skipped") && err.contains("README.md"),
+        "{err}"
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["files"].as_array().expect("files").len(), 1, "{v}");
+    // Named, it is checked (and fails: it has none of a proposal's sections).
+    ds01()
+        .args(["--rules", RULES, "check", "--config", DEFAULT_CONFIG])
+        .arg(&readme)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("P001"));
+}
+
+#[test]
 fn line_format_is_path_line_col_severity_code_message() {
     let (code, out, _) = check(SNAPSHOT_CONFIG, &["--format", "line", "fixtures/check/"]);
     assert_eq!(code, 1);
