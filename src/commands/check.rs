@@ -214,12 +214,6 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     if texts.is_empty() && !problems.is_empty() {
         return Err(unreadable(problems));
     }
-    if texts.is_empty() {
-        return Err(Error::invalid(
-            "no proposals left to check: every Markdown file found is a repository document or a decision record",
-            Some("name a file on the command line to check it anyway"),
-        ));
-    }
     report::info(&format!(
         "checking {} proposal file(s){}",
         texts.len(),

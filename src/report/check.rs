@@ -105,10 +105,11 @@ fn human(o: &Outcome, color: bool) -> String {
                 paint(
                     "2",
                     &format!(
-                        "{}:{}: suppressed {} by line {}: {}",
+                        "{}:{}: suppressed {} ({}) by line {}: {}",
                         s.finding.line,
                         s.finding.column,
                         s.finding.code,
+                        term(&clip(&s.finding.message, 120)),
                         s.suppressed_at,
                         term(&s.reason)
                     )
@@ -487,6 +488,15 @@ pub(crate) fn list_checks(settings: &Settings, format: CheckFormat) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `s` cut to at most `n` characters, with `…` where it was cut: enough of a suppressed
+/// finding's message to tell it from the others its comment silenced.
+fn clip(s: &str, n: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(n) {
+        Some((at, _)) => format!("{}…", s[..at].trim_end()).into(),
+        None => s.into(),
+    }
 }
 
 #[cfg(test)]

@@ -243,13 +243,17 @@ fn a_directorys_readme_is_not_a_proposal_unless_named() {
     let dir = tempfile::tempdir().expect("tmp");
     let readme = dir.path().join("README.md");
     std::fs::write(&readme, "# Proposals\n\nThis folder holds our proposals.\n").expect("write");
-    // Alone, it leaves nothing to check: a usage error, not a pass.
-    ds01()
+    // Alone, it leaves no proposal to check (a proposals folder before its first proposal),
+    // as a folder of decision records does: nothing fails.
+    let out = ds01()
         .args(["--rules", RULES, "check", "--config", DEFAULT_CONFIG])
+        .args(["--format", "json"])
         .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("no proposals left to check"));
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["files"].as_array().expect("files").len(), 0, "{v}");
     std::fs::copy("fixtures/check/complete.md", dir.path().join("complete.md")).expect("copy");
     let out = ds01()
         .args(["--rules", RULES, "check", "--config", DEFAULT_CONFIG])
