@@ -454,7 +454,7 @@ pub enum ListFormat {
 /// `score` arguments.
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// The backlog file.
+    /// The backlog file (`-` reads it from standard input).
     #[arg(value_name = "BACKLOG")]
     pub backlog: PathBuf,
     /// Output format.
@@ -493,7 +493,7 @@ pub enum ScoreFormat {
 /// `plan` arguments.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// The backlog file.
+    /// The backlog file (`-` reads it from standard input).
     #[arg(value_name = "BACKLOG")]
     pub backlog: PathBuf,
     /// Effort that fits in one phase, in the backlog's effort unit.
@@ -510,7 +510,7 @@ pub struct PlanArgs {
 /// `graph` arguments.
 #[derive(Debug, Args)]
 pub struct GraphArgs {
-    /// The backlog file.
+    /// The backlog file (`-` reads it from standard input).
     #[arg(value_name = "BACKLOG")]
     pub backlog: PathBuf,
     /// Output format.
@@ -521,7 +521,7 @@ pub struct GraphArgs {
 /// `report` arguments.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The backlog file.
+    /// The backlog file (`-` reads it from standard input).
     #[arg(value_name = "BACKLOG")]
     pub backlog: PathBuf,
     /// Write the HTML to FILE (atomically) instead of standard output, and print its path there.

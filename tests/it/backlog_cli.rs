@@ -375,6 +375,39 @@ fn check_reports_findings_in_every_format_and_exits_1() {
 }
 
 #[test]
+fn a_backlog_piped_on_standard_input_reads_as_its_file() {
+    let text = std::fs::read_to_string(BACKLOG).expect("read");
+    for args in [
+        &["score", "--format", "json", "--no-concerns"][..],
+        &["plan", "--capacity", "8", "--format", "json"],
+        &["graph", "--format", "mermaid"],
+    ] {
+        let from_file = stdout(&[args, &[BACKLOG]].concat());
+        let piped = ds01()
+            .args(args)
+            .arg("-")
+            .write_stdin(text.clone())
+            .output()
+            .expect("run");
+        assert_eq!(piped.status.code(), Some(0), "{args:?}");
+        let piped = String::from_utf8(piped.stdout).expect("utf8");
+        // Only the name of the backlog differs.
+        assert_eq!(
+            piped,
+            from_file.replace(&format!("\"{BACKLOG}\""), "\"<stdin>\""),
+            "{args:?}"
+        );
+    }
+    // Problems are located in `<stdin>`.
+    ds01()
+        .args(["score", "-"])
+        .write_stdin(std::fs::read("fixtures/bad/backlog-duplicate-id.toml").expect("read"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("<stdin>:10:6: duplicate item id"));
+}
+
+#[test]
 fn plan_refuses_absurd_phase_counts_and_graph_a_missing_rules_path() {
     for n in ["100000000", "18446744073709551615"] {
         ds01()
