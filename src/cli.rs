@@ -496,9 +496,10 @@ pub struct PlanArgs {
     /// The backlog file (`-` reads it from standard input).
     #[arg(value_name = "BACKLOG")]
     pub backlog: PathBuf,
-    /// Effort that fits in one phase, in the backlog's effort unit.
+    /// Effort that fits in one phase, in the backlog's effort unit, or a t-shirt size of its
+    /// `[scoring.tshirt]` (e.g. `XL`).
     #[arg(long, value_name = "EFFORT", allow_negative_numbers = true)]
-    pub capacity: f64,
+    pub capacity: String,
     /// Number of phases: 3 gives Now / Next / Later, other values number them.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub phases: usize,

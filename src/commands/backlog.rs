@@ -211,16 +211,27 @@ const MAX_PHASES: usize = 1000;
 
 /// `ds01-pm plan`.
 pub fn plan(args: &PlanArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
-    if !(args.capacity.is_finite() && args.capacity > 0.0) {
-        return Err(Error::invalid(
+    let bad_capacity = |sizes: Option<&std::collections::BTreeMap<String, f64>>| {
+        let sizes = sizes.map_or_else(String::new, |m| {
             format!(
-                "--capacity must be a positive effort, got {}",
+                " or a t-shirt size of [scoring.tshirt] ({})",
+                m.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+            )
+        });
+        Error::invalid(
+            format!(
+                "--capacity must be a positive effort{sizes}, got {}",
                 args.capacity
             ),
             Some(
                 "give the effort one phase can take, in the backlog's effort unit, e.g. --capacity 8",
             ),
-        ));
+        )
+    };
+    // A number is checked before the backlog is read; a size is looked up in its table.
+    let number = args.capacity.trim().parse::<f64>().ok();
+    if number.is_some_and(|c| !(c.is_finite() && c > 0.0)) {
+        return Err(bad_capacity(None));
     }
     if args.phases == 0 {
         return Err(Error::invalid(
@@ -238,8 +249,20 @@ pub fn plan(args: &PlanArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     }
     ctx.check_rule_paths()?;
     let b = load_or_fail(&args.backlog)?;
+    let capacity = match number {
+        Some(c) => c,
+        None => {
+            let t = args.capacity.trim();
+            let tshirt = &b.scoring.tshirt;
+            tshirt
+                .get(t)
+                .or_else(|| tshirt.get(&t.to_ascii_uppercase()))
+                .copied()
+                .ok_or_else(|| bad_capacity(Some(tshirt)))?
+        }
+    };
     let ranking = rank::rank(&b);
-    let p = planner::plan(&b, &ranking, args.capacity, args.phases);
+    let p = planner::plan(&b, &ranking, capacity, args.phases);
     report::emit(&render::plan(&b, &ranking, &p, args.format))?;
     Ok(ExitStatus::Ok)
 }

@@ -408,6 +408,21 @@ fn a_backlog_piped_on_standard_input_reads_as_its_file() {
 }
 
 #[test]
+fn plan_capacity_may_be_a_tshirt_size_of_the_backlog() {
+    // The fixture's [scoring.tshirt] gives XL = 8.
+    let by_size = stdout(&["plan", BACKLOG, "--capacity", "xl", "--format", "json"]);
+    let by_number = stdout(&["plan", BACKLOG, "--capacity", "8", "--format", "json"]);
+    assert_eq!(by_size, by_number);
+    ds01()
+        .args(["plan", BACKLOG, "--capacity", "XXL"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a t-shirt size of [scoring.tshirt] (L, M, S, XL, XS), got XXL",
+        ));
+}
+
+#[test]
 fn plan_refuses_absurd_phase_counts_and_graph_a_missing_rules_path() {
     for n in ["100000000", "18446744073709551615"] {
         ds01()
