@@ -407,9 +407,9 @@ pub enum TextFormat {
     Json,
     Markdown,
     /// Label names, one per line (`layer:L0`, `tier:student`, `gpu:mig`, `strains:...`,
-    /// `risk:...`, `size:M`), for labelling an issue in CI. Read from the text's words by the
-    /// rules alone: the nearest labelled examples and the word model, which `human` and `json`
-    /// add, never put a label on an issue.
+    /// `risk:...`, `size:M`), for labelling an issue in CI. They are the rules' reading of the
+    /// text's words: what the nearest labelled examples and the word model add is not labelled,
+    /// and what they set aside in `human` and `json` still is.
     Labels,
 }
 

@@ -1599,9 +1599,10 @@ fn words_against(words: &[String], what: &str) -> String {
 }
 
 /// A probability for a reason, rounded down to two places, so one just under a threshold
-/// never reads as equal to it.
-fn floor2(p: f64) -> f64 {
-    (p * 100.0).floor() / 100.0
+/// never reads as equal to it. The epsilon keeps a value that is its two places exactly but
+/// not in binary (0.29 is 0.28999…) from losing one.
+pub(crate) fn floor2(p: f64) -> f64 {
+    (p * 100.0 + 1e-9).floor() / 100.0
 }
 
 /// The value of GPU impact and size when nothing in the text was understood.

@@ -560,7 +560,11 @@ pub(crate) fn validate(
         let Some(s) = *s else {
             // An item without a usable id (missing, empty or a duplicate) is not ranked, but
             // its values are still checked, so one run reports all of its problems.
-            let name = raw_id.as_ref().map_or("(no id)", |id| id.get_ref().trim());
+            let name = raw_id
+                .as_ref()
+                .map(|id| id.get_ref().trim())
+                .filter(|n| !n.is_empty())
+                .unwrap_or("(no id)");
             let _ = item(&mut ctx, raw, name, 0, &scoring);
             continue;
         };

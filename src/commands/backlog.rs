@@ -122,6 +122,8 @@ fn rank_with_concerns(
 
 /// `ds01-pm score`.
 pub fn score(args: &ScoreArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
+    // Also with `--check`, `--explain` or `--no-concerns`, which read no rules.
+    ctx.check_rule_paths()?;
     let name = shown(&args.backlog);
     if args.check {
         let findings = match load(&args.backlog) {
@@ -213,9 +215,13 @@ const MAX_PHASES: usize = 1000;
 pub fn plan(args: &PlanArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     let bad_capacity = |sizes: Option<&std::collections::BTreeMap<String, f64>>| {
         let sizes = sizes.map_or_else(String::new, |m| {
+            // Smallest first, as the table is written (XS, S, M, L, XL).
+            let mut by_size: Vec<(&String, &f64)> = m.iter().collect();
+            by_size.sort_by(|a, b| a.1.total_cmp(b.1));
+            let names: Vec<&str> = by_size.iter().map(|(k, _)| k.as_str()).collect();
             format!(
                 " or a t-shirt size of [scoring.tshirt] ({})",
-                m.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+                names.join(", ")
             )
         });
         Error::invalid(
@@ -278,6 +284,7 @@ pub fn graph(args: &GraphArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
 
 /// `ds01-pm report`: the HTML report, to `-o FILE` or standard output.
 pub fn report(args: &ReportArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
+    ctx.check_rule_paths()?;
     let name = shown(&args.backlog);
     let b = load_or_fail(&args.backlog)?;
     let (ranking, concerns) = rank_with_concerns(&b, args.no_concerns, ctx)?;

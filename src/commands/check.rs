@@ -111,20 +111,21 @@ fn is_decision_record(text: &str) -> bool {
         && heading("## Decision Outcome")
 }
 
-/// A repository's own document by its conventional name (`README.md`, `CHANGELOG.md`,
-/// `CONTRIBUTING.md`, `CODE_OF_CONDUCT.md`, `SECURITY.md`, `LICENSE.md`, any case).
+/// A repository's own document by its conventional name, written as the convention writes
+/// it (`README.md`, `CHANGELOG.md`, `CONTRIBUTING.md`, `CODE_OF_CONDUCT.md`, `SECURITY.md`,
+/// `LICENSE.md`): a proposal named `security.md` is still a proposal.
 fn is_repository_doc(p: &Path) -> bool {
     const NAMES: [&str; 6] = [
-        "readme",
-        "changelog",
-        "contributing",
-        "code_of_conduct",
-        "security",
-        "license",
+        "README",
+        "CHANGELOG",
+        "CONTRIBUTING",
+        "CODE_OF_CONDUCT",
+        "SECURITY",
+        "LICENSE",
     ];
     p.file_stem()
         .and_then(|s| s.to_str())
-        .is_some_and(|s| NAMES.iter().any(|n| s.eq_ignore_ascii_case(n)))
+        .is_some_and(|s| NAMES.contains(&s))
 }
 
 /// A path as every output shows it: forward slashes, no leading `./`.
@@ -213,6 +214,14 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     };
     if texts.is_empty() && !problems.is_empty() {
         return Err(unreadable(problems));
+    }
+    // Nothing left once the folder's own documents and decision records are skipped passes,
+    // as an empty proposals folder should; said on stderr even with `-q`, so a CI log shows
+    // that nothing was checked.
+    if texts.is_empty() && (records > 0 || !repo_docs.is_empty()) {
+        report::warn(
+            "no proposals to check: the Markdown files found are the folder's own documents (README.md...) or decision records, which `check` skips unless named",
+        );
     }
     report::info(&format!(
         "checking {} proposal file(s){}",

@@ -110,7 +110,7 @@ fn evidence_cell(ev: &[Evidence]) -> String {
             // Rounded down, as the reasons under "Ignored" give it.
             format!(
                 "p {:.2} from “{}”",
-                (e.weight * 100.0).floor() / 100.0,
+                crate::analyze::floor2(e.weight),
                 words.join("”, “")
             )
         } else if !e.neighbours.is_empty() {

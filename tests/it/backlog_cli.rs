@@ -418,7 +418,7 @@ fn plan_capacity_may_be_a_tshirt_size_of_the_backlog() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "a t-shirt size of [scoring.tshirt] (L, M, S, XL, XS), got XXL",
+            "a t-shirt size of [scoring.tshirt] (XS, S, M, L, XL), got XXL",
         ));
 }
 

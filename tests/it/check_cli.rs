@@ -239,6 +239,23 @@ fn tool_failures_exit_2_with_a_located_message() {
 }
 
 #[test]
+fn a_suppressed_finding_is_told_by_the_start_of_its_message() {
+    let (_, out, _) = check(DEFAULT_CONFIG, &["fixtures/check/suppressions.md"]);
+    let lines: Vec<&str> = out.lines().filter(|l| l.contains("suppressed P")).collect();
+    assert!(
+        lines.iter().any(|l| l.contains(
+            "suppressed P003 (placeholder `TODO` left in `Proposed change`: replace it with the answer) by line 16:"
+        )),
+        "{out}"
+    );
+    // Two P202s silenced by one comment read differently, each cut with `…`.
+    let p202: Vec<&&str> = lines.iter().filter(|l| l.contains("P202")).collect();
+    assert_eq!(p202.len(), 2, "{out}");
+    assert_ne!(p202[0], p202[1]);
+    assert!(p202.iter().all(|l| l.contains("…) by line")), "{out}");
+}
+
+#[test]
 fn a_directorys_readme_is_not_a_proposal_unless_named() {
     let dir = tempfile::tempdir().expect("tmp");
     let readme = dir.path().join("README.md");
@@ -254,6 +271,26 @@ fn a_directorys_readme_is_not_a_proposal_unless_named() {
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["files"].as_array().expect("files").len(), 0, "{v}");
+    // Said even with `-q`: a CI log shows that nothing was checked.
+    ds01()
+        .args(["-q", "--rules", RULES, "check", "--config", DEFAULT_CONFIG])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning: no proposals to check"));
+    // A proposal that happens to be called `security.md` is still checked.
+    let sec = dir.path().join("sub");
+    std::fs::create_dir(&sec).expect("mkdir");
+    std::fs::copy("fixtures/check/complete.md", sec.join("security.md")).expect("copy");
+    let out = ds01()
+        .args(["--rules", RULES, "check", "--config", DEFAULT_CONFIG])
+        .args(["--format", "json"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["files"].as_array().expect("files").len(), 1, "{v}");
+    std::fs::remove_dir_all(&sec).expect("rm");
     std::fs::copy("fixtures/check/complete.md", dir.path().join("complete.md")).expect("copy");
     let out = ds01()
         .args(["--rules", RULES, "check", "--config", DEFAULT_CONFIG])
