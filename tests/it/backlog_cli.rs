@@ -14,6 +14,16 @@ fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&stdout(args)).expect("json")
 }
 
+/// `score --check --format json FILE`: exit code and the findings document.
+fn check_json(file: &str) -> (Option<i32>, serde_json::Value) {
+    let out = ds01()
+        .args(["score", "--check", "--format", "json", file])
+        .output()
+        .expect("run");
+    let v = serde_json::from_slice(&out.stdout).expect("json");
+    (out.status.code(), v)
+}
+
 /// Exit code and stderr of a failing run.
 fn fails(args: &[&str]) -> (Option<i32>, String) {
     let out = ds01().args(args).output().expect("run");
@@ -265,18 +275,8 @@ fn every_validation_error_is_located_and_exits_2() {
 
 #[test]
 fn check_reports_findings_in_every_format_and_exits_1() {
-    let out = ds01()
-        .args([
-            "score",
-            "--check",
-            "--format",
-            "json",
-            "fixtures/backlog/bad-values.toml",
-        ])
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let (code, v) = check_json("fixtures/backlog/bad-values.toml");
+    assert_eq!(code, Some(1));
     insta::assert_json_snapshot!("check_bad_values", v);
     let cyc = ds01()
         .args([
@@ -348,18 +348,8 @@ fn check_reports_findings_in_every_format_and_exits_1() {
         .code(1)
         .stdout(predicate::str::contains("B002"));
     // An item whose id is a duplicate still has its values checked in the same run.
-    let out = ds01()
-        .args([
-            "score",
-            "--check",
-            "--format",
-            "json",
-            "fixtures/bad/backlog-duplicate-id-bad-values.toml",
-        ])
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let (code, v) = check_json("fixtures/bad/backlog-duplicate-id-bad-values.toml");
+    assert_eq!(code, Some(1));
     let codes: Vec<&str> = v["findings"]
         .as_array()
         .expect("findings")

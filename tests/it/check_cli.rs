@@ -32,6 +32,23 @@ fn json(config: &str, args: &[&str]) -> (i32, Value) {
     (code, serde_json::from_str(&out).expect("JSON"))
 }
 
+/// `check --format json DIR` with the test rules and the default config: exit code, the
+/// report and stderr.
+fn dir_json(dir: &std::path::Path, global: &[&str]) -> (Option<i32>, Value, String) {
+    let out = ds01()
+        .args(global)
+        .args(["--rules", RULES, "check", "--config", DEFAULT_CONFIG])
+        .args(["--format", "json"])
+        .arg(dir)
+        .output()
+        .expect("run");
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stdout).expect("JSON"),
+        String::from_utf8(out.stderr).expect("UTF-8"),
+    )
+}
+
 fn codes(file: &Value) -> Vec<String> {
     file["findings"]
         .as_array()
@@ -218,16 +235,9 @@ fn tool_failures_exit_2_with_a_located_message() {
     // Beside readable proposals, the unreadable one still exits 2 and is named, and the
     // others are checked and reported.
     std::fs::copy("fixtures/check/complete.md", dir.path().join("complete.md")).expect("copy");
-    let out = ds01()
-        .args(["--rules", RULES, "check", "--config", DEFAULT_CONFIG])
-        .args(["--format", "json"])
-        .arg(dir.path())
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).expect("UTF-8");
+    let (code, v, err) = dir_json(dir.path(), &[]);
+    assert_eq!(code, Some(2));
     assert!(err.contains("binary.md") && err.contains("UTF-8"), "{err}");
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let files: Vec<&str> = v["files"]
         .as_array()
         .expect("files")
@@ -262,49 +272,27 @@ fn a_directorys_readme_is_not_a_proposal_unless_named() {
     std::fs::write(&readme, "# Proposals\n\nThis folder holds our proposals.\n").expect("write");
     // Alone, it leaves no proposal to check (a proposals folder before its first proposal),
     // as a folder of decision records does: nothing fails.
-    let out = ds01()
-        .args(["--rules", RULES, "check", "--config", DEFAULT_CONFIG])
-        .args(["--format", "json"])
-        .arg(dir.path())
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(0));
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let (code, v, _) = dir_json(dir.path(), &[]);
+    assert_eq!(code, Some(0));
     assert_eq!(v["files"].as_array().expect("files").len(), 0, "{v}");
     // Said even with `-q`: a CI log shows that nothing was checked.
-    ds01()
-        .args(["-q", "--rules", RULES, "check", "--config", DEFAULT_CONFIG])
-        .arg(dir.path())
-        .assert()
-        .code(0)
-        .stderr(predicate::str::contains("warning: no proposals to check"));
+    let (code, _, err) = dir_json(dir.path(), &["-q"]);
+    assert_eq!(code, Some(0));
+    assert!(err.contains("warning: no proposals to check"), "{err}");
     // A proposal that happens to be called `security.md` is still checked.
     let sec = dir.path().join("sub");
     std::fs::create_dir(&sec).expect("mkdir");
     std::fs::copy("fixtures/check/complete.md", sec.join("security.md")).expect("copy");
-    let out = ds01()
-        .args(["--rules", RULES, "check", "--config", DEFAULT_CONFIG])
-        .args(["--format", "json"])
-        .arg(dir.path())
-        .output()
-        .expect("run");
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let (_, v, _) = dir_json(dir.path(), &[]);
     assert_eq!(v["files"].as_array().expect("files").len(), 1, "{v}");
     std::fs::remove_dir_all(&sec).expect("rm");
     std::fs::copy("fixtures/check/complete.md", dir.path().join("complete.md")).expect("copy");
-    let out = ds01()
-        .args(["--rules", RULES, "check", "--config", DEFAULT_CONFIG])
-        .args(["--format", "json"])
-        .arg(dir.path())
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(0));
-    let err = String::from_utf8(out.stderr).expect("UTF-8");
+    let (code, v, err) = dir_json(dir.path(), &[]);
+    assert_eq!(code, Some(0));
     assert!(
         err.contains("skipped") && err.contains("README.md"),
         "{err}"
     );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["files"].as_array().expect("files").len(), 1, "{v}");
     // Named, it is checked (and fails: it has none of a proposal's sections).
     ds01()
