@@ -223,10 +223,3 @@ pub fn parse(text: &str) -> Result<Backlog, LoadError> {
     })?;
     validate::validate(text, file, problems).map_err(LoadError::Findings)
 }
-
-/// Read, parse and validate a backlog file.
-pub fn load(path: &std::path::Path) -> Result<Backlog, LoadError> {
-    let text = crate::error::read_text_max(path, crate::error::MAX_BACKLOG_BYTES)
-        .map_err(LoadError::Tool)?;
-    parse(&text)
-}

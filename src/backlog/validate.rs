@@ -220,20 +220,27 @@ pub(crate) fn parse_confidence(v: &Scalar) -> Result<f64, String> {
 
 /// `effort`: a positive finite number, or a t-shirt size of the file's map. Returns the
 /// effort and the size label if one was used.
+/// A t-shirt size of `[scoring.tshirt]` (its own key and its effort), as written or in upper
+/// case: the map's sizes are upper-cased, so a size written in upper case (the usual way) is
+/// looked up as it is, and the key is the map's own (one String, not three).
+pub(crate) fn tshirt_size<'a>(
+    tshirt: &'a BTreeMap<String, f64>,
+    s: &str,
+) -> Option<(&'a String, f64)> {
+    let t = s.trim();
+    tshirt
+        .get_key_value(t)
+        .or_else(|| tshirt.get_key_value(&t.to_ascii_uppercase()))
+        .map(|(k, x)| (k, *x))
+}
+
 pub(crate) fn parse_effort(
     v: &Scalar,
     tshirt: &BTreeMap<String, f64>,
 ) -> Result<(f64, Option<String>), String> {
     match v {
         Scalar::Str(s) => {
-            // The map's sizes are upper-cased: a size written in upper case (the usual way) is
-            // looked up as it is, and the label is the map's own key (one String, not three).
-            let t = s.trim();
-            if let Some((k, x)) = tshirt.get_key_value(t) {
-                return Ok((*x, Some(k.clone())));
-            }
-            let k = t.to_ascii_uppercase();
-            tshirt.get_key_value(&k).map(|(k, x)| (*x, Some(k.clone()))).ok_or_else(|| {
+            tshirt_size(tshirt, s).map(|(k, x)| (x, Some(k.clone()))).ok_or_else(|| {
                 let sizes: Vec<&str> = tshirt.keys().map(String::as_str).collect();
                 format!(
                     "`effort` \"{s}\" is not a t-shirt size of [scoring.tshirt]: expected a number or one of {}",

@@ -174,17 +174,19 @@ pub fn check(args: &CheckArgs, ctx: &Ctx) -> Result<ExitStatus, Error> {
     let mut records = 0;
     let mut repo_docs = Vec::new();
     for f in &files {
+        let shown = display(f);
+        let walked = !named.contains(&shown);
         // A directory's README (or changelog, contributing guide...) found by walking says
         // what the directory holds: it is not a proposal and would fail every structure check.
-        if !named.contains(&display(f)) && is_repository_doc(f) {
-            repo_docs.push(display(f));
+        if walked && is_repository_doc(f) {
+            repo_docs.push(shown);
             continue;
         }
         match crate::error::read_text(f) {
             // `ds01-pm adr` writes decision records next to proposals (docs/decisions); they
             // are not proposals and would fail every structure check.
-            Ok(t) if !named.contains(&display(f)) && is_decision_record(&t) => records += 1,
-            Ok(t) => texts.push((display(f), t)),
+            Ok(t) if walked && is_decision_record(&t) => records += 1,
+            Ok(t) => texts.push((shown, t)),
             Err(e) => problems.push(e),
         }
     }

@@ -1,12 +1,11 @@
 //! `ds01-pm import github|csv`: read the export, convert and validate it
 //! (`backlog::import`), then write the backlog to `-o FILE` or standard output. Warnings and
 //! the items given default estimates go to stderr.
-use std::path::Path;
 
 use super::Ctx;
 use crate::backlog::import::{self, Import, csv, github};
 use crate::cli::{ImportCommand, ImportOutput};
-use crate::error::{self, Error, ExitStatus};
+use crate::error::{Error, ExitStatus};
 use crate::report;
 
 /// How many unestimated items the warning names before it says how many more.
@@ -17,7 +16,7 @@ pub fn run(cmd: &ImportCommand, _ctx: &Ctx) -> Result<ExitStatus, Error> {
     match cmd {
         ImportCommand::Github(args) => {
             check_output(&args.out)?;
-            let (name, text) = read(
+            let (name, text) = super::read_input(
                 &args.file,
                 &format!("pipe the output of `{}`", github::GH_COMMAND),
             )?;
@@ -29,7 +28,8 @@ pub fn run(cmd: &ImportCommand, _ctx: &Ctx) -> Result<ExitStatus, Error> {
                 map: csv::parse_map(&args.map)?,
                 delimiter: args.delimiter,
             };
-            let (name, text) = read(&args.file, "pipe a CSV export with its header row")?;
+            let (name, text) =
+                super::read_input(&args.file, "pipe a CSV export with its header row")?;
             finish(&csv::import(&name, &text, &options)?, &args.out)
         }
     }
@@ -41,16 +41,6 @@ fn check_output(out: &ImportOutput) -> Result<(), Error> {
         Some(path) => crate::fsio::check_target(path, out.force),
         None => Ok(()),
     }
-}
-
-/// The input's name for messages and its text (`-` is standard input).
-fn read(path: &Path, stdin_hint: &str) -> Result<(String, String), Error> {
-    if path.as_os_str() == "-" {
-        let text = super::read_stdin_max(stdin_hint, error::MAX_BACKLOG_BYTES)?;
-        return Ok(("<stdin>".into(), text));
-    }
-    let text = error::read_text_max(path, error::MAX_BACKLOG_BYTES)?;
-    Ok((path.display().to_string(), text))
 }
 
 fn finish(done: &Import, out: &ImportOutput) -> Result<ExitStatus, Error> {

@@ -142,9 +142,10 @@ impl Ctx {
         })
     }
 
-    /// For a command that reads no rules (`plan`, `graph`): rule files named with `--rules`,
-    /// `--extend-rules` or `DS01_PM_RULES` are still read, so a mistyped path fails here as it
-    /// fails `score` or `analyze`, instead of going unnoticed until then.
+    /// For a command or mode that reads no rules (`plan`, `graph`, `score --check`,
+    /// `--explain`, `--no-concerns`): rule files named with `--rules`, `--extend-rules` or
+    /// `DS01_PM_RULES` are still read, so a mistyped path fails as it fails where the rules
+    /// are loaded, instead of going unnoticed until then.
     pub fn check_rule_paths(&self) -> Result<(), Error> {
         if self.rules.replace.is_some() || !self.rules.extend.is_empty() {
             crate::rules::sources(&self.rules)?;
@@ -209,6 +210,29 @@ impl std::ops::Deref for Rules {
 /// says what to do instead when it cannot be read.
 pub(crate) fn read_stdin(hint: &str) -> Result<String, Error> {
     read_stdin_max(hint, error::MAX_TEXT_BYTES)
+}
+
+/// How an input path is shown in messages: `-` (standard input) as `<stdin>`.
+pub(crate) fn shown(path: &std::path::Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// A backlog-sized input (a backlog, an export to import): its name for messages
+/// ([`shown`]) and its text, read from standard input for `-`.
+pub(crate) fn read_input(
+    path: &std::path::Path,
+    stdin_hint: &str,
+) -> Result<(String, String), Error> {
+    let text = if path.as_os_str() == "-" {
+        read_stdin_max(stdin_hint, error::MAX_BACKLOG_BYTES)?
+    } else {
+        error::read_text_max(path, error::MAX_BACKLOG_BYTES)?
+    };
+    Ok((shown(path), text))
 }
 
 /// [`read_stdin`] with another size limit.
