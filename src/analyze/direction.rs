@@ -4,7 +4,9 @@
 //! `tighten` of the rules' `[direction]` table) that acts on one of the limits behind that
 //! principle (`limits.<principle>`, within `window` words of the cue) near the principle's
 //! evidence (within `window` words) turns that principle.
-//! The nearest such cue decides; the cue is added to the finding's evidence.
+//! The nearest such cue decides; the cue is added to the finding's evidence. A cue inside a
+//! longer cue of the other way is part of that one: "remove the exemption" tightens, though
+//! "exemption" alone relaxes.
 use super::{Evidence, Finding, sentence_bounds, sentences};
 use crate::rules::{Direction, RuleSet};
 
@@ -312,7 +314,7 @@ fn decide(
         cues.extend(matches(re, text, lo, hi).into_iter().map(|c| (way, c)));
     }
     cues.extend(numeric_cues(text, lo, hi));
-    for (way, cue) in cues {
+    for (way, cue) in outermost(&cues) {
         // A cue inside a limit's own words is that limit, not an action on it.
         let acts = limits
             .iter()
@@ -329,6 +331,15 @@ fn decide(
         }
     }
     Some(best.map(|(_, w, c)| (w, c)))
+}
+
+/// The cues not inside a longer cue of the other way: "remove the exemption" tightens,
+/// and the relaxing "exemption" inside it is what it acts on, not a cue of its own.
+fn outermost(cues: &[(Way, (usize, usize))]) -> Vec<(Way, (usize, usize))> {
+    let inside = |&(way, c): &(Way, (usize, usize))| {
+        (cues.iter()).any(|&(w, o)| w != way && o.0 <= c.0 && c.1 <= o.1 && o != c)
+    };
+    cues.iter().copied().filter(|c| !inside(c)).collect()
 }
 
 fn cue_evidence(text: &str, way: Way, cue: (usize, usize), principle: &str) -> Evidence {
@@ -435,7 +446,21 @@ pub(super) fn apply(
 
 #[cfg(test)]
 mod tests {
-    use super::{Way, numeric_cues};
+    use super::{Way, numeric_cues, outermost};
+
+    #[test]
+    fn a_cue_inside_a_longer_cue_of_the_other_way_is_part_of_it() {
+        use Way::{Relax, Tighten};
+        // "remove the idle-timeout exemption": the tightening spans the relaxing "exemption".
+        let cues = [(Relax, (27, 36)), (Tighten, (0, 36)), (Relax, (50, 56))];
+        assert_eq!(
+            outermost(&cues),
+            vec![(Tighten, (0, 36)), (Relax, (50, 56))]
+        );
+        // Cues of one way, or side by side, all stay.
+        let same = [(Relax, (0, 10)), (Relax, (2, 5)), (Tighten, (12, 20))];
+        assert_eq!(outermost(&same), same.to_vec());
+    }
 
     fn ways(text: &str) -> Vec<Way> {
         numeric_cues(text, 0, text.len())

@@ -315,7 +315,7 @@ impl std::fmt::Display for Cancel<'_> {
             // A long alternation is named by its start and length, as rule errors name it.
             Cancel::Excluded(source) => write!(
                 f,
-                "excluded by `{}` in the same sentence",
+                "excluded by {} in the same sentence",
                 crate::rules::cost::shown(source)
             ),
             Cancel::Negated(cue) => write!(f, "negated by `{cue}`"),
@@ -2104,7 +2104,10 @@ mod tests {
         let note = Cancel::Excluded(&long).to_string();
         assert!(note.len() < 200, "{note}");
         assert!(
-            note.contains(&format!("({} bytes in all)", long.len())),
+            note.contains(&format!(
+                "…` ({} bytes in all) in the same sentence",
+                long.len()
+            )),
             "{note}"
         );
         assert_eq!(

@@ -105,10 +105,10 @@ pub fn build(set: &RuleSet, fired: &[&Rule]) -> Vec<TradeOff> {
                 let keeps = if o.supports.is_empty() {
                     String::new()
                 } else {
-                    format!(" and keeps {}", join(&o.supports))
+                    format!("; it keeps {}", join(&o.supports))
                 };
                 let reason = if o.strains.is_empty() {
-                    format!("the cheapest option ({cost}) that strains no principle{keeps}")
+                    format!("of the options that strain no principle, it is the cheapest ({cost}){keeps}")
                 } else {
                     format!(
                         "of the options, it strains the fewest principles ({}), and it is the cheapest of those ({cost}){keeps}",
@@ -148,7 +148,12 @@ mod tests {
         assert!(t.options.iter().all(|o| o.effort.is_some()));
         let r = t.recommendation.as_ref().expect("a recommendation");
         assert!(r.option.starts_with("Checkpoint"), "{r:?}");
-        assert!(r.reason.contains("strains no principle"), "{r:?}");
+        assert!(
+            r.reason.starts_with(
+                "of the options that strain no principle, it is the cheapest (effort S"
+            ),
+            "{r:?}"
+        );
     }
 
     #[test]

@@ -97,6 +97,9 @@ pub(crate) struct BacklogFile {
     /// two-thread reader), so validation can free each chunk's list once it is through it and
     /// the lists are never copied into one.
     pub(crate) items: Vec<Vec<RawItem>>,
+    /// `item` is not an array of tables (`[item]`): the reason the file has no items, which
+    /// validation then does not report a second time.
+    pub(crate) items_mistyped: bool,
 }
 
 impl BacklogFile {
@@ -168,6 +171,7 @@ fn read_in_chunks(
             }
             file.items.extend(r.full);
             file.items.push(r.items);
+            file.items_mistyped |= r.items_mistyped;
             problems.extend(r.problems);
         }
         return Ok((file, problems));
@@ -279,6 +283,7 @@ fn read_chunked(text: &str, chunk_bytes: usize) -> Option<(BacklogFile, Vec<Prob
             file.scoring = r.reader.scoring;
         }
         file.items.push(r.reader.items);
+        file.items_mistyped |= r.reader.items_mistyped;
         problems.extend(r.reader.problems);
     }
     Some((file, problems))
@@ -297,6 +302,7 @@ struct Reader {
     full: Vec<Vec<RawItem>>,
     items: Vec<RawItem>,
     problems: Vec<Problem>,
+    items_mistyped: bool,
 }
 
 fn span(offset: usize, r: Range<usize>) -> Range<usize> {
@@ -413,6 +419,7 @@ impl Reader {
         let file = BacklogFile {
             scoring: self.scoring,
             items: vec![self.items],
+            items_mistyped: self.items_mistyped,
         };
         (file, self.problems)
     }
@@ -444,14 +451,17 @@ impl Reader {
                             self.de_item(it, offset);
                         }
                     }
-                    other => self.problem(
-                        at,
-                        codes::B014.code,
-                        format!(
-                            "`item` must be an array of tables (`[[item]]`), got {}",
-                            type_name(other)
-                        ),
-                    ),
+                    other => {
+                        self.items_mistyped = true;
+                        self.problem(
+                            at,
+                            codes::B014.code,
+                            format!(
+                                "`item` must be an array of tables (`[[item]]`), got {}",
+                                type_name(other)
+                            ),
+                        );
+                    }
                 },
                 other => self.unknown_key(at, other, "the backlog", TOP_KEYS),
             }

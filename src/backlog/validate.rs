@@ -499,7 +499,8 @@ pub(crate) fn validate(
     }
     let scoring = scoring(&mut ctx, &file);
     let count = file.len();
-    let no_items = count == 0;
+    // An `item` of the wrong type already says why there are no items.
+    let no_items = count == 0 && !file.items_mistyped;
 
     // Ids first, so dependencies can be resolved against every declared item. They are moved
     // out of the raw items (nothing else reads them) into one list that the one id map

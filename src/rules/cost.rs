@@ -28,13 +28,14 @@ pub(crate) const MAX_TOTAL_NFA_STATES: usize = 250_000;
 /// Longest pattern quoted whole in a message, in characters.
 const SHOWN_CHARS: usize = 80;
 
-/// The pattern for a message: whole when short, else its start, an ellipsis and its length.
+/// The pattern for a message, in backticks: whole when short, else its start and an ellipsis,
+/// then its length after the closing backtick.
 pub(crate) fn shown(pattern: &str) -> String {
     if pattern.chars().count() <= SHOWN_CHARS {
-        return pattern.to_owned();
+        return format!("`{pattern}`");
     }
     let head: String = pattern.chars().take(SHOWN_CHARS - 20).collect();
-    format!("{head}…` ({} bytes in all) `", pattern.len())
+    format!("`{head}…` ({} bytes in all)", pattern.len())
 }
 
 /// The cost [`check`] found for each user pattern (by effective pattern; 0 for a word list),
@@ -207,13 +208,13 @@ pub(crate) fn check(pattern: &str, case_sensitive: bool) -> Result<Checked, Stri
     let states = match &forward {
         Some(nfa) => nfa.states().len(),
         None => {
-            nfa_states(&effective).map_err(|e| format!("regex `{shown}` does not compile: {e}"))?
+            nfa_states(&effective).map_err(|e| format!("regex {shown} does not compile: {e}"))?
         }
     };
     remember(&effective, states);
     if states > MAX_NFA_STATES {
         return Err(format!(
-            "regex `{shown}` would cost {states} automaton states per byte of text searched (the limit is {MAX_NFA_STATES}): reduce nested or large repetition counts such as `{{0,1000}}`, or split the pattern"
+            "regex {shown} would cost {states} automaton states per byte of text searched (the limit is {MAX_NFA_STATES}): reduce nested or large repetition counts such as `{{0,1000}}`, or split the pattern"
         ));
     }
     Ok(Checked {
@@ -263,7 +264,7 @@ fn regex_crate_verdict(effective: &str, shown: &str) -> Result<(), String> {
         .map(|_| ())
         .map_err(|e| match e {
             regex::Error::CompiledTooBig(limit) => format!(
-                "regex `{shown}` is too large once compiled (over {} KiB): reduce repetition counts such as `{{1000}}`",
+                "regex {shown} is too large once compiled (over {} KiB): reduce repetition counts such as `{{1000}}`",
                 limit / 1024
             ),
             other => {
@@ -275,7 +276,7 @@ fn regex_crate_verdict(effective: &str, shown: &str) -> Result<(), String> {
                     .find(|l| l.starts_with("error:"))
                     .unwrap_or(&text);
                 format!(
-                    "invalid regex `{shown}`: {}",
+                    "invalid regex {shown}: {}",
                     last.trim_start_matches("error: ")
                 )
             }
@@ -439,7 +440,8 @@ mod tests {
             .join("|");
         let e = check(&format!("({long}"), false).unwrap_err();
         assert!(e.len() < 400, "{e}");
-        assert!(e.contains("bytes in all"), "{e}");
-        assert_eq!(shown("short"), "short");
+        assert!(e.contains("bytes in all)"), "{e}");
+        assert!(!e.contains("``"), "no empty code span: {e}");
+        assert_eq!(shown("short"), "`short`");
     }
 }
