@@ -58,9 +58,11 @@ fn word(b: &[u8]) -> u64 {
 impl StrTable {
     /// A table for at most `n` strings: it never grows, so adding more than `n` panics.
     pub(crate) fn with_capacity(n: usize) -> Self {
-        // At most half full (on average under two entries read per lookup, mostly in the
-        // same cache line).
-        let slots = (n.max(4) * 2).next_power_of_two();
+        // At most two thirds full (on average under two entries read per successful lookup,
+        // mostly in the same cache line, and under four per miss): a table at most half full
+        // was twice as large for half of all sizes (25 MB for 300k strings, over the cache,
+        // where 12.6 MB nearly fits it), for about one entry read less per lookup.
+        let slots = (n.max(4) * 3 / 2).next_power_of_two();
         // A seed per process, so no file can be made to collide on purpose.
         let seed = std::hash::BuildHasher::hash_one(&std::hash::RandomState::new(), 0x9e37_u64);
         StrTable {
@@ -129,7 +131,7 @@ impl StrTable {
             (Err(slot), mut entry) => {
                 let n = self.len;
                 assert!(
-                    n < self.entries.len() / 2,
+                    n * 3 < self.entries.len() * 2,
                     "more strings than the table was made for"
                 );
                 entry[NUMBER] = u32::try_from(n + 1).expect("fewer than 2^32 strings");
@@ -182,6 +184,25 @@ mod tests {
             "a-rather-long-identifier-of-item-2",
         ] {
             assert_eq!(t.get(miss, &kept), want.get(miss).copied(), "{miss:?}");
+        }
+    }
+
+    /// A table holds as many distinct strings as it was made for, at every size (up to two
+    /// thirds full), and finds each of them and no other.
+    #[test]
+    fn holds_as_many_strings_as_it_was_made_for() {
+        for n in 0..300 {
+            let words: Vec<String> = (0..n).map(|i| format!("id-{i}")).collect();
+            let mut t = StrTable::with_capacity(n);
+            let mut kept: Vec<&str> = Vec::new();
+            for w in &words {
+                assert_eq!(t.get_or_add(w, &kept), Err(kept.len()), "{n}: {w}");
+                kept.push(w);
+            }
+            for (i, w) in words.iter().enumerate() {
+                assert_eq!(t.get(w, &kept), Some(i), "{n}: {w}");
+            }
+            assert_eq!(t.get("id-x", &kept), None, "{n}");
         }
     }
 }
