@@ -258,9 +258,27 @@ pub fn invisible(c: char) -> bool {
         | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
+/// At most `max` characters, with an ellipsis in place of the last one when cut (a long id,
+/// title or message shown where space is short).
+pub(crate) fn clip(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if s.char_indices().nth(max).is_none() {
+        return s.into();
+    }
+    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+    t.push('…');
+    t.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clip_counts_characters() {
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("ééé", 3), "ééé");
+        assert_eq!(clip("", 0), "");
+    }
 
     #[test]
     fn line_index_agrees_with_line_col_everywhere() {

@@ -218,8 +218,6 @@ pub(crate) fn parse_confidence(v: &Scalar) -> Result<f64, String> {
     }
 }
 
-/// `effort`: a positive finite number, or a t-shirt size of the file's map. Returns the
-/// effort and the size label if one was used.
 /// A t-shirt size of `[scoring.tshirt]` (its own key and its effort), as written or in upper
 /// case: the map's sizes are upper-cased, so a size written in upper case (the usual way) is
 /// looked up as it is, and the key is the map's own (one String, not three).
@@ -234,6 +232,8 @@ pub(crate) fn tshirt_size<'a>(
         .map(|(k, x)| (k, *x))
 }
 
+/// `effort`: a positive finite number, or a t-shirt size of the file's map. Returns the
+/// effort and the size label if one was used.
 pub(crate) fn parse_effort(
     v: &Scalar,
     tshirt: &BTreeMap<String, f64>,

@@ -109,7 +109,8 @@ fn human(o: &Outcome, color: bool) -> String {
                         s.finding.line,
                         s.finding.column,
                         s.finding.code,
-                        term(&clip(&s.finding.message, 120)),
+                        // Enough of the message to tell it from the others its comment silenced.
+                        term(&crate::text::clip(&s.finding.message, 120)),
                         s.suppressed_at,
                         term(&s.reason)
                     )
@@ -488,15 +489,6 @@ pub(crate) fn list_checks(settings: &Settings, format: CheckFormat) -> String {
         out.push('\n');
     }
     out
-}
-
-/// `s` cut to at most `n` characters, with `…` where it was cut: enough of a suppressed
-/// finding's message to tell it from the others its comment silenced.
-fn clip(s: &str, n: usize) -> std::borrow::Cow<'_, str> {
-    match s.char_indices().nth(n) {
-        Some((at, _)) => format!("{}…", s[..at].trim_end()).into(),
-        None => s.into(),
-    }
 }
 
 #[cfg(test)]

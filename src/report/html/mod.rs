@@ -10,6 +10,7 @@ use super::backlog::{concerns_cell, effort, impact_word, num, pct};
 use crate::backlog::Backlog;
 use crate::backlog::concerns::Concerns;
 use crate::backlog::rank::Ranking;
+use crate::text::clip;
 
 /// The most items the graph draws (see `layout::backlog` for which ones).
 pub const MAX_DRAWN: usize = 150;
@@ -99,17 +100,6 @@ fn shell_word(s: &str) -> String {
         s.to_owned()
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
-/// At most `max` characters, with an ellipsis when cut.
-fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
     }
 }
 
@@ -790,12 +780,6 @@ mod tests {
         assert_eq!(shell_word("fixtures/backlog.toml"), "fixtures/backlog.toml");
         assert_eq!(shell_word("my backlog.toml"), "'my backlog.toml'");
         assert_eq!(shell_word("it's.toml"), r"'it'\''s.toml'");
-    }
-
-    #[test]
-    fn clip_counts_characters() {
-        assert_eq!(clip("abcdef", 4), "abc…");
-        assert_eq!(clip("ééé", 3), "ééé");
     }
 
     #[test]
