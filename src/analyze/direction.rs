@@ -365,17 +365,92 @@ fn finding_way(d: &Direction, text: &str, f: &Finding) -> Option<(Way, (usize, u
     // Evidence comes in text order, often several pieces to a sentence: a sentence that names
     // none of the principle's limits is searched once, not once per piece.
     let mut bare: Option<(usize, usize)> = None;
-    f.evidence.iter().filter_map(|e| e.span).find_map(|s| {
-        let sentence = sentence_bounds(text, s[0], s[1]);
-        if bare == Some(sentence) {
-            return None;
+    f.evidence
+        .iter()
+        .filter_map(|e| e.span)
+        .find_map(|s| {
+            let sentence = sentence_bounds(text, s[0], s[1]);
+            if bare == Some(sentence) {
+                return None;
+            }
+            let Some(way) = decide(d, limits, text, (s[0], s[1]), sentence) else {
+                bare = Some(sentence);
+                return None;
+            };
+            way
+        })
+        .or_else(|| stated_values(d, limits, text))
+}
+
+/// The longest text whose limit values [`stated_values`] compares across sentences: a ticket
+/// (about 300 words). A longer document states many values, of many things, in many places.
+const STATED_VALUES_MAX: usize = 2_000;
+
+/// A limit's value stated twice, today's first and the one asked for later: "The 24h max
+/// runtime kills my container every night. Could students get 72h max_runtime?". Each value
+/// is a quantity with a unit written next to one of the principle's limits (at most two words
+/// from it, not inside it); the later one stands in a sentence that proposes (the `proposal`
+/// marker) or asks (ends with `?`), and is its sentence's only such value of its measure; the
+/// earlier one is the last such value before it. A larger value asked for relaxes the limit,
+/// a smaller one tightens it: the cue is the value asked for. Only for a short text (see
+/// [`STATED_VALUES_MAX`]) whose sentences decided nothing by a cue.
+fn stated_values(
+    d: &Direction,
+    limits: &crate::rules::LazyRegex,
+    text: &str,
+) -> Option<(Way, (usize, usize))> {
+    if text.len() > STATED_VALUES_MAX || !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // (sentence start, asks, quantity, its bytes), in text order.
+    let mut values: Vec<(usize, bool, Qty, (usize, usize))> = Vec::new();
+    for sentence in sentences(text) {
+        let lo = sentence.as_ptr() as usize - text.as_ptr() as usize;
+        let hi = lo + sentence.len();
+        let found = matches(limits, text, lo, hi);
+        if found.is_empty() {
+            continue;
         }
-        let Some(way) = decide(d, limits, text, (s[0], s[1]), sentence) else {
-            bare = Some(sentence);
-            return None;
-        };
-        way
-    })
+        let starts = word_starts(text, lo, hi);
+        let w = words(text, lo, hi);
+        let asks = text[hi..].starts_with('?')
+            || d.proposal
+                .as_ref()
+                .is_some_and(|re| re.is_match(sentence.trim_start()));
+        let mut i = 0;
+        while i < w.len() {
+            let Some((q, j)) = quantity_at(&w, i) else {
+                i += 1;
+                continue;
+            };
+            let span = (w[i].start, w[j - 1].end);
+            let next_to_limit = found
+                .iter()
+                .any(|&l| (l.1 <= span.0 || span.1 <= l.0) && gap(&starts, span, l) <= 2);
+            // A bare number is no value of a limit: its measure is unknown.
+            if q.0 != 0 && next_to_limit {
+                values.push((lo, asks, q, span));
+            }
+            i = j.max(i + 1);
+        }
+    }
+    let (k, &(lo, _, new, span)) = (values.iter().enumerate()).rev().find(|(_, v)| v.1)?;
+    let same_measure_here = (values.iter())
+        .filter(|v| v.0 == lo && v.2.0 == new.0)
+        .count();
+    if same_measure_here != 1 {
+        return None;
+    }
+    let old = values[..k]
+        .iter()
+        .rev()
+        .find(|v| v.0 < lo && v.2.0 == new.0)?
+        .2;
+    match new.1.partial_cmp(&old.1)? {
+        std::cmp::Ordering::Greater => Some((Way::Relax, span)),
+        std::cmp::Ordering::Less => Some((Way::Tighten, span)),
+        std::cmp::Ordering::Equal => None,
+    }
 }
 
 /// Whether the sentence holding `at` proposes something (has a proposal marker; `^` is the

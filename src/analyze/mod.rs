@@ -305,15 +305,31 @@ fn pattern_hits(
 /// Why a hit does not count: the exclusion that matches in its sentence, or the negation cue
 /// before it. Written out only for the hits kept as suppressed.
 enum Cancel<'a> {
-    Excluded(&'a str),
+    /// The words of the sentence the exclusion matched, and its pattern (named when, for want
+    /// of the words, the pattern must be).
+    Excluded {
+        words: Option<&'a str>,
+        source: &'a str,
+    },
     Negated(&'a str),
 }
 
 impl std::fmt::Display for Cancel<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            // A long alternation is named by its start and length, as rule errors name it.
-            Cancel::Excluded(source) => write!(
+            // The words a reader can find in the text; a pattern only when no words are known
+            // (a long alternation by its start and length, as rule errors name it).
+            Cancel::Excluded {
+                words: Some(words), ..
+            } => write!(
+                f,
+                "excluded by \u{201c}{}\u{201d} in the same sentence",
+                crate::text::clip(words, 60)
+            ),
+            Cancel::Excluded {
+                words: None,
+                source,
+            } => write!(
                 f,
                 "excluded by {} in the same sentence",
                 crate::rules::cost::shown(source)
@@ -341,7 +357,14 @@ fn cancelled<'a>(
             .iter()
             .find(|x| x.is_match_within(text, sentence, scan))
         {
-            return Some(Cancel::Excluded(&x.source));
+            let (lo, hi) = sentence;
+            let words = (x.regex().find(&text[lo..hi]))
+                .map(|m| text[lo + m.start()..lo + m.end()].trim())
+                .filter(|w| !w.is_empty());
+            return Some(Cancel::Excluded {
+                words,
+                source: &x.source,
+            });
         }
     }
     if rule.negatable {
@@ -2101,7 +2124,11 @@ mod tests {
     #[test]
     fn an_exclusion_is_named_abbreviated_when_long() {
         let long = format!("\\b({})\\b", vec!["word"; 200].join("|"));
-        let note = Cancel::Excluded(&long).to_string();
+        let note = Cancel::Excluded {
+            words: None,
+            source: &long,
+        }
+        .to_string();
         assert!(note.len() < 200, "{note}");
         assert!(
             note.contains(&format!(
@@ -2111,8 +2138,21 @@ mod tests {
             "{note}"
         );
         assert_eq!(
-            Cancel::Excluded("\\bdocs\\b").to_string(),
+            Cancel::Excluded {
+                words: None,
+                source: "\\bdocs\\b"
+            }
+            .to_string(),
             "excluded by `\\bdocs\\b` in the same sentence"
+        );
+        // With the words it matched, those are named instead.
+        assert_eq!(
+            Cancel::Excluded {
+                words: Some("the docs"),
+                source: &long
+            }
+            .to_string(),
+            "excluded by \u{201c}the docs\u{201d} in the same sentence"
         );
     }
 

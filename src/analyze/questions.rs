@@ -411,29 +411,53 @@ pub(crate) fn code_span(text: &str) -> String {
     format!("{fence}{pad}{clean}{pad}{fence}")
 }
 
-/// Whether a combination fires on an analysis: its concerns are established, and a user tier
-/// it names is the subject of the text (a question "for students" needs a text about students,
-/// not one that only says "users"). The admin counts whenever established: rules infer the
-/// admin from what the admin must operate, which is what such questions are about.
+/// Whether a combination fires on an analysis: its concerns are established, a user tier it
+/// names is the subject of the text (a question "for students" needs a text about students,
+/// not one that only says "users"), and a principle it names is read from the text's words
+/// ([`principle_is_read`]). The admin counts whenever established: rules infer the admin from
+/// what the admin must operate, which is what such questions are about.
 pub fn combination_fires(
     set: &RuleSet,
     a: &Analysis,
     c: &crate::rules::Combination,
     concerns: &[String],
 ) -> bool {
-    fires_with(c, concerns, |tier| tier_is_subject(set, a, tier))
+    fires_with(
+        c,
+        concerns,
+        |tier| tier_is_subject(set, a, tier),
+        |k| principle_is_read(a, k),
+    )
 }
 
 fn fires_with(
     c: &crate::rules::Combination,
     concerns: &[String],
     is_subject: impl Fn(&str) -> bool,
+    is_read: impl Fn(&Concern) -> bool,
 ) -> bool {
     c.fires(concerns)
-        && c.all
-            .iter()
-            .filter(|k| k.kind == Kind::Tier && k.id != "admin")
-            .all(|k| is_subject(&k.id))
+        && c.all.iter().all(|k| match k.kind {
+            Kind::Tier => k.id == "admin" || is_subject(&k.id),
+            Kind::Supports | Kind::Strains => is_read(k),
+            _ => true,
+        })
+}
+
+/// Whether a principle the analysis supports or strains is read from the text's own words:
+/// some of its evidence points at them. One only inferred from other concerns (gpu-efficiency
+/// from any GPU impact, a wizard's principles from L4) is not what the text is about, and a
+/// combination's question about it ("which number should move", "when the borrowed capacity
+/// is taken back") would presume it is.
+fn principle_is_read(a: &Analysis, k: &Concern) -> bool {
+    let list = match k.kind {
+        Kind::Supports => &a.principles.supported,
+        Kind::Strains => &a.principles.strained,
+        _ => return true,
+    };
+    (list.iter())
+        .filter(|f| f.id == k.id)
+        .any(|f| f.evidence.iter().any(|e| e.span.is_some()))
 }
 
 /// [`tier_is_subject`] of every tier of the analysis, worked out once per checklist: it looks
@@ -581,11 +605,14 @@ pub fn build<'s>(
     let subjects = Subjects::of(set, a);
     // Each concern is cited the same way by every combination that names it.
     let mut citations: Vec<(&Concern, (String, Option<&str>))> = Vec::new();
-    for c in set
-        .combinations
-        .iter()
-        .filter(|c| fires_with(c, &concerns, |t| subjects.get(t)))
-    {
+    for c in set.combinations.iter().filter(|c| {
+        fires_with(
+            c,
+            &concerns,
+            |t| subjects.get(t),
+            |k| principle_is_read(a, k),
+        )
+    }) {
         let strengths: Vec<f64> = c.all.iter().map(|k| concern_strength(set, a, k)).collect();
         // A pair is more specific than either concern alone, and its questions cite the text.
         let s = COMBINATION_BONUS * strengths.iter().sum::<f64>() / strengths.len().max(1) as f64;

@@ -123,7 +123,17 @@ const VOCABULARY: &[Vocabulary] = &[
     },
     Vocabulary {
         id: "open-questions",
-        anchors: &["question", "unresolved", "faq", "checklist"],
+        // "Open points", "Open issues", "Unknowns", "TBD": what is not decided yet.
+        anchors: &[
+            "question",
+            "unresolved",
+            "faq",
+            "checklist",
+            "point",
+            "issue",
+            "unknown",
+            "tbd",
+        ],
         extra: &["open", "remaining", "answer", "pm"],
     },
 ];
@@ -757,6 +767,9 @@ mod tests {
             ("Roll-out & roll-back", "rollout"),
             ("Rollout plan", "rollout"),
             ("Open Questions", "open-questions"),
+            ("Open points", "open-questions"),
+            ("Open issues", "open-questions"),
+            ("Unknowns", "open-questions"),
             ("Proposed change", "proposal"),
             ("III. Proposal", "proposal"),
             ("Section 2: Motivation", "problem"),
@@ -768,6 +781,8 @@ mod tests {
             "Weekend keep-alive",
             "Appendix",
             "Ask first",
+            "Key points",
+            "Known issues",
         ] {
             assert_eq!(section_id(h, none), None, "{h}");
         }

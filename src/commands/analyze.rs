@@ -91,8 +91,10 @@ fn read_input(args: &AnalyzeArgs) -> Result<String, Error> {
     // not the description: blank both, keeping offsets.
     let text = text::blank_html_comments(&text::blank_front_matter(&text)).into_owned();
     // A GitHub issue form's body: its field labels and `_No response_` are not the author's
-    // words (a label "GPU and MIG impact" is no evidence of GPU impact).
-    let text = crate::check::form::prose(&text).into_owned();
+    // words (a label "GPU and MIG impact" is no evidence of GPU impact). A Markdown proposal:
+    // read as `check` reads it, without the headings of its sections, the alternatives it
+    // rejects and its open questions (the concerns are those of what it would do).
+    let text = crate::check::checks::analysis_prose(&text).into_owned();
     if text.trim().is_empty() {
         let closed = if origin == STDIN {
             " (standard input was empty or closed)"

@@ -204,16 +204,22 @@ impl Drop for Progress {
     }
 }
 
-/// The note after a size reason of a layer the nearest examples set aside (listed under
-/// "Ignored"): the size comes from the rules' reading alone, so it still counts that layer.
-/// Empty for every other reason.
+/// The note after a size reason of a layer the nearest examples set aside or a GPU impact the
+/// word model read otherwise (listed under "Ignored"): the size comes from the rules' reading
+/// alone, so it still counts them. Empty for every other reason.
 fn set_aside_note(a: &crate::analyze::Analysis, r: &crate::analyze::SizeReason) -> &'static str {
     let set_aside = r
         .concern
         .strip_prefix("layer:")
         .is_some_and(|id| !a.layers.iter().any(|l| l.id == id));
+    let read_otherwise = r
+        .concern
+        .strip_prefix("gpu:")
+        .is_some_and(|v| v != a.gpu_impact.value);
     if set_aside {
         " (set aside, still counted)"
+    } else if read_otherwise {
+        " (the rules' reading, still counted)"
     } else {
         ""
     }
@@ -223,8 +229,10 @@ fn set_aside_note(a: &crate::analyze::Analysis, r: &crate::analyze::SizeReason) 
 const IGNORED_SHOWN: usize = 4;
 
 /// The "Ignored: …" line of the human and Markdown reports, or `None` when nothing was
-/// ignored: the first [`IGNORED_SHOWN`] entries as “matched” (reason), each escaped by the
-/// report's own `matched` and `reason`, then how many more JSON lists. The readings set aside
+/// ignored: the words of the first [`IGNORED_SHOWN`] entries as “matched” (reason; reason…),
+/// each escaped by the report's own `matched` and `reason`, with the reasons of every entry of
+/// the same words gathered under them (a name set aside for a layer and withdrawn for a
+/// principle is listed once), then how many more entries JSON lists. The readings set aside
 /// come first in [`crate::analyze::Analysis::suppressed`], so none is cut off by cancelled hits.
 fn ignored_line(
     a: &crate::analyze::Analysis,
@@ -234,13 +242,28 @@ fn ignored_line(
     if a.suppressed.is_empty() {
         return None;
     }
-    let mut parts: Vec<String> = a
-        .suppressed
+    // The distinct words in order of their first entry, each with its distinct reasons.
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for s in &a.suppressed {
+        if let Some((_, reasons)) = groups.iter_mut().find(|(m, _)| *m == s.matched) {
+            if !reasons.contains(&s.reason.as_str()) {
+                reasons.push(&s.reason);
+            }
+        } else if groups.len() < IGNORED_SHOWN {
+            groups.push((&s.matched, vec![&s.reason]));
+        }
+    }
+    let shown: usize = (a.suppressed.iter())
+        .filter(|s| groups.iter().any(|(m, _)| *m == s.matched))
+        .count();
+    let mut parts: Vec<String> = groups
         .iter()
-        .take(IGNORED_SHOWN)
-        .map(|s| format!("“{}” ({})", matched(&s.matched), reason(&s.reason)))
+        .map(|(m, reasons)| {
+            let reasons: Vec<String> = reasons.iter().map(|r| reason(r)).collect();
+            format!("“{}” ({})", matched(m), reasons.join("; "))
+        })
         .collect();
-    let more = a.suppressed.len().saturating_sub(IGNORED_SHOWN);
+    let more = a.suppressed.len() - shown;
     if more > 0 {
         parts.push(format!("{more} more: `--format json` lists them all"));
     }

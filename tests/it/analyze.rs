@@ -1234,3 +1234,45 @@ fn a_page_reported_on_raises_no_risk_and_strains_nothing() {
     assert!(has(&proposed, "risk:security"));
     assert!(has(&proposed, "strains:ephemeral-containers"));
 }
+
+/// A limit's value stated today in one sentence and asked for in a later one decides the
+/// direction, as "72h instead of 24h" does in one: larger relaxes, smaller tightens. A later
+/// value that is only stated (no request, no question) decides nothing, nor does a bare number.
+#[test]
+fn a_limit_value_asked_for_after_todays_value_decides_the_direction() {
+    let relax = run(
+        "The 24h max runtime kills my container every night and I lose progress. \
+                     Could students get 72h max runtime during thesis season?",
+    );
+    assert!(
+        has(&relax, "strains:ephemeral-containers"),
+        "{:?}",
+        relax.principles
+    );
+    assert!(
+        (relax.principles.strained.iter())
+            .flat_map(|f| &f.evidence)
+            .any(|e| &*e.rule == "direction-relax" && &*e.matched == "72h"),
+        "{:?}",
+        relax.principles.strained
+    );
+    let tighten = run(
+        "Idle containers keep a card for 2 hours before the idle timeout fires. \
+                       Could the idle timeout be 30 minutes during lab weeks?",
+    );
+    assert!(
+        has(&tighten, "supports:ephemeral-containers"),
+        "{:?}",
+        tighten.principles
+    );
+    assert!(!has(&tighten, "strains:ephemeral-containers"));
+    // Both only stated: no request, no question.
+    let stated = run("Students have a 24h max runtime. Researchers have a 72h max runtime.");
+    assert!(
+        !(stated.principles.strained.iter())
+            .flat_map(|f| &f.evidence)
+            .any(|e| &*e.rule == "direction-relax"),
+        "{:?}",
+        stated.principles
+    );
+}

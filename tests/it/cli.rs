@@ -136,11 +136,22 @@ fn analyze_markdown_says_what_it_ignored() {
     // Past the first four, the count of the rest and where they are.
     let many = "Never for students, never for admins, no researchers, not for users, no people, not for PhD students";
     let json = run(&["analyze", "--format", "json", many]);
-    let total = serde_json::from_str::<serde_json::Value>(&json).unwrap()["suppressed"]
+    let suppressed = serde_json::from_str::<serde_json::Value>(&json).unwrap()["suppressed"]
         .as_array()
         .unwrap()
-        .len();
-    assert!(total > 4, "{json}");
+        .iter()
+        .map(|s| s["matched"].as_str().unwrap().to_owned())
+        .collect::<Vec<_>>();
+    // The entries of the first four distinct words are shown, each word once with all its
+    // reasons ("students" is negated twice here).
+    let mut words: Vec<&String> = Vec::new();
+    for m in &suppressed {
+        if !words.contains(&m) && words.len() < 4 {
+            words.push(m);
+        }
+    }
+    let shown = suppressed.iter().filter(|m| words.contains(m)).count();
+    assert!(shown > words.len() && suppressed.len() > shown, "{json}");
     for args in [
         &["analyze", "--format", "markdown", many][..],
         &["analyze", "--color", "never", many][..],
@@ -149,8 +160,13 @@ fn analyze_markdown_says_what_it_ignored() {
         assert!(
             out.contains(&format!(
                 "{} more: `--format json` lists them all",
-                total - 4
+                suppressed.len() - shown
             )),
+            "{out}"
+        );
+        assert_eq!(out.matches("“students” (").count(), 1, "{out}");
+        assert!(
+            out.contains("“students” (negated by `Never`; negated by `not`)"),
             "{out}"
         );
     }

@@ -121,6 +121,21 @@ fn prose(doc: &Document<'_>, for_analysis: bool) -> String {
     t
 }
 
+/// A text as `analyze` and `questions` read it: a Markdown proposal (one with a canonical
+/// section) as `check` reads it for its concern analysis ([`prose`]: without the headings of
+/// canonical sections, the alternatives it rejects, its open questions, checklist items and
+/// placeholder lines), so that the two agree; heading names are the defaults (no
+/// `ds01-pm.toml`). Any other text as it is, but for an issue form's labels
+/// ([`super::form::prose`]). Offsets still point at the text.
+pub(crate) fn analysis_prose(text: &str) -> std::borrow::Cow<'_, str> {
+    let doc = proposal::scan(text, &[]);
+    if doc.sections.iter().any(|s| s.id.is_some()) {
+        std::borrow::Cow::Owned(prose(&doc, true))
+    } else {
+        super::form::prose(text)
+    }
+}
+
 /// The concern analysis of a proposal, as every check that depends on it sees it.
 fn analysis_of(set: &RuleSet, doc: &Document<'_>) -> Analysis {
     crate::analyze::analyze(set, &prose(doc, true))
