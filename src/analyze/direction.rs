@@ -6,7 +6,9 @@
 //! evidence (within `window` words) turns that principle.
 //! The nearest such cue decides; the cue is added to the finding's evidence. A cue inside a
 //! longer cue of the other way is part of that one: "remove the exemption" tightens, though
-//! "exemption" alone relaxes.
+//! "exemption" alone relaxes. Where no cue decides, a short text that states a duration limit's
+//! value today and later asks for another ("The 24h max runtime kills my run. Could students
+//! get 72h max runtime?") decides by the two values ([`stated_values`]).
 use super::{Evidence, Finding, sentence_bounds, sentences};
 use crate::rules::{Direction, RuleSet};
 
@@ -359,8 +361,10 @@ fn cue_evidence(text: &str, way: Way, cue: (usize, usize), principle: &str) -> E
 }
 
 /// The direction a finding's evidence points, if a cue decides it: the nearest cue acting on
-/// one of the principle's own limits, for the first evidence (in text order) that has one.
-fn finding_way(d: &Direction, text: &str, f: &Finding) -> Option<(Way, (usize, usize))> {
+/// one of the principle's own limits, for the first evidence (in text order) that has one;
+/// failing that, a limit's value asked for against today's ([`stated_values`]), for a finding
+/// read from the text's words. The flag says the cue is such a request.
+fn finding_way(d: &Direction, text: &str, f: &Finding) -> Option<(Way, (usize, usize), bool)> {
     let limits = d.limits_of(&f.id)?;
     // Evidence comes in text order, often several pieces to a sentence: a sentence that names
     // none of the principle's limits is searched once, not once per piece.
@@ -377,33 +381,58 @@ fn finding_way(d: &Direction, text: &str, f: &Finding) -> Option<(Way, (usize, u
                 bare = Some(sentence);
                 return None;
             };
-            way
+            way.map(|(w, c)| (w, c, false))
         })
-        .or_else(|| stated_values(d, limits, text))
+        .or_else(|| {
+            // An inferred principle is not what the text is about: no value turns it.
+            let read = f.evidence.iter().any(|e| e.span.is_some());
+            read.then(|| stated_values(d, limits, text))
+                .flatten()
+                .map(|(w, c)| (w, c, true))
+        })
 }
 
-/// The longest text whose limit values [`stated_values`] compares across sentences: a ticket
-/// (about 300 words). A longer document states many values, of many things, in many places.
+/// The longest text, in bytes, whose limit values [`stated_values`] compares across
+/// sentences: a ticket (about 300 words of English). A longer document states many values, of
+/// many things, in many places.
 const STATED_VALUES_MAX: usize = 2_000;
 
-/// A limit's value stated twice, today's first and the one asked for later: "The 24h max
-/// runtime kills my container every night. Could students get 72h max_runtime?". Each value
-/// is a quantity with a unit written next to one of the principle's limits (at most two words
-/// from it, not inside it); the later one stands in a sentence that proposes (the `proposal`
-/// marker) or asks (ends with `?`), and is its sentence's only such value of its measure; the
-/// earlier one is the last such value before it. A larger value asked for relaxes the limit,
-/// a smaller one tightens it: the cue is the value asked for. Only for a short text (see
-/// [`STATED_VALUES_MAX`]) whose sentences decided nothing by a cue.
+/// Verbs of a sentence that asks for a value ("could students get 72h", "could the idle
+/// timeout be 30 minutes"): a question without one ("should researchers keep their 72h?",
+/// "was it 24h before the upgrade?") asks for no new value.
+const ASKS_FOR: &[&str] = &[
+    "get", "have", "give", "allow", "make", "set", "be", "go", "move", "change", "bump", "raise",
+    "extend", "lower", "cut", "reduce", "shorten", "lengthen", "increase", "decrease", "last",
+];
+
+/// A duration limit's value stated twice, today's first and the one asked for later: "The
+/// 24h max runtime kills my container every night. Could students get 72h max_runtime?". Each
+/// value is a duration written next to the same words of one of the principle's limits (at most
+/// two words apart, not inside them; "max runtime" and "max_runtime" are the same words). The
+/// later one stands in a sentence that asks for it (a proposal marker, or a question, with a
+/// verb of [`ASKS_FOR`]) and is that sentence's only duration next to those words; the earlier
+/// one is the last such duration in a sentence that asks for nothing. A longer duration asked
+/// for relaxes the limit, a shorter one tightens it: the cue is the value asked for. Only for a
+/// short text (see [`STATED_VALUES_MAX`]).
 fn stated_values(
     d: &Direction,
     limits: &crate::rules::LazyRegex,
     text: &str,
 ) -> Option<(Way, (usize, usize))> {
+    /// The measure of durations (minutes) in [`Qty`].
+    const DURATION: u8 = 1;
+    struct Value {
+        sentence: usize,
+        asks: bool,
+        minutes: f64,
+        span: (usize, usize),
+        /// The limit's words, lowercase, `_` and `-` as spaces.
+        limit: String,
+    }
     if text.len() > STATED_VALUES_MAX || !text.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
-    // (sentence start, asks, quantity, its bytes), in text order.
-    let mut values: Vec<(usize, bool, Qty, (usize, usize))> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
     for sentence in sentences(text) {
         let lo = sentence.as_ptr() as usize - text.as_ptr() as usize;
         let hi = lo + sentence.len();
@@ -413,44 +442,55 @@ fn stated_values(
         }
         let starts = word_starts(text, lo, hi);
         let w = words(text, lo, hi);
-        let asks = text[hi..].starts_with('?')
-            || d.proposal
-                .as_ref()
-                .is_some_and(|re| re.is_match(sentence.trim_start()));
+        let asks = (text[hi..].starts_with('?')
+            || (d.proposal.as_ref()).is_some_and(|re| re.is_match(sentence.trim_start())))
+            && w.iter().any(|x| ASKS_FOR.contains(&x.text.as_str()));
+        // A limit whose words are a duration themselves ("24h", "a day") names no limit here.
+        let named: Vec<(usize, usize)> = (found.into_iter())
+            .filter(|&(a, b)| {
+                let lw = words(text, a, b);
+                quantity_at(&lw, 0).is_none_or(|(_, j)| j < lw.len())
+            })
+            .collect();
         let mut i = 0;
         while i < w.len() {
-            let Some((q, j)) = quantity_at(&w, i) else {
+            let Some(((kind, minutes, _), j)) = quantity_at(&w, i) else {
                 i += 1;
                 continue;
             };
             let span = (w[i].start, w[j - 1].end);
-            let next_to_limit = found
-                .iter()
-                .any(|&l| (l.1 <= span.0 || span.1 <= l.0) && gap(&starts, span, l) <= 2);
-            // A bare number is no value of a limit: its measure is unknown.
-            if q.0 != 0 && next_to_limit {
-                values.push((lo, asks, q, span));
+            let next = (named.iter())
+                .filter(|&&l| (l.1 <= span.0 || span.1 <= l.0) && gap(&starts, span, l) <= 2)
+                .min_by_key(|&&l| gap(&starts, span, l));
+            if let (DURATION, Some(&(a, b))) = (kind, next) {
+                values.push(Value {
+                    sentence: lo,
+                    asks,
+                    minutes,
+                    span,
+                    limit: text[a..b].to_lowercase().replace(['_', '-'], " "),
+                });
             }
             i = j.max(i + 1);
         }
     }
-    let (k, &(lo, _, new, span)) = (values.iter().enumerate()).rev().find(|(_, v)| v.1)?;
-    let same_measure_here = (values.iter())
-        .filter(|v| v.0 == lo && v.2.0 == new.0)
-        .count();
-    if same_measure_here != 1 {
-        return None;
-    }
-    let old = values[..k]
-        .iter()
-        .rev()
-        .find(|v| v.0 < lo && v.2.0 == new.0)?
-        .2;
-    match new.1.partial_cmp(&old.1)? {
-        std::cmp::Ordering::Greater => Some((Way::Relax, span)),
-        std::cmp::Ordering::Less => Some((Way::Tighten, span)),
-        std::cmp::Ordering::Equal => None,
-    }
+    // The last value asked for that pairs with today's.
+    values.iter().rev().filter(|v| v.asks).find_map(|new| {
+        let here = (values.iter())
+            .filter(|v| v.sentence == new.sentence && v.limit == new.limit)
+            .count();
+        let old = (values.iter())
+            .rev()
+            .find(|v| v.sentence < new.sentence && !v.asks && v.limit == new.limit)?;
+        if here != 1 {
+            return None;
+        }
+        match new.minutes.partial_cmp(&old.minutes)? {
+            std::cmp::Ordering::Greater => Some((Way::Relax, new.span)),
+            std::cmp::Ordering::Less => Some((Way::Tighten, new.span)),
+            std::cmp::Ordering::Equal => None,
+        }
+    })
 }
 
 /// Whether the sentence holding `at` proposes something (has a proposal marker; `^` is the
@@ -494,7 +534,8 @@ pub(super) fn apply(
     let anywhere = std::cell::OnceCell::new();
     let mut to_strained = Vec::new();
     supported.retain(|f| match finding_way(d, text, f) {
-        Some((Way::Relax, cue)) if !describes_problem(d, text, cue, &anywhere) => {
+        // A value asked for is a request, not today's problem.
+        Some((Way::Relax, cue, asked)) if asked || !describes_problem(d, text, cue, &anywhere) => {
             let mut f = f.clone();
             f.evidence.push(cue_evidence(text, Way::Relax, cue, &f.id));
             to_strained.push(f);
@@ -504,7 +545,7 @@ pub(super) fn apply(
     });
     let mut to_supported = Vec::new();
     strained.retain(|f| match finding_way(d, text, f) {
-        Some((Way::Tighten, cue)) => {
+        Some((Way::Tighten, cue, _)) => {
             let mut f = f.clone();
             f.evidence
                 .push(cue_evidence(text, Way::Tighten, cue, &f.id));

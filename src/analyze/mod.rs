@@ -357,9 +357,11 @@ fn cancelled<'a>(
             .iter()
             .find(|x| x.is_match_within(text, sentence, scan))
         {
+            // The words it matched, through the forward DFAs the search above used (a full
+            // regex built for each exclusion that cancels a hit cost 6% of the engine).
             let (lo, hi) = sentence;
-            let words = (x.regex().find(&text[lo..hi]))
-                .map(|m| text[lo + m.start()..lo + m.end()].trim())
+            let words = (x.find_all(&text[lo..hi]).first())
+                .map(|&(s, e)| text[lo + s..lo + e].trim())
                 .filter(|w| !w.is_empty());
             return Some(Cancel::Excluded {
                 words,

@@ -123,14 +123,14 @@ const VOCABULARY: &[Vocabulary] = &[
     },
     Vocabulary {
         id: "open-questions",
-        // "Open points", "Open issues", "Unknowns", "TBD": what is not decided yet.
+        // "Open points", "Unknowns", "TBD": what is not decided yet ("Issues" is often the
+        // problem statement).
         anchors: &[
             "question",
             "unresolved",
             "faq",
             "checklist",
             "point",
-            "issue",
             "unknown",
             "tbd",
         ],
@@ -768,7 +768,6 @@ mod tests {
             ("Rollout plan", "rollout"),
             ("Open Questions", "open-questions"),
             ("Open points", "open-questions"),
-            ("Open issues", "open-questions"),
             ("Unknowns", "open-questions"),
             ("Proposed change", "proposal"),
             ("III. Proposal", "proposal"),
@@ -783,6 +782,8 @@ mod tests {
             "Ask first",
             "Key points",
             "Known issues",
+            "Issues",
+            "The issue",
         ] {
             assert_eq!(section_id(h, none), None, "{h}");
         }

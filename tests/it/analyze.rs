@@ -1236,13 +1236,25 @@ fn a_page_reported_on_raises_no_risk_and_strains_nothing() {
 }
 
 /// A limit's value stated today in one sentence and asked for in a later one decides the
-/// direction, as "72h instead of 24h" does in one: larger relaxes, smaller tightens. A later
-/// value that is only stated (no request, no question) decides nothing, nor does a bare number.
+/// direction, as "72h instead of 24h" does in one: longer relaxes, shorter tightens. Values of
+/// different limits, a question that asks for no value, a value for other people kept as it is
+/// and counts next to a time limit decide nothing; a later unrelated request does not hide it.
 #[test]
 fn a_limit_value_asked_for_after_todays_value_decides_the_direction() {
+    let cue = |a: &Analysis, strained: bool, rule: &str, matched: &str| {
+        let list = if strained {
+            &a.principles.strained
+        } else {
+            &a.principles.supported
+        };
+        (list.iter())
+            .flat_map(|f| &f.evidence)
+            .any(|e| &*e.rule == rule && &*e.matched == matched)
+    };
     let relax = run(
         "The 24h max runtime kills my container every night and I lose progress. \
-                     Could students get 72h max runtime during thesis season?",
+                     Could students get 72h max runtime during thesis season? Please announce \
+                     it on the mailing list.",
     );
     assert!(
         has(&relax, "strains:ephemeral-containers"),
@@ -1250,29 +1262,112 @@ fn a_limit_value_asked_for_after_todays_value_decides_the_direction() {
         relax.principles
     );
     assert!(
-        (relax.principles.strained.iter())
-            .flat_map(|f| &f.evidence)
-            .any(|e| &*e.rule == "direction-relax" && &*e.matched == "72h"),
+        cue(&relax, true, "direction-relax", "72h"),
         "{:?}",
-        relax.principles.strained
+        relax.principles
     );
+    // Read as strained (a keep-alive), turned by the shorter value asked for.
     let tighten = run(
-        "Idle containers keep a card for 2 hours before the idle timeout fires. \
-                       Could the idle timeout be 30 minutes during lab weeks?",
+        "Researchers keep containers alive for 72 hours with a keep-alive. \
+                       Could the keep-alive be 12 hours for students?",
     );
     assert!(
         has(&tighten, "supports:ephemeral-containers"),
         "{:?}",
         tighten.principles
     );
-    assert!(!has(&tighten, "strains:ephemeral-containers"));
-    // Both only stated: no request, no question.
-    let stated = run("Students have a 24h max runtime. Researchers have a 72h max runtime.");
     assert!(
-        !(stated.principles.strained.iter())
-            .flat_map(|f| &f.evidence)
-            .any(|e| &*e.rule == "direction-relax"),
+        cue(&tighten, false, "direction-tighten", "12 hours"),
         "{:?}",
-        stated.principles
+        tighten.principles
+    );
+    for text in [
+        // Both only stated: no request, no question.
+        "Students have a 24h max runtime. Researchers have a 72h max runtime.",
+        // A question that asks for no new value.
+        "Students get a 24h max runtime. Should researchers keep their 72h max runtime?",
+        "Was the max runtime 24h before the upgrade?",
+        // Values of two different limits.
+        "The max runtime is 48h. Could the idle timeout be 2 hours?",
+        // Counts next to a time limit are no durations of it.
+        "Students run 3 jobs a day. Could thesis students run 10 jobs a day?",
+    ] {
+        let a = run(text);
+        assert!(
+            !cue(&a, true, "direction-relax", "2 hours")
+                && !(a.principles.strained.iter().chain(&a.principles.supported))
+                    .flat_map(|f| &f.evidence)
+                    .any(|e| e.rule.starts_with("direction-")
+                        && e.matched.contains(char::is_numeric)),
+            "{text}: {:?}",
+            a.principles
+        );
+    }
+    // Today's value of the same limit is the one compared, not another limit's nearer by.
+    let same = run(
+        "The idle timeout is 1 hour and the max runtime is 48h. My notebook needs a \
+                    keep-alive file so it survives lunch. Could the idle timeout be 2 hours?",
+    );
+    assert!(
+        has(&same, "strains:ephemeral-containers"),
+        "{:?}",
+        same.principles
+    );
+    assert!(
+        !cue(&same, false, "direction-tighten", "2 hours"),
+        "{:?}",
+        same.principles
+    );
+    // A later request that pairs with nothing does not hide the one that does.
+    let two = run(
+        "The 24h max runtime kills my run. Could students get 72h max runtime? \
+                   Could we also get 2 GPUs per max runtime?",
+    );
+    assert!(
+        cue(&two, true, "direction-relax", "72h"),
+        "{:?}",
+        two.principles
+    );
+}
+
+/// A combination asks about its principles only when the text's words bear them out: a
+/// principle only inferred (gpu-efficiency from any GPU impact) does not fire one, as a tier
+/// that is not the text's subject does not.
+#[test]
+fn a_combination_needs_its_principles_read_from_the_text() {
+    let set = ds01_pm::rules::defaults().expect("rules");
+    let combo = (set.combinations.iter())
+        .find(|c| c.id == "capacity-lent-beyond-quota")
+        .expect("the combination");
+    let fires =
+        |a: &Analysis| ds01_pm::analyze::questions::combination_fires(set, a, combo, &a.concerns());
+    let lent = run(
+        "Let users borrow idle GPUs beyond their quota at night and reclaim them when \
+                    others need them.",
+    );
+    assert!(fires(&lent), "{:?}", lent.principles);
+    let bypass = run(
+        "Let researchers bypass the docker wrapper with --privileged to profile their \
+                      GPU kernels.",
+    );
+    // Both concerns are established, gpu-efficiency only by inference.
+    assert!(
+        has(&bypass, "supports:gpu-efficiency"),
+        "{:?}",
+        bypass.principles
+    );
+    assert!(
+        has(&bypass, "strains:multi-tenant-isolation"),
+        "{:?}",
+        bypass.principles
+    );
+    assert!(!fires(&bypass), "{:?}", bypass.principles);
+    assert!(
+        !(bypass.questions.top.iter()).any(|q| q
+            .sources
+            .iter()
+            .any(|s| s == "combo:capacity-lent-beyond-quota")),
+        "{:?}",
+        bypass.questions.top
     );
 }

@@ -126,14 +126,17 @@ fn prose(doc: &Document<'_>, for_analysis: bool) -> String {
 /// canonical sections, the alternatives it rejects, its open questions, checklist items and
 /// placeholder lines), so that the two agree; heading names are the defaults (no
 /// `ds01-pm.toml`). Any other text as it is, but for an issue form's labels
-/// ([`super::form::prose`]). Offsets still point at the text.
+/// ([`super::form::prose`]), and so is a proposal with nothing else (only alternatives or open
+/// questions): its words are all there is to read. Offsets still point at the text.
 pub(crate) fn analysis_prose(text: &str) -> std::borrow::Cow<'_, str> {
     let doc = proposal::scan(text, &[]);
     if doc.sections.iter().any(|s| s.id.is_some()) {
-        std::borrow::Cow::Owned(prose(&doc, true))
-    } else {
-        super::form::prose(text)
+        let p = prose(&doc, true);
+        if !p.trim().is_empty() {
+            return std::borrow::Cow::Owned(p);
+        }
     }
+    super::form::prose(text)
 }
 
 /// The concern analysis of a proposal, as every check that depends on it sees it.
