@@ -388,7 +388,9 @@ pub struct AnalyzeArgs {
     /// The feature description; several words are joined. `-` reads standard input.
     #[arg(value_name = "TEXT", conflicts_with = "file")]
     pub text: Vec<String>,
-    /// Read the description from FILE (plain text or Markdown); `-` is standard input.
+    /// Read the description from FILE (plain text or Markdown); `-` is standard input. A
+    /// Markdown proposal is read as `check` reads it: without its section headings, the
+    /// alternatives it rejects and its open questions.
     #[arg(short, long, value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// Output format.

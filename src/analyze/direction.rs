@@ -443,7 +443,7 @@ fn stated_values(
         let starts = word_starts(text, lo, hi);
         let w = words(text, lo, hi);
         let asks = (text[hi..].starts_with('?')
-            || (d.proposal.as_ref()).is_some_and(|re| re.is_match(sentence.trim_start())))
+            || (d.proposal.as_ref()).is_some_and(|re| proposes(re, text, lo)))
             && w.iter().any(|x| ASKS_FOR.contains(&x.text.as_str()));
         // A limit whose words are a duration themselves ("24h", "a day") names no limit here.
         let named: Vec<(usize, usize)> = (found.into_iter())

@@ -244,6 +244,7 @@ fn ignored_line(
     }
     // The distinct words in order of their first entry, each with its distinct reasons.
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut shown = 0;
     for s in &a.suppressed {
         if let Some((_, reasons)) = groups.iter_mut().find(|(m, _)| *m == s.matched) {
             if !reasons.contains(&s.reason.as_str()) {
@@ -251,11 +252,11 @@ fn ignored_line(
             }
         } else if groups.len() < IGNORED_SHOWN {
             groups.push((&s.matched, vec![&s.reason]));
+        } else {
+            continue;
         }
+        shown += 1;
     }
-    let shown: usize = (a.suppressed.iter())
-        .filter(|s| groups.iter().any(|(m, _)| *m == s.matched))
-        .count();
     let mut parts: Vec<String> = groups
         .iter()
         .map(|(m, reasons)| {
