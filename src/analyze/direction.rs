@@ -522,24 +522,8 @@ fn describes_problem(
     !proposes(re, text, cue.0) && *anywhere.get_or_init(|| text_proposes(re, text))
 }
 
-/// The first piece of a strained finding's evidence when every piece read from the text stands
-/// in a sentence that only describes today's problem ([`describes_problem`]): the strain is the
-/// problem the proposal fixes. None for a finding with no such evidence, or a strain the
-/// direction cues decided.
-fn todays_problem(
-    d: &Direction,
-    text: &str,
-    f: &Finding,
-    anywhere: &std::cell::OnceCell<bool>,
-) -> Option<(usize, usize)> {
-    let mut spans = f.evidence.iter().filter_map(|e| e.span);
-    let first = spans.next()?;
-    let problem = |s: [usize; 2]| describes_problem(d, text, (s[0], s[1]), anywhere);
-    (problem(first) && spans.all(problem)).then_some((first[0], first[1]))
-}
-
 /// Turn supported principles whose limit the text relaxes into strained ones, and strained
-/// principles whose limit it tightens, or that only today's problem strains, into supported ones.
+/// principles whose limit it tightens into supported ones.
 pub(super) fn apply(
     set: &RuleSet,
     text: &str,
@@ -568,29 +552,7 @@ pub(super) fn apply(
             to_supported.push(f);
             false
         }
-        Some(_) => true,
-        // A strain read only from sentences that describe today's problem ("Anyone can export
-        // the bypass variable and skip the wrapper. Only honour it for the admin group.") is
-        // what the proposal fixes, as a relax cue there is.
-        // Not a principle the proposal itself relaxes.
-        None if to_strained.iter().any(|s: &Finding| s.id == f.id) => true,
-        None => match todays_problem(d, text, f, &anywhere) {
-            Some(at) => {
-                let mut f = f.clone();
-                f.evidence.push(Evidence {
-                    rule: "direction-todays-problem".into(),
-                    matched: text[at.0..at.1].into(),
-                    span: Some([at.0, at.1]),
-                    weight: 0.0,
-                    inferred_from: vec![format!("strains:{}", f.id)],
-                    neighbours: Vec::new(),
-                    words: Vec::new(),
-                });
-                to_supported.push(f);
-                false
-            }
-            None => true,
-        },
+        _ => true,
     });
     strained.extend(to_strained);
     supported.extend(to_supported);

@@ -1372,42 +1372,6 @@ fn a_combination_needs_its_principles_read_from_the_text() {
     );
 }
 
-/// A strain read only from sentences that describe today's problem is the problem the proposal
-/// fixes: it supports the principle, with the evidence `direction-todays-problem`. The same
-/// words in the sentence that proposes still strain, and a text that proposes nothing is read
-/// as it is.
-#[test]
-fn a_strain_that_only_describes_todays_problem_supports() {
-    let problem = run(
-        "Anyone can export the bypass variable and their docker commands skip the wrapper. \
-         The wrapper should honour it only for the ds01-admin group and log every use.",
-    );
-    assert!(
-        has(&problem, "supports:multi-tenant-isolation")
-            && !has(&problem, "strains:multi-tenant-isolation"),
-        "{:?}",
-        problem.principles
-    );
-    assert!(
-        (problem.principles.supported.iter())
-            .flat_map(|f| &f.evidence)
-            .any(|e| &*e.rule == "direction-todays-problem" && &*e.matched == "bypass"),
-        "{:?}",
-        problem.principles
-    );
-    for text in [
-        "Let researchers bypass the wrapper for profiling. Today they ask the admin.",
-        "Anyone can export the bypass variable and skip the wrapper.",
-    ] {
-        let a = run(text);
-        assert!(
-            has(&a, "strains:multi-tenant-isolation"),
-            "{text}: {:?}",
-            a.principles
-        );
-    }
-}
-
 /// An exemption granted or asked for strains `ephemeral-containers`; exemptions as they are
 /// kept (listed, warned about, expiring) only touch it.
 #[test]
