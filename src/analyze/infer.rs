@@ -7,7 +7,8 @@
 //! rules; then, stratum 1, the audiences of the components it names, which depend on the
 //! pattern rules alone; then, stratum 2, the audiences it states where no tier is named,
 //! `stated_audience` rules such as "my container", which depend on strata 0 and 1 alone),
-//! never against inferred ones; for a tier, only against the tiers the text or its components
+//! never against inferred ones (and `unless_fired` only against the pattern rules that
+//! matched); for a tier, only against the tiers the text or its components
 //! name or state, not the generic default audiences (first person, "containers"), which are
 //! guesses. So every rule only adds, the set of established
 //! concerns only grows, and the result is the same in whatever order the rules are tried: the
@@ -40,6 +41,9 @@ pub(super) fn run(
     for (i, h) in hits.iter().enumerate() {
         hit.insert(h.rule, i);
     }
+    // The pattern rules that matched the text: `unless_fired` looks only at these, the text's
+    // own words, so it too only keeps a rule from adding and does not depend on order.
+    let matched: Vec<bool> = (0..set.rules.len()).map(|r| hit.contains_key(&r)).collect();
     // Stratum 1: the audiences of the components the text names. They depend only on the
     // pattern rules, and they count as the text's own word on whom a change is for, so the
     // generic defaults ("I", "containers", a user command → students and researchers) yield
@@ -106,7 +110,8 @@ pub(super) fn run(
                 continue;
             }
             let when_ok = rule.when.is_empty() || rule.when.iter().any(|c| now.contains(c));
-            let unless_ok = !rule.unless.iter().any(&blocks);
+            let unless_ok = !rule.unless.iter().any(&blocks)
+                && !rule.unless_fired.iter().any(|&(r, _)| matched[r]);
             if !(when_ok && unless_ok) {
                 continue;
             }

@@ -381,6 +381,11 @@ pub(super) fn rule_detail(r: &Rule) -> String {
     );
     list(
         &mut out,
+        "Not when these rules match the text",
+        r.unless_fired.iter().map(|(_, id)| id.clone()).collect(),
+    );
+    list(
+        &mut out,
         "Signals",
         r.signals
             .iter()

@@ -392,6 +392,8 @@ pub(crate) struct RuleJson<'a> {
     stated_audience: bool,
     when: Vec<String>,
     unless: Vec<String>,
+    /// Ids of the pattern rules whose match keeps this rule from firing.
+    unless_fired: Vec<&'a str>,
     signals: Vec<(String, f64)>,
     questions: &'a [crate::rules::Question],
     options: &'a [crate::rules::DesignOption],
@@ -422,6 +424,7 @@ pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
         stated_audience: r.stated_audience,
         when: r.when.iter().map(ToString::to_string).collect(),
         unless: r.unless.iter().map(ToString::to_string).collect(),
+        unless_fired: r.unless_fired.iter().map(|(_, id)| id.as_str()).collect(),
         signals: r.signals.iter().map(|(c, w)| (c.to_string(), *w)).collect(),
         questions: &r.questions,
         options: &r.options,

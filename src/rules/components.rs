@@ -164,6 +164,7 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
             negatable: follows.is_some(),
             when: Vec::new(),
             unless,
+            unless_fired: Vec::new(),
             signals: spanned(at.clone(), signals),
             questions: Vec::new(),
             options: Vec::new(),

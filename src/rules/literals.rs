@@ -511,6 +511,8 @@ mod tests {
             // Counts led by `\d+`.
             "(?i:\\b(\\d+|one|two|three|four|five) containers? (per",
             "(?i:\\b(\\d+|one|two|three|four|five)[- ]containers?[- ]",
+            // A job's or run's GPU count ("a 4-GPU job"), led by its digits.
+            "(?i:\\b([0-9]+|one|two|three|four|eight|a single)[- ]gpus? (jobs?",
             // Too short or too many case variants to be useful.
             "(?i:\\b(oom|out[- ]of[- ]memory)",
             "(?i:\\b(rais(e|es|ed|ing)|bump",

@@ -1219,6 +1219,8 @@ pub struct Rule {
     pub negatable: bool,
     pub when: Vec<Concern>,
     pub unless: Vec<Concern>,
+    /// Pattern rules (index and id) whose match on the text keeps this rule from firing.
+    pub unless_fired: Vec<(usize, String)>,
     pub signals: Vec<(Concern, f64)>,
     pub questions: Vec<Question>,
     /// The design choices this concern raises, for decision records.
@@ -1249,7 +1251,10 @@ pub struct Rule {
 impl Rule {
     /// Rules with conditions run after the pattern-only rules have established concerns.
     pub fn is_conditional(&self) -> bool {
-        !self.when.is_empty() || !self.unless.is_empty() || self.follows.is_some()
+        !self.when.is_empty()
+            || !self.unless.is_empty()
+            || !self.unless_fired.is_empty()
+            || self.follows.is_some()
     }
 
     /// A question cue (a rule of the `questions` family): it asks and establishes nothing.

@@ -83,6 +83,10 @@ pub(crate) struct RawRule {
     /// Do not fire if any of these concerns is established by pattern evidence.
     #[serde(default)]
     pub(crate) unless: Vec<Spanned<String>>,
+    /// Do not fire if any of these pattern rules (by id) matched the text: what the text's own
+    /// words say it is about ("host GPU access" is isolation, not how GPUs are used).
+    #[serde(default)]
+    pub(crate) unless_fired: Vec<Spanned<String>>,
     /// Concerns this rule signals, with their weights: `{ "layer:L0" = 1.0 }`. Required
     /// except in the `questions` family, whose rules (question cues) only ask.
     #[serde(default = "no_signals")]

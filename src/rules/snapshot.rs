@@ -362,6 +362,7 @@ snap_struct!(Rule {
     negatable,
     when,
     unless,
+    unless_fired,
     signals,
     questions,
     options,

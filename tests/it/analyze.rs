@@ -212,21 +212,26 @@ fn the_summary_never_repeats_a_word() {
     }
 }
 
-/// `--format labels`: one label name per line, from the same reading as the JSON without the
-/// nearest examples' readings, and nothing for a text that was not understood.
+/// `--format labels`: one label name per line, from the rules' reading alone (the JSON of
+/// `--no-examples`: the nearest examples neither add a label nor set one aside), and nothing for
+/// a text that was not understood.
 #[test]
 fn labels_format_prints_one_label_per_line() {
-    let run = |text: &str, format: &str| {
+    let run_with = |text: &str, format: &str, extra: &[&str]| {
         let out = crate::common::ds01()
-            .args(["analyze", "--format", format, text])
+            .args(["analyze", "--format", format])
+            .args(extra)
+            .arg(text)
             .output()
             .expect("run");
         assert!(out.status.success());
         String::from_utf8(out.stdout).expect("utf8")
     };
+    let run = |text: &str, format: &str| run_with(text, format, &[]);
     let text = "Re-enable MIG on two of the four A100s for the spring course";
     let labels = run(text, "labels");
-    let v: serde_json::Value = serde_json::from_str(&run(text, "json")).expect("json");
+    let v: serde_json::Value =
+        serde_json::from_str(&run_with(text, "json", &["--no-examples"])).expect("json");
     let mut expected: Vec<String> = Vec::new();
     for (key, prefix) in [("layers", "layer"), ("tiers", "tier")] {
         for f in v[key].as_array().expect("array") {
@@ -1398,4 +1403,33 @@ fn an_exemption_strains_only_when_granted_or_asked_for() {
             a.principles
         );
     }
+}
+
+#[test]
+fn who_may_reach_a_gpu_is_isolation_not_efficiency() {
+    // Host access grants and device visibility are GPU matters of isolation: the GPU impact
+    // stays, the inference that any GPU impact touches gpu-efficiency does not fire.
+    for text in [
+        "Give one postdoc bare-metal access to the GPUs for a day, closing by itself.",
+        "Set CUDA_VISIBLE_DEVICES inside the container to the UUID of the allocated MIG instance.",
+    ] {
+        let a = run(text);
+        assert_ne!(a.gpu_impact.value, "none", "{text}");
+        assert!(
+            has(&a, "supports:multi-tenant-isolation"),
+            "{text}: {:?}",
+            a.principles
+        );
+        assert!(
+            !has(&a, "supports:gpu-efficiency"),
+            "{text}: {:?}",
+            a.principles
+        );
+    }
+    // Where the text's own words are about use, the principle is read from them, beside access.
+    let a = run("Give a postdoc bare-metal GPU access, and release the card after an hour idle.");
+    assert!(has(&a, "supports:gpu-efficiency"), "{:?}", a.principles);
+    // Without access words, any GPU impact still touches gpu-efficiency.
+    let b = run("Use the 1g.10gb profile on two cards.");
+    assert!(has(&b, "supports:gpu-efficiency"), "{:?}", b.principles);
 }

@@ -460,6 +460,21 @@ fn rules_list_show_check_and_eval() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Stated audience:"));
+    // An inference kept from firing by the rules its text matched lists them, in both forms.
+    ds01()
+        .args(["rules", "show", "infer-gpu-efficiency", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "\"unless_fired\": [\n    \"component-bare-metal-access\"",
+        ));
+    ds01()
+        .args(["rules", "show", "infer-gpu-efficiency"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Not when these rules match the text:\n  component-bare-metal-access",
+        ));
     ds01()
         .args(["rules", "show", "gpu-mgi"])
         .assert()

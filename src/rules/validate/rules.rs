@@ -117,8 +117,11 @@ pub(super) fn rules(
     });
     let mut checks = checks.into_iter();
     let mut follows: Vec<Option<String>> = Vec::new();
+    // Per rule: its file and the ids of `unless_fired`, resolved once all rules are known.
+    let mut unless_fired: Vec<(String, Vec<Spanned<String>>)> = Vec::new();
     for (name, family, raw, location) in raw_rules {
         let mut ctx = ctx_for(sources, newlines, &name);
+        unless_fired.push((name.clone(), raw.unless_fired.clone()));
         let (rule, follow) = rule(
             &mut ctx,
             family,
@@ -139,6 +142,54 @@ pub(super) fn rules(
         if let Some(id) = f {
             rules[i].follows = rules.iter().position(|r| r.id == id);
         }
+    }
+    // `unless_fired` names pattern rules: a conditional rule's firing is not the text's own
+    // words, and would make the outcome depend on the order of inference. Whether a rule is one
+    // is judged from what every rule declares, before any `unless_fired` is resolved, so the
+    // errors do not depend on the order of the rules either.
+    let pattern_rule: Vec<bool> = (rules.iter().zip(&unless_fired))
+        .map(|(r, (_, ids))| {
+            !r.patterns.is_empty()
+                && r.when.is_empty()
+                && r.unless.is_empty()
+                && r.follows.is_none()
+                && ids.is_empty()
+        })
+        .collect();
+    for (i, (name, ids)) in unless_fired.into_iter().enumerate() {
+        if ids.is_empty() {
+            continue;
+        }
+        let mut ctx = ctx_for(sources, newlines, &name);
+        let who = super::Who("rule", &rules[i].id);
+        let mut resolved = Vec::new();
+        for id in &ids {
+            match rules.iter().position(|r| r.id == *id.get_ref()) {
+                Some(j) if !pattern_rule[j] => ctx.push(
+                    id,
+                    format!(
+                        "{who}: `unless_fired` names `{}`, which is not a pattern rule; name a rule with `patterns` and no `when`, `unless` or `unless_fired`",
+                        id.get_ref()
+                    ),
+                ),
+                Some(j) => resolved.push((j, id.get_ref().clone())),
+                None => ctx.push(
+                    id,
+                    format!(
+                        "{who}: `unless_fired` names unknown rule `{}`; see `ds01-pm rules list` for the ids",
+                        id.get_ref()
+                    ),
+                ),
+            }
+        }
+        if rules[i].when.is_empty() {
+            ctx.push(
+                &ids[0],
+                format!("{who}: `unless_fired` needs `when`: it keeps an inference from firing"),
+            );
+        }
+        problems.append(&mut ctx.problems);
+        rules[i].unless_fired = resolved;
     }
     compiled
 }
@@ -294,6 +345,7 @@ fn rule(
         negatable: raw.negatable,
         when,
         unless,
+        unless_fired: Vec::new(),
         signals,
         questions: rule_questions,
         options,
