@@ -41,9 +41,6 @@ pub(super) fn run(
     for (i, h) in hits.iter().enumerate() {
         hit.insert(h.rule, i);
     }
-    // The pattern rules that matched the text: `unless_fired` looks only at these, the text's
-    // own words, so it too only keeps a rule from adding and does not depend on order.
-    let matched: Vec<bool> = (0..set.rules.len()).map(|r| hit.contains_key(&r)).collect();
     // Stratum 1: the audiences of the components the text names. They depend only on the
     // pattern rules, and they count as the text's own word on whom a change is for, so the
     // generic defaults ("I", "containers", a user command → students and researchers) yield
@@ -110,8 +107,10 @@ pub(super) fn run(
                 continue;
             }
             let when_ok = rule.when.is_empty() || rule.when.iter().any(|c| now.contains(c));
+            // `unless_fired` names pattern rules only (validated), which enter `hit` from the
+            // text's own words and never from a round: it too only keeps a rule from adding.
             let unless_ok = !rule.unless.iter().any(&blocks)
-                && !rule.unless_fired.iter().any(|&(r, _)| matched[r]);
+                && !rule.unless_fired.iter().any(|(r, _)| hit.contains_key(r));
             if !(when_ok && unless_ok) {
                 continue;
             }
