@@ -379,7 +379,7 @@ fn check(files: &[(String, String)], problems: &mut Vec<String>) {
                     "{who}: a question cue (a rule in the `questions` family) takes no `options`"
                 ));
             }
-            if !cue && r.signals.get_ref().is_empty() {
+            if !cue && !r.tells && r.signals.get_ref().is_empty() {
                 problems.push(format!("{who}: `signals` must name at least one concern"));
             }
             let named = r

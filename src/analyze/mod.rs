@@ -564,6 +564,10 @@ struct Scores {
     /// ("the guide still says") to the end of its sentence or the writer's turn (see
     /// [`reported_content`]). Empty for most texts.
     reported: Vec<(usize, usize)>,
+    /// Byte ranges of the content of a message a command or wizard is asked to give: from the
+    /// match of a `tells` rule ("the wizard should tell you that") to the end of its sentence
+    /// or the writer's turn. Empty for most texts.
+    told: Vec<(usize, usize)>,
 }
 
 /// The concerns whose evidence reached their threshold, sorted (the keys of
@@ -830,10 +834,11 @@ fn reported_content(
     set: &RuleSet,
     text: &str,
     spans: &BTreeMap<usize, Vec<(usize, usize)>>,
+    marks: impl Fn(&Rule) -> bool,
 ) -> Vec<(usize, usize)> {
     spans
         .iter()
-        .filter(|(r, _)| set.rules[**r].reports)
+        .filter(|(r, _)| marks(&set.rules[**r]))
         .flat_map(|(_, v)| v.iter())
         .map(|&(s, e)| {
             let end = sentence_bounds(text, s, e).1;
@@ -896,7 +901,8 @@ fn rules_on_spans(
         None => (false, Vec::new()),
     };
     // Set before any hit is counted: a hit inside a document's reported content counts less.
-    scores.reported = reported_content(set, text, spans);
+    scores.reported = reported_content(set, text, spans, |r| r.reports);
+    scores.told = reported_content(set, text, spans, |r| r.tells);
     for h in &hits {
         scores.add(h.rule, &set.rules[h.rule], &h.evidence);
     }
@@ -988,7 +994,8 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
         v
     };
 
-    let (layers, mut secondary) = split_secondary_layers(findings(Kind::Layer));
+    let (mut layers, mut secondary) = split_secondary_layers(findings(Kind::Layer));
+    secondary.extend(set_aside_told_host_layer(&mut layers, &scores.told));
     // Readings set aside before cancelled hits (see `Suppressed`).
     secondary.extend(suppressed);
     let suppressed = secondary;
@@ -1101,6 +1108,41 @@ fn split_secondary_layers(layers: Vec<Finding>) -> (Vec<Finding>, Vec<Suppressed
         })
         .collect();
     (keep, suppressed)
+}
+
+/// The host layer (L0) read only inside the content of a message a command or wizard is asked
+/// to give ("the setup wizard should tell you that idle containers get stopped"): the message
+/// describes the host's mechanism and does not change it. Set aside when a user layer (L2-L4)
+/// is read outside the message; kept when any of its evidence lies elsewhere or was inferred.
+fn set_aside_told_host_layer(
+    layers: &mut Vec<Finding>,
+    told: &[(usize, usize)],
+) -> Vec<Suppressed> {
+    if told.is_empty() {
+        return Vec::new();
+    }
+    let inside = |e: &Evidence| {
+        e.span
+            .is_some_and(|[s, t]| told.iter().any(|&(lo, hi)| lo <= s && t <= hi))
+    };
+    let user_layer_outside = layers.iter().any(|f| {
+        matches!(f.id.as_str(), "L2" | "L3" | "L4")
+            && f.evidence.iter().any(|e| e.span.is_some() && !inside(e))
+    });
+    let Some(at) = layers.iter().position(|f| f.id == "L0") else {
+        return Vec::new();
+    };
+    let host = &layers[at];
+    if !user_layer_outside || host.evidence.is_empty() || !host.evidence.iter().all(inside) {
+        return Vec::new();
+    }
+    let host = layers.remove(at);
+    set_aside(
+        &host,
+        "what a command or wizard is asked to tell: L0 was read only in the content of the message, which describes the host's mechanism without changing it".to_owned(),
+    )
+    .into_iter()
+    .collect()
 }
 
 /// A reading set aside, shown by the first words it was read from; `None` for a reading with
@@ -2119,6 +2161,41 @@ mod tests {
         );
         // The premise was not there before the channel: not the channel's doing.
         assert!(inferred_efficiency(&run("none", &[])));
+    }
+
+    /// The host layer a wizard or command is only asked to describe is set aside, shown with
+    /// its reason; the same mechanism named outside the message, or with no user layer read,
+    /// keeps it.
+    #[test]
+    fn a_host_layer_only_in_what_a_wizard_is_asked_to_tell_is_set_aside() {
+        let set = crate::rules::defaults().expect("defaults");
+        let layers = |text: &str| -> (Vec<String>, Vec<String>) {
+            let a = super::read_rules(set, text);
+            let ids = a.layers.iter().map(|f| f.id.clone()).collect();
+            let why = a.suppressed.iter().map(|s| s.reason.clone()).collect();
+            (ids, why)
+        };
+        let told =
+            "The setup wizard should tell you that idle containers get stopped after half an hour.";
+        let (ids, why) = layers(told);
+        assert_eq!(ids, ["L4"], "{why:?}");
+        assert!(
+            why.iter()
+                .any(|w| w.starts_with("what a command or wizard is asked to tell: L0")),
+            "{why:?}"
+        );
+        // The mechanism itself is the subject of another sentence: the host layer stays.
+        let (ids, _) = layers(
+            "Idle containers get stopped after half an hour by the cron job. The setup wizard should tell you that idle containers get stopped.",
+        );
+        assert!(
+            ids.contains(&"L0".to_owned()) && ids.contains(&"L4".to_owned()),
+            "{ids:?}"
+        );
+        // No user layer is read outside the message: nothing is set aside.
+        let (ids, _) =
+            layers("Please tell users that idle containers get stopped after half an hour.");
+        assert!(ids.contains(&"L0".to_owned()), "{ids:?}");
     }
 
     /// A long exclude alternation is named by its start and length, as rule errors name a

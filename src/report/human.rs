@@ -437,6 +437,18 @@ pub(super) fn rule_detail(r: &Rule) -> String {
             "",
         ));
     }
+    if r.tells {
+        out.push('\n');
+        out.push_str(&wrap(
+            "Marks a message a command, wizard or notice is asked to give: from its match to \
+             the end of the sentence (or to a turn such as \"but\", \"so\", \"please\" or a \
+             semicolon), the text is the message's content. A host layer (L0) read only there \
+             is what the message describes, and is set aside when a user layer (L2-L4) is read \
+             outside it.",
+            96,
+            "",
+        ));
+    }
     if r.default_audience {
         out.push('\n');
         out.push_str(&wrap(

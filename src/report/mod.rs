@@ -384,6 +384,9 @@ pub(crate) struct RuleJson<'a> {
     context: bool,
     /// A report of what a document says: GPU evidence in the rest of its sentence is context.
     reports: bool,
+    /// A message a command is asked to give: a host layer read only in its content is set
+    /// aside when a user layer is read outside it.
+    tells: bool,
     /// A default audience: it yields to the admin's own tooling.
     default_audience: bool,
     /// Names the admin's own tooling: default audiences yield to it.
@@ -419,6 +422,7 @@ pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
         negatable: r.negatable,
         context: r.context,
         reports: r.reports,
+        tells: r.tells,
         default_audience: r.default_audience,
         admin_tooling: r.admin_tooling,
         stated_audience: r.stated_audience,

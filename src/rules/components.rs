@@ -174,6 +174,7 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
             },
             context: true,
             reports: false,
+            tells: false,
             // A component's audience is what the text says by naming it only when it names
             // no user tier: a default that yields to the admin's tooling.
             default_audience: follows.is_some(),

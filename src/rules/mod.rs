@@ -1238,6 +1238,10 @@ pub struct Rule {
     /// writer's turn (see `reported_content`), the text is that document's content, and GPU
     /// evidence lying wholly there is context.
     pub reports: bool,
+    /// A message a command or wizard is asked to give: from its match to the end of the
+    /// sentence or the writer's turn, the text is the message's content, and a host layer
+    /// (L0) read only there is set aside when a user layer is read outside it.
+    pub tells: bool,
     /// A default audience (first person, "containers", a component's users): it yields to
     /// `admin_tooling` evidence when the text names no user tier, user command or wizard.
     pub default_audience: bool,

@@ -110,6 +110,13 @@ pub(crate) struct RawRule {
     /// as context.
     #[serde(default)]
     pub(crate) reports: bool,
+    /// A message a command, wizard or notice is asked to give ("the wizard should tell you
+    /// that ...", "say which group I landed in"): from its match to the end of the sentence,
+    /// or to the writer's turn, the text is that message's content. A host layer (L0) read
+    /// only there is what the message describes, not a change to it: it is set aside when a
+    /// user layer (L2-L4) is read outside the message.
+    #[serde(default)]
+    pub(crate) tells: bool,
     /// A default audience: the rule names students and researchers only because nothing more
     /// specific was said (first person, "containers", "users"). It yields when the text is
     /// about the admin's own tooling (`admin_tooling`) and names no user tier, user command or

@@ -372,6 +372,7 @@ snap_struct!(Rule {
     follows,
     context,
     reports,
+    tells,
     default_audience,
     admin_tooling,
     stated_audience,

@@ -236,6 +236,9 @@ fn rule(
     let signals = if cue {
         question_cue(ctx, &raw, &who);
         Vec::new()
+    } else if raw.tells && raw.signals.get_ref().is_empty() {
+        // A `tells` rule marks where a message's content starts; it need read nothing itself.
+        Vec::new()
     } else {
         signals(ctx, labels, &raw.signals, &raw.id, &who)
     };
@@ -253,6 +256,9 @@ fn rule(
     }
     if raw.reports && !cue {
         reports_rule(ctx, &raw, &signals, &who);
+    }
+    if raw.tells && !cue {
+        tells_rule(ctx, &raw, &who);
     }
     if raw.stated_audience && !cue {
         let tiers_only = |cs: &[Concern]| cs.iter().all(|c| c.kind == Kind::Tier);
@@ -355,6 +361,7 @@ fn rule(
         follows: None,
         context: raw.context,
         reports: raw.reports,
+        tells: raw.tells,
         default_audience: raw.default_audience,
         admin_tooling: raw.admin_tooling,
         stated_audience: raw.stated_audience,
@@ -438,7 +445,7 @@ fn signals(
     if raw.get_ref().is_empty() {
         // Not given at all: point at the rule.
         let msg = format!(
-            "{who}: `signals` must name at least one concern (only a question cue, in the `questions` family, has none)"
+            "{who}: `signals` must name at least one concern (only a question cue, in the `questions` family, and a `tells` rule, which marks where a message's content starts, may have none)"
         );
         if raw.span().is_empty() {
             ctx.push(id, msg);
@@ -473,11 +480,32 @@ fn question_cue(ctx: &mut Ctx<'_>, raw: &RawRule, who: &dyn std::fmt::Display) {
         (raw.stated_audience, "stated_audience"),
         (raw.admin_tooling, "admin_tooling"),
         (raw.reports, "reports"),
+        (raw.tells, "tells"),
     ];
     for (_, key) in flags.iter().filter(|(set, _)| *set) {
         ctx.push(
             &raw.id,
             format!("{who}: {CUE} takes no `{key}`: it shapes a reading or a decision, and a cue reads nothing"),
+        );
+    }
+}
+
+/// The checks of a `tells` rule: it marks where a message's content starts, so it needs
+/// patterns of its own and no conditions.
+fn tells_rule(ctx: &mut Ctx<'_>, raw: &RawRule, who: &dyn std::fmt::Display) {
+    if raw.patterns.is_empty() {
+        ctx.push(
+            &raw.id,
+            format!(
+                "{who}: `tells` needs `patterns` of its own: they mark where the content of a message a command is asked to give starts"
+            ),
+        );
+    } else if !raw.when.is_empty() || !raw.unless.is_empty() {
+        ctx.push(
+            &raw.id,
+            format!(
+                "{who}: a `tells` rule cannot have `when` or `unless`: it marks where a message's content starts, wherever it matches"
+            ),
         );
     }
 }
