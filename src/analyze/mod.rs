@@ -830,11 +830,16 @@ fn yielded_audiences(
 /// Where the text reports what a document says: from each hit of a `reports` rule to the end
 /// of its sentence, or to where the writer turns to their own request first ("the wiki says
 /// MIG is off, but please give researchers priority").
+///
+/// The same for the content of a message a command is asked to give (`tells` rules, with
+/// `more_turns`): it also ends where the writer adds a request of their own (", and", "and
+/// fix ...", a second "should").
 fn reported_content(
     set: &RuleSet,
     text: &str,
     spans: &BTreeMap<usize, Vec<(usize, usize)>>,
     marks: impl Fn(&Rule) -> bool,
+    more_turns: &[&str],
 ) -> Vec<(usize, usize)> {
     spans
         .iter()
@@ -842,10 +847,27 @@ fn reported_content(
         .flat_map(|(_, v)| v.iter())
         .map(|&(s, e)| {
             let end = sentence_bounds(text, s, e).1;
-            (s, e + report_turn(&text[e..end]).unwrap_or(end - e))
+            let rest = &text[e..end];
+            let lower = rest.to_ascii_lowercase();
+            let more = more_turns.iter().filter_map(|t| lower.find(t)).min();
+            let turn = report_turn(rest).into_iter().chain(more).min();
+            (s, e + turn.unwrap_or(end - e))
         })
         .collect()
 }
+
+/// Where the content of a message asked for hands over to another request of the writer's.
+const MESSAGE_TURNS: [&str; 9] = [
+    ", and ",
+    " and fix",
+    " and make",
+    " and add",
+    " and change",
+    " and also",
+    " should ",
+    " must ",
+    " needs to ",
+];
 
 /// Where a reported clause hands over to the writer's own words: a semicolon, or a turn such
 /// as "but", "so", "instead", "please" or "rather". Byte offset in `rest`, if any.
@@ -901,8 +923,8 @@ fn rules_on_spans(
         None => (false, Vec::new()),
     };
     // Set before any hit is counted: a hit inside a document's reported content counts less.
-    scores.reported = reported_content(set, text, spans, |r| r.reports);
-    scores.told = reported_content(set, text, spans, |r| r.tells);
+    scores.reported = reported_content(set, text, spans, |r| r.reports, &[]);
+    scores.told = reported_content(set, text, spans, |r| r.tells, &MESSAGE_TURNS);
     for h in &hits {
         scores.add(h.rule, &set.rules[h.rule], &h.evidence);
     }
@@ -994,8 +1016,12 @@ fn read_rules(set: &RuleSet, text: &str) -> Analysis {
         v
     };
 
-    let (mut layers, mut secondary) = split_secondary_layers(findings(Kind::Layer));
-    secondary.extend(set_aside_told_host_layer(&mut layers, &scores.told));
+    // The host layer read only in a message a command is asked to give goes first, so that
+    // the user layer it leaves is not taken as secondary to it.
+    let mut all_layers = findings(Kind::Layer);
+    let told = set_aside_told_host_layer(&mut all_layers, &scores.told);
+    let (layers, mut secondary) = split_secondary_layers(all_layers);
+    secondary.extend(told);
     // Readings set aside before cancelled hits (see `Suppressed`).
     secondary.extend(suppressed);
     let suppressed = secondary;
@@ -2192,6 +2218,21 @@ mod tests {
             ids.contains(&"L0".to_owned()) && ids.contains(&"L4".to_owned()),
             "{ids:?}"
         );
+        // A long message names several host mechanisms: the wizard is not taken as secondary.
+        let (ids, _) = layers(
+            "user-setup should explain that the docker wrapper puts every container in your cgroup slice and that the idle-timeout cron stops idle ones.",
+        );
+        assert_eq!(ids, ["L4"]);
+        // The writer's own second request is not the message's content.
+        let (ids, _) = layers(
+            "Make container deploy say which GPU you got, and fix the GPU allocator so it stops handing out the same MIG slice twice.",
+        );
+        assert!(ids.contains(&"L0".to_owned()), "{ids:?}");
+        // An indicative report of what a command prints is a symptom, not a message asked for.
+        let (ids, _) = layers(
+            "container deploy tells me 'You have 4 MIG partition(s) allocated' though the GPU allocator gave me one.",
+        );
+        assert!(ids.contains(&"L0".to_owned()), "{ids:?}");
         // No user layer is read outside the message: nothing is set aside.
         let (ids, _) =
             layers("Please tell users that idle containers get stopped after half an hour.");

@@ -441,10 +441,11 @@ pub(super) fn rule_detail(r: &Rule) -> String {
         out.push('\n');
         out.push_str(&wrap(
             "Marks a message a command, wizard or notice is asked to give: from its match to \
-             the end of the sentence (or to a turn such as \"but\", \"so\", \"please\" or a \
-             semicolon), the text is the message's content. A host layer (L0) read only there \
-             is what the message describes, and is set aside when a user layer (L2-L4) is read \
-             outside it.",
+             the end of the sentence (or to a turn such as \"but\", \", so\", \"please\", \
+             \", and\", a second \"should\" or a semicolon), the text is the message's content. \
+             A host layer (L0) read only there is what the message describes, and is set aside \
+             when a user layer (L2-L4) is read outside it; the other readings of those words \
+             stay.",
             96,
             "",
         ));

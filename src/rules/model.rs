@@ -88,7 +88,8 @@ pub(crate) struct RawRule {
     #[serde(default)]
     pub(crate) unless_fired: Vec<Spanned<String>>,
     /// Concerns this rule signals, with their weights: `{ "layer:L0" = 1.0 }`. Required
-    /// except in the `questions` family, whose rules (question cues) only ask.
+    /// except in the `questions` family, whose rules (question cues) only ask, and absent from
+    /// a `tells` rule, which only marks where a message's content starts.
     #[serde(default = "no_signals")]
     pub(crate) signals: Spanned<BTreeMap<String, f64>>,
     #[serde(default)]

@@ -348,7 +348,8 @@ fn rule(
         why: raw.why,
         patterns,
         exclude,
-        negatable: raw.negatable,
+        // A message not given ("without ever being told that") is still the message asked for.
+        negatable: raw.negatable && !raw.tells,
         when,
         unless,
         unless_fired: Vec::new(),
@@ -490,50 +491,62 @@ fn question_cue(ctx: &mut Ctx<'_>, raw: &RawRule, who: &dyn std::fmt::Display) {
     }
 }
 
-/// The checks of a `tells` rule: it marks where a message's content starts, so it needs
-/// patterns of its own and no conditions.
-fn tells_rule(ctx: &mut Ctx<'_>, raw: &RawRule, who: &dyn std::fmt::Display) {
+/// The checks of a rule that marks where some content starts (`reports`: a document's reported
+/// content; `tells`: a message a command is asked to give): it needs patterns of its own and
+/// no conditions, since it marks that content wherever it matches.
+fn marks_content(
+    ctx: &mut Ctx<'_>,
+    raw: &RawRule,
+    who: &dyn std::fmt::Display,
+    key: &str,
+    content: &str,
+) {
     if raw.patterns.is_empty() {
         ctx.push(
             &raw.id,
-            format!(
-                "{who}: `tells` needs `patterns` of its own: they mark where the content of a message a command is asked to give starts"
-            ),
+            format!("{who}: `{key}` needs `patterns` of its own: they mark where {content} starts"),
         );
     } else if !raw.when.is_empty() || !raw.unless.is_empty() {
         ctx.push(
             &raw.id,
             format!(
-                "{who}: a `tells` rule cannot have `when` or `unless`: it marks where a message's content starts, wherever it matches"
+                "{who}: a `{key}` rule cannot have `when` or `unless`: it marks where {content} starts, wherever it matches"
             ),
         );
     }
 }
 
-/// The checks of a `reports` rule: it marks where a document's reported content starts, so it
-/// needs patterns of its own and no conditions, and it is the `gpu:none` cue that outweighs
-/// what it reports.
+/// The checks of a `tells` rule: it marks where a message's content starts, and reads nothing
+/// itself (its own words lie in that content), nor reports a document.
+fn tells_rule(ctx: &mut Ctx<'_>, raw: &RawRule, who: &dyn std::fmt::Display) {
+    marks_content(ctx, raw, who, "tells", "a message's content");
+    if !raw.signals.get_ref().is_empty() {
+        ctx.push(
+            &raw.signals,
+            format!(
+                "{who}: a `tells` rule takes no `signals`: it only marks where a message's content starts, and its own words lie in that content"
+            ),
+        );
+    }
+    if raw.reports {
+        ctx.push(
+            &raw.id,
+            format!(
+                "{who}: a rule cannot both `tells` and `reports`: a message a command is asked to give is not a document's reported content"
+            ),
+        );
+    }
+}
+
+/// The checks of a `reports` rule: it marks where a document's reported content starts, and it
+/// is the `gpu:none` cue that outweighs what it reports.
 fn reports_rule(
     ctx: &mut Ctx<'_>,
     raw: &RawRule,
     signals: &[(Concern, f64)],
     who: &dyn std::fmt::Display,
 ) {
-    if raw.patterns.is_empty() {
-        ctx.push(
-            &raw.id,
-            format!(
-                "{who}: `reports` needs `patterns` of its own: they mark where a document's reported content starts"
-            ),
-        );
-    } else if !raw.when.is_empty() || !raw.unless.is_empty() {
-        ctx.push(
-            &raw.id,
-            format!(
-                "{who}: a `reports` rule cannot have `when` or `unless`: it marks where a document's reported content starts, wherever it matches"
-            ),
-        );
-    }
+    marks_content(ctx, raw, who, "reports", "a document's reported content");
     if !signals
         .iter()
         .any(|(c, w)| c.kind == Kind::Gpu && c.id == "none" && *w > 0.0)
