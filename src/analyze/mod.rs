@@ -847,11 +847,10 @@ fn reported_content(
         .flat_map(|(_, v)| v.iter())
         .map(|&(s, e)| {
             let end = sentence_bounds(text, s, e).1;
-            let rest = &text[e..end];
-            let lower = rest.to_ascii_lowercase();
-            let more = more_turns.iter().filter_map(|t| lower.find(t)).min();
-            let turn = report_turn(rest).into_iter().chain(more).min();
-            (s, e + turn.unwrap_or(end - e))
+            (
+                s,
+                e + report_turn(&text[e..end], more_turns).unwrap_or(end - e),
+            )
         })
         .collect()
 }
@@ -870,8 +869,9 @@ const MESSAGE_TURNS: [&str; 9] = [
 ];
 
 /// Where a reported clause hands over to the writer's own words: a semicolon, or a turn such
-/// as "but", "so", "instead", "please" or "rather". Byte offset in `rest`, if any.
-fn report_turn(rest: &str) -> Option<usize> {
+/// as "but", "so", "instead", "please" or "rather", or one of `more`. Byte offset in `rest`,
+/// if any.
+fn report_turn(rest: &str, more: &[&str]) -> Option<usize> {
     const TURNS: [&str; 7] = [
         " but ",
         ", so ",
@@ -885,6 +885,7 @@ fn report_turn(rest: &str) -> Option<usize> {
     let semicolon = lower.find(';');
     TURNS
         .iter()
+        .chain(more)
         .filter_map(|t| lower.find(t))
         .chain(semicolon)
         .min()

@@ -117,11 +117,15 @@ pub(super) fn rules(
     });
     let mut checks = checks.into_iter();
     let mut follows: Vec<Option<String>> = Vec::new();
-    // Per rule: its file and the ids of `unless_fired`, resolved once all rules are known.
-    let mut unless_fired: Vec<(String, Vec<Spanned<String>>)> = Vec::new();
-    for (name, family, raw, location) in raw_rules {
+    // The rules that name `unless_fired` (their index, file and ids), resolved once all rules
+    // are known.
+    let mut unless_fired: Vec<(usize, String, Vec<Spanned<String>>)> = Vec::new();
+    for (name, family, mut raw, location) in raw_rules {
         let mut ctx = ctx_for(sources, newlines, &name);
-        unless_fired.push((name.clone(), raw.unless_fired.clone()));
+        let ids = std::mem::take(&mut raw.unless_fired);
+        if !ids.is_empty() {
+            unless_fired.push((compiled.rules.len(), name.clone(), ids));
+        }
         let (rule, follow) = rule(
             &mut ctx,
             family,
@@ -147,19 +151,16 @@ pub(super) fn rules(
     // words, and would make the outcome depend on the order of inference. Whether a rule is one
     // is judged from what every rule declares, before any `unless_fired` is resolved, so the
     // errors do not depend on the order of the rules either.
-    let pattern_rule: Vec<bool> = (rules.iter().zip(&unless_fired))
-        .map(|(r, (_, ids))| {
+    let pattern_rule: Vec<bool> = (rules.iter().enumerate())
+        .map(|(i, r)| {
             !r.patterns.is_empty()
                 && r.when.is_empty()
                 && r.unless.is_empty()
                 && r.follows.is_none()
-                && ids.is_empty()
+                && !unless_fired.iter().any(|(k, _, _)| *k == i)
         })
         .collect();
-    for (i, (name, ids)) in unless_fired.into_iter().enumerate() {
-        if ids.is_empty() {
-            continue;
-        }
+    for (i, name, ids) in unless_fired {
         let mut ctx = ctx_for(sources, newlines, &name);
         let who = super::Who("rule", &rules[i].id);
         let mut resolved = Vec::new();
