@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use super::neighbour_terms;
 
-/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh51.toml` to
-/// `ds01-fresh53.toml` are not among them: they were labelled blind to measure the program, and
+/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh54.toml` to
+/// `ds01-fresh56.toml` are not among them: they were labelled blind to measure the program, and
 /// are only measured. (fresh4, fresh5 and fresh6 were measured blind through round 8 and joined
 /// the examples in round 9; fresh9 and fresh10 were measured once untuned and joined them in
 /// round 11; fresh14-20 were measured once untuned and joined them in round 17, fresh21-24 in
@@ -20,7 +20,8 @@ use super::neighbour_terms;
 /// fresh39-41, measured blind in round 25 and read in round 26, joined them in round 26;
 /// fresh42-44, measured blind in round 26 and read in round 27, joined them in round 27;
 /// fresh45-47, measured blind in round 27 and read in round 28, joined them in round 28;
-/// fresh48-50, measured blind in round 28 and read in round 29, joined them in round 29.)
+/// fresh48-50, measured blind in round 28 and read in round 29, joined them in round 29;
+/// fresh51-53, measured blind in round 29 and read in round 30, joined them in round 30.)
 pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-dev.toml",
     "fixtures/eval/ds01-train.toml",
@@ -80,6 +81,9 @@ pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-fresh48.toml",
     "fixtures/eval/ds01-fresh49.toml",
     "fixtures/eval/ds01-fresh50.toml",
+    "fixtures/eval/ds01-fresh51.toml",
+    "fixtures/eval/ds01-fresh52.toml",
+    "fixtures/eval/ds01-fresh53.toml",
 ];
 
 #[derive(serde::Deserialize)]
