@@ -813,10 +813,10 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
                 }
             }
         }
-        // The GPU impact is the rules' unless the word model reads another value at 0.8 or
+        // The GPU impact is the rules' unless the word model reads another value at 0.75 or
         // more: then its evidence says so, the rules' contest stays, and the rules' value is
         // listed under "Ignored" by its first words. Where the rules' none stands on no
-        // evidence, the model may read a value other than none at 0.6 or more, setting nothing
+        // evidence, the model may read a value other than none at 0.5 or more, setting nothing
         // aside.
         if alone.gpu_impact != full.gpu_impact {
             gpu_changed += 1;
@@ -828,7 +828,11 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
             let e = &g.evidence[0];
             assert_eq!(&*e.rule, "word-model", "{text}");
             let unread = alone.gpu_impact.evidence.is_empty();
-            let floor = if unread { 0.6 } else { 0.8 };
+            let floor = if unread {
+                ds01_pm::analyze::word_model::GPU_UNREAD_AT
+            } else {
+                ds01_pm::analyze::word_model::GPU_AT
+            };
             assert!(
                 e.weight >= floor - 0.005 && e.weight <= 1.0,
                 "{text}: {}",
