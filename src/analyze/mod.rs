@@ -1424,10 +1424,10 @@ fn examples_apply(set: &RuleSet, text: &str, a: &mut Analysis) {
 /// Apply the word model ([`word_model`]) after the nearest examples: set aside the rules'
 /// layers, tiers and touched principles it dissents from ([`word_model::Reading::dissent`]),
 /// each shown by the words behind it ([`words_behind`]; a field is never emptied, but the
-/// rules' last reading may go where the nearest examples added one); then add the layers, tiers and
-/// principles it gives at least [`neighbours::Field::add_at`] that no rule read or cancelled
-/// and the nearest examples did not set aside, with the words that weighed most and the
-/// nearest examples that carry them as evidence; then its GPU impact ([`model_gpu`]).
+/// rules' last reading may go where the nearest examples added one); then add the layers,
+/// tiers and principles it gives at least [`neighbours::Field::add_at`] that no rule read or
+/// cancelled and the nearest examples did not set aside, with the words that weighed most and
+/// the nearest examples that carry them as evidence; then its GPU impact ([`model_gpu`]).
 fn model_apply(
     set: &RuleSet,
     model: &word_model::Reading,

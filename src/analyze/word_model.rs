@@ -47,13 +47,13 @@ impl Field {
     }
 
     /// The probability at which the model adds a label of this field the rules did not read.
-    /// Chosen by five-fold cross-validation on the indexed sets in
-    /// round 15 (README): a tier at 0.7 and a principle at 0.5, and no layer then (on 1,311
-    /// examples the layers it would add were wrong as often as right). Round 30 measured layers
-    /// again on 2,883 examples, cross-fitted over the 61 indexed sets: at 0.75 the layers it adds
-    /// change 43 items' reading, 29 for the better and 14 for the worse (layers' F1 0.861 ->
-    /// 0.864; 0.7 and 0.8: 0.864, 0.9: 0.863), so it adds a layer at 0.75. Tiers and principles
-    /// at other thresholds (0.6 and 0.8; 0.4 and 0.6) moved by at most 0.002.
+    /// Chosen by five-fold cross-validation on the indexed sets in round 15 (README): a tier at
+    /// 0.7 and a principle at 0.5, and no layer then (on 1,311 examples the layers it would add
+    /// were wrong as often as right). Round 30 measured layers again on 2,883 examples,
+    /// cross-fitted over the 61 indexed sets: at 0.75 the layers it adds change 43 items'
+    /// reading, 29 for the better and 14 for the worse (layers' F1 0.861 -> 0.864; 0.7 and 0.8:
+    /// 0.864, 0.9: 0.863), so it adds a layer at 0.75. Tiers and principles at other thresholds
+    /// (0.6 and 0.8; 0.4 and 0.6) moved by at most 0.002.
     pub fn add_at(self) -> f64 {
         match self {
             Self::Layers => 0.75,
@@ -79,12 +79,12 @@ impl Field {
 pub const GPU_AT: f64 = 0.75;
 
 /// The probability at which the model gives a GPU impact where the rules' `none` stands on no
-/// evidence (no GPU signal reached the threshold: the absence of a reading, not one). Chosen in round 16 on the
-/// indexed sets (cross-fitted): at 0.6 its readings there were right 5 times and never wrong,
-/// at 0.5 right 5 and wrong 2; on the blind sets right 3 times of 3. Round 30, on 2,883
-/// examples over the 61 indexed sets (with [`GPU_AT`] at 0.75): at 0.5 it changes 13 more
-/// readings, 10 for the better and 3 for the worse (GPU impact 0.882 -> 0.884; 0.45: 0.886,
-/// 0.55: 0.883), so it gives one at 0.5.
+/// evidence (no GPU signal reached the threshold: the absence of a reading, not one). Chosen
+/// in round 16 on the indexed sets (cross-fitted): at 0.6 its readings there were right 5
+/// times and never wrong, at 0.5 right 5 and wrong 2; on the blind sets right 3 times of 3.
+/// Round 30, on 2,883 examples over the 61 indexed sets (with [`GPU_AT`] at 0.75): at 0.5 it
+/// changes 13 more readings, 10 for the better and 3 for the worse (GPU impact 0.882 ->
+/// 0.884; 0.45: 0.886, 0.55: 0.883), so it gives one at 0.5.
 pub const GPU_UNREAD_AT: f64 = 0.5;
 
 /// A label carried by under this share of the examples (in the model of all of them, so that

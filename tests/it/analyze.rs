@@ -623,6 +623,7 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
     let mut withdrawn = 0;
     let mut gpu_changed = 0;
     let mut gpu_unread = 0;
+    let mut model_layers = 0;
     for text in labelled_descriptions() {
         let alone = run(&text);
         let full = ds01_pm::analyze::analyze_with(set, &text, ds01_pm::analyze::Channels::ALL);
@@ -793,6 +794,9 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
                     );
                 } else {
                     assert_eq!(&*e.rule, "word-model", "{text}");
+                    if field == "layers" {
+                        model_layers += 1;
+                    }
                     // At least the field's probability, with the words that weighed most.
                     let least = channel_field(field).add_at();
                     assert!(
@@ -917,6 +921,8 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
     // The channel does add and set aside readings on this corpus (the test would be empty
     // otherwise).
     assert!(added > 20, "only {added} statistical readings");
+    // The word model adds layers too (at its layer threshold, checked above).
+    assert!(model_layers > 0, "the word model added no layer");
     assert!(set_aside > 20, "only {set_aside} readings set aside");
     // Conclusions withdrawn with their premises (a GPU impact the word model replaced).
     assert!(withdrawn >= 3, "only {withdrawn} inferences withdrawn");
