@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use super::neighbour_terms;
 
-/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh54.toml` to
-/// `ds01-fresh56.toml` are not among them: they were labelled blind to measure the program, and
+/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh57.toml` to
+/// `ds01-fresh59.toml` are not among them: they were labelled blind to measure the program, and
 /// are only measured. (fresh4, fresh5 and fresh6 were measured blind through round 8 and joined
 /// the examples in round 9; fresh9 and fresh10 were measured once untuned and joined them in
 /// round 11; fresh14-20 were measured once untuned and joined them in round 17, fresh21-24 in
@@ -21,7 +21,8 @@ use super::neighbour_terms;
 /// fresh42-44, measured blind in round 26 and read in round 27, joined them in round 27;
 /// fresh45-47, measured blind in round 27 and read in round 28, joined them in round 28;
 /// fresh48-50, measured blind in round 28 and read in round 29, joined them in round 29;
-/// fresh51-53, measured blind in round 29 and read in round 30, joined them in round 30.)
+/// fresh51-53, measured blind in round 29 and read in round 30, joined them in round 30;
+/// fresh54-56, measured blind in round 30 and read in round 31, joined them in round 31.)
 pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-dev.toml",
     "fixtures/eval/ds01-train.toml",
@@ -84,6 +85,9 @@ pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-fresh51.toml",
     "fixtures/eval/ds01-fresh52.toml",
     "fixtures/eval/ds01-fresh53.toml",
+    "fixtures/eval/ds01-fresh54.toml",
+    "fixtures/eval/ds01-fresh55.toml",
+    "fixtures/eval/ds01-fresh56.toml",
 ];
 
 #[derive(serde::Deserialize)]
@@ -117,6 +121,9 @@ pub(crate) fn write() {
     println!("cargo:rerun-if-changed=build/word_model.rs");
     println!("cargo:rerun-if-changed=src/analyze/neighbour_terms.rs");
     let mut examples: Vec<(String, Item)> = Vec::new();
+    // The sets in file order: an example's fold is its set's place among them, modulo the
+    // folds, so a whole set falls in one fold (see `fold_of`).
+    let mut set_names: Vec<String> = Vec::new();
     for path in TRAINING_SETS {
         println!("cargo:rerun-if-changed={path}");
         let text = std::fs::read_to_string(path)
@@ -129,6 +136,7 @@ pub(crate) fn write() {
             .expect("a file name")
             .to_owned();
         examples.extend(set.features.into_iter().map(|i| (name.clone(), i)));
+        set_names.push(name);
     }
     assert!(
         examples.len() < usize::from(u16::MAX),
@@ -149,7 +157,7 @@ pub(crate) fn write() {
     let samples: Vec<super::word_model::Sample<'_>> = examples
         .iter()
         .zip(&counts)
-        .map(|((_, item), counts)| super::word_model::Sample {
+        .map(|((set, item), counts)| super::word_model::Sample {
             counts,
             labels: super::word_model::labels(
                 &item.layers,
@@ -158,7 +166,7 @@ pub(crate) fn write() {
                 &item.strains,
                 &item.gpu_impact,
             ),
-            fold: neighbour_terms::fingerprint(&item.description) % super::word_model::FOLDS,
+            fold: fold_of(&set_names, set),
         })
         .collect();
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
@@ -196,9 +204,10 @@ pub(crate) fn write() {
     for (set, item) in &examples {
         let _ = writeln!(
             src,
-            "    Example {{ set: {set:?}, id: {:?}, fingerprint: {}, layers: {}, tiers: {}, principles: {}, strains: {} }},",
+            "    Example {{ set: {set:?}, id: {:?}, fingerprint: {}, fold: {}, layers: {}, tiers: {}, principles: {}, strains: {} }},",
             item.id,
             neighbour_terms::fingerprint(&item.description),
+            fold_of(&set_names, set),
             list(&item.layers),
             list(&item.tiers),
             list(&item.principles),
@@ -242,4 +251,16 @@ pub(crate) fn write() {
     }
     src.push_str("];\n");
     std::fs::write(out.join("neighbours.rs"), src).expect("write the examples' index");
+}
+
+/// The fold of an example of `set`: the set's place among the training sets, modulo the folds.
+/// Whole sets share a fold, so the model that reads an example (the one trained without its
+/// fold) never saw any item of its set: items written by one author in one style are read as
+/// a set never seen would be, not as a paraphrase of their neighbours.
+fn fold_of(set_names: &[String], set: &str) -> u64 {
+    let at = set_names
+        .iter()
+        .position(|s| s == set)
+        .expect("an example's set is a training set");
+    at as u64 % super::word_model::FOLDS
 }

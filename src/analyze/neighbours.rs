@@ -10,9 +10,10 @@
 //! the examples behind the dissent, never silently dropped), and never the last of its field.
 //! It never brings back what a rule cancelled, never decides GPU impact, never calls a
 //! principle strained or sets a strain aside, and stays silent unless the rules established a
-//! concern (`analyze_with` decides that, and only when the caller asks for the channel). An
-//! example whose words are the text's own is never its neighbour, so `rules eval` on a set the
-//! channel learns from measures each item against the others (leave-one-out).
+//! concern (`analyze_with` decides that, and only when the caller asks for the channel). A text
+//! with the words of a labelled example is read without that example's whole set, so `rules
+//! eval` on a set the channel learns from measures each item as on a set never seen
+//! (leave-one-set-out).
 use serde::Serialize;
 
 use super::neighbour_terms;
@@ -24,6 +25,9 @@ pub(super) struct Example {
     pub(super) id: &'static str,
     /// [`neighbour_terms::fingerprint`] of its description.
     pub(super) fingerprint: u64,
+    /// Its fold for the word model's cross-fitted models: every example of a set has its set's
+    /// (`build/neighbours.rs`).
+    pub(super) fold: u64,
     pub(super) layers: &'static [&'static str],
     pub(super) tiers: &'static [&'static str],
     pub(super) principles: &'static [&'static str],
@@ -112,16 +116,20 @@ impl Terms {
         Self { own, spans, runs }
     }
 
-    /// Whether the text has the words of a labelled example.
-    pub(super) fn is_an_example(&self) -> bool {
-        EXAMPLES.iter().any(|e| e.fingerprint == self.own)
+    /// The labelled example whose words the text has, if any.
+    pub(super) fn example(&self) -> Option<&'static Example> {
+        EXAMPLES.iter().find(|e| e.fingerprint == self.own)
     }
 }
 
 /// The examples nearest to a text: (index in [`EXAMPLES`], similarity), most similar first,
 /// at most [`NEIGHBOURS`], none below [`MIN_SIMILARITY`] and none with the text's own words.
 fn nearest(terms: &Terms) -> Vec<(usize, f64)> {
-    let own = terms.own;
+    // A text with the words of a labelled example is read without that example's whole set,
+    // so `rules eval` on an indexed set measures each item as on a set the channel never saw
+    // (items of one set share an author and a style: a paraphrase of a neighbour is not a new
+    // item). Any other text has no set left out.
+    let own_set = terms.example().map(|e| e.set);
     // The text's vector has every one of its terms: a term no example holds has the IDF of a
     // document frequency of 0, so it lengthens the vector (a text that shares one word with
     // the examples and says much else is not close to them) but meets no example.
@@ -150,7 +158,7 @@ fn nearest(terms: &Terms) -> Vec<(usize, f64)> {
     let mut ranked: Vec<(usize, f64)> = sims
         .into_iter()
         .enumerate()
-        .filter(|&(i, s)| s >= MIN_SIMILARITY && EXAMPLES[i].fingerprint != own)
+        .filter(|&(i, s)| s >= MIN_SIMILARITY && Some(EXAMPLES[i].set) != own_set)
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.truncate(NEIGHBOURS);
@@ -408,7 +416,7 @@ mod tests {
     }
 
     #[test]
-    fn an_example_is_not_its_own_neighbour_but_a_paraphrase_finds_it() {
+    fn an_example_is_read_without_its_set_but_a_paraphrase_finds_it() {
         let text = std::fs::read_to_string("fixtures/eval/ds01-dev.toml").expect("dev set");
         let set = crate::eval::load("ds01-dev.toml", &text).expect("a labelled set");
         for item in set.features.iter().take(5) {
@@ -416,10 +424,16 @@ mod tests {
                 .iter()
                 .position(|e| e.set == "ds01-dev" && e.id == item.id)
                 .expect("the dev set is indexed");
-            // Its own words, in another case and punctuation: the same text, left out.
+            // Its own words, in another case and punctuation: the same text, read without
+            // its whole set.
             let same = item.description.to_uppercase().replace(' ', " ; ");
             let r = Reading::of(&same);
             assert!(r.nearest.iter().all(|n| n.0 != at), "{}", item.id);
+            assert!(
+                r.nearest.iter().all(|n| EXAMPLES[n.0].set != "ds01-dev"),
+                "{}: a neighbour from its own set",
+                item.id
+            );
             assert!(r.nearest.len() <= NEIGHBOURS);
             assert!(r.nearest.iter().all(|n| n.1 >= MIN_SIMILARITY));
             // One more word makes it another text, and the example is then the nearest.

@@ -120,14 +120,13 @@ fn f32_at(at: usize) -> f64 {
 /// The model that never saw this text: the cross-fitted model of its fold when it has the
 /// words of a labelled example, otherwise the model of all the examples.
 fn model_for(terms: &Terms) -> usize {
-    if terms.is_an_example() {
-        // The fold as `build/word_model.rs` assigns it; under FOLDS, so the cast is exact.
+    terms.example().map_or(0, |e| {
+        // The fold as `build/neighbours.rs` assigns it (its set's); under FOLDS, so the cast
+        // is exact.
         #[allow(clippy::cast_possible_truncation)]
-        let fold = (terms.own % FOLDS) as usize;
+        let fold = (e.fold % FOLDS) as usize;
         1 + fold
-    } else {
-        0
-    }
+    })
 }
 
 impl<'t> Reading<'t> {
@@ -312,7 +311,7 @@ mod tests {
     }
 
     #[test]
-    fn an_example_is_read_by_the_model_that_left_it_out() {
+    fn an_example_is_read_by_the_model_that_left_its_whole_set_out() {
         #[derive(serde::Deserialize)]
         struct Set {
             features: Vec<Item>,
@@ -323,14 +322,21 @@ mod tests {
         }
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/eval/ds01-dev.toml");
         let set: Set = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let mut folds = std::collections::BTreeSet::new();
-        for item in &set.features {
-            let fp = crate::analyze::neighbour_terms::fingerprint(&item.description);
-            let m = model_for(&Terms::of(&item.description));
-            assert_eq!(m as u64, 1 + fp % super::FOLDS, "{}", item.description);
-            folds.insert(m);
-        }
-        assert!(folds.len() > 1, "the dev set falls in one fold: {folds:?}");
+        // Every item of a set is read by one model, the one trained without its set's fold.
+        let models: std::collections::BTreeSet<usize> = set
+            .features
+            .iter()
+            .map(|item| model_for(&Terms::of(&item.description)))
+            .collect();
+        assert_eq!(models.len(), 1, "the dev set is read by several models: {models:?}");
+        let m = *models.first().unwrap();
+        assert!(m >= 1, "an example is read by a cross-fitted model");
+        let examples = &super::super::neighbours::EXAMPLES;
+        let dev_fold = examples.iter().find(|e| e.set == "ds01-dev").unwrap().fold;
+        assert_eq!(m as u64, 1 + dev_fold);
+        // The sets spread over the folds.
+        let folds: std::collections::BTreeSet<u64> = examples.iter().map(|e| e.fold).collect();
+        assert_eq!(folds.len() as u64, super::FOLDS, "folds used: {folds:?}");
         assert_eq!(
             model_for(&Terms::of(
                 "no labelled example says exactly this, about zebras"
@@ -338,6 +344,7 @@ mod tests {
             0
         );
     }
+
 
     #[test]
     fn the_model_reads_the_concepts_it_learned() {
