@@ -1628,6 +1628,11 @@ fn model_gpu(set: &RuleSet, model: &word_model::Reading, a: &mut Analysis) {
     let Some((value, p)) = model.gpu(&a.gpu_impact.value) else {
         return;
     };
+    // Where the words strain `gpu-efficiency` (a container or run kept past the limits that
+    // give GPUs back), the GPU impact is not `none`, whatever similar items say.
+    if value == "none" && strains_from_words(a, "gpu-efficiency") {
+        return;
+    }
     // The rules' value is listed by the words it was read from: without words (a value no
     // evidence produced), it is not replaced.
     let Some((rule, matched, span)) = (a.gpu_impact.evidence.iter())
@@ -1652,6 +1657,12 @@ fn model_gpu(set: &RuleSet, model: &word_model::Reading, a: &mut Analysis) {
         },
     );
     set_gpu(set, a, value, gpu_evidence(model, value, p));
+}
+
+/// Whether the rules read principle `id` as strained from words of the text (not only inferred).
+fn strains_from_words(a: &Analysis, id: &str) -> bool {
+    (a.principles.strained.iter())
+        .any(|f| f.id == id && f.evidence.iter().any(|e| e.span.is_some()))
 }
 
 /// The word model's evidence for GPU impact `value` at probability `p`.
