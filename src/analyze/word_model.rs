@@ -328,7 +328,11 @@ mod tests {
             .iter()
             .map(|item| model_for(&Terms::of(&item.description)))
             .collect();
-        assert_eq!(models.len(), 1, "the dev set is read by several models: {models:?}");
+        assert_eq!(
+            models.len(),
+            1,
+            "the dev set is read by several models: {models:?}"
+        );
         let m = *models.first().unwrap();
         assert!(m >= 1, "an example is read by a cross-fitted model");
         let examples = &super::super::neighbours::EXAMPLES;
@@ -344,7 +348,6 @@ mod tests {
             0
         );
     }
-
 
     #[test]
     fn the_model_reads_the_concepts_it_learned() {
