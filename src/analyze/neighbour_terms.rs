@@ -249,8 +249,8 @@ fn scan(text: &str, mut term: impl FnMut(u64, usize, usize, bool)) -> u64 {
 }
 
 /// A fingerprint of a text's terms (case, punctuation, stop words and word endings ignored):
-/// an example with the same fingerprint as the text being read is that text, and is never its
-/// own neighbour.
+/// an example with the same fingerprint as the text being read is that text: neither it nor
+/// any example of its set is a neighbour, and the word model that reads it never saw its set.
 #[allow(dead_code)]
 pub(crate) fn fingerprint(text: &str) -> u64 {
     let mut h = FNV_OFFSET;

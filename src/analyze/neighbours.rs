@@ -123,7 +123,8 @@ impl Terms {
 }
 
 /// The examples nearest to a text: (index in [`EXAMPLES`], similarity), most similar first,
-/// at most [`NEIGHBOURS`], none below [`MIN_SIMILARITY`] and none with the text's own words.
+/// at most [`NEIGHBOURS`], none below [`MIN_SIMILARITY`], none with the text's own words and,
+/// for a text with an example's words, none of that example's set.
 fn nearest(terms: &Terms) -> Vec<(usize, f64)> {
     // A text with the words of a labelled example is read without that example's whole set,
     // so `rules eval` on an indexed set measures each item as on a set the channel never saw
@@ -158,7 +159,11 @@ fn nearest(terms: &Terms) -> Vec<(usize, f64)> {
     let mut ranked: Vec<(usize, f64)> = sims
         .into_iter()
         .enumerate()
-        .filter(|&(i, s)| s >= MIN_SIMILARITY && Some(EXAMPLES[i].set) != own_set)
+        .filter(|&(i, s)| {
+            s >= MIN_SIMILARITY
+                && EXAMPLES[i].fingerprint != terms.own
+                && Some(EXAMPLES[i].set) != own_set
+        })
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.truncate(NEIGHBOURS);
