@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use super::neighbour_terms;
 
-/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh57.toml` to
-/// `ds01-fresh59.toml` are not among them: they were labelled blind to measure the program, and
+/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh60.toml` to
+/// `ds01-fresh62.toml` are not among them: they were labelled blind to measure the program, and
 /// are only measured. (fresh4, fresh5 and fresh6 were measured blind through round 8 and joined
 /// the examples in round 9; fresh9 and fresh10 were measured once untuned and joined them in
 /// round 11; fresh14-20 were measured once untuned and joined them in round 17, fresh21-24 in
@@ -22,7 +22,8 @@ use super::neighbour_terms;
 /// fresh45-47, measured blind in round 27 and read in round 28, joined them in round 28;
 /// fresh48-50, measured blind in round 28 and read in round 29, joined them in round 29;
 /// fresh51-53, measured blind in round 29 and read in round 30, joined them in round 30;
-/// fresh54-56, measured blind in round 30 and read in round 31, joined them in round 31.)
+/// fresh54-56, measured blind in round 30 and read in round 31, joined them in round 31;
+/// fresh57-59, measured blind in round 31 and read in round 32, joined them in round 32.)
 pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-dev.toml",
     "fixtures/eval/ds01-train.toml",
@@ -88,6 +89,9 @@ pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-fresh54.toml",
     "fixtures/eval/ds01-fresh55.toml",
     "fixtures/eval/ds01-fresh56.toml",
+    "fixtures/eval/ds01-fresh57.toml",
+    "fixtures/eval/ds01-fresh58.toml",
+    "fixtures/eval/ds01-fresh59.toml",
 ];
 
 #[derive(serde::Deserialize)]
@@ -121,9 +125,9 @@ pub(crate) fn write() {
     println!("cargo:rerun-if-changed=build/word_model.rs");
     println!("cargo:rerun-if-changed=src/analyze/neighbour_terms.rs");
     let mut examples: Vec<(String, Item)> = Vec::new();
-    // The sets in file order: an example's fold is its set's place among them, modulo the
-    // folds, so a whole set falls in one fold (see `fold_of`).
-    let mut set_names: Vec<String> = Vec::new();
+    // The sets in file order, with their sizes: whole sets are dealt to the folds (see
+    // `deal_folds`).
+    let mut set_sizes: Vec<(String, usize)> = Vec::new();
     for path in TRAINING_SETS {
         println!("cargo:rerun-if-changed={path}");
         let text = std::fs::read_to_string(path)
@@ -135,9 +139,11 @@ pub(crate) fn write() {
             .and_then(|s| s.to_str())
             .expect("a file name")
             .to_owned();
+        set_sizes.push((name.clone(), set.features.len()));
         examples.extend(set.features.into_iter().map(|i| (name.clone(), i)));
-        set_names.push(name);
     }
+    let folds = deal_folds(&set_sizes);
+    let fold_of = |set: &str| folds[set];
     assert!(
         examples.len() < usize::from(u16::MAX),
         "example ids are u16"
@@ -166,7 +172,7 @@ pub(crate) fn write() {
                 &item.strains,
                 &item.gpu_impact,
             ),
-            fold: fold_of(&set_names, set),
+            fold: fold_of(set),
         })
         .collect();
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
@@ -207,7 +213,7 @@ pub(crate) fn write() {
             "    Example {{ set: {set:?}, id: {:?}, fingerprint: {}, fold: {}, layers: {}, tiers: {}, principles: {}, strains: {} }},",
             item.id,
             neighbour_terms::fingerprint(&item.description),
-            fold_of(&set_names, set),
+            fold_of(set),
             list(&item.layers),
             list(&item.tiers),
             list(&item.principles),
@@ -253,14 +259,23 @@ pub(crate) fn write() {
     std::fs::write(out.join("neighbours.rs"), src).expect("write the examples' index");
 }
 
-/// The fold of an example of `set`: the set's place among the training sets, modulo the folds.
-/// Whole sets share a fold, so the model that reads an example (the one trained without its
-/// fold) never saw any item of its set: items written by one author in one style are read as
-/// a set never seen would be, not as a paraphrase of their neighbours.
-fn fold_of(set_names: &[String], set: &str) -> u64 {
-    let at = set_names
-        .iter()
-        .position(|s| s == set)
-        .expect("an example's set is a training set");
-    at as u64 % super::word_model::FOLDS
+/// The fold of each training set: whole sets, in file order, each dealt to the fold that holds
+/// the fewest examples so far (the first such fold on a tie). Whole sets share a fold, so the
+/// model that reads an example (the one trained without its fold) never saw any item of its
+/// set: items written by one author in one style are read as a set never seen would be, not
+/// as a paraphrase of their neighbours. Dealing by size keeps the folds near equal (by place
+/// modulo the folds they held 533 to 723 examples), and a set added at the end of the list
+/// moves no earlier set.
+fn deal_folds(set_sizes: &[(String, usize)]) -> BTreeMap<String, u64> {
+    let k = usize::try_from(super::word_model::FOLDS).expect("a small fold count");
+    let mut load = vec![0usize; k];
+    let mut folds = BTreeMap::new();
+    for (name, size) in set_sizes {
+        let (fold, _) = (load.iter().enumerate())
+            .min_by_key(|&(i, &n)| (n, i))
+            .expect("at least one fold");
+        load[fold] += size;
+        folds.insert(name.clone(), fold as u64);
+    }
+    folds
 }

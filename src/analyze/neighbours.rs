@@ -97,6 +97,9 @@ pub struct Terms {
     /// often the text holds it), and its index in [`TERMS`] (`None`: no example holds it).
     /// Weighed and looked up once for both readings.
     pub(super) runs: Vec<(f64, Option<usize>)>,
+    /// The labelled example whose words the text has, if any: found once here for both
+    /// readings, which leave its set out.
+    example: Option<&'static Example>,
 }
 
 impl Terms {
@@ -113,12 +116,18 @@ impl Terms {
                 (tf, TERM_HASHES.binary_search(&run[0]).ok())
             })
             .collect();
-        Self { own, spans, runs }
+        let example = EXAMPLES.iter().find(|e| e.fingerprint == own);
+        Self {
+            own,
+            spans,
+            runs,
+            example,
+        }
     }
 
     /// The labelled example whose words the text has, if any.
     pub(super) fn example(&self) -> Option<&'static Example> {
-        EXAMPLES.iter().find(|e| e.fingerprint == self.own)
+        self.example
     }
 }
 
