@@ -264,7 +264,7 @@ pub(crate) fn write() {
 /// model that reads an example (the one trained without its fold) never saw any item of its
 /// set: items written by one author in one style are read as a set never seen would be, not
 /// as a paraphrase of their neighbours. Dealing by size keeps the folds near equal (by place
-/// modulo the folds they held 533 to 723 examples), and a set added at the end of the list
+/// modulo the folds they held 533 to 723 of 3,003 examples; dealt, 616 to 635 of 3,123), and a set added at the end of the list
 /// moves no earlier set.
 fn deal_folds(set_sizes: &[(String, usize)]) -> BTreeMap<String, u64> {
     let k = usize::try_from(super::word_model::FOLDS).expect("a small fold count");

@@ -6,7 +6,7 @@
 //!
 //! Six models are written: the model of all the examples, which reads every text that is not
 //! one of them, and five cross-fitted models, model `k` trained without the examples whose
-//! set's fold is `k - 1` (whole sets, `fold_of` in `build/neighbours.rs`). An example (or a
+//! set's fold is `k - 1` (whole sets dealt by size, `deal_folds` in `build/neighbours.rs`). An example (or a
 //! text with its words) is read by the model that never saw its set, so `rules eval` on a set
 //! the channel learns from measures each item as on a set never seen, as the nearest examples
 //! do by leaving its set out.

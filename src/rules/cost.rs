@@ -20,10 +20,13 @@ use super::validate::REGEX_SIZE_LIMIT;
 pub(crate) const MAX_NFA_STATES: usize = 10_000;
 
 /// The most NFA states all user patterns may have together: each is searched on its own, so
-/// their costs add up. About 2.5 times the whole embedded set (some 101,000 states in round
-/// 13), so a copy of the defaults passed with `--rules` fits with room to spare; the test
-/// `a_copy_of_the_defaults_fits_the_user_budget_with_room` keeps at least twice.
-pub(crate) const MAX_TOTAL_NFA_STATES: usize = 250_000;
+/// their costs add up. About 2.4 times the whole embedded set (some 101,000 states in round
+/// 13, 126,000 in round 32), so a copy of the defaults passed with `--rules` fits with room to
+/// spare; the test `a_copy_of_the_defaults_fits_the_user_budget_with_room` keeps at least
+/// twice. Raised from 250,000 in round 32 rather than writing `\w` as a cheaper class in the
+/// costliest defaults: that halved their states but cost the cold start 9% more instructions
+/// (the classes are compiled when a text reaches them).
+pub(crate) const MAX_TOTAL_NFA_STATES: usize = 300_000;
 
 /// Longest pattern quoted whole in a message, in characters.
 const SHOWN_CHARS: usize = 80;
@@ -419,7 +422,9 @@ mod tests {
         let e = check_total(&load(40)).unwrap_err().to_string();
         assert!(e.starts_with("many.toml:"), "{e}");
         assert!(
-            e.contains("in all (the limit for all user rules is 250000)"),
+            e.contains(&format!(
+                "in all (the limit for all user rules is {MAX_TOTAL_NFA_STATES})"
+            )),
             "{e}"
         );
         assert!(check_total(crate::rules::defaults().expect("defaults")).is_ok());
