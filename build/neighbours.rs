@@ -264,13 +264,18 @@ pub(crate) fn write() {
 /// model that reads an example (the one trained without its fold) never saw any item of its
 /// set: items written by one author in one style are read as a set never seen would be, not
 /// as a paraphrase of their neighbours. Dealing by size keeps the folds near equal (by place
-/// modulo the folds they held 533 to 723 of 3,003 examples; dealt, 616 to 635 of 3,123), and a set added at the end of the list
-/// moves no earlier set.
+/// modulo the folds they held 533 to 723 of 3,003 examples; dealt, 616 to 635 of 3,123), and a
+/// set added at the end of the list moves no earlier set. Sets are named by their file stems,
+/// which must differ.
 fn deal_folds(set_sizes: &[(String, usize)]) -> BTreeMap<String, u64> {
     let k = usize::try_from(super::word_model::FOLDS).expect("a small fold count");
     let mut load = vec![0usize; k];
     let mut folds = BTreeMap::new();
     for (name, size) in set_sizes {
+        assert!(
+            !folds.contains_key(name),
+            "{name}: two training sets share this file name"
+        );
         let (fold, _) = (load.iter().enumerate())
             .min_by_key(|&(i, &n)| (n, i))
             .expect("at least one fold");

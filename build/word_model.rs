@@ -6,10 +6,10 @@
 //!
 //! Six models are written: the model of all the examples, which reads every text that is not
 //! one of them, and five cross-fitted models, model `k` trained without the examples whose
-//! set's fold is `k - 1` (whole sets dealt by size, `deal_folds` in `build/neighbours.rs`). An example (or a
-//! text with its words) is read by the model that never saw its set, so `rules eval` on a set
-//! the channel learns from measures each item as on a set never seen, as the nearest examples
-//! do by leaving its set out.
+//! set's fold is `k - 1` (whole sets dealt by size, `deal_folds` in `build/neighbours.rs`). An
+//! example (or a text with its words) is read by the model that never saw its set, so `rules
+//! eval` on a set the channel learns from measures each item as on a set never seen, as the
+//! nearest examples do by leaving its set out.
 //!
 //! Output, in `OUT_DIR`: `word_model.rs` (the label order, each model's document count and
 //! biases, the sorted term hashes) and `word_model.bin`: per model, per term in the order of
