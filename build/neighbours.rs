@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use super::neighbour_terms;
 
-/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh66.toml` to
-/// `ds01-fresh68.toml` are not among them: they were labelled blind to measure the program, and
+/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh69.toml` to
+/// `ds01-fresh71.toml` are not among them: they were labelled blind to measure the program, and
 /// are only measured. (fresh4, fresh5 and fresh6 were measured blind through round 8 and joined
 /// the examples in round 9; fresh9 and fresh10 were measured once untuned and joined them in
 /// round 11; fresh14-20 were measured once untuned and joined them in round 17, fresh21-24 in
@@ -25,7 +25,8 @@ use super::neighbour_terms;
 /// fresh54-56, measured blind in round 30 and read in round 31, joined them in round 31;
 /// fresh57-59, measured blind in round 31 and read in round 32, joined them in round 32;
 /// fresh60-62, measured blind in round 32 and read in round 33, joined them in round 33;
-/// fresh63-65, measured blind in round 33 and read in round 34, joined them in round 34.)
+/// fresh63-65, measured blind in round 33 and read in round 34, joined them in round 34;
+/// fresh66-68, measured blind in round 34 and read in round 35, joined them in round 35.)
 pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-dev.toml",
     "fixtures/eval/ds01-train.toml",
@@ -100,6 +101,9 @@ pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-fresh63.toml",
     "fixtures/eval/ds01-fresh64.toml",
     "fixtures/eval/ds01-fresh65.toml",
+    "fixtures/eval/ds01-fresh66.toml",
+    "fixtures/eval/ds01-fresh67.toml",
+    "fixtures/eval/ds01-fresh68.toml",
 ];
 
 #[derive(serde::Deserialize)]

@@ -284,6 +284,16 @@ fn pattern_hits(
             }
         }
     }
+    // A pattern rule that also `follows` another fires where that one fired too: its words
+    // plus the other's (naming the `.keep-alive` file strains ephemeral containers). The other
+    // is a pattern rule that follows none (validated), so its hits are complete here.
+    for (r, rule) in set.rules.iter().enumerate() {
+        if let (Some(f), false) = (rule.follows, rule.patterns.is_empty()) {
+            if let Some(theirs) = by_rule.get(&f).cloned() {
+                by_rule.entry(r).or_default().extend(theirs);
+            }
+        }
+    }
     for spans in by_rule.values_mut() {
         spans.sort_unstable();
         spans.dedup();

@@ -180,7 +180,7 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
             default_audience: follows.is_some(),
             admin_tooling: c.admin_tooling && follows.is_none(),
             stated_audience: false,
-            follows,
+            follows: follows.map(|f| spanned(at.clone(), f)),
         };
         let main = format!("component-{id}");
         // The audience rule follows the component rule, which must exist even when the

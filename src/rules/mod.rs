@@ -1228,8 +1228,9 @@ pub struct Rule {
     pub examples_match: Vec<Text>,
     pub examples_no_match: Vec<Text>,
     pub location: Location,
-    /// For the audience rule of a component: the index of the component's rule, whose hits
-    /// this rule shares instead of matching patterns of its own.
+    /// The index of a pattern rule whose hits this rule shares: instead of patterns of its own
+    /// (a component's audience rule), or besides them (a pattern rule that also fires where
+    /// the other fired).
     pub follows: Option<usize>,
     /// Context evidence (components, lifecycle words): it places a text, but in the GPU
     /// contest it never outweighs a cue that the change is not about allocation.
@@ -1258,7 +1259,7 @@ impl Rule {
         !self.when.is_empty()
             || !self.unless.is_empty()
             || !self.unless_fired.is_empty()
-            || self.follows.is_some()
+            || (self.follows.is_some() && self.patterns.is_empty())
     }
 
     /// A question cue (a rule of the `questions` family): it asks and establishes nothing.

@@ -136,10 +136,13 @@ pub(crate) struct RawRule {
     /// tiers only.
     #[serde(default)]
     pub(crate) stated_audience: bool,
-    /// Set only for rules generated from components: fire when this rule (by id) fired, with
-    /// its evidence, instead of matching patterns of its own.
-    #[serde(skip)]
-    pub(crate) follows: Option<String>,
+    /// Share the hits of this pattern rule (by id): a reading that follows from what another
+    /// rule names. Without `patterns`, the rule fires only when the other fired, with its
+    /// evidence (a component's audience rule follows its component's rule); with them, it
+    /// fires on its own words and on the other's (naming the `.keep-alive` file strains
+    /// ephemeral containers), and takes no `when`, `unless` or `unless_fired`.
+    #[serde(default)]
+    pub(crate) follows: Option<Spanned<String>>,
 }
 
 /// One option of a design choice, with its trade-offs.

@@ -116,7 +116,7 @@ pub(super) fn rules(
         check_regex(p, case_sensitive, false)
     });
     let mut checks = checks.into_iter();
-    let mut follows: Vec<Option<String>> = Vec::new();
+    let mut follows: Vec<(String, Option<Spanned<String>>)> = Vec::new();
     // The rules that name `unless_fired` (their index, file and ids), resolved once all rules
     // are known.
     let mut unless_fired: Vec<(usize, String, Vec<Spanned<String>>)> = Vec::new();
@@ -137,16 +137,10 @@ pub(super) fn rules(
         );
         problems.append(&mut ctx.problems);
         compiled.rules.push(rule);
-        follows.push(follow);
+        follows.push((name, follow));
     }
 
-    // Component audience rules share the hits of their component's rule.
     let rules = &mut compiled.rules;
-    for (i, f) in follows.into_iter().enumerate() {
-        if let Some(id) = f {
-            rules[i].follows = rules.iter().position(|r| r.id == id);
-        }
-    }
     // `unless_fired` names pattern rules: a conditional rule's firing is not the text's own
     // words, and would make the outcome depend on the order of inference. Whether a rule is one
     // is judged from what every rule declares, before any `unless_fired` is resolved, so the
@@ -156,10 +150,36 @@ pub(super) fn rules(
             !r.patterns.is_empty()
                 && r.when.is_empty()
                 && r.unless.is_empty()
-                && r.follows.is_none()
+                && follows[i].1.is_none()
                 && !unless_fired.iter().any(|(k, _, _)| *k == i)
         })
         .collect();
+    // A rule that follows another shares its hits (a component's audience rule, a reading
+    // that follows from what a component names): the other must be a pattern rule, so that
+    // the hits are the text's own words and do not depend on the order of inference.
+    for (i, (name, f)) in follows.into_iter().enumerate() {
+        let Some(id) = f else { continue };
+        let who = super::Who("rule", &rules[i].id);
+        let problem = match rules.iter().position(|r| r.id == *id.get_ref()) {
+            Some(j) if pattern_rule[j] => {
+                rules[i].follows = Some(j);
+                None
+            }
+            Some(_) => Some(format!(
+                "{who}: `follows` names `{}`, which is not a pattern rule; name a rule with `patterns` and no `when`, `unless`, `unless_fired` or `follows`",
+                id.get_ref()
+            )),
+            None => Some(format!(
+                "{who}: `follows` names unknown rule `{}`; see `ds01-pm rules list` for the ids",
+                id.get_ref()
+            )),
+        };
+        if let Some(p) = problem {
+            let mut ctx = ctx_for(sources, newlines, &name);
+            ctx.push(&id, p);
+            problems.append(&mut ctx.problems);
+        }
+    }
     for (i, name, ids) in unless_fired {
         let mut ctx = ctx_for(sources, newlines, &name);
         let who = super::Who("rule", &rules[i].id);
@@ -205,7 +225,7 @@ fn rule(
     labels: &BTreeMap<(Family, String), Label>,
     compiled: &mut Compiled,
     checks: &mut impl Iterator<Item = Result<Checked, String>>,
-) -> (Rule, Option<String>) {
+) -> (Rule, Option<Spanned<String>>) {
     let embedded = ctx.src.embedded;
     // The check of the next pattern: worked out by [`rules`] for user patterns, skipped for
     // the embedded ones.
@@ -224,10 +244,26 @@ fn rule(
             format!("{who}: `summary` and `why` must not be empty"),
         );
     }
+    if let Some(f) = &raw.follows {
+        if raw.patterns.is_empty() && !raw.exclude.is_empty() {
+            ctx.push(
+                f,
+                format!("{who}: a rule that only `follows` another has no words of its own to exclude: drop `exclude`"),
+            );
+        }
+        if !raw.patterns.is_empty()
+            && !(raw.when.is_empty() && raw.unless.is_empty() && raw.unless_fired.is_empty())
+        {
+            ctx.push(
+                f,
+                format!("{who}: a rule with `patterns` that also `follows` another fires on words only: drop `when`, `unless` and `unless_fired`, or the patterns"),
+            );
+        }
+    }
     if raw.patterns.is_empty() && raw.when.is_empty() && raw.follows.is_none() {
         ctx.push(
             &raw.id,
-            format!("{who}: give `patterns` to match, or `when` to infer from other concerns"),
+            format!("{who}: give `patterns` to match, `when` to infer from other concerns, or `follows` to share another rule's hits"),
         );
     }
     let when = concerns(ctx, labels, &raw.when, "when", &who);
