@@ -355,7 +355,7 @@ fn check(files: &[(String, String)], problems: &mut Vec<String>) {
                 problems.push(format!("{who}: `summary` and `why` must not be empty"));
             }
             if r.patterns.is_empty() && r.when.is_empty() && r.follows.is_none() {
-                problems.push(format!("{who}: give `patterns` or `when`"));
+                problems.push(format!("{who}: give `patterns`, `when` or `follows`"));
             }
             if r.examples.must_match.is_empty() || r.examples.must_not_match.is_empty() {
                 problems.push(format!(

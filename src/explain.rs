@@ -28,8 +28,8 @@ pub enum Explanation<'a> {
         /// For a dimension: the framework questions asked in it.
         framework: Vec<&'a GenericQuestion>,
     },
-    /// A rule, by id.
-    Rule(&'a Rule),
+    /// A rule, by id, and the rule it `follows` (whose hits it shares), if any.
+    Rule(&'a Rule, Option<&'a Rule>),
     /// A check of `ds01-pm check`, by code or name.
     Check(&'static CheckInfo),
     /// A finding code of a backlog file (`score --check`), by code or name.
@@ -279,7 +279,7 @@ pub fn resolve<'a>(set: &'a RuleSet, key: &str) -> Result<Explanation<'a>, Error
         });
     }
     if let Some(rule) = set.rules.iter().find(|r| r.id.eq_ignore_ascii_case(key)) {
-        return Ok(Explanation::Rule(rule));
+        return Ok(Explanation::Rule(rule, rule.follows.map(|f| &set.rules[f])));
     }
     if let Some(check) = crate::diag::check::find(key) {
         return Ok(Explanation::Check(check));
@@ -336,7 +336,9 @@ mod tests {
         assert!(
             matches!(resolve(set, "no-items"), Ok(Explanation::BacklogCheck(c)) if c.code == "B012")
         );
-        assert!(matches!(resolve(set, "GPU-MIG"), Ok(Explanation::Rule(r)) if r.id == "gpu-mig"));
+        assert!(
+            matches!(resolve(set, "GPU-MIG"), Ok(Explanation::Rule(r, None)) if r.id == "gpu-mig")
+        );
         let err = resolve(set, "L9").expect_err("unknown");
         assert_eq!(err.to_string(), "unknown topic 'L9'");
         assert!(err.hint().expect("hint").starts_with("did you mean 'L"));

@@ -41,8 +41,10 @@ pub(super) fn run(
     for (i, h) in hits.iter().enumerate() {
         hit.insert(h.rule, i);
     }
-    // Stratum 1: the audiences of the components the text names. They depend only on the
-    // pattern rules, and they count as the text's own word on whom a change is for, so the
+    // Stratum 1: the audiences of the components the text names, and any rule that only
+    // `follows` a pattern rule without conditions of its own (it fires where that rule fired:
+    // the text's own words). They depend only on the pattern rules, and the audiences count
+    // as the text's own word on whom a change is for, so the
     // generic defaults ("I", "containers", a user command → students and researchers) yield
     // to them: a change to the jobs runner written in the first person is a researcher's.
     let from_patterns = scores.established(set);
@@ -115,7 +117,9 @@ pub(super) fn run(
                 continue;
             }
             let evidence = if let Some(f) = rule.follows {
-                // A component's audience: the component's own hits, if it fired.
+                // A rule that only follows another (a component's audience): the other's own
+                // hits, if it fired. (A rule with patterns that follows another is no
+                // conditional rule: its hits include the other's from the pattern pass.)
                 match hit.get(&f) {
                     Some(&i) => hits[i].evidence.clone(),
                     None => continue,

@@ -286,12 +286,26 @@ fn pattern_hits(
     }
     // A pattern rule that also `follows` another fires where that one fired too: its words
     // plus the other's (naming the `.keep-alive` file strains ephemeral containers). The other
-    // is a pattern rule that follows none (validated), so its hits are complete here.
-    for (r, rule) in set.rules.iter().enumerate() {
-        if let (Some(f), false) = (rule.follows, rule.patterns.is_empty()) {
-            if let Some(theirs) = by_rule.get(&f).cloned() {
-                by_rule.entry(r).or_default().extend(theirs);
+    // is a pattern rule that follows none and is no default audience (validated), so its hits
+    // are complete here. A borrowed hit passes the follower's own exclusions and negation too.
+    for &r in set.pattern_followers() {
+        let rule = &set.rules[r];
+        let Some(theirs) = rule.follows.and_then(|f| by_rule.get(&f)).cloned() else {
+            continue;
+        };
+        for span in theirs {
+            if let Some(reason) = cancelled(set, rule, text, span, &scan, &marks) {
+                if suppressed.iter().filter(|x| x.rule == rule.id).count() < MAX_HITS_PER_RULE {
+                    suppressed.push(Suppressed {
+                        rule: rule.id.clone(),
+                        matched: text[span.0..span.1].to_owned(),
+                        span: [span.0, span.1],
+                        reason: reason.to_string(),
+                    });
+                }
+                continue;
             }
+            by_rule.entry(r).or_default().push(span);
         }
     }
     for spans in by_rule.values_mut() {
@@ -682,7 +696,7 @@ impl Scores {
                         .iter()
                         .filter(|(r, _)| {
                             let rule = &set.rules[**r];
-                            !rule.default_audience || rule.follows.is_some()
+                            !rule.default_audience || rule.only_follows()
                         })
                         .map(|(_, (w, _))| w)
                         .sum::<f64>()
@@ -824,7 +838,11 @@ fn yielded_audiences(
             continue;
         }
         // A component's audience shares the component rule's hits.
-        let own = rule.follows.unwrap_or(r);
+        let own = if rule.only_follows() {
+            rule.follows.unwrap_or(r)
+        } else {
+            r
+        };
         if let Some(&(s, e)) = spans.get(&own).and_then(|v| v.first()) {
             out.push(Suppressed {
                 rule: rule.id.clone(),

@@ -588,7 +588,7 @@ pub fn build<'s>(
                     Some(*matched),
                 )
             } else {
-                // Nothing matched to cite (a rule that only `follows` another): never claim
+                // Nothing matched to cite (an inference without words of its own): never claim
                 // the author mentioned something.
                 (Cow::Owned(uncited(&q.text)), None)
             };

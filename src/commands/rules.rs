@@ -30,7 +30,8 @@ pub(crate) fn run(cmd: RulesCommand, ctx: &Ctx) -> Result<ExitStatus, Error> {
                     Some(&hint),
                 ));
             };
-            report::emit(&report::rule_detail(rule, format))?;
+            let follows = rule.follows.map(|f| &set.rules[f]);
+            report::emit(&report::rule_detail(rule, follows, format))?;
             Ok(ExitStatus::Ok)
         }
         RulesCommand::Check | RulesCommand::Test => {

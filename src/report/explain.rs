@@ -190,8 +190,8 @@ fn human(e: &Explanation<'_>, color: bool) -> String {
                 questions(&mut out, when, &label.questions, color);
             }
         }
-        Explanation::Rule(r) => {
-            out.push_str(&super::human::rule_detail(r));
+        Explanation::Rule(r, follows) => {
+            out.push_str(&super::human::rule_detail(r, *follows));
         }
         Explanation::Check(c) => {
             let _ = writeln!(
@@ -297,10 +297,10 @@ fn json(e: &Explanation<'_>) -> String {
                 framework_questions: (label.family == Family::Questions).then(|| framework.clone()),
             },
         }),
-        Explanation::Rule(r) => super::json(&Envelope {
+        Explanation::Rule(r, follows) => super::json(&Envelope {
             schema_version: SCHEMA_VERSION,
             kind: "rule",
-            body: super::rule_json(r),
+            body: super::rule_json(r, *follows),
         }),
         Explanation::Check(c) => super::json(&Envelope {
             schema_version: SCHEMA_VERSION,

@@ -346,7 +346,7 @@ pub(super) fn rules_list(set: &RuleSet) -> String {
 }
 
 /// `rules show`.
-pub(super) fn rule_detail(r: &Rule) -> String {
+pub(super) fn rule_detail(r: &Rule, follows: Option<&Rule>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} ({}, {})", r.id, r.family.name(), r.location);
     let _ = writeln!(out, "{}\n", r.summary);
@@ -369,6 +369,14 @@ pub(super) fn rule_detail(r: &Rule) -> String {
         "Excluded when the sentence matches",
         r.exclude.iter().map(|p| p.source.to_string()).collect(),
     );
+    if let Some(f) = follows {
+        let how = if r.patterns.is_empty() {
+            "Fires only where this rule fired, with its evidence"
+        } else {
+            "Also fires where this rule fired"
+        };
+        list(&mut out, how, vec![f.id.to_string()]);
+    }
     list(
         &mut out,
         "Only when",

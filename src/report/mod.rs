@@ -397,6 +397,9 @@ pub(crate) struct RuleJson<'a> {
     unless: Vec<String>,
     /// Ids of the pattern rules whose match keeps this rule from firing.
     unless_fired: Vec<&'a str>,
+    /// The pattern rule whose hits this rule shares (absent when it follows none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    follows: Option<&'a str>,
     signals: Vec<(String, f64)>,
     questions: &'a [crate::rules::Question],
     options: &'a [crate::rules::DesignOption],
@@ -410,7 +413,7 @@ struct Examples<'a> {
     no_match: &'a [crate::rules::Text],
 }
 
-pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
+pub(crate) fn rule_json<'a>(r: &'a Rule, follows: Option<&'a Rule>) -> RuleJson<'a> {
     RuleJson {
         id: &r.id,
         family: r.family,
@@ -429,6 +432,7 @@ pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
         when: r.when.iter().map(ToString::to_string).collect(),
         unless: r.unless.iter().map(ToString::to_string).collect(),
         unless_fired: r.unless_fired.iter().map(|(_, id)| id.as_str()).collect(),
+        follows: follows.map(|f| f.id.as_str()),
         signals: r.signals.iter().map(|(c, w)| (c.to_string(), *w)).collect(),
         questions: &r.questions,
         options: &r.options,
@@ -443,15 +447,19 @@ pub(crate) fn rule_json(r: &Rule) -> RuleJson<'_> {
 pub fn rules_list(set: &RuleSet, format: ListFormat) -> String {
     match format {
         ListFormat::Human => escape::finish_text(human::rules_list(set), false),
-        ListFormat::Json => json(&set.rules.iter().map(rule_json).collect::<Vec<_>>()),
+        ListFormat::Json => json(
+            &(set.rules.iter())
+                .map(|r| rule_json(r, r.follows.map(|f| &set.rules[f])))
+                .collect::<Vec<_>>(),
+        ),
     }
 }
 
 /// `rules show` output.
-pub fn rule_detail(rule: &Rule, format: ListFormat) -> String {
+pub fn rule_detail(rule: &Rule, follows: Option<&Rule>, format: ListFormat) -> String {
     match format {
-        ListFormat::Human => escape::finish_text(human::rule_detail(rule), false),
-        ListFormat::Json => json(&rule_json(rule)),
+        ListFormat::Human => escape::finish_text(human::rule_detail(rule, follows), false),
+        ListFormat::Json => json(&rule_json(rule, follows)),
     }
 }
 

@@ -1259,7 +1259,14 @@ impl Rule {
         !self.when.is_empty()
             || !self.unless.is_empty()
             || !self.unless_fired.is_empty()
-            || (self.follows.is_some() && self.patterns.is_empty())
+            || self.only_follows()
+    }
+
+    /// Fires only where another rule fired, with its evidence (a component's audience rule):
+    /// `follows` and no patterns of its own. A rule with patterns that also follows another is
+    /// a pattern rule, whose hits include the other's.
+    pub fn only_follows(&self) -> bool {
+        self.follows.is_some() && self.patterns.is_empty()
     }
 
     /// A question cue (a rule of the `questions` family): it asks and establishes nothing.
@@ -1453,6 +1460,9 @@ pub struct RuleSet {
     /// The indices of the conditional rules ([`Rule::is_conditional`]), in rule order, built on
     /// first use: inference visits only these, whatever the number of pattern rules.
     pub(crate) conditional: OnceLock<Vec<usize>>,
+    /// The indices of the pattern rules that also `follow` another, built on first use: the
+    /// pattern pass adds the other's hits to theirs.
+    pub(crate) pattern_followers: OnceLock<Vec<usize>>,
     /// Questions for pairs of concerns (`rules/combinations.toml`), sorted by id.
     pub combinations: Vec<Combination>,
     /// What the options of rules support and strain, their effort and admin burden
@@ -1702,6 +1712,16 @@ impl RuleSet {
         self.conditional.get_or_init(|| {
             (0..self.rules.len())
                 .filter(|&r| self.rules[r].is_conditional())
+                .collect()
+        })
+    }
+
+    /// The indices of the pattern rules that also `follow` another (their hits include the
+    /// other's), in rule order.
+    pub(crate) fn pattern_followers(&self) -> &[usize] {
+        self.pattern_followers.get_or_init(|| {
+            (0..self.rules.len())
+                .filter(|&r| self.rules[r].follows.is_some() && !self.rules[r].only_follows())
                 .collect()
         })
     }

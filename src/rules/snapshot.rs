@@ -508,6 +508,7 @@ impl Snap for RuleSet {
                 .collect(),
             question_keys: OnceLock::new(),
             conditional: OnceLock::new(),
+            pattern_followers: OnceLock::new(),
             suffix_index: OnceLock::new(),
             suffix_bytes: std::sync::atomic::AtomicUsize::new(0),
         })

@@ -460,6 +460,39 @@ fn rules_list_show_check_and_eval() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Stated audience:"));
+    // A rule that follows another names it, in both forms; one that follows none says nothing.
+    ds01()
+        .args([
+            "rules",
+            "show",
+            "principle-ephemeral-strained",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "\"follows\": \"component-keep-alive-file\"",
+        ));
+    ds01()
+        .args(["rules", "show", "principle-ephemeral-strained"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Also fires where this rule fired:\n  component-keep-alive-file",
+        ));
+    ds01()
+        .args(["rules", "show", "component-keep-alive-file-audience"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Fires only where this rule fired, with its evidence:\n  component-keep-alive-file",
+        ));
+    ds01()
+        .args(["rules", "show", "gpu-mig", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"follows\"").not());
     // An inference kept from firing by the rules its text matched lists them, in both forms.
     ds01()
         .args(["rules", "show", "infer-gpu-efficiency", "--format", "json"])

@@ -227,6 +227,7 @@ pub fn validate(sources: &[Source]) -> Result<RuleSet, Error> {
         sources: sources.to_vec(),
         question_keys: std::sync::OnceLock::new(),
         conditional: std::sync::OnceLock::new(),
+        pattern_followers: std::sync::OnceLock::new(),
         suffix_index: std::sync::OnceLock::new(),
         suffix_bytes: std::sync::atomic::AtomicUsize::new(0),
         combinations,

@@ -156,17 +156,27 @@ pub(super) fn rules(
         .collect();
     // A rule that follows another shares its hits (a component's audience rule, a reading
     // that follows from what a component names): the other must be a pattern rule, so that
-    // the hits are the text's own words and do not depend on the order of inference.
+    // the hits are the text's own words and do not depend on the order of inference, and no
+    // default audience, whose hits may yield after the pattern pass. A rule with patterns
+    // that also follows another is a pattern rule: it takes no conditions and is no default
+    // audience either.
     for (i, (name, f)) in follows.into_iter().enumerate() {
         let Some(id) = f else { continue };
         let who = super::Who("rule", &rules[i].id);
+        let r = &rules[i];
+        let conditional = !r.when.is_empty()
+            || !r.unless.is_empty()
+            || unless_fired.iter().any(|(k, _, _)| *k == i);
         let problem = match rules.iter().position(|r| r.id == *id.get_ref()) {
-            Some(j) if pattern_rule[j] => {
+            _ if !r.patterns.is_empty() && (conditional || r.default_audience) => Some(format!(
+                "{who}: a rule with `patterns` that also `follows` another is a pattern rule: drop `when`, `unless`, `unless_fired` and `default_audience`, or the patterns"
+            )),
+            Some(j) if pattern_rule[j] && !rules[j].default_audience => {
                 rules[i].follows = Some(j);
                 None
             }
             Some(_) => Some(format!(
-                "{who}: `follows` names `{}`, which is not a pattern rule; name a rule with `patterns` and no `when`, `unless`, `unless_fired` or `follows`",
+                "{who}: `follows` names `{}`, which is not a pattern rule; name a rule with `patterns` and no `when`, `unless`, `unless_fired`, `follows` or `default_audience`",
                 id.get_ref()
             )),
             None => Some(format!(
@@ -189,7 +199,7 @@ pub(super) fn rules(
                 Some(j) if !pattern_rule[j] => ctx.push(
                     id,
                     format!(
-                        "{who}: `unless_fired` names `{}`, which is not a pattern rule; name a rule with `patterns` and no `when`, `unless` or `unless_fired`",
+                        "{who}: `unless_fired` names `{}`, which is not a pattern rule; name a rule with `patterns` and no `when`, `unless`, `unless_fired` or `follows`",
                         id.get_ref()
                     ),
                 ),
@@ -251,14 +261,6 @@ fn rule(
                 format!("{who}: a rule that only `follows` another has no words of its own to exclude: drop `exclude`"),
             );
         }
-        if !raw.patterns.is_empty()
-            && !(raw.when.is_empty() && raw.unless.is_empty() && raw.unless_fired.is_empty())
-        {
-            ctx.push(
-                f,
-                format!("{who}: a rule with `patterns` that also `follows` another fires on words only: drop `when`, `unless` and `unless_fired`, or the patterns"),
-            );
-        }
     }
     if raw.patterns.is_empty() && raw.when.is_empty() && raw.follows.is_none() {
         ctx.push(
@@ -317,7 +319,7 @@ fn rule(
     if raw.admin_tooling && !cue {
         let problem = if raw.default_audience {
             Some("cannot also be `default_audience`")
-        } else if !raw.when.is_empty() || !raw.unless.is_empty() {
+        } else if !raw.when.is_empty() || !raw.unless.is_empty() || raw.patterns.is_empty() {
             Some(
                 "must be a pattern rule without `when` or `unless` (the yield is decided on pattern hits)",
             )
