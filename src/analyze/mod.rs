@@ -267,14 +267,7 @@ fn pattern_hits(
             }
             let span = (m.start(), m.end());
             if let Some(reason) = cancelled(set, rule, text, span, &scan, &marks) {
-                if suppressed.iter().filter(|x| x.rule == rule.id).count() < MAX_HITS_PER_RULE {
-                    suppressed.push(Suppressed {
-                        rule: rule.id.clone(),
-                        matched: text[m.range()].to_owned(),
-                        span: [span.0, span.1],
-                        reason: reason.to_string(),
-                    });
-                }
+                note_cancelled(suppressed, rule, text, span, &reason);
                 continue;
             }
             by_rule.entry(r).or_default().push(span);
@@ -295,14 +288,7 @@ fn pattern_hits(
         };
         for span in theirs {
             if let Some(reason) = cancelled(set, rule, text, span, &scan, &marks) {
-                if suppressed.iter().filter(|x| x.rule == rule.id).count() < MAX_HITS_PER_RULE {
-                    suppressed.push(Suppressed {
-                        rule: rule.id.clone(),
-                        matched: text[span.0..span.1].to_owned(),
-                        span: [span.0, span.1],
-                        reason: reason.to_string(),
-                    });
-                }
+                note_cancelled(suppressed, rule, text, span, &reason);
                 continue;
             }
             by_rule.entry(r).or_default().push(span);
@@ -324,6 +310,24 @@ fn pattern_hits(
     suppressed.sort_by(|a, b| (a.span, &a.rule).cmp(&(b.span, &b.rule)));
     suppressed.dedup_by(|a, b| a.span == b.span && a.rule == b.rule);
     by_rule
+}
+
+/// List a cancelled hit in `suppressed`, at most [`MAX_HITS_PER_RULE`] per rule.
+fn note_cancelled(
+    suppressed: &mut Vec<Suppressed>,
+    rule: &Rule,
+    text: &str,
+    (start, end): (usize, usize),
+    reason: &Cancel<'_>,
+) {
+    if suppressed.iter().filter(|x| x.rule == rule.id).count() < MAX_HITS_PER_RULE {
+        suppressed.push(Suppressed {
+            rule: rule.id.clone(),
+            matched: text[start..end].to_owned(),
+            span: [start, end],
+            reason: reason.to_string(),
+        });
+    }
 }
 
 /// Why a hit does not count: the exclusion that matches in its sentence, or the negation cue
