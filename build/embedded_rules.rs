@@ -3,10 +3,13 @@
 //!
 //! Each file is checked here, so that a build embedding invalid rules fails and names the
 //! file, the line and the rule: TOML syntax and structure (the same `model.rs` types the
-//! program reads, unknown fields refused), and the checks that need no regex engine (families,
-//! id shapes, duplicate ids, the concerns that rules and combinations name, empty prose,
-//! missing examples, trade-offs naming a rule). The complete validation (patterns compiled
-//! under the size limit, every example proved) is `ds01-pm rules check` and the test suite;
+//! program reads, unknown fields refused), the syntax of every pattern and exclusion (as
+//! `regex-syntax` parses it; start-up compiles the embedded patterns only when a text needs
+//! them, so a look-around or an unclosed group would otherwise surface as a failed search),
+//! and the checks that need no regex engine (families, id shapes, duplicate ids, the concerns
+//! that rules and combinations name, empty prose, missing examples, trade-offs naming a rule).
+//! The complete validation (patterns compiled under the size limit, every example proved) is
+//! `ds01-pm rules check` and the test suite;
 //! start-up still runs the same validation code while it builds the rule set from the trees
 //! (its checks are a small part of that cost), so these build-time checks are a subset and
 //! never the authority.
@@ -239,6 +242,53 @@ fn at(file: &str, text: &str, offset: usize) -> String {
     format!("{file}:{line}:{col}")
 }
 
+/// A problem for each of `patterns` (of `who`, a rule or a component) that does not parse as a
+/// regex, at its `file:line:col`.
+fn regex_syntax_problems<'a>(
+    who: &str,
+    patterns: impl Iterator<Item = &'a toml::Spanned<String>>,
+    case_sensitive: bool,
+    here: &dyn Fn(usize) -> String,
+    problems: &mut Vec<String>,
+) {
+    for p in patterns {
+        if let Some(e) = regex_syntax_error(p.get_ref(), case_sensitive) {
+            problems.push(format!(
+                "{}: {who}: invalid regex `{}`: {e}",
+                here(p.span().start),
+                shown_pattern(p.get_ref())
+            ));
+        }
+    }
+}
+
+/// Why `pattern` is not a regex the program can build, as the parser's last line says it
+/// (`None` when it parses). Case-insensitive patterns are wrapped as the program wraps them
+/// (`effective_pattern` in `src/rules/mod.rs`).
+fn regex_syntax_error(pattern: &str, case_sensitive: bool) -> Option<String> {
+    let effective = if case_sensitive {
+        pattern.to_owned()
+    } else {
+        format!("(?i:{pattern})")
+    };
+    regex_syntax::Parser::new()
+        .parse(&effective)
+        .err()
+        .map(|e| {
+            let text = e.to_string();
+            let last = text.lines().last().unwrap_or_default().trim();
+            last.strip_prefix("error: ").unwrap_or(last).to_owned()
+        })
+}
+
+/// A pattern as an error shows it: its first 60 characters.
+fn shown_pattern(pattern: &str) -> String {
+    match pattern.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &pattern[..at]),
+        None => pattern.to_owned(),
+    }
+}
+
 fn is_id(id: &str) -> bool {
     !id.is_empty()
         && id.split('-').all(|w| {
@@ -354,6 +404,14 @@ fn check(files: &[(String, String)], problems: &mut Vec<String>) {
             if r.summary.trim().is_empty() || r.why.trim().is_empty() {
                 problems.push(format!("{who}: `summary` and `why` must not be empty"));
             }
+            let patterns = r.patterns.iter().chain(&r.exclude);
+            regex_syntax_problems(
+                &format!("rule `{id}`"),
+                patterns,
+                r.case_sensitive,
+                &here,
+                problems,
+            );
             if r.patterns.is_empty() && r.when.is_empty() && r.follows.is_none() {
                 problems.push(format!("{who}: give `patterns`, `when` or `follows`"));
             }
@@ -411,6 +469,14 @@ fn check(files: &[(String, String)], problems: &mut Vec<String>) {
                     here(c.id.span().start)
                 ));
             }
+            let patterns = c.names.iter().chain(&c.exclude);
+            regex_syntax_problems(
+                &format!("component `{id}`"),
+                patterns,
+                c.case_sensitive,
+                &here,
+                problems,
+            );
             // Its audience rule (`-audience`) exists only when it faces a user tier: the main
             // rule's id alone is checked here, the runtime validation checks both.
             let rule = format!("component-{id}");
