@@ -3,16 +3,16 @@
 //!
 //! Each file is checked here, so that a build embedding invalid rules fails and names the
 //! file, the line and the rule: TOML syntax and structure (the same `model.rs` types the
-//! program reads, unknown fields refused), the syntax of every pattern and exclusion (as
-//! `regex-syntax` parses it; start-up compiles the embedded patterns only when a text needs
-//! them, so a look-around or an unclosed group would otherwise surface as a failed search),
-//! and the checks that need no regex engine (families, id shapes, duplicate ids, the concerns
-//! that rules and combinations name, empty prose, missing examples, trade-offs naming a rule).
-//! The complete validation (patterns compiled under the size limit, every example proved) is
-//! `ds01-pm rules check` and the test suite;
-//! start-up still runs the same validation code while it builds the rule set from the trees
-//! (its checks are a small part of that cost), so these build-time checks are a subset and
-//! never the authority.
+//! program reads, unknown fields refused); the syntax of every regex as `regex-syntax` parses
+//! it (patterns, exclusions, component names, questions' `answered_if`, negation and direction
+//! cues: start-up compiles embedded regexes only when a text needs them, so a look-around or an
+//! unclosed group would otherwise surface in the first search to reach it); and the checks
+//! that need no regex engine (families, id shapes, duplicate ids, the concerns that rules and
+//! combinations name, empty prose, missing examples, trade-offs naming a rule). The complete
+//! validation (patterns compiled under the size limit, every example proved) is `ds01-pm rules
+//! check` and the test suite; start-up still runs the same validation code while it builds the
+//! rule set from the trees (its checks are a small part of that cost), so these build-time
+//! checks are a subset and never the authority.
 //!
 //! Each file becomes `OUT_DIR/rules/<name>.bin`: the document tree as `toml` parses it, with
 //! the byte span of every value and key, in the layout `src/rules/preparsed.rs` reads (and
@@ -242,8 +242,8 @@ fn at(file: &str, text: &str, offset: usize) -> String {
     format!("{file}:{line}:{col}")
 }
 
-/// A problem for each of `patterns` (of `who`, a rule or a component) that does not parse as a
-/// regex, at its `file:line:col`.
+/// A problem for each of `patterns` (of `who`: a rule, a component, a cue) that does not parse
+/// as a regex, at its `file:line:col`.
 fn regex_syntax_problems<'a>(
     who: &str,
     patterns: impl Iterator<Item = &'a toml::Spanned<String>>,
@@ -486,6 +486,41 @@ fn check(files: &[(String, String)], problems: &mut Vec<String>) {
                     "{who}: duplicate rule id `{rule}` (first defined at {prev})"
                 ));
             }
+        }
+    }
+    // The other regexes of a rule file: generic questions' `answered_if`, the negation cues
+    // (matched whole-word, `^(?:cues)$`) and the direction cues, all case-insensitive.
+    for (name, text, p) in &parsed {
+        let Parsed::Rules(f) = p else { continue };
+        let here = |offset: usize| at(name, text, offset);
+        for q in &f.question {
+            let who = match &q.id {
+                Some(id) => format!("question `{}`: `answered_if`", id.get_ref()),
+                None => "question: `answered_if`".to_owned(),
+            };
+            regex_syntax_problems(&who, q.answered_if.iter(), false, &here, problems);
+        }
+        if let Some(n) = &f.negation {
+            let cues = toml::Spanned::new(n.cues.span(), format!("^(?:{})$", n.cues.get_ref()));
+            regex_syntax_problems(
+                "negation `cues`",
+                std::iter::once(&cues),
+                false,
+                &here,
+                problems,
+            );
+        }
+        if let Some(d) = &f.direction {
+            let d = d.get_ref();
+            let cues = [&d.relax, &d.tighten].into_iter().chain(&d.proposal);
+            regex_syntax_problems("direction cue", cues, false, &here, problems);
+            regex_syntax_problems(
+                "direction `limits`",
+                d.limits.values(),
+                false,
+                &here,
+                problems,
+            );
         }
     }
     let mut combination_ids = BTreeSet::new();
