@@ -417,6 +417,16 @@ fn replacing_the_rules_with_a_copy_of_the_defaults_works() {
         .stdout(predicate::str::contains("examples pass"));
 }
 
+/// `ds01-pm rules show <args>` succeeds and prints `needle`.
+fn rules_show_says(args: &[&str], needle: &str) {
+    ds01()
+        .args(["rules", "show"])
+        .args(args)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(needle));
+}
+
 #[test]
 fn rules_list_show_check_and_eval() {
     ds01()
@@ -431,83 +441,47 @@ fn rules_list_show_check_and_eval() {
         .stdout(predicate::str::contains("\"patterns\""))
         .stdout(predicate::str::contains("\"context\": false"));
     // Component rules are context evidence, and say so.
-    ds01()
-        .args([
-            "rules",
-            "show",
-            "component-gpu-allocator",
-            "--format",
-            "json",
-        ])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("\"context\": true"));
-    ds01()
-        .args(["rules", "show", "component-gpu-allocator"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "Context: its evidence places a text",
-        ));
+    rules_show_says(
+        &["component-gpu-allocator", "--format", "json"],
+        "\"context\": true",
+    );
+    rules_show_says(
+        &["component-gpu-allocator"],
+        "Context: its evidence places a text",
+    );
     // A stated audience says so, in JSON and in prose.
-    ds01()
-        .args(["rules", "show", "tier-user-own-things", "--format", "json"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("\"stated_audience\": true"));
-    ds01()
-        .args(["rules", "show", "tier-user-own-things"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Stated audience:"));
+    rules_show_says(
+        &["tier-user-own-things", "--format", "json"],
+        "\"stated_audience\": true",
+    );
+    rules_show_says(&["tier-user-own-things"], "Stated audience:");
     // A rule that follows another names it, in both forms; one that follows none says nothing.
-    ds01()
-        .args([
-            "rules",
-            "show",
-            "principle-ephemeral-strained",
-            "--format",
-            "json",
-        ])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "\"follows\": \"component-keep-alive-file\"",
-        ));
-    ds01()
-        .args(["rules", "show", "principle-ephemeral-strained"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "Also fires where this rule fired:\n  component-keep-alive-file",
-        ));
-    ds01()
-        .args(["rules", "show", "component-keep-alive-file-audience"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "Fires only where this rule fired, with its evidence:\n  component-keep-alive-file",
-        ));
+    rules_show_says(
+        &["principle-ephemeral-strained", "--format", "json"],
+        "\"follows\": \"component-keep-alive-file\"",
+    );
+    rules_show_says(
+        &["principle-ephemeral-strained"],
+        "Also fires where this rule fired:\n  component-keep-alive-file",
+    );
+    rules_show_says(
+        &["component-keep-alive-file-audience"],
+        "Fires only where this rule fired, with its evidence:\n  component-keep-alive-file",
+    );
     ds01()
         .args(["rules", "show", "gpu-mig", "--format", "json"])
         .assert()
         .success()
         .stdout(predicate::str::contains("\"follows\"").not());
     // An inference kept from firing by the rules its text matched lists them, in both forms.
-    ds01()
-        .args(["rules", "show", "infer-gpu-efficiency", "--format", "json"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "\"unless_fired\": [\n    \"component-bare-metal-access\"",
-        ));
-    ds01()
-        .args(["rules", "show", "infer-gpu-efficiency"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "Not when these rules match the text:\n  component-bare-metal-access",
-        ));
+    rules_show_says(
+        &["infer-gpu-efficiency", "--format", "json"],
+        "\"unless_fired\": [\n    \"component-bare-metal-access\"",
+    );
+    rules_show_says(
+        &["infer-gpu-efficiency"],
+        "Not when these rules match the text:\n  component-bare-metal-access",
+    );
     ds01()
         .args(["rules", "show", "gpu-mgi"])
         .assert()
