@@ -478,6 +478,15 @@ pub(super) fn rule_detail(r: &Rule, follows: Option<&Rule>) -> String {
             "",
         ));
     }
+    if r.firm_layer {
+        out.push('\n');
+        out.push_str(&wrap(
+            "Firm layer: the layer it reads is never set aside by the nearest labelled examples or \
+             the word model (a thing named by its own name is what the text is about).",
+            96,
+            "",
+        ));
+    }
     if r.stated_audience {
         out.push('\n');
         out.push_str(&wrap(

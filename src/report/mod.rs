@@ -393,6 +393,7 @@ pub(crate) struct RuleJson<'a> {
     admin_tooling: bool,
     /// An audience stated where no tier is named: it blocks the audience inferences.
     stated_audience: bool,
+    firm_layer: bool,
     when: Vec<String>,
     unless: Vec<String>,
     /// Ids of the pattern rules whose match keeps this rule from firing.
@@ -429,6 +430,7 @@ pub(crate) fn rule_json<'a>(r: &'a Rule, follows: Option<&'a Rule>) -> RuleJson<
         default_audience: r.default_audience,
         admin_tooling: r.admin_tooling,
         stated_audience: r.stated_audience,
+        firm_layer: r.firm_layer,
         when: r.when.iter().map(ToString::to_string).collect(),
         unless: r.unless.iter().map(ToString::to_string).collect(),
         unless_fired: r.unless_fired.iter().map(|(_, id)| id.as_str()).collect(),

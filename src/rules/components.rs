@@ -180,6 +180,7 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
             default_audience: follows.is_some(),
             admin_tooling: c.admin_tooling && follows.is_none(),
             stated_audience: false,
+            firm_layer: c.firm_layer && follows.is_none(),
             follows: follows.map(|f| spanned(at.clone(), f)),
         };
         let main = format!("component-{id}");

@@ -1251,6 +1251,8 @@ pub struct Rule {
     /// An audience stated in so many words, where no tier is named: it fires in stratum 2 of
     /// the inference and blocks the inferences about the audience.
     pub stated_audience: bool,
+    /// Its layer is never set aside by the nearest examples or the word model.
+    pub firm_layer: bool,
 }
 
 impl Rule {

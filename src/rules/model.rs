@@ -136,6 +136,12 @@ pub(crate) struct RawRule {
     /// tiers only.
     #[serde(default)]
     pub(crate) stated_audience: bool,
+    /// The layer the rule signals stands against the statistical channels: neither the
+    /// nearest labelled examples nor the word model set it aside. For a thing named by its
+    /// own name (an atomic container command, check-limits), where measured dissent from
+    /// that layer was wrong more often than right. Needs a `layer:` signal.
+    #[serde(default)]
+    pub(crate) firm_layer: bool,
     /// Share the hits of this pattern rule (by id): a reading that follows from what another
     /// rule names. Without `patterns`, the rule fires only when the other fired, with its
     /// evidence (a component's audience rule follows its component's rule); with them, it
@@ -282,6 +288,9 @@ pub(crate) struct RawComponent {
     /// naming it makes default audiences yield (see `RawRule::admin_tooling`).
     #[serde(default)]
     pub(crate) admin_tooling: bool,
+    /// Its layer stands against the statistical channels (see `RawRule::firm_layer`).
+    #[serde(default)]
+    pub(crate) firm_layer: bool,
     pub(crate) examples: RawExamples,
 }
 

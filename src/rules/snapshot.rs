@@ -376,6 +376,7 @@ snap_struct!(Rule {
     default_audience,
     admin_tooling,
     stated_audience,
+    firm_layer,
 });
 snap_struct!(Direction {
     relax,

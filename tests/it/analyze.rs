@@ -615,6 +615,49 @@ fn number_after(reason: &str, marker: &str, end: char) -> f64 {
         .unwrap_or_else(|| panic!("no number after {marker:?} in {reason}"))
 }
 
+/// Whether a layer finding was read by a rule marked `firm_layer`.
+fn firm_layer(set: &ds01_pm::rules::RuleSet, f: &ds01_pm::analyze::Finding) -> bool {
+    (f.evidence.iter()).any(|e| set.rule(&e.rule).is_some_and(|r| r.firm_layer))
+}
+
+/// `firm_layer` decides something: with the flag taken out of the rule files, the statistical
+/// channels set aside some of the layers those rules read in the labelled descriptions; with
+/// it, none (the test above checks every description).
+#[test]
+fn firm_layers_are_what_the_statistical_channels_would_set_aside() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut flagged = 0;
+    for entry in std::fs::read_dir(&rules).expect("rules/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).expect("read");
+            flagged += text.matches("\nfirm_layer = true\n").count();
+            let text = text.replace("\nfirm_layer = true\n", "\n");
+            std::fs::write(dir.path().join(path.file_name().expect("name")), text).expect("write");
+        }
+    }
+    assert!(flagged > 0, "no rule is marked firm_layer");
+    let source = ds01_pm::rules::RuleSource {
+        replace: Some(dir.path().to_path_buf()),
+        extend: Vec::new(),
+    };
+    let loose = ds01_pm::rules::load(&source).expect("rules without firm_layer");
+    let set = ds01_pm::rules::defaults().expect("rules");
+    let mut would = 0;
+    for text in labelled_descriptions() {
+        let alone = run(&text);
+        if !alone.layers.iter().any(|f| firm_layer(set, f)) {
+            continue;
+        }
+        let full = ds01_pm::analyze::analyze_with(&loose, &text, ds01_pm::analyze::Channels::ALL);
+        would += (alone.layers.iter())
+            .filter(|f| firm_layer(set, f) && !full.layers.iter().any(|x| x.id == f.id))
+            .count();
+    }
+    assert!(would > 0, "no firm layer would have been set aside");
+}
+
 #[test]
 fn nearest_examples_add_and_set_aside_and_say_so() {
     let set = ds01_pm::rules::defaults().expect("rules");
@@ -661,6 +704,13 @@ fn nearest_examples_add_and_set_aside_and_say_so() {
                 assert!(
                     may_set_aside,
                     "{text}: {field} {} lost or changed",
+                    finding.id
+                );
+                // A layer read by a `firm_layer` rule (a command named by its own name) is
+                // never set aside by the statistical channels.
+                assert!(
+                    field != "layers" || !firm_layer(set, finding),
+                    "{text}: {} read by a firm_layer rule was set aside",
                     finding.id
                 );
                 assert!(

@@ -316,6 +316,14 @@ fn rule(
             ctx.push(&raw.id, format!("{who}: `stated_audience` {p}"));
         }
     }
+    if raw.firm_layer && !cue && !signals.iter().any(|(c, _)| c.kind == Kind::Layer) {
+        ctx.push(
+            &raw.id,
+            format!(
+                "{who}: `firm_layer` needs a `layer:` signal: it keeps the layer the rule reads"
+            ),
+        );
+    }
     if raw.admin_tooling && !cue {
         let problem = if raw.default_audience {
             Some("cannot also be `default_audience`")
@@ -405,6 +413,7 @@ fn rule(
         default_audience: raw.default_audience,
         admin_tooling: raw.admin_tooling,
         stated_audience: raw.stated_audience,
+        firm_layer: raw.firm_layer,
     };
     (rule, raw.follows)
 }
@@ -519,6 +528,7 @@ fn question_cue(ctx: &mut Ctx<'_>, raw: &RawRule, who: &dyn std::fmt::Display) {
         (raw.default_audience, "default_audience"),
         (raw.stated_audience, "stated_audience"),
         (raw.admin_tooling, "admin_tooling"),
+        (raw.firm_layer, "firm_layer"),
         (raw.reports, "reports"),
         (raw.tells, "tells"),
     ];
