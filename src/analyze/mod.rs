@@ -1324,13 +1324,19 @@ fn neighbours_dissent(
     remove_aside(aside, findings, suppressed)
 }
 
-/// Whether a layer was read by a `firm_layer` rule (an atomic container command or
-/// check-limits named by its own name), which the statistical channels never set aside: over
-/// the labelled sets (each read leave-one-set-out), their dissent from those layers was wrong
-/// 46 times and right 21 (round 37).
+/// Whether a layer was read by a `firm_layer` rule (the atomic container commands, the
+/// personal limits view), which the statistical channels never set aside: over the labelled
+/// sets (each read leave-one-set-out), their dissent from those layers was wrong 46 times and
+/// right 21 (round 37). The rule must signal that layer itself: a rule that follows a firm one
+/// shares its evidence, not its firmness.
 fn firm(set: &RuleSet, field: neighbours::Field, f: &Finding) -> bool {
     field == neighbours::Field::Layers
-        && (f.evidence.iter()).any(|e| set.rule(&e.rule).is_some_and(|r| r.firm_layer))
+        && (f.evidence.iter()).any(|e| {
+            set.rule(&e.rule).is_some_and(|r| {
+                r.firm_layer
+                    && (r.signals.iter()).any(|(c, _)| c.kind == Kind::Layer && c.id == f.id)
+            })
+        })
 }
 
 /// Remove the findings set aside (index in `findings`, why) and list them first in

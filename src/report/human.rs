@@ -482,7 +482,7 @@ pub(super) fn rule_detail(r: &Rule, follows: Option<&Rule>) -> String {
         out.push('\n');
         out.push_str(&wrap(
             "Firm layer: the layer it reads is never set aside by the nearest labelled examples or \
-             the word model (a thing named by its own name is what the text is about).",
+             the word model (what the text names is what it is about).",
             96,
             "",
         ));

@@ -123,6 +123,14 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
                 format!("{who}: `admin_tooling` needs `tiers = [\"admin\"]`: the admin's own tooling faces the admin only"),
             ));
         }
+        if c.firm_layer && c.layer.is_none() {
+            problems.push((
+                at.start,
+                format!(
+                    "{who}: `firm_layer` needs `layer`: it keeps the layer the component is in"
+                ),
+            ));
+        }
         if signals.is_empty() && user_tiers.is_empty() {
             problems.push((
                 at.start,
@@ -180,7 +188,7 @@ pub(crate) fn expand(raw: Vec<RawComponent>) -> (Vec<RawRule>, Vec<(usize, Strin
             default_audience: follows.is_some(),
             admin_tooling: c.admin_tooling && follows.is_none(),
             stated_audience: false,
-            firm_layer: c.firm_layer && follows.is_none(),
+            firm_layer: c.firm_layer && follows.is_none() && c.layer.is_some(),
             follows: follows.map(|f| spanned(at.clone(), f)),
         };
         let main = format!("component-{id}");

@@ -622,7 +622,7 @@ fn firm_layer(set: &ds01_pm::rules::RuleSet, f: &ds01_pm::analyze::Finding) -> b
 
 /// `firm_layer` decides something: with the flag taken out of the rule files, the statistical
 /// channels set aside some of the layers those rules read in the labelled descriptions; with
-/// it, none (the test above checks every description).
+/// it, none (`nearest_examples_add_and_set_aside_and_say_so` checks every description).
 #[test]
 fn firm_layers_are_what_the_statistical_channels_would_set_aside() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -632,8 +632,17 @@ fn firm_layers_are_what_the_statistical_channels_would_set_aside() {
         let path = entry.expect("entry").path();
         if path.extension().is_some_and(|e| e == "toml") {
             let text = std::fs::read_to_string(&path).expect("read");
-            flagged += text.matches("\nfirm_layer = true\n").count();
-            let text = text.replace("\nfirm_layer = true\n", "\n");
+            // Every line that sets the flag goes (the rule files set it on a line of its own).
+            let kept: Vec<&str> = (text.lines())
+                .filter(|l| !l.trim_start().starts_with("firm_layer"))
+                .collect();
+            flagged += text.lines().count() - kept.len();
+            assert!(
+                (kept.iter()).all(|l| l.trim_start().starts_with('#') || !l.contains("firm_layer")),
+                "{}: firm_layer set inline",
+                path.display()
+            );
+            let text = kept.join("\n");
             std::fs::write(dir.path().join(path.file_name().expect("name")), text).expect("write");
         }
     }

@@ -607,6 +607,45 @@ fn a_reports_rule_without_its_own_match_or_none_cue_is_refused() {
     }
 }
 
+/// `firm_layer` keeps the layer of a thing the text names: a rule without patterns of its own
+/// or without a layer signal is refused at the rule's location.
+#[test]
+fn a_firm_layer_rule_without_its_own_words_or_a_layer_is_refused() {
+    let dir = scratch();
+    let path = dir.path().join("firm.toml");
+    let rule = |id: &str, body: &str| {
+        format!(
+            "[[rule]]\nid = \"{id}\"\nsummary = \"s\"\nwhy = \"w\"\n{body}firm_layer = true\nexamples.match = [\"the widget command\"]\nexamples.no_match = [\"y\"]\n\n"
+        )
+    };
+    let file = format!(
+        "family = \"extra\"\n\n{}{}",
+        rule(
+            "firm-when",
+            "when = [\"gpu:mig\"]\nsignals = { \"layer:L2\" = 1.0 }\n"
+        ),
+        rule(
+            "firm-no-layer",
+            "patterns = ['\\bwidget command\\b']\nsignals = { \"tier:admin\" = 1.0 }\n"
+        ),
+    );
+    std::fs::write(&path, file).expect("write");
+    let stderr = refused_extra_rules(&path, "firm_layer rules");
+    for (line, id, what) in [
+        (
+            4,
+            "firm-when",
+            "`firm_layer` needs `patterns` of its own and no `when`",
+        ),
+        (14, "firm-no-layer", "`firm_layer` needs a `layer:` signal"),
+    ] {
+        assert!(
+            stderr.contains(&format!("firm.toml:{line}:6: rule `{id}`: {what}")),
+            "{stderr}"
+        );
+    }
+}
+
 /// One rule file of a `--rules` directory that does not parse is reported alone: its labels,
 /// rules and ids are missing, and the checks across files would report every reference to
 /// them (the GPU file: some sixty lines after the one that matters).

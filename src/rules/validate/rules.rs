@@ -316,13 +316,19 @@ fn rule(
             ctx.push(&raw.id, format!("{who}: `stated_audience` {p}"));
         }
     }
-    if raw.firm_layer && !cue && !signals.iter().any(|(c, _)| c.kind == Kind::Layer) {
-        ctx.push(
-            &raw.id,
-            format!(
-                "{who}: `firm_layer` needs a `layer:` signal: it keeps the layer the rule reads"
-            ),
-        );
+    if raw.firm_layer && !cue {
+        let problem = if raw.patterns.is_empty() || !raw.when.is_empty() {
+            Some(
+                "needs `patterns` of its own and no `when`: it keeps the layer of a thing the text names",
+            )
+        } else if !signals.iter().any(|(c, _)| c.kind == Kind::Layer) {
+            Some("needs a `layer:` signal: it keeps the layer the rule reads")
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            ctx.push(&raw.id, format!("{who}: `firm_layer` {p}"));
+        }
     }
     if raw.admin_tooling && !cue {
         let problem = if raw.default_audience {
