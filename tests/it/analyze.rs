@@ -637,8 +637,9 @@ fn firm_layers_are_what_the_statistical_channels_would_set_aside() {
                 .filter(|l| !l.trim_start().starts_with("firm_layer"))
                 .collect();
             flagged += text.lines().count() - kept.len();
+            let inline = |l: &&&str| l.contains("firm_layer =") || l.contains("firm_layer=");
             assert!(
-                (kept.iter()).all(|l| l.trim_start().starts_with('#') || !l.contains("firm_layer")),
+                (kept.iter()).all(|l| l.trim_start().starts_with('#') || !inline(&l)),
                 "{}: firm_layer set inline",
                 path.display()
             );
