@@ -1327,16 +1327,17 @@ fn neighbours_dissent(
 /// Whether a layer was read by a `firm_layer` rule (the atomic container commands, the
 /// personal limits view), which the statistical channels never set aside: over the labelled
 /// sets (each read leave-one-set-out), their dissent from those layers was wrong 46 times and
-/// right 21 (round 37). The rule must signal that layer itself: a rule that follows a firm one
-/// shares its evidence, not its firmness.
+/// right 21 (round 37). See [`keeps_layer`].
 fn firm(set: &RuleSet, field: neighbours::Field, f: &Finding) -> bool {
     field == neighbours::Field::Layers
-        && (f.evidence.iter()).any(|e| {
-            set.rule(&e.rule).is_some_and(|r| {
-                r.firm_layer
-                    && (r.signals.iter()).any(|(c, _)| c.kind == Kind::Layer && c.id == f.id)
-            })
-        })
+        && (f.evidence.iter()).any(|e| set.rule(&e.rule).is_some_and(|r| keeps_layer(r, &f.id)))
+}
+
+/// Whether `rule` keeps `layer` against the statistical channels: it is marked `firm_layer`
+/// and signals that layer itself (a rule that follows it shares its evidence, not its
+/// firmness).
+pub fn keeps_layer(rule: &Rule, layer: &str) -> bool {
+    rule.firm_layer && (rule.signals.iter()).any(|(c, _)| c.kind == Kind::Layer && c.id == layer)
 }
 
 /// Remove the findings set aside (index in `findings`, why) and list them first in

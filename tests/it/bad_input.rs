@@ -562,88 +562,96 @@ fn a_generic_questions_answered_if_is_validated_and_self_tested() {
     );
 }
 
+/// Extra rules `(id, body)` in `file`, each with `flag = true` and the match example `example`:
+/// `rules check` refuses each listed rule at its id (`line`, column 6) with `what`.
+fn flagged_rules_are_refused(
+    file: &str,
+    flag: &str,
+    example: &str,
+    rules: &[(&str, &str)],
+    refused: &[(usize, &str, &str)],
+) {
+    let dir = scratch();
+    let path = dir.path().join(file);
+    let blocks: String = (rules.iter())
+        .map(|(id, body)| {
+            format!(
+                "[[rule]]\nid = \"{id}\"\nsummary = \"s\"\nwhy = \"w\"\n{body}{flag} = true\nexamples.match = [\"{example}\"]\nexamples.no_match = [\"y\"]\n\n"
+            )
+        })
+        .collect();
+    std::fs::write(&path, format!("family = \"extra\"\n\n{blocks}")).expect("write");
+    let stderr = refused_extra_rules(&path, &format!("{flag} rules"));
+    for (line, id, what) in refused {
+        assert!(
+            stderr.contains(&format!("{file}:{line}:6: rule `{id}`: {what}")),
+            "{stderr}"
+        );
+    }
+}
+
 /// `reports` marks where a document's reported content starts, so it needs patterns of its
 /// own and no conditions, and it is the `gpu:none` cue that outweighs what it reports: each
 /// missing piece is refused at the rule's location.
 #[test]
 fn a_reports_rule_without_its_own_match_or_none_cue_is_refused() {
-    let dir = scratch();
-    let path = dir.path().join("reports.toml");
-    let rule = |id: &str, body: &str| {
-        format!(
-            "[[rule]]\nid = \"{id}\"\nsummary = \"s\"\nwhy = \"w\"\n{body}reports = true\nexamples.match = [\"the poster says\"]\nexamples.no_match = [\"y\"]\n\n"
-        )
-    };
-    let file = format!(
-        "family = \"extra\"\n\n{}{}{}",
-        rule(
-            "site-when",
-            "when = [\"gpu:mig\"]\nsignals = { \"gpu:none\" = 1.0 }\n"
-        ),
-        rule(
-            "site-unless",
-            "patterns = ['\\bposter says\\b']\nunless = [\"gpu:mig\"]\nsignals = { \"gpu:none\" = 1.0 }\n"
-        ),
-        rule(
-            "site-no-cue",
-            "patterns = ['\\bposter says\\b']\nsignals = { \"layer:L4\" = 1.0 }\n"
-        ),
+    flagged_rules_are_refused(
+        "reports.toml",
+        "reports",
+        "the poster says",
+        &[
+            (
+                "site-when",
+                "when = [\"gpu:mig\"]\nsignals = { \"gpu:none\" = 1.0 }\n",
+            ),
+            (
+                "site-unless",
+                "patterns = ['\\bposter says\\b']\nunless = [\"gpu:mig\"]\nsignals = { \"gpu:none\" = 1.0 }\n",
+            ),
+            (
+                "site-no-cue",
+                "patterns = ['\\bposter says\\b']\nsignals = { \"layer:L4\" = 1.0 }\n",
+            ),
+        ],
+        &[
+            (4, "site-when", "`reports` needs `patterns` of its own"),
+            (
+                14,
+                "site-unless",
+                "a `reports` rule cannot have `when` or `unless`",
+            ),
+            (25, "site-no-cue", "`reports` needs a `gpu:none` signal"),
+        ],
     );
-    std::fs::write(&path, file).expect("write");
-    let stderr = refused_extra_rules(&path, "reports rules");
-    for (line, id, what) in [
-        (4, "site-when", "`reports` needs `patterns` of its own"),
-        (
-            14,
-            "site-unless",
-            "a `reports` rule cannot have `when` or `unless`",
-        ),
-        (25, "site-no-cue", "`reports` needs a `gpu:none` signal"),
-    ] {
-        assert!(
-            stderr.contains(&format!("reports.toml:{line}:6: rule `{id}`: {what}")),
-            "{stderr}"
-        );
-    }
 }
 
 /// `firm_layer` keeps the layer of a thing the text names: a rule without patterns of its own
 /// or without a layer signal is refused at the rule's location.
 #[test]
 fn a_firm_layer_rule_without_its_own_words_or_a_layer_is_refused() {
-    let dir = scratch();
-    let path = dir.path().join("firm.toml");
-    let rule = |id: &str, body: &str| {
-        format!(
-            "[[rule]]\nid = \"{id}\"\nsummary = \"s\"\nwhy = \"w\"\n{body}firm_layer = true\nexamples.match = [\"the widget command\"]\nexamples.no_match = [\"y\"]\n\n"
-        )
-    };
-    let file = format!(
-        "family = \"extra\"\n\n{}{}",
-        rule(
-            "firm-when",
-            "when = [\"gpu:mig\"]\nsignals = { \"layer:L2\" = 1.0 }\n"
-        ),
-        rule(
-            "firm-no-layer",
-            "patterns = ['\\bwidget command\\b']\nsignals = { \"tier:admin\" = 1.0 }\n"
-        ),
+    flagged_rules_are_refused(
+        "firm.toml",
+        "firm_layer",
+        "the widget command",
+        &[
+            (
+                "firm-when",
+                "when = [\"gpu:mig\"]\nsignals = { \"layer:L2\" = 1.0 }\n",
+            ),
+            (
+                "firm-no-layer",
+                "patterns = ['\\bwidget command\\b']\nsignals = { \"tier:admin\" = 1.0 }\n",
+            ),
+        ],
+        &[
+            (
+                4,
+                "firm-when",
+                "`firm_layer` needs `patterns` of its own and no `when`",
+            ),
+            (14, "firm-no-layer", "`firm_layer` needs a `layer:` signal"),
+        ],
     );
-    std::fs::write(&path, file).expect("write");
-    let stderr = refused_extra_rules(&path, "firm_layer rules");
-    for (line, id, what) in [
-        (
-            4,
-            "firm-when",
-            "`firm_layer` needs `patterns` of its own and no `when`",
-        ),
-        (14, "firm-no-layer", "`firm_layer` needs a `layer:` signal"),
-    ] {
-        assert!(
-            stderr.contains(&format!("firm.toml:{line}:6: rule `{id}`: {what}")),
-            "{stderr}"
-        );
-    }
 }
 
 /// One rule file of a `--rules` directory that does not parse is reported alone: its labels,
