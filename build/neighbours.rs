@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use super::neighbour_terms;
 
-/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh75.toml` to
-/// `ds01-fresh77.toml` are not among them: they were labelled blind to measure the program, and
+/// The labelled sets the channel learns from. `fixtures/eval/ds01-fresh78.toml` to
+/// `ds01-fresh80.toml` are not among them: they were labelled blind to measure the program, and
 /// are only measured. (fresh4, fresh5 and fresh6 were measured blind through round 8 and joined
 /// the examples in round 9; fresh9 and fresh10 were measured once untuned and joined them in
 /// round 11; fresh14-20 were measured once untuned and joined them in round 17, fresh21-24 in
@@ -28,7 +28,8 @@ use super::neighbour_terms;
 /// fresh63-65, measured blind in round 33 and read in round 34, joined them in round 34;
 /// fresh66-68, measured blind in round 34 and read in round 35, joined them in round 35;
 /// fresh69-71, measured blind in round 35 and read in round 36, joined them in round 36;
-/// fresh72-74, measured blind in round 36 and read in round 37, joined them in round 37.)
+/// fresh72-74, measured blind in round 36 and read in round 37, joined them in round 37;
+/// fresh75-77, measured blind in round 37 and read in round 38, joined them in round 38.)
 pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-dev.toml",
     "fixtures/eval/ds01-train.toml",
@@ -112,6 +113,9 @@ pub(crate) const TRAINING_SETS: &[&str] = &[
     "fixtures/eval/ds01-fresh72.toml",
     "fixtures/eval/ds01-fresh73.toml",
     "fixtures/eval/ds01-fresh74.toml",
+    "fixtures/eval/ds01-fresh75.toml",
+    "fixtures/eval/ds01-fresh76.toml",
+    "fixtures/eval/ds01-fresh77.toml",
 ];
 
 #[derive(serde::Deserialize)]
