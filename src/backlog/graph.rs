@@ -9,8 +9,9 @@
 //!
 //! Every walk here is iterative, with its own explicit stack or queue: a recursive walk
 //! overflows the main thread's stack on a dependency chain of about 100,000 items.
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 
+use super::minqueue::MinQueue;
 use super::{Backlog, Finding};
 use crate::diag::backlog as codes;
 
@@ -182,19 +183,26 @@ pub fn topological(g: &DepGraph) -> Vec<usize> {
     kahn(g)
 }
 
-/// Kahn's algorithm: sources first, in index order. Nodes on or behind a cycle never reach
-/// in-degree zero and are missing from the result, which is how a cycle is detected.
+/// Kahn's algorithm, taking the smallest ready index first: the topological order smallest in
+/// index order, which is the file order whenever that is one (prerequisites listed before their
+/// dependents), so that the walks over it (`max` and `sum` propagation, critical chains) read
+/// and write the items' arrays in sequence rather than at random. Any topological order gives
+/// those walks the same results. Nodes on or behind a cycle never reach in-degree zero and are missing from the
+/// result, which is how a cycle is detected.
 fn kahn(g: &DepGraph) -> Vec<usize> {
     let n = g.node_count();
     let mut indegree: Vec<u32> = g.pre_start.windows(2).map(|w| w[1] - w[0]).collect();
-    let mut queue: VecDeque<usize> = (0..n).filter(|&i| indegree[i] == 0).collect();
+    let mut ready = MinQueue::new(n);
+    for i in (0..n).filter(|&i| indegree[i] == 0) {
+        ready.push(i);
+    }
     let mut order = Vec::with_capacity(n);
-    while let Some(i) = queue.pop_front() {
+    while let Some(i) = ready.pop() {
         order.push(i);
         for j in dependents(g, i) {
             indegree[j] -= 1;
             if indegree[j] == 0 {
-                queue.push_back(j);
+                ready.push(j);
             }
         }
     }

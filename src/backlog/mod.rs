@@ -4,6 +4,7 @@
 pub mod concerns;
 pub mod graph;
 pub mod import;
+mod minqueue;
 mod model;
 pub mod plan;
 pub mod rank;

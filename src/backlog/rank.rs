@@ -1,12 +1,11 @@
 //! The ranked order (a topological order driven by a priority queue), critical chains and
 //! sensitivity. Everything is index-based; ids are looked up only by the renderers.
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::graph::{self, DepGraph};
+use super::minqueue::MinQueue;
 use super::rice::{self, Effective, Priority};
 use super::{Backlog, Item, Propagation};
 
@@ -218,22 +217,14 @@ impl<'b> Shape<'b> {
         )
     }
 
-    /// Kahn's algorithm with a heap on each item's place in the [`Priority`] order: an item
-    /// enters the heap only when all its open prerequisites are placed, so it can never rank
-    /// above one of them.
+    /// Kahn's algorithm, taking the ready item with the best place in the [`Priority`] order
+    /// first: an item becomes ready only when all its open prerequisites are placed, so it can
+    /// never rank above one of them.
     fn order(&self, own: &[f64], eff: &[f64]) -> Vec<usize> {
         let n = own.len();
-        let mut waiting = vec![0u32; n];
-        for i in (0..n).filter(|&i| self.open[i]) {
-            for j in graph::dependents(&self.graph, i) {
-                waiting[j] += 1;
-            }
-        }
         // Every open item's place in the priority order (0 the best), from one sort of their
-        // keys (made in one pass in item order, then sorted where they lie): the heap then
-        // holds and compares 4-byte places instead of 24-byte keys, and an item entering it
-        // costs one random read of a 4-byte place (the keys of 300k items and more do not fit
-        // a cache; their places nearly do).
+        // keys (made in one pass in item order, then sorted where they lie): the ready queue
+        // then holds places (one bit each) instead of 24-byte keys.
         let mut keys: Vec<Priority> = (0..n)
             .filter(|&i| self.open[i])
             .map(|i| Priority {
@@ -247,23 +238,40 @@ impl<'b> Shape<'b> {
         keys.sort_unstable_by(|a, b| b.cmp(a));
         let by_place: Vec<u32> = keys.iter().map(|k| k.index).collect();
         drop(keys);
-        let mut place = vec![u32::MAX; n];
+        // Per item, what the walk reads of a dependent in one 8-byte record (one cache line
+        // per edge at 300k items and more, where the items' arrays no longer fit a cache):
+        // its open prerequisites not yet placed, and its place (`CLOSED` for a done item).
+        let mut slot = vec![
+            Slot {
+                waiting: 0,
+                place: CLOSED
+            };
+            n
+        ];
         for (p, &i) in by_place.iter().enumerate() {
-            place[i as usize] = p as u32;
+            slot[i as usize].place = p as u32;
         }
-        let mut heap: BinaryHeap<Reverse<u32>> = (0..n)
-            .filter(|&i| self.open[i] && waiting[i] == 0)
-            .map(|i| Reverse(place[i]))
-            .collect();
-        let mut order = Vec::with_capacity(n);
-        while let Some(Reverse(p)) = heap.pop() {
-            let i = by_place[p as usize] as usize;
+        for i in (0..n).filter(|&i| self.open[i]) {
+            for j in graph::dependents(&self.graph, i) {
+                slot[j].waiting += 1;
+            }
+        }
+        // Ready items by place, best first (see `MinQueue`: a heap of this size misses the
+        // cache on most of its levels).
+        let mut ready = MinQueue::new(by_place.len());
+        for s in slot.iter().filter(|s| s.place != CLOSED && s.waiting == 0) {
+            ready.push(s.place as usize);
+        }
+        let mut order = Vec::with_capacity(by_place.len());
+        while let Some(p) = ready.pop() {
+            let i = by_place[p] as usize;
             order.push(i);
             for j in graph::dependents(&self.graph, i) {
-                if self.open[j] {
-                    waiting[j] -= 1;
-                    if waiting[j] == 0 {
-                        heap.push(Reverse(place[j]));
+                let s = &mut slot[j];
+                if s.place != CLOSED {
+                    s.waiting -= 1;
+                    if s.waiting == 0 {
+                        ready.push(s.place as usize);
                     }
                 }
             }
@@ -271,6 +279,16 @@ impl<'b> Shape<'b> {
         order
     }
 }
+
+/// One item in [`Shape::order`]'s walk.
+#[derive(Clone, Copy)]
+struct Slot {
+    waiting: u32,
+    place: u32,
+}
+
+/// The place of a done item, which is not ranked.
+const CLOSED: u32 = u32::MAX;
 
 /// No prerequisite on the critical chain (in the chain pass's 4-byte array).
 const NO_PREV: u32 = u32::MAX;

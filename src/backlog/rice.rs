@@ -257,7 +257,7 @@ pub struct Priority {
     pub effective: f64,
     pub own: f64,
     pub id_rank: u32,
-    /// The item (4 bytes: the heap of a 300k-item ranking is then 24 bytes an entry).
+    /// The item (4 bytes: the sorted keys of a 300k-item ranking are then 24 bytes each).
     pub index: u32,
 }
 

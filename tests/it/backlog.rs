@@ -468,6 +468,25 @@ proptest! {
         }
         let open = b.items.iter().filter(|it| it.is_open()).count();
         prop_assert_eq!(r.order.len(), open);
+        // The order is the priority walk's: among the open items whose open prerequisites are
+        // all placed, the one with the higher effective score, then the higher own score, then
+        // the smaller id (a direct reference, quadratic, for what the ready queue computes).
+        let mut placed = vec![false; b.items.len()];
+        let mut expected = Vec::new();
+        while let Some(best) = (0..b.items.len())
+            .filter(|&i| b.items[i].is_open() && !placed[i])
+            .filter(|&i| b.items[i].prereqs.iter().all(|&p| !b.items[p].is_open() || placed[p]))
+            .max_by(|&x, &y| {
+                r.effective.score[x]
+                    .total_cmp(&r.effective.score[y])
+                    .then(r.own[x].total_cmp(&r.own[y]))
+                    .then(b.items[y].id.cmp(&b.items[x].id))
+            })
+        {
+            placed[best] = true;
+            expected.push(best);
+        }
+        prop_assert_eq!(&r.order, &expected);
         for &i in &r.order {
             prop_assert!(r.effective.score[i].is_finite() && r.own[i].is_finite());
             prop_assert!(r.effective.score[i] >= r.own[i] - 1e-9);
