@@ -5,14 +5,14 @@
 //! A binary heap of 300k entries touches a new cache line at most of its ~18 levels on every
 //! pop: with prerequisites anywhere earlier in the file most items are ready at once, and the
 //! ranking's walk grew about 11× from 100k to 300k items, the whole rank stage 5–6×
-//! (`BENCHMARKS.md`, issue 19, runs 26 and 27). Here a
-//! number is one bit, with a summary word above every 64 (bits for the non-empty words below,
-//! and so on up to a single word): a million numbers take 125 KB of leaves and 2 KB of
-//! summaries, which stay in cache, and a push or pop reads or writes one word per level (four
-//! levels for a million).
+//! (`BENCHMARKS.md`, issue 19, runs 26 and 27). Here a number is one bit, with a summary word
+//! above every 64 (bits for the non-empty words below, and so on up to a single word): a
+//! million numbers take 125 KB of leaves and 2 KB of summaries, which stay in cache, and a push
+//! or pop reads or writes one word per level (four levels for a million).
 
 /// Distinct numbers below the bound given to [`MinQueue::new`].
 pub(crate) struct MinQueue {
+    /// The bound, for the debug check of what is pushed.
     bound: usize,
     /// `levels[0]`: one bit per number; `levels[k + 1]`: one bit per word of `levels[k]`, set
     /// when that word is not zero. The last level is a single word.
